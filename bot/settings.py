@@ -1,0 +1,172 @@
+"""Typed settings: config.yaml, overridden by the environment, validated at start-up.
+
+Secrets (bot token, Twilio auth token, webhook secret) are never read from the
+file: only from the environment, so config.yaml can be committed as it is.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, YamlConfigSettingsSource
+
+ROOT = Path(__file__).resolve().parent.parent
+CONFIG_PATH = Path(os.environ.get("QM_CONFIG", ROOT / "config.yaml"))
+
+# The runtime contract's flat variable names -> (section, key).
+CONTRACT_ENV = {
+    "DATABASE_URL": ("database", "url"),
+    "TELEGRAM_BOT_TOKEN": ("telegram", "bot_token"),
+    "TELEGRAM_API_BASE_URL": ("telegram", "api_base_url"),
+    "TELEGRAM_API_FILE_URL": ("telegram", "api_file_url"),
+    "TELEGRAM_WEBHOOK_URL": ("telegram", "webhook_url"),
+    "TELEGRAM_WEBHOOK_SECRET": ("telegram", "webhook_secret"),
+    "TWILIO_ACCOUNT_SID": ("twilio", "account_sid"),
+    "TWILIO_AUTH_TOKEN": ("twilio", "auth_token"),
+    "TWILIO_FROM_NUMBER": ("twilio", "from_number"),
+    "TWILIO_MESSAGING_SERVICE_SID": ("twilio", "messaging_service_sid"),
+    "TWILIO_API_BASE_URL": ("twilio", "api_base_url"),
+    "QM_PUBLIC_URL": ("http", "public_url"),
+    "QM_HTTP_HOST": ("http", "host"),
+    "QM_HTTP_PORT": ("http", "port"),
+}
+SECRETS = {("telegram", "bot_token"), ("telegram", "webhook_secret"), ("twilio", "auth_token")}
+
+
+class Company(BaseModel):
+    name: str = "Demo Trading Ltd."
+    timezone: str = "Europe/Sofia"
+    country: str = "BG"
+    currency: str = "EUR"
+    language: str = "en"
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, v: str) -> str:
+        try:
+            ZoneInfo(v)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {v!r}") from exc
+        return v
+
+
+class Database(BaseModel):
+    url: str = "sqlite+aiosqlite:///data/qm.sqlite3"
+    busy_timeout_ms: int = Field(5000, ge=0)
+    pool_size: int = Field(10, ge=1)
+    echo: bool = False
+    demo_seed_on_first_start: bool = True
+
+    @field_validator("url")
+    @classmethod
+    def _async_driver(cls, v: str) -> str:
+        if v.startswith("postgresql://") or v.startswith("postgres://"):
+            v = "postgresql+asyncpg://" + v.split("://", 1)[1]
+        if not (v.startswith("sqlite+aiosqlite://") or v.startswith("postgresql+asyncpg://")):
+            raise ValueError("database url must be sqlite+aiosqlite://... or postgresql+asyncpg://...")
+        return v
+
+
+class Telegram(BaseModel):
+    bot_token: SecretStr | None = None
+    api_base_url: str = "https://api.telegram.org/bot"
+    api_file_url: str = "https://api.telegram.org/file/bot"
+    webhook_url: str = ""
+    webhook_secret: SecretStr | None = None
+    poll_timeout_s: int = Field(10, ge=0, le=50)
+    concurrent_updates: int = Field(64, ge=1, le=512)
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _secret_chars(cls, v: SecretStr | None) -> SecretStr | None:
+        import re
+
+        if v is not None and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", v.get_secret_value()):
+            raise ValueError("TELEGRAM_WEBHOOK_SECRET must be 1-256 characters of A-Z a-z 0-9 _ -")
+        return v
+
+
+class Twilio(BaseModel):
+    account_sid: str = ""
+    auth_token: SecretStr | None = None
+    api_base_url: str = "https://api.twilio.com"
+    from_number: str = ""
+    messaging_service_sid: str = ""
+
+
+class Http(BaseModel):
+    host: str = "127.0.0.1"
+    port: int = Field(8080, ge=0, le=65535)
+    public_url: str = ""
+
+
+class Access(BaseModel):
+    invite_ttl_hours: int = Field(72, ge=1)
+    invite_contact: str = "your administrator"
+
+
+class Limits(BaseModel):
+    text_chars: int = Field(4000, ge=1)
+    photo_bytes: int = Field(10 * 1024 * 1024, ge=1)
+    photo_pixels: int = Field(40_000_000, ge=1)
+    voice_seconds: int = Field(120, ge=1)
+
+
+class Logging(BaseModel):
+    level: str = "INFO"
+
+
+class _ContractEnv(PydanticBaseSettingsSource):
+    """Maps the runtime contract's flat environment variables onto sections."""
+
+    def get_field_value(self, field: Any, field_name: str) -> tuple[Any, str, bool]:  # pragma: no cover - unused
+        return None, field_name, False
+
+    def __call__(self) -> dict[str, Any]:
+        out: dict[str, dict[str, Any]] = {}
+        for var, (section, key) in CONTRACT_ENV.items():
+            value = os.environ.get(var)
+            if value not in (None, ""):
+                out.setdefault(section, {})[key] = value
+        return out
+
+
+class _YamlWithoutSecrets(YamlConfigSettingsSource):
+    def __call__(self) -> dict[str, Any]:
+        data = super().__call__()
+        for section, key in SECRETS:
+            if isinstance(data.get(section), dict) and data[section].get(key):
+                raise ValueError(f"{section}.{key} is a secret: set it in the environment, not in config.yaml")
+        return data
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="QM_", env_nested_delimiter="__", extra="ignore")
+
+    company: Company = Company()
+    database: Database = Database()
+    telegram: Telegram = Telegram()
+    twilio: Twilio = Twilio()
+    http: Http = Http()
+    access: Access = Access()
+    limits: Limits = Limits()
+    logging: Logging = Logging()
+    # Extra sections owned by later features (scheduler, planning, ...) are kept
+    # as plain dicts until their feature types them.
+    jobs: dict[str, Any] = {}
+    planning: dict[str, Any] = {}
+    speech: dict[str, Any] = {}
+    barcodes: dict[str, Any] = {}
+    mailings: dict[str, Any] = {}
+
+    @classmethod
+    def settings_customise_sources(cls, settings_cls, init_settings, env_settings, dotenv_settings, file_secret_settings):
+        # Precedence: explicit arguments > contract env names > QM_* env > config.yaml.
+        return (init_settings, _ContractEnv(settings_cls), env_settings, _YamlWithoutSecrets(settings_cls, yaml_file=CONFIG_PATH))
+
+
+def load_settings(**overrides: Any) -> Settings:
+    return Settings(**overrides)

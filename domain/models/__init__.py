@@ -1,0 +1,10 @@
+"""All tables. Importing this module registers every table on SQLModel.metadata."""
+from .base import utcnow  # noqa: F401
+from .catalog import Barcode, Product  # noqa: F401
+from .conversation import Conversation, ProcessedUpdate  # noqa: F401
+from .crm import Channel, Contact, Counterparty, Customer, Deal, DealStage, DealStageChange, Interaction, Reminder  # noqa: F401
+from .inventory import Location, LocationKind, StockMove, StockQuant, Warehouse  # noqa: F401
+from .messaging import Outbox  # noqa: F401
+from .people import Invite, Role, User  # noqa: F401
+from .purchasing import PurchaseOrder, PurchaseOrderLine, Supplier, SupplierProduct  # noqa: F401
+from .sales import SalesHistory, SalesOrder, SalesOrderLine  # noqa: F401

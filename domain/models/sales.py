@@ -1,0 +1,65 @@
+"""Sales orders and the daily sales history used for planning."""
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from enum import StrEnum
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
+
+from .base import money_field, qty_field, ts_field
+
+
+class OrderStatus(StrEnum):
+    draft = "draft"
+    confirmed = "confirmed"
+    reserved = "reserved"
+    picking = "picking"
+    packed = "packed"
+    shipped = "shipped"
+    delivered = "delivered"
+    cancelled = "cancelled"
+
+
+class SalesOrder(SQLModel, table=True):
+    __tablename__ = "sales_orders"
+    id: int | None = Field(default=None, primary_key=True)
+    number: str = Field(unique=True, index=True)
+    customer_id: int = Field(foreign_key="customers.id", index=True)
+    warehouse_id: int | None = Field(default=None, foreign_key="warehouses.id")
+    status: str = Field(default=OrderStatus.draft, index=True)
+    priority: int = 0  # higher first: 1 = urgent
+    order_date: date | None = None
+    promised_date: date | None = None
+    deal_id: int | None = Field(default=None, foreign_key="deals.id")
+    created_by_id: int | None = Field(default=None, foreign_key="users.id")
+    created_at: datetime = ts_field(default_now=True)
+    shipped_at: datetime | None = ts_field(nullable=True)
+    delivered_at: datetime | None = ts_field(nullable=True)
+
+
+class SalesOrderLine(SQLModel, table=True):
+    __tablename__ = "sales_order_lines"
+    __table_args__ = (sa.UniqueConstraint("order_id", "line_no"),)
+    id: int | None = Field(default=None, primary_key=True)
+    order_id: int = Field(foreign_key="sales_orders.id", index=True)
+    line_no: int
+    product_id: int = Field(foreign_key="products.id", index=True)
+    quantity: Decimal = qty_field()
+    price: Decimal | None = money_field()
+    reserved_qty: Decimal = qty_field()
+    picked_qty: Decimal = qty_field()
+    shipped_qty: Decimal = qty_field()
+
+
+class SalesHistory(SQLModel, table=True):
+    """Units shipped per day, product and warehouse (imported when order history lives elsewhere)."""
+
+    __tablename__ = "sales_history"
+    __table_args__ = (sa.UniqueConstraint("day", "warehouse_id", "product_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    day: date = Field(index=True)
+    warehouse_id: int = Field(foreign_key="warehouses.id")
+    product_id: int = Field(foreign_key="products.id", index=True)
+    quantity: Decimal = qty_field()

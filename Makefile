@@ -1,0 +1,28 @@
+# The two commands of the README:
+#   make run   bootstrap, then start the assistant (console on demo data when no Telegram token is set)
+#   make test  bootstrap, then the whole suite on SQLite and again on PostgreSQL
+.PHONY: run test test-sqlite test-postgres bootstrap bench migration
+
+PY := .venv/bin/python
+
+bootstrap:
+	@bash .ci/bootstrap.sh
+
+run: bootstrap
+	@.venv/bin/qm run
+
+test: bootstrap
+	@bash .ci/ensure-postgres.sh
+	QM_TEST_DB=sqlite $(PY) -m pytest
+	QM_TEST_DB=postgres $(PY) -m pytest
+
+test-sqlite: bootstrap
+	QM_TEST_DB=sqlite $(PY) -m pytest
+
+test-postgres: bootstrap
+	@bash .ci/ensure-postgres.sh
+	QM_TEST_DB=postgres $(PY) -m pytest
+
+# Regenerate the initial migration from the models (before the first release only).
+migration: bootstrap
+	$(PY) -m storage.make_migration "initial schema" --initial

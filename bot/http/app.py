@@ -12,6 +12,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from .. import metrics  # noqa: F401  (registers the metrics served on /metrics)
 from ..services import Services
 
 log = logging.getLogger(__name__)

@@ -52,5 +52,8 @@ def build_http_app(services: Services, telegram_app=None, extra_routes: list[Rou
             return Response()
 
         routes.append(Route("/telegram", telegram_webhook, methods=["POST"]))
+    from ..twilio.sms_webhook import sms_routes
+
+    routes.extend(sms_routes(services))
     routes.extend(extra_routes or [])
     return Starlette(routes=routes)

@@ -53,7 +53,9 @@ def build_http_app(services: Services, telegram_app=None, extra_routes: list[Rou
 
         routes.append(Route("/telegram", telegram_webhook, methods=["POST"]))
     from ..twilio.sms_webhook import sms_routes
+    from ..twilio.voice_webhook import voice_routes
 
     routes.extend(sms_routes(services))
+    routes.extend(voice_routes(services))
     routes.extend(extra_routes or [])
     return Starlette(routes=routes)

@@ -6,7 +6,7 @@ from babel.dates import format_date
 from domain.errors import N_
 from domain.orders.status import OrderStatusView
 
-from ..i18n import t
+from ..i18n import tr
 
 STATUS_NAMES = {
     "draft": N_("received, not yet confirmed"), "confirmed": N_("confirmed"), "reserved": N_("confirmed, goods reserved"),
@@ -20,14 +20,14 @@ def _day(d, lang: str) -> str:
 
 
 def order_status_text(view: OrderStatusView, lang: str) -> str:
-    parts = [t(lang, "Order {number}: {status}.", number=view.number, status=t(lang, STATUS_NAMES.get(view.status, view.status)))]
+    parts = [tr(lang, "Order {number}: {status}.", number=view.number, status=tr(lang, STATUS_NAMES.get(view.status, view.status)))]
     if view.status == "delivered" and view.delivered_at:
-        parts.append(t(lang, "Delivered on {day}.", day=_day(view.delivered_at, lang)))
+        parts.append(tr(lang, "Delivered on {day}.", day=_day(view.delivered_at, lang)))
     elif view.shipped_lines:
         shipped = ", ".join(f"{ln.product} {_qty(ln.shipped)}/{_qty(ln.ordered)}" for ln in view.shipped_lines[:3])
-        parts.append(t(lang, "Shipped: {items}.", items=shipped))
+        parts.append(tr(lang, "Shipped: {items}.", items=shipped))
     if view.status not in ("delivered", "cancelled") and view.promised_date:
-        parts.append(t(lang, "Expected: {day}.", day=_day(view.promised_date, lang)))
+        parts.append(tr(lang, "Expected: {day}.", day=_day(view.promised_date, lang)))
     return " ".join(parts)
 
 

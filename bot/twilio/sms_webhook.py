@@ -17,7 +17,7 @@ from domain.models import Outbox, ProcessedUpdate
 from domain.orders.status import language_for_phone, order_ref_in, order_status_for_phone
 from sqlmodel import select
 
-from ..i18n import normalise_language, t
+from ..i18n import normalise_language, tr
 from ..services import Services
 from .order_status_text import order_status_text
 from .signature import verified_form
@@ -89,16 +89,16 @@ async def answer_sms(services: Services, session, phone: str | None, body: str) 
         return None  # carriers/Twilio confirm STOP themselves; a second text would be noise
     if phone and word == "start":
         await sms_consent.opt_in(session, phone)
-        return t(lang, "You will receive our messages again. Reply STOP to opt out.")
+        return tr(lang, "You will receive our messages again. Reply STOP to opt out.")
     if word == "help":
-        return t(lang, "{company}: text your order number (e.g. 1042) to get its status. Reply STOP to opt out.",
+        return tr(lang, "{company}: text your order number (e.g. 1042) to get its status. Reply STOP to opt out.",
                  company=settings.company.name)
     ref = _order_ref(services, body)
     if ref is None:
-        return t(lang, "Send your order number (e.g. 1042) and we will tell you its status.")
+        return tr(lang, "Send your order number (e.g. 1042) and we will tell you its status.")
     view = await order_status_for_phone(session, phone, ref) if phone else None
     if view is None:
-        return t(lang, "We could not find order {ref} for this phone number. Please check the number, or call us.", ref=ref)
+        return tr(lang, "We could not find order {ref} for this phone number. Please check the number, or call us.", ref=ref)
     return order_status_text(view, lang)
 
 

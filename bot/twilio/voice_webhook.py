@@ -14,7 +14,7 @@ from twilio.twiml.voice_response import Gather, VoiceResponse
 
 from domain.orders.status import language_for_phone, order_ref_in, order_status_for_phone
 
-from ..i18n import normalise_language, t
+from ..i18n import normalise_language, tr
 from ..services import Services
 from .order_status_text import order_status_text
 from .signature import verified_form
@@ -56,9 +56,9 @@ def voice_routes(services: Services) -> list[Route]:
     def _ask(resp: VoiceResponse, lang: str, attempt: int) -> None:
         gather = Gather(input="speech dtmf", action=f"/twilio/voice/order?attempt={attempt}", method="POST", timeout=6,
                         finish_on_key="#", language=VOICE_LANG[lang], hints="order, number")
-        gather.say(t(lang, "Please say or type your order number, then press the hash key."), language=VOICE_LANG[lang])
+        gather.say(tr(lang, "Please say or type your order number, then press the hash key."), language=VOICE_LANG[lang])
         resp.append(gather)
-        resp.say(t(lang, "We did not hear anything. Goodbye."), language=VOICE_LANG[lang])
+        resp.say(tr(lang, "We did not hear anything. Goodbye."), language=VOICE_LANG[lang])
 
     async def incoming(request: Request) -> Response:
         form = await verified_form(request, token(), settings.http.public_url)
@@ -66,7 +66,7 @@ def voice_routes(services: Services) -> list[Route]:
             return Response("forbidden", status_code=403)
         lang = await _lang(e164(form.get("From", ""), settings.company.country))
         resp = VoiceResponse()
-        resp.say(t(lang, "Hello, this is {company}.", company=settings.company.name), language=VOICE_LANG[lang])
+        resp.say(tr(lang, "Hello, this is {company}.", company=settings.company.name), language=VOICE_LANG[lang])
         _ask(resp, lang, 1)
         return _xml(resp)
 
@@ -82,19 +82,19 @@ def voice_routes(services: Services) -> list[Route]:
         resp = VoiceResponse()
         if ref is None:
             if attempt < 3:
-                resp.say(t(lang, "Sorry, I did not catch a number."), language=VOICE_LANG[lang])
+                resp.say(tr(lang, "Sorry, I did not catch a number."), language=VOICE_LANG[lang])
                 _ask(resp, lang, attempt + 1)
             else:
-                resp.say(t(lang, "Sorry, I could not understand. Please text us your order number. Goodbye."), language=VOICE_LANG[lang])
+                resp.say(tr(lang, "Sorry, I could not understand. Please text us your order number. Goodbye."), language=VOICE_LANG[lang])
             return _xml(resp)
         async with services.uow() as uow:
             view = await order_status_for_phone(uow.session, phone, ref) if phone else None
         if view is None:
-            text = t(lang, "We could not find order {ref} for this phone number. Please check the number, or call us.", ref=" ".join(ref))
+            text = tr(lang, "We could not find order {ref} for this phone number. Please check the number, or call us.", ref=" ".join(ref))
         else:
             text = order_status_text(view, lang)
         resp.say(text, language=VOICE_LANG[lang])
-        resp.say(t(lang, "Goodbye."), language=VOICE_LANG[lang])
+        resp.say(tr(lang, "Goodbye."), language=VOICE_LANG[lang])
         resp.hangup()
         return _xml(resp)
 

@@ -78,6 +78,7 @@ class Telegram(BaseModel):
     webhook_secret: SecretStr | None = None
     poll_timeout_s: int = Field(10, ge=0, le=50)
     concurrent_updates: int = Field(64, ge=1, le=512)
+    max_messages_per_s: int = Field(30, ge=0)
 
     @field_validator("webhook_secret")
     @classmethod

@@ -26,7 +26,8 @@ def build_application(dialogue: Dialogue, *, webhook: bool) -> Application:
         .base_url(tg.api_base_url)
         .base_file_url(tg.api_file_url)
         .concurrent_updates(tg.concurrent_updates)
-        .rate_limiter(AIORateLimiter(max_retries=3))  # honours 429 retry_after
+        # Honours 429 retry_after; the overall cap keeps bursts under Telegram's limit.
+        .rate_limiter(AIORateLimiter(overall_max_rate=tg.max_messages_per_s, overall_time_period=1, max_retries=3))
         .connection_pool_size(max(8, min(tg.concurrent_updates, 64)))
     )
     if webhook:

@@ -5,7 +5,7 @@ import importlib
 
 from ..router import Router
 
-FLOWS = ["basics"]
+FLOWS = ["basics", "orders"]
 
 
 def build_router() -> Router:

@@ -1,7 +1,10 @@
 """`qm run`: Telegram (polling or webhook) + HTTP server in one event loop."""
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
+import signal
 
 import uvicorn
 
@@ -10,6 +13,15 @@ from .http.app import build_http_app
 from .settings import Settings
 
 log = logging.getLogger(__name__)
+
+
+class _Server(uvicorn.Server):
+    """uvicorn re-raises SIGTERM after its own shutdown, which would kill the process
+    before the Telegram application and the database are closed: signals are ours."""
+
+    @contextlib.contextmanager
+    def capture_signals(self):
+        yield
 
 
 async def serve(settings: Settings) -> None:
@@ -21,7 +33,7 @@ async def serve(settings: Settings) -> None:
 
     app = build_application(dialogue, webhook=webhook)
     http_app = build_http_app(services, telegram_app=app if webhook else None)
-    server = uvicorn.Server(uvicorn.Config(http_app, host=settings.http.host, port=settings.http.port,
+    server = _Server(uvicorn.Config(http_app, host=settings.http.host, port=settings.http.port,
                                            log_level="warning", lifespan="off", access_log=False))
     await app.initialize()
     try:
@@ -38,7 +50,10 @@ async def serve(settings: Settings) -> None:
         log.info("qm run: telegram %s, http on %s:%s", "webhook" if webhook else "polling", settings.http.host, settings.http.port)
         print(f"Quartermaster is running: Telegram ({'webhook' if webhook else 'long polling'}), "
               f"HTTP on http://{settings.http.host}:{settings.http.port}", flush=True)
-        await server.serve()  # returns on SIGINT/SIGTERM
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, lambda: setattr(server, "should_exit", True))
+        await server.serve()  # returns once a signal asked it to exit
     finally:
         if app.updater is not None and app.updater.running:
             await app.updater.stop()

@@ -75,8 +75,9 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def set_command_menus(app: Application, dialogue: Dialogue) -> None:
-    """The / menu: each language gets the commands with translated descriptions."""
-    entries = [e for e in dialogue.router.help]
+    """The default / menu (everyone, per language): what every role has. Each person gets
+    their role's full menu in their own chat when they join (Reply.menu)."""
+    entries = [e for e in dialogue.router.help if e.capability is None]
     for lang in LANGUAGES:
         commands = [BotCommand(e.command, tr(lang, e.text)[:256]) for e in entries]
         await app.bot.set_my_commands(commands, language_code=None if lang == "en" else lang)

@@ -30,6 +30,7 @@ import io
 import itertools
 import json
 import mimetypes
+import os
 import re
 import secrets
 import threading
@@ -42,7 +43,7 @@ from typing import Any, Callable
 from .telegram_format import EntityParseError, apply_parse_mode, detect_entities, utf16_len
 from ._http import QuietHandler, Recorder, ServerThread, UploadedPart, decode_form, read_body
 
-SPEC_PATH = Path("/work/shared/specs/telegram_bot_api_8.1.openapi.json")
+SPEC_PATH = Path(os.environ.get("QM_API_SPECS", "/work/shared/specs")) / "telegram_bot_api_8.1.openapi.json"
 DEFAULT_TOKEN = "123456789:AAH-test_token_for_the_local_server"
 
 # Methods whose polling noise is left out of sent()/wait_for() unless asked for.
@@ -280,6 +281,11 @@ class TelegramServer:
     def base_file_url(self) -> str:
         """Give to ApplicationBuilder().base_file_url()."""
         return f"{self.url}/file/bot"
+
+    def env(self) -> dict[str, str]:
+        """The settings' environment variables that point the bot at this server."""
+        return {"TELEGRAM_BOT_TOKEN": self.token, "TELEGRAM_API_BASE_URL": self.base_url,
+                "TELEGRAM_API_FILE_URL": self.base_file_url}
 
     # -------------------------------------------------------- test-side helpers
     def _user(self, user_id: int, first_name: str, language_code: str | None, username: str | None) -> dict:

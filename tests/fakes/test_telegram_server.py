@@ -355,3 +355,66 @@ async def test_wait_for_hands_out_each_call_once(server):
     assert [c.method for c in server.wait_for(chat_id=4)] == ["sendChatAction"]
     with pytest.raises(AssertionError, match="timed out"):
         server.wait_for(method="sendMessage", timeout=0.1)
+
+
+async def test_user_media_edits_and_groups_reach_ptb_handlers(server):
+    app = build_app(server)
+
+    async def voice(update: Update, context):
+        data = await (await update.message.voice.get_file()).download_as_bytearray()
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # PTB 22 deprecates int durations
+            duration = seconds(update.message.voice.duration)
+        await update.message.reply_text(f"voice {duration:.0f}s {bytes(data)[:4]!r}")
+
+    async def document(update: Update, context):
+        doc = update.message.document
+        data = await (await doc.get_file()).download_as_bytearray()
+        await update.message.reply_text(f"doc {doc.file_name} {doc.mime_type} {bytes(data).decode()}")
+
+    async def sticker(update: Update, context):
+        await update.message.reply_text(f"sticker {update.message.sticker.emoji}")
+
+    async def edited(update: Update, context):
+        await update.edited_message.reply_text(f"edited {update.edited_message.text}")
+
+    async def group(update: Update, context):
+        await update.message.reply_text(f"group {update.effective_chat.type} {update.message.text}")
+
+    app.add_handler(MessageHandler(filters.VOICE, voice))
+    app.add_handler(MessageHandler(filters.Document.ALL, document))
+    app.add_handler(MessageHandler(filters.Sticker.ALL, sticker))
+    app.add_handler(MessageHandler(filters.UpdateType.EDITED_MESSAGE, edited))
+    app.add_handler(MessageHandler(filters.ChatType.GROUPS & filters.TEXT, group))
+    async with Polling(app):
+        server.send_voice(21, b"OggS\x00\x02fake-opus", duration=3)
+        server.send_document(21, b"EAN;QTY\n123;4\n", "count.csv", "text/csv")
+        server.send_sticker(21, emoji="📦")
+        original = server.send_text(21, "10 boxes")
+        server.edit_text(21, original, "12 boxes")
+        server.send_text(22, "/stock@qm_test_bot A1", chat_type="group", chat_id=-100500)
+        private = await server.await_for(chat_id=21, method="sendMessage", count=4)
+        (in_group,) = await server.await_for(chat_id=-100500, method="sendMessage")
+
+    assert sorted(c.text for c in private) == sorted([
+        "voice 3s b'OggS'", "doc count.csv text/csv EAN;QTY\n123;4\n", "sticker 📦", "edited 12 boxes"])
+    assert in_group.text == "group group /stock@qm_test_bot A1"
+    assert in_group.result["chat"]["type"] == "group"
+
+
+async def test_blocked_user_and_env(server, monkeypatch):
+    from bot.settings import load_settings
+
+    for key, value in server.env().items():
+        monkeypatch.setenv(key, value)
+    settings = load_settings()
+    app = (ApplicationBuilder().token(settings.telegram.bot_token.get_secret_value())
+           .base_url(settings.telegram.api_base_url).base_file_url(settings.telegram.api_file_url).build())
+    server.send_text(31, "hi")
+    server.block(31)
+    async with app:
+        from telegram.error import Forbidden
+
+        with pytest.raises(Forbidden, match="blocked"):
+            await app.bot.send_message(31, "are you there?")
+        assert (await app.bot.get_me()).username == "qm_test_bot"

@@ -272,3 +272,29 @@ async def test_signed_post_against_an_asgi_app_behind_a_tls_proxy():
         wrong_url = await signed_post(http, "/twilio/sms", {"From": ANN, "Body": "x"}, token)
         wrong_token = await signed_post(http, "/twilio/sms", {"From": ANN}, "other", public)
     assert (good.status_code, wrong_url.status_code, wrong_token.status_code) == (200, 403, 403)
+
+
+from tests.fakes.fixtures import fake_env, telegram_server, twilio_server  # noqa: E402,F401 - fixtures
+
+
+def test_settings_from_fake_env_drive_the_client(fake_env):
+    from bot.settings import load_settings
+
+    _, twilio = fake_env
+    settings = load_settings().twilio
+    client = Client(settings.account_sid, settings.auth_token.get_secret_value())
+    client.api.base_url = settings.api_base_url
+    sid = client.messages.create(to=ANN, from_=settings.from_number, body="from settings").sid
+    assert twilio.message(sid).from_ == settings.from_number == twilio.numbers[0]
+
+
+def test_inbound_call_and_gather_result_are_signed(server, receiver):
+    status, _ = server.inbound_call(f"{receiver.base}/twilio/voice", ANN, SHOP, call_sid="CA" + "1" * 32)
+    server.inbound_call(f"{receiver.base}/twilio/voice/gather", ANN, SHOP, call_sid="CA" + "1" * 32,
+                        status="in-progress", SpeechResult="order status please", Confidence="0.9")
+    validator = RequestValidator(server.auth_token)
+    (p1, h1, ring), (p2, h2, gather) = receiver.posts
+    assert ring["CallStatus"] == "ringing" and ring["Direction"] == "inbound" and ring["From"] == ANN
+    assert gather["SpeechResult"] == "order status please" and gather["CallSid"] == ring["CallSid"]
+    assert validator.validate(f"{receiver.base}{p1}", ring, h1["X-Twilio-Signature"])
+    assert validator.validate(f"{receiver.base}{p2}", gather, h2["X-Twilio-Signature"])

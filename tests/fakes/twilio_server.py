@@ -38,6 +38,7 @@ import email.utils
 import http.client
 import itertools
 import json
+import os
 import re
 import threading
 import time
@@ -50,7 +51,7 @@ from typing import Any, Callable
 from ._http import QuietHandler, Recorder, ServerThread, read_body
 from .twilio_signing import SIGNATURE_HEADER, sign
 
-SPEC_PATH = Path("/work/shared/specs/twilio_api_v2010.json")
+SPEC_PATH = Path(os.environ.get("QM_API_SPECS", "/work/shared/specs")) / "twilio_api_v2010.json"
 DEFAULT_ACCOUNT_SID = "AC" + "5ef8732a3c49700934481addd5ce1659"
 DEFAULT_AUTH_TOKEN = "9f2c1e7d4b6a8c0e2f4a6b8d0c2e4f6a"
 SERVICE_NUMBER = "+15005550006"
@@ -257,6 +258,14 @@ class TwilioServer:
         """Set as `client.api.base_url` (TWILIO_API_BASE_URL)."""
         return f"http://127.0.0.1:{self._http.port}"
 
+    def env(self) -> dict[str, str]:
+        """The settings' environment variables that point the assistant at this server."""
+        env = {"TWILIO_ACCOUNT_SID": self.account_sid, "TWILIO_AUTH_TOKEN": self.auth_token,
+               "TWILIO_API_BASE_URL": self.base_url}
+        if self.numbers:
+            env["TWILIO_FROM_NUMBER"] = self.numbers[0]
+        return env
+
     def client(self, **kwargs: Any):
         """A real twilio.rest.Client pointed at this server."""
         from twilio.rest import Client
@@ -339,8 +348,22 @@ class TwilioServer:
         params = {"ToCountry": "US", "SmsMessageSid": sid, "NumMedia": "0", "SmsSid": sid, "SmsStatus": "received",
                   "Body": body, "To": to, "NumSegments": str(segments(body)), "MessageSid": sid,
                   "AccountSid": self.account_sid, "From": from_, "ApiVersion": "2010-04-01", **extra}
-        status, payload = self._post_form(webhook_url, params)
-        return status, payload
+        return self.post_webhook(webhook_url, params)
+
+    def inbound_call(self, webhook_url: str, from_: str, to: str, *, call_sid: str | None = None,
+                     status: str = "ringing", **extra: str) -> tuple[int, bytes]:
+        """A phone calls the account's number: POSTs Twilio's signed voice webhook
+        (CallStatus=ringing). Pass the same call_sid, status="in-progress" and
+        SpeechResult= / Digits= to play a <Gather> result back to its action URL."""
+        params = {"AccountSid": self.account_sid, "ApiVersion": "2010-04-01", "CallSid": call_sid or
+                  "CA" + uuid.uuid4().hex, "CallStatus": status,
+                  "Called": to, "Caller": from_, "Direction": "inbound", "From": from_, "To": to, **extra}
+        return self.post_webhook(webhook_url, params)
+
+    def post_webhook(self, url: str, params: dict[str, str]) -> tuple[int, bytes]:
+        """POSTs form `params` to `url` signed with X-Twilio-Signature, as Twilio
+        calls an app; returns (HTTP status, body)."""
+        return self._post_form(url, params)
 
     # ------------------------------------------------------------- inspection
     def messages(self, to: str | None = None) -> list[SmsMessage]:

@@ -147,13 +147,16 @@ class ServerThread:
 
 
 class Recorder:
-    """Thread-safe list of recorded calls with blocking and async waits.
+    """Thread-safe list of recorded items with blocking and async waits.
 
-    wait_for() hands out each recorded call at most once (across wait_for
-    calls), so successive waits see successive calls; all() sees everything."""
+    With consume=True (events: bot calls, callbacks) wait_for() hands out each
+    item at most once across calls, so successive waits see successive items;
+    with consume=False (states: messages whose status changes) it returns the
+    first matching items each time. all() sees everything."""
 
-    def __init__(self, cond: threading.Condition) -> None:
+    def __init__(self, cond: threading.Condition, *, consume: bool = True) -> None:
         self._cond = cond
+        self._consume = consume
         self._items: list[Any] = []
         self._taken: set[int] = set()
 
@@ -178,7 +181,8 @@ class Recorder:
                 found = [i for i, item in enumerate(self._items) if i not in self._taken and match(item)]
                 if len(found) >= count:
                     chosen = found[:count]
-                    self._taken.update(chosen)
+                    if self._consume:
+                        self._taken.update(chosen)
                     return [self._items[i] for i in chosen]
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:

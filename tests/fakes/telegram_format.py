@@ -167,10 +167,15 @@ def parse_markdown_v2(source: str) -> tuple[str, list[dict]]:
             links.pop()
             if not source.startswith("(", i + 1):
                 raise EntityParseError(f"Character ']' is reserved and must be escaped with the preceding '\\'")
-            close = source.find(")", i + 2)
-            if close == -1:
+            close, url_chars = i + 2, []
+            while close < n and source[close] != ")":
+                if source[close] == "\\" and close + 1 < n:
+                    close += 1  # inside a URL only ")" and "\\" are escaped
+                url_chars.append(source[close])
+                close += 1
+            if close >= n:
                 raise EntityParseError(f"Can't find end of a URL at byte offset {byte_offset}")
-            url = source[i + 2:close].replace("\\)", ")").replace("\\\\", "\\")
+            url = "".join(url_chars)
             if out_len > start:
                 entities.append({"type": "text_link", "offset": start, "length": out_len - start, "url": url})
             i = close + 1
@@ -203,6 +208,57 @@ def parse_markdown_v2(source: str) -> tuple[str, list[dict]]:
     return "".join(out), entities
 
 
+_LEGACY_TYPES = {"*": "bold", "_": "italic", "`": "code", "```": "pre"}
+
+
+def parse_markdown_legacy(source: str) -> tuple[str, list[dict]]:
+    """Legacy Markdown: *bold*, _italic_, `code`, ```pre```, [text](url); no
+    nesting; a backslash escapes _ * ` [ outside entities."""
+    out: list[str] = []
+    out_len = 0
+    entities: list[dict] = []
+    i, n = 0, len(source)
+
+    def emit(text: str) -> None:
+        nonlocal out_len
+        out.append(text)
+        out_len += utf16_len(text)
+
+    while i < n:
+        ch = source[i]
+        if ch == "\\" and i + 1 < n and source[i + 1] in "_*`[":
+            emit(source[i + 1])
+            i += 2
+            continue
+        marker = "```" if source.startswith("```", i) else ch if ch in "*_`" else None
+        if marker:
+            end = source.find(marker, i + len(marker))
+            if end == -1:
+                byte_offset = len(source[:i].encode("utf-8"))
+                raise EntityParseError(f"Can't find end of the entity starting at byte offset {byte_offset}")
+            inner = source[i + len(marker):end]
+            entity = {"type": _LEGACY_TYPES[marker], "offset": out_len, "length": utf16_len(inner)}
+            if inner:
+                entities.append(entity)
+            emit(inner)
+            i = end + len(marker)
+            continue
+        if ch == "[":
+            link = re.match(r"\[([^\]]*)\]\(([^)]*)\)", source[i:])
+            if link:
+                if link.group(1):
+                    entities.append({"type": "text_link", "offset": out_len,
+                                     "length": utf16_len(link.group(1)), "url": link.group(2)})
+                emit(link.group(1))
+                i += link.end()
+                continue
+            byte_offset = len(source[:i].encode("utf-8"))
+            raise EntityParseError(f"Can't find end of the entity starting at byte offset {byte_offset}")
+        emit(ch)
+        i += 1
+    return "".join(out), entities
+
+
 def apply_parse_mode(text: str, parse_mode: str | None) -> tuple[str, list[dict] | None]:
     """Returns (plain text, entities or None) for a text sent with parse_mode."""
     if not parse_mode:
@@ -213,8 +269,7 @@ def apply_parse_mode(text: str, parse_mode: str | None) -> tuple[str, list[dict]
     elif mode == "markdownv2":
         plain, entities = parse_markdown_v2(text)
     elif mode == "markdown":
-        # Legacy Markdown: *bold* _italic_ `code` [text](url); nothing to escape.
-        plain, entities = parse_markdown_v2(re.sub(r"([#+\-=|{}.!>~])", r"\\\1", text))
+        plain, entities = parse_markdown_legacy(text)
     else:
         raise EntityParseError(f"Unsupported parse_mode {parse_mode!r}")
     return plain, entities or None

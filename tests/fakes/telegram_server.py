@@ -545,7 +545,6 @@ class TelegramServer:
         raw.update(dict(urllib.parse.parse_qsl(query)) if query else {})
         spec = self.methods[method]
         params = {k: _decode_value(v, spec["params"][k]) for k, v in raw.items() if k in spec["params"]}
-        files = {k: v for k, v in files.items()}  # attach:// parts keep their own names
         call = BotCall(method, params, files)
         fault = self._take_fault(method)
         try:
@@ -834,7 +833,8 @@ class TelegramServer:
         """Stores and returns a Message the bot sent to params["chat_id"]."""
         with self._cond:
             chat = self._known_chat(params["chat_id"])
-            message: dict[str, Any] = {"message_id": self._next_message_id(chat["id"]), "from": dict(self.bot_user),
+            sender = {k: self.bot_user[k] for k in ("id", "is_bot", "first_name", "username")}
+            message: dict[str, Any] = {"message_id": self._next_message_id(chat["id"]), "from": sender,
                                        "chat": dict(chat), "date": int(time.time())}
             reply = params.get("reply_parameters") or (
                 {"message_id": params["reply_to_message_id"]} if params.get("reply_to_message_id") else None)

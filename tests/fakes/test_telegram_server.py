@@ -418,3 +418,13 @@ async def test_blocked_user_and_env(server, monkeypatch):
         with pytest.raises(Forbidden, match="blocked"):
             await app.bot.send_message(31, "are you there?")
         assert (await app.bot.get_me()).username == "qm_test_bot"
+
+
+async def test_concurrent_sends_get_unique_increasing_ids(server):
+    server.send_text(8, "hi")
+    app = build_app(server)
+    async with app:
+        sent = await asyncio.gather(*(app.bot.send_message(8, f"line {i}") for i in range(40)))
+    ids = sorted(m.message_id for m in sent)
+    assert ids == list(range(2, 42))  # the user's message was 1
+    assert len(server.sent(chat_id=8, method="sendMessage")) == 40

@@ -14,8 +14,14 @@ fetch, list and paging, sync and async)::
     client.api.base_url = server.base_url      # e.g. from TWILIO_API_BASE_URL
 
 `client.api.base_url` covers every api.twilio.com resource (Messages, Calls),
-including next_page_uri paging. A custom `http_client` also works but is not
-needed. `server.client()` returns such a configured Client.
+including next_page_uri paging, and may be set after the client was used. A
+custom `http_client` (a TwilioHttpClient subclass replacing
+"https://api.twilio.com" in each URL) works too. `server.client()` returns a
+Client configured the first way.
+
+`crash_after_accept()` drops the connection after the message is recorded: the
+sync client raises requests.exceptions.ConnectionError (no TwilioRestException),
+although the message will be sent; a retry would send it twice.
 
 Message lifecycle: created `queued` (with From) or `accepted` (with
 MessagingServiceSid); then queued (service only) -> sending -> sent ->
@@ -212,7 +218,7 @@ class TwilioServer:
         self._cond = threading.Condition(threading.RLock())
         self._messages: dict[str, SmsMessage] = {}
         self._calls: dict[str, dict] = {}
-        self._message_log = Recorder(self._cond)
+        self._message_log = Recorder(self._cond, consume=False)
         self._callback_log = Recorder(self._cond)
         self._requests: list[tuple[str, str, dict]] = []
         self._opted_out: set[str] = set()
@@ -360,6 +366,16 @@ class TwilioServer:
                   "Called": to, "Caller": from_, "Direction": "inbound", "From": from_, "To": to, **extra}
         return self.post_webhook(webhook_url, params)
 
+    async def ainbound(self, webhook_url: str, from_: str, to: str, body: str, **extra: str) -> tuple[int, bytes]:
+        """inbound() for async tests (the app may be served from the test's event loop)."""
+        return await asyncio.to_thread(self.inbound, webhook_url, from_, to, body, **extra)
+
+    async def ainbound_call(self, webhook_url: str, from_: str, to: str, **kwargs: str) -> tuple[int, bytes]:
+        return await asyncio.to_thread(self.inbound_call, webhook_url, from_, to, **kwargs)
+
+    async def apost_webhook(self, url: str, params: dict[str, str]) -> tuple[int, bytes]:
+        return await asyncio.to_thread(self.post_webhook, url, params)
+
     def post_webhook(self, url: str, params: dict[str, str]) -> tuple[int, bytes]:
         """POSTs form `params` to `url` signed with X-Twilio-Signature, as Twilio
         calls an app; returns (HTTP status, body)."""
@@ -396,8 +412,9 @@ class TwilioServer:
 
     def wait_for(self, predicate: Callable[[SmsMessage], bool] | None = None, *, to: str | None = None,
                  status: str | None = None, timeout: float = 5.0, count: int = 1) -> list[SmsMessage]:
-        """Blocks until `count` matching messages not returned by an earlier
-        wait_for exist (status is checked as it changes); returns them."""
+        """Blocks until `count` messages match (their status is re-checked as it
+        changes); returns the oldest `count` matching ones. Messages are states,
+        not events: a later wait_for may return the same message again."""
         return self._message_log.wait_for(self._message_matcher(predicate, to, status), timeout=timeout,
                                           count=count, what=f"message(s) to={to} status={status}")
 

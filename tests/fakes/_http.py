@@ -10,6 +10,7 @@ import json
 import threading
 import time
 from dataclasses import dataclass
+import sys
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Callable
 from urllib.parse import parse_qsl
@@ -107,6 +108,16 @@ class QuietHandler(BaseHTTPRequestHandler):
         self.wfile.flush()
 
 
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # A client that gave up (a cancelled long poll, a stopped bot) is normal here.
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return
+        super().handle_error(request, client_address)
+
+
 class ServerThread:
     """Runs a ThreadingHTTPServer on 127.0.0.1:0 in a daemon thread."""
 
@@ -126,8 +137,7 @@ class ServerThread:
         if self._httpd is not None:
             return
         handler = type(self._handler_class.__name__, (self._handler_class,), {"owner": self._owner})
-        httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        httpd.daemon_threads = True
+        httpd = _Server(("127.0.0.1", 0), handler)
         self._httpd = httpd
         self._thread = threading.Thread(
             target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True,

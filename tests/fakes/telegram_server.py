@@ -25,10 +25,13 @@ Webhooks may be plain http (Telegram requires https).
 """
 from __future__ import annotations
 
+import collections
+import functools
 import http.client
 import io
 import itertools
 import json
+import math
 import mimetypes
 import os
 import re
@@ -154,6 +157,7 @@ class _Fault:
     after_processing: bool = False  # ...but only after the call took effect
 
 
+@functools.lru_cache(maxsize=4)
 def _load_spec(path: Path) -> dict[str, dict]:
     """method name -> {"params": {name: schema}, "required": set, "result": schema}"""
     spec = json.loads(path.read_text())
@@ -234,6 +238,8 @@ class TelegramServer:
         self._file_counter = itertools.count(1)
         self._callback_queries: dict[str, dict] = {}
         self._faults: dict[str, list[_Fault]] = {}
+        self._limits: dict[str, int | None] = {}
+        self._sends: collections.deque[tuple[float, Any]] = collections.deque()
         self._commands: dict[tuple[str, str], list[dict]] = {}
         self._menu_buttons: dict[Any, dict] = {}
         self._webhook: dict | None = None
@@ -511,6 +517,36 @@ class TelegramServer:
             }.get(error_code, "Error")
         self._add_fault(method, _Fault(error_code, description, params or None), times)
 
+    def limit_rate(self, *, per_second: int | None = 30, per_chat_per_second: int | None = None,
+                   per_group_per_minute: int | None = 20) -> None:
+        """Enforces Telegram's flood limits on sends (sendX/copy/forward): over a
+        limit the call gets 429 "Too Many Requests: retry after N" with
+        parameters.retry_after, as Telegram answers. Off until called; None
+        disables one limit."""
+        with self._cond:
+            self._limits = {"global": per_second, "chat": per_chat_per_second, "group": per_group_per_minute}
+
+    def _check_flood(self, chat_id: Any) -> None:
+        if not self._limits:
+            return
+        with self._cond:
+            now = time.monotonic()
+            while self._sends and self._sends[0][0] < now - 60:
+                self._sends.popleft()
+            is_group = isinstance(chat_id, int) and chat_id < 0
+            windows = [("global", 1.0, lambda c: True), ("chat", 1.0, lambda c: c == chat_id)]
+            if is_group:
+                windows.append(("group", 60.0, lambda c: c == chat_id))
+            for name, span, same in windows:
+                limit = self._limits.get(name)
+                if limit is None:
+                    continue
+                recent = [t for t, c in self._sends if t >= now - span and same(c)]
+                if len(recent) >= limit:
+                    wait = max(1, math.ceil(recent[-limit] + span - now))
+                    raise TelegramError(429, f"Too Many Requests: retry after {wait}", {"retry_after": wait})
+            self._sends.append((now, chat_id))
+
     def drop_next(self, method: str, *, after_processing: bool = True, times: int = 1) -> None:
         """The next `times` calls of `method` get no answer: the connection is
         closed. With after_processing (default) the call took effect first (the
@@ -560,6 +596,8 @@ class TelegramServer:
                     if name in params and name not in ("text", "chat_id"):
                         continue  # present but empty: the method's own check speaks
                     raise bad_request(_MISSING_DESCRIPTIONS.get(name, f"parameter \"{name}\" is required"))
+            if method.startswith(("send", "copyMessage", "forwardMessage")):
+                self._check_flood(params.get("chat_id"))
             call.result = self._dispatch(method, params, files)
         except TelegramError as error:
             call.ok, call.error = False, error.payload()
@@ -860,7 +898,8 @@ class TelegramServer:
                 if data is not None and not 1 <= len(str(data).encode()) <= 64:
                     raise bad_request("BUTTON_DATA_INVALID")
                 if not button.get("text"):
-                    raise bad_request("can't parse inline keyboard button: Text buttons are unallowed in the inline keyboard")
+                    raise bad_request("can't parse inline keyboard button: "
+                                      "Text buttons are unallowed in the inline keyboard")
 
     def _api_sendMessage(self, params: dict, files: dict) -> dict:
         content = self._formatted(params, "text", "entities", 4096, "message is too long")

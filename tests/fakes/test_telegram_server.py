@@ -428,3 +428,21 @@ async def test_concurrent_sends_get_unique_increasing_ids(server):
     ids = sorted(m.message_id for m in sent)
     assert ids == list(range(2, 42))  # the user's message was 1
     assert len(server.sent(chat_id=8, method="sendMessage")) == 40
+
+
+async def test_flood_limits_answer_429_like_telegram(server):
+    server.limit_rate(per_second=None, per_group_per_minute=2)
+    server.send_text(12, "hi", chat_type="group", chat_id=-42)
+    server.send_text(12, "hi")
+    app = build_app(server)
+    async with app:
+        await app.bot.send_message(-42, "one")
+        await app.bot.send_message(-42, "two")
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            with pytest.raises(RetryAfter) as caught:
+                await app.bot.send_message(-42, "three")
+            assert 1 <= seconds(caught.value.retry_after) <= 60
+        assert (await app.bot.send_message(12, "private chats are not limited per minute")).message_id
+    failed = server.sent(chat_id=-42)[-1]
+    assert not failed.ok and failed.error["parameters"]["retry_after"] >= 1

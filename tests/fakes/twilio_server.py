@@ -41,6 +41,7 @@ import asyncio
 import base64
 import datetime as dt
 import email.utils
+import functools
 import http.client
 import itertools
 import json
@@ -167,6 +168,7 @@ class _Fault:
     message: str
 
 
+@functools.lru_cache(maxsize=4)
 def _load_routes(path: Path) -> list[tuple[re.Pattern, str, dict]]:
     """[(path regex, HTTP method, {"operation_id", "form", "required", "query"})] from the spec."""
     spec = json.loads(path.read_text())

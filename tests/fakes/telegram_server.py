@@ -189,10 +189,7 @@ def _decode_value(value: Any, schema: dict) -> Any:
         return value
     if schema.get("type") == "boolean":
         return value.lower() in ("true", "1")
-    try:
-        return json.loads(value)
-    except ValueError:
-        return value
+    return json.loads(value)  # ValueError: the caller answers 400
 
 
 class TelegramServer:
@@ -580,7 +577,17 @@ class TelegramServer:
             return 400, bad_request("can't parse request body").payload(), False
         raw.update(dict(urllib.parse.parse_qsl(query)) if query else {})
         spec = self.methods[method]
-        params = {k: _decode_value(v, spec["params"][k]) for k, v in raw.items() if k in spec["params"]}
+        params = {}
+        for key, value in raw.items():
+            if key not in spec["params"]:
+                continue  # unknown parameters are ignored, as Telegram does
+            try:
+                params[key] = _decode_value(value, spec["params"][key])
+            except ValueError:
+                description = ("can't parse reply keyboard markup JSON object" if key == "reply_markup"
+                               else f"can't parse {key} JSON object")
+                self._calls.add(BotCall(method, dict(raw), files, ok=False, error=bad_request(description).payload()))
+                return 400, bad_request(description).payload(), False
         call = BotCall(method, params, files)
         fault = self._take_fault(method)
         try:
@@ -598,7 +605,11 @@ class TelegramServer:
                     raise bad_request(_MISSING_DESCRIPTIONS.get(name, f"parameter \"{name}\" is required"))
             if method.startswith(("send", "copyMessage", "forwardMessage")):
                 self._check_flood(params.get("chat_id"))
-            call.result = self._dispatch(method, params, files)
+            try:
+                call.result = self._dispatch(method, params, files)
+            except (ValueError, TypeError, KeyError, AttributeError) as exc:
+                # a parameter of the wrong type or shape: Telegram answers 400 too
+                raise bad_request(f"can't process the parameters ({type(exc).__name__}: {exc})") from exc
         except TelegramError as error:
             call.ok, call.error = False, error.payload()
             self._calls.add(call)

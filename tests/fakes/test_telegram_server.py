@@ -227,6 +227,10 @@ def test_spec_required_parameters_and_http_level_errors(server):
     # unknown parameters are ignored; JSON bodies work for other clients
     ok = httpx.post(f"{api}/sendMessage", json={"chat_id": 3, "text": "x", "no_such_param": 1}).json()
     assert ok["ok"] and ok["result"]["text"] == "x"
+    bad_markup = httpx.post(f"{api}/sendMessage", data={"chat_id": "3", "text": "x", "reply_markup": "{oops"})
+    assert bad_markup.json()["description"] == "Bad Request: can't parse reply keyboard markup JSON object"
+    bad_id = httpx.post(f"{api}/editMessageText", data={"chat_id": "3", "message_id": "one", "text": "x"})
+    assert bad_id.status_code == 400
     assert httpx.post(f"{server.base_url}123:wrong/getMe").status_code == 401
     not_found = httpx.post(f"{api}/sendTelepathy")
     assert not_found.status_code == 404 and not_found.json()["description"] == "Not Found"

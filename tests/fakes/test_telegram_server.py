@@ -12,7 +12,14 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import httpx
 import pytest
 from PIL import Image
-from telegram import BotCommand, BotCommandScopeChat, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import (
+    BotCommand,
+    BotCommandScopeChat,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    MenuButtonCommands,
+    Update,
+)
 from telegram.error import BadRequest, Conflict, NetworkError, RetryAfter
 from telegram.ext import (
     Application,
@@ -272,6 +279,9 @@ async def test_commands_per_scope_and_language(server):
         assert await app.bot.get_my_commands(language_code="ru") == ()
         with pytest.raises(BadRequest):
             await app.bot.set_my_commands([BotCommand("Bad-Name", "x")])
+        await app.bot.set_chat_menu_button(chat_id=77, menu_button=MenuButtonCommands())
+        assert isinstance(await app.bot.get_chat_menu_button(chat_id=77), MenuButtonCommands)
+        assert isinstance(await app.bot.get_chat_menu_button(), MenuButtonCommands)  # the default
     assert server.commands == [{"command": "start", "description": "Start"},
                                {"command": "stock", "description": "Stock levels"}]
     assert server.commands_for({"type": "chat", "chat_id": 77}) == [{"command": "plan", "description": "Replenishment"}]

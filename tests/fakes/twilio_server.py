@@ -110,8 +110,9 @@ class TwilioError(Exception):
         self.status, self.code, self.message, self.detail = status, code, message, detail
 
     def payload(self) -> dict:
-        body: dict[str, Any] = {"code": self.code, "message": self.message,
-                                "more_info": f"https://www.twilio.com/docs/errors/{self.code}", "status": self.status}
+        more_info = f"https://www.twilio.com/docs/errors/{self.code}" if self.code else None
+        body: dict[str, Any] = {"code": self.code, "message": self.message, "more_info": more_info,
+                                "status": self.status}
         if self.detail:
             body["detail"] = self.detail
         return body

@@ -46,7 +46,9 @@ from typing import Any, Callable
 from .telegram_format import EntityParseError, apply_parse_mode, detect_entities, utf16_len
 from ._http import QuietHandler, Recorder, ServerThread, UploadedPart, decode_form, read_body
 
-SPEC_PATH = Path(os.environ.get("QM_API_SPECS", "/work/shared/specs")) / "telegram_bot_api_8.1.openapi.json"
+# The API descriptions live in ../shared/specs beside the checkout (QM_API_SPECS overrides).
+SPECS_DIR = Path(os.environ.get("QM_API_SPECS", Path(__file__).resolve().parents[3] / "shared" / "specs"))
+SPEC_PATH = SPECS_DIR / "telegram_bot_api_8.1.openapi.json"
 DEFAULT_TOKEN = "123456789:AAH-test_token_for_the_local_server"
 
 # Methods whose polling noise is left out of sent()/wait_for() unless asked for.

@@ -58,7 +58,9 @@ from typing import Any, Callable
 from ._http import QuietHandler, Recorder, ServerThread, read_body
 from .twilio_signing import SIGNATURE_HEADER, sign
 
-SPEC_PATH = Path(os.environ.get("QM_API_SPECS", "/work/shared/specs")) / "twilio_api_v2010.json"
+# The API descriptions live in ../shared/specs beside the checkout (QM_API_SPECS overrides).
+SPECS_DIR = Path(os.environ.get("QM_API_SPECS", Path(__file__).resolve().parents[3] / "shared" / "specs"))
+SPEC_PATH = SPECS_DIR / "twilio_api_v2010.json"
 DEFAULT_ACCOUNT_SID = "AC" + "5ef8732a3c49700934481addd5ce1659"
 DEFAULT_AUTH_TOKEN = "9f2c1e7d4b6a8c0e2f4a6b8d0c2e4f6a"
 SERVICE_NUMBER = "+15005550006"

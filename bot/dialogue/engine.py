@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import logging
 
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import select
 
 from domain import access
@@ -56,14 +57,10 @@ class Dialogue:
 
     # --- plumbing -------------------------------------------------------------
     async def _first_time(self, session, key: str) -> bool:
-        if await session.get(ProcessedUpdate, key) is not None:
-            return False
-        session.add(ProcessedUpdate(key=key))
-        try:
-            await session.flush()
-        except IntegrityError:  # the same update is being handled right now
-            return False
-        return True
+        """Records the event's key; False when it was recorded before (one round trip)."""
+        insert = pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
+        stmt = insert(ProcessedUpdate).values(key=key, created_at=utcnow()).on_conflict_do_nothing().returning(ProcessedUpdate.key)
+        return (await session.exec(stmt)).first() is not None
 
     async def _record_event_only(self, inbound: Inbound) -> None:
         """After a failed message, still remember its id so a redelivery isn't handled twice."""
@@ -82,14 +79,18 @@ class Dialogue:
         return normalise_language(inbound.language_code, self.services.settings.company.language)
 
     async def _turn(self, session, inbound: Inbound) -> Turn:
-        stmt = select(Conversation).where(Conversation.channel == inbound.channel,
-                                          Conversation.external_id == inbound.external_id).with_for_update()
-        conv = (await session.exec(stmt)).first()
+        # The conversation and its person in one query; the row lock serialises one person's messages.
+        stmt = (select(Conversation, User).outerjoin(User, User.id == Conversation.user_id)
+                .where(Conversation.channel == inbound.channel, Conversation.external_id == inbound.external_id)
+                .with_for_update(of=Conversation))
+        row = (await session.exec(stmt)).first()
+        conv, user = row if row is not None else (None, None)
         if conv is None:
             conv = Conversation(channel=inbound.channel, external_id=inbound.external_id, data={})
             session.add(conv)
             await session.flush()
-        user = await session.get(User, conv.user_id) if conv.user_id else await self._identify(session, inbound)
+        if user is None:
+            user = await self._identify(session, inbound)
         if user is not None and conv.user_id != user.id:
             conv.user_id = user.id
         turn = Turn(inbound, session, self.services, conv, user)

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-22 08:08:06.974237
+Create Date: 2026-11-22 08:29:45.693314
 """
 from alembic import op
 import sqlalchemy as sa
@@ -220,6 +220,24 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('channel', 'external_id')
     )
+    op.create_table('count_tasks',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('location_id', sa.Integer(), nullable=False),
+    sa.Column('status', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+    sa.Column('counted_by_id', sa.Integer(), nullable=True),
+    sa.Column('approved_by_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', domain.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('finished_at', domain.models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('decided_at', domain.models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['approved_by_id'], ['users.id'], ),
+    sa.ForeignKeyConstraint(['counted_by_id'], ['users.id'], ),
+    sa.ForeignKeyConstraint(['location_id'], ['locations.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('count_tasks', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_count_tasks_location_id'), ['location_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_count_tasks_status'), ['status'], unique=False)
+
     op.create_table('customers',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('code', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
@@ -279,6 +297,25 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_purchase_order_lines_po_id'), ['po_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_purchase_order_lines_product_id'), ['product_id'], unique=False)
 
+    op.create_table('receipts',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('number', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+    sa.Column('warehouse_id', sa.Integer(), nullable=False),
+    sa.Column('supplier_id', sa.Integer(), nullable=True),
+    sa.Column('po_id', sa.Integer(), nullable=True),
+    sa.Column('status', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', domain.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['po_id'], ['purchase_orders.id'], ),
+    sa.ForeignKeyConstraint(['supplier_id'], ['suppliers.id'], ),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], ),
+    sa.ForeignKeyConstraint(['warehouse_id'], ['warehouses.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('receipts', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_receipts_number'), ['number'], unique=True)
+        batch_op.create_index(batch_op.f('ix_receipts_po_id'), ['po_id'], unique=False)
+
     op.create_table('stock_moves',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('product_id', sa.Integer(), nullable=False),
@@ -321,6 +358,59 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_stock_quants_location_id'), ['location_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_stock_quants_product_id'), ['product_id'], unique=False)
 
+    op.create_table('transfers',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('number', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+    sa.Column('from_warehouse_id', sa.Integer(), nullable=False),
+    sa.Column('to_warehouse_id', sa.Integer(), nullable=False),
+    sa.Column('transit_location_id', sa.Integer(), nullable=False),
+    sa.Column('status', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+    sa.Column('sent_by_id', sa.Integer(), nullable=True),
+    sa.Column('received_by_id', sa.Integer(), nullable=True),
+    sa.Column('sent_at', domain.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('received_at', domain.models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['from_warehouse_id'], ['warehouses.id'], ),
+    sa.ForeignKeyConstraint(['received_by_id'], ['users.id'], ),
+    sa.ForeignKeyConstraint(['sent_by_id'], ['users.id'], ),
+    sa.ForeignKeyConstraint(['to_warehouse_id'], ['warehouses.id'], ),
+    sa.ForeignKeyConstraint(['transit_location_id'], ['locations.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('transfers', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_transfers_number'), ['number'], unique=True)
+        batch_op.create_index(batch_op.f('ix_transfers_status'), ['status'], unique=False)
+
+    op.create_table('warehouse_tasks',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('kind', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+    sa.Column('status', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+    sa.Column('warehouse_id', sa.Integer(), nullable=False),
+    sa.Column('product_id', sa.Integer(), nullable=False),
+    sa.Column('lot', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+    sa.Column('expiry', sa.Date(), nullable=True),
+    sa.Column('from_location_id', sa.Integer(), nullable=False),
+    sa.Column('to_location_id', sa.Integer(), nullable=True),
+    sa.Column('quantity', domain.models.base.Qty(precision=18, scale=3), nullable=False),
+    sa.Column('done_qty', domain.models.base.Qty(precision=18, scale=3), nullable=False),
+    sa.Column('document', sqlmodel.sql.sqltypes.AutoString(), nullable=True),
+    sa.Column('assigned_to_id', sa.Integer(), nullable=True),
+    sa.Column('done_location_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', domain.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('done_at', domain.models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['assigned_to_id'], ['users.id'], ),
+    sa.ForeignKeyConstraint(['done_location_id'], ['locations.id'], ),
+    sa.ForeignKeyConstraint(['from_location_id'], ['locations.id'], ),
+    sa.ForeignKeyConstraint(['product_id'], ['products.id'], ),
+    sa.ForeignKeyConstraint(['to_location_id'], ['locations.id'], ),
+    sa.ForeignKeyConstraint(['warehouse_id'], ['warehouses.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('warehouse_tasks', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_warehouse_tasks_assigned_to_id'), ['assigned_to_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_warehouse_tasks_kind'), ['kind'], unique=False)
+        batch_op.create_index(batch_op.f('ix_warehouse_tasks_status'), ['status'], unique=False)
+        batch_op.create_index(batch_op.f('ix_warehouse_tasks_warehouse_id'), ['warehouse_id'], unique=False)
+
     op.create_table('contacts',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('customer_id', sa.Integer(), nullable=False),
@@ -336,6 +426,22 @@ def upgrade() -> None:
     with op.batch_alter_table('contacts', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_contacts_customer_id'), ['customer_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_contacts_phone'), ['phone'], unique=False)
+
+    op.create_table('count_lines',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('count_task_id', sa.Integer(), nullable=False),
+    sa.Column('product_id', sa.Integer(), nullable=False),
+    sa.Column('lot', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+    sa.Column('counted_qty', domain.models.base.Qty(precision=18, scale=3), nullable=False),
+    sa.Column('expected_qty', domain.models.base.Qty(precision=18, scale=3), nullable=True),
+    sa.Column('expiry', sa.Date(), nullable=True),
+    sa.ForeignKeyConstraint(['count_task_id'], ['count_tasks.id'], ),
+    sa.ForeignKeyConstraint(['product_id'], ['products.id'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('count_task_id', 'product_id', 'lot')
+    )
+    with op.batch_alter_table('count_lines', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_count_lines_count_task_id'), ['count_task_id'], unique=False)
 
     op.create_table('counterparties',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -372,6 +478,30 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_deals_owner_id'), ['owner_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_deals_stage'), ['stage'], unique=False)
 
+    op.create_table('receipt_lines',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('receipt_id', sa.Integer(), nullable=False),
+    sa.Column('po_line_id', sa.Integer(), nullable=True),
+    sa.Column('product_id', sa.Integer(), nullable=False),
+    sa.Column('quantity', domain.models.base.Qty(precision=18, scale=3), nullable=False),
+    sa.Column('lot', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+    sa.Column('expiry', sa.Date(), nullable=True),
+    sa.Column('location_id', sa.Integer(), nullable=False),
+    sa.Column('inspection', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+    sa.Column('inspected_by_id', sa.Integer(), nullable=True),
+    sa.Column('inspected_at', domain.models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('inspection_note', sqlmodel.sql.sqltypes.AutoString(), nullable=True),
+    sa.ForeignKeyConstraint(['inspected_by_id'], ['users.id'], ),
+    sa.ForeignKeyConstraint(['location_id'], ['locations.id'], ),
+    sa.ForeignKeyConstraint(['po_line_id'], ['purchase_order_lines.id'], ),
+    sa.ForeignKeyConstraint(['product_id'], ['products.id'], ),
+    sa.ForeignKeyConstraint(['receipt_id'], ['receipts.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('receipt_lines', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_receipt_lines_inspection'), ['inspection'], unique=False)
+        batch_op.create_index(batch_op.f('ix_receipt_lines_receipt_id'), ['receipt_id'], unique=False)
+
     op.create_table('reminders',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('user_id', sa.Integer(), nullable=False),
@@ -388,6 +518,24 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_reminders_due_at'), ['due_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_reminders_status'), ['status'], unique=False)
         batch_op.create_index(batch_op.f('ix_reminders_user_id'), ['user_id'], unique=False)
+
+    op.create_table('transfer_lines',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('transfer_id', sa.Integer(), nullable=False),
+    sa.Column('product_id', sa.Integer(), nullable=False),
+    sa.Column('lot', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+    sa.Column('expiry', sa.Date(), nullable=True),
+    sa.Column('quantity', domain.models.base.Qty(precision=18, scale=3), nullable=False),
+    sa.Column('from_location_id', sa.Integer(), nullable=False),
+    sa.Column('to_location_id', sa.Integer(), nullable=True),
+    sa.ForeignKeyConstraint(['from_location_id'], ['locations.id'], ),
+    sa.ForeignKeyConstraint(['product_id'], ['products.id'], ),
+    sa.ForeignKeyConstraint(['to_location_id'], ['locations.id'], ),
+    sa.ForeignKeyConstraint(['transfer_id'], ['transfers.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('transfer_lines', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_transfer_lines_transfer_id'), ['transfer_id'], unique=False)
 
     op.create_table('deal_stage_changes',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -472,6 +620,26 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_invoices_order_id'), ['order_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_invoices_status'), ['status'], unique=False)
 
+    op.create_table('pick_lists',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('order_id', sa.Integer(), nullable=False),
+    sa.Column('warehouse_id', sa.Integer(), nullable=False),
+    sa.Column('picker_id', sa.Integer(), nullable=True),
+    sa.Column('status', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+    sa.Column('packing_location_id', sa.Integer(), nullable=False),
+    sa.Column('created_at', domain.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('finished_at', domain.models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['order_id'], ['sales_orders.id'], ),
+    sa.ForeignKeyConstraint(['packing_location_id'], ['locations.id'], ),
+    sa.ForeignKeyConstraint(['picker_id'], ['users.id'], ),
+    sa.ForeignKeyConstraint(['warehouse_id'], ['warehouses.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('pick_lists', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_pick_lists_order_id'), ['order_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_pick_lists_picker_id'), ['picker_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_pick_lists_status'), ['status'], unique=False)
+
     op.create_table('sales_order_lines',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('order_id', sa.Integer(), nullable=False),
@@ -507,11 +675,72 @@ def upgrade() -> None:
     with op.batch_alter_table('payments', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_payments_invoice_id'), ['invoice_id'], unique=False)
 
+    op.create_table('stock_reservations',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('order_id', sa.Integer(), nullable=False),
+    sa.Column('order_line_id', sa.Integer(), nullable=False),
+    sa.Column('product_id', sa.Integer(), nullable=False),
+    sa.Column('location_id', sa.Integer(), nullable=False),
+    sa.Column('lot', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+    sa.Column('expiry', sa.Date(), nullable=True),
+    sa.Column('quantity', domain.models.base.Qty(precision=18, scale=3), nullable=False),
+    sa.Column('created_at', domain.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.CheckConstraint('quantity >= 0', name='ck_reservation_nonneg'),
+    sa.ForeignKeyConstraint(['location_id'], ['locations.id'], ),
+    sa.ForeignKeyConstraint(['order_id'], ['sales_orders.id'], ),
+    sa.ForeignKeyConstraint(['order_line_id'], ['sales_order_lines.id'], ),
+    sa.ForeignKeyConstraint(['product_id'], ['products.id'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('order_line_id', 'location_id', 'lot')
+    )
+    with op.batch_alter_table('stock_reservations', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_stock_reservations_location_id'), ['location_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_stock_reservations_order_id'), ['order_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_stock_reservations_order_line_id'), ['order_line_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_stock_reservations_product_id'), ['product_id'], unique=False)
+
+    op.create_table('pick_tasks',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('pick_list_id', sa.Integer(), nullable=False),
+    sa.Column('seq', sa.Integer(), nullable=False),
+    sa.Column('order_line_id', sa.Integer(), nullable=False),
+    sa.Column('reservation_id', sa.Integer(), nullable=False),
+    sa.Column('product_id', sa.Integer(), nullable=False),
+    sa.Column('location_id', sa.Integer(), nullable=False),
+    sa.Column('lot', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+    sa.Column('expiry', sa.Date(), nullable=True),
+    sa.Column('quantity', domain.models.base.Qty(precision=18, scale=3), nullable=False),
+    sa.Column('picked_qty', domain.models.base.Qty(precision=18, scale=3), nullable=False),
+    sa.Column('short_qty', domain.models.base.Qty(precision=18, scale=3), nullable=False),
+    sa.Column('step', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+    sa.Column('done_at', domain.models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['location_id'], ['locations.id'], ),
+    sa.ForeignKeyConstraint(['order_line_id'], ['sales_order_lines.id'], ),
+    sa.ForeignKeyConstraint(['pick_list_id'], ['pick_lists.id'], ),
+    sa.ForeignKeyConstraint(['product_id'], ['products.id'], ),
+    sa.ForeignKeyConstraint(['reservation_id'], ['stock_reservations.id'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('pick_list_id', 'seq')
+    )
+    with op.batch_alter_table('pick_tasks', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_pick_tasks_pick_list_id'), ['pick_list_id'], unique=False)
+
     # ### end Alembic commands ###
 
 
 def downgrade() -> None:
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table('pick_tasks', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_pick_tasks_pick_list_id'))
+
+    op.drop_table('pick_tasks')
+    with op.batch_alter_table('stock_reservations', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_stock_reservations_product_id'))
+        batch_op.drop_index(batch_op.f('ix_stock_reservations_order_line_id'))
+        batch_op.drop_index(batch_op.f('ix_stock_reservations_order_id'))
+        batch_op.drop_index(batch_op.f('ix_stock_reservations_location_id'))
+
+    op.drop_table('stock_reservations')
     with op.batch_alter_table('payments', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_payments_invoice_id'))
 
@@ -521,6 +750,12 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_sales_order_lines_order_id'))
 
     op.drop_table('sales_order_lines')
+    with op.batch_alter_table('pick_lists', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_pick_lists_status'))
+        batch_op.drop_index(batch_op.f('ix_pick_lists_picker_id'))
+        batch_op.drop_index(batch_op.f('ix_pick_lists_order_id'))
+
+    op.drop_table('pick_lists')
     with op.batch_alter_table('invoices', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_invoices_status'))
         batch_op.drop_index(batch_op.f('ix_invoices_order_id'))
@@ -545,12 +780,21 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_deal_stage_changes_deal_id'))
 
     op.drop_table('deal_stage_changes')
+    with op.batch_alter_table('transfer_lines', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_transfer_lines_transfer_id'))
+
+    op.drop_table('transfer_lines')
     with op.batch_alter_table('reminders', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_reminders_user_id'))
         batch_op.drop_index(batch_op.f('ix_reminders_status'))
         batch_op.drop_index(batch_op.f('ix_reminders_due_at'))
 
     op.drop_table('reminders')
+    with op.batch_alter_table('receipt_lines', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_receipt_lines_receipt_id'))
+        batch_op.drop_index(batch_op.f('ix_receipt_lines_inspection'))
+
+    op.drop_table('receipt_lines')
     with op.batch_alter_table('deals', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_deals_stage'))
         batch_op.drop_index(batch_op.f('ix_deals_owner_id'))
@@ -561,11 +805,27 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_counterparties_customer_id'))
 
     op.drop_table('counterparties')
+    with op.batch_alter_table('count_lines', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_count_lines_count_task_id'))
+
+    op.drop_table('count_lines')
     with op.batch_alter_table('contacts', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_contacts_phone'))
         batch_op.drop_index(batch_op.f('ix_contacts_customer_id'))
 
     op.drop_table('contacts')
+    with op.batch_alter_table('warehouse_tasks', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_warehouse_tasks_warehouse_id'))
+        batch_op.drop_index(batch_op.f('ix_warehouse_tasks_status'))
+        batch_op.drop_index(batch_op.f('ix_warehouse_tasks_kind'))
+        batch_op.drop_index(batch_op.f('ix_warehouse_tasks_assigned_to_id'))
+
+    op.drop_table('warehouse_tasks')
+    with op.batch_alter_table('transfers', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_transfers_status'))
+        batch_op.drop_index(batch_op.f('ix_transfers_number'))
+
+    op.drop_table('transfers')
     with op.batch_alter_table('stock_quants', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_stock_quants_product_id'))
         batch_op.drop_index(batch_op.f('ix_stock_quants_location_id'))
@@ -578,6 +838,11 @@ def downgrade() -> None:
         batch_op.drop_index('ix_moves_product_created')
 
     op.drop_table('stock_moves')
+    with op.batch_alter_table('receipts', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_receipts_po_id'))
+        batch_op.drop_index(batch_op.f('ix_receipts_number'))
+
+    op.drop_table('receipts')
     with op.batch_alter_table('purchase_order_lines', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_purchase_order_lines_product_id'))
         batch_op.drop_index(batch_op.f('ix_purchase_order_lines_po_id'))
@@ -593,6 +858,11 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_customers_code'))
 
     op.drop_table('customers')
+    with op.batch_alter_table('count_tasks', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_count_tasks_status'))
+        batch_op.drop_index(batch_op.f('ix_count_tasks_location_id'))
+
+    op.drop_table('count_tasks')
     op.drop_table('conversations')
     with op.batch_alter_table('users', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_users_role'))

@@ -30,6 +30,11 @@ async def find_products(session: AsyncSession, text: str, *, limit: int = 5, cut
     if exact is not None:
         return [Match(exact, 100.0)]
     products = (await session.exec(select(Product).where(Product.active))).all()
+    wanted = {utils.default_process(text), utils.default_process(text).rstrip("s")}
+    named = [p for p in products if utils.default_process(p.name) in wanted
+             or any(utils.default_process(a) in wanted for a in p.aliases.split(",") if a)]
+    if len(named) == 1:  # the exact name (or an alias) beats any fuzzy score
+        return [Match(named[0], 100.0)]
     choices: dict[int, str] = {}
     for i, p in enumerate(products):
         choices[i] = " ".join([p.name, p.sku, p.aliases.replace(",", " ")])

@@ -5,7 +5,7 @@ import importlib
 
 from ..router import Router
 
-FLOWS = ["basics", "orders"]
+FLOWS = ["basics", "orders", "warehouse"]
 
 
 def build_router() -> Router:

@@ -14,7 +14,6 @@ from domain.orders import invoices as inv
 from domain.orders import lifecycle as orders
 from domain.search import clear_winner, find_customers, find_products
 
-from ...documents.invoice import InvoiceDoc, InvoiceLine, render_invoice
 from ..messages import Attachment, Button
 from ..router import Router
 from ..turn import Turn
@@ -235,6 +234,8 @@ async def _confirm(turn: Turn, order: SalesOrder) -> None:
 
 
 async def _invoice_pdf(turn: Turn, number: str) -> bytes:
+    from ...documents.invoice import InvoiceDoc, InvoiceLine, render_invoice  # fpdf is slow to import: only when needed
+
     invoice = (await turn.session.exec(select(Invoice).where(Invoice.number == number))).one()
     order = await turn.session.get(SalesOrder, invoice.order_id)
     customer = await turn.session.get(Customer, invoice.customer_id)

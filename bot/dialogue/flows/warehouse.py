@@ -23,7 +23,6 @@ from domain.models import OrderStatus, PurchaseOrder, SalesOrder, Warehouse
 from domain.orders.lifecycle import get_order
 from domain.search import clear_winner, find_products
 
-from ...documents.delivery_note import render_delivery_note
 from ..messages import Attachment, Button
 from ..router import Router
 from ..turn import Turn
@@ -173,6 +172,8 @@ async def _ship(turn: Turn, order: SalesOrder) -> None:
         notify_order_status = None
     if notify_order_status is not None:
         await notify_order_status(turn.session, order)
+    from ...documents.delivery_note import render_delivery_note  # fpdf is slow to import: only when needed
+
     data = await shipping.delivery_note_data(turn.session, order)
     pdf = render_delivery_note(data, turn.services.settings.company)
     turn.say(turn.t("Order {number} shipped.", number=result.order_number),

@@ -158,3 +158,21 @@ async def test_move_between_bins(services):
     async with services.uow() as uow:
         q = (await uow.session.exec(select(StockQuant).where(StockQuant.product_id == product.id, StockQuant.location_id == target.id))).one()
         assert q.quantity == Decimal(2)
+
+
+async def test_transfer_between_warehouses(services):
+    worker = Chat(dialogue_for(services), external_id="900")
+    async with services.uow() as uow:
+        quant, loc, product = (await uow.session.exec(
+            select(StockQuant, Location, Product).join(Location, Location.id == StockQuant.location_id)
+            .join(Product, Product.id == StockQuant.product_id)
+            .join(Warehouse, Warehouse.id == Location.warehouse_id)
+            .where(Warehouse.code == "MAIN", Location.kind == "storage", StockQuant.quantity - StockQuant.reserved >= 2,
+                   Product.lot_tracked.is_(False)))).first()
+    assert "no warehouse MOON" in await worker.text(f"/transfer MOON {loc.code} {product.sku} 2")
+    sent = await worker.text(f"/transfer NORTH {loc.code} {product.sku} 2")
+    number = sent.split("Transfer ")[1].split(" ")[0]
+    assert "in transit" in sent
+    received = await worker.text(f"/transfer_in {number} A-01-01")
+    assert "received in NORTH" in received
+    assert "already received" in await worker.text(f"/transfer_in {number} A-01-01")

@@ -17,7 +17,7 @@ from decimal import Decimal, InvalidOperation
 from sqlmodel import select
 
 from domain.errors import InvalidInput, N_, NotFound
-from domain.inventory import counting, moves, picking, receiving, shipping, stock, tasks
+from domain.inventory import counting, moves, picking, receiving, shipping, stock, tasks, transfers
 from domain.inventory.common import find_location, resolve_product
 from domain.models import OrderStatus, PurchaseOrder, SalesOrder, Warehouse
 from domain.orders.lifecycle import get_order
@@ -550,7 +550,37 @@ async def on_inspect(turn: Turn) -> None:
     _say_note(turn, result.happened)
 
 
+# ---------------------------------------------------------------- transfers between warehouses
+async def transfer_cmd(turn: Turn) -> None:
+    """/transfer NORTH A-01-02 WID-001 10 — sends stock into transit to another warehouse."""
+    parts = turn.args.split()
+    if len(parts) != 4:
+        turn.say(turn.t("Write /transfer TO-WAREHOUSE FROM-BIN PRODUCT QUANTITY, e.g. /transfer NORTH A-01-02 WID-001 10."))
+        return
+    to_code, from_bin, code, qty = parts
+    to_wh = (await turn.session.exec(select(Warehouse).where(Warehouse.code == to_code.upper()))).first()
+    if to_wh is None:
+        raise NotFound(N_("There is no warehouse {code}."), code=to_code)
+    result = await transfers.send_transfer(turn.session, turn.user, from_warehouse=await _warehouse(turn), to_warehouse=to_wh,
+                                           lines=[transfers.TransferInput(from_bin=from_bin, code=code, quantity=_qty_text(qty))])
+    turn.say(turn.t("Transfer {number} sent: {lines}. It is in transit to {to}; receive it there with /transfer_in {number}.",
+                    number=result.number, to=result.to_warehouse,
+                    lines=", ".join(f"{_fmt(ln.quantity)} × {ln.sku}" for ln in result.lines)))
+
+
+async def transfer_in_cmd(turn: Turn) -> None:
+    parts = turn.args.split()
+    if not parts:
+        turn.say(turn.t("Write /transfer_in TRANSFER-NUMBER [BIN]."))
+        return
+    result = await transfers.receive_transfer(turn.session, turn.user, parts[0], bin_code=parts[1] if len(parts) > 1 else None)
+    turn.say(turn.t("Transfer {number} received in {to}: {lines}.", number=result.number, to=result.to_warehouse,
+                    lines=", ".join(f"{_fmt(ln.quantity)} × {ln.sku} → {ln.to_bin}" for ln in result.lines)))
+
+
 def register(router: Router) -> None:
+    router.command("transfer", help=N_("send stock to another warehouse"), capability="warehouse_ops")(transfer_cmd)
+    router.command("transfer_in", help=N_("receive a transfer from another warehouse"), capability="warehouse_ops")(transfer_in_cmd)
     ops = "warehouse_ops"
     router.command("pick", help=N_("pick an order, bin by bin"), capability=ops)(pick_cmd)
     router.command("next", help=N_("next put-away or refill task"), capability=ops)(next_task_cmd)

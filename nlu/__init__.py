@@ -13,7 +13,7 @@ from typing import Any
 
 LANGS = ("en", "ru", "bg", "ro", "zh")
 
-__all__ = ["LANGS", "ParseResult", "parse", "load"]
+__all__ = ["LANGS", "ParseResult", "parse", "parse_many", "load"]
 
 
 @dataclass
@@ -33,12 +33,11 @@ class ParseResult:
 
 def load(langs=None) -> None:
     """Loads the pipelines (classifier and entity rules) of `langs` (all by default)."""
-    from nlu import entities, intents
+    from nlu import intents
 
     for lang in langs or LANGS:
         _check_lang(lang)
         intents.pipeline(lang)
-        entities._matcher(lang)
 
 
 def _check_lang(lang: str) -> None:
@@ -57,25 +56,45 @@ def parse(text: str, lang: str | None = None, now: datetime | None = None, tz=No
     tz: an IANA name or tzinfo; dates are resolved in it (default: now's zone, else UTC).
     region: default country for phone numbers written without "+".
     """
+    return parse_many([{"text": text, "lang": lang, "now": now, "tz": tz, "region": region}])[0]
+
+
+def parse_many(items: list[dict]) -> list[ParseResult]:
+    """Understands a batch: each item is {"text", "lang"?, "now"?, "tz"?, "region"?} as
+    for parse(). Results come back in order; the classifier scores each language's
+    messages in one pass, which is several times faster than one call per message."""
     from nlu import entities, intents
     from nlu.langid import detect
 
-    if not isinstance(text, str):
-        from domain.errors import InvalidInput
+    prepared = []
+    for item in items:
+        text = item.get("text")
+        if not isinstance(text, str):
+            from domain.errors import InvalidInput
 
-        raise InvalidInput("The message must be text, not {kind}", kind=type(text).__name__)
-    now = _resolve_now(now, tz)
-    clean = " ".join(text.split())
-    if lang in (None, "", "auto"):
-        lang = detect(clean) if clean else "en"
-    _check_lang(lang)
-    if not clean:
-        return ParseResult(text, "unknown", 1.0, lang, {}, [("unknown", 1.0)])
-    ranked = intents.classify(clean, lang)
-    intent, score = ranked[0]
-    ents = entities.extract(clean, lang, intent, now, region)
-    return ParseResult(text, intent, round(float(score), 4), lang, ents,
-                       [(name, round(float(s), 4)) for name, s in ranked[:3]])
+            raise InvalidInput("The message must be text, not {kind}", kind=type(text).__name__)
+        now = _resolve_now(item.get("now"), item.get("tz"))
+        clean = " ".join(text.split())
+        lang = item.get("lang")
+        if lang in (None, "", "auto"):
+            lang = detect(clean) if clean else "en"
+        _check_lang(lang)
+        prepared.append((text, clean, lang, now, item.get("region") or "BG"))
+    ranked: dict[int, list] = {}
+    for lang in {p[2] for p in prepared}:
+        idx = [i for i, p in enumerate(prepared) if p[2] == lang and p[1]]
+        for i, scores in zip(idx, intents.classify_many([prepared[i][1] for i in idx], lang)):
+            ranked[i] = scores
+    results = []
+    for i, (text, clean, lang, now, region) in enumerate(prepared):
+        if not clean:
+            results.append(ParseResult(text, "unknown", 1.0, lang, {}, [("unknown", 1.0)]))
+            continue
+        intent, score = ranked[i][0]
+        ents = entities.extract(clean, lang, intent, now, region)
+        results.append(ParseResult(text, intent, round(float(score), 4), lang, ents,
+                                   [(name, round(float(s), 4)) for name, s in ranked[i][:3]]))
+    return results
 
 
 def _resolve_now(now: datetime | None, tz) -> datetime:

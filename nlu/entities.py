@@ -23,13 +23,13 @@ _WORD_LISTS = {
 }
 _MAPS = {"UNITS": "UNIT", "CURRENCIES": "CUR", "STAGES": "STAGE", "CHANNELS": "CHANNEL"}
 # a mention ends where one of these begins
-_STOP_LABELS = {"UNIT", "CUR", "STAGE", "CHANNEL", "ORDERW", "CUSTW", "SUPW", "FORW", "FROMW", "TOW", "BINW",
+_STOP_LABELS = {"CUR", "STAGE", "CHANNEL", "ORDERW", "CUSTW", "SUPW", "FORW", "FROMW", "TOW", "BINW",
                 "REMIND", "BECAUSE", "NOTEW", "DEALW", "DATEW", "STOCKW", "WITHW", "WD", "NEXT"}
 _ZH_STOP = set("的了吗呢吧在是有要把给和跟从到还多少个请帮我们你他她它这那么")
 _PUNCT = set(",.;:!?()[]{}\"«»“”„|/\\，。；：！？、")
 _MONEY_SCALE = r"(?:\s*(k|к|тыс\.?|тысяч[аи]?|хил\.?|хиляди|хиляда|mii|mie|млн\.?|mln|million|thousand|grand|千|万|бона)(?![A-Za-z\u0400-\u04ff]))?"
 # a number: not glued to a preceding word or code; a unit may follow without a space ("5шт", "10kg")
-_DIGITS = re.compile(r"(?<![A-Za-z0-9\u0400-\u04ff.,:/#№-])(\d{1,3}(?:[ \u00a0]\d{3})+(?![\d])|\d+(?:[.,]\d+)?)" + _MONEY_SCALE + r"(?![\d:/]|[.,]\d|-\d)")
+_DIGITS = re.compile(r"(?<![A-Za-z0-9\u0400-\u04ff:/#№-])(?<!\d[.,])(\d{1,3}(?:[ \u00a0]\d{3})+(?![\d])|\d+(?:[.,]\d+)?)" + _MONEY_SCALE + r"(?![\d:/]|[.,]\d|-\d)")
 _ZH_NUMERAL = re.compile(r"[零一二两三四五六七八九十百千万\d]+")
 _SCALE_VALUES = {"k": 1000, "к": 1000, "тыс": 1000, "тыс.": 1000, "тысяч": 1000, "тысяча": 1000, "тысячи": 1000,
                  "хил": 1000, "хил.": 1000, "хиляди": 1000, "хиляда": 1000, "mii": 1000, "mie": 1000, "бона": 1000,
@@ -38,23 +38,22 @@ _SCALE_VALUES = {"k": 1000, "к": 1000, "тыс": 1000, "тыс.": 1000, "тыс
 _PHONE_HINT = re.compile(r"\+?\d[\d\s().-]{6,}\d")
 
 
-@lru_cache(maxsize=None)
-def _matcher(lang: str):
-    """A blank spaCy pipeline with a SpanRuler holding the lexicon as phrase patterns."""
-    import spacy
-
-    nlp = spacy.blank(lang)
-    ruler = nlp.add_pipe("span_ruler", config={"spans_key": "qm", "phrase_matcher_attr": "LOWER", "validate": False})
+def patterns(lang: str) -> list[dict]:
+    """The lexicon of `lang` as SpanRuler phrase patterns (label, folded phrase, canonical id)."""
     lx = lexicon(lang)
-    patterns = []
+    out = []
 
     def add(label, phrase, ident=None):
         phrase = fold(phrase)
-        if phrase:
-            item = {"label": label, "pattern": phrase}
-            if ident is not None:
-                item["id"] = str(ident)
-            patterns.append(item)
+        variants = {phrase}
+        if lang == "ru":  # typed without the soft sign, or read back from Latin letters
+            variants.add(phrase.replace("ь", ""))
+        for v in variants:
+            if v:
+                item = {"label": label, "pattern": v}
+                if ident is not None:
+                    item["id"] = str(ident)
+                out.append(item)
 
     for word, value in lx.NUMBERS.items():
         add("NUM", word, value)
@@ -73,8 +72,15 @@ def _matcher(lang: str):
             add("WD", form, i)
     for phrase in lx.NEXT:
         add("NEXT", phrase)
-    ruler.add_patterns(patterns)
-    return nlp
+    return out
+
+
+def _matcher(lang: str):
+    """The language's pipeline and its span_ruler (they live with the trained textcat)."""
+    from nlu.intents import pipeline
+
+    nlp = pipeline(lang)
+    return nlp, nlp.get_pipe("span_ruler")
 
 
 class _Doc:
@@ -89,7 +95,8 @@ class _Doc:
         if lang == "ru" and is_mostly_latin(folded):
             folded, self.src = lat2cyr(folded)  # Russian typed in Latin letters
         self.text = folded
-        doc = _matcher(lang)(folded)
+        nlp, ruler = _matcher(lang)
+        doc = ruler(nlp.make_doc(folded))
         self.tokens = [(t.idx, t.idx + len(t.text), t.text) for t in doc]
         self.spans = sorted(((s.start_char, s.end_char, s.label_, s.id_) for s in doc.spans["qm"]),
                             key=lambda s: (s[0], -(s[1] - s[0])))
@@ -141,18 +148,24 @@ def extract(text: str, lang: str, intent: str, now: datetime, region: str = "BG"
     d.date_spans = [(f.start, f.end) for f in used]
     out.update(found)
     numbers = _numbers(d, lx)
+    if intent in ("order_status", "start_picking") and "order_ref" not in out:
+        # "start picking 2231", "track 5512": a bare whole number names the order
+        for s, e, v, kind in numbers:
+            if kind == "digits" and not d.is_taken(s, e) and v >= 10 and float(v).is_integer() and not d.labels_at(_skip_space(d, e)) & {"UNIT", "CUR"}:
+                out["order_ref"] = d.orig(s, e).strip()
+                d.take(s, e)
+                break
     _money(d, numbers, out)
     qty = _quantity(d, numbers, out, intent)
     _stage_channel(d, out, intent)
     _mentions(d, lx, out, intent, qty)
-    if intent in ("order_status", "start_picking") and "order_ref" not in out:
-        for s, e, v, _ in numbers:
-            if not d.is_taken(s, e) and v >= 100 and float(v).is_integer():
-                out["order_ref"] = d.orig(s, e).strip()
-                out.pop("quantity", None)
-                out.pop("unit", None)
-                break
     return out
+
+
+def _skip_space(d: _Doc, pos: int) -> int:
+    while pos < len(d.text) and d.text[pos] == " ":
+        pos += 1
+    return pos
 
 
 # --- codes ------------------------------------------------------------------------------
@@ -188,7 +201,7 @@ def _order_rx(lang: str):
     alt = "|".join(re.escape(w) for w in words)
     code = r"([a-zа-я]{1,4}-?\d{2,}|\d{2,})"
     if lang == "zh":
-        return re.compile(r"(?:(?:" + alt + r")\s*(?:号|#|no\.?)?\s*[:：]?\s*#?\s*" + code + r"|#\s*" + code + r"|" + code + r"\s*号订单)", re.I)
+        return re.compile(r"(?:(?:" + alt + r")\s*(?:号|#|no\.?)?\s*[:：]?\s*#?\s*" + code + r"|#\s*" + code + r"|" + code + r"\s*号订单|(?<![a-z0-9-])((?:so|po|ord)-?\d{2,})(?![a-z0-9-]))", re.I)
     return re.compile(r"(?<![\w])(?:(?:" + alt + r")\s*(?:#|№|no\.?|nr\.?|n\.|number|num|номер|номера|номер:|:)?\s*#?\s*" + code
                       + r"|(?:#|№)\s*" + code + r"|(?:so|po|ord)-?\d{2,})(?![\w-])", re.I)
 
@@ -283,8 +296,19 @@ def _skus(d: _Doc, out: dict) -> None:
 def _numbers(d: _Doc, lx) -> list[tuple[int, int, float, str]]:
     """All numbers not already part of a code or date: (start, end, value, kind)."""
     found = []
+    if d.lang == "zh":
+        for m in _ZH_NUMERAL.finditer(d.text):
+            raw = m.group(0)
+            if d.is_taken(m.start(), m.end()) or raw.isdigit():
+                continue
+            nxt = d.labels_at(m.end())
+            if not ({"UNIT", "CUR"} & nxt) and d.text[m.end():m.end() + 1] != "个" and not re.search(r"\d", raw):
+                continue  # "一下", "一起": a numeral character that is no number
+            value = read_chinese(raw)
+            if value is not None:
+                found.append((m.start(), m.end(), float(value), "words"))
     for m in _DIGITS.finditer(d.text):
-        if d.is_taken(m.start(), m.end()):
+        if d.is_taken(m.start(), m.end()) or any(s <= m.start() < e for s, e, _, _ in found):
             continue
         raw = re.sub(r"[ \u00a0]", "", m.group(1)).replace(",", ".")
         try:
@@ -295,15 +319,6 @@ def _numbers(d: _Doc, lx) -> list[tuple[int, int, float, str]]:
             value *= _SCALE_VALUES.get(m.group(2).strip(), 1)
         found.append((m.start(), m.end(), value, "digits"))
     if d.lang == "zh":
-        for m in _ZH_NUMERAL.finditer(d.text):
-            if d.is_taken(m.start(), m.end()) or m.group(0).isdigit() or any(s <= m.start() < e for s, e, _, _ in found):
-                continue
-            nxt = d.labels_at(m.end())
-            if not ({"UNIT", "CUR"} & nxt) and not d.text[m.end():m.end() + 1] in "个":
-                continue
-            value = read_chinese(m.group(0))
-            if value is not None:
-                found.append((m.start(), m.end(), float(value), "words"))
         return sorted(found)
     parts_spans = [s for s in d.spans if s[2] in ("NUM", "SCALE") and not d.is_taken(s[0], s[1])]
     joiners = {fold(j) for j in lx.NUMBER_JOINERS} | {"-"}
@@ -372,8 +387,9 @@ def _quantity(d: _Doc, numbers, out: dict, intent: str):
             chosen = (n, unit)
             break
     if chosen is None:
-        n = free[0]
-        chosen = (n, None)
+        # "nouă" is nine and "new"; "one" is a number and a pronoun: digits win
+        digits = [n for n in free if n[3] == "digits"]
+        chosen = ((digits or free)[0], None)
     (s, e, value, _), unit = chosen
     out["quantity"] = tidy(value)
     d.take(s, e)
@@ -395,7 +411,12 @@ def _stage_channel(d: _Doc, out: dict, intent: str) -> None:
             d.take(stage[0], stage[1])
             if stage[3] == "lost":
                 because = d.first("BECAUSE", stage[0]) or d.first("BECAUSE")
-                start = because[1] if because else stage[1]
+                if because:
+                    start = because[1]
+                else:
+                    # "we lost the Orion deal, they chose a cheaper supplier": the reason follows the break
+                    brk = re.search(r"[,;:.!]\s|\s[-—–]+\s|\s*->\s*", d.text[stage[1]:])
+                    start = stage[1] + brk.end() if brk else stage[1]
                 reason = _clean(d.orig(start, len(d.text)))
                 if not reason and stage[0] > 0:
                     # "price too high, lost the Acme deal" — reason before the stage word is rarer; skip
@@ -410,7 +431,7 @@ def _stage_channel(d: _Doc, out: dict, intent: str) -> None:
 
 def _clean(text: str) -> str:
     text = text.strip(" \t,.;:!-—–()\"'")
-    text = re.sub(r"^(because|since|as|due to|потому что|из-за|защото|заради|pentru că|deoarece|因为)\s+", "", text, flags=re.I)
+    text = re.sub(r"^(because of|because|since|as|due to|of|потому что|из-за|защото|заради|pentru că|deoarece|din cauza|因为)\s+", "", text, flags=re.I)
     return text.strip(" \t,.;:!-—–")
 
 
@@ -422,6 +443,7 @@ def _walk(d: _Doc, pos: int, lx, max_tokens: int = 5, skip_stop: int = 0, backwa
         toks = toks[::-1]
     got: list[tuple] = []
     skipped = 0
+    skip_of = False
     zh = d.lang == "zh"
     for t in toks:
         s, e, w = t
@@ -433,6 +455,11 @@ def _walk(d: _Doc, pos: int, lx, max_tokens: int = 5, skip_stop: int = 0, backwa
                 continue
             break
         labels = d.labels_at(s)
+        if "UNIT" in labels and not got and not backward:
+            skip_of = True  # "how many boxes of paper": the unit is not the product
+            continue
+        if skip_of and not got and w in ("of", "de", "от", "的"):
+            continue
         if labels & _STOP_LABELS or "NUM" in labels and not got:
             if not got and skipped < skip_stop and labels <= {"FORW", "WITHW", "TOW", "FROMW", "INW", "NUM"}:
                 skipped += 1

@@ -1,5 +1,6 @@
-"""The trained intent classifier: one spaCy pipeline per language with a
-bag-of-words `textcat`, loaded once and cached."""
+"""One spaCy pipeline per language, loaded once and cached: a trained
+bag-of-words `textcat` for the intent and a `span_ruler` holding the
+language's lexicon for the entity rules (nlu.entities)."""
 from __future__ import annotations
 
 from functools import lru_cache
@@ -28,5 +29,12 @@ def pipeline(lang: str):
 
 def classify(text: str, lang: str) -> list[tuple[str, float]]:
     """All intents with their scores, best first."""
-    doc = pipeline(lang)(features(text, lang))
-    return sorted(doc.cats.items(), key=lambda kv: kv[1], reverse=True)
+    return classify_many([text], lang)[0]
+
+
+def classify_many(texts: list[str], lang: str) -> list[list[tuple[str, float]]]:
+    """Scores a batch in one pass of the model (much faster per message)."""
+    nlp = pipeline(lang)
+    textcat = nlp.get_pipe("textcat")
+    docs = textcat.pipe((nlp.make_doc(features(t, lang)) for t in texts), batch_size=256)
+    return [sorted(doc.cats.items(), key=lambda kv: kv[1], reverse=True) for doc in docs]

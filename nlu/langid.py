@@ -69,20 +69,22 @@ def detect(text: str) -> str:
     return _lingua(text, ("en", "ro"))
 
 
-@lru_cache(maxsize=1)
-def _detector():
+@lru_cache(maxsize=None)
+def _detector(langs: tuple[str, ...]):
+    """Lingua restricted to the candidates the script left open. Low-accuracy mode
+    loads in a tenth of a second instead of seconds, and it only breaks ties."""
     from lingua import Language, LanguageDetectorBuilder
 
-    return LanguageDetectorBuilder.from_languages(
-        Language.ENGLISH, Language.RUSSIAN, Language.BULGARIAN, Language.ROMANIAN, Language.CHINESE
-    ).build()
+    names = {"en": Language.ENGLISH, "ru": Language.RUSSIAN, "bg": Language.BULGARIAN,
+             "ro": Language.ROMANIAN, "zh": Language.CHINESE}
+    return LanguageDetectorBuilder.from_languages(*(names[x] for x in langs)).with_low_accuracy_mode().build()
 
 
 _CODES = {"ENGLISH": "en", "RUSSIAN": "ru", "BULGARIAN": "bg", "ROMANIAN": "ro", "CHINESE": "zh"}
 
 
 def _lingua(text: str, prefer: tuple[str, ...]) -> str:
-    found = _detector().detect_language_of(text)
+    found = _detector(prefer).detect_language_of(text)
     code = _CODES.get(found.name) if found is not None else None
     return code if code in prefer else prefer[0]
 

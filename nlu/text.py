@@ -25,7 +25,16 @@ _LAT2CYR = [
     ("i", "и"), ("j", "й"), ("k", "к"), ("q", "к"), ("l", "л"), ("m", "м"), ("n", "н"), ("o", "о"), ("p", "п"),
     ("r", "р"), ("s", "с"), ("t", "т"), ("u", "у"), ("f", "ф"), ("h", "х"), ("c", "ц"), ("x", "кс"), ("'", "ь"),
 ]
-_VOWELS = set("аеиоуыэюяaeiouy")
+_LAT_TABLE = dict(_LAT2CYR)
+# "y" reads as "й" after a vowel unless a vowel follows, otherwise "ы"
+_LAT_RX = re.compile("|".join(["(?<=[aeiouy])y(?![aeiou])"] + [re.escape(k) for k, _ in _LAT2CYR] + ["y"]))
+
+
+def _lat_sub(m: re.Match) -> str:
+    t = m.group(0)
+    if t == "y":
+        return "й" if m.start() and m.string[m.start() - 1] in "aeiouy" and not m.string[m.end():m.end() + 1] in ("a", "e", "i", "o", "u") else "ы"
+    return _LAT_TABLE[t]
 
 
 def lat2cyr(text: str) -> tuple[str, list[int]]:
@@ -34,30 +43,18 @@ def lat2cyr(text: str) -> tuple[str, list[int]]:
     low = text.lower()
     out: list[str] = []
     src: list[int] = []
-    i = 0
-    n = len(low)
-    while i < n:
-        ch = low[i]
-        if ch == "y":
-            prev = low[i - 1] if i else " "
-            nxt = low[i + 1] if i + 1 < n else " "
-            # "y" after a vowel or before a consonant at word end is "й", else "ы"
-            rep = "й" if (prev in _VOWELS and not nxt.isalpha()) or (prev in _VOWELS and nxt not in _VOWELS) else "ы"
-            out.append(rep)
-            src.append(i)
-            i += 1
-            continue
-        for lat, cyr in _LAT2CYR:
-            if low.startswith(lat, i):
-                for c in cyr:
-                    out.append(c)
-                    src.append(i)
-                i += len(lat)
-                break
-        else:
+    pos = 0
+    for m in _LAT_RX.finditer(low):
+        for i in range(pos, m.start()):  # untouched characters keep their case
             out.append(text[i])
             src.append(i)
-            i += 1
+        rep = _lat_sub(m)
+        out.append(rep)
+        src.extend([m.start()] * len(rep))
+        pos = m.end()
+    for i in range(pos, len(text)):
+        out.append(text[i])
+        src.append(i)
     return "".join(out), src
 
 
@@ -87,8 +84,9 @@ def is_mostly_latin(text: str) -> bool:
 
 # --- features for the intent classifier -------------------------------------------------
 
-BIN_RE = re.compile(r"(?<![\w-])[A-Za-z]{1,3}\d{0,2}(?:-\d{1,3}){2,3}(?![\w-])")
-CODE_RE = re.compile(r"(?<![\w-])[A-Za-z]{1,5}-?\d{2,}(?:-[A-Za-z0-9]+)*(?![\w-])")
+# codes are ASCII: a Chinese character right next to one is still a boundary
+BIN_RE = re.compile(r"(?<![A-Za-z0-9_-])[A-Za-z]{1,3}\d{0,2}(?:-\d{1,3}){2,3}(?![A-Za-z0-9_-])")
+CODE_RE = re.compile(r"(?<![A-Za-z0-9_-])[A-Za-z]{1,5}-?\d{2,}(?:-[A-Za-z0-9]+)*(?![A-Za-z0-9_-])")
 _WORD = re.compile(r"\w+", re.U)
 _RU_FOLD = str.maketrans({"ь": "", "ъ": "", "ы": "и", "й": "и", "щ": "ш", "э": "е"})
 _BG_FOLD = str.maketrans({"ь": "", "й": "и"})

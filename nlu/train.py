@@ -105,7 +105,7 @@ def expand(lang: str, rng: random.Random, per_template: int = 4) -> list[tuple[s
     return out
 
 
-def train_lang(lang: str, seed: int = 7, epochs: int = 12) -> dict:
+def train_lang(lang: str, seed: int = 7, epochs: int = 12, out: Path = MODELS) -> dict:
     import spacy
     from spacy.training import Example
     from spacy.util import fix_random_seed, minibatch
@@ -113,7 +113,9 @@ def train_lang(lang: str, seed: int = 7, epochs: int = 12) -> dict:
     fix_random_seed(seed)
     rng = random.Random(seed)
     data = expand(lang, rng)
-    nlp = spacy.blank("xx")   # the classifier reads pre-tokenised feature strings
+    # Chinese needs its per-character tokenizer for the lexicon; the others read
+    # folded text and space-separated feature strings, which the generic one handles
+    nlp = spacy.blank("zh" if lang == "zh" else "xx")
     nlp.meta["name"] = f"qm_intents_{lang}"
     nlp.meta["description"] = "Quartermaster intent classifier (bag of words over stemmed, masked text)"
     textcat = nlp.add_pipe("textcat", config={"model": {
@@ -130,7 +132,12 @@ def train_lang(lang: str, seed: int = 7, epochs: int = 12) -> dict:
         rng.shuffle(examples)
         for batch in minibatch(examples, size=32):
             nlp.update(batch, sgd=optimizer, drop=0.1)
-    target = MODELS / lang
+    from nlu.entities import patterns
+
+    # first in the pipeline: its patterns are then tokenised without running the textcat
+    ruler = nlp.add_pipe("span_ruler", first=True, config={"spans_key": "qm", "phrase_matcher_attr": "LOWER", "validate": False})
+    ruler.add_patterns(patterns(lang))
+    target = out / lang
     if target.exists():
         shutil.rmtree(target)
     nlp.to_disk(target)
@@ -141,18 +148,19 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(prog="python -m nlu.train", description=__doc__.splitlines()[0])
     ap.add_argument("--langs", default=",".join(LANGS))
     ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--out", type=Path, default=MODELS, help="where the pipelines go (default: nlu/models)")
     args = ap.parse_args(argv)
-    MODELS.mkdir(parents=True, exist_ok=True)
+    args.out.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
     samples = {}
     for lang in args.langs.split(","):
         t0 = time.perf_counter()
-        info = train_lang(lang, args.seed)
+        info = train_lang(lang, args.seed, out=args.out)
         samples[lang] = [t for t, _ in expand(lang, random.Random(args.seed))]
         print(f"{lang}: {info['examples']} examples, {time.perf_counter() - t0:.1f} s", file=sys.stderr)
     if set(samples) == set(LANGS):
-        (MODELS / "lang_stems.json").write_text(json.dumps(stem_table(samples), ensure_ascii=False), encoding="utf-8")
-    print(f"trained in {time.perf_counter() - started:.1f} s -> {MODELS}", file=sys.stderr)
+        (args.out / "lang_stems.json").write_text(json.dumps(stem_table(samples), ensure_ascii=False), encoding="utf-8")
+    print(f"trained in {time.perf_counter() - started:.1f} s -> {args.out}", file=sys.stderr)
     return 0
 
 

@@ -62,35 +62,83 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _stream(args: argparse.Namespace, tz: str) -> int:
+    import os
+
+    if args.jsonl == "-":
+        fd, close = sys.stdin.fileno(), False
+    else:
+        try:
+            fd, close = os.open(args.jsonl, os.O_RDONLY), True
+        except OSError as exc:
+            print(f"qm parse: cannot read {args.jsonl}: {exc.strerror}", file=sys.stderr)
+            return 2
+    failed = 0
+    try:
+        for lines in _batches(fd):
+            records, bad = _parse_lines(lines, args, tz)
+            failed += bad
+            sys.stdout.write("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records))
+            sys.stdout.flush()
+    finally:
+        if close:
+            os.close(fd)
+    return 1 if failed else 0
+
+
+def _batches(fd: int, limit: int = 512):
+    """Complete lines as they become available: a file is read in large blocks, a
+    pipe yields whatever has arrived, so an interactive stream is answered at once."""
+    import os
+
+    pending = b""
+    while True:
+        chunk = os.read(fd, 1 << 16)
+        if not chunk:
+            break
+        pending += chunk
+        *complete, pending = pending.split(b"\n")
+        for i in range(0, len(complete), limit):
+            yield [c.decode("utf-8", "replace") for c in complete[i:i + limit]]
+    if pending.strip():
+        yield [pending.decode("utf-8", "replace")]
+
+
+def _parse_lines(lines: list[str], args: argparse.Namespace, tz: str) -> tuple[list[dict], int]:
     import nlu
     from domain.errors import DomainError
 
-    try:
-        src = sys.stdin if args.jsonl == "-" else open(args.jsonl, encoding="utf-8")
-    except OSError as exc:
-        print(f"qm parse: cannot read {args.jsonl}: {exc.strerror}", file=sys.stderr)
-        return 2
-    out = sys.stdout
-    failed = 0
     default_lang = None if args.lang == "auto" else args.lang
-    with src:
-        for line in src:
-            if not line.strip():
-                continue
+    slots: list = []
+    items: list[dict] = []
+    for line in lines:
+        if not line.strip():
+            continue
+        try:
+            item = json.loads(line)
+            if not isinstance(item, dict) or not isinstance(item.get("text"), str):
+                raise ValueError('each line must be an object with a "text" string')
+            lang = item.get("lang") or default_lang
+            items.append({"text": item["text"], "lang": None if lang == "auto" else lang,
+                          "now": _now(item.get("now") or args.now), "tz": item.get("tz") or tz,
+                          "region": item.get("region") or args.region})
+            slots.append(len(items) - 1)
+        except ValueError as exc:
+            slots.append({"error": str(exc), "line": line[:200]})
+    try:
+        results = nlu.parse_many(items)
+    except (DomainError, ValueError):
+        results = []
+        for item in items:  # one bad line must not sink its neighbours
             try:
-                item = json.loads(line)
-                if not isinstance(item, dict) or not isinstance(item.get("text"), str):
-                    raise ValueError('each line must be an object with a "text" string')
-                lang = item.get("lang") or default_lang
-                result = nlu.parse(item["text"], lang=None if lang == "auto" else lang,
-                                   now=_now(item.get("now") or args.now), tz=item.get("tz") or tz,
-                                   region=item.get("region") or args.region)
-                record = result.to_dict()
+                results.append(nlu.parse_many([item])[0])
             except (DomainError, ValueError) as exc:
-                failed += 1
-                record = {"error": str(exc), "line": line.rstrip("\n")[:200]}
-            out.write(json.dumps(record, ensure_ascii=False) + "\n")
-            if src is sys.stdin:
-                out.flush()
-    out.flush()
-    return 1 if failed else 0
+                results.append({"error": str(exc), "line": item["text"][:200]})
+    records, bad = [], 0
+    for slot in slots:
+        rec = slot if isinstance(slot, dict) else results[slot]
+        if isinstance(rec, dict):
+            bad += 1
+            records.append(rec)
+        else:
+            records.append(rec.to_dict())
+    return records, bad

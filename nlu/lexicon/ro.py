@@ -103,8 +103,8 @@ STOP = {
     "dar", "apoi", "ce", "câte", "câți", "unde", "când", "cum", "depozit", "stoc", "client", "furnizor", "preț",
     "asta", "acest", "această", "tot", "toate", "toți", "acolo", "aici", "acum", "pierdut", "câștigat", "negociere",
     "etapa", "status", "sosit", "primit", "am", "a", "este", "e", "sunt", "că", "nu", "da", "buc", "bucăți", "vă",
-    "să", "se", "o", "un", "mult", "multe",
+    "să", "se", "o", "un", "mult", "multe", "tel", "tel.", "telefon", "nr", "nr.", "număr", "contact",
 }
-LEADING_DROP = {"niște", "nişte", "toate", "noastre", "nostru"}
+LEADING_DROP = {"nou", "noul", "nouă", "noua", "un", "o", "niște", "nişte", "toate", "noastre", "nostru"}
 DEAL_WORDS = ["afacerea", "afacere", "deal", "dealul", "oportunitatea", "oportunitate", "contractul", "tranzacția"]
 STOCK_WORDS = ["câte", "câți", "cât", "stoc de", "stocul de", "stocul la", "stoc la", "avem", "mai avem"]

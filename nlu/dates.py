@@ -59,7 +59,8 @@ def _patterns(lang: str) -> dict:
             b + "(?:(?:" + nxt + r")\s+(?:week\s+)?(?P<a>" + wd + ")|(?P<b>" + wd + r")\s+(?:" + nxt + ")"
             + (r"|(?:" + nw + r")\s+(?:on\s+|в\s+|на\s+|pe\s+|in\s+)?(?P<c>" + wd + ")" if nw else "")
             + (r"|(?P<d>" + wd + r")\s+(?:of\s+)?(?:" + nw + ")" if nw else "") + ")" + e)
-        p["this_wd"] = re.compile(b + "(" + wd + ")" + e)
+        # "black friday" is a sale, not a date
+        p["this_wd"] = re.compile(r"(?<!black )(?<!черную )(?<!черная )(?<!черния )(?<!черен )" + b + "(" + wd + ")" + e)
         n_words = _alt(f(lx.IN_N)) or "in"
         p["in_n"] = re.compile(b + "(?:" + n_words + r")\s+(?:(\d{1,3})\s+)?(" + _alt(f(lx.DAY_WORDS + lx.WEEK_WORDS + lx.HOUR_WORDS)) + ")" + e)
         p["n_from_now"] = re.compile(b + r"(\d{1,3})\s+(" + _alt(f(lx.DAY_WORDS + lx.WEEK_WORDS + lx.HOUR_WORDS)) + r")\s+(?:from now|later)" + e) if lang == "en" else None

@@ -26,10 +26,12 @@ _MAPS = {"UNITS": "UNIT", "CURRENCIES": "CUR", "STAGES": "STAGE", "CHANNELS": "C
 _STOP_LABELS = {"CUR", "STAGE", "CHANNEL", "ORDERW", "CUSTW", "SUPW", "FORW", "FROMW", "TOW", "BINW",
                 "REMIND", "BECAUSE", "NOTEW", "DEALW", "DATEW", "STOCKW", "WITHW", "WD", "NEXT"}
 _ZH_STOP = set("的了吗呢吧在是有要把给和跟从到还多少个请帮我们你他她它这那么")
-_PUNCT = set(",.;:!?()[]{}\"«»“”„|/\\，。；：！？、")
+_PUNCT = set(",.;:!?()[]{}\"«»“”„|/\\，。；：！？、-–—→") | {"->", "w/", "--"}
+# words that may sit inside a company name written in capitals ("Petrov & Sons", "Bank of Sofia")
+_NAME_JOINERS = {"&", "and", "of", "de", "и", "și", "si", "von", "van", "the"}
 _MONEY_SCALE = r"(?:\s*(k|к|тыс\.?|тысяч[аи]?|хил\.?|хиляди|хиляда|mii|mie|млн\.?|mln|million|thousand|grand|千|万|бона)(?![A-Za-z\u0400-\u04ff]))?"
 # a number: not glued to a preceding word or code; a unit may follow without a space ("5шт", "10kg")
-_DIGITS = re.compile(r"(?<![A-Za-z0-9\u0400-\u04ff:/#№-])(?<!\d[.,])(\d{1,3}(?:[ \u00a0]\d{3})+(?![\d])|\d+(?:[.,]\d+)?)" + _MONEY_SCALE + r"(?![\d:/]|[.,]\d|-\d)")
+_DIGITS = re.compile(r"(?<![A-Za-z0-9\u0400-\u04ff/#№-])(?<!\d[.,:])(\d{1,3}(?:[ \u00a0,]\d{3})+(?![\d])|\d+(?:[.,]\d+)?)" + _MONEY_SCALE + r"(?![\d:/]|[.,]\d|-\d)")
 _ZH_NUMERAL = re.compile(r"[零一二两三四五六七八九十百千万\d]+")
 _SCALE_VALUES = {"k": 1000, "к": 1000, "тыс": 1000, "тыс.": 1000, "тысяч": 1000, "тысяча": 1000, "тысячи": 1000,
                  "хил": 1000, "хил.": 1000, "хиляди": 1000, "хиляда": 1000, "mii": 1000, "mie": 1000, "бона": 1000,
@@ -104,6 +106,8 @@ class _Doc:
         for s in self.spans:
             self.by_start.setdefault(s[0], []).append(s)
         self.taken: list[tuple[int, int]] = []
+        letters = [c for c in text if c.isalpha()]
+        self.has_case = any(c.islower() for c in letters) and any(c.isupper() for c in letters)
 
     def orig(self, start: int, end: int) -> str:
         """The original text for a span of the folded text."""
@@ -304,13 +308,18 @@ def _numbers(d: _Doc, lx) -> list[tuple[int, int, float, str]]:
             nxt = d.labels_at(m.end())
             if not ({"UNIT", "CUR"} & nxt) and d.text[m.end():m.end() + 1] != "个" and not re.search(r"\d", raw):
                 continue  # "一下", "一起": a numeral character that is no number
+            if raw == "一" and d.text[m.end():m.end() + 1] == "个":
+                continue  # "一个" is mostly the article "a"
             value = read_chinese(raw)
             if value is not None:
                 found.append((m.start(), m.end(), float(value), "words"))
     for m in _DIGITS.finditer(d.text):
         if d.is_taken(m.start(), m.end()) or any(s <= m.start() < e for s, e, _, _ in found):
             continue
-        raw = re.sub(r"[ \u00a0]", "", m.group(1)).replace(",", ".")
+        if d.text[m.end():m.end() + 2].lstrip().startswith("%"):
+            continue  # a percentage is neither a quantity nor an amount
+        raw = m.group(1)
+        raw = re.sub(r"[ \u00a0,]", "", raw) if re.fullmatch(r"\d{1,3}(?:[ \u00a0,]\d{3})+", raw) else raw.replace(",", ".")
         try:
             value = float(raw)
         except ValueError:
@@ -335,6 +344,8 @@ def _numbers(d: _Doc, lx) -> list[tuple[int, int, float, str]]:
                 found.append((run[0][0], run[-1][1], value, "words"))
         run.clear()
 
+    ambiguous = {fold(w) for w in getattr(lx, "AMBIGUOUS_NUMBERS", ())}
+    parts_spans = [sp for sp in parts_spans if not (d.text[sp[0]:sp[1]] in ambiguous and not _unit_follows(d, sp[1]))]
     for sp in parts_spans:
         if run:
             gap = d.text[run[-1][1]:sp[0]].strip()
@@ -348,6 +359,11 @@ def _numbers(d: _Doc, lx) -> list[tuple[int, int, float, str]]:
     flush()
     # digits followed by a scale word: "5 тысяч", "two hundred" handled above
     return sorted(found)
+
+
+def _unit_follows(d: _Doc, pos: int) -> bool:
+    m = re.match(r"\s*(?:de\s+)?", d.text[pos:])
+    return "UNIT" in d.labels_at(pos + m.end())
 
 
 def _money(d: _Doc, numbers, out: dict) -> None:
@@ -410,7 +426,7 @@ def _stage_channel(d: _Doc, out: dict, intent: str) -> None:
             out["stage"] = stage[3]
             d.take(stage[0], stage[1])
             if stage[3] == "lost":
-                because = d.first("BECAUSE", stage[0]) or d.first("BECAUSE")
+                because = d.first("BECAUSE", stage[1])
                 if because:
                     start = because[1]
                 else:
@@ -435,7 +451,8 @@ def _clean(text: str) -> str:
     return text.strip(" \t,.;:!-—–")
 
 
-def _walk(d: _Doc, pos: int, lx, max_tokens: int = 5, skip_stop: int = 0, backward: bool = False) -> tuple[int, int] | None:
+def _walk(d: _Doc, pos: int, lx, max_tokens: int = 5, skip_stop: int = 0, backward: bool = False,
+          name: bool = True) -> tuple[int, int] | None:
     """Collects the words of a mention starting at `pos` (or ending at it, backward)."""
     stop = lx.STOP
     toks = [t for t in d.tokens if (t[0] >= pos if not backward else t[1] <= pos)]
@@ -472,6 +489,10 @@ def _walk(d: _Doc, pos: int, lx, max_tokens: int = 5, skip_stop: int = 0, backwa
             break
         if not got and w in lx.LEADING_DROP:
             continue
+        if name and got and not zh and not backward and d.has_case:
+            first, this = d.orig(got[0][0], got[0][1]), d.orig(s, e)
+            if first[:1].isupper() and this[:1].islower() and w not in _NAME_JOINERS:
+                break  # "Polaris Group went great": the name ends where capitals do
         got.append(t)
         if len(got) >= (max_tokens * 2 if zh else max_tokens):
             break
@@ -520,7 +541,8 @@ def _mentions(d: _Doc, lx, out: dict, intent: str, qty_end) -> None:
                         break
                 if cust:
                     break
-        if not cust and intent in ("customer_info", "create_customer", "create_deal", "update_deal", "log_interaction"):
+        if not cust and intent in ("customer_info", "create_customer", "create_deal", "update_deal", "log_interaction",
+                                   "create_order", "order_status"):
             cust = _capitalised(d)
         value = _mention(d, cust)
         if value:
@@ -544,16 +566,18 @@ def _mentions(d: _Doc, lx, out: dict, intent: str, qty_end) -> None:
         prod = None
         sp = d.first("PRODW")
         if sp:
-            prod = _walk(d, sp[1], lx, skip_stop=1)
+            prod = _walk(d, sp[1], lx, skip_stop=1, name=False)
         if not prod and qty_end is not None:
             pos = qty_end
             of = re.match(r"\s*(of|de|от)\s+|\s*", d.text[pos:])
-            prod = _walk(d, pos + (of.end() if of else 0), lx)
+            prod = _walk(d, pos + (of.end() if of else 0), lx, name=False)
         if not prod and intent == "check_stock":
             for sp in d.all("STOCKW"):
-                prod = _walk(d, sp[1], lx, skip_stop=2) or (_walk(d, sp[0], lx, backward=True) if d.lang == "zh" else None)
+                prod = _walk(d, sp[1], lx, skip_stop=3, name=False) or (_walk(d, sp[0], lx, backward=True, name=False) if d.lang == "zh" else None)
                 if prod:
                     break
+        if not prod and intent == "move_stock" and len(d.tokens) > 1 and d.lang != "zh":
+            prod = _walk(d, d.tokens[1][0], lx, name=False)  # "transfer napkins from B-01-01 ...": after the verb
         value = _mention(d, prod)
         if value:
             out["product"] = value
@@ -588,11 +612,18 @@ def _first_label(d: _Doc, labels, pos: int, within: int):
 
 def _capitalised(d: _Doc):
     """A run of capitalised words not at the start: "add Blue Ocean Ltd" -> "Blue Ocean Ltd"."""
+    from nlu.langid import known_words
+
+    if not d.has_case or d.lang == "zh":
+        return None
+    known = known_words(d.lang)
     best = None
     run: list[tuple] = []
     for i, (s, e, w) in enumerate(d.tokens):
         orig = d.orig(s, e)
-        if i > 0 and orig[:1].isupper() and not d.is_taken(s, e) and not (d.labels_at(s) & _STOP_LABELS):
+        # the first word is capitalised anyway: it counts only when it is no ordinary word
+        if (i > 0 or w not in known) and orig[:1].isupper() and not d.is_taken(s, e) and not (d.labels_at(s) & _STOP_LABELS) \
+                and w not in lexicon(d.lang).STOP:
             run.append((s, e))
             continue
         if run:

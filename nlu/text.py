@@ -3,6 +3,7 @@ detection: case, diacritics, Russian spelling variants and transliteration."""
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 # one-to-one character folds: keep offsets aligned with the original text
 _FOLD_COMMON = str.maketrans({"ё": "е", "Ё": "е", "ș": "s", "ş": "s", "Ș": "s", "Ş": "s", "ț": "t", "ţ": "t",
@@ -93,16 +94,28 @@ _BG_FOLD = str.maketrans({"ь": "", "й": "и"})
 _STEM = {"en": 6, "ru": 5, "bg": 5, "ro": 5}
 
 
+@lru_cache(maxsize=None)
+def _number_words(lang: str) -> frozenset[str]:
+    from nlu.lexicon import get
+
+    lx = get(lang)
+    words = {fold(w) for w in [*lx.NUMBERS, *lx.SCALES] if len(w) > 2}
+    if lang == "ru":
+        words |= {w.translate(_RU_FOLD) for w in words}
+    return frozenset(words)
+
+
 def features(text: str, lang: str) -> str:
     """The string the intent classifier sees: folded, codes and numbers masked,
     words cut to a stem (absorbs inflection and most late typos)."""
+    text = text.replace("->", " arrow ").replace("→", " arrow ")
     text = BIN_RE.sub(" bincode ", text)
     text = CODE_RE.sub(" codeid ", text)
     low = fold(text)
     if lang == "zh":
         parts = []
-        for tok in re.findall(r"[a-z]+|\d+|\S", low):
-            if tok.isdigit():
+        for tok in re.findall(r"[a-z]+|\d+|[零一二两三四五六七八九十百千万]{2,}|\S", low):
+            if tok.isdigit() or len(tok) > 1 and not tok.isascii():
                 parts.append("num")
             elif tok.strip(",.!?;:()\"'#"):
                 parts.append(tok)
@@ -115,8 +128,9 @@ def features(text: str, lang: str) -> str:
         low = low.translate(_BG_FOLD)
     size = _STEM[lang]
     out = []
+    numbers = _number_words(lang)
     for w in _WORD.findall(low):
-        if w.isdigit():
+        if w.isdigit() or w in numbers:
             out.append("num")
         elif any(c.isdigit() for c in w):
             out.append("codeid")

@@ -19,7 +19,7 @@ import time
 from pathlib import Path
 
 from nlu.intents import INTENTS, MODELS
-from nlu.langid import stem_table
+from nlu.langid import word_table
 from nlu.text import cyr2lat, features, lat2cyr
 
 DATA = Path(__file__).resolve().parent / "data" / "train"
@@ -46,6 +46,16 @@ def read_templates(lang: str) -> tuple[dict[str, list[str]], dict[str, list[str]
         elif current:
             intents[current].append(line)
     return vocab, intents
+
+
+def known_texts(lang: str) -> list[str]:
+    """The templates without their slot fillers, plus the lexicon: the words a
+    message in this language is made of, as opposed to names."""
+    from nlu.entities import patterns
+
+    _, intents = read_templates(lang)
+    texts = [_SLOT.sub(" ", t) for ts in intents.values() for t in ts]
+    return texts + [p["pattern"] for p in patterns(lang)]
 
 
 def _fill(template: str, vocab: dict[str, list[str]], rng: random.Random) -> str:
@@ -159,7 +169,9 @@ def main(argv=None) -> int:
         samples[lang] = [t for t, _ in expand(lang, random.Random(args.seed))]
         print(f"{lang}: {info['examples']} examples, {time.perf_counter() - t0:.1f} s", file=sys.stderr)
     if set(samples) == set(LANGS):
-        (args.out / "lang_stems.json").write_text(json.dumps(stem_table(samples), ensure_ascii=False), encoding="utf-8")
+        known = {lang: known_texts(lang) for lang in LANGS}
+        (args.out / "lang_words.json").write_text(json.dumps(word_table(samples, known), ensure_ascii=False),
+                                                  encoding="utf-8")
     print(f"trained in {time.perf_counter() - started:.1f} s -> {args.out}", file=sys.stderr)
     return 0
 

@@ -9,6 +9,7 @@ NUMBERS = {
 }
 SCALES = {"hundred": 100, "thousand": 1000, "grand": 1000, "k": 1000, "million": 1_000_000, "mln": 1_000_000}
 NUMBER_JOINERS = {"and", "-"}
+AMBIGUOUS_NUMBERS = {"one"}
 # articles that read as "1" only in front of a scale word ("a hundred")
 ONE_BEFORE_SCALE = {"a", "an", "one"}
 
@@ -58,7 +59,7 @@ STAGES = {
 }
 
 CHANNELS = {
-    "call": ["called", "call", "calls", "phoned", "phone call", "rang", "spoke with", "spoke to", "talked to", "talked with", "on the phone", "calling", "call with"],
+    "call": ["called", "call", "calls", "phoned", "phone call", "rang", "spoke with", "spoke to", "got off the phone with", "off the phone with", "on the phone with", "phone with", "had a call with", "talked to", "talked with", "on the phone", "calling", "call with"],
     "meeting": ["met", "meeting", "met with", "visited", "visit", "saw", "in person", "lunch with", "demo with"],
     "email": ["email", "emailed", "e-mail", "e-mailed", "mailed", "wrote to", "mail"],
     "sms": ["sms", "texted", "text message", "messaged", "whatsapp", "viber"],
@@ -94,14 +95,14 @@ CUSTOMER_WORDS = ["customer", "client", "account", "company"]
 SUPPLIER_WORDS = ["supplier", "vendor"]
 PRODUCT_WORDS = ["product", "item", "sku", "article"]
 FOR_WORDS = ["for", "to"]            # "order ... for Acme", "send to Acme"
-WITH_WORDS = ["with", "about"]       # "deal with Acme", "history with Acme"
+WITH_WORDS = ["with", "about", "w/", "w"]       # "deal with Acme", "history with Acme"
 FROM_WORDS = ["from", "out of", "off"]
 TO_WORDS = ["to", "into", "in to", "onto", "->", "→"]
 IN_WORDS = ["in", "at", "on", "inside"]
 BIN_WORDS = ["bin", "location", "loc", "shelf", "slot", "rack", "zone", "aisle", "cell"]
 OF_WORDS = ["of"]
 REMIND_WORDS = ["remind me to", "remind me", "reminder to", "reminder", "don't forget to", "dont forget to", "don't let me forget to", "set a reminder to", "remember to", "ping me to", "nudge me to", "reminder:"]
-LOST_BECAUSE = ["because", "due to", "reason", "reason:", "cause", "since", "as"]
+LOST_BECAUSE = ["because", "because of", "due to", "reason", "reason:", "cause", "since"]
 NOTE_WORDS = ["note", "note:", "notes:", "comment:"]
 # words that end a mention
 STOP = {
@@ -110,7 +111,7 @@ STOP = {
     "have", "has", "had", "is", "are", "was", "were", "be", "there", "left", "in stock", "deal", "order",
     "deliver", "delivery", "call", "back", "next", "this", "about", "their", "our", "my", "your", "into",
     "onto", "bin", "than", "that", "who", "which", "what", "how", "when", "where", "need", "needs", "want",
-    "wants", "said", "says", "said", "but", "or", "so", "then", "tmrw", "asap", "till", "until", "before",
+    "wants", "said", "says", "went", "goes", "wants", "ordered", "asked", "asks", "needs", "called", "signed", "but", "or", "so", "then", "tmrw", "asap", "till", "until", "before",
     "after", "due", "because", "via", "by", "yesterday", "here", "again", "now", "right", "all", "any",
     "stock", "warehouse", "inventory", "on hand", "available", "should", "would", "could", "will", "can",
     "customer", "supplier", "price", "is", "i", "you", "got", "get", "just", "ok", "okay", "too", "also",
@@ -121,4 +122,4 @@ STOP = {
 }
 LEADING_DROP = {"the", "a", "an", "our", "my", "some", "of", "any", "all", "those", "these", "them", "us", "more", "much", "many", "few"}
 DEAL_WORDS = ["deal", "opportunity", "opp", "deals"]
-STOCK_WORDS = ["how many", "how much", "stock of", "stock for", "do we have", "do we still have", "any", "inventory of", "stock level of", "stock levels for", "check stock", "check stock of", "check stock for", "count of", "qty of", "quantity of", "availability of", "have we got"]
+STOCK_WORDS = ["stock level for", "stock levels of", "is there", "is there any", "are there", "are there any", "got any", "how many", "how much", "stock of", "stock for", "do we have", "do we still have", "any", "inventory of", "stock level of", "stock levels for", "check stock", "check stock of", "check stock for", "count of", "qty of", "quantity of", "availability of", "have we got"]

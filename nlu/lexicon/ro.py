@@ -12,6 +12,8 @@ NUMBERS = {
 }
 SCALES = {"sute": 100, "sută": 100, "mie": 1000, "mii": 1000, "k": 1000, "mil": 1_000_000, "milion": 1_000_000, "milioane": 1_000_000}
 NUMBER_JOINERS = {"și", "de"}
+# "nouă" is also "new", "una" also "one of"
+AMBIGUOUS_NUMBERS = {"nouă", "una", "unu"}
 ONE_BEFORE_SCALE = {"o", "un"}
 
 UNITS = {
@@ -94,7 +96,7 @@ IN_WORDS = ["în", "pe", "la"]
 BIN_WORDS = ["locația", "locatia", "locație", "raft", "raftul", "zona", "celula", "poziția", "pozitia", "bin"]
 OF_WORDS = ["de"]
 REMIND_WORDS = ["amintește-mi să", "aminteste-mi sa", "amintește-mi", "aminteste-mi", "reamintește-mi să", "reaminteste-mi sa", "reamintește-mi", "adu-mi aminte să", "adu-mi aminte", "memento", "nu uita să", "nu uita sa", "să nu uit să", "sa nu uit sa"]
-LOST_BECAUSE = ["pentru că", "pentru ca", "din cauza", "motiv", "motivul", "deoarece", "că", "ca"]
+LOST_BECAUSE = ["pentru că", "pentru ca", "din cauza", "motiv", "motivul", "deoarece"]
 NOTE_WORDS = ["notă", "notă:", "comentariu:"]
 STOP = {
     "pentru", "pt", "din", "de", "la", "în", "pe", "cu", "și", "sau", "până", "te", "rog", "urgent", "azi", "mâine",

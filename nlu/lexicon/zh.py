@@ -23,7 +23,7 @@ CURRENCIES = {
 }
 
 STAGES = {
-    "new": ["新建"],
+    "new": ["新阶段"],
     "qualified": ["合格", "已确认需求", "已验证"],
     "proposal": ["报价", "方案", "提案", "发报价"],
     "negotiation": ["谈判", "洽谈", "议价"],

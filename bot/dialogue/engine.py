@@ -29,6 +29,9 @@ from .turn import Turn
 log = logging.getLogger(__name__)
 
 LOW_CONFIDENCE = 0.55
+CANCEL_WORDS = {"cancel", "stop", "never mind", "nevermind", "abort", "отмена", "отменить", "отмени", "стоп", "хватит",
+                "отказ", "откажи", "спри", "anulează", "anuleaza", "renunță", "renunta", "stop it", "取消", "算了", "停止"}
+HELP_WORDS = {"help", "помощь", "помощ", "ajutor", "帮助", "?"}
 
 
 class Dialogue:
@@ -157,10 +160,23 @@ class Dialogue:
         if turn.conv.step:
             route = self.router.steps.get(f"{turn.conv.flow}.{turn.conv.step}")
             if route is not None:
+                if await self._escape(turn, text):
+                    return
                 await self._run(turn, route)
                 return
             turn.end()  # a step from an older version: start afresh
         await self.route_free_text(turn, text)
+
+    async def _escape(self, turn: Turn, text: str) -> bool:
+        """In the middle of a flow, "cancel" / "отмена" / "help" typed as words still work.
+        A fixed word list, not the NLU: inside a step short inputs are scans, quantities and
+        "done" in five languages, which a classifier may take for anything."""
+        word = text.strip().strip(".!").lower()
+        intent = "cancel" if word in CANCEL_WORDS else "help" if word in HELP_WORDS else None
+        if intent is None or intent not in self.router.intents:
+            return False
+        await self._run(turn, self.router.intents[intent])
+        return True
 
     async def route_free_text(self, turn: Turn, text: str) -> None:
         """Free text (typed or transcribed) -> intent -> its handler."""

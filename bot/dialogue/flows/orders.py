@@ -97,7 +97,7 @@ async def _customer_chosen(turn: Turn, customer: Customer) -> None:
         turn.goto(FLOW, "lines", pending_line=None)
         await _add_line_text(turn, f"{pending['qty']} {pending['text']}")
         return
-    turn.say(turn.t("Order for {customer}. Add lines like \u201c10 A4 paper\u201d; send \u201cdone\u201d when finished.", customer=customer.name))
+    turn.say(turn.t("New order \u2014 {customer}\nAdd lines like \u201c10 A4 paper\u201d; send \u201cdone\u201d when finished.", customer=customer.name))
 
 
 # --- lines ----------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ class PlanningConfig:
     backtest_days: int = 28
     backtest_windows: int = 3
     ma_windows: tuple[int, ...] = (7, 28, 56)
-    ses_alphas: tuple[float, ...] = (0.05, 0.1, 0.2, 0.3)
+    ses_alphas: tuple[float, ...] = (0.01, 0.02, 0.05, 0.1, 0.15, 0.2, 0.3, 0.5)
     croston_alpha: float = 0.1
     intermittent_adi: float = 1.32
     variability_days: int = 91

@@ -6,7 +6,9 @@ series with vector operations, which is what makes 100,000 series fast.
 
 Methods (all give a flat forecast per day, as replenishment needs):
   ma<w>        mean of the last w days
-  ses<alpha>   simple exponential smoothing, level started at the first day
+  ses          simple exponential smoothing, level started at the first day, its
+               smoothing factor per series the one of `ses_alphas` with the least
+               in-sample one-day-ahead squared error (as statsforecast's SESOpt)
   croston      Croston: smoothed demand size / smoothed interval between demands
                (the interval starts at the first gap between two demands, so days
                before a product's first sale do not drag its forecast down)
@@ -29,7 +31,7 @@ import numpy as np
 
 @dataclass(frozen=True)
 class Candidate:
-    name: str  # "ma28", "ses0.1", "croston", "sba"
+    name: str  # "ma28", "ses", "croston", "sba"
     family: str  # ma | ses | croston | sba
     param: float
 
@@ -41,7 +43,8 @@ class ForecastResult:
     candidate: np.ndarray  # (n,) index into candidates, -1 when no demand
     candidates: list[Candidate]
     all_forecasts: np.ndarray  # (k, n) every candidate's forecast from the full history
-    scores: np.ndarray  # (k, n) backtest error (inf where not eligible)
+    scores: np.ndarray  # (k, n) backtest error (inf where the family does not fit the demand pattern)
+    backtest: np.ndarray  # (k, n) backtest error of every candidate
     sigma: np.ndarray  # (n,) standard deviation of daily demand over the recent window
     adi: np.ndarray  # (n,) average demand interval (days per day with demand); inf without demand
     intermittent: np.ndarray  # (n,) bool
@@ -49,7 +52,7 @@ class ForecastResult:
 
 def candidates_for(ma_windows, ses_alphas) -> list[Candidate]:
     out = [Candidate(f"ma{int(w)}", "ma", float(w)) for w in ma_windows]
-    out += [Candidate(f"ses{a:g}", "ses", float(a)) for a in ses_alphas]
+    out += [Candidate("ses", "ses", 0.0)]
     out += [Candidate("croston", "croston", 0.0), Candidate("sba", "sba", 0.0)]
     return out
 
@@ -63,9 +66,10 @@ def moving_average(y: np.ndarray, window: int, end: int | None = None) -> np.nda
     return y[start:end].sum(axis=0, dtype=np.float64) / (end - start)
 
 
-def recursive_states(y: np.ndarray, alphas, croston_alpha: float, snapshots) -> dict[int, tuple[np.ndarray, np.ndarray]]:
+def recursive_states(y: np.ndarray, alphas, croston_alpha: float, snapshots) -> dict[int, tuple[np.ndarray, ...]]:
     """Walks the days once. For each snapshot t (number of days consumed) returns
-    (ses levels (len(alphas), n), croston forecast (n,)) as they stood after y[:t]."""
+    (ses levels (len(alphas), n), their in-sample squared one-day errors (len(alphas), n),
+    croston forecast (n,)) as they stood after y[:t]."""
     T, n = y.shape
     snaps = sorted({int(t) for t in snapshots if 0 < t <= T})
     out: dict[int, tuple[np.ndarray, np.ndarray]] = {}
@@ -74,6 +78,8 @@ def recursive_states(y: np.ndarray, alphas, croston_alpha: float, snapshots) -> 
     a = np.asarray(alphas, dtype=np.float64)[:, None]
     level = np.repeat(y[0].astype(np.float64)[None, :], len(a), axis=0)
     tmp = np.empty_like(level)
+    sse = np.zeros_like(level)
+    sq = np.empty_like(level)
     ca = float(croston_alpha)
     size = np.zeros(n)  # smoothed demand size
     interval = np.ones(n)  # smoothed interval between demands
@@ -85,6 +91,8 @@ def recursive_states(y: np.ndarray, alphas, croston_alpha: float, snapshots) -> 
         yt = y[t].astype(np.float64, copy=False)
         if t > 0:  # SES starts at y[0] and updates from y[1] on
             np.subtract(yt, level, out=tmp)
+            np.multiply(tmp, tmp, out=sq)
+            sse += sq
             tmp *= a
             level += tmp
         since += 1
@@ -105,7 +113,7 @@ def recursive_states(y: np.ndarray, alphas, croston_alpha: float, snapshots) -> 
             since[idx] = 0
         if t + 1 == snaps[next_snap]:
             croston = np.where(seen, size / interval, 0.0)
-            out[t + 1] = (level.copy(), croston)
+            out[t + 1] = (level.copy(), sse.copy(), croston)
             next_snap += 1
             if next_snap == len(snaps):
                 break
@@ -113,15 +121,13 @@ def recursive_states(y: np.ndarray, alphas, croston_alpha: float, snapshots) -> 
 
 
 def _candidate_matrix(y: np.ndarray, end: int, cands: list[Candidate], states, croston_alpha: float) -> np.ndarray:
-    ses_level, croston = states[end]
+    ses_level, sse, croston = states[end]
     rows = []
-    ses_i = 0
     for c in cands:
         if c.family == "ma":
             rows.append(moving_average(y, int(c.param), end))
         elif c.family == "ses":
-            rows.append(ses_level[ses_i])
-            ses_i += 1
+            rows.append(ses_level[sse.argmin(axis=0), np.arange(y.shape[1])])
         elif c.family == "croston":
             rows.append(croston)
         else:
@@ -133,7 +139,7 @@ def forecast(
     y: np.ndarray,
     *,
     ma_windows=(7, 28, 56),
-    ses_alphas=(0.05, 0.1, 0.2, 0.3),
+    ses_alphas=(0.01, 0.02, 0.05, 0.1, 0.15, 0.2, 0.3, 0.5),
     croston_alpha: float = 0.1,
     horizon: int = 28,
     windows: int = 3,
@@ -150,7 +156,7 @@ def forecast(
     if T == 0 or n == 0:
         empty = np.zeros(n)
         return ForecastResult(empty, np.full(n, "none", dtype=object), np.full(n, -1), cands, np.zeros((k, n)),
-                              np.full((k, n), np.inf), empty.copy(), np.full(n, np.inf), np.zeros(n, dtype=bool))
+                              np.full((k, n), np.inf), np.zeros((k, n)), empty.copy(), np.full(n, np.inf), np.zeros(n, dtype=bool))
 
     # Origins for the backtest: only those leaving at least one full horizon after them
     # and some history before them.
@@ -176,7 +182,8 @@ def forecast(
     smooth_ok = np.isin(family, ["ma", "ses"])[:, None]
     sparse_ok = np.isin(family, ["croston", "sba"])[:, None]
     eligible = np.where(intermittent[None, :], sparse_ok, smooth_ok)
-    scores = np.where(eligible, scores, np.inf)
+    backtest = scores
+    scores = np.where(eligible, backtest, np.inf)
     choice = scores.argmin(axis=0)
     per_day = np.maximum(final[choice, np.arange(n)], 0.0)
 
@@ -187,4 +194,4 @@ def forecast(
 
     recent = y[max(0, T - int(variability_days)):]
     sigma = recent.std(axis=0, dtype=np.float64)
-    return ForecastResult(per_day, method, choice, cands, final, scores, sigma, adi, intermittent)
+    return ForecastResult(per_day, method, choice, cands, final, scores, backtest, sigma, adi, intermittent)

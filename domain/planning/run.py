@@ -15,6 +15,7 @@ from decimal import Decimal
 from typing import Callable
 
 import numpy as np
+import sqlalchemy as sa
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -140,6 +141,18 @@ async def run_plan(session: AsyncSession, warehouse_code: str | None = None, pro
         i, j = pidx.get(pid), widx.get(wid)
         return None if i is None or j is None else i * W + j
 
+    # The same mapping for whole columns of ids at once (-1: product or warehouse not planned).
+    p_lookup = np.full(max(pidx, default=0) + 1, -1, dtype=np.int64)
+    p_lookup[list(pidx)] = list(pidx.values())
+    w_lookup = np.full(max([w.id for w in all_warehouses], default=0) + 1, -1, dtype=np.int64)
+    w_lookup[list(widx)] = list(widx.values())
+
+    def rows_of(pids, wids) -> np.ndarray:
+        pids, wids = np.asarray(pids, dtype=np.int64), np.asarray(wids, dtype=np.int64)
+        i = np.where(pids < len(p_lookup), p_lookup[np.minimum(pids, len(p_lookup) - 1)], -1)
+        j = np.where(wids < len(w_lookup), w_lookup[np.minimum(wids, len(w_lookup) - 1)], -1)
+        return np.where((i >= 0) & (j >= 0), i * W + j, -1)
+
     # --- demand history: shipped order lines by shipped day, plus imported daily history
     T = cfg.history_days
     start = today - timedelta(days=T)
@@ -147,29 +160,34 @@ async def run_plan(session: AsyncSession, warehouse_code: str | None = None, pro
     end_dt = datetime.combine(today, dtime.min, tzinfo=timezone.utc)
     default_wid = all_warehouses[0].id if all_warehouses else None
     hist = np.zeros((T, R), dtype=np.float64)
-    shipped = (await session.exec(
+    shipped = (await _rows(session,
         select(SalesOrderLine.product_id, SalesOrder.warehouse_id, SalesOrder.shipped_at, SalesOrderLine.shipped_qty)
         .join(SalesOrder, SalesOrder.id == SalesOrderLine.order_id)
         .where(SalesOrderLine.shipped_qty > 0, SalesOrder.shipped_at.is_not(None),
                SalesOrder.shipped_at >= start_dt, SalesOrder.shipped_at < end_dt, SalesOrder.status != "cancelled")
     )).all()
-    imported = (await session.exec(
-        select(SalesHistory.product_id, SalesHistory.warehouse_id, SalesHistory.day, SalesHistory.quantity)
+    # Day offsets and floats computed by the database: a year of daily rows for thousands
+    # of products is too many to turn into date and Decimal objects one by one.
+    imported = (await _rows(session,
+        select(SalesHistory.product_id, SalesHistory.warehouse_id, _days_since(session, SalesHistory.day, start),
+               sa.cast(SalesHistory.quantity, sa.Float))
         .where(SalesHistory.day >= start, SalesHistory.day < today)
     )).all()
     for pid, wid, when, qty in shipped:
         r = row(pid, wid if wid is not None else default_wid)
         if r is not None:
             hist[(when.date() - start).days, r] += float(qty)
-    for pid, wid, day, qty in imported:
-        r = row(pid, wid)
-        if r is not None:
-            hist[(day - start).days, r] += float(qty)
+    if imported:
+        pids, wids, offsets, qtys = zip(*imported)
+        rows_ = rows_of(pids, wids)
+        offsets = np.asarray(offsets, dtype=np.int64)
+        keep = (rows_ >= 0) & (offsets >= 0) & (offsets < T)
+        np.add.at(hist, (offsets[keep], rows_[keep]), np.asarray(qtys, dtype=np.float64)[keep])
 
     # --- stock, reservations, open purchase orders, rules
     on_hand = np.zeros(R)
     reserved = np.zeros(R)
-    stock = (await session.exec(
+    stock = (await _rows(session,
         select(StockQuant.product_id, Location.warehouse_id, StockQuant.quantity, StockQuant.reserved)
         .join(Location, Location.id == StockQuant.location_id)
         .where(Location.warehouse_id.is_not(None), Location.kind != LocationKind.quarantine.value)
@@ -181,7 +199,7 @@ async def run_plan(session: AsyncSession, warehouse_code: str | None = None, pro
             reserved[r] += _f(res)
     on_order = np.zeros(R)
     arrivals: dict[int, list[tuple[date | None, float]]] = defaultdict(list)
-    open_lines = (await session.exec(
+    open_lines = (await _rows(session,
         select(PurchaseOrderLine.product_id, PurchaseOrder.warehouse_id, PurchaseOrderLine.quantity,
                PurchaseOrderLine.received_quantity, PurchaseOrder.expected_date)
         .join(PurchaseOrder, PurchaseOrder.id == PurchaseOrderLine.po_id)
@@ -329,6 +347,18 @@ async def run_plan(session: AsyncSession, warehouse_code: str | None = None, pro
     return PlanResult(lines=lines, suggestions=sugg, products=P,
                       suppliers=len({ln.supplier_id for ln in sugg if ln.supplier_id is not None}),
                       seconds=seconds, run_id=run_id, today=today)
+
+
+async def _rows(session: AsyncSession, stmt):
+    """Plain tuples through Core in the session's transaction: twice as fast as ORM rows for bulk reads."""
+    return await (await session.connection()).execute(stmt)
+
+
+def _days_since(session: AsyncSession, column, start: date):
+    """SQL for whole days from `start` to a DATE column, on SQLite and PostgreSQL."""
+    if session.get_bind().dialect.name == "sqlite":
+        return sa.cast(sa.func.julianday(column) - sa.func.julianday(start.isoformat()), sa.Integer)
+    return column - sa.cast(sa.literal(start.isoformat()), sa.Date)
 
 
 def _dec(x: float) -> Decimal:

@@ -43,7 +43,10 @@ async def approve_suggestions(session: AsyncSession, suggestion_ids: list[int] |
     if suggestion_ids is not None:
         if not suggestion_ids:
             raise InvalidInput(N_("No suggestions chosen."))
-        chosen = (await session.exec(select(PlanSuggestion).where(PlanSuggestion.id.in_(suggestion_ids)))).all()
+        # Locked (PostgreSQL; SQLite writers are serialised anyway): two people tapping
+        # "approve" at once must not both order.
+        chosen = (await session.exec(select(PlanSuggestion).where(PlanSuggestion.id.in_(suggestion_ids))
+                                     .with_for_update())).all()
         missing = sorted(set(suggestion_ids) - {s.id for s in chosen})
         if missing:
             raise NotFound(N_("No plan suggestion {ids}."), ids=", ".join(map(str, missing)))
@@ -61,7 +64,7 @@ async def approve_suggestions(session: AsyncSession, suggestion_ids: list[int] |
                 raise NotFound(N_("No planning run yet."))
         chosen = (await session.exec(select(PlanSuggestion).where(
             PlanSuggestion.run_id == run_id, PlanSuggestion.status == "open",
-            PlanSuggestion.supplier_id.is_not(None)).order_by(PlanSuggestion.id))).all()
+            PlanSuggestion.supplier_id.is_not(None)).order_by(PlanSuggestion.id).with_for_update())).all()
 
     groups: dict[tuple[int, int], list[PlanSuggestion]] = defaultdict(list)
     for s in sorted(chosen, key=lambda s: s.id):

@@ -70,13 +70,15 @@ def recursive_states(y: np.ndarray, alphas, croston_alpha: float, snapshots) -> 
     """Walks the days once. For each snapshot t (number of days consumed) returns
     (ses levels (len(alphas), n), their in-sample squared one-day errors (len(alphas), n),
     croston forecast (n,)) as they stood after y[:t]."""
+    # SES state in float32: half the memory traffic of the hottest loop, and ~7 digits
+    # are plenty for a demand level.
     T, n = y.shape
     snaps = sorted({int(t) for t in snapshots if 0 < t <= T})
     out: dict[int, tuple[np.ndarray, np.ndarray]] = {}
     if not snaps:
         return out
-    a = np.asarray(alphas, dtype=np.float64)[:, None]
-    level = np.repeat(y[0].astype(np.float64)[None, :], len(a), axis=0)
+    a = np.asarray(alphas, dtype=np.float32)[:, None]
+    level = np.repeat(y[0].astype(np.float32)[None, :], len(a), axis=0)
     tmp = np.empty_like(level)
     sse = np.zeros_like(level)
     sq = np.empty_like(level)
@@ -90,7 +92,7 @@ def recursive_states(y: np.ndarray, alphas, croston_alpha: float, snapshots) -> 
     for t in range(T):
         yt = y[t].astype(np.float64, copy=False)
         if t > 0:  # SES starts at y[0] and updates from y[1] on
-            np.subtract(yt, level, out=tmp)
+            np.subtract(yt.astype(np.float32, copy=False), level, out=tmp)
             np.multiply(tmp, tmp, out=sq)
             sse += sq
             tmp *= a
@@ -113,7 +115,7 @@ def recursive_states(y: np.ndarray, alphas, croston_alpha: float, snapshots) -> 
             since[idx] = 0
         if t + 1 == snaps[next_snap]:
             croston = np.where(seen, size / interval, 0.0)
-            out[t + 1] = (level.copy(), sse.copy(), croston)
+            out[t + 1] = (level.astype(np.float64), sse.astype(np.float64), croston)
             next_snap += 1
             if next_snap == len(snaps):
                 break
@@ -145,11 +147,32 @@ def forecast(
     windows: int = 3,
     intermittent_adi: float = 1.32,
     variability_days: int = 91,
+    block: int = 8192,
 ) -> ForecastResult:
-    """Forecast per day for every column of y (days x series), method chosen by backtest."""
+    """Forecast per day for every column of y (days x series), method chosen by backtest.
+
+    Series are processed `block` at a time: the day-by-day state of a block stays in
+    the CPU cache, which is several times faster than sweeping all series each day."""
     y = np.asarray(y)
     if y.ndim != 2:
         raise ValueError("history must be a days x series matrix")
+    kw = dict(ma_windows=ma_windows, ses_alphas=ses_alphas, croston_alpha=croston_alpha, horizon=horizon,
+              windows=windows, intermittent_adi=intermittent_adi, variability_days=variability_days)
+    n = y.shape[1]
+    if n <= block:
+        return _forecast_block(y, **kw)
+    parts = [_forecast_block(y[:, a:a + block], **kw) for a in range(0, n, block)]
+    return ForecastResult(
+        per_day=np.concatenate([p.per_day for p in parts]), method=np.concatenate([p.method for p in parts]),
+        candidate=np.concatenate([p.candidate for p in parts]), candidates=parts[0].candidates,
+        all_forecasts=np.hstack([p.all_forecasts for p in parts]), scores=np.hstack([p.scores for p in parts]),
+        backtest=np.hstack([p.backtest for p in parts]), sigma=np.concatenate([p.sigma for p in parts]),
+        adi=np.concatenate([p.adi for p in parts]), intermittent=np.concatenate([p.intermittent for p in parts]),
+    )
+
+
+def _forecast_block(y, *, ma_windows, ses_alphas, croston_alpha, horizon, windows, intermittent_adi,
+                    variability_days) -> ForecastResult:
     T, n = y.shape
     cands = candidates_for(ma_windows, ses_alphas)
     k = len(cands)
@@ -173,7 +196,8 @@ def forecast(
     # Demand pattern: average interval between demands since the first one.
     nonzero = (y > 0)
     count = nonzero.sum(axis=0)
-    first = np.where(count > 0, nonzero.argmax(axis=0), T)
+    # argmax along the day axis of a time-major block is slow; along rows of its transpose, fast
+    first = np.where(count > 0, np.ascontiguousarray(nonzero.T).argmax(axis=1), T)
     with np.errstate(divide="ignore"):
         adi = np.where(count > 0, (T - first) / np.maximum(count, 1), np.inf)
     intermittent = (count > 0) & (adi > intermittent_adi)

@@ -79,3 +79,13 @@ def test_croston_ignores_the_days_before_the_first_sale():
     y = col([0] * 165 + [0, 0, 0, 5] * 50)  # a product launched 200 days ago, 5 every 4 days
     _, _, croston = recursive_states(y, [0.1], 0.1, [365])[365]
     assert croston[0] == pytest.approx(1.25)
+
+
+def test_blocks_of_series_give_the_same_result_as_one_sweep():
+    rng = np.random.default_rng(5)
+    y = rng.poisson(2.0, size=(120, 50)).astype(float)
+    y[:, ::3] *= rng.random((120, 17)) < 0.15
+    whole = forecast(y, block=1000)
+    blocks = forecast(y, block=8)
+    assert (whole.method == blocks.method).all()
+    assert np.allclose(whole.per_day, blocks.per_day) and np.allclose(whole.backtest, blocks.backtest)

@@ -192,3 +192,32 @@ async def test_supplier_performance_and_observed_lead_time(session):
     [sug] = (await run_plan(session, config=CFG, today=TODAY)).lines  # the receipts filled the shelf
     assert sug.lead_time_source == "observed" and sug.lead_time_days == pytest.approx(66 / 7)
     assert "observed on 7 receipts of this product" in sug.reason
+
+
+async def test_approval_groups_by_supplier_and_refuses_what_cannot_be_ordered(session):
+    from domain.errors import InvalidInput
+
+    wh, p, nord = await widget(session)
+    south = await supplier(session, "SOUTH")
+    q = await product(session, "GAD-002")
+    await terms(session, q, south, lead=12, moq=1, multiple=6, price="9.90")
+    await terms(session, q, nord, lead=3, preferred=False, price="8.00")  # cheaper but not preferred
+    await history(session, q, wh, [4] * 90)
+    orphan = await product(session, "ORPHAN")
+    await history(session, orphan, wh, [1] * 90)
+    result = await run_plan(session, config=CFG, today=TODAY)
+    by_sku = {s.sku: s for s in result.suggestions}
+    assert by_sku["GAD-002"].supplier == "SOUTH" and by_sku["GAD-002"].lead_time_days == 12
+    assert by_sku["ORPHAN"].supplier is None
+    with pytest.raises(InvalidInput):
+        await approve_suggestions(session, [by_sku["ORPHAN"].suggestion_id], today=TODAY)
+    with pytest.raises(NotFound):
+        await approve_suggestions(session, [999999], today=TODAY)
+    orders = await approve_suggestions(session, today=TODAY)
+    assert [o.number for o in orders] == ["PO-20260601-001", "PO-20260601-002"]
+    by_supplier = {o.supplier_id: o for o in orders}
+    assert by_supplier[south.id].expected_date == TODAY + timedelta(days=12)
+    lines = (await session.exec(select(PurchaseOrderLine).where(PurchaseOrderLine.po_id == by_supplier[south.id].id))).all()
+    assert [(ln.product_id, ln.quantity % 6, ln.price) for ln in lines] == [(q.id, 0, Decimal("9.90"))]
+    left = (await session.exec(select(PlanSuggestion).where(PlanSuggestion.status == "open"))).all()
+    assert [s.product_id for s in left] == [orphan.id]

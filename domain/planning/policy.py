@@ -93,8 +93,9 @@ def plan_policy(
         rop = np.where(has, rmin, rop)
         up_to = np.where(has, np.maximum(np.nan_to_num(rmax), rmin), up_to)
     projected = np.asarray(on_hand, dtype=np.float64) + np.asarray(on_order) - np.asarray(reserved)
-    # Order when the position is at or below the reorder point (below zero always: backorders).
-    due = ((projected <= rop) & (rop > 0)) | (projected < 0)
+    # Order when the position falls below the reorder point (already rounded up to whole
+    # units, so "at" it is still covered), and always to cover backorders.
+    due = (projected < rop) | (projected < 0)
     need = np.where(due, np.maximum(up_to - projected, 0.0), 0.0)
     suggested = round_order(need, moq, multiple)
     return PolicyResult(ss, rop, up_to, projected, need, suggested, comp_rop, comp_up)

@@ -1,6 +1,8 @@
 """The sentence that says why a quantity is suggested."""
 from __future__ import annotations
 
+LONG_COVER_DAYS = 180
+
 
 def fmt(x: float) -> str:
     """12.0 -> "12", 12.25 -> "12.25", 0.04 -> "0.04"."""
@@ -52,6 +54,10 @@ def explain(line) -> str:
             text += f" to reach {fmt(line.order_up_to)}"
         if rounding:
             text += ": " + ", ".join(rounding)
+        if line.forecast_per_day > 0:
+            days = (line.projected + line.suggested_qty) / line.forecast_per_day
+            if days > LONG_COVER_DAYS:  # worth a second look: usually an MOQ far above what sells
+                text += f" (lasts ~{fmt(round(days))} days at this rate)"
         if line.supplier is None:
             text += "; no supplier on file"
     else:

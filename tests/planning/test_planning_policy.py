@@ -30,17 +30,17 @@ def test_safety_stock_reorder_point_and_order_up_to():
     assert order_up_to(np.array([114.0]), 12.0, 7)[0] == 198
 
 
-def test_policy_orders_only_at_or_below_the_reorder_point():
+def test_policy_orders_only_below_the_reorder_point():
     common = dict(demand_per_day=np.array([12.0, 12.0, 0.0]), sigma_per_day=np.array([0.0, 0.0, 0.0]),
                   lead_time_days=np.array([7.0] * 3), lead_time_sd=np.zeros(3), service_level=np.array([0.95] * 3),
                   review_days=7, on_order=np.zeros(3), reserved=np.array([0.0, 0.0, 5.0]), moq=np.ones(3),
                   multiple=np.ones(3))
-    r = plan_policy(on_hand=np.array([84.0, 85.0, 0.0]), **common)
+    r = plan_policy(on_hand=np.array([83.0, 84.0, 0.0]), **common)
     assert r.reorder_point.tolist() == [84, 84, 0]
-    assert r.suggested.tolist() == [84, 0, 5]  # at the ROP: up to 168; above: nothing; backorder of 5: cover it
-    ruled = plan_policy(on_hand=np.array([84.0, 85.0, 0.0]), rule_min=np.array([np.nan, 90.0, np.nan]),
+    assert r.suggested.tolist() == [85, 0, 5]  # below the ROP: up to 168; at it: nothing; backorder of 5: cover it
+    ruled = plan_policy(on_hand=np.array([83.0, 84.0, 0.0]), rule_min=np.array([np.nan, 90.0, np.nan]),
                         rule_max=np.array([np.nan, 100.0, np.nan]), **common)
-    assert ruled.suggested.tolist() == [84, 15, 5]
+    assert ruled.suggested.tolist() == [85, 16, 5]
     assert ruled.suggested_min[1] == 84  # what a computed min would have been
 
 

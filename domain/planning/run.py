@@ -21,10 +21,11 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from ..errors import NotFound, N_
 from ..models import (BillOfMaterial, Location, LocationKind, PlanRun, PlanSuggestion, Product, PurchaseOrder,
-                      PurchaseOrderLine, ReorderRule, SalesHistory, SalesOrder, SalesOrderLine, StockQuant, Supplier,
+                      PurchaseOrderLine, ReorderRule, SalesOrder, SalesOrderLine, StockQuant, Supplier,
                       SupplierProduct, Warehouse)
 from .bom import explode
 from .config import PlanningConfig
+from .demand import imported_history
 from .forecast import forecast
 from .policy import plan_policy
 from .reasons import explain
@@ -166,23 +167,14 @@ async def run_plan(session: AsyncSession, warehouse_code: str | None = None, pro
         .where(SalesOrderLine.shipped_qty > 0, SalesOrder.shipped_at.is_not(None),
                SalesOrder.shipped_at >= start_dt, SalesOrder.shipped_at < end_dt, SalesOrder.status != "cancelled")
     )).all()
-    # Day offsets and floats computed by the database: a year of daily rows for thousands
-    # of products is too many to turn into date and Decimal objects one by one.
-    imported = (await _rows(session,
-        select(SalesHistory.product_id, SalesHistory.warehouse_id, _days_since(session, SalesHistory.day, start),
-               sa.cast(SalesHistory.quantity, sa.Float))
-        .where(SalesHistory.day >= start, SalesHistory.day < today)
-    )).all()
     for pid, wid, when, qty in shipped:
         r = row(pid, wid if wid is not None else default_wid)
         if r is not None:
             hist[(when.date() - start).days, r] += float(qty)
-    if imported:
-        pids, wids, offsets, qtys = zip(*imported)
-        rows_ = rows_of(pids, wids)
-        offsets = np.asarray(offsets, dtype=np.int64)
-        keep = (rows_ >= 0) & (offsets >= 0) & (offsets < T)
-        np.add.at(hist, (offsets[keep], rows_[keep]), np.asarray(qtys, dtype=np.float64)[keep])
+    pids, wids, offsets, qtys = await imported_history(session, start, today)
+    rows_ = rows_of(pids, wids)
+    keep = (rows_ >= 0) & (offsets >= 0) & (offsets < T)
+    np.add.at(hist, (offsets[keep], rows_[keep]), qtys[keep])
 
     # --- stock, reservations, open purchase orders, rules
     on_hand = np.zeros(R)
@@ -352,13 +344,6 @@ async def run_plan(session: AsyncSession, warehouse_code: str | None = None, pro
 async def _rows(session: AsyncSession, stmt):
     """Plain tuples through Core in the session's transaction: twice as fast as ORM rows for bulk reads."""
     return await (await session.connection()).execute(stmt)
-
-
-def _days_since(session: AsyncSession, column, start: date):
-    """SQL for whole days from `start` to a DATE column, on SQLite and PostgreSQL."""
-    if session.get_bind().dialect.name == "sqlite":
-        return sa.cast(sa.func.julianday(column) - sa.func.julianday(start.isoformat()), sa.Integer)
-    return column - sa.cast(sa.literal(start.isoformat()), sa.Date)
 
 
 def _dec(x: float) -> Decimal:

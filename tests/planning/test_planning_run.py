@@ -6,7 +6,7 @@ import pytest
 from sqlmodel import select
 
 from domain.errors import Conflict, NotFound
-from domain.models import (BillOfMaterial, Customer, PlanSuggestion, PurchaseOrder, PurchaseOrderLine, SalesOrder,
+from domain.models import (BillOfMaterial, Customer, PlanSuggestion, PurchaseOrder, PurchaseOrderLine, SalesHistory, SalesOrder,
                            SalesOrderLine, StockMove)
 from domain.inventory.ledger import post_move, virtual_location
 from domain.models import Location, LocationKind
@@ -221,3 +221,14 @@ async def test_approval_groups_by_supplier_and_refuses_what_cannot_be_ordered(se
     assert [(ln.product_id, ln.quantity % 6, ln.price) for ln in lines] == [(q.id, 0, Decimal("9.90"))]
     left = (await session.exec(select(PlanSuggestion).where(PlanSuggestion.status == "open"))).all()
     assert [s.product_id for s in left] == [orphan.id]
+
+
+async def test_fractional_history_and_days_outside_the_window(session):
+    wh = await warehouse(session)
+    p = await product(session, "KG-1")
+    await history(session, p, wh, [0.5, 1.5] * 200)  # 400 days: the first 35 fall before the window
+    session.add(SalesHistory(day=TODAY, warehouse_id=wh.id, product_id=p.id, quantity=Decimal(1000)))  # today: not yet
+    await session.flush()
+    [line] = (await run_plan(session, config=CFG, today=TODAY)).lines
+    assert line.forecast_per_day == pytest.approx(1.0)
+    assert line.sigma_per_day == pytest.approx(0.5)

@@ -214,7 +214,7 @@ async def run_plan(session: AsyncSession, warehouse_code: str | None = None, pro
     names = {p.id: p.sku for p in products}
     boms = (await session.exec(select(BillOfMaterial))).all()
     tree = explode([(b.parent_product_id, b.component_product_id, b.quantity) for b in boms], names)
-    own = hist.copy()
+    own = hist.copy() if tree else hist  # parents' own demand, before components receive theirs
     kit_stock = np.zeros(R)
     dependent = np.zeros((T, R)) if tree else None
     parents_of: dict[int, list[str]] = defaultdict(list)
@@ -311,30 +311,31 @@ async def run_plan(session: AsyncSession, warehouse_code: str | None = None, pro
         return line.projected / line.forecast_per_day if line.forecast_per_day > 0 else -1e9 + line.projected
 
     sugg = sorted((ln for ln in lines if ln.suggested_qty > 0), key=lambda ln: (cover(ln), ln.sku, ln.warehouse))
-    seconds = time.perf_counter() - started
     run_id = None
     if save:
         run = PlanRun(warehouse_id=warehouses[0].id if warehouse_code is not None else None, products=P,
-                      suggestions=len(sugg), seconds=seconds)
+                      suggestions=len(sugg))
         session.add(run)
         await session.flush()
         run_id = run.id
-        rows = []
-        for ln in sugg:
-            s = PlanSuggestion(
-                run_id=run.id, product_id=ln.product_id, warehouse_id=ln.warehouse_id, supplier_id=ln.supplier_id,
-                method=ln.method, forecast_per_day=ln.forecast_per_day, lead_time_days=ln.lead_time_days,
-                safety_stock=_dec(ln.safety_stock), reorder_point=_dec(ln.reorder_point),
-                order_up_to=_dec(ln.order_up_to), on_hand=_dec(ln.on_hand), on_order=_dec(ln.on_order),
-                reserved=_dec(ln.reserved), projected=_dec(ln.projected), suggested_qty=_dec(ln.suggested_qty),
-                suggested_min=None if ln.suggested_min is None else _dec(ln.suggested_min),
-                suggested_max=None if ln.suggested_max is None else _dec(ln.suggested_max), reason=ln.reason,
-            )
-            session.add(s)
-            rows.append((ln, s))
+        values = [dict(
+            run_id=run.id, product_id=ln.product_id, warehouse_id=ln.warehouse_id, supplier_id=ln.supplier_id,
+            method=ln.method, forecast_per_day=ln.forecast_per_day, lead_time_days=ln.lead_time_days,
+            safety_stock=_dec(ln.safety_stock), reorder_point=_dec(ln.reorder_point), order_up_to=_dec(ln.order_up_to),
+            on_hand=_dec(ln.on_hand), on_order=_dec(ln.on_order), reserved=_dec(ln.reserved),
+            projected=_dec(ln.projected), suggested_qty=_dec(ln.suggested_qty),
+            suggested_min=None if ln.suggested_min is None else _dec(ln.suggested_min),
+            suggested_max=None if ln.suggested_max is None else _dec(ln.suggested_max),
+            reason=ln.reason, status="open", po_id=None) for ln in sugg]
+        if values:  # one multi-row INSERT ... RETURNING instead of an ORM object per suggestion
+            stmt = sa.insert(PlanSuggestion).returning(PlanSuggestion.id, sort_by_parameter_order=True)
+            ids = (await (await session.connection()).execute(stmt, values)).scalars().all()
+            for ln, sid in zip(sugg, ids):
+                ln.suggestion_id = sid
+        run.seconds = time.perf_counter() - started
+        session.add(run)
         await session.flush()
-        for ln, s in rows:
-            ln.suggestion_id = s.id
+    seconds = time.perf_counter() - started
     tick("done", len(STEPS), len(STEPS))
     return PlanResult(lines=lines, suggestions=sugg, products=P,
                       suppliers=len({ln.supplier_id for ln in sugg if ln.supplier_id is not None}),

@@ -45,7 +45,7 @@ class ForecastResult:
     all_forecasts: np.ndarray  # (k, n) every candidate's forecast from the full history
     scores: np.ndarray  # (k, n) backtest error (inf where the family does not fit the demand pattern)
     backtest: np.ndarray  # (k, n) backtest error of every candidate
-    sigma: np.ndarray  # (n,) standard deviation of daily demand over the recent window
+    sigma: np.ndarray  # (n,) standard deviation of daily demand (recent window; since the first sale if intermittent)
     adi: np.ndarray  # (n,) average demand interval (days per day with demand); inf without demand
     intermittent: np.ndarray  # (n,) bool
 
@@ -216,6 +216,15 @@ def _forecast_block(y, *, ma_windows, ses_alphas, croston_alpha, horizon, window
     per_day = np.where(has_demand, per_day, 0.0)
     method = np.where(has_demand, family[np.maximum(choice, 0)], "none").astype(object)
 
+    # Spread of daily demand: over the recent days for smooth series; since the first sale
+    # for intermittent ones, whose recent days may hold no sale at all.
     recent = y[max(0, T - int(variability_days)):]
     sigma = recent.std(axis=0, dtype=np.float64)
+    if intermittent.any():
+        cols = np.flatnonzero(intermittent)
+        sub = y[:, cols].astype(np.float64)
+        days = np.maximum(T - first[cols], 1)
+        mean = sub.sum(axis=0) / days
+        var = np.square(sub).sum(axis=0) / days - np.square(mean)
+        sigma[cols] = np.sqrt(np.maximum(var, 0.0))
     return ForecastResult(per_day, method, choice, cands, final, scores, backtest, sigma, adi, intermittent)

@@ -89,3 +89,14 @@ def test_blocks_of_series_give_the_same_result_as_one_sweep():
     blocks = forecast(y, block=8)
     assert (whole.method == blocks.method).all()
     assert np.allclose(whole.per_day, blocks.per_day) and np.allclose(whole.backtest, blocks.backtest)
+
+
+def test_spread_of_intermittent_demand_counts_since_the_first_sale():
+    # a sale of 10 every 10 days, then 100 quiet days: the recent window alone would say "no spread"
+    y = np.r_[np.zeros(50), np.tile([10.0] + [0.0] * 9, 20), np.zeros(100)]
+    r = forecast(col(y), variability_days=91)
+    assert r.intermittent[0]
+    since_first = y[50:]
+    assert r.sigma[0] == pytest.approx(since_first.std())
+    smooth = forecast(col(np.r_[np.full(200, 5.0), np.tile([4.0, 6.0], 50)]), variability_days=90)
+    assert smooth.sigma[0] == pytest.approx(1.0)

@@ -5,6 +5,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from domain.planning import PlanLine, PlanResult, SupplierPerformance
+from domain.planning.reasons import fmt
 
 SUGGESTION_COLUMNS = [
     ("SKU", "sku"), ("Product", "name"), ("Warehouse", "warehouse"), ("Supplier", "supplier"),
@@ -137,15 +138,15 @@ def projection_chart(line: PlanLine, path: str | Path, today: date, days: int = 
     fig, ax = plt.subplots(figsize=(9, 4.5), dpi=110)
     ax.step(xs, without, where="post", color="#999999", linestyle="--", label="projected, open orders only")
     ax.step(xs, with_plan, where="post", color="#1f77b4",
-            label=f"following the plan (order {line.suggested_qty:g} today)" if line.suggested_qty > 0
+            label=f"following the plan (order {fmt(line.suggested_qty)} today)" if line.suggested_qty > 0
             else "following the plan")
-    ax.axhline(line.reorder_point, color="#d62728", label=f"reorder point {line.reorder_point:g}")
-    ax.axhline(line.safety_stock, color="#ff7f0e", linestyle=":", label=f"safety stock {line.safety_stock:g}")
+    ax.axhline(line.reorder_point, color="#d62728", label=f"reorder point {fmt(line.reorder_point)}")
+    ax.axhline(line.safety_stock, color="#ff7f0e", linestyle=":", label=f"safety stock {fmt(line.safety_stock)}")
     ax.axhline(0, color="black", linewidth=0.6)
     top = max(max(with_plan), line.order_up_to, 1.0)
     ax.set_ylim(bottom=min(min(with_plan), -0.25 * top) * 1.05, top=top * 1.1)  # a never-refilled line would dwarf it
-    ax.set_title(f"{line.sku} {line.name} @ {line.warehouse}: ~{line.forecast_per_day:.1f}/day ({line.method}), "
-                 f"lead time {line.lead_time_days:g} d", fontsize=10)
+    ax.set_title(f"{line.sku} {line.name} @ {line.warehouse}: ~{fmt(line.forecast_per_day)}/day ({line.method}), "
+                 f"lead time {fmt(line.lead_time_days)} d", fontsize=10)
     ax.set_ylabel("units available")
     ax.legend(loc="best", fontsize=8)
     ax.grid(alpha=0.3)

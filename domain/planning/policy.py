@@ -28,16 +28,16 @@ def safety_stock(z, demand_per_day, sigma_per_day, lead_time_days, lead_time_sd=
     d = np.asarray(demand_per_day, dtype=np.float64)
     var = np.asarray(lead_time_days) * np.square(sigma_per_day) + np.square(d) * np.square(lead_time_sd)
     ss = np.asarray(z) * np.sqrt(var)
-    return np.ceil(np.maximum(ss, 0.0) - _EPS)
+    return np.ceil(np.maximum(ss, 0.0) - _EPS) + 0.0  # + 0.0: no "-0" from ceil(-tiny)
 
 
 def reorder_point(demand_per_day, lead_time_days, safety) -> np.ndarray:
-    return np.ceil(np.asarray(demand_per_day) * np.asarray(lead_time_days) + np.asarray(safety) - _EPS)
+    return np.ceil(np.asarray(demand_per_day) * np.asarray(lead_time_days) + np.asarray(safety) - _EPS) + 0.0
 
 
 def order_up_to(reorder, demand_per_day, review_days) -> np.ndarray:
     """The level an order brings stock back to: reorder point plus a review period of demand."""
-    return np.ceil(np.asarray(reorder) + np.asarray(demand_per_day) * np.asarray(review_days) - _EPS)
+    return np.ceil(np.asarray(reorder) + np.asarray(demand_per_day) * np.asarray(review_days) - _EPS) + 0.0
 
 
 def round_order(need, moq, multiple) -> np.ndarray:

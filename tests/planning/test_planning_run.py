@@ -232,3 +232,9 @@ async def test_fractional_history_and_days_outside_the_window(session):
     [line] = (await run_plan(session, config=CFG, today=TODAY)).lines
     assert line.forecast_per_day == pytest.approx(1.0)
     assert line.sigma_per_day == pytest.approx(0.5)
+
+
+async def test_empty_database_plans_nothing(session):
+    result = await run_plan(session, config=CFG, today=TODAY)
+    assert (result.lines, result.suggestions, result.products) == ([], [], 0)
+    assert result.run_id is not None

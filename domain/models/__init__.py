@@ -6,6 +6,7 @@ from .conversation import Conversation, ProcessedUpdate  # noqa: F401
 from .crm import Channel, Contact, Counterparty, Customer, Deal, DealStage, DealStageChange, Interaction, Reminder  # noqa: F401
 from .inventory import Location, LocationKind, StockMove, StockQuant, Warehouse  # noqa: F401
 from .messaging import Outbox  # noqa: F401
+from .planning import BillOfMaterial, PlanRun, PlanSuggestion, ReorderRule  # noqa: F401
 from .people import Invite, Role, User  # noqa: F401
 from .purchasing import PurchaseOrder, PurchaseOrderLine, Supplier, SupplierProduct  # noqa: F401
 from .sms import SmsOptOut  # noqa: F401

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-22 08:29:45.693314
+Create Date: 2026-11-22 08:45:51.762520
 """
 from alembic import op
 import sqlalchemy as sa
@@ -113,6 +113,22 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_barcodes_code'), ['code'], unique=True)
         batch_op.create_index(batch_op.f('ix_barcodes_product_id'), ['product_id'], unique=False)
 
+    op.create_table('bills_of_materials',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('parent_product_id', sa.Integer(), nullable=False),
+    sa.Column('component_product_id', sa.Integer(), nullable=False),
+    sa.Column('quantity', domain.models.base.Qty(precision=18, scale=3), nullable=False),
+    sa.CheckConstraint('parent_product_id <> component_product_id', name='ck_bom_not_self'),
+    sa.CheckConstraint('quantity > 0', name='ck_bom_positive'),
+    sa.ForeignKeyConstraint(['component_product_id'], ['products.id'], ),
+    sa.ForeignKeyConstraint(['parent_product_id'], ['products.id'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('parent_product_id', 'component_product_id')
+    )
+    with op.batch_alter_table('bills_of_materials', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_bills_of_materials_component_product_id'), ['component_product_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_bills_of_materials_parent_product_id'), ['parent_product_id'], unique=False)
+
     op.create_table('locations',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('warehouse_id', sa.Integer(), nullable=True),
@@ -134,6 +150,19 @@ def upgrade() -> None:
     with op.batch_alter_table('locations', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_locations_warehouse_id'), ['warehouse_id'], unique=False)
 
+    op.create_table('plan_runs',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('warehouse_id', sa.Integer(), nullable=True),
+    sa.Column('products', sa.Integer(), nullable=False),
+    sa.Column('suggestions', sa.Integer(), nullable=False),
+    sa.Column('seconds', sa.Float(), nullable=False),
+    sa.Column('created_at', domain.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['warehouse_id'], ['warehouses.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('plan_runs', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_plan_runs_created_at'), ['created_at'], unique=False)
+
     op.create_table('purchase_orders',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('number', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
@@ -151,6 +180,22 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_purchase_orders_number'), ['number'], unique=True)
         batch_op.create_index(batch_op.f('ix_purchase_orders_status'), ['status'], unique=False)
         batch_op.create_index(batch_op.f('ix_purchase_orders_supplier_id'), ['supplier_id'], unique=False)
+
+    op.create_table('reorder_rules',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('product_id', sa.Integer(), nullable=False),
+    sa.Column('warehouse_id', sa.Integer(), nullable=False),
+    sa.Column('min_qty', domain.models.base.Qty(precision=18, scale=3), nullable=False),
+    sa.Column('max_qty', domain.models.base.Qty(precision=18, scale=3), nullable=False),
+    sa.Column('updated_at', domain.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['product_id'], ['products.id'], ),
+    sa.ForeignKeyConstraint(['warehouse_id'], ['warehouses.id'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('product_id', 'warehouse_id')
+    )
+    with op.batch_alter_table('reorder_rules', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_reorder_rules_product_id'), ['product_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_reorder_rules_warehouse_id'), ['warehouse_id'], unique=False)
 
     op.create_table('sales_history',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -279,6 +324,40 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('invites', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_invites_code'), ['code'], unique=True)
+
+    op.create_table('plan_suggestions',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('run_id', sa.Integer(), nullable=False),
+    sa.Column('product_id', sa.Integer(), nullable=False),
+    sa.Column('warehouse_id', sa.Integer(), nullable=False),
+    sa.Column('supplier_id', sa.Integer(), nullable=True),
+    sa.Column('method', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+    sa.Column('forecast_per_day', sa.Float(), nullable=False),
+    sa.Column('lead_time_days', sa.Float(), nullable=False),
+    sa.Column('safety_stock', domain.models.base.Qty(precision=18, scale=3), nullable=False),
+    sa.Column('reorder_point', domain.models.base.Qty(precision=18, scale=3), nullable=False),
+    sa.Column('order_up_to', domain.models.base.Qty(precision=18, scale=3), nullable=False),
+    sa.Column('on_hand', domain.models.base.Qty(precision=18, scale=3), nullable=False),
+    sa.Column('on_order', domain.models.base.Qty(precision=18, scale=3), nullable=False),
+    sa.Column('reserved', domain.models.base.Qty(precision=18, scale=3), nullable=False),
+    sa.Column('projected', domain.models.base.Qty(precision=18, scale=3), nullable=False),
+    sa.Column('suggested_qty', domain.models.base.Qty(precision=18, scale=3), nullable=False),
+    sa.Column('suggested_min', domain.models.base.Qty(precision=18, scale=3), nullable=True),
+    sa.Column('suggested_max', domain.models.base.Qty(precision=18, scale=3), nullable=True),
+    sa.Column('reason', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+    sa.Column('status', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+    sa.Column('po_id', sa.Integer(), nullable=True),
+    sa.ForeignKeyConstraint(['po_id'], ['purchase_orders.id'], ),
+    sa.ForeignKeyConstraint(['product_id'], ['products.id'], ),
+    sa.ForeignKeyConstraint(['run_id'], ['plan_runs.id'], ),
+    sa.ForeignKeyConstraint(['supplier_id'], ['suppliers.id'], ),
+    sa.ForeignKeyConstraint(['warehouse_id'], ['warehouses.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('plan_suggestions', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_plan_suggestions_product_id'), ['product_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_plan_suggestions_run_id'), ['run_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_plan_suggestions_status'), ['status'], unique=False)
 
     op.create_table('purchase_order_lines',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -848,6 +927,12 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_purchase_order_lines_po_id'))
 
     op.drop_table('purchase_order_lines')
+    with op.batch_alter_table('plan_suggestions', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_plan_suggestions_status'))
+        batch_op.drop_index(batch_op.f('ix_plan_suggestions_run_id'))
+        batch_op.drop_index(batch_op.f('ix_plan_suggestions_product_id'))
+
+    op.drop_table('plan_suggestions')
     with op.batch_alter_table('invites', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_invites_code'))
 
@@ -878,16 +963,30 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_sales_history_day'))
 
     op.drop_table('sales_history')
+    with op.batch_alter_table('reorder_rules', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_reorder_rules_warehouse_id'))
+        batch_op.drop_index(batch_op.f('ix_reorder_rules_product_id'))
+
+    op.drop_table('reorder_rules')
     with op.batch_alter_table('purchase_orders', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_purchase_orders_supplier_id'))
         batch_op.drop_index(batch_op.f('ix_purchase_orders_status'))
         batch_op.drop_index(batch_op.f('ix_purchase_orders_number'))
 
     op.drop_table('purchase_orders')
+    with op.batch_alter_table('plan_runs', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_plan_runs_created_at'))
+
+    op.drop_table('plan_runs')
     with op.batch_alter_table('locations', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_locations_warehouse_id'))
 
     op.drop_table('locations')
+    with op.batch_alter_table('bills_of_materials', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_bills_of_materials_parent_product_id'))
+        batch_op.drop_index(batch_op.f('ix_bills_of_materials_component_product_id'))
+
+    op.drop_table('bills_of_materials')
     with op.batch_alter_table('barcodes', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_barcodes_product_id'))
         batch_op.drop_index(batch_op.f('ix_barcodes_code'))

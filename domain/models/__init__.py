@@ -8,3 +8,4 @@ from .messaging import Outbox  # noqa: F401
 from .people import Invite, Role, User  # noqa: F401
 from .purchasing import PurchaseOrder, PurchaseOrderLine, Supplier, SupplierProduct  # noqa: F401
 from .sales import SalesHistory, SalesOrder, SalesOrderLine  # noqa: F401
+from .planning import BillOfMaterial  # noqa: F401

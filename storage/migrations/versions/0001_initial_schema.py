@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-22 07:43:18.910385
+Create Date: 2026-11-22 08:00:57.001680
 """
 from alembic import op
 import sqlalchemy as sa
@@ -100,6 +100,20 @@ def upgrade() -> None:
     with op.batch_alter_table('barcodes', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_barcodes_code'), ['code'], unique=True)
         batch_op.create_index(batch_op.f('ix_barcodes_product_id'), ['product_id'], unique=False)
+
+    op.create_table('bills_of_materials',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('parent_product_id', sa.Integer(), nullable=False),
+    sa.Column('component_product_id', sa.Integer(), nullable=False),
+    sa.Column('quantity', domain.models.base.Qty(precision=18, scale=3), nullable=False),
+    sa.ForeignKeyConstraint(['component_product_id'], ['products.id'], ),
+    sa.ForeignKeyConstraint(['parent_product_id'], ['products.id'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('parent_product_id', 'component_product_id')
+    )
+    with op.batch_alter_table('bills_of_materials', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_bills_of_materials_component_product_id'), ['component_product_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_bills_of_materials_parent_product_id'), ['parent_product_id'], unique=False)
 
     op.create_table('locations',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -555,6 +569,11 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_locations_warehouse_id'))
 
     op.drop_table('locations')
+    with op.batch_alter_table('bills_of_materials', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_bills_of_materials_parent_product_id'))
+        batch_op.drop_index(batch_op.f('ix_bills_of_materials_component_product_id'))
+
+    op.drop_table('bills_of_materials')
     with op.batch_alter_table('barcodes', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_barcodes_product_id'))
         batch_op.drop_index(batch_op.f('ix_barcodes_code'))

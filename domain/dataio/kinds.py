@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -24,9 +25,10 @@ from ..models import (
 from ..models.inventory import LocationKind
 from ..models.sales import OrderStatus
 from . import values as v
-from .lookups import Lookup, chunks
+from .lookups import KeyedSelect, Lookup, chunks
 
 _MILLI = Decimal("0.001")
+_fromisoformat = date.fromisoformat
 ORDER_STATUSES = tuple(s.value for s in OrderStatus)
 PO_STATUSES = ("draft", "sent", "partially_received", "received", "cancelled")
 LOCATION_KINDS = ("storage", "pick", "quarantine", "dock")
@@ -97,9 +99,20 @@ def _barcode(raw, ctx, row):
     return code
 
 
-TEXT = _plain(v.text)
+def TEXT(raw, ctx, row):
+    return raw if raw.__class__ is str else v.text(raw)  # strings arrive stripped
+
+
+def DATE(raw, ctx, row):
+    if raw.__class__ is str and len(raw) == 10:
+        try:
+            return _fromisoformat(raw)
+        except ValueError:
+            pass
+    return v.day(raw)
+
+
 BOOL = _plain(v.boolean)
-DATE = _plain(v.day)
 MONEY = _dec(v.decimal)
 QTY = _dec(v.quantity)
 
@@ -148,26 +161,34 @@ class Kind:
     def parse(self, ctx, line: int, raw: dict) -> Row:
         row = Row(line)
         vals = row.values
-        for col in ctx.present:
-            cell = raw.get(col.name)
-            if cell is None or (isinstance(cell, str) and not cell.strip()):
-                vals[col.name] = None
+        for name, parse, _field, _default in ctx.plan:
+            cell = raw.get(name)
+            if cell.__class__ is str:
+                cell = cell.strip()
+                if not cell:
+                    cell = None
+            if cell is None:
+                vals[name] = None
                 continue
             try:
-                vals[col.name] = col.parse(cell, ctx, row)
+                vals[name] = parse(cell, ctx, row)
             except v.BadValue as exc:
-                vals[col.name] = None
-                row.errors.append(f"{col.name}: {exc}")
+                vals[name] = None
+                row.errors.append(f"{name}: {exc}")
         for col in ctx.required:
-            if vals.get(col.name) is None and not any(e.startswith(col.name + ":") for e in row.errors):
+            if vals[col.name] is None and not any(e.startswith(col.name + ":") for e in row.errors):
                 row.errors.append(f"{col.name} is empty")
         if not row.errors:
             rec = row.record
-            for col in ctx.present:
-                if col.field:
-                    value = vals[col.name]
-                    rec[col.field] = self.default(col.field) if value is None else value
+            for name, _parse, field, default in ctx.plan:
+                if field:
+                    value = vals[name]
+                    rec[field] = default if value is None else value
         return row
+
+    def parse_plan(self, present: list[Column]) -> list[tuple]:
+        """(name, parser, model field, value of an empty cell) for the columns the file has."""
+        return [(c.name, c.parse, c.field, self.default(c.field) if c.field else None) for c in present]
 
     async def resolve(self, ctx, rows: list[Row]) -> None:
         """Replaces codes with ids; a code that names nothing is the row's error."""
@@ -193,17 +214,19 @@ class Kind:
     # --- records -> table ----------------------------------------------------
 
     async def existing(self, ctx, fields: list[str], keys: list[tuple]) -> dict[tuple, tuple]:
-        t = self.table
-        kcols = [t.c[c] for c in self.conflict]
-        kexpr = kcols[0] if len(kcols) == 1 else sa.tuple_(*kcols)
-        n = len(kcols)
-        wanted = list({k for k in keys if None not in k})
-        out: dict[tuple, tuple] = {}
-        for part in chunks(wanted, max(1, 900 // n)):
-            stmt = sa.select(*kcols, *[t.c[f] for f in fields]).where(kexpr.in_([p[0] for p in part] if n == 1 else part))
-            for r in (await ctx.session.exec(stmt)).all():
-                out[tuple(r[:n])] = tuple(r[n:])
-        return out
+        """Stored values of fields for the keys that exist."""
+        if await self._was_empty(ctx):
+            return {}  # an import into an empty table: every row is new (keys in a file are unique)
+        sel = ctx.selects.get((self.name, tuple(fields)))
+        if sel is None:
+            sel = ctx.selects[(self.name, tuple(fields))] = KeyedSelect(self.table, self.conflict, fields)
+        return await sel.fetch(ctx.session, list({k for k in keys if None not in k}))
+
+    async def _was_empty(self, ctx) -> bool:
+        if self.name not in ctx.was_empty:
+            stmt = sa.select(sa.literal(1)).select_from(self.table).limit(1)
+            ctx.was_empty[self.name] = (await ctx.session.exec(stmt)).first() is None
+        return ctx.was_empty[self.name]
 
     async def load(self, ctx, rows: list[Row]) -> list[dict]:
         """Counts created/updated/unchanged; when writing, upserts what differs. Returns changed records."""
@@ -590,6 +613,7 @@ class OrderLines(Kind):
     async def load(self, ctx, rows):
         changed = await super().load(ctx, rows)
         orders = ctx.lookups["order"]
+        await orders.fetch(ctx.session, (r.values["order_number"] for r in rows))
         touched = {id(rec) for rec in changed}
         for r in rows:
             hit = orders.get(r.values["order_number"])

@@ -44,7 +44,6 @@ def boolean(raw) -> bool:
     raise BadValue(f"{text(raw)!r} is not a yes/no value (true/false, 1/0, yes/no)")
 
 
-_PLAIN_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
 _COMMA_DECIMAL = re.compile(r"[+-]?\d{1,3}([ \u00a0\u202f.]?\d{3})*(,\d+)?|[+-]?\d+,\d+")
 
 
@@ -55,8 +54,14 @@ def decimal(raw, *, from_xlsx: bool = False) -> Decimal:
     if isinstance(raw, (int, float)):
         return Decimal(repr(raw)) if isinstance(raw, float) else Decimal(raw)
     s = str(raw).strip()
-    if _PLAIN_NUMBER.fullmatch(s):
-        return Decimal(s)
+    try:  # the common case, without a regular expression
+        d = Decimal(s)
+    except InvalidOperation:
+        pass
+    else:
+        if d.is_finite() and "_" not in s:
+            return d
+        raise BadValue(f"{s!r} is not a number")
     if from_xlsx and _COMMA_DECIMAL.fullmatch(s):
         digits = re.sub(r"[ \u00a0\u202f.]", "", s).replace(",", ".")
         try:

@@ -137,7 +137,7 @@ async def reserve_order(session: AsyncSession, order: SalesOrder) -> Reservation
         ))
     results.sort(key=lambda r: r.line_no)
     result = ReservationResult(order.number, order.status, results)
-    if result.complete and order.status == OrderStatus.confirmed:
+    if results and result.complete and order.status == OrderStatus.confirmed:  # an order without lines is not "reserved"
         order.status = OrderStatus.reserved
     await session.flush()
     return ReservationResult(order.number, order.status, results)

@@ -1,0 +1,239 @@
+"""zxing-cpp behind the domain's BarcodeDecoder port, with a fallback for hard photos.
+
+A phone photo of a label is usually easy: zxing-cpp reads it straight away
+(~30 ms for 1280 px). Only when that finds nothing do we work harder, cheapest
+first, and stop at the first step that reads something:
+
+1. the whole image as it is (zxing's own rotations by 90 deg, downscaling, inversion);
+2. candidate regions: where the structure tensor shows strong, parallel
+   gradients (bars) or dense texture (2D codes), cut out, turned so the bars
+   stand upright (any angle), enlarged when small, contrast-normalised;
+3. the whole image with local contrast normalisation (CLAHE: glare, shadow);
+4. the whole image turned by 45 deg steps, then sharpened/binarised variants.
+
+Results are validated again (EAN/UPC check digits, GS1 structure) so a noisy
+photo cannot produce a code that was never printed.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+import zxingcpp
+
+from domain.errors import InvalidInput
+from domain.scanning import GS, DecodedCode, gs1_for_gtin, gs1_hri, has_valid_check_digit, parse_gs1
+
+from .images import DEFAULT_MAX_BYTES, DEFAULT_MAX_PIXELS, load_gray
+
+F = zxingcpp.BarcodeFormat
+# zxing-cpp format -> contract name
+_NAMES = {
+    F.EAN13: "EAN13", F.EAN8: "EAN8", F.UPCA: "UPCA", F.UPCE: "UPCE", F.Code128: "Code128",
+    F.Code39: "Code39", F.Code93: "Code93", F.ITF: "ITF", F.Codabar: "Codabar", F.QRCode: "QRCode",
+    F.DataMatrix: "DataMatrix", F.PDF417: "PDF417", F.Aztec: "Aztec",
+}
+_FORMATS = list(_NAMES)
+_LINEAR_MIN_LENGTH = {"ITF": 6, "Codabar": 4, "Code39": 3, "Code93": 3}
+cv2.setNumThreads(1)  # one photo per core; OpenCV's own threads only fight the event loop
+
+
+@dataclass(frozen=True)
+class _Found:
+    code: DecodedCode
+    area: float
+
+
+def to_decoded(barcode: zxingcpp.Barcode) -> DecodedCode | None:
+    """A zxing-cpp result (read with TextMode.Plain) -> DecodedCode, or None if it fails validation."""
+    name = _NAMES.get(barcode.format)
+    if name is None:
+        return None
+    text = barcode.text
+    if name in ("EAN13", "EAN8", "UPCA", "UPCE"):
+        if name == "UPCE":
+            text = (barcode.extra or {}).get("UPCE", text)
+        elif name == "EAN13" and text.startswith("0"):
+            name, text = "UPCA", text[1:]  # a UPC-A is an EAN-13 with a leading 0
+        elif name == "UPCA" and len(text) == 13:
+            text = text[1:]
+        gs1 = gs1_for_gtin(text, name)
+        if gs1 is None or not has_valid_check_digit(gs1["01"]):
+            return None
+        return DecodedCode(name, text, text, gs1)
+    if barcode.content_type == zxingcpp.ContentType.GS1:
+        identifier = barcode.symbology_identifier
+        try:
+            gs1 = parse_gs1(text, identifier)
+        except InvalidInput:
+            # Flagged GS1 but not valid GS1: report the data, claim nothing about it.
+            return DecodedCode(name, text.lstrip(GS), text.lstrip(GS).replace(GS, " "), None)
+        return DecodedCode(name, identifier + text.lstrip(GS), gs1_hri(gs1), gs1)
+    if len(text) < _LINEAR_MIN_LENGTH.get(name, 1):
+        return None
+    return DecodedCode(name, text, text, None)
+
+
+def _area(barcode: zxingcpp.Barcode) -> float:
+    p = barcode.position
+    pts = [(p.top_left.x, p.top_left.y), (p.top_right.x, p.top_right.y),
+           (p.bottom_right.x, p.bottom_right.y), (p.bottom_left.x, p.bottom_left.y)]
+    return abs(sum(x1 * y2 - x2 * y1 for (x1, y1), (x2, y2) in zip(pts, pts[1:] + pts[:1]))) / 2
+
+
+def _read(image: np.ndarray, **options) -> list[_Found]:
+    found = []
+    for barcode in zxingcpp.read_barcodes(image, formats=_FORMATS, text_mode=zxingcpp.TextMode.Plain, **options):
+        code = to_decoded(barcode)
+        if code is not None:
+            found.append(_Found(code, _area(barcode)))
+    return found
+
+
+# ---- candidate regions -----------------------------------------------------------
+
+@dataclass(frozen=True)
+class _Region:
+    box: tuple[tuple[float, float], tuple[float, float], float]  # cv2.RotatedRect in full-size pixels
+    bar_angle: float | None  # degrees to turn so bars stand upright; None for 2D-looking regions
+    score: float
+
+
+def find_regions(gray: np.ndarray, limit: int = 6) -> list[_Region]:
+    """Where barcodes may be: strong gradient energy, ranked by how parallel the gradients are."""
+    scale = min(1.0, 640 / max(gray.shape))
+    small = cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA) if scale < 1 else gray
+    small = small.astype(np.float32)
+    gx = cv2.Sobel(small, cv2.CV_32F, 1, 0, ksize=3)
+    gy = cv2.Sobel(small, cv2.CV_32F, 0, 1, ksize=3)
+    k = (9, 9)
+    jxx = cv2.blur(gx * gx, k)
+    jyy = cv2.blur(gy * gy, k)
+    jxy = cv2.blur(gx * gy, k)
+    energy = jxx + jyy
+    coherence = np.sqrt((jxx - jyy) ** 2 + 4 * jxy ** 2) / (energy + 1e-6)
+    level = float(np.percentile(energy, 99))
+    if level <= 1e-3:
+        return []
+    mask = (energy > 0.08 * level).astype(np.uint8)
+    mask = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (15, 15)))
+    mask = cv2.morphologyEx(mask, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (7, 7)))
+    contours, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    regions = []
+    min_area = 0.0015 * mask.size
+    for contour in contours:
+        area = cv2.contourArea(contour)
+        if area < min_area:
+            continue
+        inside = np.zeros_like(mask)
+        cv2.drawContours(inside, [contour], -1, 1, thickness=-1)
+        sel = inside.astype(bool)
+        coh = float(coherence[sel].mean())
+        sxx, syy, sxy = float(jxx[sel].sum()), float(jyy[sel].sum()), float(jxy[sel].sum())
+        # gradient direction across the bars; bars upright when it is horizontal
+        theta = 0.5 * math.degrees(math.atan2(2 * sxy, sxx - syy))
+        (cx, cy), (w, h), ang = cv2.minAreaRect(contour)
+        box = ((cx / scale, cy / scale), (w / scale, h / scale), ang)
+        regions.append(_Region(box, theta if coh > 0.55 else None, area * (0.5 + coh)))
+    regions.sort(key=lambda r: -r.score)
+    return regions[:limit]
+
+
+def _cut(gray: np.ndarray, region: _Region) -> np.ndarray:
+    """The region, turned so bars stand upright (or the box is level), with a margin, at a readable size."""
+    (cx, cy), (w, h), ang = region.box
+    if region.bar_angle is not None:
+        turn = region.bar_angle
+        # the box side lengths measured along the new axes
+        diag = math.hypot(w, h)
+        out_w = out_h = diag
+    else:
+        turn = ang
+        out_w, out_h = w, h
+    margin = 0.2 * max(out_w, out_h) + 12
+    out_w, out_h = out_w + margin, out_h + margin
+    m = cv2.getRotationMatrix2D((cx, cy), turn, 1.0)
+    m[0, 2] += out_w / 2 - cx
+    m[1, 2] += out_h / 2 - cy
+    side = max(out_w, out_h)
+    zoom = min(4.0, max(1.0, 900 / side))
+    m *= zoom
+    size = (max(8, int(out_w * zoom)), max(8, int(out_h * zoom)))
+    return cv2.warpAffine(gray, m, size, flags=cv2.INTER_CUBIC, borderMode=cv2.BORDER_REPLICATE)
+
+
+_CLAHE = cv2.createCLAHE(clipLimit=3.0, tileGridSize=(8, 8))
+
+
+def _rotate(gray: np.ndarray, degrees: float) -> np.ndarray:
+    h, w = gray.shape
+    m = cv2.getRotationMatrix2D((w / 2, h / 2), degrees, 1.0)
+    cos, sin = abs(m[0, 0]), abs(m[0, 1])
+    nw, nh = int(h * sin + w * cos), int(h * cos + w * sin)
+    m[0, 2] += nw / 2 - w / 2
+    m[1, 2] += nh / 2 - h / 2
+    return cv2.warpAffine(gray, m, (nw, nh), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+
+
+def _fit(gray: np.ndarray, longest: int) -> np.ndarray:
+    scale = longest / max(gray.shape)
+    return cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA) if scale < 1 else gray
+
+
+def _attempts(gray: np.ndarray):
+    """Ever more expensive ways to look at the same photo; each yields found codes."""
+    yield _read(gray)
+    regions = find_regions(gray)
+    for region in regions:
+        cut = _cut(gray, region)
+        found = _read(cut)
+        if not found:
+            found = _read(_CLAHE.apply(cut), try_invert=False)
+        if found:
+            yield found
+            return
+    work = _fit(gray, 1600)
+    yield _read(_CLAHE.apply(work), try_invert=False)
+    for degrees in (45, -45, 22.5, -22.5, 67.5, -67.5):
+        yield _read(_rotate(work, degrees), try_invert=False, try_downscale=False)
+    sharp = cv2.addWeighted(work, 2.0, cv2.GaussianBlur(work, (0, 0), 2.0), -1.0, 0)
+    yield _read(sharp, try_invert=False)
+    yield _read(work, binarizer=zxingcpp.Binarizer.GlobalHistogram, try_invert=False)
+
+
+def decode_gray(gray: np.ndarray) -> list[DecodedCode]:
+    """All codes in a grayscale image, largest first; [] when none is readable."""
+    for found in _attempts(gray):
+        if found:
+            best: dict[tuple[str, str], _Found] = {}
+            for f in found:
+                key = (f.code.format, f.code.text)
+                if key not in best or f.area > best[key].area:
+                    best[key] = f
+            return [f.code for f in sorted(best.values(), key=lambda f: -f.area)]
+    return []
+
+
+def decode_image(data: bytes, max_bytes: int = DEFAULT_MAX_BYTES, max_pixels: int = DEFAULT_MAX_PIXELS) -> list[DecodedCode]:
+    """Image bytes (photo or file) -> every code found, best first; [] when none.
+
+    Raises InvalidInput when the bytes are not an image or exceed a limit.
+    """
+    return decode_gray(load_gray(data, max_bytes, max_pixels))
+
+
+class ZxingDecoder:
+    """The BarcodeDecoder port, with the limits from settings.limits."""
+
+    def __init__(self, max_bytes: int = DEFAULT_MAX_BYTES, max_pixels: int = DEFAULT_MAX_PIXELS):
+        self.max_bytes = max_bytes
+        self.max_pixels = max_pixels
+
+    @classmethod
+    def from_settings(cls, settings) -> "ZxingDecoder":
+        return cls(settings.limits.photo_bytes, settings.limits.photo_pixels)
+
+    def decode(self, data: bytes) -> list[DecodedCode]:
+        return decode_image(data, self.max_bytes, self.max_pixels)

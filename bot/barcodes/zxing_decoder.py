@@ -44,6 +44,7 @@ cv2.setNumThreads(1)  # one photo per core; OpenCV's own threads only fight the 
 class _Found:
     code: DecodedCode
     area: float
+    box: tuple[float, float, float, float]  # x0, y0, x1, y1 in the image it was read from
 
 
 def to_decoded(barcode: zxingcpp.Barcode) -> DecodedCode | None:
@@ -76,10 +77,13 @@ def to_decoded(barcode: zxingcpp.Barcode) -> DecodedCode | None:
     return DecodedCode(name, text, text, None)
 
 
-def _area(barcode: zxingcpp.Barcode) -> float:
+def _corners(barcode: zxingcpp.Barcode) -> list[tuple[int, int]]:
     p = barcode.position
-    pts = [(p.top_left.x, p.top_left.y), (p.top_right.x, p.top_right.y),
-           (p.bottom_right.x, p.bottom_right.y), (p.bottom_left.x, p.bottom_left.y)]
+    return [(p.top_left.x, p.top_left.y), (p.top_right.x, p.top_right.y),
+            (p.bottom_right.x, p.bottom_right.y), (p.bottom_left.x, p.bottom_left.y)]
+
+
+def _area(pts) -> float:
     return abs(sum(x1 * y2 - x2 * y1 for (x1, y1), (x2, y2) in zip(pts, pts[1:] + pts[:1]))) / 2
 
 
@@ -88,7 +92,8 @@ def _read(image: np.ndarray, **options) -> list[_Found]:
     for barcode in zxingcpp.read_barcodes(image, formats=_FORMATS, text_mode=zxingcpp.TextMode.Plain, **options):
         code = to_decoded(barcode)
         if code is not None:
-            found.append(_Found(code, _area(barcode)))
+            pts = _corners(barcode)
+            found.append(_Found(code, _area(pts), _box(pts)))
     return found
 
 
@@ -184,18 +189,19 @@ def _fit(gray: np.ndarray, longest: int) -> np.ndarray:
 
 def _attempts(gray: np.ndarray):
     """Ever more expensive ways to look at the same photo; each yields found codes."""
-    yield _read(gray)
-    regions = find_regions(gray)
-    for region in regions:
+    # Upright, as most photos are (~12 ms), then zxing's 90-degree turns and pyramid.
+    yield _read(gray, try_rotate=False, try_invert=False)
+    yield _read(gray, try_invert=False)
+    for region in find_regions(gray):
         cut = _cut(gray, region)
-        found = _read(cut)
+        found = _read(cut, try_invert=False)
         if not found:
             found = _read(_CLAHE.apply(cut), try_invert=False)
         if found:
             yield found
             return
     work = _fit(gray, 1600)
-    yield _read(_CLAHE.apply(work), try_invert=False)
+    yield _read(_CLAHE.apply(work))  # also tries light-on-dark codes
     for degrees in (45, -45, 22.5, -22.5, 67.5, -67.5):
         yield _read(_rotate(work, degrees), try_invert=False, try_downscale=False)
     sharp = cv2.addWeighted(work, 2.0, cv2.GaussianBlur(work, (0, 0), 2.0), -1.0, 0)
@@ -203,16 +209,38 @@ def _attempts(gray: np.ndarray):
     yield _read(work, binarizer=zxingcpp.Binarizer.GlobalHistogram, try_invert=False)
 
 
+def _box(points) -> tuple[float, float, float, float]:
+    xs, ys = [p[0] for p in points], [p[1] for p in points]
+    return min(xs) - 1, min(ys) - 1, max(xs) + 1, max(ys) + 1  # a 1D read may be a bare line
+
+
+def _overlap(a, b) -> float:
+    """Intersection of two boxes over the smaller one's area."""
+    w = min(a[2], b[2]) - max(a[0], b[0])
+    h = min(a[3], b[3]) - max(a[1], b[1])
+    if w <= 0 or h <= 0:
+        return 0.0
+    smaller = min((a[2] - a[0]) * (a[3] - a[1]), (b[2] - b[0]) * (b[3] - b[1]))
+    return w * h / max(smaller, 1e-6)
+
+
+def _keep_best(found: list[_Found]) -> list[DecodedCode]:
+    """One result per symbol, largest first. A second result lying on the same spot as a
+    larger one is a partial misread of it (a scan line through the guard bars, an ITF
+    read from the middle), never another code: two labels cannot overlap."""
+    kept: list[_Found] = []
+    for f in sorted(found, key=lambda f: -f.area):
+        if any(f.code == k.code or _overlap(f.box, k.box) > 0.5 for k in kept):
+            continue
+        kept.append(f)
+    return [f.code for f in kept]
+
+
 def decode_gray(gray: np.ndarray) -> list[DecodedCode]:
     """All codes in a grayscale image, largest first; [] when none is readable."""
     for found in _attempts(gray):
         if found:
-            best: dict[tuple[str, str], _Found] = {}
-            for f in found:
-                key = (f.code.format, f.code.text)
-                if key not in best or f.area > best[key].area:
-                    best[key] = f
-            return [f.code for f in sorted(best.values(), key=lambda f: -f.area)]
+            return _keep_best(found)
     return []
 
 

@@ -207,7 +207,7 @@ def _place(scene: np.ndarray, label: np.ndarray, rng: random.Random, angle: floa
 def _curve(label: np.ndarray, rng: random.Random, strength: float) -> np.ndarray:
     """Label wrapped round a can: x compressed towards the edges, shading at the sides."""
     h, w = label.shape[:2]
-    arc = math.radians(60 + 100 * strength)  # visible arc of the cylinder
+    arc = math.radians(40 + 80 * strength)  # arc of the cylinder the label covers
     out_w = int(w * math.sin(arc / 2) / (arc / 2))
     xs = np.arange(out_w, dtype=np.float32)
     u = (xs - out_w / 2) / (out_w / 2)  # -1..1 across the visible width

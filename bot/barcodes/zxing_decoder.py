@@ -95,18 +95,20 @@ def _read(image: np.ndarray, **options) -> list[_Found]:
     for barcode in zxingcpp.read_barcodes(image, formats=_FORMATS, text_mode=zxingcpp.TextMode.Plain, **options):
         code = to_decoded(barcode)
         pts = _corners(barcode)
-        if code is not None and code.format in _WEAK:
-            code = None if _thin(pts) else _confirm(image, pts, code)
+        if code is not None and code.format in _WEAK_CHECK and (code.format in _SHORT or _thin(pts)):
+            code = _confirm(image, pts, code, barcode.format)
         if code is not None:
             found.append(_Found(code, _area(pts), _box(pts)))
     return found
 
 
-# EAN-8 and UPC-E are short and carry one weak check digit: a scan line through
-# the guard bars of another code, or a too-small pyramid level, can yield a
-# wrong number that passes it. They are accepted only when a close-up of the
-# spot reads as the same symbology again.
-_WEAK = ("EAN8", "UPCE")
+# Linear codes with no or a weak check (one mod-10 digit, none at all for ITF,
+# Codabar, Code39) can be misread by a scan line slanting through part of a
+# symbol, and the wrong number may pass the check. Such a read spans only a few
+# lines ("thin"); it is accepted only when a close-up of the spot reads the same
+# symbology again, properly. EAN-8 and UPC-E are so short that they always are.
+_WEAK_CHECK = {"EAN13", "UPCA", "EAN8", "UPCE", "ITF", "Codabar", "Code39"}
+_SHORT = {"EAN8", "UPCE"}
 _EAN_UPC = [F.EAN8, F.UPCE, F.EAN13, F.UPCA]
 
 
@@ -117,9 +119,10 @@ def _thin(pts) -> bool:
     return across < 0.04 * along
 
 
-def _confirm(image: np.ndarray, pts, code: DecodedCode) -> DecodedCode | None:
-    """Reads the spot again, enlarged 2x; returns what the close-up says (None if it
-    sees another EAN/UPC symbology there, or nothing)."""
+def _confirm(image: np.ndarray, pts, code: DecodedCode, fmt) -> DecodedCode | None:
+    """Reads the spot again, enlarged 2x; returns what the close-up says: one proper
+    (not thin) read of the same symbology, else None (nothing there, or it lies
+    on another EAN/UPC symbol and was a partial read of it)."""
     x0, y0, x1, y1 = _box(pts)
     length = max(x1 - x0, y1 - y0)
     margin = 0.35 * length + 8
@@ -127,12 +130,13 @@ def _confirm(image: np.ndarray, pts, code: DecodedCode) -> DecodedCode | None:
     top, bottom = int(max(0, y0 - margin)), int(min(h, y1 + margin))
     left, right = int(max(0, x0 - margin)), int(min(w, x1 + margin))
     crop = cv2.resize(image[top:bottom, left:right], None, fx=2, fy=2, interpolation=cv2.INTER_CUBIC)
-    again = [to_decoded(b) for b in zxingcpp.read_barcodes(crop, formats=_EAN_UPC, text_mode=zxingcpp.TextMode.Plain,
+    family = _EAN_UPC if code.format in ("EAN13", "UPCA", "EAN8", "UPCE") else [fmt]
+    again = [to_decoded(b) for b in zxingcpp.read_barcodes(crop, formats=family, text_mode=zxingcpp.TextMode.Plain,
                                                              try_downscale=False, try_invert=False)
              if not _thin(_corners(b))]
     again = [c for c in again if c is not None]
     if len(again) != 1 or again[0].format != code.format:
-        return None  # nothing there, or it lies on another EAN/UPC: a partial read
+        return None
     return again[0]
 
 
@@ -220,9 +224,9 @@ def _rotate(gray: np.ndarray, degrees: float) -> np.ndarray:
     return cv2.warpAffine(gray, m, (nw, nh), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
 
 
-def _sharpen(gray: np.ndarray, sigma: float) -> np.ndarray:
+def _sharpen(gray: np.ndarray, sigma: float, amount: float = 1.0) -> np.ndarray:
     """Unsharp mask: steepens edges that defocus or motion blur have spread out."""
-    return cv2.addWeighted(gray, 2.0, cv2.GaussianBlur(gray, (0, 0), sigma), -1.0, 0)
+    return cv2.addWeighted(gray, 1.0 + amount, cv2.GaussianBlur(gray, (0, 0), sigma), -amount, 0)
 
 
 def _fit(gray: np.ndarray, longest: int) -> np.ndarray:
@@ -237,7 +241,8 @@ def _attempts(gray: np.ndarray):
     yield _read(gray, try_invert=False)
     for region in find_regions(gray):
         cut = _cut(gray, region)
-        for variant in (lambda: cut, lambda: _CLAHE.apply(cut), lambda: _sharpen(cut, 3.0)):
+        for variant in (lambda: cut, lambda: _CLAHE.apply(cut), lambda: _sharpen(cut, 3.0),
+                        lambda: _sharpen(cut, 5.0, 2.0)):
             found = _read(variant(), try_invert=False)
             if found:
                 yield found

@@ -10,7 +10,8 @@ with three readers in the same run, on one core:
 A photo counts as decoded when the expected payload is among the results
 (ours: format must match as well); any other payload reported is a false
 positive. Speed is the median time per photo from JPEG bytes to results.
-Tune with --seed 1; the figures in docs/benchmarks.md use the default seed 2.
+Seeds 1 and 2 were used while developing the decoder; the figures in
+docs/benchmarks.md use the default seed 3, never looked at before.
 """
 from __future__ import annotations
 
@@ -85,7 +86,7 @@ READERS = {"ours": read_ours, "zxing": read_zxing, "pyzbar": read_pyzbar}
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m bench.barcodes")
-    ap.add_argument("--seed", type=int, default=2, help="photo set seed (tune on 1, report on 2)")
+    ap.add_argument("--seed", type=int, default=3, help="photo set seed (1, 2 were used for tuning; 3 reports)")
     ap.add_argument("--per-condition", type=int, default=30)
     ap.add_argument("--readers", default="ours,zxing,pyzbar")
     ap.add_argument("--save", metavar="DIR", help="also write the photos there")
@@ -139,7 +140,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{'single':<12}" + "".join(f"{100 * sum(hits[r][c] for c in SINGLE) / (n * len(SINGLE)):>9.1f}%" for r in readers))
     print(f"{'hard tier':<12}" + "".join(f"{100 * hits[r][HARD] / n:>9.1f}%" for r in readers))
     print(f"{'false pos.':<12}" + "".join(f"{sum(false_pos[r].values()):>10d}" for r in readers)
-          + f"   (photos with a wrong code; {n} negatives + {total} positives)")
+          + f"   (photos with a wrong code; {len(samples) - total} negatives + {total} positives)")
     print(f"{'median ms':<12}" + "".join(f"{1000 * statistics.median(times[r]):>10.1f}" for r in readers))
     print(f"{'images/s':<12}" + "".join(f"{1 / statistics.median(times[r]):>10.1f}" for r in readers)
           + "   (1 / median time per photo)")

@@ -26,6 +26,7 @@ SINGLE = ["clean", "rotation", "perspective", "blur", "noise", "glare", "small",
 HARD = "hard"  # three conditions at once
 NEGATIVE = "negative"
 CONDITIONS = SINGLE + [HARD, NEGATIVE]
+NEGATIVES_PER_CONDITION = 3  # negatives per photo of each other condition
 
 
 @dataclass
@@ -305,11 +306,13 @@ def render(rng: random.Random, condition: str, symbology: str | None) -> tuple[b
 
 
 def photo_set(seed: int, per_condition: int) -> list[Sample]:
-    """`per_condition` photos for each condition; symbologies taken in turn so each appears everywhere."""
+    """`per_condition` photos for each condition (three times as many negatives);
+    symbologies taken in turn so each appears everywhere."""
     rng = random.Random(seed)
     samples = []
     for condition in CONDITIONS:
-        for i in range(per_condition):
+        # more negatives: a false code is worse than a missed one (the wrong product gets booked)
+        for i in range(per_condition * (NEGATIVES_PER_CONDITION if condition == NEGATIVE else 1)):
             symbology = None if condition == NEGATIVE else SYMBOLOGIES[(i + seed) % len(SYMBOLOGIES)]
             data, applied, expected = render(rng, condition, symbology)
             fmt, text = expected if expected else (None, None)

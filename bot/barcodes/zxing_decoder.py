@@ -8,7 +8,8 @@ the first step that reads something:
    90-degree turns and downscaling pyramid;
 2. candidate regions: where the structure tensor shows strong gradients
    (bars, 2D modules), cut out, turned so the bars stand upright (any angle),
-   enlarged when small; as is, contrast-normalised (CLAHE), sharpened;
+   enlarged when small; as is, with a fixed threshold, contrast-normalised
+   (CLAHE), sharpened;
 3. the whole image with CLAHE (glare, shadow), also light-on-dark codes;
 4. the whole image turned by 22.5-degree steps, sharpened (unsharp mask),
    and with zxing's global-histogram binariser.
@@ -212,6 +213,8 @@ def _cut(gray: np.ndarray, region: _Region) -> np.ndarray:
 
 
 _CLAHE = cv2.createCLAHE(clipLimit=3.0, tileGridSize=(8, 8))
+_LOCAL = zxingcpp.Binarizer.LocalAverage
+_FIXED = zxingcpp.Binarizer.FixedThreshold
 
 
 def _rotate(gray: np.ndarray, degrees: float) -> np.ndarray:
@@ -241,9 +244,13 @@ def _attempts(gray: np.ndarray):
     yield _read(gray, try_invert=False)
     for region in find_regions(gray):
         cut = _cut(gray, region)
-        for variant in (lambda: cut, lambda: _CLAHE.apply(cut), lambda: _sharpen(cut, 3.0),
-                        lambda: _sharpen(cut, 5.0, 2.0)):
-            found = _read(variant(), try_invert=False)
+        # A fixed threshold keeps the thin bars that blur has turned grey, which a
+        # local average loses; CLAHE evens out glare and shadow first.
+        for variant, binarizer in ((lambda: cut, _LOCAL), (lambda: cut, _FIXED),
+                                   (lambda: _CLAHE.apply(cut), _LOCAL),
+                                   (lambda: _sharpen(_CLAHE.apply(cut), 3.0, 2.0), _FIXED),
+                                   (lambda: _sharpen(cut, 5.0, 2.0), _LOCAL)):
+            found = _read(variant(), try_invert=False, binarizer=binarizer)
             if found:
                 yield found
                 return

@@ -36,7 +36,7 @@ class Resolved:
     gs1: dict[str, str] = field(default_factory=dict)
 
 
-def _gs1_date(value: str | None) -> date | None:
+def gs1_date(value: str | None) -> date | None:
     """YYMMDD per GS1: DD=00 means the month's last day; the century is chosen within -49/+50 years."""
     if not value or len(value) != 6 or not value.isdigit():
         return None
@@ -53,6 +53,9 @@ def _gs1_date(value: str | None) -> date | None:
         return date(year, mm, dd)
     except ValueError:
         return None
+
+
+_gs1_date = gs1_date
 
 
 def code_candidates(code: DecodedCode) -> list[str]:

@@ -13,7 +13,7 @@ from sqlmodel import SQLModel, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from ..errors import InvalidInput, N_, NotFound, PermissionDenied
-from ..models import Barcode, Location, LocationKind, Product, Role, User, Warehouse
+from ..models import Location, LocationKind, Product, Role, User, Warehouse
 
 M = TypeVar("M", bound=SQLModel)
 
@@ -90,17 +90,17 @@ class ResolvedProduct:
 
 
 async def resolve_product(session: AsyncSession, code: str) -> ResolvedProduct:
-    """A product from a typed SKU or a scanned barcode (pack barcodes carry how many units they stand for)."""
+    """A product from a typed SKU or a scanned barcode (EAN/UPC/GTIN-14 in any of its forms, GS1 element
+    strings included); pack barcodes carry how many units they stand for."""
+    from ..catalog.lookup import resolve_code
+
     code = (code or "").strip()
     if not code:
         raise InvalidInput(N_("No product code given."))
-    bc = (await session.exec(select(Barcode).where(Barcode.code == code))).first()
-    if bc is not None:
-        return ResolvedProduct(await session.get(Product, bc.product_id), bc.pack_qty)
-    product = (await session.exec(select(Product).where(func.upper(Product.sku) == code.upper()))).first()
-    if product is None:
+    found = await resolve_code(session, code)
+    if found is None:
         raise NotFound(N_("No product with code {code}."), code=code)
-    return ResolvedProduct(product, Decimal(1))
+    return ResolvedProduct(found.product, found.pack_qty)
 
 
 async def get_warehouse(session: AsyncSession, code_or_id: str | int) -> Warehouse:

@@ -2,10 +2,10 @@
 by a handheld scanner. GS1 codes also carry lot and expiry."""
 from __future__ import annotations
 
-import calendar
 from dataclasses import dataclass
 from datetime import date
 
+from domain.catalog.lookup import gs1_date
 from domain.errors import InvalidInput, N_
 
 from ..turn import Turn
@@ -19,20 +19,9 @@ class Scan:
     raw: str = ""
 
 
-def _gs1_date(value: str | None) -> date | None:
-    """GS1 YYMMDD; day 00 means the last day of the month."""
-    if not value or len(value) != 6 or not value.isdigit():
-        return None
-    year, month, day = 2000 + int(value[:2]), int(value[2:4]), int(value[4:])
-    try:
-        return date(year, month, day or calendar.monthrange(year, month)[1])
-    except ValueError:
-        return None
-
-
 def _from_gs1(gs1: dict, raw: str) -> Scan:
     code = gs1.get("01") or gs1.get("02") or gs1.get("00") or raw
-    return Scan(code=code, lot=gs1.get("10", ""), expiry=_gs1_date(gs1.get("17") or gs1.get("15")), raw=raw)
+    return Scan(code=code, lot=gs1.get("10", ""), expiry=gs1_date(gs1.get("17") or gs1.get("15")), raw=raw)
 
 
 def _from_text(text: str) -> Scan:

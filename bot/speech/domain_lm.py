@@ -28,32 +28,38 @@ from .numbers import say_digits, say_number, say_pairs
 log = logging.getLogger(__name__)
 
 # Bump when the templates or the way they are expanded change: old caches are then ignored.
-CORPUS_VERSION = "1"
+CORPUS_VERSION = "2"
 MAX_VOCABULARY = 3000  # entries used from the caller's list (bounds build time)
+# Probability mass left for unseen word sequences. Low: people say commands the
+# templates know. On the spoken set (bench.speech) word error rate went 0.20 -> 0.13
+# from the default 0.5 to 0.03.
+DISCOUNT_MASS = 0.03
 
 # What the assistant is asked (see the NLU contract's intents). Slots:
-# {order} order number, {num} quantity, {thing} product or unit, {name} any
+# {order} order number, {num} quantity, {thing} product or unit ({things}: plural,
+# after a quantity), {name} any
 # name from the vocabulary, {day} day word, {bin} bin code.
 TEMPLATES = [
     "where is order {order}", "what is the status of order {order}", "status of order {order}",
     "order {order}", "order number {order}", "my order number is {order}", "check order {order}",
-    "start picking order {order}", "pick order {order}", "next pick", "picked {num} {thing}",
-    "received {num} {thing}", "we received {num} {thing}", "received {num} {thing} from {name}",
-    "move {num} {thing} from {bin} to {bin}", "bin {bin} has {num} {thing}", "put {num} {thing} into {bin}",
-    "how many {thing} do we have", "how many {thing} do we have in the main warehouse", "check stock of {thing}",
-    "call back {name} tomorrow", "call back {name} {day}", "called {name} they want {num} {thing}",
-    "called {name} they want {num} {thing} call back {day}", "remind me to call {name} tomorrow at {num}",
-    "remind me to call {name} {day}", "new deal with {name}", "new deal with {name} {num} {thing}",
-    "order {num} {thing} for {name}", "order {num} {thing} for {name} deliver {day}",
-    "ship {num} {thing} to {name}", "send {num} {thing} to {name}", "what is our history with {name}",
+    "start picking order {order}", "pick order {order}", "next pick", "picked {num} {things}",
+    "received {num} {things}", "we received {num} {things}", "received {num} {things} from {name}",
+    "move {num} {things} from {bin} to {bin}", "bin {bin} has {num} {things}", "put {num} {things} into {bin}",
+    "how many {things} do we have", "how many {things} do we have in the main warehouse", "check stock of {thing}",
+    "call back {name} tomorrow", "call back {name} {day}", "called {name} they want {num} {things}",
+    "called {name} they want {num} {things} call back {day}", "remind me to call {name} tomorrow at {num}",
+    "remind me to call {name} {day}", "new deal with {name}", "new deal with {name} {num} {things}",
+    "order {num} {things} for {name}", "order {num} {things} for {name} deliver {day}",
+    "ship {num} {things} to {name}", "send {num} {things} to {name}", "what is our history with {name}",
     "add customer {name}", "move the {name} deal to negotiation", "{name} deal lost price too high",
     "{name} deal won", "meeting with {name} {day}", "email {name} about the offer",
     "what should we reorder this week", "what is on my list today", "how does the pipeline look this month",
     "text all customers about the sale", "help", "what can you do", "cancel", "never mind", "yes", "no",
-    "confirm", "done", "skip", "next", "stop", "quantity {num}", "{num} {thing}", "{num}", "{name}", "{thing}",
+    "confirm", "done", "skip", "next", "stop", "quantity {num}", "{num} {things}", "{num}", "{name}", "{thing}",
 ]
-THINGS = ["boxes", "box", "pallets", "pallet", "cartons", "carton", "pieces", "piece", "units", "items", "packs",
-          "bottles", "widgets", "widget", "chairs", "chair", "tables", "paper", "reams"]
+UNITS = ["boxes", "pallets", "cartons", "pieces", "units", "items", "packs", "bottles", "widgets", "chairs", "reams",
+         "boxes of paper", "packs of paper"]
+THINGS = UNITS + ["box", "pallet", "carton", "piece", "pack", "bottle", "widget", "chair", "paper"]
 DAYS = ["today", "tomorrow", "on monday", "on tuesday", "on wednesday", "on thursday", "on friday",
         "on saturday", "on sunday", "next week", "this week", "in the morning", "after lunch"]
 
@@ -66,11 +72,16 @@ def _numbers() -> list[str]:
 
 
 def _order_numbers() -> list[str]:
-    """Order numbers digit by digit, in pairs ("ten forty two") and as cardinals."""
+    """Order numbers digit by digit, in pairs ("ten forty two") and as cardinals:
+    every leading pair 10..99 and every digit pair occurs."""
     out = []
-    for k, n in enumerate(range(1000, 10000, 37)):  # a spread of four-digit numbers, all digit pairs covered
-        out.append(say_digits(str(n)))
-        out.append(say_pairs(n) if k % 2 else say_number(n))
+    for k, hi in enumerate(range(10, 100)):
+        for j, lo in enumerate((k * 7) % 100 + d for d in (0, 31, 58)):
+            n = hi * 100 + lo % 100
+            out.append(say_pairs(n))
+            out.append(say_digits(str(n)))
+            if j == 0:
+                out.append(say_number(n))
     out += [say_digits(f"{n:03d}") for n in range(0, 1000, 53)]  # shorter references
     return out
 
@@ -91,8 +102,14 @@ def words_of(phrase: str) -> list[str]:
     return out
 
 
+# Legal forms people leave out when they say a company's name.
+LEGAL_FORMS = {"ltd", "llc", "inc", "co", "corp", "plc", "gmbh", "eood", "ood", "ad", "srl", "sa", "ooo", "ip", "bg"}
+
+
 def _plural(words: list[str]) -> list[str]:
     last = words[-1]
+    if re.search(r"[^s]s$", last):  # "coffee beans", "hand tools": already plural
+        return words
     if re.search(r"(s|x|z|ch|sh)$", last):
         last += "es"
     elif re.search(r"[^aeiou]y$", last):
@@ -103,9 +120,16 @@ def _plural(words: list[str]) -> list[str]:
 
 
 def normalise_vocabulary(vocabulary: Iterable[str]) -> list[str]:
-    """Latin-script names as lower-case word strings, unique and sorted (the cache key).
-    Names in other scripts cannot be said with the English model and are dropped."""
-    phrases = {" ".join(w) for v in vocabulary if (w := words_of(v))}
+    """Latin-script names as lower-case word strings without legal forms
+    ("ACME Ltd." -> "acme"), unique and sorted (the cache key). Names in other
+    scripts cannot be said with the English model and are dropped."""
+    phrases = set()
+    for v in vocabulary:
+        words = words_of(v)
+        while len(words) > 1 and words[-1] in LEGAL_FORMS:
+            words = words[:-1]
+        if words:
+            phrases.add(" ".join(words))
     return sorted(phrases)[:MAX_VOCABULARY]
 
 
@@ -119,8 +143,9 @@ def vocabulary_key(vocabulary: Sequence[str]) -> str:
 def corpus(vocabulary: Sequence[str]) -> list[str]:
     """Template sentences with every slot value used at least once per template."""
     names = list(vocabulary)
-    things = THINGS + names + [" ".join(_plural(n.split())) for n in names]
-    slots = {"order": _order_numbers(), "num": _numbers(), "thing": things, "name": names,
+    plurals = [" ".join(_plural(n.split())) for n in names]
+    things = THINGS + names + plurals
+    slots = {"order": _order_numbers(), "num": _numbers(), "thing": things, "things": UNITS + plurals, "name": names,
              "day": DAYS, "bin": _bins()}
     sentences: list[str] = []
     for template in TEMPLATES:
@@ -160,7 +185,7 @@ def build(vocabulary: Sequence[str], cache_dir: Path) -> DomainModel:
     if dropped:
         log.warning("no pronunciation for %d words, left out of the speech model: %s", len(dropped), " ".join(dropped[:20]))
         sentences = [s for s in sentences if not set(s.split()) & set(dropped)]
-    lm = ArpaBoLM(text="\n".join(sentences), add_start=True)
+    lm = ArpaBoLM(text="\n".join(sentences), add_start=True, discount_mass=DISCOUNT_MASS)
     lm.compute()
     arpa = io.StringIO()
     lm.write(arpa)

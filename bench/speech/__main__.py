@@ -7,7 +7,9 @@ transcribes it. Baseline: pocketsphinx with its general English model
 
 Figures per engine:
   RTF         recognition seconds per second of audio (decoding excluded; below 1 = faster than real time)
+  cpuRTF      the same in CPU seconds (steadier on a shared machine)
   WER         word error rate against the sentence, numbers as digits on both sides
+  free        WER on the few sentences phrased unlike any command (what the domain bias costs)
   order/qty   share of order numbers / quantities that came out as the right digits
   names       share of sentences whose customer/product name words all came out
   intent      share whose nlu.parse intent equals the intent of the true sentence (when nlu.parse exists)
@@ -50,8 +52,11 @@ class Score:
     utterances: int = 0
     seconds_audio: float = 0.0
     seconds_taken: float = 0.0
+    cpu_seconds: float = 0.0  # CPU time of recognition: steadier than wall time on a shared machine
     word_errors: int = 0
     words: int = 0
+    free_errors: int = 0  # the same for the free-phrasing sentences alone
+    free_words: int = 0
     orders: list[bool] = field(default_factory=list)
     qtys: list[bool] = field(default_factory=list)
     names: list[bool] = field(default_factory=list)
@@ -63,15 +68,23 @@ class Score:
         return self.seconds_taken / self.seconds_audio if self.seconds_audio else 0.0
 
     @property
+    def cpu_rtf(self) -> float:
+        return self.cpu_seconds / self.seconds_audio if self.seconds_audio else 0.0
+
+    @property
     def wer(self) -> float:
         return self.word_errors / self.words if self.words else 0.0
+
+    @property
+    def free_wer(self) -> float | None:
+        return self.free_errors / self.free_words if self.free_words else None
 
     @staticmethod
     def share(flags: Sequence[bool]) -> float | None:
         return sum(flags) / len(flags) if flags else None
 
     def summary(self) -> dict:
-        return {"engine": self.engine, "utterances": self.utterances, "rtf": round(self.rtf, 3), "wer": round(self.wer, 3),
+        return {"engine": self.engine, "utterances": self.utterances, "rtf": round(self.rtf, 3), "cpu_rtf": round(self.cpu_rtf, 3), "wer": round(self.wer, 3), "wer_free_phrasing": _round(self.free_wer),
                 "order_numbers": _round(self.share(self.orders)), "quantities": _round(self.share(self.qtys)),
                 "names": _round(self.share(self.names)), "intent": _round(self.share(self.intents))}
 
@@ -109,7 +122,9 @@ def score(engine, samples: list[Sample], vocabulary: Sequence[str], intent: Call
     s = Score(engine.name)
     reference_intents: dict[str, str] = {}
     for sample in samples:
+        cpu = time.process_time()
         result = engine.transcribe_pcm(sample.pcm, lang="en", vocabulary=vocabulary)
+        s.cpu_seconds += time.process_time() - cpu
         ref, hyp = sample.case.reference.split(), result.text.lower().split()
         errors = Levenshtein.distance(ref, hyp)
         s.utterances += 1
@@ -117,6 +132,9 @@ def score(engine, samples: list[Sample], vocabulary: Sequence[str], intent: Call
         s.seconds_taken += result.seconds_taken
         s.word_errors += errors
         s.words += len(ref)
+        if sample.case.free:
+            s.free_errors += errors
+            s.free_words += len(ref)
         if sample.case.order:
             s.orders.append(sample.case.order in hyp)
         if sample.case.qty:
@@ -181,15 +199,16 @@ def main(argv: list[str] | None = None) -> int:
         scores = [score(e, samples, VOCABULARY, intent) for e in engines]
 
     print()
-    print(f"{'engine':18} {'RTF':>6} {'WER':>6} {'order':>6} {'qty':>6} {'names':>6} {'intent':>6}")
+    print(f"{'engine':18} {'RTF':>6} {'cpuRTF':>6} {'WER':>6} {'free':>6} {'order':>6} {'qty':>6} {'names':>6} {'intent':>6}")
     for s in scores:
-        print(f"{s.engine:18} {s.rtf:6.3f} {_fmt(s.wer)} {_fmt(s.share(s.orders))} {_fmt(s.share(s.qtys))} "
+        print(f"{s.engine:18} {s.rtf:6.3f} {s.cpu_rtf:6.3f} {_fmt(s.wer)} {_fmt(s.free_wer)} {_fmt(s.share(s.orders))} {_fmt(s.share(s.qtys))} "
               f"{_fmt(s.share(s.names))} {_fmt(s.share(s.intents))}")
     base, dom = scores[0], scores[1]
     print()
     print(f"baseline {base.engine} vs {dom.engine}: WER x{base.wer / dom.wer if dom.wer else float('inf'):.1f} lower, "
           f"order numbers x{_ratio(dom.orders, base.orders)}, quantities x{_ratio(dom.qtys, base.qtys)}, "
-          f"names x{_ratio(dom.names, base.names)}, RTF x{base.rtf / dom.rtf:.1f} faster")
+          f"names x{_ratio(dom.names, base.names)}, RTF x{base.rtf / dom.rtf:.1f} faster "
+          f"(CPU time x{base.cpu_rtf / dom.cpu_rtf:.1f})")
     for s in scores:
         if args.show_errors and s.worst:
             print(f"\n{s.engine}: {len(s.worst)} of {s.utterances} with errors, e.g.")

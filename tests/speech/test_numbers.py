@@ -27,8 +27,22 @@ def test_text_without_numbers_is_unchanged(text):
     assert words_to_digits(text) == text
 
 
-def test_other_languages_are_left_alone():
-    assert words_to_digits("заказ one two", "ru") == "заказ one two"
+@pytest.mark.parametrize("spoken, digits", [
+    ("заказ один ноль четыре два", "заказ 1042"),
+    ("где заказ тысяча сорок два", "где заказ 1042"),
+    ("десять сорок два", "1042"),
+    ("получили пятьдесят коробок", "получили 50 коробок"),
+    ("две тысячи триста двенадцать", "2312"),
+    ("сто двадцать пять", "125"),
+    ("одна тысяча двести", "1200"),
+])
+def test_russian_numbers_become_digits(spoken, digits):
+    assert words_to_digits(spoken, "ru") == digits
+
+
+def test_languages_without_a_table_are_left_alone():
+    assert words_to_digits("поръчка едно две", "bg") == "поръчка едно две"
+    assert words_to_digits("заказ one two", "ru") == "заказ one two"  # English words in Russian text stay words
 
 
 @given(st.integers(min_value=0, max_value=999_999))

@@ -80,3 +80,13 @@ def test_other_languages_name_the_config_key(stt):
 def test_it_is_a_speech_to_text_port(stt):
     assert isinstance(stt, SpeechToText)
     assert list(stt.languages()) == ["en"]
+
+
+def test_old_models_are_pruned(tmp_path, monkeypatch):
+    monkeypatch.setattr(domain_lm, "KEEP_MODELS", 2)
+    first = domain_lm.build(["Acme"], tmp_path)
+    domain_lm.build(["Globex"], tmp_path)
+    domain_lm.build(["Acme"], tmp_path)  # used again: now the most recent
+    latest = domain_lm.build(["Initech"], tmp_path)
+    kept = {p.name for p in tmp_path.glob("ps-*")}
+    assert kept == {first.lm_path.parent.name, latest.lm_path.parent.name}

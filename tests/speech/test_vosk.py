@@ -3,10 +3,14 @@ config key to set. (No model can be downloaded here, so recognition itself
 is exercised only where an operator has put a model.)"""
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from bot.speech.vosk_stt import VoskSpeechToText
 from domain.speech import SpeechToText, SpeechUnavailable
+
+from .conftest import needs_espeak, voice_note
 
 
 def test_language_without_a_directory_names_the_key():
@@ -47,3 +51,22 @@ def test_languages_are_the_configured_ones():
     stt = VoskSpeechToText({"ru": "models/ru", "bg": "models/bg", "en": ""})
     assert isinstance(stt, SpeechToText)
     assert list(stt.languages()) == ["bg", "ru"]
+
+
+# With a model an operator installed: QM_TEST_VOSK_MODEL=LANG=DIR (e.g. ru=/models/vosk-model-small-ru-0.22).
+REAL_MODEL = os.environ.get("QM_TEST_VOSK_MODEL", "")
+
+
+@needs_espeak
+@pytest.mark.skipif("=" not in REAL_MODEL, reason="no Vosk model here (set QM_TEST_VOSK_MODEL=LANG=DIR to run it)")
+def test_real_model_transcribes_a_voice_note():
+    lang, directory = REAL_MODEL.split("=", 1)
+    stt = VoskSpeechToText({lang: directory})
+    result = stt.transcribe(voice_note(SAY[lang], voice=lang), lang=lang)
+    assert result.engine == "vosk" and result.lang == lang
+    assert result.text.strip() and result.seconds_audio > 1
+    assert result.confidence is not None and 0 <= result.confidence <= 1
+
+
+SAY = {"en": "where is order one zero four two", "ru": "где мой заказ один ноль четыре два",
+       "ko": "안녕하세요 주문 번호는 천사십이 입니다"}

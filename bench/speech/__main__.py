@@ -62,6 +62,7 @@ class Score:
     names: list[bool] = field(default_factory=list)
     intents: list[bool] = field(default_factory=list)
     worst: list[tuple[str, str]] = field(default_factory=list)
+    by_voice: dict[str, list[int]] = field(default_factory=dict)  # voice -> [word errors, words]
 
     @property
     def rtf(self) -> float:
@@ -86,7 +87,8 @@ class Score:
     def summary(self) -> dict:
         return {"engine": self.engine, "utterances": self.utterances, "rtf": round(self.rtf, 3), "cpu_rtf": round(self.cpu_rtf, 3), "wer": round(self.wer, 3), "wer_free_phrasing": _round(self.free_wer),
                 "order_numbers": _round(self.share(self.orders)), "quantities": _round(self.share(self.qtys)),
-                "names": _round(self.share(self.names)), "intent": _round(self.share(self.intents))}
+                "names": _round(self.share(self.names)), "intent": _round(self.share(self.intents)),
+                "wer_by_voice": {v: round(e / n, 3) for v, (e, n) in self.by_voice.items()}}
 
 
 def _round(x: float | None) -> float | None:
@@ -105,7 +107,7 @@ def spoken_set(voices: int) -> list[Sample]:
             ogg = encode_ogg_opus(synthesise(case.said, voice, speed))
             started = time.perf_counter()
             pcm = decode_pcm16k(ogg)
-            samples.append(Sample(case, voice, pcm, len(ogg), time.perf_counter() - started))
+            samples.append(Sample(case, f"{voice}@{speed}", pcm, len(ogg), time.perf_counter() - started))
     return samples
 
 
@@ -132,6 +134,9 @@ def score(engine, samples: list[Sample], vocabulary: Sequence[str], intent: Call
         s.seconds_taken += result.seconds_taken
         s.word_errors += errors
         s.words += len(ref)
+        tally = s.by_voice.setdefault(sample.voice, [0, 0])
+        tally[0] += errors
+        tally[1] += len(ref)
         if sample.case.free:
             s.free_errors += errors
             s.free_words += len(ref)
@@ -203,6 +208,8 @@ def main(argv: list[str] | None = None) -> int:
     for s in scores:
         print(f"{s.engine:18} {s.rtf:6.3f} {s.cpu_rtf:6.3f} {_fmt(s.wer)} {_fmt(s.free_wer)} {_fmt(s.share(s.orders))} {_fmt(s.share(s.qtys))} "
               f"{_fmt(s.share(s.names))} {_fmt(s.share(s.intents))}")
+    for s in scores:
+        print(f"{s.engine:18} WER by voice: " + ", ".join(f"{v} {_fmt(e / n).strip()}" for v, (e, n) in s.by_voice.items()))
     base, dom = scores[0], scores[1]
     print()
     print(f"baseline {base.engine} vs {dom.engine}: WER x{base.wer / dom.wer if dom.wer else float('inf'):.1f} lower, "

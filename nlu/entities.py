@@ -146,7 +146,8 @@ def extract(text: str, lang: str, intent: str, now: datetime, region: str = "BG"
     _orders(d, lx, out, intent)
     _locations(d, out, intent)
     _skus(d, out)
-    found, used = dates.find(d.text, lang, now, d.is_taken)
+    found, used = dates.find(d.text, lang, now, d.is_taken,
+                             lambda pos: bool(d.labels_at(pos) & {"UNIT", "CUR", "SCALE"}))
     for f in used:
         d.take(f.start, f.end)
     d.date_spans = [(f.start, f.end) for f in used]

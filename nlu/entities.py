@@ -47,10 +47,10 @@ def patterns(lang: str) -> list[dict]:
 
     def add(label, phrase, ident=None):
         phrase = fold(phrase)
-        variants = {phrase}
+        variants = [phrase]
         if lang == "ru":  # typed without the soft sign, or read back from Latin letters
-            variants.add(phrase.replace("ь", ""))
-        for v in variants:
+            variants.append(phrase.replace("ь", ""))
+        for v in dict.fromkeys(variants):
             if v:
                 item = {"label": label, "pattern": v}
                 if ident is not None:

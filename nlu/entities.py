@@ -434,6 +434,9 @@ def _stage_channel(d: _Doc, out: dict, intent: str) -> None:
                     # "we lost the Orion deal, they chose a cheaper supplier": the reason follows the break
                     brk = re.search(r"[,;:.!]\s|\s[-—–]+\s|\s*->\s*", d.text[stage[1]:])
                     start = stage[1] + brk.end() if brk else stage[1]
+                    deal = d.first("DEALW", start)
+                    if not brk and deal and deal[0] - start < 40:
+                        start = deal[1]  # "lost the acme deal price was too high"
                 reason = _clean(d.orig(start, len(d.text)))
                 if not reason and stage[0] > 0:
                     # "price too high, lost the Acme deal" — reason before the stage word is rarer; skip
@@ -599,6 +602,7 @@ def _mentions(d: _Doc, lx, out: dict, intent: str, qty_end) -> None:
         pieces.append(d.orig(pos, len(d.text)))
         note = _clean(re.sub(r"\s+", " ", " ".join(pieces)))
         note = re.sub(r"\s+(at|on|в|во|на|la|pe|în|at)$", "", note, flags=re.I).strip(" ,.")
+        note = re.sub(r"^(to|că|să|sa|да|что|чтобы)\s+", "", note, flags=re.I)
         if note:
             out["note"] = note
 

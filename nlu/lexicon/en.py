@@ -115,7 +115,7 @@ STOP = {
     "after", "due", "because", "via", "by", "yesterday", "here", "again", "now", "right", "all", "any",
     "stock", "warehouse", "inventory", "on hand", "available", "should", "would", "could", "will", "can",
     "customer", "supplier", "price", "is", "i", "you", "got", "get", "just", "ok", "okay", "too", "also",
-    "tel", "tel.", "phone", "mobile", "number", "contact", "email", "ph", "ph.", "mob",
+    "r", "u", "ur", "tel", "tel.", "phone", "mobile", "number", "contact", "email", "ph", "ph.", "mob",
     "lost", "won", "negotiation", "proposal", "qualified", "stage", "status", "pipeline", "moved", "move",
     "new", "create", "add", "open", "update", "mark", "set", "change", "close", "closed", "make", "start", "log",
     "received", "arrived", "came", "in", "up", "out", "off", "over", "some", "more", "less", "about",

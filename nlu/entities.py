@@ -255,6 +255,9 @@ def _locations(d: _Doc, out: dict, intent: str) -> None:
             before = d.text[max(0, s - 14):s]
             before_words = re.findall(r"[\w>→-]+", before)
             prev = before_words[-1] if before_words else ""
+            if d.lang == "zh":  # no spaces: the marker is whatever the text before ends with
+                prev = next((w for w in sorted(_word_set("zh", "FROM_WORDS") | _word_set("zh", "TO_WORDS"), key=len, reverse=True)
+                             if before.rstrip().endswith(w)), prev)
             if prev in _word_set(d.lang, "FROM_WORDS"):
                 roles.append("from_location")
             elif prev in _word_set(d.lang, "TO_WORDS") or prev in ("->", "→", ">"):
@@ -329,6 +332,11 @@ def _numbers(d: _Doc, lx) -> list[tuple[int, int, float, str]]:
             value *= _SCALE_VALUES.get(m.group(2).strip(), 1)
         found.append((m.start(), m.end(), value, "digits"))
     if d.lang == "zh":
+        # "盘点C-01-01：9袋": a number right after a code and a colon
+        for m in re.finditer(r":(\d+)", d.text):
+            if d.is_taken(m.start() - 1, m.start()) and not d.is_taken(m.start(1), m.end(1)) \
+                    and not any(s <= m.start(1) < e for s, e, _, _ in found):
+                found.append((m.start(1), m.end(1), float(m.group(1)), "digits"))
         return sorted(found)
     parts_spans = [s for s in d.spans if s[2] in ("NUM", "SCALE") and not d.is_taken(s[0], s[1])]
     joiners = {fold(j) for j in lx.NUMBER_JOINERS} | {"-"}
@@ -465,6 +473,9 @@ def _walk(d: _Doc, pos: int, lx, max_tokens: int = 5, skip_stop: int = 0, backwa
     got: list[tuple] = []
     skipped = 0
     skip_of = False
+    from nlu.langid import known_words
+
+    known = known_words(d.lang)
     zh = d.lang == "zh"
     for t in toks:
         s, e, w = t
@@ -495,8 +506,9 @@ def _walk(d: _Doc, pos: int, lx, max_tokens: int = 5, skip_stop: int = 0, backwa
             continue
         if name and got and not zh and not backward and d.has_case:
             first, this = d.orig(got[0][0], got[0][1]), d.orig(s, e)
-            if first[:1].isupper() and this[:1].islower() and w not in _NAME_JOINERS:
-                break  # "Polaris Group went great": the name ends where capitals do
+            if first[:1].isupper() and this[:1].islower() and w not in _NAME_JOINERS \
+                    and w in known and "UNIT" not in labels:
+                break  # "Polaris Group went great": the name ends at an ordinary lower-case word ("Орион кафе" goes on)
         got.append(t)
         if len(got) >= (max_tokens * 2 if zh else max_tokens):
             break

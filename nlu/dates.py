@@ -105,9 +105,10 @@ def _num(s: str) -> int:
     return int(s) if s.isdigit() else int(read_chinese(s) or 0)
 
 
-def find(text: str, lang: str, now: datetime, taken) -> tuple[dict, list[Found]]:
+def find(text: str, lang: str, now: datetime, taken, measure_at=lambda pos: False) -> tuple[dict, list[Found]]:
     """Returns ({"date": ...} or {"datetime": ...} or {}, the character spans used).
-    `text` is already folded; `taken(start, end)` says a span belongs to another entity."""
+    `text` is already folded; `taken(start, end)` says a span belongs to another entity;
+    `measure_at(pos)` says a unit, currency or scale word starts there ("около 18 тыс" is no time)."""
     p = _patterns(lang)
     today = now.date()
     day: date | None = None
@@ -121,9 +122,15 @@ def find(text: str, lang: str, now: datetime, taken) -> tuple[dict, list[Found]]
         return True
 
     # the day
+    weak_today = None
     for off, rx in p["rel"]:
         m = rx.search(text)
-        if m and hit(m):
+        if m and not taken(m.start(), m.end()):
+            if off == 0:
+                # "rang them this morning, call back Thursday": another day named wins
+                weak_today = Found(m.start(), m.end())
+                continue
+            used.append(Found(m.start(), m.end()))
             day = today + timedelta(days=off)
             break
     if day is None:
@@ -189,12 +196,15 @@ def find(text: str, lang: str, now: datetime, taken) -> tuple[dict, list[Found]]
         if m and hit(m):
             day = _next_week(today, 0)
 
+    if day is None and hours_later is None and weak_today is not None:
+        day = today
+        used.append(weak_today)
     if hours_later is not None:
         at = now + timedelta(hours=hours_later)
         return {"datetime": at.replace(second=0, microsecond=0).isoformat()}, used
 
     # the time of day
-    clock = _time(text, lang, p, used, taken)
+    clock = _time(text, lang, p, used, taken, measure_at)
     if clock is None:
         return ({"date": day.isoformat()} if day else {}), used
     if day is None:
@@ -203,9 +213,12 @@ def find(text: str, lang: str, now: datetime, taken) -> tuple[dict, list[Found]]
     return {"datetime": at.isoformat()}, used
 
 
-def _time(text, lang, p, used, taken) -> time | None:
+def _time(text, lang, p, used, taken, measure_at) -> time | None:
     for m in p["time"].finditer(text):
         if taken(m.start(), m.end()):
+            continue
+        nxt = m.end() + len(text[m.end():]) - len(text[m.end():].lstrip())
+        if measure_at(nxt):
             continue
         g = m.groups()
         if lang == "zh":

@@ -47,10 +47,10 @@ def patterns(lang: str) -> list[dict]:
 
     def add(label, phrase, ident=None):
         phrase = fold(phrase)
-        variants = {phrase}
+        variants = [phrase]
         if lang == "ru":  # typed without the soft sign, or read back from Latin letters
-            variants.add(phrase.replace("ь", ""))
-        for v in variants:
+            variants.append(phrase.replace("ь", ""))
+        for v in dict.fromkeys(variants):
             if v:
                 item = {"label": label, "pattern": v}
                 if ident is not None:
@@ -146,7 +146,8 @@ def extract(text: str, lang: str, intent: str, now: datetime, region: str = "BG"
     _orders(d, lx, out, intent)
     _locations(d, out, intent)
     _skus(d, out)
-    found, used = dates.find(d.text, lang, now, d.is_taken)
+    found, used = dates.find(d.text, lang, now, d.is_taken,
+                             lambda pos: bool(d.labels_at(pos) & {"UNIT", "CUR", "SCALE"}))
     for f in used:
         d.take(f.start, f.end)
     d.date_spans = [(f.start, f.end) for f in used]
@@ -254,6 +255,9 @@ def _locations(d: _Doc, out: dict, intent: str) -> None:
             before = d.text[max(0, s - 14):s]
             before_words = re.findall(r"[\w>→-]+", before)
             prev = before_words[-1] if before_words else ""
+            if d.lang == "zh":  # no spaces: the marker is whatever the text before ends with
+                prev = next((w for w in sorted(_word_set("zh", "FROM_WORDS") | _word_set("zh", "TO_WORDS"), key=len, reverse=True)
+                             if before.rstrip().endswith(w)), prev)
             if prev in _word_set(d.lang, "FROM_WORDS"):
                 roles.append("from_location")
             elif prev in _word_set(d.lang, "TO_WORDS") or prev in ("->", "→", ">"):
@@ -328,6 +332,11 @@ def _numbers(d: _Doc, lx) -> list[tuple[int, int, float, str]]:
             value *= _SCALE_VALUES.get(m.group(2).strip(), 1)
         found.append((m.start(), m.end(), value, "digits"))
     if d.lang == "zh":
+        # "盘点C-01-01：9袋": a number right after a code and a colon
+        for m in re.finditer(r":(\d+)", d.text):
+            if d.is_taken(m.start() - 1, m.start()) and not d.is_taken(m.start(1), m.end(1)) \
+                    and not any(s <= m.start(1) < e for s, e, _, _ in found):
+                found.append((m.start(1), m.end(1), float(m.group(1)), "digits"))
         return sorted(found)
     parts_spans = [s for s in d.spans if s[2] in ("NUM", "SCALE") and not d.is_taken(s[0], s[1])]
     joiners = {fold(j) for j in lx.NUMBER_JOINERS} | {"-"}
@@ -433,6 +442,9 @@ def _stage_channel(d: _Doc, out: dict, intent: str) -> None:
                     # "we lost the Orion deal, they chose a cheaper supplier": the reason follows the break
                     brk = re.search(r"[,;:.!]\s|\s[-—–]+\s|\s*->\s*", d.text[stage[1]:])
                     start = stage[1] + brk.end() if brk else stage[1]
+                    deal = d.first("DEALW", start)
+                    if not brk and deal and deal[0] - start < 40:
+                        start = deal[1]  # "lost the acme deal price was too high"
                 reason = _clean(d.orig(start, len(d.text)))
                 if not reason and stage[0] > 0:
                     # "price too high, lost the Acme deal" — reason before the stage word is rarer; skip
@@ -461,6 +473,9 @@ def _walk(d: _Doc, pos: int, lx, max_tokens: int = 5, skip_stop: int = 0, backwa
     got: list[tuple] = []
     skipped = 0
     skip_of = False
+    from nlu.langid import known_words
+
+    known = known_words(d.lang)
     zh = d.lang == "zh"
     for t in toks:
         s, e, w = t
@@ -491,8 +506,9 @@ def _walk(d: _Doc, pos: int, lx, max_tokens: int = 5, skip_stop: int = 0, backwa
             continue
         if name and got and not zh and not backward and d.has_case:
             first, this = d.orig(got[0][0], got[0][1]), d.orig(s, e)
-            if first[:1].isupper() and this[:1].islower() and w not in _NAME_JOINERS:
-                break  # "Polaris Group went great": the name ends where capitals do
+            if first[:1].isupper() and this[:1].islower() and w not in _NAME_JOINERS \
+                    and w in known and "UNIT" not in labels:
+                break  # "Polaris Group went great": the name ends at an ordinary lower-case word ("Орион кафе" goes on)
         got.append(t)
         if len(got) >= (max_tokens * 2 if zh else max_tokens):
             break
@@ -598,6 +614,7 @@ def _mentions(d: _Doc, lx, out: dict, intent: str, qty_end) -> None:
         pieces.append(d.orig(pos, len(d.text)))
         note = _clean(re.sub(r"\s+", " ", " ".join(pieces)))
         note = re.sub(r"\s+(at|on|в|во|на|la|pe|în|at)$", "", note, flags=re.I).strip(" ,.")
+        note = re.sub(r"^(to|că|să|sa|да|что|чтобы)\s+", "", note, flags=re.I)
         if note:
             out["note"] = note
 

@@ -130,7 +130,7 @@ def train_lang(lang: str, seed: int = 7, epochs: int = 12, out: Path = MODELS) -
     nlp.meta["description"] = "Quartermaster intent classifier (bag of words over stemmed, masked text)"
     textcat = nlp.add_pipe("textcat", config={"model": {
         "@architectures": "spacy.TextCatBOW.v3", "exclusive_classes": True, "ngram_size": 2,
-        "no_output_layer": False, "length": 2 ** 15}})
+        "no_output_layer": False, "length": 2 ** 14}})
     for intent in INTENTS:
         textcat.add_label(intent)
     examples = []

@@ -59,7 +59,7 @@ STAGES = {
 }
 
 CHANNELS = {
-    "call": ["called", "call", "calls", "phoned", "phone call", "rang", "spoke with", "spoke to", "got off the phone with", "off the phone with", "on the phone with", "phone with", "had a call with", "talked to", "talked with", "on the phone", "calling", "call with"],
+    "call": ["spoke", "talked", "chatted with", "rang up", "called up", "called", "call", "calls", "phoned", "phone call", "rang", "spoke with", "spoke to", "got off the phone with", "off the phone with", "on the phone with", "phone with", "had a call with", "talked to", "talked with", "on the phone", "calling", "call with"],
     "meeting": ["met", "meeting", "met with", "visited", "visit", "saw", "in person", "lunch with", "demo with"],
     "email": ["email", "emailed", "e-mail", "e-mailed", "mailed", "wrote to", "mail"],
     "sms": ["sms", "texted", "text message", "messaged", "whatsapp", "viber"],
@@ -115,7 +115,7 @@ STOP = {
     "after", "due", "because", "via", "by", "yesterday", "here", "again", "now", "right", "all", "any",
     "stock", "warehouse", "inventory", "on hand", "available", "should", "would", "could", "will", "can",
     "customer", "supplier", "price", "is", "i", "you", "got", "get", "just", "ok", "okay", "too", "also",
-    "tel", "tel.", "phone", "mobile", "number", "contact", "email", "ph", "ph.", "mob",
+    "r", "u", "ur", "tel", "tel.", "phone", "mobile", "number", "contact", "email", "ph", "ph.", "mob",
     "lost", "won", "negotiation", "proposal", "qualified", "stage", "status", "pipeline", "moved", "move",
     "new", "create", "add", "open", "update", "mark", "set", "change", "close", "closed", "make", "start", "log",
     "received", "arrived", "came", "in", "up", "out", "off", "over", "some", "more", "less", "about",

@@ -51,8 +51,8 @@ STAGES = {
     "qualified": ["calificat", "calificată", "calificare"],
     "proposal": ["ofertă", "oferta", "propunere", "am trimis oferta"],
     "negotiation": ["negociere", "negocieri", "negociem", "negocierea"],
-    "won": ["câștigat", "câștigată", "am câștigat", "semnat", "au semnat", "închis cu succes", "won"],
-    "lost": ["pierdut", "pierdută", "am pierdut", "pierdem", "au refuzat", "refuzat", "a picat", "lost", "ratat"],
+    "won": ["câștigate", "la câștigate", "câștigat", "câștigată", "am câștigat", "semnat", "au semnat", "închis cu succes", "won"],
+    "lost": ["pierdute", "la pierdute", "mort", "pierdut", "pierdută", "am pierdut", "pierdem", "au refuzat", "refuzat", "a picat", "lost", "ratat"],
 }
 
 CHANNELS = {

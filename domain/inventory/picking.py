@@ -80,7 +80,7 @@ async def start_pick(session: AsyncSession, order: SalesOrder, user: User) -> Pi
     order = await locked(session, SalesOrder, order.id)
     existing = (await session.exec(select(PickList).where(
         PickList.order_id == order.id, PickList.status == PickListStatus.open
-    ).with_for_update())).first()
+    ).with_for_update().execution_options(populate_existing=True))).first()
     if existing is not None:
         if existing.picker_id not in (None, user.id):
             picker = await session.get(User, existing.picker_id)

@@ -181,11 +181,31 @@ async def make_users(engine, n: int, wh_id: int) -> list[int]:
         return [u.id for u in users]
 
 
-async def bench_pick_latency(engine, ids, n: int) -> float:
+async def bench_pick_latency(engine, ids, n: int) -> dict:
+    """Median wall time of one confirmation, plus how much of it the database statements took."""
     users = await make_users(engine, 1, ids["wh"])
     ready = await prepare_picks(engine, ids, n, users, concurrency=1 if engine.dialect.name == "sqlite" else 8)
     sessions = session_factory(engine)
-    return median_ms([await pickers.confirm_one(sessions, pl, u, q) for pl, u, q in ready])
+    sql = {"n": 0, "t": 0.0}
+
+    def before(conn, *_):
+        conn.info["qm_t0"] = time.perf_counter()
+
+    def after(conn, *_):
+        sql["n"] += 1
+        sql["t"] += time.perf_counter() - conn.info.pop("qm_t0", time.perf_counter())
+
+    sa.event.listen(engine.sync_engine, "before_cursor_execute", before)
+    sa.event.listen(engine.sync_engine, "after_cursor_execute", after)
+    cpu0 = time.process_time()
+    try:
+        wall = [await pickers.confirm_one(sessions, pl, u, q) for pl, u, q in ready]
+        cpu = (time.process_time() - cpu0) * 1000 / len(ready)
+    finally:
+        sa.event.remove(engine.sync_engine, "before_cursor_execute", before)
+        sa.event.remove(engine.sync_engine, "after_cursor_execute", after)
+    return {"median_ms": median_ms(wall), "statements": sql["n"] / len(ready), "sql_ms": sql["t"] * 1000 / len(ready),
+            "client_cpu_ms": cpu}
 
 
 async def bench_concurrent(engine, url: str, ids, n_pickers: int, per_picker: int, processes: int) -> dict:
@@ -234,8 +254,11 @@ async def run_one(url: str, args, label: str) -> dict:
     oh = out["on_hand"]
     print(f"[{label}] on hand, one product: cache {oh['cache_ms']:.3f} ms median vs ledger sum {oh['ledger_ms']:.3f} ms"
           f" (baseline) -> {oh['ratio']:.0f}x", flush=True)
-    out["pick_ms"] = await bench_pick_latency(engine, ids, args.latency_picks)
-    print(f"[{label}] pick confirmation (one transaction): {out['pick_ms']:.2f} ms median over {args.latency_picks}", flush=True)
+    pick = await bench_pick_latency(engine, ids, args.latency_picks)
+    out["pick_ms"] = pick["median_ms"]
+    print(f"[{label}] pick confirmation (one transaction): {pick['median_ms']:.2f} ms median over {args.latency_picks}"
+          f" ({pick['statements']:.0f} statements, {pick['sql_ms']:.2f} ms in the driver,"
+          f" {pick['client_cpu_ms']:.2f} ms of Python CPU on average)", flush=True)
     if engine.dialect.name == "postgresql" and args.pickers:
         c = await bench_concurrent(engine, url, ids, args.pickers, args.per_picker, args.processes)
         out["concurrent"] = c

@@ -9,6 +9,8 @@ from decimal import Decimal, InvalidOperation
 from typing import Any, TypeVar
 
 from sqlalchemy import func, or_
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import SQLModel, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -132,11 +134,14 @@ async def resolve_location(session: AsyncSession, warehouse_id: int, code: str) 
 
 async def working_location(session: AsyncSession, warehouse_id: int, code: str) -> Location:
     """The receiving dock, packing dock, quarantine or transit location of a warehouse, created on first use."""
-    loc = (await session.exec(select(Location).where(Location.warehouse_id == warehouse_id, Location.code == code))).first()
+    stmt = select(Location).where(Location.warehouse_id == warehouse_id, Location.code == code)
+    loc = (await session.exec(stmt)).first()
     if loc is None:
-        loc = Location(warehouse_id=warehouse_id, code=code, kind=_SPECIAL[code])
-        session.add(loc)
-        await session.flush()
+        # Two first pickers may both find it missing: insert-or-ignore, then read whichever row won.
+        insert = pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
+        await session.exec(insert(Location).values(warehouse_id=warehouse_id, code=code, kind=_SPECIAL[code].value)
+                           .on_conflict_do_nothing())
+        loc = (await session.exec(stmt)).one()
     return loc
 
 

@@ -97,7 +97,7 @@ async def start_count(session: AsyncSession, user: User, *, warehouse: Warehouse
         raise InvalidInput(N_("{bin} cannot be counted."), bin=loc.code)
     task = (await session.exec(select(CountTask).where(
         CountTask.location_id == loc.id, CountTask.status == CountStatus.counting
-    ).with_for_update())).first()
+    ).with_for_update().execution_options(populate_existing=True))).first()
     if task is None:
         task = CountTask(location_id=loc.id, counted_by_id=user.id)
         session.add(task)
@@ -195,7 +195,7 @@ async def finish_count(
     """Compares the count with the stock now; books small differences, sends big ones for approval."""
     task, loc = await _open_task(session, count_task_id)
     # Lock the bin's quants so no pick changes them between the snapshot and the booking.
-    await session.exec(select(StockQuant).where(StockQuant.location_id == loc.id).with_for_update())
+    await session.exec(select(StockQuant).where(StockQuant.location_id == loc.id).with_for_update().execution_options(populate_existing=True))
     rows = await _variances(session, task)
     task.finished_at = utcnow()
     big = [p.sku for cl, p in rows if policy.needs_approval(cl.expected_qty, cl.counted_qty)]
@@ -234,7 +234,7 @@ async def decide_count(session: AsyncSession, count_task_id: int, user: User, *,
     if task.status != CountStatus.awaiting_approval:
         raise Conflict(N_("This count is {status}, not waiting for approval."), status=task.status)
     loc = await session.get(Location, task.location_id)
-    await session.exec(select(StockQuant).where(StockQuant.location_id == loc.id).with_for_update())
+    await session.exec(select(StockQuant).where(StockQuant.location_id == loc.id).with_for_update().execution_options(populate_existing=True))
     stock = await _bin_stock(session, loc.id)
     rows = (await session.exec(select(CountLine, Product).join(Product, Product.id == CountLine.product_id)
                                .where(CountLine.count_task_id == task.id).order_by(CountLine.id))).all()

@@ -53,15 +53,20 @@ class PickStep:
     refill_task_id: int | None = None  # a pick-face refill this step created
 
 
-async def _tasks(session: AsyncSession, pick_list_id: int) -> list[PickTask]:
-    stmt = select(PickTask).where(PickTask.pick_list_id == pick_list_id).order_by(PickTask.seq)
-    return list((await session.exec(stmt.execution_options(populate_existing=True))).all())
+async def _open_tasks(session: AsyncSession, pick_list_id: int) -> list[PickTask]:
+    """Tasks not yet done, in walking order."""
+    stmt = select(PickTask).where(PickTask.pick_list_id == pick_list_id, PickTask.step != PickStepKind.done.value)
+    return list((await session.exec(stmt.order_by(PickTask.seq).execution_options(populate_existing=True))).all())
 
 
 async def _step(session: AsyncSession, pl: PickList, happened: Note | None = None, refill: int | None = None) -> PickStep:
     order = await session.get(SalesOrder, pl.order_id)
-    open_tasks = [t for t in await _tasks(session, pl.id) if t.step != PickStepKind.done]
+    open_tasks = await _open_tasks(session, pl.id)
     if not open_tasks:
+        if pl.status == PickListStatus.open:  # the last task was just finished
+            pl.status = PickListStatus.done
+            pl.finished_at = utcnow()
+            await session.flush()
         return PickStep(pl.id, order.number, PickStepKind.done, happened=happened, refill_task_id=refill)
     t = open_tasks[0]
     product = await session.get(Product, t.product_id)
@@ -80,7 +85,7 @@ async def start_pick(session: AsyncSession, order: SalesOrder, user: User) -> Pi
     order = await locked(session, SalesOrder, order.id)
     existing = (await session.exec(select(PickList).where(
         PickList.order_id == order.id, PickList.status == PickListStatus.open
-    ).with_for_update())).first()
+    ).with_for_update().execution_options(populate_existing=True))).first()
     if existing is not None:
         if existing.picker_id not in (None, user.id):
             picker = await session.get(User, existing.picker_id)
@@ -139,7 +144,7 @@ async def _current(session: AsyncSession, pick_list_id: int, user: User, expect:
         raise Conflict(N_("This pick list is {status}."), status=pl.status)
     if pl.picker_id not in (None, user.id):
         raise Conflict(N_("This pick list belongs to another picker."))
-    task = next((t for t in await _tasks(session, pl.id) if t.step != PickStepKind.done), None)
+    task = next(iter(await _open_tasks(session, pl.id)), None)
     if task is None:
         raise Conflict(N_("Nothing is left to pick on this list."))
     if expect is not None and task.step != expect:
@@ -205,6 +210,7 @@ async def _finish_task(session: AsyncSession, pl: PickList, task: PickTask, pick
         await post_move(
             session, product_id=task.product_id, from_location=loc, to_location=packing, quantity=picked,
             reason="pick", lot=task.lot, expiry=task.expiry, document=order.number, user_id=pl.picker_id,
+            allow_negative=False,  # a pick takes reserved stock: it can never drive a bin negative
         )
         line.reserved_qty = line.reserved_qty - picked
         line.picked_qty = line.picked_qty + picked
@@ -220,10 +226,7 @@ async def _finish_task(session: AsyncSession, pl: PickList, task: PickTask, pick
         task.short_qty = task.short_qty + short
     task.step = PickStepKind.done
     task.done_at = utcnow()
-    if all(t.step == PickStepKind.done for t in await _tasks(session, pl.id)):
-        pl.status = PickListStatus.done
-        pl.finished_at = utcnow()
-    await session.flush()
+    await session.flush()  # the pick list is closed by _step when no task is left
     return short, refill
 
 

@@ -50,6 +50,7 @@ async def quant_for_update(session: AsyncSession, product_id: int, location_id: 
         select(StockQuant)
         .where(StockQuant.product_id == product_id, StockQuant.location_id == location_id, StockQuant.lot == lot)
         .with_for_update()
+        .execution_options(populate_existing=True)
     )
     return (await session.exec(stmt)).first()
 
@@ -151,7 +152,7 @@ async def release_order(session: AsyncSession, order: SalesOrder) -> Decimal:
         select(StockReservation)
         .where(StockReservation.order_id == order.id, StockReservation.quantity > 0)
         .order_by(StockReservation.product_id, StockReservation.id)
-        .with_for_update()
+        .with_for_update().execution_options(populate_existing=True)
     )).all()
     lines = {line.id: line for line in await _order_lines(session, order.id)}
     for res in reservations:
@@ -194,7 +195,7 @@ async def trim_reservations(session: AsyncSession, quant: StockQuant) -> Decimal
         select(StockReservation).where(
             StockReservation.product_id == quant.product_id, StockReservation.location_id == quant.location_id,
             StockReservation.lot == quant.lot, StockReservation.quantity > 0,
-        ).order_by(StockReservation.id.desc()).with_for_update()
+        ).order_by(StockReservation.id.desc()).with_for_update().execution_options(populate_existing=True)
     )).all()
     for res in reservations:
         if excess <= 0:

@@ -126,7 +126,7 @@ async def ship_order(session: AsyncSession, order: SalesOrder, user: User) -> Pa
     customer_loc = await virtual_location(session, LocationKind.customer)
     picked = await _picked_by_line(session, order.id)
     lines = (await session.exec(select(SalesOrderLine).where(SalesOrderLine.order_id == order.id)
-                                .with_for_update())).all()
+                                .with_for_update().execution_options(populate_existing=True))).all()
     for line in lines:
         groups: dict[tuple[int, str, date | None], Decimal] = defaultdict(Decimal)
         for task, packing_id in picked.get(line.id, []):

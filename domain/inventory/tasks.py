@@ -138,7 +138,7 @@ async def next_task_for(session: AsyncSession, user: User) -> TaskOffer | None:
         stmt = stmt.where(WarehouseTask.warehouse_id == user.home_warehouse_id)
     stmt = stmt.order_by(
         (WarehouseTask.kind != TaskKind.replenish.value), WarehouseTask.created_at, WarehouseTask.id
-    ).limit(1).with_for_update(skip_locked=True)
+    ).limit(1).with_for_update(skip_locked=True).execution_options(populate_existing=True)
     task = (await session.exec(stmt)).first()
     if task is None:
         return None

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-22 08:46:37.910759
+Create Date: 2026-11-22 09:08:48.138656
 """
 from alembic import op
 import sqlalchemy as sa

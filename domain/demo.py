@@ -119,7 +119,7 @@ async def seed_demo(session: AsyncSession, *, company: Any, today: date | None =
         pick_faces = [Location(warehouse_id=wh.id, code=f"P-{a:02d}-{lv:02d}", kind=LocationKind.pick, zone="P", aisle=f"{a:02d}",
                                level=f"{lv:02d}", barcode=f"{wh.code}-P-{a:02d}-{lv:02d}") for a in range(1, 3) for lv in range(1, 5)]
         specials = [Location(warehouse_id=wh.id, code=c, kind=k, zone=c, barcode=f"{wh.code}-{c}")
-                    for c, k in (("DOCK", LocationKind.dock), ("QUARANTINE", LocationKind.quarantine), ("TRANSIT", LocationKind.transit))]
+                    for c, k in (("DOCK-IN", LocationKind.dock), ("DOCK-OUT", LocationKind.dock), ("QUARANTINE", LocationKind.quarantine), ("TRANSIT", LocationKind.transit))]
         session.add_all(locs + pick_faces + specials)
         bins[wh.code], picks[wh.code] = locs, pick_faces
     await session.flush()

@@ -95,3 +95,70 @@ async def session(engine):
     """A plain session for arrange/assert steps (commit yourself)."""
     async with session_factory(engine)() as s:
         yield s
+
+
+# --- the demo company, seeded once per test session and copied for each test -------------------
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory, pg_database_url):
+    """A migrated database holding the demo company: a SQLite file, or a PostgreSQL template database."""
+    from bot.settings import load_settings
+    from domain.demo import seed_demo
+
+    async def _seed(url):
+        engine = create_engine(url)
+        await upgrade(engine)
+        async with session_factory(engine)() as s:
+            await seed_demo(s, company=load_settings().company)
+            await s.commit()
+        await engine.dispose()
+
+    if TEST_DB != "postgres":
+        path = tmp_path_factory.mktemp("demo") / "demo.sqlite3"
+        asyncio.run(_seed(f"sqlite+aiosqlite:///{path}"))
+        yield ("sqlite", path)
+        return
+    import asyncpg
+
+    name = f"qm_demo_{uuid.uuid4().hex[:10]}"
+    dsn = PG_BASE.replace("+asyncpg", "")
+
+    async def _admin(sql):
+        conn = await asyncpg.connect(dsn + "/postgres")
+        await conn.execute(sql)
+        await conn.close()
+
+    asyncio.run(_admin(f'CREATE DATABASE "{name}"'))
+    asyncio.run(_seed(f"{PG_BASE}/{name}"))
+    yield ("postgres", name)
+    asyncio.run(_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+@pytest.fixture
+async def demo_database_url(demo_template, tmp_path):
+    """A fresh copy of the demo company for one test."""
+    kind, source = demo_template
+    if kind == "sqlite":
+        import shutil
+
+        target = tmp_path / "demo.sqlite3"
+        shutil.copyfile(source, target)
+        yield f"sqlite+aiosqlite:///{target}"
+        return
+    import asyncpg
+
+    name = f"qm_t_{uuid.uuid4().hex[:10]}"
+    dsn = PG_BASE.replace("+asyncpg", "")
+    conn = await asyncpg.connect(dsn + "/postgres")
+    await conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{source}"')
+    await conn.close()
+    yield f"{PG_BASE}/{name}"
+    conn = await asyncpg.connect(dsn + "/postgres")
+    await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    await conn.close()
+
+
+@pytest.fixture
+async def demo_engine(demo_database_url):
+    engine = create_engine(demo_database_url)
+    yield engine
+    await engine.dispose()

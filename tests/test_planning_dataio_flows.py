@@ -3,18 +3,15 @@ spreadsheets imported with a validation report; exports."""
 import pytest
 from sqlmodel import select
 
-from bot.settings import load_settings
-from domain.demo import seed_demo
 from domain.models import Product, PurchaseOrder, Role, User
 
 from .dialogue_helpers import Chat, dialogue_for, make_services
 
 
 @pytest.fixture
-async def services(engine, database_url):
-    services = make_services(engine, database_url)
+async def services(demo_engine, demo_database_url):
+    services = make_services(demo_engine, demo_database_url)
     async with services.uow() as uow:
-        await seed_demo(uow.session, company=load_settings().company)
         uow.session.add(User(name="Boss", role=Role.manager, telegram_id=55))
         uow.session.add(User(name="Rep", role=Role.sales, telegram_id=56))
         await uow.commit()

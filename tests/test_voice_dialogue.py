@@ -3,8 +3,6 @@ import pytest
 from sqlmodel import select
 
 from bot.app import load_parser, load_speech
-from bot.settings import load_settings
-from domain.demo import seed_demo
 from domain.models import Role, User
 
 from .dialogue_helpers import Chat, dialogue_for, make_services
@@ -12,12 +10,11 @@ from .speech.conftest import needs_espeak, voice_note
 
 
 @pytest.fixture
-async def services(engine, database_url):
-    services = make_services(engine, database_url)
+async def services(demo_engine, demo_database_url):
+    services = make_services(demo_engine, demo_database_url)
     services.parse = load_parser()
     services.transcribe = load_speech(services.settings)
     async with services.uow() as uow:
-        await seed_demo(uow.session, company=load_settings().company)
         uow.session.add(User(name="Boss", role=Role.manager, telegram_id=77, language="en"))
         await uow.commit()
     return services

@@ -5,8 +5,6 @@ from decimal import Decimal
 import pytest
 from sqlmodel import select
 
-from bot.settings import load_settings
-from domain.demo import seed_demo
 from domain.models import (
     Barcode, Location, PickList, Product, Role, SalesOrder, StockMove, StockQuant, User, Warehouse,
 )
@@ -16,10 +14,9 @@ from .dialogue_helpers import Chat, dialogue_for, make_services
 
 
 @pytest.fixture
-async def services(engine, database_url):
-    services = make_services(engine, database_url)
+async def services(demo_engine, demo_database_url):
+    services = make_services(demo_engine, demo_database_url)
     async with services.uow() as uow:
-        await seed_demo(uow.session, company=load_settings().company)
         uow.session.add(User(name="Georgi", role=Role.warehouse, telegram_id=900))
         uow.session.add(User(name="Boss", role=Role.manager, telegram_id=901))
         await uow.commit()

@@ -1,6 +1,5 @@
 """Voice notes through the dialogue: espeak-ng speech -> OGG/Opus -> transcription -> the same handling as text."""
 import pytest
-from sqlmodel import select
 
 from bot.app import load_parser, load_speech
 from domain.models import Role, User

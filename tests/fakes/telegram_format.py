@@ -166,7 +166,7 @@ def parse_markdown_v2(source: str) -> tuple[str, list[dict]]:
             _, start, _ = stack.pop()
             links.pop()
             if not source.startswith("(", i + 1):
-                raise EntityParseError(f"Character ']' is reserved and must be escaped with the preceding '\\'")
+                raise EntityParseError("Character ']' is reserved and must be escaped with the preceding '\\'")
             close, url_chars = i + 2, []
             while close < n and source[close] != ")":
                 if source[close] == "\\" and close + 1 < n:

@@ -43,7 +43,6 @@ import datetime as dt
 import email.utils
 import functools
 import http.client
-import itertools
 import json
 import os
 import re
@@ -646,7 +645,7 @@ class TwilioServer:
             number = params[name]
             if not (_E164.match(number) or number.startswith(("client:", "sip:"))):
                 raise TwilioError(400, 13223 if name == "To" else 13214,
-                                  f"Dial: Invalid phone number format" if name == "To" else "Invalid From number")
+                                  "Dial: Invalid phone number format" if name == "To" else "Invalid From number")
         with self._cond:
             if self.numbers is not None and params["From"] not in self.numbers:
                 raise TwilioError(400, 21210, f"The source phone number provided, {params['From']}, "

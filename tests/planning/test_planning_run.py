@@ -6,8 +6,8 @@ import pytest
 from sqlmodel import select
 
 from domain.errors import Conflict, NotFound
-from domain.models import (BillOfMaterial, Customer, PlanSuggestion, PurchaseOrder, PurchaseOrderLine, SalesHistory, SalesOrder,
-                           SalesOrderLine, StockMove)
+from domain.models import (BillOfMaterial, Customer, PlanSuggestion, PurchaseOrderLine, SalesHistory, SalesOrder,
+                           SalesOrderLine)
 from domain.inventory.ledger import post_move, virtual_location
 from domain.models import Location, LocationKind
 from domain.planning import PlanningConfig, approve_suggestions, run_plan, set_reorder_rule, supplier_performance

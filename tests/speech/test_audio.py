@@ -5,7 +5,7 @@ import av
 import numpy as np
 import pytest
 
-from bot.speech.audio import SAMPLE_RATE, AudioLimits, decode_pcm16k, encode_ogg_opus
+from bot.speech.audio import AudioLimits, decode_pcm16k
 from domain.errors import InvalidInput
 
 from .conftest import needs_espeak, spoken_wav, voice_note

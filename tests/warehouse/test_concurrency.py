@@ -13,7 +13,7 @@ from domain.inventory.picking import confirm_pick_quantity, scan_pick_bin, scan_
 from domain.inventory.reservations import reserve_order
 from domain.inventory.stock import ledger_on_hand, stock_level
 from domain.inventory.tasks import next_task_for
-from domain.models import PickStepKind, SalesOrder, StockMove, User, WarehouseTask
+from domain.models import PickStepKind, StockMove, User, WarehouseTask
 
 from .conftest import add_stock, make_order
 

@@ -221,7 +221,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"baseline {base.engine} vs {dom.engine}: WER x{base.wer / dom.wer if dom.wer else float('inf'):.1f} lower "
           f"(commands x{base.command_wer / dom.command_wer if dom.command_wer else float('inf'):.1f}), "
           f"order numbers x{_ratio(dom.orders, base.orders)}, quantities x{_ratio(dom.qtys, base.qtys)}, "
-          f"names x{_ratio(dom.names, base.names)}, RTF x{base.rtf / dom.rtf:.1f} faster "
+          f"names x{_ratio(dom.names, base.names)}, intent x{_ratio(dom.intents, base.intents)}, RTF x{base.rtf / dom.rtf:.1f} faster "
           f"(CPU time x{base.cpu_rtf / dom.cpu_rtf:.1f})")
     for s in scores:
         if args.show_errors and s.worst:

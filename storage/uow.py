@@ -24,10 +24,9 @@ class UnitOfWork:
         return self
 
     async def __aexit__(self, *exc) -> None:
-        try:
-            await self.session.rollback()
-        finally:
-            await self.session.close()
+        # close() rolls back whatever was not committed and detaches objects
+        # without expiring them, so results stay readable after the block.
+        await self.session.close()
 
     async def commit(self) -> None:
         await self.session.commit()

@@ -9,6 +9,8 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -16,9 +18,14 @@ from ..errors import Conflict, InvalidInput, N_
 from ..models import Location, LocationKind, StockMove, StockQuant, Warehouse
 
 
+def _fmt(q: Decimal) -> str:
+    return f"{Decimal(q).normalize():f}"
+
+
 async def virtual_location(session: AsyncSession, kind: LocationKind) -> Location:
     """The company-wide virtual location of a kind (supplier, customer, adjustment, scrap), created on first use."""
-    loc = (await session.exec(select(Location).where(Location.kind == kind, Location.warehouse_id.is_(None)))).first()
+    loc = (await session.exec(select(Location).where(Location.kind == kind, Location.warehouse_id.is_(None))
+                              .order_by(Location.id))).first()
     if loc is None:
         loc = Location(code=f"VIRTUAL/{kind.value.upper()}", kind=kind)
         session.add(loc)
@@ -31,8 +38,23 @@ async def _quant(session: AsyncSession, product_id: int, location_id: int, lot: 
         StockQuant.product_id == product_id, StockQuant.location_id == location_id, StockQuant.lot == lot
     )
     if for_update:
-        stmt = stmt.with_for_update()
+        # populate_existing: a row already in the session must show what the lock just read, not an older copy.
+        stmt = stmt.with_for_update().execution_options(populate_existing=True)
     return (await session.exec(stmt)).first()
+
+
+async def _quant_created(session: AsyncSession, product_id: int, location_id: int, lot: str, expiry: date | None) -> StockQuant:
+    """The locked quant row, inserted first if missing. INSERT .. ON CONFLICT DO NOTHING lets two
+    transactions that both find no row (first stock of a product in a bin) meet on one row instead
+    of one failing on the unique constraint."""
+    quant = await _quant(session, product_id, location_id, lot, for_update=True)
+    if quant is not None:
+        return quant
+    dialect = session.bind.dialect.name
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    values = dict(product_id=product_id, location_id=location_id, lot=lot, expiry=expiry, quantity=Decimal(0), reserved=Decimal(0))
+    await session.exec(insert(StockQuant).values(**values).on_conflict_do_nothing())
+    return await _quant(session, product_id, location_id, lot, for_update=True)
 
 
 async def post_move(
@@ -48,7 +70,10 @@ async def post_move(
     document: str | None = None,
     user_id: int | None = None,
     allow_negative: bool | None = None,
+    respect_reserved: bool = False,
 ) -> StockMove:
+    """Books one move. With respect_reserved=True the move may only take stock
+    that is not reserved for an order (bin-to-bin moves, transfers, refills)."""
     quantity = Decimal(quantity)
     if quantity <= 0:
         raise InvalidInput(N_("Quantity must be more than zero (got {quantity})."), quantity=quantity)
@@ -64,18 +89,19 @@ async def post_move(
         if available < quantity and not allow_negative:
             raise Conflict(
                 N_("Only {available} on hand in {location}, cannot take {quantity}."),
-                available=available, location=from_location.code, quantity=quantity,
+                available=_fmt(available), location=from_location.code, quantity=_fmt(quantity),
+            )
+        if respect_reserved and src is not None and available - src.reserved < quantity:
+            raise Conflict(
+                N_("Only {free} of {available} in {location} are free (the rest is reserved), cannot take {quantity}."),
+                free=_fmt(available - src.reserved), available=_fmt(available), location=from_location.code, quantity=_fmt(quantity),
             )
         if src is None:
-            src = StockQuant(product_id=product_id, location_id=from_location.id, lot=lot, expiry=expiry, quantity=Decimal(0))
-            session.add(src)
+            src = await _quant_created(session, product_id, from_location.id, lot, expiry)
         src.quantity = available - quantity
 
     if not LocationKind(to_location.kind).virtual:
-        dst = await _quant(session, product_id, to_location.id, lot, for_update=True)
-        if dst is None:
-            dst = StockQuant(product_id=product_id, location_id=to_location.id, lot=lot, expiry=expiry, quantity=Decimal(0))
-            session.add(dst)
+        dst = await _quant_created(session, product_id, to_location.id, lot, expiry)
         dst.quantity = dst.quantity + quantity
         if expiry and not dst.expiry:
             dst.expiry = expiry

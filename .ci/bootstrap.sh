@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Installs everything the project needs on a fresh machine: Debian packages
+# (apt-packages.txt), then a virtualenv with the pinned Python dependencies.
+# Idempotent and quick when nothing changed.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+missing=()
+while read -r pkg; do
+  [[ -z "$pkg" || "$pkg" == \#* ]] && continue
+  dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
+done < apt-packages.txt
+if (( ${#missing[@]} )); then
+  echo "installing Debian packages: ${missing[*]}"
+  SUDO=""; [[ $(id -u) -ne 0 ]] && SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+stamp=.venv/.installed
+if [[ ! -x .venv/bin/python ]]; then
+  python3 -m venv .venv
+fi
+want=$(cat pyproject.toml requirements.lock | sha256sum | cut -c1-16)
+if [[ ! -f $stamp || $(cat $stamp) != "$want" ]]; then
+  echo "installing Python dependencies into .venv"
+  .venv/bin/python -m pip install -q --upgrade pip
+  .venv/bin/python -m pip install -q -c requirements.lock -e '.[test]'
+  echo "$want" > $stamp
+fi

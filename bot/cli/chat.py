@@ -1,0 +1,44 @@
+"""qm chat: talk to the assistant in the terminal."""
+from __future__ import annotations
+
+from sqlmodel import select
+
+from domain.access import parse_role
+from domain.models import User
+
+from ._common import settings_or_exit
+
+
+def register(sub) -> None:
+    p = sub.add_parser("chat", help="talk to the assistant in the terminal (same dialogue as Telegram)")
+    who = p.add_mutually_exclusive_group()
+    who.add_argument("--as", dest="name", help="console user name (created as admin if new)")
+    who.add_argument("--role", help="talk as a console user with this role: admin, manager, sales, warehouse")
+    p.set_defaults(func=chat)
+
+
+async def chat(args) -> int:
+    settings = settings_or_exit()
+    role = args.role or "admin"
+    name = args.name or (f"console-{role}" if args.role else "console")
+    return await chat_session(settings, name=name, role=role)
+
+
+async def chat_session(settings, *, name: str, role: str) -> int:
+    from ..app import build_dialogue, open_services
+    from ..console.repl import run_console
+
+    services = await open_services(settings)
+    try:
+        # The terminal is trusted (it has the database): console users need no invite.
+        async with services.uow() as uow:
+            user = (await uow.session.exec(select(User).where(User.console_name == name))).first()
+            if user is None:
+                user = User(name=name, role=parse_role(role), console_name=name, language=settings.company.language,
+                            timezone=settings.company.timezone)
+                uow.session.add(user)
+                await uow.commit()
+        await run_console(build_dialogue(services), name, user.language)
+    finally:
+        await services.engine.dispose()
+    return 0

@@ -1,0 +1,26 @@
+"""qm demo seed: load the demo company."""
+from __future__ import annotations
+
+from ._common import settings_or_exit
+
+
+def register(sub) -> None:
+    p = sub.add_parser("demo", help="demo data")
+    dsub = p.add_subparsers(dest="demo_command", required=True)
+    seed = dsub.add_parser("seed", help="load the demo company (customers, products, stock, orders, history)")
+    seed.set_defaults(func=seed_cmd)
+
+
+async def seed_cmd(args) -> int:
+    from ..app import open_services, seed_demo_if_empty
+
+    settings = settings_or_exit()
+    services = await open_services(settings, seed_if_empty=False, with_nlu=False)
+    try:
+        if await seed_demo_if_empty(services):
+            print("demo company loaded")
+        else:
+            print("the database already has customers: demo data not loaded")
+    finally:
+        await services.engine.dispose()
+    return 0

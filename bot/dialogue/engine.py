@@ -1,0 +1,246 @@
+"""The dialogue engine: one Inbound in, Replies out, one transaction.
+
+Order of business for every message:
+  idempotency key -> conversation row (locked) -> who is this -> route
+  (command / button / pending step / free text through the NLU) -> commit.
+A DomainError rolls everything back and answers with its message; the
+conversation state stays as it was, so the person can simply try again.
+"""
+from __future__ import annotations
+
+import logging
+
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlmodel import select
+
+from domain import access
+from domain.errors import DomainError
+from domain.models import Conversation, ProcessedUpdate, User, utcnow
+from domain.permissions import can, require
+
+from ..i18n import translate
+from ..services import Services
+from .messages import Inbound, Reply
+from .intent_choice import offer_choice
+from .router import Route, Router
+from .turn import Turn
+
+log = logging.getLogger(__name__)
+
+LOW_CONFIDENCE = 0.55
+CANCEL_WORDS = {"cancel", "stop", "never mind", "nevermind", "abort", "отмена", "отменить", "отмени", "стоп", "хватит",
+                "отказ", "откажи", "спри", "anulează", "anuleaza", "renunță", "renunta", "stop it", "取消", "算了", "停止"}
+HELP_WORDS = {"help", "помощь", "помощ", "ajutor", "帮助", "?"}
+
+
+class Dialogue:
+    def __init__(self, services: Services, router: Router):
+        self.services = services
+        self.router = router
+
+    async def handle(self, inbound: Inbound) -> list[Reply]:
+        try:
+            async with self.services.uow() as uow:
+                if inbound.event_id and not await self._first_time(uow.session, inbound.event_id):
+                    return []
+                turn = await self._turn(uow.session, inbound)
+                await self._dispatch(turn)
+                turn.conv.updated_at = utcnow()
+                await uow.commit()
+                return turn.replies
+        except DomainError as err:
+            lang = await self._language_of(inbound)
+            await self._record_event_only(inbound)
+            return [Reply(text=err.render(lambda s: translate(lang, s)))]
+        except Exception:
+            log.exception("failed to handle %s message from %s:%s", inbound.kind, inbound.channel, inbound.external_id)
+            lang = await self._language_of(inbound)
+            return [Reply(text=translate(lang, "Sorry, something went wrong on my side. Nothing was saved; please try again."))]
+
+    # --- plumbing -------------------------------------------------------------
+    async def _first_time(self, session, key: str) -> bool:
+        """Records the event's key; False when it was recorded before (one round trip)."""
+        insert = pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
+        stmt = insert(ProcessedUpdate).values(key=key, created_at=utcnow()).on_conflict_do_nothing().returning(ProcessedUpdate.key)
+        return (await session.exec(stmt)).first() is not None
+
+    async def _record_event_only(self, inbound: Inbound) -> None:
+        """After a failed message, still remember its id so a redelivery isn't handled twice."""
+        if not inbound.event_id:
+            return
+        try:
+            async with self.services.uow() as uow:
+                await self._first_time(uow.session, inbound.event_id)
+                await uow.commit()
+        except Exception:  # best effort: the reply matters more
+            log.warning("could not record event %s", inbound.event_id, exc_info=True)
+
+    async def _language_of(self, inbound: Inbound) -> str:
+        from ..i18n import normalise_language
+
+        return normalise_language(inbound.language_code, self.services.settings.company.language)
+
+    async def _turn(self, session, inbound: Inbound) -> Turn:
+        # The conversation and its person in one query; the row lock serialises one person's messages.
+        stmt = (select(Conversation, User).outerjoin(User, User.id == Conversation.user_id)
+                .where(Conversation.channel == inbound.channel, Conversation.external_id == inbound.external_id)
+                .with_for_update(of=Conversation))
+        row = (await session.exec(stmt)).first()
+        conv, user = row if row is not None else (None, None)
+        if conv is None:
+            conv = Conversation(channel=inbound.channel, external_id=inbound.external_id, data={})
+            session.add(conv)
+            await session.flush()
+        if user is None:
+            user = await self._identify(session, inbound)
+        if user is not None and conv.user_id != user.id:
+            conv.user_id = user.id
+        turn = Turn(inbound, session, self.services, conv, user)
+        turn.dialogue = self
+        return turn
+
+    async def _identify(self, session, inbound: Inbound) -> User | None:
+        if inbound.channel == "telegram":
+            return await access.user_by_telegram(session, int(inbound.external_id))
+        if inbound.channel == "console":
+            return await access.user_by_console(session, inbound.external_id)
+        return None
+
+    # --- routing ----------------------------------------------------------------
+    async def _dispatch(self, turn: Turn) -> None:
+        inbound, r = turn.inbound, self.router
+        command, turn.args = _split_command(inbound.text) if inbound.kind == "text" else (None, "")
+        if inbound.chat_type != "private":
+            # Say it once per group (and again when someone uses a command), not on every message.
+            if command or not turn.state.get("told_private_only"):
+                turn.conv.data = {**turn.state, "told_private_only": True}
+                turn.say(turn.t("I work in private chats only. Please write to me directly."))
+            return
+        if turn.user is None:
+            if command == "start" and turn.args:
+                await self._run(turn, r.commands["start"])
+            else:
+                turn.say(turn.t("Hello! You don't have access yet. Ask {contact} for an invite code and send it here as /start CODE.",
+                                contact=self.services.settings.access.invite_contact))
+            return
+        if turn.user.blocked:
+            turn.say(turn.t("Your access has been blocked. Please contact {contact}.", contact=self.services.settings.access.invite_contact))
+            return
+
+        match inbound.kind:
+            case "edited":
+                turn.say(turn.t("I act only on new messages. If you changed something, send it again."))
+            case "sticker" | "other":
+                turn.say(turn.t("I can't use that kind of message. Send text, a photo of a barcode, a spreadsheet or a voice note. /help lists what you can do."))
+            case "callback":
+                await self._callback(turn)
+            case "text":
+                await self.handle_text(turn, command)
+            case "photo" | "document" | "voice":
+                await self._media(turn)
+
+    async def handle_text(self, turn: Turn, command: str | None = None) -> None:
+        text = (turn.inbound.text or "").strip()
+        limit = self.services.settings.limits.text_chars
+        if not text:
+            turn.say(turn.t("That message is empty. Write what you need, or send /help."))
+            return
+        if len(text) > limit:
+            turn.say(turn.t("That message is too long ({length} characters; the limit is {limit}). Please shorten it.",
+                            length=len(text), limit=limit))
+            return
+        if command is not None:
+            route = self.router.commands.get(command)
+            if route is None:
+                turn.say(turn.t("I don't know the command /{command}. /help lists what you can do.", command=command))
+                return
+            await self._run(turn, route)
+            return
+        if turn.conv.step:
+            route = self.router.steps.get(f"{turn.conv.flow}.{turn.conv.step}")
+            if route is not None:
+                if await self._escape(turn, text):
+                    return
+                await self._run(turn, route)
+                return
+            turn.end()  # a step from an older version: start afresh
+        await self.route_free_text(turn, text)
+
+    async def _escape(self, turn: Turn, text: str) -> bool:
+        """In the middle of a flow, "cancel" / "отмена" / "help" typed as words still work.
+        A fixed word list, not the NLU: inside a step short inputs are scans, quantities and
+        "done" in five languages, which a classifier may take for anything."""
+        word = text.strip().strip(".!").lower()
+        intent = "cancel" if word in CANCEL_WORDS else "help" if word in HELP_WORDS else None
+        if intent is None or intent not in self.router.intents:
+            return False
+        await self._run(turn, self.router.intents[intent])
+        return True
+
+    async def route_free_text(self, turn: Turn, text: str) -> None:
+        """Free text (typed or transcribed) -> intent -> its handler."""
+        if self.services.parse is None:
+            turn.say(turn.t("Please use a command. /help lists what you can do."))
+            return
+        turn.parsed = self.services.parse(text, lang=None, now=turn.now(), tz=str(turn.tz))
+        intent = turn.parsed.intent
+        route = self.router.intents.get(intent)
+        if intent == "unknown" or route is None:
+            turn.say(turn.t("Sorry, I didn't understand that. /help lists what you can do."))
+            return
+        if turn.parsed.confidence < LOW_CONFIDENCE:
+            options = [(name, score) for name, score in getattr(turn.parsed, "alternatives", [])
+                       if name in self.router.intents and name != "unknown"][:2]
+            if len(options) == 2:
+                offer_choice(turn, text, [name for name, _ in options])
+                return
+        await self._run(turn, route)
+
+    async def run_intent(self, turn: Turn, intent: str, text: str) -> None:
+        """Runs a chosen intent on text the person wrote earlier (the low-confidence buttons)."""
+        turn.parsed = self.services.parse(text, lang=None, now=turn.now(), tz=str(turn.tz))
+        turn.parsed.intent = intent
+        route = self.router.intents.get(intent)
+        if route is None:
+            turn.say(turn.t("That button is no longer valid."))
+            return
+        await self._run(turn, route)
+
+    async def _callback(self, turn: Turn) -> None:
+        data = turn.inbound.callback or ""
+        prefix, _, turn.args = data.partition(":")
+        route = self.router.callbacks.get(prefix)
+        if route is None:
+            turn.say(turn.t("That button is no longer valid."))
+            return
+        await self._run(turn, route)
+
+    async def _media(self, turn: Turn) -> None:
+        if turn.inbound.kind == "voice":  # transcribed first, then handled like text (flows/voice.py)
+            route = self.router.commands.get("@voice")
+            if route is None:
+                turn.say(turn.t("I can't listen to voice notes on this server. Please type it."))
+                return
+            await self._run(turn, route)
+            return
+        route = self.router.steps.get(f"{turn.conv.flow}.{turn.conv.step}") if turn.conv.step else None
+        route = route or self.router.commands.get(f"@{turn.inbound.kind}")  # default handler per media kind
+        if route is None:
+            turn.say(turn.t("I can't use that here. /help lists what you can do."))
+            return
+        await self._run(turn, route)
+
+    async def _run(self, turn: Turn, route: Route) -> None:
+        if route.capability and turn.user is not None:
+            if not can(turn.user, route.capability):
+                require(turn.user, route.capability)  # raises PermissionDenied with the message
+        await route.handler(turn)
+
+
+def _split_command(text: str | None) -> tuple[str | None, str]:
+    if not text or not text.startswith("/"):
+        return None, ""
+    head, _, rest = text[1:].partition(" ")
+    name = head.split("@", 1)[0].lower()  # /help@QuartermasterBot in groups
+    return (name or None), rest.strip()

@@ -1,0 +1,15 @@
+"""Every flow module registers its handlers on the router."""
+from __future__ import annotations
+
+import importlib
+
+from ..router import Router
+
+FLOWS = ["basics", "orders", "warehouse", "voice", "planning", "dataio"]
+
+
+def build_router() -> Router:
+    router = Router()
+    for name in FLOWS:
+        importlib.import_module(f"{__name__}.{name}").register(router)
+    return router

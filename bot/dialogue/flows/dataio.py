@@ -1,0 +1,106 @@
+"""Spreadsheets in and out from the chat: a manager sends a CSV/XLSX, gets the
+validation report (line and reason per bad row), confirms, and it is loaded —
+all or nothing. /export KIND sends the file back."""
+from __future__ import annotations
+
+import tempfile
+import uuid
+from pathlib import Path
+
+from domain.dataio import KINDS, export_kind, import_file, validate_file
+from domain.errors import InvalidInput, N_
+
+from ..messages import Attachment, Button
+from ..router import Router
+from ..turn import Turn
+
+UPLOADS = Path(tempfile.gettempdir()) / "qm-uploads"
+
+
+def _guess_kind(filename: str) -> str | None:
+    stem = Path(filename).stem.lower().replace("-", "_").replace(" ", "_")
+    for kind in sorted(KINDS, key=len, reverse=True):  # order_lines before orders
+        if kind in stem:
+            return kind
+    return None
+
+
+async def on_document(turn: Turn) -> None:
+    name = turn.inbound.filename or "upload"
+    suffix = Path(name).suffix.lower()
+    if suffix not in (".csv", ".xlsx"):
+        raise InvalidInput(N_("I can import CSV or XLSX spreadsheets; {name} is neither."), name=name)
+    UPLOADS.mkdir(parents=True, exist_ok=True)
+    path = UPLOADS / f"{uuid.uuid4().hex}{suffix}"
+    path.write_bytes(turn.inbound.data or b"")
+    turn.goto("import", "kind", path=str(path), filename=name)
+    kind = _guess_kind(name)
+    if kind:
+        await _validate(turn, kind)
+        return
+    turn.say(turn.t("What does {name} contain?", name=name),
+             [[Button(k, f"imp_kind:{k}") for k in sorted(KINDS)[i:i + 3]] for i in range(0, len(KINDS), 3)])
+
+
+async def on_kind(turn: Turn) -> None:
+    if turn.conv.flow != "import":
+        turn.say(turn.t("That button is no longer valid."))
+        return
+    await _validate(turn, turn.args)
+
+
+async def _validate(turn: Turn, kind: str) -> None:
+    path = Path(turn.state["path"])
+    if not path.exists():
+        turn.end()
+        turn.say(turn.t("The uploaded file is gone (the server restarted). Please send it again."))
+        return
+    report = await validate_file(turn.session, kind, path, country=turn.services.settings.company.country)
+    if not report.ok:
+        turn.end()
+        path.unlink(missing_ok=True)
+        turn.say(turn.t("{name}: {errors} row(s) have problems, so nothing was imported:", name=turn.state.get("filename", ""),
+                        errors=report.errors) + "\n" + report.render(limit=15) + "\n" + turn.t("Fix them and send the file again."))
+        return
+    turn.goto("import", "confirm", kind=kind)
+    turn.say(turn.t("{name} looks good: {rows} {kind} rows. Import them?", name=turn.state["filename"], rows=report.rows_read, kind=kind),
+             [[Button(turn.t("Import"), "imp_ok:"), Button(turn.t("Cancel"), "cancel:")]])
+
+
+async def on_confirm(turn: Turn) -> None:
+    if turn.conv.flow != "import" or turn.conv.step != "confirm":
+        turn.say(turn.t("That button is no longer valid."))
+        return
+    path = Path(turn.state["path"])
+    if not path.exists():
+        turn.end()
+        turn.say(turn.t("The uploaded file is gone (the server restarted). Please send it again."))
+        return
+    summary = await import_file(turn.session, turn.state["kind"], path, country=turn.services.settings.company.country)
+    turn.end()
+    path.unlink(missing_ok=True)
+    if summary.errors:
+        turn.say(turn.t("Nothing was imported: the data changed since the check.") + "\n" + summary.report.render(limit=15))
+        return
+    turn.say(turn.t("Imported {kind}: {created} new, {updated} updated, {unchanged} unchanged.", kind=summary.kind,
+                    created=summary.created, updated=summary.updated, unchanged=summary.unchanged), edit=True)
+
+
+async def export_cmd(turn: Turn) -> None:
+    parts = turn.args.split()
+    if not parts or parts[0] not in KINDS:
+        turn.say(turn.t("Write /export KIND [csv|xlsx]; kinds: {kinds}.", kinds=", ".join(sorted(KINDS))))
+        return
+    kind, fmt = parts[0], (parts[1] if len(parts) > 1 and parts[1] in ("csv", "xlsx") else "xlsx")
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / f"{kind}.{fmt}"
+        n = await export_kind(turn.session, kind, fmt, out)
+        data = out.read_bytes()
+    turn.say(turn.t("{n} {kind} rows.", n=n, kind=kind), attachments=[Attachment("document", f"{kind}.{fmt}", data)])
+
+
+def register(router: Router) -> None:
+    router.command("@document", capability="import_export")(on_document)
+    router.command("export", help=N_("export data as a spreadsheet: /export products"), capability="import_export")(export_cmd)
+    router.callback("imp_kind", capability="import_export")(on_kind)
+    router.callback("imp_ok", capability="import_export")(on_confirm)

@@ -1,0 +1,87 @@
+"""Replenishment plans in the chat: what to reorder, from whom, how much and why;
+the whole plan as a spreadsheet; a chart of projected stock; approval into
+draft purchase orders with one tap."""
+from __future__ import annotations
+
+import asyncio
+import tempfile
+from pathlib import Path
+
+from domain.errors import N_, NotFound
+from domain.planning.approve import approve_suggestions
+from domain.planning.run import run_plan
+
+from ..messages import Attachment, Button
+from ..router import Router
+from ..turn import Turn
+
+TOP = 5
+
+
+async def plan_cmd(turn: Turn) -> None:
+    from ...reports.planning import write_plan_xlsx
+
+    warehouse = turn.args.strip().upper() or None
+    result = await run_plan(turn.session, warehouse)
+    lines = [turn.t("Plan for {products} products: {n} to reorder from {suppliers} suppliers.",
+                    products=result.products, n=len(result.suggestions), suppliers=result.suppliers)]
+    for s in result.suggestions[:TOP]:
+        lines.append(turn.t("\u2022 {sku} {name} ({warehouse}): order {qty} from {supplier}", sku=s.sku, name=s.name,
+                            warehouse=s.warehouse, qty=_n(s.suggested_qty), supplier=s.supplier or "?"))
+        lines.append(f"   {s.reason}")
+    with tempfile.TemporaryDirectory() as tmp:
+        path = await asyncio.to_thread(write_plan_xlsx, result, Path(tmp) / "plan.xlsx")
+        xlsx = path.read_bytes()
+    buttons = []
+    if result.suggestions and result.run_id:
+        buttons.append([Button(turn.t("Approve all into draft POs"), f"plan_ok:{result.run_id}")])
+        buttons += [[Button(turn.t("Chart: {sku}", sku=s.sku), f"plan_chart:{s.sku}:{s.warehouse}")] for s in result.suggestions[:3]]
+    turn.say("\n".join(lines), buttons,
+             attachments=[Attachment("document", f"plan-{result.today.isoformat()}.xlsx", xlsx, caption=turn.t("The whole plan"))])
+
+
+async def on_approve(turn: Turn) -> None:
+    orders = await approve_suggestions(turn.session, run_id=int(turn.args), today=turn.now().date())
+    if not orders:
+        turn.say(turn.t("Nothing left to order: these suggestions were already approved or covered since."), edit=True)
+        return
+    turn.say(turn.t("Draft purchase orders created: {numbers}.", numbers=", ".join(po.number for po in orders)), edit=True)
+
+
+async def chart_cmd(turn: Turn) -> None:
+    sku, _, warehouse = turn.args.partition(":") if ":" in turn.args else (turn.args.strip(), "", "")
+    await _chart(turn, sku.strip().upper(), warehouse or None)
+
+
+async def on_chart(turn: Turn) -> None:
+    sku, _, warehouse = turn.args.partition(":")
+    await _chart(turn, sku, warehouse or None)
+
+
+async def _chart(turn: Turn, sku: str, warehouse: str | None) -> None:
+    from ...reports.planning import projection_chart
+
+    if not sku:
+        turn.say(turn.t("Which product? Write /chart WID-001."))
+        return
+    result = await run_plan(turn.session, warehouse, save=False)
+    line = next((ln for ln in result.lines if ln.sku.upper() == sku.upper()), None)
+    if line is None:
+        raise NotFound(N_("No plan line for {sku}: no demand, stock or orders."), sku=sku)
+    with tempfile.TemporaryDirectory() as tmp:
+        png = await asyncio.to_thread(projection_chart, line, Path(tmp) / "chart.png", result.today)
+        data = png.read_bytes()
+    turn.say(line.reason, attachments=[Attachment("photo", f"{sku}.png", data,
+                                                  caption=turn.t("{sku}: projected stock against the reorder point", sku=sku))])
+
+
+def _n(x: float) -> str:
+    return f"{x:,.0f}" if abs(x) >= 10 else f"{x:g}"
+
+
+def register(router: Router) -> None:
+    router.command("plan", help=N_("what to reorder, from whom and why"), capability="purchasing")(plan_cmd)
+    router.command("chart", help=N_("projected stock of a product: /chart WID-001"), capability="purchasing")(chart_cmd)
+    router.intent("replenishment_plan", capability="purchasing")(plan_cmd)
+    router.callback("plan_ok", capability="purchasing")(on_approve)
+    router.callback("plan_chart", capability="purchasing")(on_chart)

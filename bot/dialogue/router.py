@@ -1,0 +1,72 @@
+"""Where each kind of input goes. Flow modules register their handlers here:
+
+    def register(router: Router) -> None:
+        router.command("help", help=N_("what you can do"))(show_help)
+        router.intent("order_status", capability="view_orders")(order_status)
+        router.step("pick", "scan_bin")(on_bin_scanned)
+        router.callback("deal", capability="manage_deals")(on_deal_button)
+        router.undo("interaction")(undo_interaction)
+"""
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .turn import Turn
+
+Handler = Callable[["Turn"], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class Route:
+    handler: Handler
+    capability: str | None = None  # checked before the handler runs (domain also checks)
+
+
+@dataclass(frozen=True)
+class HelpEntry:
+    command: str
+    text: str  # template, translated when shown
+    capability: str | None
+
+
+class Router:
+    def __init__(self) -> None:
+        self.commands: dict[str, Route] = {}
+        self.intents: dict[str, Route] = {}
+        self.steps: dict[str, Route] = {}
+        self.callbacks: dict[str, Route] = {}
+        self.undos: dict[str, Handler] = {}
+        self.help: list[HelpEntry] = []
+
+    def _register(self, table: dict[str, Route], key: str, capability: str | None):
+        def deco(fn: Handler) -> Handler:
+            if key in table:
+                raise ValueError(f"duplicate route {key!r}")
+            table[key] = Route(fn, capability)
+            return fn
+
+        return deco
+
+    def command(self, name: str, *, help: str | None = None, capability: str | None = None):
+        if help:
+            self.help.append(HelpEntry(name, help, capability))
+        return self._register(self.commands, name, capability)
+
+    def intent(self, name: str, *, capability: str | None = None):
+        return self._register(self.intents, name, capability)
+
+    def step(self, flow: str, step: str):
+        return self._register(self.steps, f"{flow}.{step}", None)
+
+    def callback(self, prefix: str, *, capability: str | None = None):
+        return self._register(self.callbacks, prefix, capability)
+
+    def undo(self, kind: str):
+        def deco(fn: Handler) -> Handler:
+            self.undos[kind] = fn
+            return fn
+
+        return deco

@@ -1,0 +1,73 @@
+"""One message being handled: who sent it, their conversation state, the
+session of this message's unit of work, and the replies being built."""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from domain.models import Conversation, User
+
+from ..i18n import normalise_language, tr
+from .messages import Attachment, Button, Inbound, Reply
+
+if TYPE_CHECKING:
+    from ..services import Services
+
+
+class Turn:
+    def __init__(self, inbound: Inbound, session: AsyncSession, services: Services, conv: Conversation, user: User | None):
+        self.inbound = inbound
+        self.session = session
+        self.services = services
+        self.conv = conv
+        self.user = user
+        self.replies: list[Reply] = []
+        self.args: str = ""  # text after a /command
+        self.parsed: Any = None  # nlu result for free text, when there is one
+
+    # --- language and time -------------------------------------------------
+    @property
+    def lang(self) -> str:
+        if self.user is not None and self.user.language:
+            return self.user.language
+        return normalise_language(self.inbound.language_code, self.services.settings.company.language)
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.user.timezone if self.user else self.services.settings.company.timezone)
+
+    def now(self) -> datetime:
+        return self.services.clock().astimezone(self.tz)
+
+    def t(self, template: str, **params: Any) -> str:
+        return tr(self.lang, template, **params)
+
+    # --- replies ------------------------------------------------------------
+    def say(self, text: str, buttons: list[list[Button]] | None = None, *,
+            attachments: list[Attachment] | None = None, edit: bool = False) -> Reply:
+        reply = Reply(text=text, buttons=buttons or [], attachments=attachments or [], edit=edit)
+        self.replies.append(reply)
+        return reply
+
+    # --- conversation state ---------------------------------------------------
+    @property
+    def state(self) -> dict[str, Any]:
+        return self.conv.data
+
+    def goto(self, flow: str, step: str, **data: Any) -> None:
+        """Wait for the next input in flow.step; data is merged into the stored state."""
+        if self.conv.flow != flow:
+            self.conv.data = {}
+        self.conv.flow, self.conv.step = flow, step
+        self.conv.data = {**self.conv.data, **data}  # new dict: the JSON column sees the change
+
+    def end(self) -> None:
+        self.conv.flow = self.conv.step = None
+        self.conv.data = {}
+
+    def remember_undo(self, kind: str, **payload: Any) -> None:
+        """What /undo reverts: the last thing this person logged."""
+        self.conv.last_action = {"kind": kind, **payload}

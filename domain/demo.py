@@ -1,0 +1,325 @@
+"""The demo company: a believable small trading business with a year of history.
+
+Deterministic (fixed seed), so tests and screenshots are repeatable. Stock on
+hand goes in through the ledger (opening adjustment moves); the year of past
+orders is history from before the go-live: delivered, with no moves of their own.
+"""
+from __future__ import annotations
+
+import math
+import random
+from datetime import date, datetime, time, timedelta, timezone
+from decimal import Decimal
+from typing import Any
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from .inventory.ledger import post_move, virtual_location
+from .models import (
+    Barcode, Contact, Customer, Deal, DealStageChange, Interaction, Location, LocationKind, Product,
+    PurchaseOrder, PurchaseOrderLine, Reminder, Role, SalesOrder, SalesOrderLine, Supplier, SupplierProduct,
+    User, Warehouse,
+)
+
+SEED = 42
+
+
+def ean13(body12: str) -> str:
+    digits = [int(c) for c in body12]
+    check = (10 - (sum(digits[0::2]) + 3 * sum(digits[1::2])) % 10) % 10
+    return body12 + str(check)
+
+
+def gtin14(indicator: int, ean: str) -> str:
+    body = f"{indicator}{ean[:12]}"
+    digits = [int(c) for c in body]
+    check = (10 - (3 * sum(digits[0::2]) + sum(digits[1::2])) % 10) % 10
+    return body + str(check)
+
+
+CUSTOMERS = [
+    ("ACME Ltd.", "Sofia", "BG", "en"), ("Blue Ocean Ltd", "Varna", "BG", "en"), ("Orbit Office OOD", "Sofia", "BG", "bg"),
+    ("Балкан Трейд ЕООД", "Plovdiv", "BG", "bg"), ("Стройинвест АД", "Sofia", "BG", "bg"), ("Рила Маркет ООД", "Blagoevgrad", "BG", "bg"),
+    ("Дунав Логистик ЕООД", "Ruse", "BG", "bg"), ("Черноморие ООД", "Burgas", "BG", "bg"), ("Тракия Офис ЕООД", "Stara Zagora", "BG", "bg"),
+    ("ООО Северный Ветер", "Moscow", "RU", "ru"), ("ООО Альфа Снаб", "Saint Petersburg", "RU", "ru"), ("ООО Вектор", "Kazan", "RU", "ru"),
+    ("ИП Смирнов", "Novosibirsk", "RU", "ru"), ("ООО Техномаркет", "Yekaterinburg", "RU", "ru"),
+    ("Carpați Distribuție SRL", "Cluj-Napoca", "RO", "ro"), ("Delta Birotică SRL", "Bucharest", "RO", "ro"),
+    ("Moldova Comerț SRL", "Iași", "RO", "ro"), ("Timiș Office SRL", "Timișoara", "RO", "ro"),
+    ("上海华贸有限公司", "Shanghai", "CN", "zh"), ("深圳新科贸易", "Shenzhen", "CN", "zh"),
+    ("Northwind Traders", "Sofia", "BG", "en"), ("Globex Corporation", "Varna", "BG", "en"), ("Initech EOOD", "Sofia", "BG", "en"),
+    ("Umbrella Supplies", "Plovdiv", "BG", "en"), ("Stark Office", "Burgas", "BG", "en"), ("Wayne Paper Co.", "Sofia", "BG", "en"),
+    ("Vitosha Print", "Sofia", "BG", "bg"), ("Pirin Hotels", "Bansko", "BG", "en"), ("Black Sea Cafés", "Varna", "BG", "en"),
+    ("Lotus Dental", "Plovdiv", "BG", "en"), ("Sunrise School", "Sofia", "BG", "bg"), ("Maritsa Foods", "Plovdiv", "BG", "bg"),
+    ("Iskar Auto", "Sofia", "BG", "bg"), ("Struma Build", "Pernik", "BG", "bg"), ("Yantra Textiles", "Veliko Tarnovo", "BG", "bg"),
+    ("Danube Pharma", "Ruse", "BG", "en"), ("Rhodope Crafts", "Smolyan", "BG", "bg"), ("Osogovo Farms", "Kyustendil", "BG", "bg"),
+    ("Emona Legal", "Sofia", "BG", "en"), ("Serdika IT", "Sofia", "BG", "en"), ("Nessebar Resorts", "Nessebar", "BG", "en"),
+    ("Arda Logistics", "Kardzhali", "BG", "bg"), ("Kamchia Events", "Varna", "BG", "en"), ("Tundzha Print House", "Yambol", "BG", "bg"),
+    ("Vidin Agro", "Vidin", "BG", "bg"), ("Lom River Trade", "Lom", "BG", "bg"), ("Shipka Security", "Gabrovo", "BG", "en"),
+    ("Balchik Garden", "Balchik", "BG", "en"), ("Sozopol Marine", "Sozopol", "BG", "en"), ("Melnik Wines", "Melnik", "BG", "en"),
+    ("Koprivshtitsa Museum Shop", "Koprivshtitsa", "BG", "bg"), ("Zlatni Pyasatsi Hotels", "Varna", "BG", "bg"),
+]
+FIRST_NAMES = {"en": ["John", "Anna", "Peter", "Kate", "Mark", "Lucy"], "bg": ["Иван", "Мария", "Георги", "Елена", "Петър", "Десислава"],
+               "ru": ["Алексей", "Ольга", "Дмитрий", "Наталья", "Сергей", "Ирина"], "ro": ["Andrei", "Ioana", "Mihai", "Elena", "Radu", "Ana"],
+               "zh": ["王伟", "李娜", "张敏", "刘洋", "陈静", "杨帆"]}
+LAST_NAMES = {"en": ["Smith", "Brown", "Taylor", "Wilson"], "bg": ["Иванов", "Петрова", "Георгиев", "Димитрова"],
+              "ru": ["Иванов", "Смирнова", "Кузнецов", "Попова"], "ro": ["Popescu", "Ionescu", "Dumitru", "Stan"], "zh": ["", "", "", ""]}
+TIMEZONES = {"BG": "Europe/Sofia", "RU": "Europe/Moscow", "RO": "Europe/Bucharest", "CN": "Asia/Shanghai"}
+PHONE_PREFIX = {"BG": "+35988", "RU": "+7916", "RO": "+40722", "CN": "+86138"}
+
+# (category, unit, names, price range, lot/expiry tracked)
+CATALOG = [
+    ("paper", "box", ["A4 copy paper 80g", "A3 copy paper 80g", "A4 photo paper glossy", "A5 notepad", "Sticky notes 76x76",
+                      "Envelopes DL", "Envelopes C4", "Thermal rolls 57mm", "Label rolls 100x150", "Flipchart pad"], (3, 40), False),
+    ("writing", "pcs", ["Blue ballpoint pen", "Black gel pen", "Red marker", "Whiteboard marker set", "Highlighter yellow",
+                        "Pencil HB", "Permanent marker black", "Fountain pen", "Correction tape", "Eraser"], (0.5, 15), False),
+    ("furniture", "pcs", ["Office chair ergonomic", "Office desk 140cm", "Filing cabinet", "Bookshelf 5 shelves", "Conference chair",
+                          "Standing desk", "Drawer unit", "Coat stand", "Visitor chair", "Meeting table"], (40, 450), False),
+    ("hardware", "pcs", ["Blue widget", "Red widget", "Steel bracket", "Hinge 80mm", "Door handle", "Wood screws 4x40",
+                         "Wall plugs 8mm", "Cable ties 200mm", "Padlock 40mm", "Hook rail"], (0.3, 25), False),
+    ("electronics", "pcs", ["USB-C cable 1m", "HDMI cable 2m", "Wireless mouse", "Keyboard", "Monitor 24in", "Webcam HD",
+                            "Headset", "Power strip 5-way", "AA batteries 4-pack", "Laptop stand"], (3, 220), False),
+    ("cleaning", "pcs", ["Hand soap 500ml", "Disinfectant spray", "Paper towels", "Toilet paper 8 rolls", "Trash bags 60l",
+                         "Floor cleaner 1l", "Glass cleaner", "Microfiber cloths", "Sponges 10-pack", "Dish soap 1l"], (1, 12), True),
+    ("food", "pcs", ["Coffee beans 1kg", "Ground coffee 250g", "Green tea 100 bags", "Black tea 100 bags", "Sugar sticks 500",
+                     "Creamer 200 portions", "Bottled water 0.5l x12", "Biscuits assorted", "Hot chocolate", "Honey portions"], (2, 30), True),
+    ("packaging", "pcs", ["Carton box 40x30x30", "Carton box 60x40x40", "Bubble wrap roll", "Packing tape brown", "Stretch film",
+                          "Pallet wrap", "Void fill paper", "Mailer bags", "Corner protectors", "Strapping band"], (0.5, 35), False),
+]
+ADJECTIVES = ["", "Premium ", "Eco ", "Pro "]
+
+
+async def seed_demo(session: AsyncSession, *, company: Any, today: date | None = None) -> dict[str, int]:
+    rnd = random.Random(SEED)
+    today = today or datetime.now(timezone.utc).date()
+    tz = company.timezone
+
+    # --- people ---------------------------------------------------------------
+    users = [User(name=n, role=r, language=lang, timezone=tz) for n, r, lang in [
+        ("Elena Dimitrova", Role.manager, "en"), ("Maria Petrova", Role.sales, "bg"), ("Ivan Georgiev", Role.sales, "ru"),
+        ("Georgi Ivanov", Role.warehouse, "bg"),
+    ]]
+    session.add_all(users)
+
+    # --- warehouses and locations ----------------------------------------------
+    warehouses = [Warehouse(code="MAIN", name="Main warehouse Sofia", timezone=tz), Warehouse(code="NORTH", name="Varna depot", timezone=tz),
+                  Warehouse(code="EAST", name="Plovdiv depot", timezone=tz)]
+    session.add_all(warehouses)
+    await session.flush()
+    bins: dict[str, list[Location]] = {}
+    picks: dict[str, list[Location]] = {}
+    for wh in warehouses:
+        aisles = 6 if wh.code == "MAIN" else 3
+        locs: list[Location] = []
+        for zone in ("A", "B"):
+            for aisle in range(1, aisles + 1):
+                for level in range(1, 5):
+                    code = f"{zone}-{aisle:02d}-{level:02d}"
+                    locs.append(Location(warehouse_id=wh.id, code=code, kind=LocationKind.storage, zone=zone,
+                                         aisle=f"{aisle:02d}", level=f"{level:02d}", barcode=f"{wh.code}-{code}"))
+        pick_faces = [Location(warehouse_id=wh.id, code=f"P-{a:02d}-{lv:02d}", kind=LocationKind.pick, zone="P", aisle=f"{a:02d}",
+                               level=f"{lv:02d}", barcode=f"{wh.code}-P-{a:02d}-{lv:02d}") for a in range(1, 3) for lv in range(1, 5)]
+        specials = [Location(warehouse_id=wh.id, code=c, kind=k, zone=c, barcode=f"{wh.code}-{c}")
+                    for c, k in (("DOCK-IN", LocationKind.dock), ("DOCK-OUT", LocationKind.dock), ("QUARANTINE", LocationKind.quarantine), ("TRANSIT", LocationKind.transit))]
+        session.add_all(locs + pick_faces + specials)
+        bins[wh.code], picks[wh.code] = locs, pick_faces
+    await session.flush()
+
+    # --- products and barcodes ---------------------------------------------------
+    products: list[Product] = []
+    popularity: list[float] = []
+    n = 0
+    for category, unit, names, (lo, hi), tracked in CATALOG:
+        for adj in ADJECTIVES[: 3 if category in ("paper", "writing", "hardware") else 2]:
+            for name in names:
+                n += 1
+                if n > 200:
+                    break
+                sku = "WID-001" if name == "Blue widget" and not adj else f"{category[:3].upper()}-{n:03d}"
+                price = Decimal(str(round(rnd.uniform(lo, hi) * (1.3 if adj else 1), 2)))
+                products.append(Product(sku=sku, name=f"{adj}{name}".strip(), unit=unit, category=category, price=price,
+                                        lot_tracked=tracked, expiry_tracked=tracked, requires_inspection=category == "food" and adj != "",
+                                        service_level=rnd.choice("AABBC")))
+                popularity.append(rnd.paretovariate(1.2))
+    while len(products) < 200:  # top up with hardware sizes
+        n += 1
+        products.append(Product(sku=f"HAR-{n:03d}", name=f"Bolt M{len(products) % 12 + 4}x{20 + len(products) % 5 * 10}", category="hardware",
+                                price=Decimal("0.15"), service_level="C"))
+        popularity.append(rnd.paretovariate(1.2))
+    session.add_all(products)
+    await session.flush()
+    barcodes = []
+    for i, p in enumerate(products):
+        ean = ean13(f"380{1000000 + i * 37:07d}{i % 100:02d}"[:12])
+        barcodes.append(Barcode(code=ean, product_id=p.id, pack_qty=Decimal(1)))
+        if i % 4 == 0:  # outer carton of 10 with its own GTIN-14
+            barcodes.append(Barcode(code=gtin14(1, ean), product_id=p.id, pack_qty=Decimal(10)))
+    session.add_all(barcodes)
+
+    # --- suppliers -----------------------------------------------------------------
+    suppliers = [Supplier(code=c, name=nm, currency=cur, phone=ph) for c, nm, cur, ph in [
+        ("NORD", "Nordic Supply", "EUR", "+4670123456"), ("BALK", "Balkan Wholesale", "BGN", "+35929876543"),
+        ("DAC", "Dacia Import SRL", "RON", "+40213456789"), ("SINO", "Sino Trading Co.", "USD", "+862155556666"),
+        ("OFFX", "OfficeX Distribution", "EUR", "+493012345678"), ("CLEAN", "CleanPro BG", "BGN", "+35932445566")]]
+    suppliers[5].requires_inspection = False
+    session.add_all(suppliers)
+    await session.flush()
+    by_category = {"paper": ["OFFX", "BALK"], "writing": ["OFFX", "SINO"], "furniture": ["NORD", "DAC"], "hardware": ["NORD", "SINO"],
+                   "electronics": ["SINO", "OFFX"], "cleaning": ["CLEAN", "BALK"], "food": ["BALK", "DAC"], "packaging": ["NORD", "BALK"]}
+    sup_by_code = {s.code: s for s in suppliers}
+    terms = []
+    for p in products:
+        for k, code in enumerate(by_category.get(p.category or "hardware", ["NORD"])):
+            lead = {"SINO": 21, "NORD": 7, "DAC": 10, "OFFX": 5, "BALK": 3, "CLEAN": 2}[code]
+            terms.append(SupplierProduct(supplier_id=sup_by_code[code].id, product_id=p.id, price=(p.price or Decimal(1)) * Decimal("0.6"),
+                                         currency=sup_by_code[code].currency, lead_time_days=lead + k * 2,
+                                         moq=Decimal(rnd.choice([1, 10, 20, 50, 100])), pack_multiple=Decimal(rnd.choice([1, 5, 10, 12])),
+                                         preferred=k == 0))
+    session.add_all(terms)
+
+    # --- customers and contacts --------------------------------------------------------
+    reps = [u for u in users if u.role == Role.sales]
+    await session.flush()
+    customers = []
+    for i, (name, city, country, lang) in enumerate(CUSTOMERS):
+        phone = f"{PHONE_PREFIX[country]}{1000000 + i * 7919 % 8999999:07d}"
+        customers.append(Customer(code=f"C{i + 1:04d}", name=name, city=city, country=country, language=lang,
+                                  timezone=TIMEZONES[country], phone=phone, email=f"office{i + 1}@example.com",
+                                  sms_consent=i % 5 != 3, tags=",".join(t for t in ("key" if i < 8 else "", "horeca" if "Hotel" in name or "Caf" in name else "") if t),
+                                  home_warehouse_id=warehouses[0 if city in ("Sofia", "Pernik") else 1 if city in ("Varna", "Burgas") else 2].id,
+                                  owner_id=reps[i % len(reps)].id))
+    session.add_all(customers)
+    await session.flush()
+    contacts = []
+    for i, c in enumerate(customers):
+        lang = c.language or "en"
+        for k in range(1 + i % 2):
+            first, last = rnd.choice(FIRST_NAMES[lang]), rnd.choice(LAST_NAMES[lang])
+            phone = c.phone if k == 0 else f"{PHONE_PREFIX[c.country]}{2000000 + i * 104729 % 7999999:07d}"
+            contacts.append(Contact(customer_id=c.id, name=f"{first} {last}".strip(), phone=phone, role=["owner", "purchasing", "accounting"][k],
+                                    sms_consent=c.sms_consent, email=f"contact{i}-{k}@example.com"))
+    session.add_all(contacts)
+
+    # --- a year of orders: seasonal, with fast and intermittent sellers --------------------
+    start = today - timedelta(days=365)
+    cust_weights = [rnd.paretovariate(1.1) for _ in customers]
+    orders, lines = [], []
+    number = 1000
+    for d in range(365):
+        day = start + timedelta(days=d)
+        if day.weekday() >= 5:
+            continue
+        season = 1 + 0.35 * math.sin(2 * math.pi * (day.timetuple().tm_yday - 60) / 365) + (0.4 if day.month == 9 else 0)
+        for _ in range(_poisson(rnd, 7 * season)):
+            number += 1
+            cust = rnd.choices(customers, cust_weights)[0]
+            age = (today - day).days
+            status = "delivered" if age > 6 else rnd.choice(["shipped", "picking", "confirmed", "draft"])
+            shipped_at = datetime.combine(day + timedelta(days=rnd.randint(0, 2)), time(14), timezone.utc) if status in ("delivered", "shipped") else None
+            order = SalesOrder(number=str(number), customer_id=cust.id, warehouse_id=cust.home_warehouse_id, status=status,
+                               order_date=day, promised_date=day + timedelta(days=rnd.randint(1, 5)), shipped_at=shipped_at,
+                               delivered_at=shipped_at + timedelta(days=1) if shipped_at and status == "delivered" else None,
+                               created_by_id=cust.owner_id)
+            orders.append(order)
+            picked = rnd.choices(range(len(products)), popularity, k=rnd.randint(1, 4))
+            for ln, p in enumerate((products[i] for i in dict.fromkeys(picked)), start=1):
+                qty = Decimal(max(1, int(rnd.expovariate(1 / (3 if (p.price or 0) > 50 else 12)))))
+                done = status in ("delivered", "shipped")
+                lines.append((order, SalesOrderLine(order_id=0, line_no=ln, product_id=p.id, quantity=qty, price=p.price,
+                                                    shipped_qty=qty if done else Decimal(0), picked_qty=qty if done else Decimal(0))))
+    session.add_all(orders)
+    await session.flush()
+    for order, line in lines:
+        line.order_id = order.id
+    session.add_all([line for _, line in lines])
+
+    # --- stock on hand, through the ledger ------------------------------------------------
+    adjustment = await virtual_location(session, LocationKind.adjustment)
+    main_sales: dict[int, Decimal] = {}
+    for _, line in lines:
+        main_sales[line.product_id] = main_sales.get(line.product_id, Decimal(0)) + line.quantity
+    for i, p in enumerate(products):
+        yearly = float(main_sales.get(p.id, 0))
+        for wh_code, share in (("MAIN", 1.0), ("NORTH", 0.3), ("EAST", 0.2)):
+            if wh_code != "MAIN" and i % 3:
+                continue
+            weeks = rnd.choice([0, 1, 2, 4, 6, 8]) if i % 11 else 0  # some products out of stock
+            qty = int(yearly / 52 * weeks * share)
+            if qty <= 0:
+                continue
+            loc = bins[wh_code][(i * 7) % len(bins[wh_code])]
+            lot, expiry = ("", None)
+            if p.lot_tracked:
+                lot, expiry = f"L{today:%y%m}{i:03d}", today + timedelta(days=rnd.randint(20, 400))
+            await post_move(session, product_id=p.id, from_location=adjustment, to_location=loc, quantity=qty, reason="opening",
+                            lot=lot, expiry=expiry, document="OPENING")
+            if wh_code == "MAIN" and i < len(picks["MAIN"]):
+                face = picks["MAIN"][i]
+                face.fixed_product_id, face.min_qty, face.max_qty = p.id, Decimal(5), Decimal(40)
+
+    # --- purchase orders in flight ------------------------------------------------------------
+    pos, po_lines = [], []
+    for k, sup in enumerate(suppliers[:4]):
+        po = PurchaseOrder(number=f"PO-{2601 + k}", supplier_id=sup.id, warehouse_id=warehouses[0].id, status="sent",
+                           order_date=today - timedelta(days=3 + k), expected_date=today + timedelta(days=2 + k * 3))
+        pos.append(po)
+    session.add_all(pos)
+    await session.flush()
+    for k, po in enumerate(pos):
+        sup_terms = [t for t in terms if t.supplier_id == po.supplier_id][:3]
+        for ln, term in enumerate(sup_terms, start=1):
+            po_lines.append(PurchaseOrderLine(po_id=po.id, line_no=ln, product_id=term.product_id,
+                                              quantity=max(term.moq, Decimal(50)), price=term.price))
+    session.add_all(po_lines)
+
+    # --- interactions, deals, reminders ---------------------------------------------------------
+    interactions = []
+    for d in range(0, 365, 1):
+        when = datetime.combine(start + timedelta(days=d), time(9), timezone.utc)
+        if when.weekday() >= 5:
+            continue
+        for _ in range(_poisson(rnd, 4)):
+            c = rnd.choices(customers, cust_weights)[0]
+            interactions.append(Interaction(customer_id=c.id, user_id=c.owner_id, channel=rnd.choice(["call", "call", "meeting", "email", "sms"]),
+                                            direction=rnd.choice(["in", "out", "out"]), outcome=rnd.choice(["interested", "ordered", "no answer", "call back later", "sent offer"]),
+                                            note=rnd.choice(["asked about prices", "wants a catalogue", "discussed delivery dates", "complained about a late delivery", "new office opening"]),
+                                            occurred_at=when + timedelta(minutes=rnd.randint(0, 480))))
+    session.add_all(interactions)
+    stages = ["new", "qualified", "proposal", "negotiation"]
+    deals, changes = [], []
+    for k in range(90):
+        c = rnd.choices(customers, cust_weights)[0]
+        created = datetime.combine(start + timedelta(days=rnd.randint(0, 350)), time(10), timezone.utc)
+        reach = rnd.choices(range(4), [30, 25, 25, 20])[0]
+        outcome = rnd.choices(["open", "won", "lost"], [30, 40, 30])[0]
+        final = stages[reach] if outcome == "open" else outcome
+        deal = Deal(customer_id=c.id, owner_id=c.owner_id, title=f"{rnd.choice(['Office refit', 'Annual paper supply', 'New branch', 'Cleaning contract', 'Coffee corner', 'IT refresh'])} — {c.name}",
+                    amount=Decimal(rnd.randrange(500, 40000, 250)), currency=company.currency, stage=final,
+                    probability={"new": 10, "qualified": 30, "proposal": 50, "negotiation": 70, "won": 100, "lost": 0}[final],
+                    expected_close=(created + timedelta(days=rnd.randint(20, 90))).date(),
+                    lost_reason=rnd.choice(["price too high", "chose a competitor", "no budget", "delivery time"]) if final == "lost" else None,
+                    created_at=created, updated_at=created, closed_at=created + timedelta(days=30) if outcome != "open" else None)
+        deals.append((deal, [s for s in stages[: reach + 1]] + ([outcome] if outcome != "open" else []), created))
+    session.add_all([d for d, _, _ in deals])
+    await session.flush()
+    for deal, path, created in deals:
+        prev = None
+        for j, stage in enumerate(path):
+            changes.append(DealStageChange(deal_id=deal.id, from_stage=prev, to_stage=stage, user_id=deal.owner_id,
+                                           changed_at=created + timedelta(days=j * 6)))
+            prev = stage
+    session.add_all(changes)
+    reminders = [Reminder(user_id=reps[k % len(reps)].id, customer_id=customers[k].id, text=f"Call {customers[k].name} about the offer",
+                          due_at=datetime.combine(today + timedelta(days=k % 5), time(8), timezone.utc)) for k in range(10)]
+    session.add_all(reminders)
+    await session.flush()
+    return {"customers": len(customers), "products": len(products), "orders": len(orders), "interactions": len(interactions)}
+
+
+def _poisson(rnd: random.Random, lam: float) -> int:
+    # Knuth's method; lam is small here
+    limit, k, p = math.exp(-lam), 0, 1.0
+    while True:
+        p *= rnd.random()
+        if p <= limit:
+            return k
+        k += 1

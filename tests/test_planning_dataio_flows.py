@@ -1,0 +1,66 @@
+"""Managers in the chat: the replenishment plan with its spreadsheet, chart and approval;
+spreadsheets imported with a validation report; exports."""
+import pytest
+from sqlmodel import select
+
+from bot.settings import load_settings
+from domain.demo import seed_demo
+from domain.models import Product, PurchaseOrder, Role, User
+
+from .dialogue_helpers import Chat, dialogue_for, make_services
+
+
+@pytest.fixture
+async def services(engine, database_url):
+    services = make_services(engine, database_url)
+    async with services.uow() as uow:
+        await seed_demo(uow.session, company=load_settings().company)
+        uow.session.add(User(name="Boss", role=Role.manager, telegram_id=55))
+        uow.session.add(User(name="Rep", role=Role.sales, telegram_id=56))
+        await uow.commit()
+    return services
+
+
+async def test_plan_with_spreadsheet_chart_and_approval(services):
+    boss = Chat(dialogue_for(services), external_id="55")
+    replies = await boss.send("/plan")
+    assert "to reorder" in replies[0].text
+    xlsx = replies[0].attachments[0]
+    assert xlsx.filename.endswith(".xlsx") and xlsx.data[:2] == b"PK"
+    charts = [b for b in boss.buttons() if b.data.startswith("plan_chart:")]
+    approve = [b for b in boss.buttons() if b.data.startswith("plan_ok:")]
+    if charts:
+        chart = await boss.send(kind="callback", callback=charts[0].data)
+        assert chart[0].attachments[0].data[:4] == b"\x89PNG"
+    if approve:
+        async with services.uow() as uow:
+            before = len((await uow.session.exec(select(PurchaseOrder))).all())
+        assert "Draft purchase orders created" in await boss.press(approve[0].data)
+        async with services.uow() as uow:
+            assert len((await uow.session.exec(select(PurchaseOrder))).all()) > before
+        assert "Nothing left to order" in await boss.press(approve[0].data)  # never ordered twice
+
+
+async def test_sales_rep_may_not_plan(services):
+    rep = Chat(dialogue_for(services), external_id="56")
+    assert "can't do that" in await rep.text("/plan")
+
+
+async def test_spreadsheet_import_reports_bad_rows_then_loads(services):
+    boss = Chat(dialogue_for(services), external_id="55")
+    bad = b"sku,name,price\nNEW-1,New thing,3.5\nNEW-2,,-1\n"
+    replies = await boss.send(kind="document", data=bad, filename="products.csv")
+    assert "line 3" in replies[0].text and "nothing was imported" in replies[0].text
+    good = b"sku,name,price\nNEW-1,New thing,3.5\nNEW-2,Other thing,4\n"
+    replies = await boss.send(kind="document", data=good, filename="products.csv")
+    assert "looks good" in replies[0].text
+    assert "2 new" in await boss.press("imp_ok:")
+    async with services.uow() as uow:
+        assert (await uow.session.exec(select(Product).where(Product.sku == "NEW-2"))).one().name == "Other thing"
+
+
+async def test_export_sends_the_file(services):
+    boss = Chat(dialogue_for(services), external_id="55")
+    replies = await boss.send("/export customers csv")
+    att = replies[0].attachments[0]
+    assert att.filename == "customers.csv" and b"ACME Ltd." in att.data

@@ -9,7 +9,7 @@ Figures per engine:
   RTF         recognition seconds per second of audio (decoding excluded; below 1 = faster than real time)
   cpuRTF      the same in CPU seconds (steadier on a shared machine)
   WER         word error rate against the sentence, numbers as digits on both sides
-  free        WER on the few sentences phrased unlike any command (what the domain bias costs)
+  cmds / free WER on the command sentences / on the few phrased unlike any command (what the bias costs)
   order/qty   share of order numbers / quantities that came out as the right digits
   names       share of sentences whose customer/product name words all came out
   intent      share whose nlu.parse intent equals the intent of the true sentence (when nlu.parse exists)
@@ -80,12 +80,18 @@ class Score:
     def free_wer(self) -> float | None:
         return self.free_errors / self.free_words if self.free_words else None
 
+    @property
+    def command_wer(self) -> float:
+        words = self.words - self.free_words
+        return (self.word_errors - self.free_errors) / words if words else 0.0
+
     @staticmethod
     def share(flags: Sequence[bool]) -> float | None:
         return sum(flags) / len(flags) if flags else None
 
     def summary(self) -> dict:
-        return {"engine": self.engine, "utterances": self.utterances, "rtf": round(self.rtf, 3), "cpu_rtf": round(self.cpu_rtf, 3), "wer": round(self.wer, 3), "wer_free_phrasing": _round(self.free_wer),
+        return {"engine": self.engine, "utterances": self.utterances, "rtf": round(self.rtf, 3), "cpu_rtf": round(self.cpu_rtf, 3), "wer": round(self.wer, 3), "wer_commands": round(self.command_wer, 3),
+                "wer_free_phrasing": _round(self.free_wer),
                 "order_numbers": _round(self.share(self.orders)), "quantities": _round(self.share(self.qtys)),
                 "names": _round(self.share(self.names)), "intent": _round(self.share(self.intents)),
                 "wer_by_voice": {v: round(e / n, 3) for v, (e, n) in self.by_voice.items()}}
@@ -204,17 +210,18 @@ def main(argv: list[str] | None = None) -> int:
         scores = [score(e, samples, VOCABULARY, intent) for e in engines]
 
     print()
-    print(f"{'engine':18} {'RTF':>6} {'cpuRTF':>6} {'WER':>6} {'free':>6} {'order':>6} {'qty':>6} {'names':>6} {'intent':>6}")
+    print(f"{'engine':18} {'RTF':>6} {'cpuRTF':>6} {'WER':>6} {'cmds':>6} {'free':>6} {'order':>6} {'qty':>6} {'names':>6} {'intent':>6}")
     for s in scores:
-        print(f"{s.engine:18} {s.rtf:6.3f} {s.cpu_rtf:6.3f} {_fmt(s.wer)} {_fmt(s.free_wer)} {_fmt(s.share(s.orders))} {_fmt(s.share(s.qtys))} "
+        print(f"{s.engine:18} {s.rtf:6.3f} {s.cpu_rtf:6.3f} {_fmt(s.wer)} {_fmt(s.command_wer)} {_fmt(s.free_wer)} {_fmt(s.share(s.orders))} {_fmt(s.share(s.qtys))} "
               f"{_fmt(s.share(s.names))} {_fmt(s.share(s.intents))}")
     for s in scores:
         print(f"{s.engine:18} WER by voice: " + ", ".join(f"{v} {_fmt(e / n).strip()}" for v, (e, n) in s.by_voice.items()))
     base, dom = scores[0], scores[1]
     print()
-    print(f"baseline {base.engine} vs {dom.engine}: WER x{base.wer / dom.wer if dom.wer else float('inf'):.1f} lower, "
+    print(f"baseline {base.engine} vs {dom.engine}: WER x{base.wer / dom.wer if dom.wer else float('inf'):.1f} lower "
+          f"(commands x{base.command_wer / dom.command_wer if dom.command_wer else float('inf'):.1f}), "
           f"order numbers x{_ratio(dom.orders, base.orders)}, quantities x{_ratio(dom.qtys, base.qtys)}, "
-          f"names x{_ratio(dom.names, base.names)}, RTF x{base.rtf / dom.rtf:.1f} faster "
+          f"names x{_ratio(dom.names, base.names)}, intent x{_ratio(dom.intents, base.intents)}, RTF x{base.rtf / dom.rtf:.1f} faster "
           f"(CPU time x{base.cpu_rtf / dom.cpu_rtf:.1f})")
     for s in scores:
         if args.show_errors and s.worst:

@@ -43,6 +43,13 @@ async def transcribe(args) -> int:
         vocabulary += await _database_names(settings)
     try:
         stt = speech_to_text(settings, args.engine)
+    except DomainError as exc:  # unknown engine name
+        print(exc.render(), file=sys.stderr)
+        return 2
+    except ValueError as exc:  # the speech: section does not validate
+        print(f"configuration error in speech: {exc}", file=sys.stderr)
+        return 2
+    try:
         result = stt.transcribe(audio, lang=args.lang, vocabulary=vocabulary)
     except DomainError as exc:
         print(exc.render(), file=sys.stderr)

@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from domain.errors import N_, InvalidInput
 from domain.speech import SpeechToText, Transcript
@@ -22,14 +22,20 @@ from .vosk_stt import VoskSpeechToText
 
 
 class PocketsphinxConfig(BaseModel):
+    model_config = ConfigDict(extra="forbid")  # a misspelt key is an error, not a silent default
+
     domain_bias: bool = True
 
 
 class VoskConfig(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
     model_dirs: dict[str, str] = {}
 
 
 class SpeechConfig(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
     default_engine: str = "pocketsphinx"
     engine_for_lang: dict[str, str] = {}
     max_bytes: int = Field(20 * 1024 * 1024, ge=1)

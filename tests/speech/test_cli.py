@@ -64,3 +64,12 @@ def test_missing_vosk_model_names_the_key(tmp_path):
 def test_missing_file(tmp_path):
     done = qm(str(tmp_path / "nope.ogg"))
     assert done.returncode == 2 and "cannot read" in done.stderr
+
+
+def test_unknown_engine_and_bad_config_exit_2(tmp_path):
+    note = tmp_path / "voice.ogg"
+    note.write_bytes(b"OggS")
+    done = qm(str(note), "--engine", "whisper")
+    assert done.returncode == 2 and "Unknown speech engine whisper" in done.stderr
+    done = qm(str(note), QM_SPEECH__MAX_BYTES="-5")
+    assert done.returncode == 2 and "max_bytes" in done.stderr

@@ -29,6 +29,11 @@ def test_named_engines():
         speech_to_text(settings(), "whisper")
 
 
+def test_misspelt_key_is_refused():
+    with pytest.raises(ValueError, match="model_dir"):
+        speech_to_text(settings(vosk={"model_dir": {"ru": "models/ru"}}))
+
+
 def test_unknown_engine_in_config_is_refused_at_start():
     with pytest.raises(InvalidInput, match="Unknown speech engine"):
         speech_to_text(settings(engine_for_lang={"ru": "google"}))

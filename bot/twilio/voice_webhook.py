@@ -5,7 +5,6 @@ The caller is asked for the order number and answers by speech or keypad
 language when their phone is known, under the same phone-match rule as SMS."""
 from __future__ import annotations
 
-import re
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -16,30 +15,16 @@ from domain.orders.status import language_for_phone, order_ref_in, order_status_
 
 from ..i18n import normalise_language, tr
 from ..services import Services
+from ..speech.numbers import words_to_digits
 from .order_status_text import order_status_text
 from .signature import verified_form
 from .sms_webhook import e164
 
 # Twilio <Say>/<Gather> language tags for our UI languages.
 VOICE_LANG = {"en": "en-US", "ru": "ru-RU", "bg": "bg-BG", "ro": "ro-RO", "zh": "cmn-CN"}
-SPOKEN_DIGITS = {"zero": "0", "oh": "0", "one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6",
-                 "seven": "7", "eight": "8", "nine": "9"}
-
 
 def _xml(resp: VoiceResponse) -> Response:
     return Response(str(resp), media_type="application/xml")
-
-
-def spoken_to_digits(text: str) -> str:
-    """'order one zero four two.' -> 'order 1042': speech engines often spell digits out."""
-    out: list[str] = []
-    for raw in re.findall(r"[\w']+", text.lower()):
-        word = SPOKEN_DIGITS.get(raw, raw)
-        if word.isdigit() and out and out[-1].isdigit():
-            out[-1] += word
-        else:
-            out.append(word)
-    return " ".join(out)
 
 
 def voice_routes(services: Services) -> list[Route]:
@@ -77,7 +62,7 @@ def voice_routes(services: Services) -> list[Route]:
         phone = e164(form.get("From", ""), settings.company.country)
         lang = await _lang(phone)
         attempt = int(request.query_params.get("attempt", "1"))
-        heard = form.get("Digits") or spoken_to_digits(form.get("SpeechResult", ""))
+        heard = form.get("Digits") or words_to_digits(form.get("SpeechResult", ""), lang)
         ref = order_ref_in(heard)
         resp = VoiceResponse()
         if ref is None:

@@ -27,6 +27,12 @@ def _xml(resp: VoiceResponse) -> Response:
     return Response(str(resp), media_type="application/xml")
 
 
+def spoken_digits(text: str, lang: str) -> str:
+    """Digits from speech in the caller's language, or in English (callers mix them)."""
+    text = words_to_digits(text, "en")
+    return words_to_digits(text, lang) if lang in ("ru",) else text
+
+
 def voice_routes(services: Services) -> list[Route]:
     settings = services.settings
 
@@ -62,7 +68,7 @@ def voice_routes(services: Services) -> list[Route]:
         phone = e164(form.get("From", ""), settings.company.country)
         lang = await _lang(phone)
         attempt = int(request.query_params.get("attempt", "1"))
-        heard = form.get("Digits") or words_to_digits(form.get("SpeechResult", ""), lang)
+        heard = form.get("Digits") or spoken_digits(form.get("SpeechResult", ""), lang)
         ref = order_ref_in(heard)
         resp = VoiceResponse()
         if ref is None:

@@ -41,8 +41,9 @@ def server():
 
 
 def build_app(server: TelegramServer) -> Application:
+    # Generous pool timeouts: on a loaded CI machine 40 concurrent sends queue for connections.
     return (ApplicationBuilder().token(server.token).base_url(server.base_url)
-            .base_file_url(server.base_file_url).build())
+            .base_file_url(server.base_file_url).connection_pool_size(16).pool_timeout(30).build())
 
 
 class Polling:

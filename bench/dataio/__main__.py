@@ -77,7 +77,7 @@ def run_database(name: str, url: str, files: dict, baseline_rows: int, reimport_
     out["products"] = r = one(url, "products", files["products"])
     print(line("products (new)", r), flush=True)
     r = one(url, "products", files["products"])
-        print(line("products again (all unchanged)", r), flush=True)
+    print(line("products again (all unchanged)", r), flush=True)
     out["sales_small"] = r = one(url, "sales_history", files["sales_small"])
     print(line("sales_history (new, a tenth)", r), flush=True)
     out["sales"] = r = one(url, "sales_history", files["sales"])

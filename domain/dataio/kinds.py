@@ -612,6 +612,14 @@ class Orders(Kind):
     refs = (Ref("customer_code", "customer", "customer_id", "customer"), Ref("warehouse", "warehouse", "warehouse_id", "warehouse"))
 
     async def load(self, ctx, rows):
+        # An order the system has since reserved is still the confirmed order of the file:
+        # re-importing the file must neither count it as changed nor undo the reservation.
+        if "status" in rows[0].record:
+            keys = [(r.record["number"],) for r in rows]
+            stored = await self.existing(ctx, ["status"], keys)
+            for r, k in zip(rows, keys):
+                if r.record["status"] == OrderStatus.confirmed and stored.get(k) == (OrderStatus.reserved,):
+                    r.record["status"] = OrderStatus.reserved
         changed = await super().load(ctx, rows)
         ctx.confirmed_numbers.update(rec["number"] for rec in changed if rec.get("status") == OrderStatus.confirmed)
         return changed

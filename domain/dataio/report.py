@@ -46,7 +46,7 @@ class Report:
         if hidden > 0:
             out.append(f"... and {hidden} more bad rows")
         notes = self.notes if limit is None else self.notes[:limit]
-        out += [f"line {n.line}: note: {n.reason}" for n in notes]
+        out += [f"line {n.line}: note: {n.reason}" if n.line else f"note: {n.reason}" for n in notes]
         return "\n".join(out)
 
 

@@ -233,3 +233,15 @@ async def test_orders_keep_their_status(session):
         await load(session, kind)
     statuses = dict((await session.exec(select(SalesOrder.number, SalesOrder.status))).all())
     assert statuses == {"SO-1001": "confirmed", "SO-1002": "draft", "SO-1003": "shipped"}
+
+
+async def test_reimporting_a_confirmed_order_keeps_its_reservation(session):
+    for kind in ("locations", "customers", "products", "orders"):
+        await load(session, kind)
+    order = (await session.exec(select(SalesOrder).where(SalesOrder.number == "SO-1001"))).one()
+    order.status = "reserved"  # as the reservation would leave it
+    await session.commit()
+    s = await load(session, "orders")
+    assert (s.updated, s.unchanged) == (0, 3)
+    await session.refresh(order)
+    assert order.status == "reserved"

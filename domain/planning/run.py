@@ -327,11 +327,17 @@ async def run_plan(session: AsyncSession, warehouse_code: str | None = None, pro
             suggested_min=None if ln.suggested_min is None else _dec(ln.suggested_min),
             suggested_max=None if ln.suggested_max is None else _dec(ln.suggested_max),
             reason=ln.reason, status="open", po_id=None) for ln in sugg]
-        if values:  # one multi-row INSERT ... RETURNING instead of an ORM object per suggestion
-            stmt = sa.insert(PlanSuggestion).returning(PlanSuggestion.id, sort_by_parameter_order=True)
-            ids = (await (await session.connection()).execute(stmt, values)).scalars().all()
-            for ln, sid in zip(sugg, ids):
-                ln.suggestion_id = sid
+        if values:
+            # One executemany, then the ids in one query (a run has one suggestion per
+            # product and warehouse): far fewer round trips than an ORM object or a
+            # RETURNING row each, which SQLite would send one by one.
+            conn = await session.connection()
+            await conn.execute(sa.insert(PlanSuggestion), values)
+            ids = {(pid, wid): sid for sid, pid, wid in (await conn.execute(
+                sa.select(PlanSuggestion.id, PlanSuggestion.product_id, PlanSuggestion.warehouse_id)
+                .where(PlanSuggestion.run_id == run.id))).all()}
+            for ln in sugg:
+                ln.suggestion_id = ids[(ln.product_id, ln.warehouse_id)]
         run.seconds = time.perf_counter() - started
         session.add(run)
         await session.flush()

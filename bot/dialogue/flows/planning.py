@@ -9,6 +9,7 @@ from pathlib import Path
 
 from domain.errors import N_, NotFound
 from domain.planning.approve import approve_suggestions
+from domain.planning import PlanningConfig
 from domain.planning.run import run_plan
 
 from ..messages import Attachment, Button
@@ -22,7 +23,7 @@ async def plan_cmd(turn: Turn) -> None:
     from ...reports.planning import write_plan_xlsx
 
     warehouse = turn.args.strip().upper() or None
-    result = await run_plan(turn.session, warehouse)
+    result = await run_plan(turn.session, warehouse, config=_config(turn))
     lines = [turn.t("Plan for {products} products: {n} to reorder from {suppliers} suppliers.",
                     products=result.products, n=len(result.suggestions), suppliers=result.suppliers)]
     for s in result.suggestions[:TOP]:
@@ -64,7 +65,7 @@ async def _chart(turn: Turn, sku: str, warehouse: str | None) -> None:
     if not sku:
         turn.say(turn.t("Which product? Write /chart WID-001."))
         return
-    result = await run_plan(turn.session, warehouse, save=False)
+    result = await run_plan(turn.session, warehouse, save=False, config=_config(turn))
     line = next((ln for ln in result.lines if ln.sku.upper() == sku.upper()), None)
     if line is None:
         raise NotFound(N_("No plan line for {sku}: no demand, stock or orders."), sku=sku)
@@ -73,6 +74,10 @@ async def _chart(turn: Turn, sku: str, warehouse: str | None) -> None:
         data = png.read_bytes()
     turn.say(line.reason, attachments=[Attachment("photo", f"{sku}.png", data,
                                                   caption=turn.t("{sku}: projected stock against the reorder point", sku=sku))])
+
+
+def _config(turn: Turn) -> PlanningConfig:
+    return PlanningConfig.from_mapping(turn.services.settings.planning)
 
 
 def _n(x: float) -> str:

@@ -10,7 +10,8 @@ the first step that reads something:
    gradients (bars, 2D modules), cut out, turned so the bars stand upright
    (any angle), enlarged when small; read as they are, with a fixed
    threshold, contrast-normalised (CLAHE), and CLAHE + unsharp mask;
-3. the whole image with CLAHE, also trying light-on-dark codes.
+3. the whole image with CLAHE, also trying light-on-dark codes;
+4. the whole image sharpened (unsharp mask).
 
 A photo with no code goes through all of it (~0.5 s); one with a code stops
 at the first step that reads it (median ~30 ms).
@@ -246,8 +247,11 @@ def _attempts(gray: np.ndarray):
             if found:
                 yield found
                 return
+    work = _fit(gray, 1600)
     # Light-on-dark codes, and photos whose contrast only CLAHE brings out.
-    yield _read(_CLAHE.apply(_fit(gray, 1600)))
+    yield _read(_CLAHE.apply(work))
+    # Blur over the whole code (also where no region was cut well).
+    yield _read(_sharpen(work, 3.0), try_invert=False)
 
 
 def _box(points) -> tuple[float, float, float, float]:

@@ -209,7 +209,8 @@ def _cut(gray: np.ndarray, region: _Region) -> np.ndarray:
     m[0, 2] += out_w / 2 - cx
     m[1, 2] += out_h / 2 - cy
     side = max(out_w, out_h)
-    zoom = min(4.0, max(1.0, 900 / side))
+    # small regions enlarged (thin bars get pixels), huge ones (a 12 Mpx file) reduced
+    zoom = min(4.0, 900 / side) if side < 900 else min(1.0, 1400 / side)
     m *= zoom
     size = (max(8, int(out_w * zoom)), max(8, int(out_h * zoom)))
     return cv2.warpAffine(gray, m, size, flags=cv2.INTER_CUBIC, borderMode=cv2.BORDER_REPLICATE)
@@ -235,7 +236,10 @@ def _attempts(gray: np.ndarray):
     """Ever more expensive ways to look at the same photo; each yields found codes."""
     # Upright, as most photos are (~12 ms), then zxing's 90-degree turns and pyramid.
     yield _read(gray, try_rotate=False, try_invert=False)
-    yield _read(gray, try_invert=False)
+    # Whole-image passes beyond the first work on at most ~2000 px (a 12 Mpx file
+    # would cost seconds); candidate regions are still cut from the full image.
+    work = _fit(gray, 2048)
+    yield _read(work, try_invert=False)
     for region in find_regions(gray):
         cut = _cut(gray, region)
         # A fixed threshold keeps the thin bars that blur has turned grey, which a
@@ -247,7 +251,6 @@ def _attempts(gray: np.ndarray):
             if found:
                 yield found
                 return
-    work = _fit(gray, 1600)
     # Light-on-dark codes, and photos whose contrast only CLAHE brings out.
     yield _read(_CLAHE.apply(work))
     # Blur over the whole code (also where no region was cut well).

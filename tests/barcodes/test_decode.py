@@ -117,3 +117,14 @@ def test_transparent_png_is_read_on_white():
     buf = io.BytesIO()
     Image.fromarray(rgba, "RGBA").save(buf, "PNG")
     assert [c.text for c in decode_image(buf.getvalue())] == ["4006381333931"]
+
+
+def test_light_on_dark_code_decodes():
+    img = 255 - page(symbol("hello bin 7", "QRCode", scale=6))
+    assert [(c.format, c.text) for c in decode_image(jpeg(img))] == [("QRCode", "hello bin 7")]
+
+
+def test_small_turned_code_is_found_by_the_fallback():
+    small = symbol("PAL-0042", "Code128", scale=2)
+    big = page(small, angle=37)
+    assert [c.text for c in decode_image(jpeg(big))] == ["PAL-0042"]

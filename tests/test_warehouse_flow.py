@@ -173,3 +173,25 @@ async def test_transfer_between_warehouses(services):
     received = await worker.text(f"/transfer_in {number} A-01-01")
     assert "received in NORTH" in received
     assert "already received" in await worker.text(f"/transfer_in {number} A-01-01")
+
+
+async def test_barcode_photo_tells_what_it_is_and_a_blank_photo_asks_again(services):
+    from bot.app import load_decoder
+
+    from .barcodes.images import jpeg, page, symbol
+
+    services.decode_image = load_decoder()
+    worker = Chat(dialogue_for(services), external_id="900")
+    async with services.uow() as uow:
+        code = (await uow.session.exec(select(Barcode).join(Product, Product.id == Barcode.product_id)
+                                       .where(Product.sku == "WID-001", Barcode.pack_qty == 1))).one().code
+    photo = jpeg(page(symbol(code, "EAN13")))
+    replies = await worker.send(kind="photo", data=photo)
+    assert "Blue widget" in replies[0].text and "on hand" in replies[0].text
+    import numpy as np
+
+    blank = jpeg(np.full((960, 1280), 200, dtype=np.uint8))
+    replies = await worker.send(kind="photo", data=blank)
+    assert "no barcode" in replies[0].text and "type the digits" in replies[0].text
+    replies = await worker.send(kind="photo", data=b"not an image at all")
+    assert "not an image" in replies[0].text

@@ -2,6 +2,7 @@
 by a handheld scanner. GS1 codes also carry lot and expiry."""
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from datetime import date
 
@@ -36,7 +37,7 @@ def _from_text(text: str) -> Scan:
     return Scan(code=getattr(decoded, "text", None) or text, raw=text)
 
 
-def scans_of(turn: Turn) -> list[Scan]:
+async def scans_of(turn: Turn) -> list[Scan]:
     """Every code in this message, best first. Raises a clear error for a photo without a readable code."""
     inbound = turn.inbound
     if inbound.kind == "text":
@@ -48,18 +49,16 @@ def scans_of(turn: Turn) -> list[Scan]:
     if decode is None:
         raise InvalidInput(N_("I can't read barcode photos on this server. Please type the code."))
     limits = turn.services.settings.limits
-    try:
-        codes = decode(inbound.data, max_bytes=limits.photo_bytes, max_pixels=limits.photo_pixels)
-    except TypeError:  # a decoder without limit arguments
-        codes = decode(inbound.data)
+    # Decoding a hard photo takes up to a second of CPU: keep the event loop free meanwhile.
+    codes = await asyncio.to_thread(decode, inbound.data, max_bytes=limits.photo_bytes, max_pixels=limits.photo_pixels)
     if not codes:
         raise InvalidInput(N_("I found no barcode in that photo. Hold the phone closer, keep the label flat and sharp, "
                               "avoid glare — or type the digits under the barcode."))
     return [_from_gs1(c.gs1, c.text) if getattr(c, "gs1", None) else Scan(code=c.text, raw=c.text) for c in codes]
 
 
-def one_scan(turn: Turn) -> Scan:
-    found = scans_of(turn)
+async def one_scan(turn: Turn) -> Scan:
+    found = await scans_of(turn)
     if not found:
         raise InvalidInput(N_("Scan the barcode (or send a photo of it), or type the code."))
     return found[0]

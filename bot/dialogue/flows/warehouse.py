@@ -130,9 +130,9 @@ async def on_pick_input(turn: Turn) -> None:
             raise InvalidInput(N_("Type how many you took, e.g. {qty}."), qty=_fmt(step.quantity))
         step = await picking.confirm_pick_quantity(turn.session, pid, turn.user, _qty_text(text))
     elif kind == "scan_bin":
-        step = await picking.scan_pick_bin(turn.session, pid, turn.user, one_scan(turn).code)
+        step = await picking.scan_pick_bin(turn.session, pid, turn.user, (await one_scan(turn)).code)
     elif kind == "scan_product":
-        step = await picking.scan_pick_product(turn.session, pid, turn.user, one_scan(turn).code)
+        step = await picking.scan_pick_product(turn.session, pid, turn.user, (await one_scan(turn)).code)
     _show_pick(turn, step)
 
 
@@ -212,7 +212,7 @@ async def next_task_cmd(turn: Turn) -> None:
 
 
 async def on_task_bin(turn: Turn) -> None:
-    result = await tasks.confirm_task(turn.session, turn.state["task_id"], turn.user, one_scan(turn).code)
+    result = await tasks.confirm_task(turn.session, turn.state["task_id"], turn.user, (await one_scan(turn)).code)
     turn.end()
     extra = "" if result.done else turn.t("{qty} still to put away: /next.", qty=_fmt(result.remaining))
     _say_note(turn, result.happened, extra, [[Button(turn.t("Next task"), "wh_next:")]])
@@ -256,7 +256,7 @@ async def on_receive_input(turn: Turn) -> None:
         turn.say(turn.t("{qty} \u00d7 {name} noted ({n} line(s)). Scan the next product, or send \u201cdone\u201d.",
                         qty=_fmt(qty), name=pending["name"], n=len(lines)), [[Button(turn.t("Done"), "recv_done:")]])
         return
-    scan = one_scan(turn)
+    scan = (await one_scan(turn))
     resolved = await resolve_product(turn.session, scan.code)
     p = resolved.product
     pending = {"code": scan.code, "name": p.name, "lot": scan.lot, "expiry": scan.expiry.isoformat() if scan.expiry else None}
@@ -339,7 +339,7 @@ async def count_intent(turn: Turn) -> None:
 
 
 async def on_count_bin(turn: Turn) -> None:
-    await _start_count(turn, one_scan(turn).code)
+    await _start_count(turn, (await one_scan(turn)).code)
 
 
 async def _start_count(turn: Turn, bin_code: str) -> None:
@@ -361,7 +361,7 @@ async def on_count_input(turn: Turn) -> None:
         turn.goto("count", "lines", pending=None)
         _say_note(turn, step.happened, turn.t("Next product, or \u201cdone\u201d."), [[Button(turn.t("Finish count"), "count_done:")]])
         return
-    scan = one_scan(turn)
+    scan = (await one_scan(turn))
     resolved = await resolve_product(turn.session, scan.code)
     turn.goto("count", "lines", pending={"code": scan.code, "lot": scan.lot})
     turn.say(turn.t("{name} ({sku}): how many do you see?", name=resolved.product.name, sku=resolved.product.sku))
@@ -438,10 +438,10 @@ async def _product_code(turn: Turn, text: str) -> str:
 async def on_move_input(turn: Turn) -> None:
     step, s = turn.conv.step, turn.state
     if step == "from":
-        turn.goto("move", "product", from_bin=one_scan(turn).code)
+        turn.goto("move", "product", from_bin=(await one_scan(turn)).code)
         turn.say(turn.t("Now scan the product."))
     elif step == "product":
-        scan = one_scan(turn)
+        scan = (await one_scan(turn))
         resolved = await resolve_product(turn.session, scan.code)
         turn.goto("move", "qty", code=scan.code, lot=scan.lot or None)
         turn.say(turn.t("How many {unit} of {name}?", unit=resolved.product.unit, name=resolved.product.name))
@@ -453,7 +453,7 @@ async def on_move_input(turn: Turn) -> None:
         turn.say(turn.t("Scan the bin you put it into."))
     else:
         result = await moves.move_stock(turn.session, turn.user, warehouse=await _warehouse(turn), from_bin=s["from_bin"],
-                                        to_bin=one_scan(turn).code, product_code=s["code"], quantity=Decimal(s["qty"]),
+                                        to_bin=(await one_scan(turn)).code, product_code=s["code"], quantity=Decimal(s["qty"]),
                                         lot=s.get("lot"))
         turn.end()
         _say_note(turn, result.happened)
@@ -463,7 +463,7 @@ async def on_move_input(turn: Turn) -> None:
 async def stock_cmd(turn: Turn) -> None:
     query = turn.args.strip()
     if not query and turn.inbound.kind in ("photo", "document"):
-        query = one_scan(turn).code
+        query = (await one_scan(turn)).code
     await _stock_answer(turn, query, None)
 
 
@@ -474,7 +474,7 @@ async def stock_intent(turn: Turn) -> None:
 
 async def photo_default(turn: Turn) -> None:
     """A barcode photo outside any flow: tell what it is and how much we have."""
-    scans = scans_of(turn)
+    scans = (await scans_of(turn))
     await _stock_answer(turn, scans[0].code if scans else "", None)
 
 

@@ -12,6 +12,18 @@ from .settings import Settings
 log = logging.getLogger(__name__)
 
 
+def start_scheduler(services, bot):
+    """Reminders -> outbox -> Telegram, every few seconds, in this event loop."""
+    from jobs.scheduler import build_scheduler
+
+    from .i18n import translate
+    from .telegram.notifier import TelegramNotifier
+
+    scheduler = build_scheduler(services, [TelegramNotifier(bot)], translate)
+    scheduler.start()
+    return scheduler
+
+
 async def serve(settings: Settings) -> None:
     services = await open_services(settings)
     dialogue = build_dialogue(services)
@@ -23,6 +35,7 @@ async def serve(settings: Settings) -> None:
     http_app = build_http_app(services, telegram_app=app if webhook else None)
     server = uvicorn.Server(uvicorn.Config(http_app, host=settings.http.host, port=settings.http.port,
                                            log_level="warning", lifespan="off", access_log=False))
+    scheduler = None
     await app.initialize()
     try:
         await set_command_menus(app, dialogue)
@@ -35,11 +48,14 @@ async def serve(settings: Settings) -> None:
             await app.updater.start_polling(timeout=tg_settings.poll_timeout_s,
                                             allowed_updates=["message", "edited_message", "callback_query"])
         await app.start()
+        scheduler = start_scheduler(services, app.bot)
         log.info("qm run: telegram %s, http on %s:%s", "webhook" if webhook else "polling", settings.http.host, settings.http.port)
         print(f"Quartermaster is running: Telegram ({'webhook' if webhook else 'long polling'}), "
               f"HTTP on http://{settings.http.host}:{settings.http.port}", flush=True)
         await server.serve()  # returns on SIGINT/SIGTERM
     finally:
+        if scheduler is not None:
+            scheduler.shutdown(wait=False)
         if app.updater is not None and app.updater.running:
             await app.updater.stop()
         if app.running:

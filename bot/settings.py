@@ -161,6 +161,7 @@ class Settings(BaseSettings):
     speech: dict[str, Any] = {}
     barcodes: dict[str, Any] = {}
     mailings: dict[str, Any] = {}
+    sales: dict[str, Any] = {}
 
     @classmethod
     def settings_customise_sources(cls, settings_cls, init_settings, env_settings, dotenv_settings, file_secret_settings):

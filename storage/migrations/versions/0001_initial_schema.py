@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-22 07:43:18.910385
+Create Date: 2026-11-22 07:55:28.063788
 """
 from alembic import op
 import sqlalchemy as sa
@@ -194,6 +194,19 @@ def upgrade() -> None:
     with op.batch_alter_table('users', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_users_role'), ['role'], unique=False)
 
+    op.create_table('client_groups',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('name', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+    sa.Column('kind', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+    sa.Column('rule', sa.JSON(), nullable=True),
+    sa.Column('created_by_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', domain.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('client_groups', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_client_groups_name'), ['name'], unique=True)
+
     op.create_table('conversations',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('channel', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
@@ -219,6 +232,7 @@ def upgrade() -> None:
     sa.Column('language', sqlmodel.sql.sqltypes.AutoString(), nullable=True),
     sa.Column('timezone', sqlmodel.sql.sqltypes.AutoString(), nullable=True),
     sa.Column('tags', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+    sa.Column('aliases', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
     sa.Column('sms_consent', sa.Boolean(), nullable=False),
     sa.Column('home_warehouse_id', sa.Integer(), nullable=True),
     sa.Column('owner_id', sa.Integer(), nullable=True),
@@ -309,6 +323,19 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_stock_quants_location_id'), ['location_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_stock_quants_product_id'), ['product_id'], unique=False)
 
+    op.create_table('client_group_members',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('group_id', sa.Integer(), nullable=False),
+    sa.Column('customer_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['customer_id'], ['customers.id'], ),
+    sa.ForeignKeyConstraint(['group_id'], ['client_groups.id'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('group_id', 'customer_id')
+    )
+    with op.batch_alter_table('client_group_members', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_client_group_members_customer_id'), ['customer_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_client_group_members_group_id'), ['group_id'], unique=False)
+
     op.create_table('contacts',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('customer_id', sa.Integer(), nullable=False),
@@ -359,23 +386,6 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_deals_customer_id'), ['customer_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_deals_owner_id'), ['owner_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_deals_stage'), ['stage'], unique=False)
-
-    op.create_table('reminders',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('user_id', sa.Integer(), nullable=False),
-    sa.Column('customer_id', sa.Integer(), nullable=True),
-    sa.Column('text', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
-    sa.Column('due_at', domain.models.base.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('status', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
-    sa.Column('created_at', domain.models.base.UTCDateTime(timezone=True), nullable=False),
-    sa.ForeignKeyConstraint(['customer_id'], ['customers.id'], ),
-    sa.ForeignKeyConstraint(['user_id'], ['users.id'], ),
-    sa.PrimaryKeyConstraint('id')
-    )
-    with op.batch_alter_table('reminders', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_reminders_due_at'), ['due_at'], unique=False)
-        batch_op.create_index(batch_op.f('ix_reminders_status'), ['status'], unique=False)
-        batch_op.create_index(batch_op.f('ix_reminders_user_id'), ['user_id'], unique=False)
 
     op.create_table('deal_stage_changes',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -437,6 +447,27 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_sales_orders_number'), ['number'], unique=True)
         batch_op.create_index(batch_op.f('ix_sales_orders_status'), ['status'], unique=False)
 
+    op.create_table('reminders',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('customer_id', sa.Integer(), nullable=True),
+    sa.Column('text', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+    sa.Column('due_at', domain.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('status', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+    sa.Column('interaction_id', sa.Integer(), nullable=True),
+    sa.Column('sent_at', domain.models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('done_at', domain.models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', domain.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['customer_id'], ['customers.id'], ),
+    sa.ForeignKeyConstraint(['interaction_id'], ['interactions.id'], ),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('reminders', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_reminders_due_at'), ['due_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_reminders_status'), ['status'], unique=False)
+        batch_op.create_index(batch_op.f('ix_reminders_user_id'), ['user_id'], unique=False)
+
     op.create_table('sales_order_lines',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('order_id', sa.Integer(), nullable=False),
@@ -466,6 +497,12 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_sales_order_lines_order_id'))
 
     op.drop_table('sales_order_lines')
+    with op.batch_alter_table('reminders', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_reminders_user_id'))
+        batch_op.drop_index(batch_op.f('ix_reminders_status'))
+        batch_op.drop_index(batch_op.f('ix_reminders_due_at'))
+
+    op.drop_table('reminders')
     with op.batch_alter_table('sales_orders', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_sales_orders_status'))
         batch_op.drop_index(batch_op.f('ix_sales_orders_number'))
@@ -482,12 +519,6 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_deal_stage_changes_deal_id'))
 
     op.drop_table('deal_stage_changes')
-    with op.batch_alter_table('reminders', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_reminders_user_id'))
-        batch_op.drop_index(batch_op.f('ix_reminders_status'))
-        batch_op.drop_index(batch_op.f('ix_reminders_due_at'))
-
-    op.drop_table('reminders')
     with op.batch_alter_table('deals', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_deals_stage'))
         batch_op.drop_index(batch_op.f('ix_deals_owner_id'))
@@ -503,6 +534,11 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_contacts_customer_id'))
 
     op.drop_table('contacts')
+    with op.batch_alter_table('client_group_members', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_client_group_members_group_id'))
+        batch_op.drop_index(batch_op.f('ix_client_group_members_customer_id'))
+
+    op.drop_table('client_group_members')
     with op.batch_alter_table('stock_quants', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_stock_quants_product_id'))
         batch_op.drop_index(batch_op.f('ix_stock_quants_location_id'))
@@ -531,6 +567,10 @@ def downgrade() -> None:
 
     op.drop_table('customers')
     op.drop_table('conversations')
+    with op.batch_alter_table('client_groups', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_client_groups_name'))
+
+    op.drop_table('client_groups')
     with op.batch_alter_table('users', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_users_role'))
 

@@ -1,0 +1,1 @@
+"""Report images (PNG) for chat replies."""

@@ -1,0 +1,116 @@
+"""The outbox: messages the system sends on its own (reminders, SMS, reports).
+
+A row is written in the same transaction as the change that causes it, so a
+message is never lost and never invented by a rolled-back change. A worker then
+
+    claim()      in one short transaction: pending rows (and rows stuck in
+                 "sending" since before `stale_after`) -> "sending"; commit
+    send         outside any transaction, through a Notifier
+    mark_sent()  in a second short transaction, with the provider's message id
+    mark_failed()  when sending failed: retried at `retry_at`, or given up
+
+Concurrency: on PostgreSQL claim() locks with FOR UPDATE SKIP LOCKED, so any
+number of workers take disjoint rows. SQLite has no row locks; its engine
+starts every transaction with BEGIN IMMEDIATE, so claims are serialised.
+
+Channel-agnostic: `recipient` is a Telegram chat id or an E.164 phone,
+`payload` may carry {"buttons": [[{"label": ..., "data": ...}]]} and whatever
+else a channel's notifier understands.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any, Protocol
+
+from sqlalchemy import and_, or_
+from sqlmodel import select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from .models import Outbox
+
+INTERRUPTED = "interrupted"  # error prefix on a row re-claimed after a worker died mid-send
+
+
+class Notifier(Protocol):
+    """A channel that can deliver an outbox row (adapters live in bot/)."""
+
+    channel: str
+
+    async def send(self, recipient: str, body: str, payload: dict[str, Any] | None) -> str:
+        """Delivers one message; returns the provider's message id.
+        Raises PermanentFailure when retrying cannot help (blocked bot, invalid number)."""
+        ...
+
+    async def lookup(self, row: Outbox) -> str | None:
+        """For a row whose send was interrupted: the provider id if the provider already has
+        the message, None if it does not or cannot be asked."""
+        ...
+
+
+class PermanentFailure(Exception):
+    """Sending can never succeed (recipient blocked us, number invalid): no retry."""
+
+
+async def enqueue(session: AsyncSession, *, channel: str, recipient: str, body: str, payload: dict[str, Any] | None = None,
+                  cause: str | None = None, not_before: datetime | None = None) -> Outbox:
+    if not recipient:
+        raise ValueError("an outbox row needs a recipient")
+    row = Outbox(channel=channel, recipient=str(recipient), body=body, payload=payload, cause=cause)
+    if not_before is not None:
+        row.not_before = not_before
+    session.add(row)
+    await session.flush()
+    return row
+
+
+async def claim(session: AsyncSession, *, channel: str, limit: int, now: datetime, stale_after: timedelta) -> list[Outbox]:
+    """Takes up to `limit` rows due for sending and marks them "sending" (the caller commits).
+
+    A row still "sending" after `stale_after` belongs to a worker that died between claim and
+    mark_sent; it is taken again and its error says so (see INTERRUPTED), so the worker can
+    reconcile it with the provider before sending again."""
+    due = and_(Outbox.status == "pending", Outbox.not_before <= now)
+    stale = and_(Outbox.status == "sending", Outbox.claimed_at < now - stale_after)
+    stmt = (select(Outbox).where(Outbox.channel == channel, or_(due, stale))
+            .order_by(Outbox.not_before, Outbox.id).limit(limit).with_for_update(skip_locked=True))
+    rows = list((await session.exec(stmt)).all())
+    for row in rows:
+        if row.status == "sending":
+            row.error = f"{INTERRUPTED}: claimed at {row.claimed_at.isoformat()} and not confirmed"
+        row.status = "sending"
+        row.claimed_at = now
+        row.attempts += 1
+    await session.flush()
+    return rows
+
+
+def was_interrupted(row: Outbox) -> bool:
+    return row.status == "sending" and (row.error or "").startswith(INTERRUPTED)
+
+
+async def mark_sent(session: AsyncSession, row: Outbox, provider_id: str | None, now: datetime) -> Outbox:
+    row = await _current(session, row)
+    row.status, row.provider_id, row.sent_at = "sent", provider_id, now
+    row.error = None
+    await session.flush()
+    return row
+
+
+async def mark_failed(session: AsyncSession, row: Outbox, error: str, retry_at: datetime | None = None) -> Outbox:
+    """retry_at given: back to pending from then on; otherwise the row is given up ("failed")."""
+    row = await _current(session, row)
+    row.error = error[:1000]
+    if retry_at is None:
+        row.status = "failed"
+    else:
+        row.status, row.not_before = "pending", retry_at
+    await session.flush()
+    return row
+
+
+async def _current(session: AsyncSession, row: Outbox) -> Outbox:
+    # Rows come from the claim's (closed) session; work on this session's copy.
+    fresh = await session.get(Outbox, row.id)
+    if fresh is None:
+        raise LookupError(f"outbox row {row.id} is gone")
+    return fresh

@@ -1,0 +1,32 @@
+"""The reminder job: due reminders -> outbox rows, worded in each person's language."""
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from domain.crm.reminders import enqueue_due
+from storage.uow import UnitOfWorkFactory
+
+Translate = Callable[[str, str], str]  # (lang, template) -> text
+
+
+def renderer(translate: Translate):
+    def render(reminder, user, customer):
+        lang = user.language or "en"
+        when = reminder.due_at.astimezone(ZoneInfo(user.timezone)).strftime("%H:%M")
+        body = translate(lang, "⏰ Reminder ({when}): {text}").format(when=when, text=reminder.text)
+        if customer is not None:
+            body += "\n" + translate(lang, "Customer: {name}").format(name=customer.name)
+        labels = {"done": translate(lang, "Done"), "snooze": translate(lang, "Snooze 1 h"), "tomorrow": translate(lang, "Tomorrow")}
+        return body, labels
+
+    return render
+
+
+async def enqueue_due_reminders(uow: UnitOfWorkFactory, *, now: Callable[[], datetime], translate: Translate) -> int:
+    """ONE transaction: the reminders become "sent" and their outbox rows exist, or neither."""
+    async with uow() as u:
+        count = await enqueue_due(u.session, now(), render=renderer(translate))
+        await u.commit()
+    return count

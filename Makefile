@@ -1,7 +1,7 @@
 # The two commands of the README:
 #   make run   bootstrap, then start the assistant (console on demo data when no Telegram token is set)
 #   make test  bootstrap, then the whole suite on SQLite and again on PostgreSQL
-.PHONY: run test test-sqlite test-postgres bootstrap bench migration
+.PHONY: run test test-sqlite test-postgres bootstrap bench migration messages
 
 PY := .venv/bin/python
 
@@ -26,3 +26,12 @@ test-postgres: bootstrap
 # Regenerate the initial migration from the models (before the first release only).
 migration: bootstrap
 	$(PY) -m storage.make_migration "initial schema" --initial
+
+# Translations: extract every user-facing template, merge into the catalogs, compile.
+messages: bootstrap
+	.venv/bin/pybabel extract -F babel.cfg -k t -k tr:2 -k N_ --no-location --omit-header --sort-output -o bot/locale/messages.pot .
+	for l in ru bg ro zh; do \
+	  if [ -f bot/locale/$$l/LC_MESSAGES/messages.po ]; then \
+	    .venv/bin/pybabel update -i bot/locale/messages.pot -d bot/locale -l $$l --no-fuzzy-matching --omit-header; \
+	  else .venv/bin/pybabel init -i bot/locale/messages.pot -d bot/locale -l $$l; fi; done
+	.venv/bin/pybabel compile -d bot/locale --statistics

@@ -29,6 +29,6 @@ def translate(lang: str, template: str) -> str:
     return _catalog(lang).gettext(template)
 
 
-def t(lang: str, template: str, **params) -> str:
+def tr(lang: str, template: str, **params) -> str:
     text = translate(lang, template)
     return text.format(**params) if params else text

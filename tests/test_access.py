@@ -88,8 +88,10 @@ async def test_empty_unknown_command_and_group(services):
     await chat.text(f"/start {await _invite(services)}")
     assert "empty" in await chat.text("   ")
     assert "don't know the command /frobnicate" in await chat.text("/frobnicate now")
-    replies = await chat.send("/help", chat_type="group")
-    assert "private chats" in replies[0].text
+    group = Chat(chat.dialogue, external_id="-100500")
+    assert "private chats" in (await group.send("hello all", chat_type="group"))[0].text
+    assert await group.send("lunch?", chat_type="group") == []  # said once, not on every message
+    assert "private chats" in (await group.send("/help", chat_type="group"))[0].text
 
 
 async def test_same_update_is_handled_once(services):

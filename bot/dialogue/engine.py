@@ -106,10 +106,13 @@ class Dialogue:
     # --- routing ----------------------------------------------------------------
     async def _dispatch(self, turn: Turn) -> None:
         inbound, r = turn.inbound, self.router
-        if inbound.chat_type != "private":
-            turn.say(turn.t("I work in private chats only. Please write to me directly."))
-            return
         command, turn.args = _split_command(inbound.text) if inbound.kind == "text" else (None, "")
+        if inbound.chat_type != "private":
+            # Say it once per group (and again when someone uses a command), not on every message.
+            if command or not turn.state.get("told_private_only"):
+                turn.conv.data = {**turn.state, "told_private_only": True}
+                turn.say(turn.t("I work in private chats only. Please write to me directly."))
+            return
         if turn.user is None:
             if command == "start" and turn.args:
                 await self._run(turn, r.commands["start"])

@@ -10,7 +10,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from domain.models import Conversation, User
 
-from ..i18n import normalise_language, t
+from ..i18n import normalise_language, tr
 from .messages import Attachment, Button, Inbound, Reply
 
 if TYPE_CHECKING:
@@ -43,7 +43,7 @@ class Turn:
         return self.services.clock().astimezone(self.tz)
 
     def t(self, template: str, **params: Any) -> str:
-        return t(self.lang, template, **params)
+        return tr(self.lang, template, **params)
 
     # --- replies ------------------------------------------------------------
     def say(self, text: str, buttons: list[list[Button]] | None = None, *,

@@ -12,6 +12,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from .. import metrics  # noqa: F401  (registers the metrics served on /metrics)
 from ..services import Services
 
 log = logging.getLogger(__name__)
@@ -51,5 +52,10 @@ def build_http_app(services: Services, telegram_app=None, extra_routes: list[Rou
             return Response()
 
         routes.append(Route("/telegram", telegram_webhook, methods=["POST"]))
+    from ..twilio.sms_webhook import sms_routes
+    from ..twilio.voice_webhook import voice_routes
+
+    routes.extend(sms_routes(services))
+    routes.extend(voice_routes(services))
     routes.extend(extra_routes or [])
     return Starlette(routes=routes)

@@ -10,7 +10,7 @@ from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Contex
 
 from .. import metrics
 from ..dialogue.engine import Dialogue
-from ..i18n import LANGUAGES, t
+from ..i18n import LANGUAGES, tr
 from .inbound import TooLarge, to_inbound
 from .render import send_replies
 
@@ -49,7 +49,7 @@ async def on_update(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         inbound = await to_inbound(update, settings)
     except TooLarge as exc:
         lang = (update.effective_user.language_code or "en") if update.effective_user else "en"
-        await context.bot.send_message(chat.id, t(lang[:2], "That file is too large ({size} MB; the limit is {limit} MB).",
+        await context.bot.send_message(chat.id, tr(lang[:2], "That file is too large ({size} MB; the limit is {limit} MB).",
                                                   size=round(exc.size / 1e6, 1), limit=round(exc.limit / 1e6, 1)))
         return
     if inbound is None:
@@ -77,5 +77,5 @@ async def set_command_menus(app: Application, dialogue: Dialogue) -> None:
     """The / menu: each language gets the commands with translated descriptions."""
     entries = [e for e in dialogue.router.help]
     for lang in LANGUAGES:
-        commands = [BotCommand(e.command, t(lang, e.text)[:256]) for e in entries]
+        commands = [BotCommand(e.command, tr(lang, e.text)[:256]) for e in entries]
         await app.bot.set_my_commands(commands, language_code=None if lang == "en" else lang)

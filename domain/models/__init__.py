@@ -8,4 +8,5 @@ from .inventory import Location, LocationKind, StockMove, StockQuant, Warehouse 
 from .messaging import Outbox  # noqa: F401
 from .people import Invite, Role, User  # noqa: F401
 from .purchasing import PurchaseOrder, PurchaseOrderLine, Supplier, SupplierProduct  # noqa: F401
+from .sms import SmsOptOut  # noqa: F401
 from .sales import SalesHistory, SalesOrder, SalesOrderLine  # noqa: F401

@@ -25,5 +25,6 @@ class Outbox(SQLModel, table=True):
     claimed_at: datetime | None = ts_field(nullable=True)
     provider_id: str | None = None
     error: str | None = None
+    delivery_status: str | None = None  # from the provider's status callbacks: delivered, undelivered, failed...
     created_at: datetime = ts_field(default_now=True)
     sent_at: datetime | None = ts_field(nullable=True)

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-22 07:55:28.063788
+Create Date: 2026-11-22 08:04:48.998393
 """
 from alembic import op
 import sqlalchemy as sa
@@ -31,6 +31,7 @@ def upgrade() -> None:
     sa.Column('claimed_at', domain.models.base.UTCDateTime(timezone=True), nullable=True),
     sa.Column('provider_id', sqlmodel.sql.sqltypes.AutoString(), nullable=True),
     sa.Column('error', sqlmodel.sql.sqltypes.AutoString(), nullable=True),
+    sa.Column('delivery_status', sqlmodel.sql.sqltypes.AutoString(), nullable=True),
     sa.Column('created_at', domain.models.base.UTCDateTime(timezone=True), nullable=False),
     sa.Column('sent_at', domain.models.base.UTCDateTime(timezone=True), nullable=True),
     sa.PrimaryKeyConstraint('id')
@@ -64,6 +65,12 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_products_name'), ['name'], unique=False)
         batch_op.create_index(batch_op.f('ix_products_sku'), ['sku'], unique=True)
 
+    op.create_table('sms_opt_outs',
+    sa.Column('phone', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+    sa.Column('opted_out_at', domain.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('keyword', sqlmodel.sql.sqltypes.AutoString(), nullable=True),
+    sa.PrimaryKeyConstraint('phone')
+    )
     op.create_table('suppliers',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('code', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
@@ -609,6 +616,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_suppliers_code'))
 
     op.drop_table('suppliers')
+    op.drop_table('sms_opt_outs')
     with op.batch_alter_table('products', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_products_sku'))
         batch_op.drop_index(batch_op.f('ix_products_name'))

@@ -1,0 +1,35 @@
+"""An order's status as a short text for SMS or speech, in the customer's language."""
+from __future__ import annotations
+
+from babel.dates import format_date
+
+from domain.errors import N_
+from domain.orders.status import OrderStatusView
+
+from ..i18n import tr
+
+STATUS_NAMES = {
+    "draft": N_("received, not yet confirmed"), "confirmed": N_("confirmed"), "reserved": N_("confirmed, goods reserved"),
+    "picking": N_("being picked in the warehouse"), "packed": N_("packed, ready to ship"), "shipped": N_("shipped"),
+    "delivered": N_("delivered"), "cancelled": N_("cancelled"),
+}
+
+
+def _day(d, lang: str) -> str:
+    return format_date(d, format="d MMM", locale=lang)
+
+
+def order_status_text(view: OrderStatusView, lang: str) -> str:
+    parts = [tr(lang, "Order {number}: {status}.", number=view.number, status=tr(lang, STATUS_NAMES.get(view.status, view.status)))]
+    if view.status == "delivered" and view.delivered_at:
+        parts.append(tr(lang, "Delivered on {day}.", day=_day(view.delivered_at, lang)))
+    elif view.shipped_lines:
+        shipped = ", ".join(f"{ln.product} {_qty(ln.shipped)}/{_qty(ln.ordered)}" for ln in view.shipped_lines[:3])
+        parts.append(tr(lang, "Shipped: {items}.", items=shipped))
+    if view.status not in ("delivered", "cancelled") and view.promised_date:
+        parts.append(tr(lang, "Expected: {day}.", day=_day(view.promised_date, lang)))
+    return " ".join(parts)
+
+
+def _qty(q) -> str:
+    return f"{q.normalize():f}"

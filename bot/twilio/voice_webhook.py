@@ -1,0 +1,101 @@
+"""Customers calling the company number (POST /twilio/voice, /twilio/voice/order).
+
+The caller is asked for the order number and answers by speech or keypad
+(<Gather input="speech dtmf">); the status is read back in the caller's
+language when their phone is known, under the same phone-match rule as SMS."""
+from __future__ import annotations
+
+import re
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+from twilio.twiml.voice_response import Gather, VoiceResponse
+
+from domain.orders.status import language_for_phone, order_ref_in, order_status_for_phone
+
+from ..i18n import normalise_language, tr
+from ..services import Services
+from .order_status_text import order_status_text
+from .signature import verified_form
+from .sms_webhook import e164
+
+# Twilio <Say>/<Gather> language tags for our UI languages.
+VOICE_LANG = {"en": "en-US", "ru": "ru-RU", "bg": "bg-BG", "ro": "ro-RO", "zh": "cmn-CN"}
+SPOKEN_DIGITS = {"zero": "0", "oh": "0", "one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6",
+                 "seven": "7", "eight": "8", "nine": "9"}
+
+
+def _xml(resp: VoiceResponse) -> Response:
+    return Response(str(resp), media_type="application/xml")
+
+
+def spoken_to_digits(text: str) -> str:
+    """'order one zero four two.' -> 'order 1042': speech engines often spell digits out."""
+    out: list[str] = []
+    for raw in re.findall(r"[\w']+", text.lower()):
+        word = SPOKEN_DIGITS.get(raw, raw)
+        if word.isdigit() and out and out[-1].isdigit():
+            out[-1] += word
+        else:
+            out.append(word)
+    return " ".join(out)
+
+
+def voice_routes(services: Services) -> list[Route]:
+    settings = services.settings
+
+    def token() -> str | None:
+        return settings.twilio.auth_token.get_secret_value() if settings.twilio.auth_token else None
+
+    async def _lang(phone: str | None) -> str:
+        async with services.uow() as uow:
+            known = await language_for_phone(uow.session, phone) if phone else None
+        return normalise_language(known, settings.company.language)
+
+    def _ask(resp: VoiceResponse, lang: str, attempt: int) -> None:
+        gather = Gather(input="speech dtmf", action=f"/twilio/voice/order?attempt={attempt}", method="POST", timeout=6,
+                        finish_on_key="#", language=VOICE_LANG[lang], hints="order, number")
+        gather.say(tr(lang, "Please say or type your order number, then press the hash key."), language=VOICE_LANG[lang])
+        resp.append(gather)
+        resp.say(tr(lang, "We did not hear anything. Goodbye."), language=VOICE_LANG[lang])
+
+    async def incoming(request: Request) -> Response:
+        form = await verified_form(request, token(), settings.http.public_url)
+        if form is None:
+            return Response("forbidden", status_code=403)
+        lang = await _lang(e164(form.get("From", ""), settings.company.country))
+        resp = VoiceResponse()
+        resp.say(tr(lang, "Hello, this is {company}.", company=settings.company.name), language=VOICE_LANG[lang])
+        _ask(resp, lang, 1)
+        return _xml(resp)
+
+    async def order(request: Request) -> Response:
+        form = await verified_form(request, token(), settings.http.public_url)
+        if form is None:
+            return Response("forbidden", status_code=403)
+        phone = e164(form.get("From", ""), settings.company.country)
+        lang = await _lang(phone)
+        attempt = int(request.query_params.get("attempt", "1"))
+        heard = form.get("Digits") or spoken_to_digits(form.get("SpeechResult", ""))
+        ref = order_ref_in(heard)
+        resp = VoiceResponse()
+        if ref is None:
+            if attempt < 3:
+                resp.say(tr(lang, "Sorry, I did not catch a number."), language=VOICE_LANG[lang])
+                _ask(resp, lang, attempt + 1)
+            else:
+                resp.say(tr(lang, "Sorry, I could not understand. Please text us your order number. Goodbye."), language=VOICE_LANG[lang])
+            return _xml(resp)
+        async with services.uow() as uow:
+            view = await order_status_for_phone(uow.session, phone, ref) if phone else None
+        if view is None:
+            text = tr(lang, "We could not find order {ref} for this phone number. Please check the number, or call us.", ref=" ".join(ref))
+        else:
+            text = order_status_text(view, lang)
+        resp.say(text, language=VOICE_LANG[lang])
+        resp.say(tr(lang, "Goodbye."), language=VOICE_LANG[lang])
+        resp.hangup()
+        return _xml(resp)
+
+    return [Route("/twilio/voice", incoming, methods=["POST"]), Route("/twilio/voice/order", order, methods=["POST"])]

@@ -1,0 +1,44 @@
+import pytest
+from pydantic import ValidationError
+
+from bot.settings import Settings
+
+
+def test_contract_environment_names_override_the_file(monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", "postgresql://u@db:5432/qm")
+    monkeypatch.setenv("QM_HTTP_PORT", "9090")
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", "123:ABC")
+    monkeypatch.setenv("QM_COMPANY__TIMEZONE", "Europe/Bucharest")
+    s = Settings()
+    assert s.database.url == "postgresql+asyncpg://u@db:5432/qm"
+    assert s.http.port == 9090
+    assert s.telegram.bot_token.get_secret_value() == "123:ABC"
+    assert s.company.timezone == "Europe/Bucharest"
+    assert "123:ABC" not in repr(s)
+
+
+def test_defaults_come_from_config_yaml(monkeypatch):
+    for var in ("DATABASE_URL", "TELEGRAM_BOT_TOKEN", "QM_HTTP_PORT"):
+        monkeypatch.delenv(var, raising=False)
+    s = Settings()
+    assert s.database.url.startswith("sqlite+aiosqlite:///")
+    assert s.telegram.bot_token is None
+    assert s.http.port == 8080
+
+
+@pytest.mark.parametrize("var,value", [("DATABASE_URL", "mysql://x"), ("QM_COMPANY__TIMEZONE", "Mars/Base"),
+                                       ("QM_HTTP_PORT", "99999"), ("TELEGRAM_WEBHOOK_SECRET", "has spaces!")])
+def test_bad_settings_are_refused_at_start(monkeypatch, var, value):
+    monkeypatch.setenv(var, value)
+    with pytest.raises(ValidationError):
+        Settings()
+
+
+def test_secrets_in_the_file_are_refused(monkeypatch, tmp_path):
+    cfg = tmp_path / "config.yaml"
+    cfg.write_text("telegram:\n  bot_token: '123:leak'\n")
+    import bot.settings as mod
+
+    monkeypatch.setattr(mod, "CONFIG_PATH", cfg)
+    with pytest.raises(ValueError, match="secret"):
+        mod.Settings()

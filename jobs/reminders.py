@@ -6,6 +6,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from domain.crm.reminders import enqueue_due
+from domain.errors import N_
 from storage.uow import UnitOfWorkFactory
 
 Translate = Callable[[str, str], str]  # (lang, template) -> text
@@ -15,10 +16,11 @@ def renderer(translate: Translate):
     def render(reminder, user, customer):
         lang = user.language or "en"
         when = reminder.due_at.astimezone(ZoneInfo(user.timezone)).strftime("%H:%M")
-        body = translate(lang, "⏰ Reminder ({when}): {text}").format(when=when, text=reminder.text)
+        body = translate(lang, N_("⏰ Reminder ({when}): {text}")).format(when=when, text=reminder.text)
         if customer is not None:
-            body += "\n" + translate(lang, "Customer: {name}").format(name=customer.name)
-        labels = {"done": translate(lang, "Done"), "snooze": translate(lang, "Snooze 1 h"), "tomorrow": translate(lang, "Tomorrow")}
+            body += "\n" + translate(lang, N_("Customer: {name}")).format(name=customer.name)
+        labels = {"done": translate(lang, N_("Done")), "snooze": translate(lang, N_("Snooze 1 h")),
+                  "tomorrow": translate(lang, N_("Tomorrow"))}
         return body, labels
 
     return render

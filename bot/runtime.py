@@ -15,16 +15,28 @@ from .settings import Settings
 log = logging.getLogger(__name__)
 
 
-def start_scheduler(services, bot):
-    """Reminders -> outbox -> Telegram, every few seconds, in this event loop."""
-    from jobs.scheduler import build_scheduler
-
-    from .i18n import translate
+def notifiers_for(services, bot) -> list:
+    """Telegram always; SMS when Twilio is configured (account and a sender)."""
     from .telegram.notifier import TelegramNotifier
 
-    scheduler = build_scheduler(services, [TelegramNotifier(bot)], translate)
-    scheduler.start()
-    return scheduler
+    found = [TelegramNotifier(bot)]
+    tw = services.settings.twilio
+    if tw.account_sid and tw.auth_token and (tw.from_number or tw.messaging_service_sid):
+        from .twilio.notifier import TwilioSmsNotifier
+
+        found.append(TwilioSmsNotifier(services.settings))
+    else:
+        log.info("SMS sending is off: TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and a sender are not all set")
+    return found
+
+
+def start_scheduler(services, bot):
+    """Outbox senders in every process; timed jobs where the scheduler lease is held (jobs/scheduler.py)."""
+    from jobs.scheduler import Scheduling
+
+    from .i18n import translate
+
+    return Scheduling(services, notifiers_for(services, bot), translate).start()
 
 
 class _Server(uvicorn.Server):
@@ -70,7 +82,7 @@ async def serve(settings: Settings) -> None:
         await server.serve()  # returns once a signal asked it to exit
     finally:
         if scheduler is not None:
-            scheduler.shutdown(wait=False)
+            await scheduler.shutdown()
         if app.updater is not None and app.updater.running:
             await app.updater.stop()
         if app.running:

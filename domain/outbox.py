@@ -26,7 +26,8 @@ from sqlalchemy import and_, or_
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from .models import Outbox
+from .models import Outbox, OutboxPace, SmsOptOut
+from .quiet_hours import next_allowed, parse_window
 
 INTERRUPTED = "interrupted"  # error prefix on a row re-claimed after a worker died mid-send
 
@@ -41,9 +42,9 @@ class Notifier(Protocol):
         Raises PermanentFailure when retrying cannot help (blocked bot, invalid number)."""
         ...
 
-    async def lookup(self, row: Outbox) -> str | None:
-        """For a row whose send was interrupted: the provider id if the provider already has
-        the message, None if it does not or cannot be asked."""
+    async def lookup(self, row: Outbox) -> list[str] | str | None:
+        """For a row whose send was interrupted: the provider ids of messages that may be this
+        row's (oldest first), empty/None if the provider has none or cannot be asked."""
         ...
 
 
@@ -51,11 +52,24 @@ class PermanentFailure(Exception):
     """Sending can never succeed (recipient blocked us, number invalid): no retry."""
 
 
+class RecipientOptedOut(PermanentFailure):
+    """The provider refuses: the recipient unsubscribed there (Twilio 21610). Recorded as an opt-out."""
+
+
+class TemporaryFailure(Exception):
+    """The provider answered and did NOT take the message (429, 5xx with an error body): retry plainly.
+    Any other exception from send() leaves it unknown whether the message went out (connection
+    dropped after the request): the retry then asks the provider first, as after a crash."""
+
+
+OPTED_OUT = "opted out"  # error of rows not sent because the recipient opted out
+
+
 async def enqueue(session: AsyncSession, *, channel: str, recipient: str, body: str, payload: dict[str, Any] | None = None,
-                  cause: str | None = None, not_before: datetime | None = None) -> Outbox:
+                  cause: str | None = None, not_before: datetime | None = None, priority: int = 0) -> Outbox:
     if not recipient:
         raise ValueError("an outbox row needs a recipient")
-    row = Outbox(channel=channel, recipient=str(recipient), body=body, payload=payload, cause=cause)
+    row = Outbox(channel=channel, recipient=str(recipient), body=body, payload=payload, cause=cause, priority=priority)
     if not_before is not None:
         row.not_before = not_before
     session.add(row)
@@ -72,7 +86,7 @@ async def claim(session: AsyncSession, *, channel: str, limit: int, now: datetim
     due = and_(Outbox.status == "pending", Outbox.not_before <= now)
     stale = and_(Outbox.status == "sending", Outbox.claimed_at < now - stale_after)
     stmt = (select(Outbox).where(Outbox.channel == channel, or_(due, stale))
-            .order_by(Outbox.not_before, Outbox.id).limit(limit).with_for_update(skip_locked=True))
+            .order_by(Outbox.priority.desc(), Outbox.not_before, Outbox.id).limit(limit).with_for_update(skip_locked=True))
     rows = list((await session.exec(stmt)).all())
     for row in rows:
         if row.status == "sending":
@@ -82,6 +96,49 @@ async def claim(session: AsyncSession, *, channel: str, limit: int, now: datetim
         row.attempts += 1
     await session.flush()
     return rows
+
+
+async def hold_back(session: AsyncSession, rows: list[Outbox], now: datetime) -> list[Outbox]:
+    """Of freshly claimed rows, those that may go out now. In the claim's transaction:
+    an SMS to a number that has opted out since it was queued -> "skipped" (error "opted out");
+    a row carrying quiet hours ({"quiet": {"tz": ..., "window": "21:00-09:00"}}) that is now
+    inside them in the recipient's zone -> back to pending until they end (deferred, not dropped)."""
+    sms = {r.recipient for r in rows if r.channel == "sms"}
+    opted = set((await session.exec(select(SmsOptOut.phone).where(SmsOptOut.phone.in_(sms)))).all()) if sms else set()
+    ready = []
+    for row in rows:
+        quiet = (row.payload or {}).get("quiet")
+        allowed = next_allowed(now, quiet["tz"], parse_window(quiet.get("window"))) if quiet else now
+        if row.channel == "sms" and row.recipient in opted:
+            row.status, row.error = "skipped", OPTED_OUT
+        elif allowed > now:
+            row.status, row.not_before, row.attempts = "pending", allowed, row.attempts - 1
+        else:
+            ready.append(row)
+    await session.flush()
+    return ready
+
+
+async def reserve_slots(session: AsyncSession, channel: str, count: int, now: datetime, rate_per_s: float) -> datetime:
+    """Reserves `count` send slots at `rate_per_s` for the whole deployment; returns the first
+    slot's time (slot i is at start + i / rate). The pace row is locked for the claim's transaction,
+    so processes take consecutive slots. rate 0 = no pacing."""
+    if rate_per_s <= 0 or count == 0:
+        return now
+    locked = select(OutboxPace).where(OutboxPace.channel == channel).with_for_update()
+    pace = (await session.exec(locked)).first()
+    if pace is None:  # first use: create it without racing another process's first use
+        dialect = session.bind.dialect.name
+        if dialect == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert
+        else:
+            from sqlalchemy.dialects.sqlite import insert
+        await session.exec(insert(OutboxPace).values(channel=channel, next_at=now).on_conflict_do_nothing())
+        pace = (await session.exec(locked)).one()
+    start = max(pace.next_at, now)
+    pace.next_at = start + timedelta(seconds=count / rate_per_s)
+    await session.flush()
+    return start
 
 
 def was_interrupted(row: Outbox) -> bool:

@@ -19,6 +19,7 @@ class Outbox(SQLModel, table=True):
     body: str
     payload: dict[str, Any] | None = Field(default=None, sa_type=sa.JSON())  # buttons, attachments...
     cause: str | None = Field(default=None, index=True)  # e.g. "reminder:17", "mailing:3"
+    priority: int = 0  # higher is claimed first: a mailing (-1) never delays an order's SMS or a reminder (0)
     status: str = "pending"  # pending | sending | sent | failed | skipped
     attempts: int = 0
     not_before: datetime = ts_field(default_now=True)

@@ -25,7 +25,7 @@ async def test_scheduler_jobs_queue_and_send_a_due_reminder(services, people, cl
     scheduler = build_scheduler(services, [notifier], translate)
     scheduler.start()
     try:
-        assert {j.id for j in scheduler.get_jobs()} == {"reminders", "outbox-telegram"}
+        assert {"reminders", "outbox-telegram"} <= {j.id for j in scheduler.get_jobs()}
         # run the jobs' bodies directly (no waiting on the clock in tests)
         await scheduler.get_job("reminders").func()
         await scheduler.get_job("outbox-telegram").func()

@@ -5,7 +5,7 @@ import importlib
 
 from ..router import Router
 
-FLOWS = ["basics", "orders", "sales", "sales_customers", "sales_deals", "sales_reminders", "sales_reports"]
+FLOWS = ["basics", "orders", "sales", "sales_customers", "sales_deals", "sales_reminders", "sales_reports", "mailings"]
 
 
 def build_router() -> Router:

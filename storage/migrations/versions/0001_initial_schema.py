@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-22 08:24:40.892333
+Create Date: 2026-11-22 08:39:43.221137
 """
 from alembic import op
 import sqlalchemy as sa
@@ -30,6 +30,7 @@ def upgrade() -> None:
     sa.Column('body', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
     sa.Column('payload', sa.JSON(), nullable=True),
     sa.Column('cause', sqlmodel.sql.sqltypes.AutoString(), nullable=True),
+    sa.Column('priority', sa.Integer(), nullable=False),
     sa.Column('status', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
     sa.Column('attempts', sa.Integer(), nullable=False),
     sa.Column('not_before', domain.models.base.UTCDateTime(timezone=True), nullable=False),
@@ -45,6 +46,11 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_outbox_cause'), ['cause'], unique=False)
         batch_op.create_index('ix_outbox_status_due', ['status', 'not_before'], unique=False)
 
+    op.create_table('outbox_pace',
+    sa.Column('channel', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+    sa.Column('next_at', domain.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('channel')
+    )
     op.create_table('processed_updates',
     sa.Column('key', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
     sa.Column('created_at', domain.models.base.UTCDateTime(timezone=True), nullable=False),
@@ -399,6 +405,26 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_deals_owner_id'), ['owner_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_deals_stage'), ['stage'], unique=False)
 
+    op.create_table('mailings',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('group_id', sa.Integer(), nullable=False),
+    sa.Column('body', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+    sa.Column('status', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+    sa.Column('created_by_id', sa.Integer(), nullable=True),
+    sa.Column('send_at', domain.models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('recipients', sa.Integer(), nullable=False),
+    sa.Column('excluded', sa.JSON(), nullable=True),
+    sa.Column('created_at', domain.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('queued_at', domain.models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('finished_at', domain.models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], ),
+    sa.ForeignKeyConstraint(['group_id'], ['client_groups.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('mailings', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_mailings_group_id'), ['group_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_mailings_status'), ['status'], unique=False)
+
     op.create_table('deal_stage_changes',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('deal_id', sa.Integer(), nullable=False),
@@ -582,6 +608,11 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_deal_stage_changes_deal_id'))
 
     op.drop_table('deal_stage_changes')
+    with op.batch_alter_table('mailings', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_mailings_status'))
+        batch_op.drop_index(batch_op.f('ix_mailings_group_id'))
+
+    op.drop_table('mailings')
     with op.batch_alter_table('deals', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_deals_stage'))
         batch_op.drop_index(batch_op.f('ix_deals_owner_id'))
@@ -679,6 +710,7 @@ def downgrade() -> None:
 
     op.drop_table('products')
     op.drop_table('processed_updates')
+    op.drop_table('outbox_pace')
     with op.batch_alter_table('outbox', schema=None) as batch_op:
         batch_op.drop_index('ix_outbox_status_due')
         batch_op.drop_index(batch_op.f('ix_outbox_cause'))

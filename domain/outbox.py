@@ -26,7 +26,7 @@ from sqlalchemy import and_, or_
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from .models import Outbox, OutboxPace, SmsOptOut
+from .models import EarlyDeliveryStatus, Outbox, OutboxPace, SmsOptOut
 from .quiet_hours import next_allowed, parse_window
 
 INTERRUPTED = "interrupted"  # error prefix on a row re-claimed after a worker died mid-send
@@ -149,8 +149,31 @@ async def mark_sent(session: AsyncSession, row: Outbox, provider_id: str | None,
     row = await _current(session, row)
     row.status, row.provider_id, row.sent_at = "sent", provider_id, now
     row.error = None
+    early = await session.get(EarlyDeliveryStatus, provider_id) if provider_id else None
+    if early is not None:
+        row.delivery_status, row.error = early.delivery_status, early.error
+        await session.delete(early)
     await session.flush()
     return row
+
+
+async def record_delivery_status(session: AsyncSession, provider_id: str, status: str, error: str | None = None) -> bool:
+    """A provider's delivery callback. True when its row was found; otherwise kept for the row
+    that will record this id (see EarlyDeliveryStatus)."""
+    row = (await session.exec(select(Outbox).where(Outbox.provider_id == provider_id))).first()
+    if row is not None:
+        row.delivery_status = status
+        if error:
+            row.error = error
+        await session.flush()
+        return True
+    early = await session.get(EarlyDeliveryStatus, provider_id)
+    if early is None:
+        session.add(EarlyDeliveryStatus(provider_id=provider_id, delivery_status=status, error=error))
+    else:
+        early.delivery_status, early.error = status, error or early.error
+    await session.flush()
+    return False
 
 
 async def mark_failed(session: AsyncSession, row: Outbox, error: str, retry_at: datetime | None = None) -> Outbox:

@@ -7,7 +7,7 @@ from .crm import Channel, Contact, Counterparty, Customer, Deal, DealStage, Deal
 from .groups import ClientGroup, ClientGroupMember  # noqa: F401
 from .mailings import Mailing, OutboxPace  # noqa: F401
 from .inventory import Location, LocationKind, StockMove, StockQuant, Warehouse  # noqa: F401
-from .messaging import Outbox  # noqa: F401
+from .messaging import EarlyDeliveryStatus, Outbox  # noqa: F401
 from .people import Invite, Role, User  # noqa: F401
 from .purchasing import PurchaseOrder, PurchaseOrderLine, Supplier, SupplierProduct  # noqa: F401
 from .sms import SmsOptOut  # noqa: F401

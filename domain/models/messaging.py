@@ -29,3 +29,14 @@ class Outbox(SQLModel, table=True):
     delivery_status: str | None = None  # from the provider's status callbacks: delivered, undelivered, failed...
     created_at: datetime = ts_field(default_now=True)
     sent_at: datetime | None = ts_field(nullable=True)
+
+
+class EarlyDeliveryStatus(SQLModel, table=True):
+    """A delivery callback that came before its outbox row recorded the provider's id (the answer to
+    the send was lost, or the callback overtook our commit); applied when the id is recorded."""
+
+    __tablename__ = "outbox_early_status"
+    provider_id: str = Field(primary_key=True)
+    delivery_status: str
+    error: str | None = None
+    received_at: datetime = ts_field(default_now=True)

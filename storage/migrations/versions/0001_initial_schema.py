@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-22 08:39:43.221137
+Create Date: 2026-11-22 09:00:29.465652
 """
 from alembic import op
 import sqlalchemy as sa
@@ -46,6 +46,13 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_outbox_cause'), ['cause'], unique=False)
         batch_op.create_index('ix_outbox_status_due', ['status', 'not_before'], unique=False)
 
+    op.create_table('outbox_early_status',
+    sa.Column('provider_id', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+    sa.Column('delivery_status', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+    sa.Column('error', sqlmodel.sql.sqltypes.AutoString(), nullable=True),
+    sa.Column('received_at', domain.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('provider_id')
+    )
     op.create_table('outbox_pace',
     sa.Column('channel', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
     sa.Column('next_at', domain.models.base.UTCDateTime(timezone=True), nullable=False),
@@ -711,6 +718,7 @@ def downgrade() -> None:
     op.drop_table('products')
     op.drop_table('processed_updates')
     op.drop_table('outbox_pace')
+    op.drop_table('outbox_early_status')
     with op.batch_alter_table('outbox', schema=None) as batch_op:
         batch_op.drop_index('ix_outbox_status_due')
         batch_op.drop_index(batch_op.f('ix_outbox_cause'))

@@ -32,7 +32,6 @@ def _wait_log(procs, text, timeout):
 
 
 async def test_three_processes_lose_the_scheduler_holder_and_nothing_is_lost_or_doubled(database_url, uow_factory, tmp_path):
-    mailing_id = await queue_mailing_for(uow_factory, N)
     with TelegramServer(token=TOKEN) as telegram, TwilioServer(numbers=[TWILIO_NUMBER], delivery_delay=0.1) as twilio:
         ports = [free_port() for _ in range(3)]
         procs = []
@@ -44,6 +43,7 @@ async def test_three_processes_lose_the_scheduler_holder_and_nothing_is_lost_or_
                 if i == 0:
                     _wait_log(procs, LEADS, 20)
             [holder] = _wait_log(procs, LEADS, 1)
+            mailing_id = await queue_mailing_for(uow_factory, N)  # all three are up: they share the work
             others = [p for p in procs if p is not holder]
             twilio.wait_for(count=30, timeout=60)
             holder.stop(signal.SIGKILL)

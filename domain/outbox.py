@@ -22,6 +22,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
+import sqlalchemy as sa
 from sqlalchemy import and_, or_
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -155,6 +156,25 @@ async def mark_sent(session: AsyncSession, row: Outbox, provider_id: str | None,
         await session.delete(early)
     await session.flush()
     return row
+
+
+async def mark_sent_many(session: AsyncSession, sent: list[tuple[int, str | None]], now: datetime) -> None:
+    """mark_sent for many rows in one statement: [(row id, provider id)]."""
+    if not sent:
+        return
+    table = Outbox.__table__
+    conn = await session.connection()
+    await conn.execute(table.update().where(table.c.id == sa.bindparam("rid"))
+                       .values(status="sent", provider_id=sa.bindparam("pid"), sent_at=now, error=None),
+                       [{"rid": rid, "pid": pid} for rid, pid in sent])
+    pids = [pid for _, pid in sent if pid]
+    early = list((await session.exec(select(EarlyDeliveryStatus).where(EarlyDeliveryStatus.provider_id.in_(pids))))
+                 .all()) if pids else []
+    for e in early:
+        await conn.execute(table.update().where(table.c.provider_id == e.provider_id)
+                           .values(delivery_status=e.delivery_status, error=e.error))
+        await session.delete(e)
+    await session.flush()
 
 
 async def record_delivery_status(session: AsyncSession, provider_id: str, status: str, error: str | None = None) -> bool:

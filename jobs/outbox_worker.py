@@ -94,14 +94,26 @@ async def run_once(uow: UnitOfWorkFactory, notifier: Notifier, *, now: Callable[
     result.claimed, result.held = len(rows), len(rows) - len(ready)
     base = time.monotonic() + (start - claimed_at).total_seconds()
     gate = asyncio.Semaphore(max(1, policy.concurrency))
+    # Successful sends are recorded a chunk at a time (one statement): a crash before that leaves
+    # the chunk "sending", and the next claim reconciles it with the provider like any interrupted send.
+    chunk = max(1, policy.concurrency * 4)
 
-    async def one(i: int, row: Outbox) -> None:
+    async def one(i: int, row: Outbox, done: list[tuple[int, str]]) -> None:
         if policy.rate_per_s > 0:
             await asyncio.sleep(max(0.0, base + i / policy.rate_per_s - time.monotonic()))
         async with gate:
-            await _deliver(uow, notifier, render(row, translate), now, policy, result)
+            provider_id = await _deliver(uow, notifier, render(row, translate), now, policy, result)
+        if provider_id is not None:
+            done.append((row.id, provider_id))
 
-    await asyncio.gather(*(one(i, row) for i, row in enumerate(ready)))
+    for c0 in range(0, len(ready), chunk):
+        done: list[tuple[int, str]] = []
+        await asyncio.gather(*(one(c0 + k, row, done) for k, row in enumerate(ready[c0:c0 + chunk])))
+        if done:
+            async with uow() as u:
+                await outbox.mark_sent_many(u.session, done, now())
+                await u.commit()
+            result.sent += len(done)
     return result
 
 
@@ -119,7 +131,9 @@ async def drain(uow: UnitOfWorkFactory, notifier: Notifier, *, now: Callable[[],
 
 
 async def _deliver(uow: UnitOfWorkFactory, notifier: Notifier, row: Outbox, now: Callable[[], datetime],
-                   policy: SendPolicy, result: WorkerResult) -> None:
+                   policy: SendPolicy, result: WorkerResult) -> str | None:
+    """Sends one row (or reconciles it); returns the provider id to record as sent, None when the
+    row was settled otherwise (reconciled, failed, to be retried)."""
     if outbox.was_interrupted(row):
         # A worker died after claiming this row. If the provider can tell us the message
         # already went out, record that and don't send it again. Telegram can't be asked
@@ -137,7 +151,7 @@ async def _deliver(uow: UnitOfWorkFactory, notifier: Notifier, row: Outbox, now:
                                          retry_at=now() + backoff(row.attempts, policy.retry_base_s))
                 await u.commit()
             result.retried += 1
-            return
+            return None
         candidates = [found] if isinstance(found, str) else list(found or [])
         if candidates:
             async with uow() as u:
@@ -148,7 +162,7 @@ async def _deliver(uow: UnitOfWorkFactory, notifier: Notifier, row: Outbox, now:
                     await outbox.mark_sent(u.session, row, mine, now())
                     await u.commit()
                     result.reconciled += 1
-                    return
+                    return None
     try:
         provider_id = await notifier.send(row.recipient, row.body, row.payload)
     except PermanentFailure as exc:
@@ -161,7 +175,7 @@ async def _deliver(uow: UnitOfWorkFactory, notifier: Notifier, row: Outbox, now:
             await u.commit()
         result.failed += 1
         log.warning("outbox %s to %s failed for good: %s", row.id, row.recipient, exc)
-        return
+        return None
     except Exception as exc:
         give_up = row.attempts >= policy.max_attempts
         error = f"{type(exc).__name__}: {exc}"
@@ -174,8 +188,5 @@ async def _deliver(uow: UnitOfWorkFactory, notifier: Notifier, row: Outbox, now:
         result.failed += give_up
         result.retried += not give_up
         log.warning("outbox %s to %s: %s (attempt %s)", row.id, row.recipient, exc, row.attempts)
-        return
-    async with uow() as u:
-        await outbox.mark_sent(u.session, row, provider_id, now())
-        await u.commit()
-    result.sent += 1
+        return None
+    return provider_id

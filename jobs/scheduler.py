@@ -127,7 +127,7 @@ class Scheduling:
             "interval", seconds=s.jobs.reminders_every_s, id="reminders", next_run_time=services.clock())
         add(_guard("mailings", lambda: finish_mailings_job(services.uow, now=services.clock(), translate=self.translate,
                                                            settle_after=timedelta(seconds=s.mailings.settle_after_s))),
-            "interval", seconds=s.jobs.mailings_every_s, id="mailings", next_run_time=services.clock())
+            "interval", seconds=s.jobs.mailings_every_s, id="mailings")
         reports = report_jobs(services, self.translate)
         now = services.clock()
         for name, spec in s.jobs.reports.items():

@@ -15,6 +15,30 @@ from .settings import Settings
 log = logging.getLogger(__name__)
 
 
+def notifiers_for(services, bot) -> list:
+    """Telegram always; SMS when Twilio is configured (account and a sender)."""
+    from .telegram.notifier import TelegramNotifier
+
+    found = [TelegramNotifier(bot)]
+    tw = services.settings.twilio
+    if tw.account_sid and tw.auth_token and (tw.from_number or tw.messaging_service_sid):
+        from .twilio.notifier import TwilioSmsNotifier
+
+        found.append(TwilioSmsNotifier(services.settings))
+    else:
+        log.info("SMS sending is off: TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and a sender are not all set")
+    return found
+
+
+def start_scheduler(services, bot):
+    """Outbox senders in every process; timed jobs where the scheduler lease is held (jobs/scheduler.py)."""
+    from jobs.scheduler import Scheduling
+
+    from .i18n import translate
+
+    return Scheduling(services, notifiers_for(services, bot), translate).start()
+
+
 class _Server(uvicorn.Server):
     """uvicorn re-raises SIGTERM after its own shutdown, which would kill the process
     before the Telegram application and the database are closed: signals are ours."""
@@ -35,6 +59,7 @@ async def serve(settings: Settings) -> None:
     http_app = build_http_app(services, telegram_app=app if webhook else None)
     server = _Server(uvicorn.Config(http_app, host=settings.http.host, port=settings.http.port,
                                            log_level="warning", lifespan="off", access_log=False))
+    scheduler = None
     await app.initialize()
     try:
         await set_command_menus(app, dialogue)
@@ -47,6 +72,7 @@ async def serve(settings: Settings) -> None:
             await app.updater.start_polling(timeout=tg_settings.poll_timeout_s,
                                             allowed_updates=["message", "edited_message", "callback_query"])
         await app.start()
+        scheduler = start_scheduler(services, app.bot)
         log.info("qm run: telegram %s, http on %s:%s", "webhook" if webhook else "polling", settings.http.host, settings.http.port)
         print(f"Quartermaster is running: Telegram ({'webhook' if webhook else 'long polling'}), "
               f"HTTP on http://{settings.http.host}:{settings.http.port}", flush=True)
@@ -55,6 +81,8 @@ async def serve(settings: Settings) -> None:
             loop.add_signal_handler(sig, lambda: setattr(server, "should_exit", True))
         await server.serve()  # returns once a signal asked it to exit
     finally:
+        if scheduler is not None:
+            await scheduler.shutdown()
         if app.updater is not None and app.updater.running:
             await app.updater.stop()
         if app.running:

@@ -120,6 +120,79 @@ class Logging(BaseModel):
     level: str = "INFO"
 
 
+class ReportJob(BaseModel):
+    cron: str  # crontab: minute hour day month weekday
+    timezone: str = ""  # empty: company.timezone
+    enabled: bool = True
+
+    @field_validator("cron")
+    @classmethod
+    def _crontab(cls, v: str) -> str:
+        from apscheduler.triggers.cron import CronTrigger
+
+        try:
+            CronTrigger.from_crontab(v)
+        except ValueError as exc:
+            raise ValueError(f"bad cron expression {v!r}: {exc}") from exc
+        return v
+
+    @field_validator("timezone")
+    @classmethod
+    def _zone(cls, v: str) -> str:
+        if v:
+            try:
+                ZoneInfo(v)
+            except (ZoneInfoNotFoundError, ValueError) as exc:
+                raise ValueError(f"unknown time zone {v!r}") from exc
+        return v
+
+
+def _default_reports() -> dict[str, ReportJob]:
+    return {"replenishment": ReportJob(cron="0 7 * * 1-5"), "stock_digest": ReportJob(cron="30 7 * * 1-5"),
+            "funnel": ReportJob(cron="0 8 * * 1")}
+
+
+class Jobs(BaseModel):
+    reminders_every_s: float = Field(20, gt=0)
+    outbox_every_s: float = Field(2, gt=0)
+    outbox_stale_after_s: float = Field(300, gt=0)
+    outbox_batch: int = Field(50, ge=1)
+    outbox_concurrency: int = Field(4, ge=1)
+    outbox_max_attempts: int = Field(6, ge=1)
+    retry_base_s: float = Field(30, gt=0)
+    leader_retry_s: float = Field(5, gt=0)
+    mailings_every_s: float = Field(30, gt=0)
+    reservation_days: int = Field(3, ge=1)
+    catch_up_hours: float = Field(6, ge=0)
+    reports: dict[str, ReportJob] = Field(default_factory=_default_reports)
+
+    @field_validator("reports")
+    @classmethod
+    def _known_reports(cls, v: dict[str, ReportJob]) -> dict[str, ReportJob]:
+        unknown = set(v) - {"replenishment", "stock_digest", "funnel"}
+        if unknown:
+            raise ValueError(f"unknown report job(s): {', '.join(sorted(unknown))}")
+        return {**_default_reports(), **v}
+
+
+class Mailings(BaseModel):
+    rate_per_s: float = Field(1.0, ge=0)
+    quiet_hours: str = "21:00-09:00"
+    settle_after_s: float = Field(600, ge=0)
+
+    @field_validator("quiet_hours")
+    @classmethod
+    def _window(cls, v: str) -> str:
+        from domain.errors import DomainError
+        from domain.quiet_hours import parse_window
+
+        try:
+            parse_window(v)
+        except DomainError as exc:
+            raise ValueError(str(exc)) from exc
+        return v
+
+
 class _ContractEnv(PydanticBaseSettingsSource):
     """Maps the runtime contract's flat environment variables onto sections."""
 
@@ -157,11 +230,12 @@ class Settings(BaseSettings):
     logging: Logging = Logging()
     # Extra sections owned by later features (scheduler, planning, ...) are kept
     # as plain dicts until their feature types them.
-    jobs: dict[str, Any] = {}
+    jobs: Jobs = Jobs()
     planning: dict[str, Any] = {}
     speech: dict[str, Any] = {}
     barcodes: dict[str, Any] = {}
-    mailings: dict[str, Any] = {}
+    mailings: Mailings = Mailings()
+    sales: dict[str, Any] = {}
     orders: dict[str, Any] = {}
 
     @classmethod

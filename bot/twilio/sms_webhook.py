@@ -12,10 +12,9 @@ from starlette.responses import Response
 from starlette.routing import Route
 from twilio.twiml.messaging_response import MessagingResponse
 
-from domain import sms_consent
-from domain.models import Outbox, ProcessedUpdate
+from domain import outbox, sms_consent
+from domain.models import ProcessedUpdate
 from domain.orders.status import language_for_phone, order_ref_in, order_status_for_phone
-from sqlmodel import select
 
 from ..i18n import normalise_language, tr
 from ..services import Services
@@ -68,12 +67,10 @@ def sms_routes(services: Services) -> list[Route]:
         if form is None:
             return Response("forbidden", status_code=403)
         sid, state = form.get("MessageSid"), form.get("MessageStatus")
-        async with services.uow() as uow:
-            row = (await uow.session.exec(select(Outbox).where(Outbox.provider_id == sid))).first()
-            if row is not None and state:
-                row.delivery_status = state
-                if form.get("ErrorCode"):
-                    row.error = f"twilio {form['ErrorCode']}"
+        if sid and state:
+            async with services.uow() as uow:
+                error = f"twilio {form['ErrorCode']}" if form.get("ErrorCode") else None
+                await outbox.record_delivery_status(uow.session, sid, state, error)
                 await uow.commit()
         return Response(status_code=204)
 

@@ -142,6 +142,9 @@ async def ship_order(session: AsyncSession, order: SalesOrder, user: User) -> Pa
     order.shipped_at = utcnow()
     await release_order(session, order)
     await session.flush()
+    from ..orders.notifications import notify_order_status
+
+    await notify_order_status(session, order)  # the customer's SMS, committed with the shipment (outbox)
     return PackResult(order.number, order.status, await _lines(session, order), "")
 
 

@@ -4,8 +4,10 @@ from .billing import Counter, Invoice, Payment  # noqa: F401
 from .catalog import Barcode, Product  # noqa: F401
 from .conversation import Conversation, ProcessedUpdate  # noqa: F401
 from .crm import Channel, Contact, Counterparty, Customer, Deal, DealStage, DealStageChange, Interaction, Reminder  # noqa: F401
+from .groups import ClientGroup, ClientGroupMember  # noqa: F401
+from .mailings import Mailing, OutboxPace  # noqa: F401
 from .inventory import Location, LocationKind, StockMove, StockQuant, Warehouse  # noqa: F401
-from .messaging import Outbox  # noqa: F401
+from .messaging import EarlyDeliveryStatus, Outbox  # noqa: F401
 from .planning import BillOfMaterial, PlanRun, PlanSuggestion, ReorderRule  # noqa: F401
 from .people import Invite, Role, User  # noqa: F401
 from .purchasing import PurchaseOrder, PurchaseOrderLine, Supplier, SupplierProduct  # noqa: F401

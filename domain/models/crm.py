@@ -39,6 +39,7 @@ class Customer(SQLModel, table=True):
     language: str | None = None
     timezone: str | None = None
     tags: str = ""  # comma-separated, lower case
+    aliases: str = ""  # comma-separated other names people use ("acme", "the ACME shop")
     sms_consent: bool = False
     home_warehouse_id: int | None = Field(default=None, foreign_key="warehouses.id")
     owner_id: int | None = Field(default=None, foreign_key="users.id")
@@ -120,4 +121,7 @@ class Reminder(SQLModel, table=True):
     text: str
     due_at: datetime = ts_field(index=True)
     status: str = Field(default="pending", index=True)  # pending | sent | done | cancelled
+    interaction_id: int | None = Field(default=None, foreign_key="interactions.id")  # the call it follows up
+    sent_at: datetime | None = ts_field(nullable=True)  # handed to the outbox (once: status pending -> sent)
+    done_at: datetime | None = ts_field(nullable=True)
     created_at: datetime = ts_field(default_now=True)

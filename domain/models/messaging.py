@@ -19,6 +19,7 @@ class Outbox(SQLModel, table=True):
     body: str
     payload: dict[str, Any] | None = Field(default=None, sa_type=sa.JSON())  # buttons, attachments...
     cause: str | None = Field(default=None, index=True)  # e.g. "reminder:17", "mailing:3"
+    priority: int = 0  # higher is claimed first: a mailing (-1) never delays an order's SMS or a reminder (0)
     status: str = "pending"  # pending | sending | sent | failed | skipped
     attempts: int = 0
     not_before: datetime = ts_field(default_now=True)
@@ -28,3 +29,14 @@ class Outbox(SQLModel, table=True):
     delivery_status: str | None = None  # from the provider's status callbacks: delivered, undelivered, failed...
     created_at: datetime = ts_field(default_now=True)
     sent_at: datetime | None = ts_field(nullable=True)
+
+
+class EarlyDeliveryStatus(SQLModel, table=True):
+    """A delivery callback that came before its outbox row recorded the provider's id (the answer to
+    the send was lost, or the callback overtook our commit); applied when the id is recorded."""
+
+    __tablename__ = "outbox_early_status"
+    provider_id: str = Field(primary_key=True)
+    delivery_status: str
+    error: str | None = None
+    received_at: datetime = ts_field(default_now=True)

@@ -5,7 +5,8 @@ import importlib
 
 from ..router import Router
 
-FLOWS = ["basics", "orders", "warehouse", "voice", "planning", "dataio"]
+FLOWS = ["basics", "orders", "warehouse", "voice", "planning", "dataio", "sales", "sales_customers", "sales_deals",
+         "sales_reminders", "sales_reports", "mailings"]
 
 
 def build_router() -> Router:

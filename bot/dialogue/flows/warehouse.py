@@ -166,12 +166,6 @@ async def pack_cmd(turn: Turn) -> None:
 
 async def _ship(turn: Turn, order: SalesOrder) -> None:
     result = await shipping.ship_order(turn.session, order, turn.user)
-    try:
-        from domain.orders.notifications import notify_order_status  # SMS to the customer, through the outbox
-    except ImportError:
-        notify_order_status = None
-    if notify_order_status is not None:
-        await notify_order_status(turn.session, order)
     from ...documents.delivery_note import render_delivery_note  # fpdf is slow to import: only when needed
 
     data = await shipping.delivery_note_data(turn.session, order)

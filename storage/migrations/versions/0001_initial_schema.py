@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-22 09:08:48.138656
+Create Date: 2026-11-22 09:36:58.662506
 """
 from alembic import op
 import sqlalchemy as sa
@@ -30,6 +30,7 @@ def upgrade() -> None:
     sa.Column('body', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
     sa.Column('payload', sa.JSON(), nullable=True),
     sa.Column('cause', sqlmodel.sql.sqltypes.AutoString(), nullable=True),
+    sa.Column('priority', sa.Integer(), nullable=False),
     sa.Column('status', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
     sa.Column('attempts', sa.Integer(), nullable=False),
     sa.Column('not_before', domain.models.base.UTCDateTime(timezone=True), nullable=False),
@@ -45,6 +46,18 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_outbox_cause'), ['cause'], unique=False)
         batch_op.create_index('ix_outbox_status_due', ['status', 'not_before'], unique=False)
 
+    op.create_table('outbox_early_status',
+    sa.Column('provider_id', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+    sa.Column('delivery_status', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+    sa.Column('error', sqlmodel.sql.sqltypes.AutoString(), nullable=True),
+    sa.Column('received_at', domain.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('provider_id')
+    )
+    op.create_table('outbox_pace',
+    sa.Column('channel', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+    sa.Column('next_at', domain.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('channel')
+    )
     op.create_table('processed_updates',
     sa.Column('key', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
     sa.Column('created_at', domain.models.base.UTCDateTime(timezone=True), nullable=False),
@@ -251,6 +264,19 @@ def upgrade() -> None:
     with op.batch_alter_table('users', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_users_role'), ['role'], unique=False)
 
+    op.create_table('client_groups',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('name', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+    sa.Column('kind', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+    sa.Column('rule', sa.JSON(), nullable=True),
+    sa.Column('created_by_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', domain.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('client_groups', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_client_groups_name'), ['name'], unique=True)
+
     op.create_table('conversations',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('channel', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
@@ -294,6 +320,7 @@ def upgrade() -> None:
     sa.Column('language', sqlmodel.sql.sqltypes.AutoString(), nullable=True),
     sa.Column('timezone', sqlmodel.sql.sqltypes.AutoString(), nullable=True),
     sa.Column('tags', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+    sa.Column('aliases', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
     sa.Column('sms_consent', sa.Boolean(), nullable=False),
     sa.Column('home_warehouse_id', sa.Integer(), nullable=True),
     sa.Column('owner_id', sa.Integer(), nullable=True),
@@ -490,6 +517,19 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_warehouse_tasks_status'), ['status'], unique=False)
         batch_op.create_index(batch_op.f('ix_warehouse_tasks_warehouse_id'), ['warehouse_id'], unique=False)
 
+    op.create_table('client_group_members',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('group_id', sa.Integer(), nullable=False),
+    sa.Column('customer_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['customer_id'], ['customers.id'], ),
+    sa.ForeignKeyConstraint(['group_id'], ['client_groups.id'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('group_id', 'customer_id')
+    )
+    with op.batch_alter_table('client_group_members', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_client_group_members_customer_id'), ['customer_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_client_group_members_group_id'), ['group_id'], unique=False)
+
     op.create_table('contacts',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('customer_id', sa.Integer(), nullable=False),
@@ -557,6 +597,26 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_deals_owner_id'), ['owner_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_deals_stage'), ['stage'], unique=False)
 
+    op.create_table('mailings',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('group_id', sa.Integer(), nullable=False),
+    sa.Column('body', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+    sa.Column('status', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+    sa.Column('created_by_id', sa.Integer(), nullable=True),
+    sa.Column('send_at', domain.models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('recipients', sa.Integer(), nullable=False),
+    sa.Column('excluded', sa.JSON(), nullable=True),
+    sa.Column('created_at', domain.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('queued_at', domain.models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('finished_at', domain.models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], ),
+    sa.ForeignKeyConstraint(['group_id'], ['client_groups.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('mailings', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_mailings_group_id'), ['group_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_mailings_status'), ['status'], unique=False)
+
     op.create_table('receipt_lines',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('receipt_id', sa.Integer(), nullable=False),
@@ -580,23 +640,6 @@ def upgrade() -> None:
     with op.batch_alter_table('receipt_lines', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_receipt_lines_inspection'), ['inspection'], unique=False)
         batch_op.create_index(batch_op.f('ix_receipt_lines_receipt_id'), ['receipt_id'], unique=False)
-
-    op.create_table('reminders',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('user_id', sa.Integer(), nullable=False),
-    sa.Column('customer_id', sa.Integer(), nullable=True),
-    sa.Column('text', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
-    sa.Column('due_at', domain.models.base.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('status', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
-    sa.Column('created_at', domain.models.base.UTCDateTime(timezone=True), nullable=False),
-    sa.ForeignKeyConstraint(['customer_id'], ['customers.id'], ),
-    sa.ForeignKeyConstraint(['user_id'], ['users.id'], ),
-    sa.PrimaryKeyConstraint('id')
-    )
-    with op.batch_alter_table('reminders', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_reminders_due_at'), ['due_at'], unique=False)
-        batch_op.create_index(batch_op.f('ix_reminders_status'), ['status'], unique=False)
-        batch_op.create_index(batch_op.f('ix_reminders_user_id'), ['user_id'], unique=False)
 
     op.create_table('transfer_lines',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -719,6 +762,27 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_pick_lists_picker_id'), ['picker_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_pick_lists_status'), ['status'], unique=False)
 
+    op.create_table('reminders',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('customer_id', sa.Integer(), nullable=True),
+    sa.Column('text', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+    sa.Column('due_at', domain.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('status', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+    sa.Column('interaction_id', sa.Integer(), nullable=True),
+    sa.Column('sent_at', domain.models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('done_at', domain.models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', domain.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['customer_id'], ['customers.id'], ),
+    sa.ForeignKeyConstraint(['interaction_id'], ['interactions.id'], ),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('reminders', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_reminders_due_at'), ['due_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_reminders_status'), ['status'], unique=False)
+        batch_op.create_index(batch_op.f('ix_reminders_user_id'), ['user_id'], unique=False)
+
     op.create_table('sales_order_lines',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('order_id', sa.Integer(), nullable=False),
@@ -829,6 +893,12 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_sales_order_lines_order_id'))
 
     op.drop_table('sales_order_lines')
+    with op.batch_alter_table('reminders', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_reminders_user_id'))
+        batch_op.drop_index(batch_op.f('ix_reminders_status'))
+        batch_op.drop_index(batch_op.f('ix_reminders_due_at'))
+
+    op.drop_table('reminders')
     with op.batch_alter_table('pick_lists', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_pick_lists_status'))
         batch_op.drop_index(batch_op.f('ix_pick_lists_picker_id'))
@@ -863,17 +933,16 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_transfer_lines_transfer_id'))
 
     op.drop_table('transfer_lines')
-    with op.batch_alter_table('reminders', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_reminders_user_id'))
-        batch_op.drop_index(batch_op.f('ix_reminders_status'))
-        batch_op.drop_index(batch_op.f('ix_reminders_due_at'))
-
-    op.drop_table('reminders')
     with op.batch_alter_table('receipt_lines', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_receipt_lines_receipt_id'))
         batch_op.drop_index(batch_op.f('ix_receipt_lines_inspection'))
 
     op.drop_table('receipt_lines')
+    with op.batch_alter_table('mailings', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_mailings_status'))
+        batch_op.drop_index(batch_op.f('ix_mailings_group_id'))
+
+    op.drop_table('mailings')
     with op.batch_alter_table('deals', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_deals_stage'))
         batch_op.drop_index(batch_op.f('ix_deals_owner_id'))
@@ -893,6 +962,11 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_contacts_customer_id'))
 
     op.drop_table('contacts')
+    with op.batch_alter_table('client_group_members', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_client_group_members_group_id'))
+        batch_op.drop_index(batch_op.f('ix_client_group_members_customer_id'))
+
+    op.drop_table('client_group_members')
     with op.batch_alter_table('warehouse_tasks', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_warehouse_tasks_warehouse_id'))
         batch_op.drop_index(batch_op.f('ix_warehouse_tasks_status'))
@@ -949,6 +1023,10 @@ def downgrade() -> None:
 
     op.drop_table('count_tasks')
     op.drop_table('conversations')
+    with op.batch_alter_table('client_groups', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_client_groups_name'))
+
+    op.drop_table('client_groups')
     with op.batch_alter_table('users', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_users_role'))
 
@@ -1008,6 +1086,8 @@ def downgrade() -> None:
 
     op.drop_table('products')
     op.drop_table('processed_updates')
+    op.drop_table('outbox_pace')
+    op.drop_table('outbox_early_status')
     with op.batch_alter_table('outbox', schema=None) as batch_op:
         batch_op.drop_index('ix_outbox_status_due')
         batch_op.drop_index(batch_op.f('ix_outbox_cause'))

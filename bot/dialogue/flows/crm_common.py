@@ -1,0 +1,173 @@
+"""Pieces the sales flows share: finding the customer meant, reading dates and
+times people type, and formatting money and times for a phone screen.
+
+Customer choice: a flow calls `resolve_customer(turn, query, flow=...)`; when
+the answer is clear it gets the Customer back at once, otherwise the person
+gets buttons (`cust:<flow>:<id>` or `cust:<flow>:new`) and the flow's
+continuation, registered with `on_customer(flow)`, runs when one is pressed."""
+from __future__ import annotations
+
+import re
+from collections.abc import Awaitable, Callable
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from typing import Any
+
+import dateparser
+from babel.numbers import format_currency
+
+from domain.crm import customers as crm_customers
+from domain.errors import InvalidInput, N_
+from domain.models import Customer
+
+from ..messages import Button
+from ..turn import Turn
+
+Continuation = Callable[[Turn, Customer], Awaitable[None]]
+_CONTINUE: dict[str, Continuation] = {}
+
+
+def on_customer(flow: str):
+    def deco(fn: Continuation) -> Continuation:
+        _CONTINUE[flow] = fn
+        return fn
+
+    return deco
+
+
+async def resolve_customer(turn: Turn, query: str | None, *, flow: str, step: str = "customer") -> Customer | None:
+    """The customer `query` names, or None after asking (buttons / "who?" / offer to create)."""
+    query = (query or "").strip()
+    if not query:
+        turn.goto(flow, step)
+        turn.say(turn.t("Which customer? Type a name, code or contact person."))
+        return None
+    matches = await crm_customers.find_customers(turn.session, query)
+    chosen = crm_customers.pick(matches)
+    if chosen is not None:
+        return chosen
+    turn.goto(flow, step, customer_query=query)
+    if not matches:
+        turn.say(turn.t("I don't know a customer called \u201c{query}\u201d. Create it, or type the name again.", query=query),
+                 [[Button(turn.t("Create \u201c{query}\u201d", query=query[:40]), f"cust:{flow}:new")],
+                  [Button(turn.t("Cancel"), "cancel:")]])
+        return None
+    rows = [[Button(_label(m), f"cust:{flow}:{m.customer.id}")] for m in matches]
+    rows.append([Button(turn.t("None of these: create \u201c{query}\u201d", query=query[:30]), f"cust:{flow}:new")])
+    turn.say(turn.t("Which one do you mean?"), rows)
+    return None
+
+
+def _label(match: crm_customers.Match) -> str:
+    c = match.customer
+    extra = f" — {match.via}" if match.via not in (c.name, c.code) else ""
+    city = f", {c.city}" if c.city else ""
+    return f"{c.name}{city}{extra}"[:60]
+
+
+async def on_customer_button(turn: Turn) -> None:
+    """cust:<flow>:<id|new>"""
+    flow, _, choice = turn.args.partition(":")
+    cont = _CONTINUE.get(flow)
+    if cont is None or turn.conv.flow != flow:
+        turn.say(turn.t("That button is no longer valid."))
+        return
+    if choice == "new":
+        name = turn.state.get("customer_query") or ""
+        customer = await crm_customers.create_customer(turn.session, turn.user, name=name, country=turn.services.settings.company.country,
+                                                       allow_duplicate=True)
+        turn.say(turn.t("New customer {name} ({code}) created. Add phone and contacts later from its card.",
+                        name=customer.name, code=customer.code), edit=True)
+    else:
+        customer = await crm_customers.get_customer(turn.session, int(choice))
+    await cont(turn, customer)
+
+
+# --- dates and times ------------------------------------------------------------------
+_HAS_TIME = re.compile(r"\d{1,2}[:.h]\d{2}|\d\s*(am|pm)\b|\b(at|в|la|в\s+\d|um)\s*\d|\bin\s+\d+\s*(h|hour|min)|через", re.IGNORECASE)
+_LANGS = {"en": ["en"], "ru": ["ru", "en"], "bg": ["bg", "en"], "ro": ["ro", "en"], "zh": ["zh", "en"]}
+
+
+def parse_when(turn: Turn, text: str, *, default_hour: int = 9) -> datetime | None:
+    """A moment the person typed ("tomorrow 10:00", "Friday", "25.11 14:30"), in their time zone.
+    A day without a time of day means `default_hour` o'clock."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    now = turn.now()
+    parsed = dateparser.parse(text, languages=_LANGS.get(turn.lang, ["en"]),
+                              settings={"PREFER_DATES_FROM": "future", "TIMEZONE": str(turn.tz), "RETURN_AS_TIMEZONE_AWARE": True,
+                                        "RELATIVE_BASE": now.replace(tzinfo=None)})
+    if parsed is None:
+        return None
+    parsed = parsed.astimezone(turn.tz)
+    if not _HAS_TIME.search(text):
+        parsed = datetime.combine(parsed.date(), time(default_hour), turn.tz)
+    return parsed
+
+
+def parse_day(turn: Turn, text: str) -> date | None:
+    when = parse_when(turn, text)
+    return when.date() if when else None
+
+
+def entity_when(turn: Turn, entities: dict[str, Any], *, default_hour: int = 9) -> datetime | None:
+    """The nlu's datetime (ISO with offset) or date entity as an aware datetime."""
+    if entities.get("datetime"):
+        value = datetime.fromisoformat(str(entities["datetime"]))
+        return value if value.tzinfo else value.replace(tzinfo=turn.tz)
+    if entities.get("date"):
+        return datetime.combine(date.fromisoformat(str(entities["date"])[:10]), time(default_hour), turn.tz)
+    return None
+
+
+def entity_day(entities: dict[str, Any]) -> date | None:
+    if entities.get("date"):
+        return date.fromisoformat(str(entities["date"])[:10])
+    if entities.get("datetime"):
+        return datetime.fromisoformat(str(entities["datetime"])).date()
+    return None
+
+
+def require_when(turn: Turn, text: str) -> datetime:
+    when = parse_when(turn, text)
+    if when is None:
+        raise InvalidInput(N_("I can't read \u201c{text}\u201d as a date or time. Try \u201ctomorrow 10:00\u201d or \u201c25.11 14:30\u201d."),
+                           text=text)
+    return when
+
+
+def entities(turn: Turn) -> dict[str, Any]:
+    return dict(getattr(turn.parsed, "entities", None) or {})
+
+
+# --- formatting -------------------------------------------------------------------------
+def money(turn: Turn, amount: Decimal | None, currency: str) -> str:
+    if amount is None:
+        return "—"
+    try:
+        return format_currency(amount, currency, locale=turn.lang, format_type="standard")
+    except Exception:  # an odd locale/currency pair: plain is fine
+        return f"{amount:,.2f} {currency}"
+
+
+def local(turn: Turn, when: datetime | None, *, with_day: bool = True) -> str:
+    if when is None:
+        return "—"
+    value = when.astimezone(turn.tz)
+    today = turn.now().date()
+    if not with_day:
+        return value.strftime("%H:%M")
+    if value.date() == today:
+        return turn.t("today {time}", time=value.strftime("%H:%M"))
+    if value.date() == today + timedelta(days=1):
+        return turn.t("tomorrow {time}", time=value.strftime("%H:%M"))
+    return value.strftime("%d.%m.%Y %H:%M")
+
+
+def stage_name(turn: Turn, stage: str) -> str:
+    return turn.t(STAGE_LABELS.get(stage, stage))
+
+
+STAGE_LABELS = {"new": N_("new"), "qualified": N_("qualified"), "proposal": N_("proposal"), "negotiation": N_("negotiation"),
+                "won": N_("won"), "lost": N_("lost")}

@@ -1,0 +1,196 @@
+"""Logging a call, meeting, SMS or e-mail right after it happened.
+
+    /log [customer]  -> customer -> kind (buttons) -> outcome (buttons) -> note -> saved
+    "called Acme, they want 50 chairs, call back Friday"  (log_interaction intent)
+      -> saved at once with the message as the note; the follow-up date makes a reminder
+"""
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+
+from domain.crm import interactions as crm_interactions
+from domain.crm import reminders as crm_reminders
+from domain.errors import N_
+from domain.crm.customers import get_customer
+from domain.models import Customer, Interaction
+
+from ..messages import Button
+from ..router import Router
+from ..turn import Turn
+from .crm_common import entities, entity_when, local, on_customer, on_customer_button, resolve_customer
+
+FLOW = "log"
+KINDS = {  # button -> (channel, direction)
+    "call_out": ("call", "out"), "call_in": ("call", "in"), "meeting": ("meeting", "out"), "sms": ("sms", "out"),
+    "email": ("email", "out"),
+}
+KIND_LABELS = {"call_out": N_("Call (outgoing)"), "call_in": N_("Call (incoming)"), "meeting": N_("Meeting"), "sms": N_("SMS"),
+               "email": N_("E-mail")}
+OUTCOME_LABELS = {"interested": N_("Interested"), "ordered": N_("Ordered"), "no answer": N_("No answer"),
+                  "call back": N_("Call back"), "sent offer": N_("Sent offer"), "not interested": N_("Not interested")}
+CHANNEL_NAMES = {"call": N_("call"), "meeting": N_("meeting"), "sms": N_("SMS"), "email": N_("e-mail")}
+
+
+async def start(turn: Turn) -> None:
+    turn.end()
+    turn.goto(FLOW, "customer")
+    customer = await resolve_customer(turn, turn.args, flow=FLOW)
+    if customer is not None:
+        await with_customer(turn, customer)
+
+
+async def from_intent(turn: Turn) -> None:
+    """Everything comes from the one message: nothing more is asked unless the customer is unclear."""
+    ent = entities(turn)
+    text = (turn.inbound.text or "").strip()
+    turn.end()
+    follow_up = entity_when(turn, ent, default_hour=10)
+    data = {"channel": ent.get("channel") if ent.get("channel") in ("call", "meeting", "email", "sms") else "call",
+            "direction": "out", "outcome": "", "note": ent.get("note") or text}
+    if follow_up is not None:
+        data["follow_up"] = follow_up.isoformat()
+    turn.goto(FLOW, "customer", **data)
+    customer = await resolve_customer(turn, ent.get("customer"), flow=FLOW)
+    if customer is not None:
+        await with_customer(turn, customer)
+
+
+async def on_customer_text(turn: Turn) -> None:
+    customer = await resolve_customer(turn, turn.inbound.text, flow=FLOW)
+    if customer is not None:
+        await with_customer(turn, customer)
+
+
+@on_customer(FLOW)
+async def with_customer(turn: Turn, customer: Customer) -> None:
+    turn.goto(FLOW, "customer", customer_id=customer.id, customer_name=customer.name)
+    await _next(turn)
+
+
+async def _next(turn: Turn) -> None:
+    s = turn.state
+    if "channel" not in s:
+        turn.goto(FLOW, "kind")
+        keys = list(KINDS)
+        turn.say(turn.t("{customer}: what was it?", customer=s["customer_name"]),
+                 [[Button(turn.t(KIND_LABELS[k]), f"log:kind:{k}") for k in keys[:2]],
+                  [Button(turn.t(KIND_LABELS[k]), f"log:kind:{k}") for k in keys[2:]]])
+        return
+    if "outcome" not in s:
+        turn.goto(FLOW, "outcome")
+        keys = list(OUTCOME_LABELS)
+        turn.say(turn.t("How did it go?"),
+                 [[Button(turn.t(OUTCOME_LABELS[k]), f"log:out:{i}") for i, k in enumerate(keys[:3])],
+                  [Button(turn.t(OUTCOME_LABELS[k]), f"log:out:{i + 3}") for i, k in enumerate(keys[3:])],
+                  [Button(turn.t("Skip"), "log:out:-")]], edit=True)
+        return
+    if "note" not in s:
+        turn.goto(FLOW, "note")
+        turn.say(turn.t("Any notes? Type them, or skip."), [[Button(turn.t("Skip"), "log:note:-")]], edit=True)
+        return
+    await _save(turn)
+
+
+async def _save(turn: Turn) -> None:
+    s, now = turn.state, turn.services.clock()
+    follow_up = datetime.fromisoformat(s["follow_up"]) if s.get("follow_up") else None
+    interaction, reminder = await crm_interactions.log_interaction(
+        turn.session, turn.user, customer_id=s["customer_id"], channel=s["channel"], direction=s.get("direction", "out"),
+        outcome=s.get("outcome") or None, note=s.get("note") or None, occurred_at=now, now=now, follow_up_at=follow_up,
+        follow_up_text=turn.t("Call back {customer}", customer=s["customer_name"]) if follow_up else None)
+    turn.end()
+    turn.remember_undo("interaction", id=interaction.id)
+    direction = turn.t("incoming") if interaction.direction == "in" else turn.t("outgoing")
+    lines = [turn.t("Logged: {kind} ({direction}) with {customer}.", kind=turn.t(CHANNEL_NAMES[interaction.channel]),
+                    direction=direction, customer=s["customer_name"])]
+    if interaction.outcome:
+        lines.append(turn.t("Outcome: {outcome}", outcome=turn.t(OUTCOME_LABELS.get(interaction.outcome, interaction.outcome))))
+    if interaction.note:
+        lines.append(turn.t("Note: {note}", note=interaction.note))
+    buttons = []
+    if reminder is not None:
+        lines.append(turn.t("I'll remind you {when}.", when=local(turn, reminder.due_at)))
+    else:
+        buttons = [[Button(turn.t("Remind me tomorrow"), f"log:fu:{interaction.id}:1"),
+                    Button(turn.t("In 3 days"), f"log:fu:{interaction.id}:3"),
+                    Button(turn.t("Next week"), f"log:fu:{interaction.id}:7")]]
+    lines.append(turn.t("/undo takes it back."))
+    turn.say("\n".join(lines), buttons, edit=turn.inbound.kind == "callback")
+
+
+async def on_kind_text(turn: Turn) -> None:
+    word = (turn.inbound.text or "").strip().lower()
+    kind = next((k for k in KINDS if word and (word in k or word in turn.t(KIND_LABELS[k]).lower())), None)
+    if kind is None:
+        turn.say(turn.t("Please choose one of the buttons, or /cancel."))
+        return
+    channel, direction = KINDS[kind]
+    turn.goto(FLOW, "kind", channel=channel, direction=direction)
+    await _next(turn)
+
+
+async def on_outcome_text(turn: Turn) -> None:
+    turn.goto(FLOW, "outcome", outcome=(turn.inbound.text or "").strip()[:100])
+    await _next(turn)
+
+
+async def on_note(turn: Turn) -> None:
+    turn.goto(FLOW, "note", note=(turn.inbound.text or "").strip())
+    await _save(turn)
+
+
+async def on_button(turn: Turn) -> None:
+    """log:kind:<k> | log:out:<i|-> | log:note:- | log:fu:<interaction>:<days> | log:start:<customer>"""
+    action, _, rest = turn.args.partition(":")
+    if action == "start":
+        turn.end()
+        await with_customer(turn, await get_customer(turn.session, int(rest)))
+        return
+    if action == "fu":
+        await _follow_up(turn, rest)
+        return
+    if turn.conv.flow != FLOW or "customer_id" not in turn.state:
+        turn.say(turn.t("That button is no longer valid."))
+        return
+    if action == "kind" and rest in KINDS:
+        channel, direction = KINDS[rest]
+        turn.goto(FLOW, "kind", channel=channel, direction=direction)
+    elif action == "out":
+        keys = list(OUTCOME_LABELS)
+        turn.goto(FLOW, "outcome", outcome="" if rest == "-" else keys[int(rest)])
+    elif action == "note":
+        turn.goto(FLOW, "note", note="")
+    await _next(turn)
+
+
+async def _follow_up(turn: Turn, rest: str) -> None:
+    interaction_id, _, days = rest.partition(":")
+    interaction = await turn.session.get(Interaction, int(interaction_id))
+    if interaction is None or interaction.user_id != turn.user.id:
+        turn.say(turn.t("That button is no longer valid."))
+        return
+    customer = await get_customer(turn.session, interaction.customer_id)
+    local_now = turn.now()
+    due = datetime.combine(local_now.date() + timedelta(days=int(days)), time(10), turn.tz)
+    reminder = await crm_reminders.create_reminder(turn.session, turn.user, text=turn.t("Follow up with {customer}", customer=customer.name),
+                                                   due_at=due, now=turn.services.clock(), customer_id=customer.id,
+                                                   interaction_id=interaction.id)
+    turn.remember_undo("reminder", id=reminder.id)
+    turn.say(turn.t("OK, I'll remind you {when} to follow up with {customer}.", when=local(turn, due), customer=customer.name))
+
+
+async def undo_interaction(turn: Turn) -> None:
+    interaction = await crm_interactions.undo_interaction(turn.session, turn.user, turn.conv.last_action["id"])
+    turn.say(turn.t("Undone: the {kind} is no longer logged.", kind=turn.t(CHANNEL_NAMES.get(interaction.channel, interaction.channel))))
+
+
+def register(router: Router) -> None:
+    router.command("log", help=N_("log a call, meeting, SMS or e-mail"), capability="log_interaction")(start)
+    router.intent("log_interaction", capability="log_interaction")(from_intent)
+    router.step(FLOW, "customer")(on_customer_text)
+    router.step(FLOW, "kind")(on_kind_text)
+    router.step(FLOW, "outcome")(on_outcome_text)
+    router.step(FLOW, "note")(on_note)
+    router.callback("log", capability="log_interaction")(on_button)
+    router.callback("cust", capability="view_customers")(on_customer_button)
+    router.undo("interaction")(undo_interaction)

@@ -1,0 +1,157 @@
+"""Reminders and the day's list.
+
+    /remind [text]  -> what (if not given) -> when (buttons or typed) -> saved
+    "remind me to call Acme tomorrow at 10"  (create_reminder intent)
+    /today, "what's on my list today?"  (list_tasks intent)
+    Delivered reminders carry Done / Snooze 1 h / Tomorrow buttons (rem:...).
+"""
+from __future__ import annotations
+
+import re
+from datetime import datetime, time, timedelta
+
+from domain.crm import customers as crm_customers
+from domain.crm import reminders as crm_reminders
+from domain.errors import N_
+from domain.models import Customer
+
+from ..messages import Button
+from ..router import Router
+from ..turn import Turn
+from .crm_common import entities, entity_when, local, require_when
+
+FLOW = "rem"
+_PREFIX = re.compile(r"^\s*(please\s+)?(remind\s+me\s+(to\s+|about\s+|that\s+)?|напомни(те)?\s+(мне\s+)?|reminder:?\s*)", re.IGNORECASE)
+
+
+def _when_buttons(turn: Turn) -> list[list[Button]]:
+    now = turn.now()
+    rows = [[Button(turn.t("In 1 hour"), "rem:at:h1"), Button(turn.t("Tomorrow 9:00"), "rem:at:t9")]]
+    second = []
+    if now.hour < 16:
+        second.append(Button(turn.t("Today 17:00"), "rem:at:d17"))
+    second.append(Button(turn.t("Monday 9:00"), "rem:at:m9"))
+    rows.append(second)
+    return rows
+
+
+def _preset(turn: Turn, key: str) -> datetime:
+    now = turn.now()
+    if key == "h1":
+        return now + timedelta(hours=1)
+    if key == "d17":
+        return datetime.combine(now.date(), time(17), turn.tz)
+    if key == "m9":
+        days = (7 - now.weekday()) % 7 or 7
+        return datetime.combine(now.date() + timedelta(days=days), time(9), turn.tz)
+    return datetime.combine(now.date() + timedelta(days=1), time(9), turn.tz)
+
+
+async def start(turn: Turn) -> None:
+    turn.end()
+    text = _PREFIX.sub("", turn.args).strip()
+    if not text:
+        turn.goto(FLOW, "text")
+        turn.say(turn.t("What should I remind you about?"))
+        return
+    turn.goto(FLOW, "when", text=text)
+    turn.say(turn.t("When? Choose, or type a day and time (e.g. \u201cFriday 10:00\u201d)."), _when_buttons(turn))
+
+
+async def on_text(turn: Turn) -> None:
+    text = (turn.inbound.text or "").strip()
+    turn.goto(FLOW, "when", text=text)
+    turn.say(turn.t("When? Choose, or type a day and time (e.g. \u201cFriday 10:00\u201d)."), _when_buttons(turn))
+
+
+async def on_when_text(turn: Turn) -> None:
+    await _save(turn, require_when(turn, turn.inbound.text or ""))
+
+
+async def _save(turn: Turn, due: datetime, customer: Customer | None = None) -> None:
+    s = turn.state
+    customer_id = customer.id if customer else s.get("customer_id")
+    reminder = await crm_reminders.create_reminder(turn.session, turn.user, text=s["text"], due_at=due, now=turn.services.clock(),
+                                                   customer_id=customer_id)
+    turn.end()
+    turn.remember_undo("reminder", id=reminder.id)
+    turn.say(turn.t("OK, I'll remind you {when}: {text}", when=local(turn, reminder.due_at), text=reminder.text),
+             edit=turn.inbound.kind == "callback")
+
+
+async def from_intent(turn: Turn) -> None:
+    ent = entities(turn)
+    turn.end()
+    text = ent.get("note") or _PREFIX.sub("", turn.inbound.text or "").strip() or (turn.inbound.text or "")
+    turn.goto(FLOW, "when", text=text)
+    customer = None
+    if ent.get("customer"):
+        # Linking the customer is a bonus: an unclear name doesn't stop the reminder.
+        customer = crm_customers.pick(await crm_customers.find_customers(turn.session, ent["customer"]))
+    due = entity_when(turn, ent, default_hour=9)
+    if due is None:
+        if customer is not None:
+            turn.goto(FLOW, "when", customer_id=customer.id)
+        turn.say(turn.t("When should I remind you? Choose, or type a day and time."), _when_buttons(turn))
+        return
+    await _save(turn, due, customer)
+
+
+async def on_button(turn: Turn) -> None:
+    """rem:at:<preset> while asking when; rem:done|snooze|tomorrow:<id> on a delivered reminder;
+    rem:start:<customer> from a customer card."""
+    action, _, rest = turn.args.partition(":")
+    now = turn.services.clock()
+    if action == "at":
+        if turn.conv.flow != FLOW or "text" not in turn.state:
+            turn.say(turn.t("That button is no longer valid."))
+            return
+        await _save(turn, _preset(turn, rest))
+    elif action == "start":
+        customer = await crm_customers.get_customer(turn.session, int(rest))
+        turn.end()
+        turn.goto(FLOW, "text", customer_id=customer.id)
+        turn.say(turn.t("What should I remind you about {customer}?", customer=customer.name))
+    elif action == "done":
+        reminder = await crm_reminders.complete(turn.session, turn.user, int(rest), now)
+        turn.say(turn.t("✅ Done: {text}", text=reminder.text), edit=True)
+    elif action == "snooze":
+        reminder = await crm_reminders.snooze(turn.session, turn.user, int(rest), now + timedelta(hours=1), now)
+        turn.say(turn.t("Snoozed until {when}: {text}", when=local(turn, reminder.due_at), text=reminder.text), edit=True)
+    elif action == "tomorrow":
+        reminder = await crm_reminders.snooze(turn.session, turn.user, int(rest), crm_reminders.tomorrow_morning(now, turn.tz), now)
+        turn.say(turn.t("Moved to {when}: {text}", when=local(turn, reminder.due_at), text=reminder.text), edit=True)
+    else:
+        turn.say(turn.t("That button is no longer valid."))
+
+
+async def today(turn: Turn) -> None:
+    items = await crm_reminders.agenda(turn.session, turn.user, turn.now().date(), turn.tz)
+    if not items:
+        turn.say(turn.t("Nothing on your list for today. /remind adds something."))
+        return
+    now = turn.services.clock()
+    lines = [turn.t("Your list for today:")]
+    buttons = []
+    for r in items:
+        mark = "⚠️ " if r.due_at < now else ""
+        lines.append(f"{mark}{local(turn, r.due_at)} — {r.text}")
+        if len(buttons) < 8:
+            buttons.append([Button(turn.t("Done: {text}", text=r.text)[:60], f"rem:done:{r.id}")])
+    turn.say("\n".join(lines), buttons)
+
+
+async def undo_reminder(turn: Turn) -> None:
+    reminder = await crm_reminders.delete(turn.session, turn.user, turn.conv.last_action["id"])
+    turn.say(turn.t("Undone: no reminder \u201c{text}\u201d.", text=reminder.text))
+
+
+def register(router: Router) -> None:
+    router.command("remind", help=N_("set a reminder"), capability="reminders")(start)
+    router.command("today", help=N_("what's on my list today"), capability="reminders")(today)
+    router.intent("create_reminder", capability="reminders")(from_intent)
+    router.intent("list_tasks", capability="reminders")(today)
+    router.step(FLOW, "text")(on_text)
+    router.step(FLOW, "when")(on_when_text)
+    router.callback("rem", capability="reminders")(on_button)
+    router.undo("reminder")(undo_reminder)

@@ -1,0 +1,67 @@
+"""The notifier port for Telegram: sends outbox rows through the running bot.
+
+A row may carry buttons ({"buttons": [[{"label", "data"}]]}) and one attachment
+drawn at send time from the figures in the row ({"attachment": {"kind": "photo" |
+"document", "filename", "render": NAME, "args": {...}}}, NAME one of RENDERERS),
+so the outbox holds numbers, not images."""
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputFile
+from telegram.error import BadRequest, Forbidden
+
+from domain.models import Outbox
+from domain.outbox import PermanentFailure
+
+from ..reports.charts import abc_xyz_png, funnel_png
+from ..reports.tables import table_xlsx
+
+RENDERERS: dict[str, Callable[..., bytes]] = {"funnel_png": funnel_png, "abc_xyz_png": abc_xyz_png,
+                                              "table_xlsx": table_xlsx}
+CAPTION_LIMIT = 1024  # Telegram's caption length
+
+
+class TelegramNotifier:
+    channel = "telegram"
+
+    def __init__(self, bot: Bot):
+        self.bot = bot
+
+    async def send(self, recipient: str, body: str, payload: dict[str, Any] | None) -> str:
+        payload = payload or {}
+        rows = payload.get("buttons") or []
+        markup = InlineKeyboardMarkup([[InlineKeyboardButton(b["label"], callback_data=b["data"]) for b in row] for row in rows]) if rows else None
+        attachment = payload.get("attachment")
+        try:
+            if attachment:
+                message = await self._send_attachment(int(recipient), body, attachment, markup)
+            else:
+                message = await self.bot.send_message(int(recipient), body, reply_markup=markup)
+        except Forbidden as exc:  # the person blocked the bot
+            raise PermanentFailure(str(exc)) from exc
+        except BadRequest as exc:
+            if "chat not found" in str(exc).lower():
+                raise PermanentFailure(str(exc)) from exc
+            raise
+        return str(message.message_id)
+
+    async def _send_attachment(self, chat_id: int, body: str, attachment: dict[str, Any], markup):
+        render = RENDERERS.get(attachment.get("render", ""))
+        if render is None:
+            raise PermanentFailure(f"unknown attachment renderer {attachment.get('render')!r}")
+        data = InputFile(render(**attachment.get("args", {})), filename=attachment.get("filename") or "report")
+        if len(body) > CAPTION_LIMIT:  # text first, then the file: one message id is kept (the text's)
+            message = await self.bot.send_message(chat_id, body, reply_markup=markup)
+            body, markup = None, None
+        else:
+            message = None
+        send = self.bot.send_photo if attachment.get("kind") == "photo" else self.bot.send_document
+        sent = await send(chat_id, data, caption=body, reply_markup=markup)
+        return message or sent
+
+    async def lookup(self, row: Outbox) -> str | None:
+        # The Bot API cannot list what a bot has sent: an interrupted send is unknowable,
+        # so the worker resends it (see jobs/outbox_worker.py for why).
+        return None

@@ -1,0 +1,1 @@
+"""Scheduled reports' figures (the bot words and draws them)."""

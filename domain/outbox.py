@@ -146,7 +146,20 @@ def was_interrupted(row: Outbox) -> bool:
     return row.status == "sending" and (row.error or "").startswith(INTERRUPTED)
 
 
+async def _lock_provider_ids(session: AsyncSession, provider_ids: list[str]) -> None:
+    """Serialises recording a provider id with its delivery callback. Without it, on PostgreSQL a
+    callback could look for the row while the id is being committed, miss it, and park its status
+    where the committing transaction had already looked (a lost status). SQLite's BEGIN IMMEDIATE
+    already serialises writers. Sorted, so two transactions never wait on each other crosswise."""
+    if session.bind.dialect.name != "postgresql":
+        return
+    for pid in sorted(set(provider_ids)):
+        await session.exec(sa.select(sa.func.pg_advisory_xact_lock(sa.func.hashtext(pid))))
+
+
 async def mark_sent(session: AsyncSession, row: Outbox, provider_id: str | None, now: datetime) -> Outbox:
+    if provider_id:
+        await _lock_provider_ids(session, [provider_id])
     row = await _current(session, row)
     row.status, row.provider_id, row.sent_at = "sent", provider_id, now
     row.error = None
@@ -162,6 +175,7 @@ async def mark_sent_many(session: AsyncSession, sent: list[tuple[int, str | None
     """mark_sent for many rows in one statement: [(row id, provider id)]."""
     if not sent:
         return
+    await _lock_provider_ids(session, [pid for _, pid in sent if pid])
     table = Outbox.__table__
     conn = await session.connection()
     await conn.execute(table.update().where(table.c.id == sa.bindparam("rid"))
@@ -180,6 +194,7 @@ async def mark_sent_many(session: AsyncSession, sent: list[tuple[int, str | None
 async def record_delivery_status(session: AsyncSession, provider_id: str, status: str, error: str | None = None) -> bool:
     """A provider's delivery callback. True when its row was found; otherwise kept for the row
     that will record this id (see EarlyDeliveryStatus)."""
+    await _lock_provider_ids(session, [provider_id])
     row = (await session.exec(select(Outbox).where(Outbox.provider_id == provider_id))).first()
     if row is not None:
         row.delivery_status = status

@@ -39,6 +39,15 @@ def load_decoder():
     return decode_image
 
 
+def load_speech(settings: Settings):
+    """The configured speech-to-text (engines load their models on first use)."""
+    try:
+        from bot.speech import speech_to_text
+    except ImportError:
+        return None
+    return speech_to_text(settings)
+
+
 async def open_services(settings: Settings, *, seed_if_empty: bool | None = None, with_nlu: bool = True) -> Services:
     db = settings.database
     engine = create_engine(db.url, busy_timeout_ms=db.busy_timeout_ms, pool_size=db.pool_size, echo=db.echo)
@@ -51,6 +60,7 @@ async def open_services(settings: Settings, *, seed_if_empty: bool | None = None
     if with_nlu:
         services.parse = load_parser()
     services.decode_image = load_decoder()
+    services.transcribe = load_speech(settings)
     return services
 
 

@@ -1,7 +1,10 @@
 """`qm run`: Telegram (polling or webhook) + HTTP server in one event loop."""
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
+import signal
 
 import uvicorn
 
@@ -24,6 +27,15 @@ def start_scheduler(services, bot):
     return scheduler
 
 
+class _Server(uvicorn.Server):
+    """uvicorn re-raises SIGTERM after its own shutdown, which would kill the process
+    before the Telegram application and the database are closed: signals are ours."""
+
+    @contextlib.contextmanager
+    def capture_signals(self):
+        yield
+
+
 async def serve(settings: Settings) -> None:
     services = await open_services(settings)
     dialogue = build_dialogue(services)
@@ -33,7 +45,7 @@ async def serve(settings: Settings) -> None:
 
     app = build_application(dialogue, webhook=webhook)
     http_app = build_http_app(services, telegram_app=app if webhook else None)
-    server = uvicorn.Server(uvicorn.Config(http_app, host=settings.http.host, port=settings.http.port,
+    server = _Server(uvicorn.Config(http_app, host=settings.http.host, port=settings.http.port,
                                            log_level="warning", lifespan="off", access_log=False))
     scheduler = None
     await app.initialize()
@@ -52,7 +64,10 @@ async def serve(settings: Settings) -> None:
         log.info("qm run: telegram %s, http on %s:%s", "webhook" if webhook else "polling", settings.http.host, settings.http.port)
         print(f"Quartermaster is running: Telegram ({'webhook' if webhook else 'long polling'}), "
               f"HTTP on http://{settings.http.host}:{settings.http.port}", flush=True)
-        await server.serve()  # returns on SIGINT/SIGTERM
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, lambda: setattr(server, "should_exit", True))
+        await server.serve()  # returns once a signal asked it to exit
     finally:
         if scheduler is not None:
             scheduler.shutdown(wait=False)

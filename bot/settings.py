@@ -78,6 +78,7 @@ class Telegram(BaseModel):
     webhook_secret: SecretStr | None = None
     poll_timeout_s: int = Field(10, ge=0, le=50)
     concurrent_updates: int = Field(64, ge=1, le=512)
+    max_messages_per_s: int = Field(30, ge=0)
 
     @field_validator("webhook_secret")
     @classmethod
@@ -162,6 +163,7 @@ class Settings(BaseSettings):
     barcodes: dict[str, Any] = {}
     mailings: dict[str, Any] = {}
     sales: dict[str, Any] = {}
+    orders: dict[str, Any] = {}
 
     @classmethod
     def settings_customise_sources(cls, settings_cls, init_settings, env_settings, dotenv_settings, file_secret_settings):

@@ -21,6 +21,8 @@ from storage.engine import create_engine, session_factory
 from storage.migrate import upgrade
 from storage.uow import UnitOfWorkFactory
 
+pytest_plugins = ["tests.fakes.fixtures"]
+
 TEST_DB = os.environ.get("QM_TEST_DB", "sqlite")
 PG_BASE = os.environ.get("QM_TEST_PG", "postgresql+asyncpg://postgres@127.0.0.1:5432")
 

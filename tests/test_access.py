@@ -126,3 +126,13 @@ async def test_conversation_state_survives_a_new_dialogue_instance(services):
     async with services.uow() as uow:
         conv = (await uow.session.exec(select(Conversation))).one()
         assert conv.flow is None and conv.data == {}
+
+
+async def test_cancel_in_words_inside_a_flow(services):
+    chat = Chat(dialogue_for(services), external_id="903")
+    await chat.text(f"/start {await _invite(services, 'manager')}")
+    async with services.uow() as uow:
+        conv = (await uow.session.exec(select(Conversation))).one()
+        conv.flow, conv.step, conv.data = "order", "lines", {"lines": []}
+        await uow.commit()
+    assert "Cancelled" in await chat.text("Отмена!")

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import logging
 
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import select
 
 from domain import access
@@ -28,6 +29,9 @@ from .turn import Turn
 log = logging.getLogger(__name__)
 
 LOW_CONFIDENCE = 0.55
+CANCEL_WORDS = {"cancel", "stop", "never mind", "nevermind", "abort", "отмена", "отменить", "отмени", "стоп", "хватит",
+                "отказ", "откажи", "спри", "anulează", "anuleaza", "renunță", "renunta", "stop it", "取消", "算了", "停止"}
+HELP_WORDS = {"help", "помощь", "помощ", "ajutor", "帮助", "?"}
 
 
 class Dialogue:
@@ -56,14 +60,10 @@ class Dialogue:
 
     # --- plumbing -------------------------------------------------------------
     async def _first_time(self, session, key: str) -> bool:
-        if await session.get(ProcessedUpdate, key) is not None:
-            return False
-        session.add(ProcessedUpdate(key=key))
-        try:
-            await session.flush()
-        except IntegrityError:  # the same update is being handled right now
-            return False
-        return True
+        """Records the event's key; False when it was recorded before (one round trip)."""
+        insert = pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
+        stmt = insert(ProcessedUpdate).values(key=key, created_at=utcnow()).on_conflict_do_nothing().returning(ProcessedUpdate.key)
+        return (await session.exec(stmt)).first() is not None
 
     async def _record_event_only(self, inbound: Inbound) -> None:
         """After a failed message, still remember its id so a redelivery isn't handled twice."""
@@ -82,14 +82,18 @@ class Dialogue:
         return normalise_language(inbound.language_code, self.services.settings.company.language)
 
     async def _turn(self, session, inbound: Inbound) -> Turn:
-        stmt = select(Conversation).where(Conversation.channel == inbound.channel,
-                                          Conversation.external_id == inbound.external_id).with_for_update()
-        conv = (await session.exec(stmt)).first()
+        # The conversation and its person in one query; the row lock serialises one person's messages.
+        stmt = (select(Conversation, User).outerjoin(User, User.id == Conversation.user_id)
+                .where(Conversation.channel == inbound.channel, Conversation.external_id == inbound.external_id)
+                .with_for_update(of=Conversation))
+        row = (await session.exec(stmt)).first()
+        conv, user = row if row is not None else (None, None)
         if conv is None:
             conv = Conversation(channel=inbound.channel, external_id=inbound.external_id, data={})
             session.add(conv)
             await session.flush()
-        user = await session.get(User, conv.user_id) if conv.user_id else await self._identify(session, inbound)
+        if user is None:
+            user = await self._identify(session, inbound)
         if user is not None and conv.user_id != user.id:
             conv.user_id = user.id
         turn = Turn(inbound, session, self.services, conv, user)
@@ -132,11 +136,11 @@ class Dialogue:
             case "callback":
                 await self._callback(turn)
             case "text":
-                await self._text(turn, command)
+                await self.handle_text(turn, command)
             case "photo" | "document" | "voice":
                 await self._media(turn)
 
-    async def _text(self, turn: Turn, command: str | None) -> None:
+    async def handle_text(self, turn: Turn, command: str | None = None) -> None:
         text = (turn.inbound.text or "").strip()
         limit = self.services.settings.limits.text_chars
         if not text:
@@ -156,10 +160,23 @@ class Dialogue:
         if turn.conv.step:
             route = self.router.steps.get(f"{turn.conv.flow}.{turn.conv.step}")
             if route is not None:
+                if await self._escape(turn, text):
+                    return
                 await self._run(turn, route)
                 return
             turn.end()  # a step from an older version: start afresh
         await self.route_free_text(turn, text)
+
+    async def _escape(self, turn: Turn, text: str) -> bool:
+        """In the middle of a flow, "cancel" / "отмена" / "help" typed as words still work.
+        A fixed word list, not the NLU: inside a step short inputs are scans, quantities and
+        "done" in five languages, which a classifier may take for anything."""
+        word = text.strip().strip(".!").lower()
+        intent = "cancel" if word in CANCEL_WORDS else "help" if word in HELP_WORDS else None
+        if intent is None or intent not in self.router.intents:
+            return False
+        await self._run(turn, self.router.intents[intent])
+        return True
 
     async def route_free_text(self, turn: Turn, text: str) -> None:
         """Free text (typed or transcribed) -> intent -> its handler."""
@@ -200,6 +217,13 @@ class Dialogue:
         await self._run(turn, route)
 
     async def _media(self, turn: Turn) -> None:
+        if turn.inbound.kind == "voice":  # transcribed first, then handled like text (flows/voice.py)
+            route = self.router.commands.get("@voice")
+            if route is None:
+                turn.say(turn.t("I can't listen to voice notes on this server. Please type it."))
+                return
+            await self._run(turn, route)
+            return
         route = self.router.steps.get(f"{turn.conv.flow}.{turn.conv.step}") if turn.conv.step else None
         route = route or self.router.commands.get(f"@{turn.inbound.kind}")  # default handler per media kind
         if route is None:

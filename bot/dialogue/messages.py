@@ -25,6 +25,9 @@ class Reply:
     buttons: list[list[Button]] = field(default_factory=list)
     attachments: list[Attachment] = field(default_factory=list)
     edit: bool = False  # replace the message whose button was pressed
+    # The person's command menu changed (joined, new role, new language): (command, description) pairs
+    # for channels that show a menu (Telegram's setMyCommands for that chat).
+    menu: list[tuple[str, str]] | None = None
 
 
 InboundKind = Literal["text", "callback", "photo", "document", "voice", "sticker", "edited", "other"]

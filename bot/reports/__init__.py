@@ -1,1 +1,1 @@
-"""Report images (PNG) for chat replies."""
+"""Reports rendered as files (XLSX, PNG, PDF) for people to open or receive in the chat."""

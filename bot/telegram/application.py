@@ -26,7 +26,8 @@ def build_application(dialogue: Dialogue, *, webhook: bool) -> Application:
         .base_url(tg.api_base_url)
         .base_file_url(tg.api_file_url)
         .concurrent_updates(tg.concurrent_updates)
-        .rate_limiter(AIORateLimiter(max_retries=3))  # honours 429 retry_after
+        # Honours 429 retry_after; the overall cap keeps bursts under Telegram's limit.
+        .rate_limiter(AIORateLimiter(overall_max_rate=tg.max_messages_per_s, overall_time_period=1, max_retries=3))
         .connection_pool_size(max(8, min(tg.concurrent_updates, 64)))
     )
     if webhook:
@@ -74,8 +75,9 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def set_command_menus(app: Application, dialogue: Dialogue) -> None:
-    """The / menu: each language gets the commands with translated descriptions."""
-    entries = [e for e in dialogue.router.help]
+    """The default / menu (everyone, per language): what every role has. Each person gets
+    their role's full menu in their own chat when they join (Reply.menu)."""
+    entries = [e for e in dialogue.router.help if e.capability is None]
     for lang in LANGUAGES:
         commands = [BotCommand(e.command, tr(lang, e.text)[:256]) for e in entries]
         await app.bot.set_my_commands(commands, language_code=None if lang == "en" else lang)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import logging
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
+from telegram import BotCommand, BotCommandScopeChat, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
 from telegram.constants import MessageLimit
 from telegram.error import BadRequest
 
@@ -31,6 +31,8 @@ def _chunks(text: str, size: int = MessageLimit.MAX_TEXT_LENGTH) -> list[str]:
 
 async def send_replies(bot, chat_id: int, replies: list[Reply], update: Update | None = None) -> None:
     for reply in replies:
+        if reply.menu is not None:
+            await bot.set_my_commands([BotCommand(c, d[:256]) for c, d in reply.menu], scope=BotCommandScopeChat(chat_id))
         markup = keyboard(reply)
         if reply.edit and update is not None and update.callback_query is not None and update.callback_query.message:
             try:

@@ -16,6 +16,10 @@ from ..errors import Conflict, InvalidInput, N_
 from ..models import Location, LocationKind, StockMove, StockQuant, Warehouse
 
 
+def _fmt(q: Decimal) -> str:
+    return f"{Decimal(q).normalize():f}"
+
+
 async def virtual_location(session: AsyncSession, kind: LocationKind) -> Location:
     """The company-wide virtual location of a kind (supplier, customer, adjustment, scrap), created on first use."""
     loc = (await session.exec(select(Location).where(Location.kind == kind, Location.warehouse_id.is_(None)))).first()
@@ -48,7 +52,10 @@ async def post_move(
     document: str | None = None,
     user_id: int | None = None,
     allow_negative: bool | None = None,
+    respect_reserved: bool = False,
 ) -> StockMove:
+    """Books one move. With respect_reserved=True the move may only take stock
+    that is not reserved for an order (bin-to-bin moves, transfers, refills)."""
     quantity = Decimal(quantity)
     if quantity <= 0:
         raise InvalidInput(N_("Quantity must be more than zero (got {quantity})."), quantity=quantity)
@@ -64,7 +71,12 @@ async def post_move(
         if available < quantity and not allow_negative:
             raise Conflict(
                 N_("Only {available} on hand in {location}, cannot take {quantity}."),
-                available=available, location=from_location.code, quantity=quantity,
+                available=_fmt(available), location=from_location.code, quantity=_fmt(quantity),
+            )
+        if respect_reserved and src is not None and available - src.reserved < quantity:
+            raise Conflict(
+                N_("Only {free} of {available} in {location} are free (the rest is reserved), cannot take {quantity}."),
+                free=_fmt(available - src.reserved), available=_fmt(available), location=from_location.code, quantity=_fmt(quantity),
             )
         if src is None:
             src = StockQuant(product_id=product_id, location_id=from_location.id, lot=lot, expiry=expiry, quantity=Decimal(0))

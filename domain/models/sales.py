@@ -48,6 +48,7 @@ class SalesOrderLine(SQLModel, table=True):
     product_id: int = Field(foreign_key="products.id", index=True)
     quantity: Decimal = qty_field()
     price: Decimal | None = money_field()
+    discount_pct: Decimal = qty_field(0)
     reserved_qty: Decimal = qty_field()
     picked_qty: Decimal = qty_field()
     shipped_qty: Decimal = qty_field()

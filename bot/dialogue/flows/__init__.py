@@ -5,7 +5,7 @@ import importlib
 
 from ..router import Router
 
-FLOWS = ["basics", "sales", "sales_customers", "sales_deals", "sales_reminders", "sales_reports"]
+FLOWS = ["basics", "orders", "warehouse", "voice", "sales", "sales_customers", "sales_deals", "sales_reminders", "sales_reports"]
 
 
 def build_router() -> Router:

@@ -23,8 +23,15 @@ async def start(turn: Turn) -> None:
         return
     turn.user = user
     turn.conv.user_id = user.id
-    turn.say(turn.t("Welcome, {name}! You joined as {role}. Send /help to see what you can do.",
-                    name=user.name, role=turn.t(ROLE_NAMES[user.role])))
+    reply = turn.say(turn.t("Welcome, {name}! You joined as {role}. Send /help to see what you can do.",
+                            name=user.name, role=turn.t(ROLE_NAMES[user.role])))
+    reply.menu = menu_for(turn)
+
+
+def menu_for(turn: Turn) -> list[tuple[str, str]]:
+    """The commands this person's role may use, described in their language."""
+    return [(e.command, turn.t(e.text)) for e in turn.dialogue.router.help
+            if e.capability is None or can(turn.user, e.capability)]
 
 
 async def _redeem(turn, inbound, settings):

@@ -1,0 +1,1 @@
+"""Barcode photo benchmark: python -m bench.barcodes"""

@@ -1,0 +1,1 @@
+"""Benchmark of `qm import`: python -m bench.dataio"""

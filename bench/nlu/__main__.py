@@ -1,0 +1,138 @@
+"""python -m bench.nlu — intent and entity accuracy on the held-out set, the
+TF-IDF baseline, and `qm parse --jsonl` throughput and start-up (subprocess)."""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from pathlib import Path
+
+from bench.nlu.heldout import NOW, load
+
+ROOT = Path(__file__).resolve().parents[2]
+LANGS = ("en", "ru", "bg", "ro", "zh")
+TARGETS = {"en": 0.95, "ru": 0.95, "bg": 0.90, "ro": 0.90, "zh": 0.90}
+
+
+def accuracy(items, show_errors: bool) -> dict:
+    import nlu
+
+    by_lang = defaultdict(lambda: [0, 0])
+    by_intent = defaultdict(lambda: [0, 0])
+    by_key = defaultdict(lambda: [0, 0])
+    lang_ok = [0, 0]
+    spurious = defaultdict(int)
+    strict = {"quantity", "amount", "currency", "date", "datetime", "order_ref", "location", "from_location",
+              "to_location", "phone", "stage"}
+    errors = []
+    for it in items:
+        r = nlu.parse(it["text"], now=NOW)
+        lang_ok[0] += r.lang == it["lang"]
+        lang_ok[1] += 1
+        ok = r.intent == it["intent"]
+        by_lang[it["lang"]][0] += ok
+        by_lang[it["lang"]][1] += 1
+        by_intent[it["intent"]][0] += ok
+        by_intent[it["intent"]][1] += 1
+        if not ok:
+            errors.append(f"  [{it['lang']}] {it['text']!r}: {r.intent} (want {it['intent']})")
+        for key, want in it["entities"].items():
+            got = r.entities.get(key)
+            hit = got == want
+            by_key[key][0] += hit
+            by_key[key][1] += 1
+            if not hit:
+                errors.append(f"  [{it['lang']}] {it['text']!r}: {key}={got!r} (want {want!r})")
+        for key in r.entities:
+            if key in strict and key not in it["entities"]:
+                spurious[key] += 1
+    if show_errors:
+        print("errors:\n" + "\n".join(errors))
+    return {"lang": by_lang, "intent": by_intent, "key": by_key, "lang_detect": lang_ok, "spurious": spurious}
+
+
+def baseline(items) -> dict:
+    from bench.nlu.baseline import TfidfNearest
+
+    out = {}
+    for lang in LANGS:
+        model = TfidfNearest(lang)
+        mine = [it for it in items if it["lang"] == lang]
+        out[lang] = sum(model.predict(it["text"]) == it["intent"] for it in mine) / len(mine)
+    return out
+
+
+def _run_cli(path: str) -> float:
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    t0 = time.perf_counter()
+    p = subprocess.run([sys.executable, "-m", "bot", "parse", "--jsonl", path], cwd=ROOT, env=env,
+                       capture_output=True, text=True)
+    elapsed = time.perf_counter() - t0
+    if p.returncode != 0:
+        raise SystemExit(f"qm parse failed: {p.stderr[-2000:]}")
+    return elapsed
+
+
+def throughput(items, n: int) -> dict:
+    lines = [json.dumps({"text": it["text"], "now": NOW.isoformat()}, ensure_ascii=False) for it in items]
+    with tempfile.TemporaryDirectory() as tmp:
+        big = Path(tmp, "big.jsonl")
+        big.write_text("\n".join(lines[i % len(lines)] for i in range(n)) + "\n", encoding="utf-8")
+        one = Path(tmp, "one.jsonl")
+        one.write_text(lines[0] + "\n", encoding="utf-8")
+        startup = min(_run_cli(str(one)) for _ in range(3))
+        total = min(_run_cli(str(big)) for _ in range(2))
+    return {"n": n, "seconds": total, "per_s": n / total, "startup_s": startup}
+
+
+def _pct(ok_total) -> str:
+    ok, total = ok_total
+    return f"{100 * ok / total:5.1f}% ({ok}/{total})" if total else "n/a"
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m bench.nlu", description=__doc__.splitlines()[0])
+    ap.add_argument("--errors", action="store_true", help="list every miss")
+    ap.add_argument("-n", type=int, default=5000, help="lines fed to qm parse --jsonl (default 5000)")
+    args = ap.parse_args(argv)
+    items = load()
+    print(f"held-out set: {len(items)} messages, {len({it['intent'] for it in items})} intents, {len(LANGS)} languages")
+    t0 = time.perf_counter()
+    acc = accuracy(items, args.errors)
+    print(f"(in-process parse of the set took {time.perf_counter() - t0:.1f} s including model loads)")
+    base = baseline(items)
+    print("\nintent accuracy per language      quartermaster     TF-IDF 1-NN   ratio  target")
+    for lang in LANGS:
+        ok, total = acc["lang"][lang]
+        mine = ok / total
+        print(f"  {lang:30s} {_pct(acc['lang'][lang]):>17s}   {100 * base[lang]:9.1f}%   {mine / base[lang] if base[lang] else float('inf'):5.2f}  "
+              f">={100 * TARGETS[lang]:.0f}% {'ok' if mine >= TARGETS[lang] else 'MISSED'}")
+    all_ok = sum(v[0] for v in acc["lang"].values())
+    all_n = sum(v[1] for v in acc["lang"].values())
+    base_all = sum(base[lang] * acc["lang"][lang][1] for lang in LANGS) / all_n
+    print(f"  {'all':30s} {_pct((all_ok, all_n)):>17s}   {100 * base_all:9.1f}%   {(all_ok / all_n) / base_all:5.2f}")
+    print(f"  language detection (lang=None): {_pct(acc['lang_detect'])}")
+    print("\nintent accuracy per intent")
+    for intent, v in sorted(acc["intent"].items()):
+        print(f"  {intent:22s} {_pct(v)}")
+    print("\nentity accuracy per key (exact value)")
+    for key, v in sorted(acc["key"].items()):
+        print(f"  {key:16s} {_pct(v)}")
+    ek = sum(v[0] for v in acc["key"].values())
+    en = sum(v[1] for v in acc["key"].values())
+    print(f"  {'all':16s} {_pct((ek, en))}  target >=90% {'ok' if ek / en >= 0.9 else 'MISSED'}")
+    print("  keys given but not expected: " + (", ".join(f"{k} {v}" for k, v in sorted(acc["spurious"].items())) or "none"))
+    tp = throughput(items, args.n)
+    print(f"\nqm parse --jsonl: {tp['n']} lines in {tp['seconds']:.2f} s including start-up = {tp['per_s']:.0f} utterances/s "
+          f"(target >=1000 {'ok' if tp['per_s'] >= 1000 else 'MISSED'})")
+    print(f"start-up (one line, process start to exit): {tp['startup_s']:.2f} s (target <=3 s {'ok' if tp['startup_s'] <= 3 else 'MISSED'})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

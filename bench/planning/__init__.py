@@ -1,0 +1,1 @@
+"""Planning benchmark: `python -m bench.planning` (see docs/benchmarks.md)."""

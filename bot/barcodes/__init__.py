@@ -1,0 +1,5 @@
+"""Barcode photos: the zxing-cpp adapter behind domain.scanning.BarcodeDecoder."""
+from .images import load_gray
+from .zxing_decoder import ZxingDecoder, decode_gray, decode_image
+
+__all__ = ["ZxingDecoder", "decode_gray", "decode_image", "load_gray"]

@@ -1,0 +1,336 @@
+"""Sales orders in the chat: create (guided or from one sentence), confirm with
+reservation and invoice, status card, payments, overdue invoices."""
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+from decimal import Decimal, InvalidOperation
+
+from sqlmodel import select
+
+from domain.errors import InvalidInput, N_, NotFound
+from domain.models import Customer, Invoice, Product, SalesOrder
+from domain.orders import invoices as inv
+from domain.orders import lifecycle as orders
+from domain.search import clear_winner, find_customers, find_products
+
+from ..messages import Attachment, Button
+from ..router import Router
+from ..turn import Turn
+from .dates import parse_day
+
+FLOW = "order"
+_QTY_FIRST = re.compile(r"^\s*(\d+(?:[.,]\d+)?)\s*(?:x\s*)?(.+)$", re.IGNORECASE)
+_QTY_LAST = re.compile(r"^(.+?)\s*[x×]?\s*(\d+(?:[.,]\d+)?)\s*$", re.IGNORECASE)
+DONE_WORDS = {"done", "ok", "готово", "всё", "все", "gata", "готово.", "好了", "完成"}
+
+
+def _qty(text: str) -> Decimal:
+    try:
+        return Decimal(text.replace(",", "."))
+    except InvalidOperation:
+        raise InvalidInput(N_("{value} is not a quantity."), value=text) from None
+
+
+def split_line(text: str) -> tuple[Decimal, str] | None:
+    """'10 A4 paper' / 'A4 paper x 10' -> (10, 'A4 paper')."""
+    m = _QTY_FIRST.match(text)
+    if m:
+        return _qty(m.group(1)), m.group(2).strip()
+    m = _QTY_LAST.match(text)
+    if m:
+        return _qty(m.group(2)), m.group(1).strip()
+    return None
+
+
+# --- starting -----------------------------------------------------------------------------
+async def start_order(turn: Turn) -> None:
+    turn.goto(FLOW, "customer", lines=[])
+    if turn.args:
+        await _pick_customer(turn, turn.args)
+    else:
+        turn.say(turn.t("New order. Which customer? Type a name or code."), [[Button(turn.t("Cancel"), "cancel:")]])
+
+
+async def order_intent(turn: Turn) -> None:
+    """'order 10 boxes of A4 paper for Acme, deliver Monday' in one go."""
+    ents = turn.parsed.entities if turn.parsed else {}
+    turn.goto(FLOW, "customer", lines=[])
+    if ents.get("date"):
+        turn.goto(FLOW, "customer", delivery=ents["date"])
+    if ents.get("product") and ents.get("quantity"):
+        turn.goto(FLOW, "customer", pending_line={"text": ents["product"], "qty": str(ents["quantity"])})
+    if ents.get("customer"):
+        await _pick_customer(turn, ents["customer"])
+    else:
+        turn.say(turn.t("New order. Which customer? Type a name or code."))
+
+
+async def on_customer_text(turn: Turn) -> None:
+    await _pick_customer(turn, turn.inbound.text or "")
+
+
+async def _pick_customer(turn: Turn, text: str) -> None:
+    matches = await find_customers(turn.session, text)
+    winner = matches[0] if len(matches) == 1 or (matches and matches[0].score - matches[1].score >= 8) else None
+    if winner:
+        await _customer_chosen(turn, winner.customer)
+    elif matches:
+        turn.say(turn.t("Which customer do you mean?"),
+                 [[Button(m.customer.name, f"order_cust:{m.customer.id}")] for m in matches[:5]] + [[Button(turn.t("Cancel"), "cancel:")]])
+    else:
+        turn.say(turn.t("I found no customer like \u201c{text}\u201d. Try another spelling, or /cancel.", text=text))
+
+
+async def on_customer_button(turn: Turn) -> None:
+    customer = await turn.session.get(Customer, int(turn.args))
+    if customer is None or turn.conv.flow != FLOW:
+        turn.say(turn.t("That button is no longer valid."))
+        return
+    await _customer_chosen(turn, customer)
+
+
+async def _customer_chosen(turn: Turn, customer: Customer) -> None:
+    turn.goto(FLOW, "lines", customer_id=customer.id, customer_name=customer.name)
+    pending = turn.state.get("pending_line")
+    if pending:
+        turn.goto(FLOW, "lines", pending_line=None)
+        await _add_line_text(turn, f"{pending['qty']} {pending['text']}")
+        return
+    turn.say(turn.t("New order \u2014 {customer}\nAdd lines like \u201c10 A4 paper\u201d; send \u201cdone\u201d when finished.", customer=customer.name))
+
+
+# --- lines ----------------------------------------------------------------------------------
+async def on_line_text(turn: Turn) -> None:
+    text = (turn.inbound.text or "").strip()
+    if text.lower() in DONE_WORDS:
+        await _ask_delivery(turn)
+        return
+    await _add_line_text(turn, text)
+
+
+async def _add_line_text(turn: Turn, text: str) -> None:
+    parsed = split_line(text)
+    if parsed is None:
+        turn.say(turn.t("Write a quantity and a product, e.g. \u201c10 A4 paper\u201d, or \u201cdone\u201d."))
+        return
+    qty, product_text = parsed
+    matches = await find_products(turn.session, product_text)
+    winner = clear_winner(matches)
+    if winner is None and matches:
+        turn.say(turn.t("Which product do you mean?"),
+                 [[Button(f"{m.product.name} ({m.product.sku})", f"order_prod:{m.product.id}:{qty}")] for m in matches[:5]])
+        return
+    if winner is None:
+        turn.say(turn.t("I don't know a product \u201c{text}\u201d. Try its name, code or barcode.", text=product_text))
+        return
+    await _add_line(turn, winner.product, qty)
+
+
+async def on_product_button(turn: Turn) -> None:
+    pid, _, qty = turn.args.partition(":")
+    product = await turn.session.get(Product, int(pid))
+    if product is None or turn.conv.flow != FLOW:
+        turn.say(turn.t("That button is no longer valid."))
+        return
+    await _add_line(turn, product, _qty(qty))
+
+
+async def _add_line(turn: Turn, product: Product, qty: Decimal) -> None:
+    orders.check_quantity(qty, product.unit)
+    if product.price is None:
+        raise InvalidInput(N_("{sku} has no price in the price list yet."), sku=product.sku)
+    lines = turn.state.get("lines", []) + [{"product_id": product.id, "qty": str(qty), "name": product.name, "unit": product.unit}]
+    turn.goto(FLOW, "lines", lines=lines)
+    summary = "\n".join(f"\u2022 {ln['qty']} {ln['unit']} {ln['name']}" for ln in lines)
+    turn.say(turn.t("Added. The order so far:") + "\n" + summary + "\n" + turn.t("Add more, or send \u201cdone\u201d."),
+             [[Button(turn.t("Done"), "order_done:")]])
+
+
+# --- delivery date and confirmation ---------------------------------------------------------------
+async def on_done_button(turn: Turn) -> None:
+    if turn.conv.flow != FLOW:
+        turn.say(turn.t("That button is no longer valid."))
+        return
+    await _ask_delivery(turn)
+
+
+async def _ask_delivery(turn: Turn) -> None:
+    if not turn.state.get("lines"):
+        turn.say(turn.t("The order has no lines yet. Add one like \u201c10 A4 paper\u201d."))
+        return
+    if turn.state.get("delivery"):
+        await _summary(turn)
+        return
+    today = turn.now().date()
+    turn.goto(FLOW, "delivery")
+    turn.say(turn.t("Delivery date? Type it, or choose:"),
+             [[Button(turn.t("Tomorrow"), f"order_day:{today + timedelta(days=1)}"),
+               Button(turn.t("In 3 days"), f"order_day:{today + timedelta(days=3)}"),
+               Button(turn.t("No date"), "order_day:")]])
+
+
+async def on_delivery_text(turn: Turn) -> None:
+    day = parse_day(turn, turn.inbound.text or "")
+    if day is None:
+        turn.say(turn.t("I couldn't read a date in \u201c{text}\u201d. Try \u201c2026-12-01\u201d or \u201ctomorrow\u201d.", text=turn.inbound.text))
+        return
+    turn.goto(FLOW, "delivery", delivery=day.isoformat())
+    await _summary(turn)
+
+
+async def on_delivery_button(turn: Turn) -> None:
+    if turn.conv.flow != FLOW:
+        turn.say(turn.t("That button is no longer valid."))
+        return
+    turn.goto(FLOW, "delivery", delivery=turn.args or "none")
+    await _summary(turn)
+
+
+async def _summary(turn: Turn) -> None:
+    s = turn.state
+    delivery = s.get("delivery")
+    lines = "\n".join(f"\u2022 {ln['qty']} {ln['unit']} {ln['name']}" for ln in s["lines"])
+    when = delivery if delivery and delivery != "none" else turn.t("no date")
+    turn.goto(FLOW, "confirm")
+    turn.say(turn.t("Order for {customer}, delivery {day}:", customer=s["customer_name"], day=when) + "\n" + lines,
+             [[Button(turn.t("Confirm"), "order_ok:confirm"), Button(turn.t("Save as draft"), "order_ok:draft")],
+              [Button(turn.t("Cancel"), "cancel:")]])
+
+
+async def on_confirm_button(turn: Turn) -> None:
+    if turn.conv.flow != FLOW or turn.conv.step != "confirm":
+        turn.say(turn.t("That button is no longer valid."))
+        return
+    s = turn.state
+    delivery = s.get("delivery")
+    order = await orders.create_order(
+        turn.session, turn.user, customer_id=s["customer_id"],
+        lines=[orders.LineInput(ln["product_id"], Decimal(ln["qty"])) for ln in s["lines"]],
+        promised_date=date.fromisoformat(delivery) if delivery and delivery != "none" else None, today=turn.now().date())
+    turn.end()
+    turn.remember_undo("order", order_id=order.id)
+    if turn.args != "confirm":
+        turn.say(turn.t("Order {number} saved as a draft. /confirm {number} when ready.", number=order.number), edit=True)
+        return
+    await _confirm(turn, order)
+
+
+async def _confirm(turn: Turn, order: SalesOrder) -> None:
+    settings = turn.services.settings
+    result = await orders.confirm_order(turn.session, turn.user, order.id, today=turn.now().date(),
+                                        payment_terms_days=settings.orders.get("payment_terms_days", 14) if isinstance(settings.orders, dict) else 14)
+    lines = [turn.t("Order {number} confirmed.", number=order.number)]
+    if result.reserved_complete:
+        lines.append(turn.t("All goods are reserved."))
+    for b in result.backorders:
+        lines.append(turn.t("Backorder: {qty} \u00d7 {sku}, expected {day}.", qty=b.quantity, sku=b.sku,
+                            day=b.expected.isoformat() if b.expected else turn.t("date unknown")))
+    if result.split_into:
+        lines.append(turn.t("Part ships from another warehouse as order {numbers}.", numbers=", ".join(result.split_into)))
+    pdf = await _invoice_pdf(turn, result.invoice_number)
+    turn.say("\n".join(lines), attachments=[Attachment("document", f"{result.invoice_number}.pdf", pdf,
+                                                          caption=turn.t("Invoice {number}", number=result.invoice_number))])
+
+
+async def _invoice_pdf(turn: Turn, number: str) -> bytes:
+    from ...documents.invoice import InvoiceDoc, InvoiceLine, render_invoice  # fpdf is slow to import: only when needed
+
+    invoice = (await turn.session.exec(select(Invoice).where(Invoice.number == number))).one()
+    order = await turn.session.get(SalesOrder, invoice.order_id)
+    customer = await turn.session.get(Customer, invoice.customer_id)
+    rows = await orders.order_lines(turn.session, order.id)
+    doc = InvoiceDoc(number=invoice.number, order_number=order.number, issued_on=invoice.issued_on, due_on=invoice.due_on,
+                     company=turn.services.settings.company.name, customer=customer.name, customer_city=customer.city,
+                     currency=invoice.currency, total=invoice.amount,
+                     lines=[InvoiceLine(p.name, ln.quantity, p.unit, ln.price or Decimal(0), ln.discount_pct, orders.line_total(ln)) for ln, p in rows])
+    return render_invoice(doc, turn.lang)
+
+
+# --- commands on existing orders ---------------------------------------------------------------------
+async def confirm_cmd(turn: Turn) -> None:
+    if not turn.args:
+        turn.say(turn.t("Which order? Write /confirm 1042."))
+        return
+    await _confirm(turn, await orders.get_order(turn.session, turn.args))
+
+
+async def cancel_order_cmd(turn: Turn) -> None:
+    if not turn.args:
+        turn.say(turn.t("Which order? Write /cancel_order 1042."))
+        return
+    order = await orders.get_order(turn.session, turn.args)
+    await orders.cancel_order(turn.session, turn.user, order.id)
+    turn.say(turn.t("Order {number} cancelled; its reservations are released.", number=order.number))
+
+
+async def order_status(turn: Turn) -> None:
+    ref = turn.args or ((turn.parsed.entities.get("order_ref") if turn.parsed else None) or "")
+    if not ref:
+        turn.say(turn.t("Which order? Write /status 1042."))
+        return
+    order = await orders.get_order(turn.session, str(ref))
+    customer = await turn.session.get(Customer, order.customer_id)
+    rows = await orders.order_lines(turn.session, order.id)
+    lines = [turn.t("Order {number} \u2014 {customer}", number=order.number, customer=customer.name),
+             turn.t("Status: {status}", status=order.status)]
+    if order.promised_date:
+        lines.append(turn.t("Promised: {day}", day=order.promised_date.isoformat()))
+    for ln, p in rows:
+        lines.append(turn.t("\u2022 {name}: {qty} ordered, {reserved} reserved, {picked} picked, {shipped} shipped",
+                            name=p.name, qty=ln.quantity.normalize(), reserved=ln.reserved_qty.normalize(),
+                            picked=ln.picked_qty.normalize(), shipped=ln.shipped_qty.normalize()))
+    for invoice in (await turn.session.exec(select(Invoice).where(Invoice.order_id == order.id))).all():
+        lines.append(turn.t("Invoice {number}: {paid} of {amount} {currency} paid ({status})", number=invoice.number,
+                            paid=invoice.paid.normalize(), amount=invoice.amount, currency=invoice.currency, status=invoice.status))
+    turn.say("\n".join(lines))
+
+
+async def pay_cmd(turn: Turn) -> None:
+    parts = turn.args.split()
+    if len(parts) != 2:
+        turn.say(turn.t("Write /pay INVOICE AMOUNT, e.g. /pay INV-000012 250."))
+        return
+    invoice = await inv.record_payment(turn.session, turn.user, parts[0], _qty(parts[1]), paid_on=turn.now().date())
+    turn.say(turn.t("Payment recorded. Invoice {number}: {paid} of {amount} {currency} paid.", number=invoice.number,
+                    paid=invoice.paid.normalize(), amount=invoice.amount, currency=invoice.currency))
+
+
+async def overdue_cmd(turn: Turn) -> None:
+    owner = turn.user.id if turn.user.role == "sales" else None
+    rows = await inv.overdue_invoices(turn.session, today=turn.now().date(), owner_id=owner)
+    if not rows:
+        turn.say(turn.t("No overdue invoices."))
+        return
+    turn.say("\n".join([turn.t("Overdue invoices:")] + [
+        turn.t("\u2022 {number} {customer}: {amount} {currency}, {days} days late", number=r.number, customer=r.customer,
+               amount=r.open_amount, currency=r.currency, days=r.days_late) for r in rows[:30]]))
+
+
+async def undo_order(turn: Turn) -> None:
+    order = await turn.session.get(SalesOrder, turn.conv.last_action["order_id"])
+    if order is None:
+        raise NotFound(N_("There is no such order."))
+    await orders.cancel_order(turn.session, turn.user, order.id)
+    turn.say(turn.t("Undone: order {number} cancelled.", number=order.number))
+
+
+def register(router: Router) -> None:
+    router.command("order", help=N_("create a sales order"), capability="manage_orders")(start_order)
+    router.command("confirm", capability="manage_orders")(confirm_cmd)
+    router.command("cancel_order", capability="manage_orders")(cancel_order_cmd)
+    router.command("status", help=N_("status of an order: /status 1042"), capability="view_orders")(order_status)
+    router.command("pay", help=N_("record a payment: /pay INV-000012 250"), capability="manage_orders")(pay_cmd)
+    router.command("overdue", help=N_("overdue invoices"), capability="manage_orders")(overdue_cmd)
+    router.intent("create_order", capability="manage_orders")(order_intent)
+    router.intent("order_status", capability="view_orders")(order_status)
+    router.step(FLOW, "customer")(on_customer_text)
+    router.step(FLOW, "lines")(on_line_text)
+    router.step(FLOW, "delivery")(on_delivery_text)
+    router.step(FLOW, "confirm")(on_line_text)
+    router.callback("order_cust", capability="manage_orders")(on_customer_button)
+    router.callback("order_prod", capability="manage_orders")(on_product_button)
+    router.callback("order_done", capability="manage_orders")(on_done_button)
+    router.callback("order_day", capability="manage_orders")(on_delivery_button)
+    router.callback("order_ok", capability="manage_orders")(on_confirm_button)
+    router.undo("order")(undo_order)

@@ -1,0 +1,619 @@
+"""Warehouse work in the chat: the bot leads every step.
+
+/pick  scan the bin, scan the product, confirm the quantity — bin by bin in walking order
+/next  the next put-away or pick-face refill: take the goods, scan the destination bin
+/receive [PO]  scan what arrived with quantities, see over/under against the PO, book
+/count BIN  blind count: scan each product, say how many, finish
+/move  from bin -> product -> quantity -> to bin
+/stock  what we have of a product, or in a bin
+/pack, /ship  consolidate and ship an order (delivery note PDF)
+/inspect  managers accept or reject goods waiting in quarantine
+"""
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+
+from sqlmodel import select
+
+from domain.errors import InvalidInput, N_, NotFound
+from domain.inventory import counting, moves, picking, receiving, shipping, stock, tasks, transfers
+from domain.inventory.common import find_location, resolve_product
+from domain.models import OrderStatus, PurchaseOrder, SalesOrder, Warehouse
+from domain.orders.lifecycle import get_order
+from domain.search import clear_winner, find_products
+
+from ..messages import Attachment, Button
+from ..router import Router
+from ..turn import Turn
+from .scans import one_scan, scans_of
+
+DONE_WORDS = {"done", "finish", "end", "готово", "всё", "все", "край", "gata", "完成", "好了"}
+
+
+def _qty_text(text: str) -> Decimal:
+    try:
+        return Decimal(text.strip().replace(",", "."))
+    except InvalidOperation:
+        raise InvalidInput(N_("{value} is not a quantity. Type a number, e.g. 12."), value=text.strip()) from None
+
+
+def _fmt(q: Decimal | None) -> str:
+    return "" if q is None else f"{q.normalize():f}"
+
+
+async def _warehouse(turn: Turn) -> Warehouse:
+    wid = turn.user.home_warehouse_id
+    wh = await turn.session.get(Warehouse, wid) if wid else None
+    wh = wh or (await turn.session.exec(select(Warehouse).order_by(Warehouse.id))).first()
+    if wh is None:
+        raise NotFound(N_("No warehouse is set up yet."))
+    return wh
+
+
+def _say_note(turn: Turn, note, extra: str = "", buttons=None) -> None:
+    text = note.render(turn.t) if note else ""
+    turn.say("\n".join(p for p in (text, extra) if p), buttons)
+
+
+# ---------------------------------------------------------------- picking
+def _pick_prompt(turn: Turn, step) -> tuple[str, list]:
+    kind = str(step.expect)
+    if kind == "done":
+        return turn.t("Order {number} is picked. Send /pack {number} when it is on the packing table.", number=step.order_number), []
+    lot = turn.t(" lot {lot}", lot=step.lot) if step.lot else ""
+    expiry = turn.t(", best before {day}", day=step.expiry.isoformat()) if step.expiry else ""
+    head = turn.t("Order {number}, {left} bin(s) to go.", number=step.order_number, left=step.tasks_left)
+    short = [[Button(turn.t("Bin is empty / short"), "pick_short:")]]
+    if kind == "scan_bin":
+        return head + "\n" + turn.t("Go to bin {bin} and scan its label.", bin=step.bin_code), short
+    if kind == "scan_product":
+        return head + "\n" + turn.t("At {bin}: scan {name} ({sku}){lot}{expiry}.", bin=step.bin_code, name=step.product_name,
+                                    sku=step.sku, lot=lot, expiry=expiry), short
+    qty = _fmt(step.quantity)
+    return (head + "\n" + turn.t("How many {unit} of {sku} did you take? {qty} needed.", unit=step.unit, sku=step.sku, qty=qty),
+            [[Button(qty, f"pick_qty:{qty}")], *short])
+
+
+def _show_pick(turn: Turn, step) -> None:
+    text, buttons = _pick_prompt(turn, step)
+    if str(step.expect) == "done":
+        turn.end()
+    else:
+        turn.goto("pick", "work", pick_list_id=step.pick_list_id)
+    happened = step.happened.render(turn.t) if step.happened else ""
+    if step.refill_task_id:
+        happened += ("\n" if happened else "") + turn.t("The pick face ran low: a refill task was created (/next).")
+    turn.say("\n".join(p for p in (happened, text) if p), buttons)
+
+
+async def pick_cmd(turn: Turn) -> None:
+    if turn.args:
+        order = await get_order(turn.session, turn.args)
+        _show_pick(turn, await picking.start_pick(turn.session, order, turn.user))
+        return
+    resumed = await picking.open_pick_for(turn.session, turn.user)
+    if resumed is not None:
+        turn.say(turn.t("You have a pick in progress; carrying on."))
+        _show_pick(turn, resumed)
+        return
+    wh = await _warehouse(turn)
+    ready = (await turn.session.exec(select(SalesOrder).where(
+        SalesOrder.warehouse_id == wh.id, SalesOrder.status.in_([OrderStatus.reserved, OrderStatus.confirmed]))
+        .order_by(SalesOrder.priority.desc(), SalesOrder.promised_date.is_(None), SalesOrder.promised_date, SalesOrder.id).limit(6))).all()
+    if not ready:
+        turn.say(turn.t("No orders are waiting to be picked in {warehouse}.", warehouse=wh.code))
+        return
+    turn.say(turn.t("Which order do you pick? The most urgent are first."),
+             [[Button(turn.t("Order {number}", number=o.number) + (f" \u2014 {o.promised_date.isoformat()}" if o.promised_date else ""),
+                      f"pick_order:{o.id}")] for o in ready])
+
+
+async def pick_intent(turn: Turn) -> None:
+    ref = (turn.parsed.entities.get("order_ref") if turn.parsed else None) or ""
+    turn.args = str(ref)
+    await pick_cmd(turn)
+
+
+async def on_pick_order(turn: Turn) -> None:
+    order = await get_order(turn.session, int(turn.args))
+    _show_pick(turn, await picking.start_pick(turn.session, order, turn.user))
+
+
+async def on_pick_input(turn: Turn) -> None:
+    pid = turn.state["pick_list_id"]
+    step = await picking.current_pick_step(turn.session, pid)
+    kind = str(step.expect)
+    text = (turn.inbound.text or "").strip()
+    if kind == "enter_quantity":
+        if turn.inbound.kind != "text":
+            raise InvalidInput(N_("Type how many you took, e.g. {qty}."), qty=_fmt(step.quantity))
+        step = await picking.confirm_pick_quantity(turn.session, pid, turn.user, _qty_text(text))
+    elif kind == "scan_bin":
+        step = await picking.scan_pick_bin(turn.session, pid, turn.user, one_scan(turn).code)
+    elif kind == "scan_product":
+        step = await picking.scan_pick_product(turn.session, pid, turn.user, one_scan(turn).code)
+    _show_pick(turn, step)
+
+
+async def on_pick_qty(turn: Turn) -> None:
+    if turn.conv.flow != "pick":
+        turn.say(turn.t("That button is no longer valid."))
+        return
+    _show_pick(turn, await picking.confirm_pick_quantity(turn.session, turn.state["pick_list_id"], turn.user, _qty_text(turn.args)))
+
+
+async def on_pick_short(turn: Turn) -> None:
+    if turn.conv.flow != "pick":
+        turn.say(turn.t("That button is no longer valid."))
+        return
+    _show_pick(turn, await picking.report_pick_shortage(turn.session, turn.state["pick_list_id"], turn.user))
+
+
+# ---------------------------------------------------------------- pack and ship
+async def pack_cmd(turn: Turn) -> None:
+    if not turn.args:
+        turn.say(turn.t("Which order? Write /pack 1042."))
+        return
+    order = await get_order(turn.session, turn.args)
+    result = await shipping.pack_order(turn.session, order, turn.user)
+    lines = [turn.t("Order {number} packed at {bin}:", number=result.order_number, bin=result.packing_bin)]
+    for ln in result.lines:
+        short = turn.t(" ({short} short)", short=_fmt(ln.short)) if ln.short else ""
+        lines.append(f"\u2022 {ln.sku} {ln.name}: {_fmt(ln.picked)} {ln.unit}{short}")
+    turn.say("\n".join(lines), [[Button(turn.t("Ship now"), f"ship:{order.id}")]])
+
+
+async def _ship(turn: Turn, order: SalesOrder) -> None:
+    result = await shipping.ship_order(turn.session, order, turn.user)
+    try:
+        from domain.orders.notifications import notify_order_status  # SMS to the customer, through the outbox
+    except ImportError:
+        notify_order_status = None
+    if notify_order_status is not None:
+        await notify_order_status(turn.session, order)
+    from ...documents.delivery_note import render_delivery_note  # fpdf is slow to import: only when needed
+
+    data = await shipping.delivery_note_data(turn.session, order)
+    pdf = render_delivery_note(data, turn.services.settings.company)
+    turn.say(turn.t("Order {number} shipped.", number=result.order_number),
+             attachments=[Attachment("document", f"delivery-note-{order.number}.pdf", pdf,
+                                     caption=turn.t("Delivery note for order {number}", number=order.number))])
+
+
+async def ship_cmd(turn: Turn) -> None:
+    if not turn.args:
+        turn.say(turn.t("Which order? Write /ship 1042."))
+        return
+    await _ship(turn, await get_order(turn.session, turn.args))
+
+
+async def on_ship(turn: Turn) -> None:
+    await _ship(turn, await get_order(turn.session, int(turn.args)))
+
+
+# ---------------------------------------------------------------- put-away and refills
+def _show_task(turn: Turn, offer) -> None:
+    lot = turn.t(" lot {lot}", lot=offer.lot) if offer.lot else ""
+    where = turn.t("to bin {bin}", bin=offer.to_bin) if offer.to_bin else turn.t("to any free bin")
+    kind = turn.t("Refill") if offer.kind == "replenish" else turn.t("Put away")
+    turn.goto("task", "scan_bin", task_id=offer.task_id)
+    turn.say(turn.t("{kind}: take {qty} {unit} of {sku} {name}{lot} from {src} {where}, then scan the bin.",
+                    kind=kind, qty=_fmt(offer.quantity), unit=offer.unit, sku=offer.sku, name=offer.product_name, lot=lot,
+                    src=offer.from_bin, where=where))
+
+
+async def next_task_cmd(turn: Turn) -> None:
+    offer = await tasks.next_task_for(turn.session, turn.user)
+    if offer is None:
+        turn.say(turn.t("No put-away or refill tasks are waiting. /pick to pick an order."))
+        return
+    _show_task(turn, offer)
+
+
+async def on_task_bin(turn: Turn) -> None:
+    result = await tasks.confirm_task(turn.session, turn.state["task_id"], turn.user, one_scan(turn).code)
+    turn.end()
+    extra = "" if result.done else turn.t("{qty} still to put away: /next.", qty=_fmt(result.remaining))
+    _say_note(turn, result.happened, extra, [[Button(turn.t("Next task"), "wh_next:")]])
+
+
+async def on_next_button(turn: Turn) -> None:
+    await next_task_cmd(turn)
+
+
+# ---------------------------------------------------------------- receiving
+async def receive_cmd(turn: Turn) -> None:
+    po_number = turn.args.strip().upper()
+    if po_number:
+        po = (await turn.session.exec(select(PurchaseOrder).where(PurchaseOrder.number == po_number))).first()
+        if po is None:
+            raise NotFound(N_("There is no purchase order {number}."), number=po_number)
+    turn.goto("receive", "lines", po=po_number or None, lines=[])
+    what = turn.t("against {po}", po=po_number) if po_number else turn.t("without a purchase order")
+    turn.say(turn.t("Receiving {what}. Scan (or photograph) each product, then type the quantity. Send \u201cdone\u201d to review.",
+                    what=what), [[Button(turn.t("Cancel"), "cancel:")]])
+
+
+async def receive_intent(turn: Turn) -> None:
+    turn.args = ""
+    await receive_cmd(turn)
+
+
+async def on_receive_input(turn: Turn) -> None:
+    text = (turn.inbound.text or "").strip()
+    state = turn.state
+    if turn.inbound.kind == "text" and text.lower() in DONE_WORDS:
+        await _receive_preview(turn)
+        return
+    pending = state.get("pending")
+    if pending and turn.inbound.kind == "text" and re.fullmatch(r"-?\d+(?:[.,]\d+)?", text):
+        qty = _qty_text(text)
+        if qty <= 0:
+            raise InvalidInput(N_("Quantity must be more than zero (got {quantity})."), quantity=qty)
+        lines = state.get("lines", []) + [{**pending, "quantity": str(qty)}]
+        turn.goto("receive", "lines", lines=lines, pending=None)
+        turn.say(turn.t("{qty} \u00d7 {name} noted ({n} line(s)). Scan the next product, or send \u201cdone\u201d.",
+                        qty=_fmt(qty), name=pending["name"], n=len(lines)), [[Button(turn.t("Done"), "recv_done:")]])
+        return
+    scan = one_scan(turn)
+    resolved = await resolve_product(turn.session, scan.code)
+    p = resolved.product
+    pending = {"code": scan.code, "name": p.name, "lot": scan.lot, "expiry": scan.expiry.isoformat() if scan.expiry else None}
+    turn.goto("receive", "lines", pending=pending)
+    pack = turn.t(" (a pack of {n})", n=_fmt(resolved.pack_qty)) if resolved.pack_qty != 1 else ""
+    lot = turn.t(", lot {lot}", lot=scan.lot) if scan.lot else ""
+    turn.say(turn.t("{name} ({sku}){pack}{lot}. How many?", name=p.name, sku=p.sku, pack=pack, lot=lot))
+
+
+async def _receive_inputs(turn: Turn):
+    from datetime import date as _date
+
+    return [receiving.ReceiptInput(code=ln["code"], quantity=Decimal(ln["quantity"]), lot=ln.get("lot") or "",
+                                   expiry=_date.fromisoformat(ln["expiry"]) if ln.get("expiry") else None)
+            for ln in turn.state.get("lines", [])]
+
+
+async def _po(turn: Turn):
+    number = turn.state.get("po")
+    return (await turn.session.exec(select(PurchaseOrder).where(PurchaseOrder.number == number))).first() if number else None
+
+
+async def _receive_preview(turn: Turn) -> None:
+    lines = await _receive_inputs(turn)
+    if not lines:
+        turn.say(turn.t("Nothing scanned yet. Scan a product first."))
+        return
+    preview = await receiving.preview_receipt(turn.session, lines, po=await _po(turn), warehouse=await _warehouse(turn))
+    out = [turn.t("To book:")]
+    for ln in preview.lines:
+        out.append(f"\u2022 {_fmt(ln.quantity)} {ln.unit} {ln.sku} {ln.name} \u2192 {ln.destination}")
+        out += [f"   {n.render(turn.t)}" for n in ln.notes]
+    for pl in preview.po_lines:
+        diff = pl.received_after - pl.ordered
+        if diff:
+            out.append(turn.t("{sku}: {received} of {ordered} ordered ({diff:+})", sku=pl.sku, received=_fmt(pl.received_after),
+                              ordered=_fmt(pl.ordered), diff=float(diff)))
+    if preview.not_on_po:
+        out.append(turn.t("Not on the purchase order: {skus}", skus=", ".join(preview.not_on_po)))
+    turn.goto("receive", "review")
+    turn.say("\n".join(out), [[Button(turn.t("Book it"), "recv_book:"), Button(turn.t("Cancel"), "cancel:")]])
+
+
+async def on_receive_done(turn: Turn) -> None:
+    if turn.conv.flow != "receive":
+        turn.say(turn.t("That button is no longer valid."))
+        return
+    await _receive_preview(turn)
+
+
+async def on_receive_book(turn: Turn) -> None:
+    if turn.conv.flow != "receive" or turn.conv.step != "review":
+        turn.say(turn.t("That button is no longer valid."))
+        return
+    booked = await receiving.book_receipt(turn.session, await _receive_inputs(turn), turn.user, po=await _po(turn),
+                                          warehouse=await _warehouse(turn), confirm=True)
+    turn.end()
+    out = [turn.t("Receipt {number} booked.", number=booked.receipt_number)]
+    if booked.po_status:
+        out.append(turn.t("Purchase order is now {status}.", status=booked.po_status))
+    if booked.quarantined:
+        out.append(turn.t("{n} line(s) wait in quarantine for inspection.", n=len(booked.quarantined)))
+    buttons = [[Button(turn.t("Put away now"), "wh_next:")]] if booked.putaway_task_ids else []
+    turn.say("\n".join(out), buttons)
+
+
+# ---------------------------------------------------------------- counting
+async def count_cmd(turn: Turn) -> None:
+    if not turn.args:
+        turn.goto("count", "bin")
+        turn.say(turn.t("Which bin do you count? Scan its label."))
+        return
+    await _start_count(turn, turn.args)
+
+
+async def count_intent(turn: Turn) -> None:
+    loc = (turn.parsed.entities.get("location") if turn.parsed else None) or ""
+    turn.args = loc
+    await count_cmd(turn)
+
+
+async def on_count_bin(turn: Turn) -> None:
+    await _start_count(turn, one_scan(turn).code)
+
+
+async def _start_count(turn: Turn, bin_code: str) -> None:
+    step = await counting.start_count(turn.session, turn.user, warehouse=await _warehouse(turn), bin_code=bin_code)
+    turn.goto("count", "lines", count_task_id=step.count_task_id, pending=None)
+    _say_note(turn, step.happened, turn.t("Scan a product, then type how many you see. Send \u201cdone\u201d when the bin is counted."),
+              [[Button(turn.t("Finish count"), "count_done:")]])
+
+
+async def on_count_input(turn: Turn) -> None:
+    text = (turn.inbound.text or "").strip()
+    if turn.inbound.kind == "text" and text.lower() in DONE_WORDS:
+        await _finish_count(turn)
+        return
+    pending = turn.state.get("pending")
+    if pending and turn.inbound.kind == "text" and re.fullmatch(r"-?\d+(?:[.,]\d+)?", text):
+        step = await counting.record_count(turn.session, turn.state["count_task_id"], turn.user, pending["code"],
+                                           _qty_text(text), lot=pending.get("lot") or "")
+        turn.goto("count", "lines", pending=None)
+        _say_note(turn, step.happened, turn.t("Next product, or \u201cdone\u201d."), [[Button(turn.t("Finish count"), "count_done:")]])
+        return
+    scan = one_scan(turn)
+    resolved = await resolve_product(turn.session, scan.code)
+    turn.goto("count", "lines", pending={"code": scan.code, "lot": scan.lot})
+    turn.say(turn.t("{name} ({sku}): how many do you see?", name=resolved.product.name, sku=resolved.product.sku))
+
+
+async def _finish_count(turn: Turn) -> None:
+    policy = counting.VariancePolicy(**_variance_settings(turn))
+    outcome = await counting.finish_count(turn.session, turn.state["count_task_id"], turn.user, policy)
+    turn.end()
+    _say_note(turn, outcome.happened)
+
+
+def _variance_settings(turn: Turn) -> dict:
+    cfg = turn.services.settings.warehouse if isinstance(getattr(turn.services.settings, "warehouse", None), dict) else {}
+    out = {}
+    if "count_variance_percent" in cfg:
+        out["percent"] = Decimal(str(cfg["count_variance_percent"]))
+    if "count_variance_units" in cfg:
+        out["absolute"] = Decimal(str(cfg["count_variance_units"]))
+    return out
+
+
+async def on_count_done(turn: Turn) -> None:
+    if turn.conv.flow != "count":
+        turn.say(turn.t("That button is no longer valid."))
+        return
+    await _finish_count(turn)
+
+
+async def approvals_cmd(turn: Turn) -> None:
+    wh = await _warehouse(turn)
+    waiting = await counting.counts_awaiting_approval(turn.session, wh.id)
+    if not waiting:
+        turn.say(turn.t("No counts are waiting for approval."))
+        return
+    for c in waiting[:5]:
+        lines = [turn.t("Count of {bin}:", bin=c.bin_code)] + [
+            turn.t("\u2022 {sku}{lot}: records {expected}, counted {counted}", sku=v.sku, lot=f" {v.lot}" if v.lot else "",
+                   expected=_fmt(v.expected), counted=_fmt(v.counted)) for v in c.lines]
+        turn.say("\n".join(lines), [[Button(turn.t("Approve"), f"count_ok:{c.count_task_id}:1"),
+                                     Button(turn.t("Recount"), f"count_ok:{c.count_task_id}:0")]])
+
+
+async def on_count_decision(turn: Turn) -> None:
+    task_id, _, approve = turn.args.partition(":")
+    outcome = await counting.decide_count(turn.session, int(task_id), turn.user, approve=approve == "1")
+    _say_note(turn, outcome.happened) if outcome.happened else turn.say(turn.t("Count of {bin}: {status}.", bin=outcome.bin_code, status=outcome.status))
+
+
+# ---------------------------------------------------------------- moving
+async def move_cmd(turn: Turn) -> None:
+    turn.goto("move", "from")
+    turn.say(turn.t("Move stock. Scan the bin you take it from."), [[Button(turn.t("Cancel"), "cancel:")]])
+
+
+async def move_intent(turn: Turn) -> None:
+    e = turn.parsed.entities if turn.parsed else {}
+    if all(e.get(k) for k in ("from_location", "to_location", "quantity")) and (e.get("product") or e.get("sku")):
+        result = await moves.move_stock(turn.session, turn.user, warehouse=await _warehouse(turn), from_bin=e["from_location"],
+                                        to_bin=e["to_location"], product_code=await _product_code(turn, e.get("sku") or e["product"]),
+                                        quantity=e["quantity"])
+        _say_note(turn, result.happened)
+        return
+    await move_cmd(turn)
+
+
+async def _product_code(turn: Turn, text: str) -> str:
+    winner = clear_winner(await find_products(turn.session, text))
+    if winner is None:
+        raise NotFound(N_("I don't know a product \u201c{text}\u201d. Try its name, code or barcode."), text=text)
+    return winner.product.sku
+
+
+async def on_move_input(turn: Turn) -> None:
+    step, s = turn.conv.step, turn.state
+    if step == "from":
+        turn.goto("move", "product", from_bin=one_scan(turn).code)
+        turn.say(turn.t("Now scan the product."))
+    elif step == "product":
+        scan = one_scan(turn)
+        resolved = await resolve_product(turn.session, scan.code)
+        turn.goto("move", "qty", code=scan.code, lot=scan.lot or None)
+        turn.say(turn.t("How many {unit} of {name}?", unit=resolved.product.unit, name=resolved.product.name))
+    elif step == "qty":
+        qty = _qty_text(turn.inbound.text or "")
+        if qty <= 0:
+            raise InvalidInput(N_("Quantity must be more than zero (got {quantity})."), quantity=qty)
+        turn.goto("move", "to", qty=str(qty))
+        turn.say(turn.t("Scan the bin you put it into."))
+    else:
+        result = await moves.move_stock(turn.session, turn.user, warehouse=await _warehouse(turn), from_bin=s["from_bin"],
+                                        to_bin=one_scan(turn).code, product_code=s["code"], quantity=Decimal(s["qty"]),
+                                        lot=s.get("lot"))
+        turn.end()
+        _say_note(turn, result.happened)
+
+
+# ---------------------------------------------------------------- stock questions
+async def stock_cmd(turn: Turn) -> None:
+    query = turn.args.strip()
+    if not query and turn.inbound.kind in ("photo", "document"):
+        query = one_scan(turn).code
+    await _stock_answer(turn, query, None)
+
+
+async def stock_intent(turn: Turn) -> None:
+    e = turn.parsed.entities if turn.parsed else {}
+    await _stock_answer(turn, e.get("sku") or e.get("product") or e.get("location") or "", e.get("location"))
+
+
+async def photo_default(turn: Turn) -> None:
+    """A barcode photo outside any flow: tell what it is and how much we have."""
+    scans = scans_of(turn)
+    await _stock_answer(turn, scans[0].code if scans else "", None)
+
+
+async def _stock_answer(turn: Turn, query: str, location: str | None) -> None:
+    if not query:
+        turn.say(turn.t("Which product or bin? E.g. /stock A4 paper, /stock A-01-02, or send a photo of the barcode."))
+        return
+    wh = await _warehouse(turn)
+    loc = await find_location(turn.session, wh.id, query)
+    if loc is not None and not location:
+        from domain.models import Product, StockQuant
+
+        quants = (await turn.session.exec(select(StockQuant, Product).join(Product, Product.id == StockQuant.product_id)
+                                          .where(StockQuant.location_id == loc.id, StockQuant.quantity != 0))).all()
+        lines = [turn.t("Bin {bin} ({warehouse}):", bin=loc.code, warehouse=wh.code)] + [
+            f"\u2022 {p.sku} {p.name}{' ' + q.lot if q.lot else ''}: {_fmt(q.quantity)} {p.unit}"
+            + (turn.t(" ({reserved} reserved)", reserved=_fmt(q.reserved)) if q.reserved else "") for q, p in quants]
+        turn.say("\n".join(lines) if quants else turn.t("Bin {bin} is empty.", bin=loc.code))
+        return
+    try:
+        product = (await resolve_product(turn.session, query)).product
+    except NotFound:
+        winner = clear_winner(await find_products(turn.session, query))
+        if winner is None:
+            matches = await find_products(turn.session, query)
+            if not matches:
+                raise
+            turn.say(turn.t("Which product do you mean?"), [[Button(f"{m.product.name} ({m.product.sku})", f"stock_p:{m.product.id}")]
+                                                          for m in matches[:5]])
+            return
+        product = winner.product
+    await _product_stock(turn, product)
+
+
+async def _product_stock(turn: Turn, product) -> None:
+    level = await stock.stock_level(turn.session, product.id)
+    rows = await stock.stock_rows(turn.session, product.id)
+    lines = [turn.t("{name} ({sku}): {on_hand} {unit} on hand, {reserved} reserved, {available} available.",
+                    name=product.name, sku=product.sku, on_hand=_fmt(level.on_hand), unit=product.unit,
+                    reserved=_fmt(level.reserved), available=_fmt(level.available))]
+    for r in rows[:12]:
+        lot = f" {r.lot}" if r.lot else ""
+        exp = turn.t(" exp {day}", day=r.expiry.isoformat()) if r.expiry else ""
+        lines.append(f"\u2022 {r.warehouse} {r.bin}{lot}{exp}: {_fmt(r.on_hand)}")
+    turn.say("\n".join(lines))
+
+
+async def on_stock_product(turn: Turn) -> None:
+    from domain.models import Product
+
+    product = await turn.session.get(Product, int(turn.args))
+    if product is None:
+        raise NotFound(N_("There is no such product."))
+    await _product_stock(turn, product)
+
+
+# ---------------------------------------------------------------- inspection
+async def inspect_cmd(turn: Turn) -> None:
+    wh = await _warehouse(turn)
+    pending = await receiving.pending_inspections(turn.session, wh.id)
+    if not pending:
+        turn.say(turn.t("Nothing is waiting in quarantine."))
+        return
+    for p in pending[:8]:
+        turn.say(turn.t("{receipt}: {qty} \u00d7 {sku} {name}{lot}", receipt=p.receipt_number, qty=_fmt(p.quantity), sku=p.sku,
+                        name=p.name, lot=f" lot {p.lot}" if p.lot else ""),
+                 [[Button(turn.t("Accept"), f"inspect:{p.receipt_line_id}:1"), Button(turn.t("Reject"), f"inspect:{p.receipt_line_id}:0")]])
+
+
+async def on_inspect(turn: Turn) -> None:
+    line_id, _, accept = turn.args.partition(":")
+    result = await receiving.inspect_receipt_line(turn.session, int(line_id), turn.user, accept=accept == "1")
+    _say_note(turn, result.happened)
+
+
+# ---------------------------------------------------------------- transfers between warehouses
+async def transfer_cmd(turn: Turn) -> None:
+    """/transfer NORTH A-01-02 WID-001 10 — sends stock into transit to another warehouse."""
+    parts = turn.args.split()
+    if len(parts) != 4:
+        turn.say(turn.t("Write /transfer TO-WAREHOUSE FROM-BIN PRODUCT QUANTITY, e.g. /transfer NORTH A-01-02 WID-001 10."))
+        return
+    to_code, from_bin, code, qty = parts
+    to_wh = (await turn.session.exec(select(Warehouse).where(Warehouse.code == to_code.upper()))).first()
+    if to_wh is None:
+        raise NotFound(N_("There is no warehouse {code}."), code=to_code)
+    result = await transfers.send_transfer(turn.session, turn.user, from_warehouse=await _warehouse(turn), to_warehouse=to_wh,
+                                           lines=[transfers.TransferInput(from_bin=from_bin, code=code, quantity=_qty_text(qty))])
+    turn.say(turn.t("Transfer {number} sent: {lines}. It is in transit to {to}; receive it there with /transfer_in {number}.",
+                    number=result.number, to=result.to_warehouse,
+                    lines=", ".join(f"{_fmt(ln.quantity)} × {ln.sku}" for ln in result.lines)))
+
+
+async def transfer_in_cmd(turn: Turn) -> None:
+    parts = turn.args.split()
+    if not parts:
+        turn.say(turn.t("Write /transfer_in TRANSFER-NUMBER [BIN]."))
+        return
+    result = await transfers.receive_transfer(turn.session, turn.user, parts[0], bin_code=parts[1] if len(parts) > 1 else None)
+    turn.say(turn.t("Transfer {number} received in {to}: {lines}.", number=result.number, to=result.to_warehouse,
+                    lines=", ".join(f"{_fmt(ln.quantity)} × {ln.sku} → {ln.to_bin}" for ln in result.lines)))
+
+
+def register(router: Router) -> None:
+    router.command("transfer", help=N_("send stock to another warehouse"), capability="warehouse_ops")(transfer_cmd)
+    router.command("transfer_in", help=N_("receive a transfer from another warehouse"), capability="warehouse_ops")(transfer_in_cmd)
+    ops = "warehouse_ops"
+    router.command("pick", help=N_("pick an order, bin by bin"), capability=ops)(pick_cmd)
+    router.command("next", help=N_("next put-away or refill task"), capability=ops)(next_task_cmd)
+    router.command("receive", help=N_("receive goods (optionally against a PO: /receive PO-2601)"), capability=ops)(receive_cmd)
+    router.command("count", help=N_("count a bin (blind)"), capability=ops)(count_cmd)
+    router.command("move", help=N_("move stock between bins"), capability=ops)(move_cmd)
+    router.command("pack", help=N_("pack a picked order: /pack 1042"), capability=ops)(pack_cmd)
+    router.command("ship", help=N_("ship a packed order: /ship 1042"), capability=ops)(ship_cmd)
+    router.command("stock", help=N_("how much we have: /stock A4 paper"), capability="view_stock")(stock_cmd)
+    router.command("inspect", help=N_("accept or reject goods in quarantine"), capability="inspect_goods")(inspect_cmd)
+    router.command("approvals", help=N_("count differences waiting for approval"), capability="approve_counts")(approvals_cmd)
+    router.command("@photo", capability="view_stock")(photo_default)
+    router.intent("start_picking", capability=ops)(pick_intent)
+    router.intent("receive_stock", capability=ops)(receive_intent)
+    router.intent("count_stock", capability=ops)(count_intent)
+    router.intent("move_stock", capability=ops)(move_intent)
+    router.intent("check_stock", capability="view_stock")(stock_intent)
+    router.step("pick", "work")(on_pick_input)
+    router.step("task", "scan_bin")(on_task_bin)
+    router.step("receive", "lines")(on_receive_input)
+    router.step("receive", "review")(on_receive_input)
+    router.step("count", "bin")(on_count_bin)
+    router.step("count", "lines")(on_count_input)
+    for step in ("from", "product", "qty", "to"):
+        router.step("move", step)(on_move_input)
+    router.callback("pick_order", capability=ops)(on_pick_order)
+    router.callback("pick_qty", capability=ops)(on_pick_qty)
+    router.callback("pick_short", capability=ops)(on_pick_short)
+    router.callback("ship", capability=ops)(on_ship)
+    router.callback("wh_next", capability=ops)(on_next_button)
+    router.callback("recv_done", capability=ops)(on_receive_done)
+    router.callback("recv_book", capability=ops)(on_receive_book)
+    router.callback("count_done", capability=ops)(on_count_done)
+    router.callback("count_ok", capability="approve_counts")(on_count_decision)
+    router.callback("stock_p", capability="view_stock")(on_stock_product)
+    router.callback("inspect", capability="inspect_goods")(on_inspect)

@@ -1,0 +1,159 @@
+"""The replenishment plan as a workbook, and a chart of one product's projected stock."""
+from __future__ import annotations
+
+from datetime import date, timedelta
+from pathlib import Path
+
+from domain.planning import PlanLine, PlanResult, SupplierPerformance
+from domain.planning.reasons import fmt
+
+SUGGESTION_COLUMNS = [
+    ("SKU", "sku"), ("Product", "name"), ("Warehouse", "warehouse"), ("Supplier", "supplier"),
+    ("Order qty", "suggested_qty"), ("Method", "method"), ("Forecast/day", "forecast_per_day"),
+    ("Lead time (d)", "lead_time_days"), ("Safety stock", "safety_stock"), ("Reorder point", "reorder_point"),
+    ("Order-up-to", "order_up_to"), ("On hand", "on_hand"), ("On order", "on_order"), ("Reserved", "reserved"),
+    ("Projected", "projected"), ("MOQ", "moq"), ("Multiple", "pack_multiple"), ("Unit price", "price"),
+    ("Reason", "reason"),
+]
+ALL_COLUMNS = SUGGESTION_COLUMNS[:4] + [
+    ("Order qty", "suggested_qty"), ("Method", "method"), ("Forecast/day", "forecast_per_day"),
+    ("Sd/day", "sigma_per_day"), ("Service level", "service_level"), ("Lead time (d)", "lead_time_days"),
+    ("Lead time sd", "lead_time_sd"), ("Lead time from", "lead_time_source"), ("Safety stock", "safety_stock"),
+    ("Reorder point", "reorder_point"), ("Order-up-to", "order_up_to"), ("Min/max set", "has_rule"),
+    ("Suggested min", "suggested_min"), ("Suggested max", "suggested_max"), ("On hand", "on_hand"),
+    ("In kits", "kit_stock"), ("On order", "on_order"), ("Reserved", "reserved"), ("Projected", "projected"),
+    ("Kit", "is_kit"), ("Reason", "reason"),
+]
+PERFORMANCE_COLUMNS = [
+    ("Supplier", "code"), ("Name", "name"), ("Deliveries", "deliveries"), ("On time", "on_time_rate"),
+    ("Fill rate", "fill_rate"), ("Lead time actual (d)", "lead_time_actual_days"),
+    ("Lead time sd", "lead_time_actual_sd"), ("Lead time quoted (d)", "lead_time_quoted_days"),
+    ("Late by (d)", "late_days_mean"),
+]
+
+
+def _sheet(wb, title, columns, rows, first=False):
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    ws = wb.active if first else wb.create_sheet()
+    ws.title = title
+    ws.append([c for c, _ in columns])
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    for r in rows:
+        ws.append([_cell(getattr(r, attr)) for _, attr in columns])
+    ws.freeze_panes = "A2"
+    if rows:
+        ws.auto_filter.ref = ws.dimensions
+    for i, (name, attr) in enumerate(columns, start=1):
+        width = 80 if attr == "reason" else max(10, len(name) + 2)
+        ws.column_dimensions[get_column_letter(i)].width = width
+        if attr in ("on_time_rate", "fill_rate", "service_level"):
+            for cell in ws.iter_cols(min_col=i, max_col=i, min_row=2):
+                for c in cell:
+                    c.number_format = "0.0%"
+    return ws
+
+
+def _cell(v):
+    if isinstance(v, float):
+        return round(v, 3)
+    return v
+
+
+def write_plan_xlsx(result: PlanResult, path: str | Path, performance: list[SupplierPerformance] | None = None,
+                    chart_png: str | Path | None = None) -> Path:
+    """Sheets: Suggestions (what to order and why), All products, Suppliers; the chart if given."""
+    from openpyxl import Workbook
+    from openpyxl.drawing.image import Image
+
+    wb = Workbook()
+    _sheet(wb, "Suggestions", SUGGESTION_COLUMNS, result.suggestions, first=True)
+    _sheet(wb, "All products", ALL_COLUMNS, result.lines)
+    if performance is not None:
+        _sheet(wb, "Suppliers", PERFORMANCE_COLUMNS, performance)
+    if chart_png is not None:
+        ws = wb.create_sheet("Chart")
+        ws.add_image(Image(str(chart_png)), "A1")
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    wb.save(path)
+    return path
+
+
+def projection(line: PlanLine, today: date, days: int) -> tuple[list[date], list[float], list[float]]:
+    """Day by day available stock: without new orders, and following the plan (today's
+    suggestion, then a new order whenever stock on hand + on order falls to the reorder
+    point, rounded as the supplier requires). Demand is the forecast per day; open orders
+    arrive on their expected date (after the lead time when they have none)."""
+    import numpy as np
+
+    from domain.planning.policy import round_order
+
+    lead = max(int(round(line.lead_time_days)), 0)
+    incoming: dict[int, float] = {}
+    for when, qty in line.arrivals:
+        k = max((when - today).days, 0) if when else lead
+        incoming[k] = incoming.get(k, 0.0) + qty
+    start = line.on_hand + line.kit_stock - line.reserved
+    level_without = level_with = start
+    planned: dict[int, float] = {}  # day -> quantity the plan receives
+    pipeline = line.on_order
+    xs, without, with_plan = [], [], []
+    for k in range(days + 1):
+        if k > 0:
+            level_without -= line.forecast_per_day
+            level_with -= line.forecast_per_day
+        level_without += incoming.get(k, 0.0)
+        level_with += incoming.get(k, 0.0) + planned.pop(k, 0.0)
+        pipeline -= incoming.get(k, 0.0)
+        position = level_with + pipeline + sum(planned.values())
+        if k == 0:
+            qty = line.suggested_qty
+        elif line.forecast_per_day > 0 and position <= line.reorder_point:
+            qty = float(round_order(np.array([line.order_up_to - position]), np.array([line.moq]),
+                                    np.array([line.pack_multiple]))[0])
+        else:
+            qty = 0.0
+        if qty > 0:
+            if lead == 0:
+                level_with += qty
+            else:
+                planned[k + lead] = planned.get(k + lead, 0.0) + qty
+        xs.append(today + timedelta(days=k))
+        without.append(level_without)
+        with_plan.append(level_with)
+    return xs, without, with_plan
+
+
+def projection_chart(line: PlanLine, path: str | Path, today: date, days: int = 60) -> Path:
+    """PNG: projected stock against the reorder point and safety stock for one product."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    xs, without, with_plan = projection(line, today, days)
+    fig, ax = plt.subplots(figsize=(9, 4.5), dpi=110)
+    ax.step(xs, without, where="post", color="#999999", linestyle="--", label="projected, open orders only")
+    ax.step(xs, with_plan, where="post", color="#1f77b4",
+            label=f"following the plan (order {fmt(line.suggested_qty)} today)" if line.suggested_qty > 0
+            else "following the plan")
+    ax.axhline(line.reorder_point, color="#d62728", label=f"reorder point {fmt(line.reorder_point)}")
+    ax.axhline(line.safety_stock, color="#ff7f0e", linestyle=":", label=f"safety stock {fmt(line.safety_stock)}")
+    ax.axhline(0, color="black", linewidth=0.6)
+    top = max(max(with_plan), line.order_up_to, 1.0)
+    ax.set_ylim(bottom=min(min(with_plan), -0.25 * top) * 1.05, top=top * 1.1)  # a never-refilled line would dwarf it
+    ax.set_title(f"{line.sku} {line.name} @ {line.warehouse}: ~{fmt(line.forecast_per_day)}/day ({line.method}), "
+                 f"lead time {fmt(line.lead_time_days)} d", fontsize=10)
+    ax.set_ylabel("units available")
+    ax.legend(loc="best", fontsize=8)
+    ax.grid(alpha=0.3)
+    fig.autofmt_xdate()
+    fig.tight_layout()
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path)
+    plt.close(fig)
+    return path

@@ -1,0 +1,152 @@
+"""Spoken numbers (English, Russian) -> digits, and English numbers -> words.
+
+Recognisers write numbers as words ("one zero four two", "ten forty two",
+"fifty"); the bot wants digits ("1042", "50"). Runs of number words become
+one number: a cardinal ("one hundred and five" -> 105) or, when words cannot
+continue a cardinal, consecutive groups read the way people say codes
+("ten forty two" -> 1042, "one oh four two" -> 1042).
+
+`say_number` goes the other way, to build the domain language model.
+"""
+from __future__ import annotations
+
+import re
+
+UNITS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]
+TEENS = ["ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen"]
+TENS = ["", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
+
+_RU_UNITS = ["ноль", "один", "два", "три", "четыре", "пять", "шесть", "семь", "восемь", "девять"]
+_RU_TEENS = ["десять", "одиннадцать", "двенадцать", "тринадцать", "четырнадцать", "пятнадцать", "шестнадцать",
+             "семнадцать", "восемнадцать", "девятнадцать"]
+_RU_TENS = ["", "", "двадцать", "тридцать", "сорок", "пятьдесят", "шестьдесят", "семьдесят", "восемьдесят", "девяносто"]
+_RU_HUNDREDS = ["", "сто", "двести", "триста", "четыреста", "пятьсот", "шестьсот", "семьсот", "восемьсот", "девятьсот"]
+
+
+def _table(units: list[str], teens: list[str], tens: list[str], hundreds: list[str] = ()) -> dict[str, int]:
+    return ({w: i for i, w in enumerate(units)} | {w: 10 + i for i, w in enumerate(teens)}
+            | {w: 10 * i for i, w in enumerate(tens) if w} | {w: 100 * i for i, w in enumerate(hundreds) if w})
+
+
+# Per language: word -> value, the multiplier words, and "oh"-like zero words.
+_VALUES = {
+    "en": _table(UNITS, TEENS, TENS) | {"oh": 0},
+    "ru": _table(_RU_UNITS, _RU_TEENS, _RU_TENS, _RU_HUNDREDS) | {"одна": 1, "одно": 1, "одну": 1, "две": 2, "нуль": 0},
+}
+_HUNDRED = {"en": {"hundred"}, "ru": set()}  # Russian hundreds are words of their own (двести)
+_THOUSAND = {"en": {"thousand"}, "ru": {"тысяча", "тысячи", "тысяч", "тысячу"}}
+_AND = {"en": {"and"}, "ru": set()}
+
+
+def say_number(n: int) -> str:
+    """0 <= n < 1_000_000 in words: 1042 -> 'one thousand forty two'."""
+    if n < 0 or n >= 1_000_000:
+        raise ValueError(f"{n} is out of range")
+    if n < 10:
+        return UNITS[n]
+    if n < 20:
+        return TEENS[n - 10]
+    if n < 100:
+        return TENS[n // 10] + ("" if n % 10 == 0 else " " + UNITS[n % 10])
+    if n < 1000:
+        return UNITS[n // 100] + " hundred" + ("" if n % 100 == 0 else " " + say_number(n % 100))
+    return say_number(n // 1000) + " thousand" + ("" if n % 1000 == 0 else " " + say_number(n % 1000))
+
+
+def say_digits(digits: str) -> str:
+    """'1042' -> 'one zero four two'."""
+    return " ".join(UNITS[int(d)] for d in digits)
+
+
+def say_pairs(n: int) -> str:
+    """1042 -> 'ten forty two', 1205 -> 'twelve oh five' (how order numbers are often read)."""
+    hi, lo = divmod(n, 100)
+    if lo == 0:
+        return say_number(hi) + " hundred"
+    return say_number(hi) + " " + (("oh " + UNITS[lo]) if lo < 10 else say_number(lo))
+
+
+class _Run:
+    """Accumulates one run of number words into groups of digits."""
+
+    def __init__(self, lang: str) -> None:
+        self.values, self.hundred, self.thousand = _VALUES[lang], _HUNDRED[lang], _THOUSAND[lang]
+        self.groups: list[str] = []
+        self.total = 0  # thousands part of the current group
+        self.current: int | None = None  # below-thousand part, None = group empty
+        self.last = ""  # kind of the last word: unit, teen, tens, hundreds, hundred, thousand
+
+    def _close(self) -> None:
+        if self.current is not None or self.total:
+            self.groups.append(str(self.total + (self.current or 0)))
+        self.total, self.current, self.last = 0, None, ""
+
+    def add(self, word: str) -> None:
+        if word in self.hundred:
+            if self.last in ("unit", "teen", "tens") and self.current is not None and self.current % 100 == self.current:
+                self.current *= 100
+            else:
+                self._close()
+                self.current = 100
+            self.last = "hundred"
+            return
+        if word in self.thousand:
+            self.total = (self.total + (self.current if self.current else 1)) * 1000
+            self.current, self.last = 0, "thousand"
+            return
+        value = self.values[word]
+        kind = "unit" if value < 10 else "teen" if value < 20 else "tens" if value < 100 else "hundreds"
+        # zero/oh never joins: "twenty oh one" is 20|0|1 -> 2001, not 20+0
+        joins = self.current is not None and value != 0 and (
+            (kind == "unit" and self.last == "tens")
+            or (kind in ("unit", "teen", "tens") and self.last == "hundreds")  # "сто двадцать"
+            or (self.last in ("hundred", "thousand") and (self.current or 0) % 100 == 0 and kind != "hundreds")
+            or (kind == "hundreds" and self.last == "thousand")  # "тысяча двести"
+        )
+        if joins:
+            self.current = (self.current or 0) + value
+        else:
+            self._close()
+            self.current = value
+        self.last = kind
+
+    def text(self) -> str:
+        self._close()
+        return "".join(self.groups)
+
+
+def words_to_digits(text: str, lang: str = "en") -> str:
+    """'where is order one zero four two' -> 'where is order 1042';
+    'заказ тысяча сорок два' -> 'заказ 1042'.
+
+    English and Russian number words are known; text in other languages is
+    returned unchanged. A lone "oh" or "and" stays a word.
+    """
+    if lang not in _VALUES:
+        return text
+    numbers = set(_VALUES[lang]) | _HUNDRED[lang] | _THOUSAND[lang]
+    tokens = re.findall(r"[^\W\d_]+(?:'[^\W\d_]+)?|\d+|[^\w\s]+|_+", text)
+
+    def starts_number(i: int) -> bool:  # a value word ("oh"/"hundred" alone do not start one)
+        return i < len(tokens) and tokens[i].lower() in _VALUES[lang] and tokens[i].lower() != "oh"
+
+    out: list[str] = []
+    i = 0
+    while i < len(tokens):
+        word = tokens[i].lower()
+        if word in numbers and not (word == "oh" and not starts_number(i + 1)):
+            run = _Run(lang)
+            while i < len(tokens):
+                w = tokens[i].lower()
+                if w in _AND[lang] and run.last in ("hundred", "thousand") and starts_number(i + 1):
+                    i += 1  # "one hundred and five"
+                    continue
+                if w not in numbers:
+                    break
+                run.add(w)
+                i += 1
+            out.append(run.text())
+            continue
+        out.append(tokens[i])
+        i += 1
+    return " ".join(out)

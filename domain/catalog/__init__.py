@@ -1,0 +1,1 @@
+"""Catalogue use cases: finding products and locations by what was scanned."""

@@ -1,0 +1,751 @@
+"""The kinds of data files: their columns, natural keys, references and tables.
+
+A Kind knows how to turn one file row into a table record (parse the cells,
+resolve codes such as sku into ids), how to write a chunk of records
+(compare with what is stored, upsert what differs) and how to read its table
+back in the same columns for export. The generic path covers most kinds;
+stock (ledger moves) and the locations' warehouses have their own.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import aliased
+
+from ..models import (
+    BillOfMaterial, Barcode, Contact, Customer, Location, Product, PurchaseOrder, PurchaseOrderLine,
+    SalesHistory, SalesOrder, SalesOrderLine, StockQuant, Supplier, SupplierProduct, Warehouse,
+)
+from ..models.inventory import LocationKind
+from ..models.sales import OrderStatus
+from . import values as v
+from .lookups import KeyedSelect, Lookup, chunks
+
+_MILLI = Decimal("0.001")
+_fromisoformat = date.fromisoformat
+ORDER_STATUSES = tuple(s.value for s in OrderStatus)
+PO_STATUSES = ("draft", "sent", "partially_received", "received", "cancelled")
+LOCATION_KINDS = ("storage", "pick", "quarantine", "dock")
+
+
+class Row:
+    """One data row on its way in: raw cells -> parsed values -> table record."""
+
+    __slots__ = ("line", "values", "record", "errors", "notes")
+
+    def __init__(self, line: int):
+        self.line = line
+        self.values: dict[str, Any] = {}
+        self.record: dict[str, Any] = {}
+        self.errors: list[str] = []
+        self.notes: list[str] = []
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    parse: Callable  # (raw cell, ctx, row) -> value; raises values.BadValue
+    required: bool = False
+    field: str | None = None  # model attribute it fills; None when resolved by a Ref
+
+
+@dataclass(frozen=True)
+class Ref:
+    column: str  # file column holding a code
+    lookup: str  # which Lookup resolves it
+    field: str  # model attribute that gets the id
+    label: str  # for messages: "is not a known product"
+
+
+# --- cell parsers with the context they need --------------------------------
+
+def _plain(fn):
+    return lambda raw, ctx, row: fn(raw)
+
+
+def _dec(fn):
+    return lambda raw, ctx, row: fn(raw, from_xlsx=ctx.from_xlsx).quantize(_MILLI, ROUND_HALF_UP)
+
+
+def _positive(raw, ctx, row):
+    q = _dec(v.quantity)(raw, ctx, row)
+    if q == 0:
+        raise v.BadValue("quantity must be more than zero")
+    return q
+
+
+def _whole(raw, ctx, row):
+    return v.whole(raw, from_xlsx=ctx.from_xlsx)
+
+
+def _customer_phone(raw, ctx, row):
+    return v.phone(raw, row.values.get("country") or ctx.country)
+
+
+def _company_phone(raw, ctx, row):
+    return v.phone(raw, ctx.country)
+
+
+def _barcode(raw, ctx, row):
+    code, note = v.barcode(raw)
+    if note:
+        row.notes.append(note)
+    return code
+
+
+def TEXT(raw, ctx, row):
+    return raw if raw.__class__ is str else v.text(raw)  # strings arrive stripped
+
+
+def DATE(raw, ctx, row):
+    if raw.__class__ is str and len(raw) == 10:
+        try:
+            return _fromisoformat(raw)
+        except ValueError:
+            pass
+    return v.day(raw)
+
+
+BOOL = _plain(v.boolean)
+MONEY = _dec(v.decimal)
+QTY = _dec(v.quantity)
+
+
+def make_lookups() -> dict[str, Lookup]:
+    return {
+        "product": Lookup(Product.__table__, ("sku",), ("id",)),
+        "warehouse": Lookup(Warehouse.__table__, ("code",), ("id",)),
+        "customer": Lookup(Customer.__table__, ("code",), ("id", "country")),
+        "supplier": Lookup(Supplier.__table__, ("code",), ("id",)),
+        "order": Lookup(SalesOrder.__table__, ("number",), ("id", "status")),
+        "purchase_order": Lookup(PurchaseOrder.__table__, ("number",), ("id",)),
+        "location": Lookup(Location.__table__, ("warehouse_id", "code"), ("id",)),
+    }
+
+
+def _insert(dialect: str):
+    return postgresql.insert if dialect == "postgresql" else sqlite.insert
+
+
+class Kind:
+    name: str
+    model: type
+    columns: tuple[Column, ...]
+    key: tuple[str, ...]  # file columns forming the natural key
+    conflict: tuple[str, ...]  # the unique table columns behind it
+    refs: tuple[Ref, ...] = ()
+
+    @property
+    def table(self) -> sa.Table:
+        return self.model.__table__
+
+    @property
+    def column_names(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+    def default(self, field: str):
+        """What an empty cell stores: the column's default, else NULL."""
+        col = self.table.c[field]
+        if col.default is not None and col.default.is_scalar:
+            return col.default.arg
+        return None
+
+    # --- row -> record -------------------------------------------------------
+
+    def parse(self, ctx, line: int, raw: dict) -> Row:
+        row = Row(line)
+        vals = row.values
+        for name, parse, _field, _default in ctx.plan:
+            cell = raw.get(name)
+            if cell.__class__ is str:
+                cell = cell.strip()
+                if not cell:
+                    cell = None
+            if cell is None:
+                vals[name] = None
+                continue
+            try:
+                vals[name] = parse(cell, ctx, row)
+            except v.BadValue as exc:
+                vals[name] = None
+                row.errors.append(f"{name}: {exc}")
+        for col in ctx.required:
+            if vals[col.name] is None and not any(e.startswith(col.name + ":") for e in row.errors):
+                row.errors.append(f"{col.name} is empty")
+        if not row.errors:
+            rec = row.record
+            for name, _parse, field, default in ctx.plan:
+                if field:
+                    value = vals[name]
+                    rec[field] = default if value is None else value
+        return row
+
+    def parse_plan(self, present: list[Column]) -> list[tuple]:
+        """(name, parser, model field, value of an empty cell) for the columns the file has."""
+        return [(c.name, c.parse, c.field, self.default(c.field) if c.field else None) for c in present]
+
+    async def resolve(self, ctx, rows: list[Row]) -> None:
+        """Replaces codes with ids; a code that names nothing is the row's error."""
+        for ref in self.refs:
+            if ref.column not in ctx.header_set:
+                continue
+            lookup = ctx.lookups[ref.lookup]
+            await lookup.fetch(ctx.session, (r.values[ref.column] for r in rows if r.values[ref.column] is not None))
+            for r in rows:
+                code = r.values[ref.column]
+                if code is None:
+                    r.record[ref.field] = None
+                    continue
+                hit = lookup.get(code)
+                if hit is None:
+                    r.errors.append(f"{ref.column} {code!r} is not a known {ref.label}")
+                else:
+                    r.record[ref.field] = hit[0]
+
+    def natural_key(self, row: Row) -> tuple:
+        return tuple(row.values.get(k) for k in self.key)
+
+    # --- records -> table ----------------------------------------------------
+
+    async def existing(self, ctx, fields: list[str], keys: list[tuple]) -> dict[tuple, tuple]:
+        """Stored values of fields for the keys that exist."""
+        if await self._was_empty(ctx):
+            return {}  # an import into an empty table: every row is new (keys in a file are unique)
+        sel = ctx.selects.get((self.name, tuple(fields)))
+        if sel is None:
+            sel = ctx.selects[(self.name, tuple(fields))] = KeyedSelect(self.table, self.conflict, fields)
+        return await sel.fetch(ctx.session, list({k for k in keys if None not in k}))
+
+    async def _was_empty(self, ctx) -> bool:
+        if self.name not in ctx.was_empty:
+            stmt = sa.select(sa.literal(1)).select_from(self.table).limit(1)
+            ctx.was_empty[self.name] = (await ctx.session.exec(stmt)).first() is None
+        return ctx.was_empty[self.name]
+
+    async def load(self, ctx, rows: list[Row]) -> list[dict]:
+        """Counts created/updated/unchanged; when writing, upserts what differs. Returns changed records."""
+        records = [r.record for r in rows]
+        if not records:
+            return []
+        fields = [f for f in records[0] if f not in self.conflict]
+        keys = [tuple(rec[c] for c in self.conflict) for rec in records]
+        old = await self.existing(ctx, fields, keys)
+        changed = []
+        for rec, k in zip(records, keys):
+            before = old.get(k)
+            if before is None:
+                ctx.summary.created += 1
+            elif any(not self.same(f, b, rec[f]) for b, f in zip(before, fields)):
+                ctx.summary.updated += 1
+            else:
+                ctx.summary.unchanged += 1
+                continue
+            changed.append(rec)
+        if ctx.write and changed:
+            await self.upsert(ctx, fields, changed)
+        return changed
+
+    def same(self, field: str, stored, incoming) -> bool:
+        """Whether a stored value already says what the file says."""
+        return stored == incoming
+
+    async def upsert(self, ctx, fields: list[str], records: list[dict]) -> None:
+        stmt = _insert(ctx.dialect)(self.table)
+        if fields:
+            stmt = stmt.on_conflict_do_update(index_elements=list(self.conflict), set_={f: stmt.excluded[f] for f in fields})
+        else:
+            stmt = stmt.on_conflict_do_nothing(index_elements=list(self.conflict))
+        conn = await ctx.session.connection()
+        await conn.execute(stmt, records)
+
+    async def finish(self, ctx) -> None:
+        """Runs once after the last chunk is written."""
+
+    # --- table -> rows -------------------------------------------------------
+
+    def export_select(self) -> sa.Select:
+        raise NotImplementedError
+
+
+def _plain_export(model, columns, joins=(), order=None):
+    stmt = sa.select(*columns).select_from(model)
+    for target, on, outer in joins:
+        stmt = stmt.join(target, on, isouter=outer)
+    return stmt.order_by(*(order or [columns[0]]))
+
+
+class Customers(Kind):
+    name = "customers"
+    model = Customer
+    columns = (
+        Column("code", TEXT, True, "code"),
+        Column("name", TEXT, True, "name"),
+        Column("country", _plain(v.country), field="country"),  # before phone: the phone is read in this country
+        Column("phone", _customer_phone, field="phone"),
+        Column("email", _plain(v.email), field="email"),
+        Column("city", TEXT, field="city"),
+        Column("language", _plain(v.language), field="language"),
+        Column("timezone", _plain(v.time_zone), field="timezone"),
+        Column("tags", _plain(v.tags), field="tags"),
+        Column("sms_consent", BOOL, field="sms_consent"),
+        Column("home_warehouse", TEXT),
+    )
+    key = ("code",)
+    conflict = ("code",)
+    refs = (Ref("home_warehouse", "warehouse", "home_warehouse_id", "warehouse"),)
+
+    def export_select(self):
+        c, w = Customer, Warehouse
+        return _plain_export(c, [c.code, c.name, c.phone, c.email, c.city, c.country, c.language, c.timezone, c.tags,
+                                 c.sms_consent, w.code.label("home_warehouse")],
+                             [(w, w.id == c.home_warehouse_id, True)], [c.code])
+
+
+class Contacts(Kind):
+    name = "contacts"
+    model = Contact
+    columns = (
+        Column("customer_code", TEXT, True),
+        Column("phone", TEXT, True),  # made E.164 in resolve(): needs the customer's country
+        Column("name", TEXT, True, "name"),
+        Column("role", TEXT, field="role"),
+        Column("email", _plain(v.email), field="email"),
+        Column("sms_consent", BOOL, field="sms_consent"),
+    )
+    key = ("customer_code", "phone")
+    conflict = ("customer_id", "phone")
+    refs = (Ref("customer_code", "customer", "customer_id", "customer"),)
+
+    async def resolve(self, ctx, rows):
+        await super().resolve(ctx, rows)
+        lookup = ctx.lookups["customer"]
+        for r in rows:
+            hit = lookup.get(r.values["customer_code"])
+            if hit is None:
+                continue
+            try:
+                r.values["phone"] = r.record["phone"] = v.phone(r.values["phone"], hit[1] or ctx.country)
+            except v.BadValue as exc:
+                r.errors.append(f"phone: {exc}")
+
+    def export_select(self):
+        c, cu = Contact, Customer
+        return _plain_export(c, [cu.code.label("customer_code"), c.phone, c.name, c.role, c.email, c.sms_consent],
+                             [(cu, cu.id == c.customer_id, False)], [cu.code, c.phone])
+
+
+class Products(Kind):
+    name = "products"
+    model = Product
+    columns = (
+        Column("sku", TEXT, True, "sku"),
+        Column("name", TEXT, True, "name"),
+        Column("unit", TEXT, field="unit"),
+        Column("category", TEXT, field="category"),
+        Column("lot_tracked", BOOL, field="lot_tracked"),
+        Column("expiry_tracked", BOOL, field="expiry_tracked"),
+        Column("price", MONEY, field="price"),
+        Column("currency", _plain(v.currency), field="currency"),
+        Column("service_level", TEXT, field="service_level"),
+    )
+    key = ("sku",)
+    conflict = ("sku",)
+
+    def export_select(self):
+        p = Product
+        return _plain_export(p, [p.sku, p.name, p.unit, p.category, p.lot_tracked, p.expiry_tracked, p.price, p.currency,
+                                 p.service_level])
+
+
+class Barcodes(Kind):
+    name = "barcodes"
+    model = Barcode
+    columns = (
+        Column("code", _barcode, True, "code"),
+        Column("sku", TEXT, True),
+        Column("pack_qty", _positive, field="pack_qty"),
+    )
+    key = ("code",)
+    conflict = ("code",)
+    refs = (Ref("sku", "product", "product_id", "product"),)
+
+    def export_select(self):
+        b, p = Barcode, Product
+        return _plain_export(b, [b.code, p.sku, b.pack_qty], [(p, p.id == b.product_id, False)], [b.code])
+
+
+class Locations(Kind):
+    name = "locations"
+    model = Location
+    columns = (
+        Column("warehouse", TEXT, True),
+        Column("code", TEXT, True, "code"),
+        Column("zone", TEXT, field="zone"),
+        Column("aisle", TEXT, field="aisle"),
+        Column("level", TEXT, field="level"),
+        Column("kind", _plain(v.one_of(LOCATION_KINDS)), field="kind"),
+        Column("barcode", TEXT, field="barcode"),
+    )
+    key = ("warehouse", "code")
+    conflict = ("warehouse_id", "code")
+
+    async def resolve(self, ctx, rows):
+        # A warehouse named here for the first time is created with the locations.
+        lookup = ctx.lookups["warehouse"]
+        await lookup.fetch(ctx.session, (r.values["warehouse"] for r in rows))
+        for r in rows:
+            hit = lookup.get(r.values["warehouse"])
+            r.record["warehouse_id"] = hit[0] if hit else None
+
+    async def load(self, ctx, rows):
+        if ctx.write:
+            missing = sorted({r.values["warehouse"] for r in rows if r.record["warehouse_id"] is None})
+            for code in missing:
+                wh = Warehouse(code=code, name=code)
+                ctx.session.add(wh)
+                await ctx.session.flush()
+                ctx.lookups["warehouse"].put(code, (wh.id,))
+                ctx.report.add_note(0, f"warehouse {code} created")
+            for r in rows:
+                if r.record["warehouse_id"] is None:
+                    r.record["warehouse_id"] = ctx.lookups["warehouse"].get(r.values["warehouse"])[0]
+        return await super().load(ctx, rows)
+
+    def export_select(self):
+        lo, w = Location, Warehouse
+        return (sa.select(w.code.label("warehouse"), lo.code, lo.zone, lo.aisle, lo.level, lo.kind, lo.barcode)
+                .join(w, w.id == lo.warehouse_id).order_by(w.code, lo.code))
+
+
+class Suppliers(Kind):
+    name = "suppliers"
+    model = Supplier
+    columns = (
+        Column("code", TEXT, True, "code"),
+        Column("name", TEXT, True, "name"),
+        Column("phone", _company_phone, field="phone"),
+        Column("email", _plain(v.email), field="email"),
+        Column("currency", _plain(v.currency), field="currency"),
+    )
+    key = ("code",)
+    conflict = ("code",)
+
+    def export_select(self):
+        s = Supplier
+        return _plain_export(s, [s.code, s.name, s.phone, s.email, s.currency])
+
+
+class SupplierProducts(Kind):
+    name = "supplier_products"
+    model = SupplierProduct
+    columns = (
+        Column("supplier_code", TEXT, True),
+        Column("sku", TEXT, True),
+        Column("price", MONEY, field="price"),
+        Column("currency", _plain(v.currency), field="currency"),
+        Column("lead_time_days", _whole, field="lead_time_days"),
+        Column("moq", _positive, field="moq"),
+        Column("pack_multiple", _positive, field="pack_multiple"),
+        Column("preferred", BOOL, field="preferred"),
+    )
+    key = ("supplier_code", "sku")
+    conflict = ("supplier_id", "product_id")
+    refs = (Ref("supplier_code", "supplier", "supplier_id", "supplier"), Ref("sku", "product", "product_id", "product"))
+
+    def export_select(self):
+        sp, s, p = SupplierProduct, Supplier, Product
+        return (sa.select(s.code.label("supplier_code"), p.sku, sp.price, sp.currency, sp.lead_time_days, sp.moq,
+                          sp.pack_multiple, sp.preferred)
+                .join(s, s.id == sp.supplier_id).join(p, p.id == sp.product_id).order_by(s.code, p.sku))
+
+
+class Stock(Kind):
+    """Opening stock: each row sets a quantity; the ledger gets the difference as an adjustment move."""
+
+    name = "stock"
+    model = StockQuant
+    columns = (
+        Column("warehouse", TEXT, True),
+        Column("location", TEXT, True),
+        Column("sku", TEXT, True),
+        Column("lot", TEXT),
+        Column("quantity", QTY, True),
+        Column("expiry", DATE),
+    )
+    key = ("warehouse", "location", "sku", "lot")
+    conflict = ("product_id", "location_id", "lot")
+
+    def natural_key(self, row):
+        return (row.values["warehouse"], row.values["location"], row.values["sku"], row.values.get("lot") or "")
+
+    async def resolve(self, ctx, rows):
+        wh, loc, prod = ctx.lookups["warehouse"], ctx.lookups["location"], ctx.lookups["product"]
+        await wh.fetch(ctx.session, (r.values["warehouse"] for r in rows))
+        await prod.fetch(ctx.session, (r.values["sku"] for r in rows))
+        for r in rows:
+            w = wh.get(r.values["warehouse"])
+            if w is None:
+                r.errors.append(f"warehouse {r.values['warehouse']!r} is not a known warehouse")
+            r.record["warehouse_id"] = w[0] if w else None
+        await loc.fetch(ctx.session, ((r.record["warehouse_id"], r.values["location"]) for r in rows if r.record["warehouse_id"]))
+        for r in rows:
+            if r.record["warehouse_id"]:
+                hit = loc.get((r.record["warehouse_id"], r.values["location"]))
+                if hit is None:
+                    r.errors.append(f"location {r.values['location']!r} is not a known location in {r.values['warehouse']}")
+                else:
+                    r.record["location_id"] = hit[0]
+            p = prod.get(r.values["sku"])
+            if p is None:
+                r.errors.append(f"sku {r.values['sku']!r} is not a known product")
+            else:
+                r.record["product_id"] = p[0]
+            r.record["lot"] = r.values.get("lot") or ""
+            r.record["quantity"] = r.values["quantity"]
+            r.record["expiry"] = r.values.get("expiry")
+
+    async def load(self, ctx, rows):
+        from ..inventory.ledger import post_move, virtual_location
+
+        keys = [(r.record["product_id"], r.record["location_id"], r.record["lot"]) for r in rows]
+        old = await self.existing(ctx, ["quantity"], keys)
+        if ctx.write:
+            adjustment = await virtual_location(ctx.session, LocationKind.adjustment)
+        locations: dict[int, Location] = {}
+        for r, k in zip(rows, keys):
+            before = old.get(k)
+            have = before[0] if before else Decimal(0)
+            diff = r.record["quantity"] - have
+            if diff == 0:
+                ctx.summary.unchanged += 1
+                continue
+            if before is None:
+                ctx.summary.created += 1
+            else:
+                ctx.summary.updated += 1
+            if not ctx.write:
+                continue
+            loc = locations.get(k[1]) or await ctx.session.get(Location, k[1])
+            locations[k[1]] = loc
+            src, dst = (adjustment, loc) if diff > 0 else (loc, adjustment)
+            await post_move(ctx.session, product_id=k[0], from_location=src, to_location=dst, quantity=abs(diff),
+                            reason="adjustment", lot=k[2], expiry=r.record["expiry"], document=ctx.document,
+                            allow_negative=True)
+        return []
+
+    def export_select(self):
+        q, lo, w, p = StockQuant, Location, Warehouse, Product
+        return (sa.select(w.code.label("warehouse"), lo.code.label("location"), p.sku, q.lot, q.quantity, q.expiry)
+                .join(lo, lo.id == q.location_id).join(w, w.id == lo.warehouse_id).join(p, p.id == q.product_id)
+                .where(q.quantity != 0).order_by(w.code, lo.code, p.sku, q.lot))
+
+
+async def reserve_confirmed_orders(session, order_ids: set[int]) -> None:
+    """Hook: imported orders in status confirmed reserve stock as one confirmed in the chat would.
+
+    Reservation belongs to the warehouse feature (domain/inventory/reservations.py,
+    reserve_order(session, order)); this is the one place the import calls it.
+    """
+    if not order_ids:
+        return
+    try:
+        from ..inventory.reservations import reserve_order
+    except ModuleNotFoundError as exc:
+        if exc.name != "domain.inventory.reservations":
+            raise
+        return  # the reservation feature is not part of this build yet
+    for oid in sorted(order_ids):
+        order = await session.get(SalesOrder, oid)
+        if order is not None and order.status == OrderStatus.confirmed:
+            await reserve_order(session, order)
+
+
+LATER_THAN_CONFIRMED = {"reserved", "picking", "packed", "shipped", "delivered"}
+
+
+class Orders(Kind):
+    name = "orders"
+    model = SalesOrder
+    columns = (
+        Column("number", TEXT, True, "number"),
+        Column("customer_code", TEXT, True),
+        Column("date", DATE, field="order_date"),
+        Column("status", _plain(v.one_of(ORDER_STATUSES)), field="status"),
+        Column("warehouse", TEXT),
+        Column("promised_date", DATE, field="promised_date"),
+    )
+    key = ("number",)
+    conflict = ("number",)
+    refs = (Ref("customer_code", "customer", "customer_id", "customer"), Ref("warehouse", "warehouse", "warehouse_id", "warehouse"))
+
+    def same(self, field, stored, incoming):
+        # A file saying "confirmed" is already true of an order the system has since reserved,
+        # picked or shipped: re-importing it must not put the order back.
+        if field == "status" and incoming == OrderStatus.confirmed and stored in LATER_THAN_CONFIRMED:
+            return True
+        return super().same(field, stored, incoming)
+
+    async def load(self, ctx, rows):
+        changed = await super().load(ctx, rows)
+        ctx.confirmed_numbers.update(rec["number"] for rec in changed if rec.get("status") == OrderStatus.confirmed)
+        return changed
+
+    async def finish(self, ctx):
+        numbers = list(ctx.confirmed_numbers)
+        ids: set[int] = set()
+        for part in chunks(numbers):
+            ids.update((await ctx.session.exec(sa.select(SalesOrder.id).where(SalesOrder.number.in_(part)))).scalars())
+        await reserve_confirmed_orders(ctx.session, ids)
+
+    def export_select(self):
+        o, c, w = SalesOrder, Customer, Warehouse
+        return (sa.select(o.number, c.code.label("customer_code"), o.order_date.label("date"), o.status,
+                          w.code.label("warehouse"), o.promised_date)
+                .join(c, c.id == o.customer_id).join(w, w.id == o.warehouse_id, isouter=True).order_by(o.number))
+
+
+class OrderLines(Kind):
+    name = "order_lines"
+    model = SalesOrderLine
+    columns = (
+        Column("order_number", TEXT, True),
+        Column("line", _whole, True, "line_no"),
+        Column("sku", TEXT, True),
+        Column("quantity", _positive, True, "quantity"),
+        Column("price", MONEY, field="price"),
+    )
+    key = ("order_number", "line")
+    conflict = ("order_id", "line_no")
+    refs = (Ref("order_number", "order", "order_id", "sales order"), Ref("sku", "product", "product_id", "product"))
+
+    async def load(self, ctx, rows):
+        changed = await super().load(ctx, rows)
+        orders = ctx.lookups["order"]
+        await orders.fetch(ctx.session, (r.values["order_number"] for r in rows))
+        touched = {id(rec) for rec in changed}
+        for r in rows:
+            hit = orders.get(r.values["order_number"])
+            if hit and hit[1] == OrderStatus.confirmed and id(r.record) in touched:
+                ctx.confirmed_ids.add(hit[0])
+        return changed
+
+    async def finish(self, ctx):
+        await reserve_confirmed_orders(ctx.session, ctx.confirmed_ids)
+
+    def export_select(self):
+        ln, o, p = SalesOrderLine, SalesOrder, Product
+        return (sa.select(o.number.label("order_number"), ln.line_no.label("line"), p.sku, ln.quantity, ln.price)
+                .join(o, o.id == ln.order_id).join(p, p.id == ln.product_id).order_by(o.number, ln.line_no))
+
+
+class PurchaseOrders(Kind):
+    name = "purchase_orders"
+    model = PurchaseOrder
+    columns = (
+        Column("number", TEXT, True, "number"),
+        Column("supplier_code", TEXT, True),
+        Column("date", DATE, field="order_date"),
+        Column("status", _plain(v.one_of(PO_STATUSES)), field="status"),
+        Column("warehouse", TEXT),
+        Column("expected_date", DATE, field="expected_date"),
+    )
+    key = ("number",)
+    conflict = ("number",)
+    refs = (Ref("supplier_code", "supplier", "supplier_id", "supplier"), Ref("warehouse", "warehouse", "warehouse_id", "warehouse"))
+
+    async def resolve(self, ctx, rows):
+        await super().resolve(ctx, rows)
+        # A purchase order always goes to a warehouse: with only one, it needn't be named.
+        if any(r.record.get("warehouse_id") is None for r in rows):
+            ids = (await ctx.session.exec(sa.select(Warehouse.id).limit(2))).scalars().all()
+            for r in rows:
+                if r.record.get("warehouse_id") is None:
+                    if len(ids) == 1:
+                        r.record["warehouse_id"] = ids[0]
+                    else:
+                        r.errors.append("warehouse is empty (needed when there is not exactly one warehouse)")
+
+    def export_select(self):
+        o, s, w = PurchaseOrder, Supplier, Warehouse
+        return (sa.select(o.number, s.code.label("supplier_code"), o.order_date.label("date"), o.status,
+                          w.code.label("warehouse"), o.expected_date)
+                .join(s, s.id == o.supplier_id).join(w, w.id == o.warehouse_id).order_by(o.number))
+
+
+class PurchaseOrderLines(Kind):
+    name = "purchase_order_lines"
+    model = PurchaseOrderLine
+    columns = (
+        Column("po_number", TEXT, True),
+        Column("line", _whole, True, "line_no"),
+        Column("sku", TEXT, True),
+        Column("quantity", _positive, True, "quantity"),
+        Column("received_quantity", QTY, field="received_quantity"),
+        Column("price", MONEY, field="price"),
+    )
+    key = ("po_number", "line")
+    conflict = ("po_id", "line_no")
+    refs = (Ref("po_number", "purchase_order", "po_id", "purchase order"), Ref("sku", "product", "product_id", "product"))
+
+    def export_select(self):
+        ln, o, p = PurchaseOrderLine, PurchaseOrder, Product
+        return (sa.select(o.number.label("po_number"), ln.line_no.label("line"), p.sku, ln.quantity, ln.received_quantity, ln.price)
+                .join(o, o.id == ln.po_id).join(p, p.id == ln.product_id).order_by(o.number, ln.line_no))
+
+
+class Boms(Kind):
+    name = "boms"
+    model = BillOfMaterial
+    columns = (
+        Column("parent_sku", TEXT, True),
+        Column("component_sku", TEXT, True),
+        Column("quantity", _positive, True, "quantity"),
+    )
+    key = ("parent_sku", "component_sku")
+    conflict = ("parent_product_id", "component_product_id")
+    refs = (Ref("parent_sku", "product", "parent_product_id", "product"),
+            Ref("component_sku", "product", "component_product_id", "product"))
+
+    def parse(self, ctx, line, raw):
+        row = super().parse(ctx, line, raw)
+        if not row.errors and row.values["parent_sku"] == row.values["component_sku"]:
+            row.errors.append("a product cannot be a component of itself")
+        return row
+
+    def export_select(self):
+        b = BillOfMaterial
+        parent, comp = aliased(Product), aliased(Product)
+        return (sa.select(parent.sku.label("parent_sku"), comp.sku.label("component_sku"), b.quantity)
+                .join(parent, parent.id == b.parent_product_id).join(comp, comp.id == b.component_product_id)
+                .order_by(parent.sku, comp.sku))
+
+
+class SalesHistoryKind(Kind):
+    name = "sales_history"
+    model = SalesHistory
+    columns = (
+        Column("date", DATE, True, "day"),
+        Column("warehouse", TEXT, True),
+        Column("sku", TEXT, True),
+        Column("quantity", QTY, True, "quantity"),
+    )
+    key = ("date", "warehouse", "sku")
+    conflict = ("day", "warehouse_id", "product_id")
+    refs = (Ref("warehouse", "warehouse", "warehouse_id", "warehouse"), Ref("sku", "product", "product_id", "product"))
+
+    def export_select(self):
+        h, w, p = SalesHistory, Warehouse, Product
+        return (sa.select(h.day.label("date"), w.code.label("warehouse"), p.sku, h.quantity)
+                .join(w, w.id == h.warehouse_id).join(p, p.id == h.product_id).order_by(h.day, w.code, p.sku))
+
+
+KINDS: dict[str, Kind] = {k.name: k for k in (
+    Customers(), Contacts(), Products(), Barcodes(), Locations(), Suppliers(), SupplierProducts(), Stock(),
+    Orders(), OrderLines(), PurchaseOrders(), PurchaseOrderLines(), Boms(), SalesHistoryKind(),
+)}

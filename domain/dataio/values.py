@@ -1,0 +1,220 @@
+"""Cell parsers: turn what people type into spreadsheets into clean values.
+
+Each parser takes the raw cell (a string from CSV; a string, number, bool or
+datetime from XLSX) and returns the value, or raises BadValue with a reason
+the report shows next to the line number. Empty cells never reach a parser.
+"""
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timedelta
+from decimal import Decimal, InvalidOperation
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import phonenumbers
+
+
+class BadValue(ValueError):
+    pass
+
+
+def text(raw) -> str:
+    """A cell as text; XLSX numbers that are whole (an SKU typed as 1234) lose the '.0'."""
+    if isinstance(raw, float) and raw.is_integer():
+        return str(int(raw))
+    if isinstance(raw, datetime):
+        return raw.isoformat()
+    return str(raw).strip()
+
+
+_TRUE = {"true", "1", "yes", "y", "t", "да", "д", "是", "x"}
+_FALSE = {"false", "0", "no", "n", "f", "нет", "не", "н", "否"}
+
+
+def boolean(raw) -> bool:
+    if isinstance(raw, bool):
+        return raw
+    if isinstance(raw, (int, float)) and raw in (0, 1):
+        return bool(raw)
+    s = text(raw).lower()
+    if s in _TRUE:
+        return True
+    if s in _FALSE:
+        return False
+    raise BadValue(f"{text(raw)!r} is not a yes/no value (true/false, 1/0, yes/no)")
+
+
+_COMMA_DECIMAL = re.compile(r"[+-]?\d{1,3}([ \u00a0\u202f.]?\d{3})*(,\d+)?|[+-]?\d+,\d+")
+
+
+def decimal(raw, *, from_xlsx: bool = False) -> Decimal:
+    """A quantity or price. CSV wants a dot; an XLSX text cell may carry a decimal comma (12,5)."""
+    if isinstance(raw, bool):
+        raise BadValue(f"{raw!r} is not a number")
+    if isinstance(raw, (int, float)):
+        return Decimal(repr(raw)) if isinstance(raw, float) else Decimal(raw)
+    s = str(raw).strip()
+    try:  # the common case, without a regular expression
+        d = Decimal(s)
+    except InvalidOperation:
+        pass
+    else:
+        if d.is_finite() and "_" not in s:
+            return d
+        raise BadValue(f"{s!r} is not a number")
+    if from_xlsx and _COMMA_DECIMAL.fullmatch(s):
+        digits = re.sub(r"[ \u00a0\u202f.]", "", s).replace(",", ".")
+        try:
+            return Decimal(digits)
+        except InvalidOperation:
+            pass
+    if "," in s and not from_xlsx:
+        raise BadValue(f"{s!r} is not a number (CSV files use a dot as the decimal separator)")
+    raise BadValue(f"{s!r} is not a number")
+
+
+def quantity(raw, *, from_xlsx: bool = False) -> Decimal:
+    value = decimal(raw, from_xlsx=from_xlsx)
+    if value < 0:
+        raise BadValue(f"quantity {value} is negative")
+    return value
+
+
+def whole(raw, *, from_xlsx: bool = False) -> int:
+    value = decimal(raw, from_xlsx=from_xlsx)
+    if value != value.to_integral_value():
+        raise BadValue(f"{text(raw)!r} is not a whole number")
+    return int(value)
+
+
+_EXCEL_EPOCH = datetime(1899, 12, 30)  # serial 1 = 1900-01-01 with Excel's phantom 1900-02-29 folded in
+
+
+def day(raw) -> date:
+    """ISO 8601 date; also Excel date cells and Excel serial numbers (45000 = 2023-03-15)."""
+    if isinstance(raw, datetime):
+        return raw.date()
+    if isinstance(raw, date):
+        return raw
+    if isinstance(raw, (int, float)) and not isinstance(raw, bool):
+        return _serial(raw)
+    s = str(raw).strip()
+    try:
+        return date.fromisoformat(s[:10]) if len(s) > 10 and s[10] in "T " else date.fromisoformat(s)
+    except ValueError:
+        pass
+    if re.fullmatch(r"\d{4,5}(\.\d+)?", s):
+        return _serial(float(s))
+    raise BadValue(f"{s!r} is not a date (use YYYY-MM-DD)")
+
+
+def _serial(n: float) -> date:
+    if not 1 <= n < 2958466:  # Excel's own range: 1900-01-01 .. 9999-12-31
+        raise BadValue(f"{n!r} is not a date")
+    return (_EXCEL_EPOCH + timedelta(days=int(n))).date()
+
+
+def phone(raw, region: str) -> str:
+    """A phone in any local or international form, as E.164 (+359888123456)."""
+    s = text(raw)
+    try:
+        number = phonenumbers.parse(s, region.upper() if region else None)
+    except phonenumbers.NumberParseException as exc:
+        hint = "" if region else " (write it with its country code, +359...)"
+        raise BadValue(f"{s!r} is not a phone number{hint}") from exc
+    if not phonenumbers.is_valid_number(number):
+        raise BadValue(f"{s!r} is not a valid phone number" + (f" in {region.upper()}" if region else ""))
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+
+
+def email(raw) -> str:
+    s = text(raw)
+    if not _EMAIL.fullmatch(s):
+        raise BadValue(f"{s!r} is not an e-mail address")
+    return s.lower()
+
+
+def country(raw) -> str:
+    s = text(raw).upper()
+    if not re.fullmatch(r"[A-Z]{2}", s) or phonenumbers.country_code_for_region(s) == 0:
+        raise BadValue(f"{text(raw)!r} is not a two-letter country code (BG, DE, CN...)")
+    return s
+
+
+def currency(raw) -> str:
+    s = text(raw).upper()
+    if not re.fullmatch(r"[A-Z]{3}", s):
+        raise BadValue(f"{text(raw)!r} is not a three-letter currency code (EUR, USD, BGN...)")
+    return s
+
+
+def time_zone(raw) -> str:
+    s = text(raw)
+    try:
+        ZoneInfo(s)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise BadValue(f"{s!r} is not a time zone (Europe/Sofia, Asia/Shanghai...)") from exc
+    return s
+
+
+def language(raw) -> str:
+    s = text(raw).lower().replace("_", "-")
+    if not re.fullmatch(r"[a-z]{2,3}(-[a-z0-9]{2,8})*", s):
+        raise BadValue(f"{text(raw)!r} is not a language code (en, ru, zh...)")
+    return s
+
+
+def tags(raw) -> str:
+    parts = [t.strip().lower() for t in re.split(r"[,;]", text(raw))]
+    return ",".join(dict.fromkeys(t for t in parts if t))
+
+
+def one_of(choices: tuple[str, ...]):
+    def parse(raw) -> str:
+        s = text(raw).lower()
+        if s not in choices:
+            raise BadValue(f"{text(raw)!r} is not one of: {', '.join(choices)}")
+        return s
+
+    parse.__name__ = "one_of"
+    return parse
+
+
+# --- barcodes -------------------------------------------------------------
+
+
+def gtin_check_ok(digits: str) -> bool:
+    """GS1 mod-10 check digit (EAN-8, UPC-A, EAN-13, GTIN-14)."""
+    body, check = digits[:-1], int(digits[-1])
+    total = sum(int(d) * (3 if i % 2 == 0 else 1) for i, d in enumerate(reversed(body)))
+    return (10 - total % 10) % 10 == check
+
+
+def barcode(raw) -> tuple[str, str | None]:
+    """(code, note). Numeric codes are EAN/UPC: the check digit must hold.
+
+    Excel turns 0400638133393 into the number 400638133393; when padding the
+    zeros back gives a valid EAN-13 the code is repaired (and noted; a 12-digit
+    UPC-A is the same GTIN and is stored in its 13-digit form), otherwise
+    the row is refused rather than stored as a code no scanner will ever read.
+    """
+    s = text(raw)
+    if re.fullmatch(r"\d+\.0+", s):
+        s = s.split(".")[0]
+    if re.fullmatch(r"\d(\.\d+)?[eE]\+\d+", s):
+        raise BadValue(f"{s!r} is a barcode Excel turned into a rounded number; format the column as text and export again")
+    if not s.isdigit():
+        return s, None
+    if len(s) in (8, 13, 14) and gtin_check_ok(s):
+        return s, None
+    if 9 <= len(s) <= 12:
+        padded = s.rjust(13, "0")
+        if gtin_check_ok(padded):
+            return padded, f"barcode {s} lost its leading zero; stored as {padded}"
+        raise BadValue(f"{s!r} is not a valid EAN-13 even with its leading zeros restored (check digit does not match)")
+    if len(s) in (8, 13, 14):
+        raise BadValue(f"{s!r} is not a valid EAN/UPC code (check digit does not match)")
+    return s, None

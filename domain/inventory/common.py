@@ -1,0 +1,158 @@
+"""Small helpers every warehouse use case needs: reading scanned codes and
+typed quantities, finding the warehouse's working locations, row locks, and
+the Note a step returns to say what happened.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any, TypeVar
+
+from sqlalchemy import func, or_
+from sqlmodel import SQLModel, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from ..errors import InvalidInput, N_, NotFound, PermissionDenied
+from ..models import Location, LocationKind, Product, Role, User, Warehouse
+
+M = TypeVar("M", bound=SQLModel)
+
+# Working locations created on first use when a warehouse has none of that code.
+RECEIVING_CODE = "DOCK-IN"
+PACKING_CODE = "DOCK-OUT"
+QUARANTINE_CODE = "QUARANTINE"
+TRANSIT_CODE = "TRANSIT"
+_SPECIAL = {
+    RECEIVING_CODE: LocationKind.dock,
+    PACKING_CODE: LocationKind.dock,
+    QUARANTINE_CODE: LocationKind.quarantine,
+    TRANSIT_CODE: LocationKind.transit,
+}
+# Stock in these kinds can be sold (reserved, picked); dock, quarantine and transit stock cannot.
+SELLABLE_KINDS = (LocationKind.storage.value, LocationKind.pick.value)
+
+
+@dataclass(frozen=True)
+class Note:
+    """A sentence for the person, as an untranslated template plus values (rendered by the bot)."""
+
+    template: str
+    params: dict[str, Any] = field(default_factory=dict)
+
+    def render(self, translate=lambda s: s) -> str:
+        return translate(self.template).format(**self.params)
+
+
+def note(template: str, **params: Any) -> Note:
+    return Note(template, params)
+
+
+async def locked(session: AsyncSession, model: type[M], id_: int) -> M:
+    """Load a row with a row lock (FOR UPDATE on PostgreSQL; SQLite's BEGIN IMMEDIATE already serialises writers)."""
+    stmt = select(model).where(model.id == id_).with_for_update().execution_options(populate_existing=True)
+    row = (await session.exec(stmt)).first()
+    if row is None:
+        raise NotFound(N_("{what} {id} does not exist."), what=model.__name__, id=id_)
+    return row
+
+
+def parse_quantity(value: Any, *, unit: str = "pcs") -> Decimal:
+    """A strictly positive quantity; whole numbers only for products counted in pieces."""
+    try:
+        qty = value if isinstance(value, Decimal) else Decimal(str(value).strip().replace(",", "."))
+    except (InvalidOperation, ValueError):
+        raise InvalidInput(N_("'{value}' is not a quantity."), value=value) from None
+    if not qty.is_finite():
+        raise InvalidInput(N_("'{value}' is not a quantity."), value=value)
+    if qty <= 0:
+        raise InvalidInput(N_("Quantity must be more than zero (got {quantity})."), quantity=qty)
+    if unit == "pcs" and qty != qty.to_integral_value():
+        raise InvalidInput(N_("{quantity} is not a whole number of pieces."), quantity=qty)
+    if qty.as_tuple().exponent < -3:
+        raise InvalidInput(N_("{quantity} has more than three decimals."), quantity=qty)
+    return qty
+
+
+def parse_count(value: Any, *, unit: str = "pcs") -> Decimal:
+    """Like parse_quantity, but zero is a valid count."""
+    try:
+        if Decimal(str(value).strip().replace(",", ".")) == 0:
+            return Decimal(0)
+    except (InvalidOperation, ValueError):
+        pass
+    return parse_quantity(value, unit=unit)
+
+
+@dataclass(frozen=True)
+class ResolvedProduct:
+    product: Product
+    pack_qty: Decimal  # units per scanned code (1 for a SKU or a unit barcode)
+
+
+async def resolve_product(session: AsyncSession, code: str) -> ResolvedProduct:
+    """A product from a typed SKU or a scanned barcode (EAN/UPC/GTIN-14 in any of its forms, GS1 element
+    strings included); pack barcodes carry how many units they stand for."""
+    from ..catalog.lookup import resolve_code
+
+    code = (code or "").strip()
+    if not code:
+        raise InvalidInput(N_("No product code given."))
+    found = await resolve_code(session, code)
+    if found is None:
+        raise NotFound(N_("No product with code {code}."), code=code)
+    return ResolvedProduct(found.product, found.pack_qty)
+
+
+async def get_warehouse(session: AsyncSession, code_or_id: str | int) -> Warehouse:
+    if isinstance(code_or_id, int):
+        wh = await session.get(Warehouse, code_or_id)
+    else:
+        wh = (await session.exec(select(Warehouse).where(func.upper(Warehouse.code) == code_or_id.strip().upper()))).first()
+    if wh is None:
+        raise NotFound(N_("No warehouse {code}."), code=code_or_id)
+    return wh
+
+
+async def find_location(session: AsyncSession, warehouse_id: int, code: str) -> Location | None:
+    """A location of the warehouse by its code (case-insensitive) or its own barcode."""
+    code = (code or "").strip()
+    stmt = select(Location).where(
+        Location.warehouse_id == warehouse_id,
+        or_(func.upper(Location.code) == code.upper(), Location.barcode == code),
+    )
+    return (await session.exec(stmt)).first()
+
+
+async def resolve_location(session: AsyncSession, warehouse_id: int, code: str) -> Location:
+    loc = await find_location(session, warehouse_id, code)
+    if loc is None:
+        raise NotFound(N_("No location {code} in this warehouse."), code=code)
+    return loc
+
+
+async def working_location(session: AsyncSession, warehouse_id: int, code: str) -> Location:
+    """The receiving dock, packing dock, quarantine or transit location of a warehouse, created on first use."""
+    loc = (await session.exec(select(Location).where(Location.warehouse_id == warehouse_id, Location.code == code))).first()
+    if loc is None:
+        loc = Location(warehouse_id=warehouse_id, code=code, kind=_SPECIAL[code])
+        session.add(loc)
+        await session.flush()
+    return loc
+
+
+def require_role(user: User | None, *roles: Role, action: str) -> None:
+    if user is None or user.role not in {r.value for r in roles}:
+        raise PermissionDenied(
+            N_("Only {roles} may {action}."), roles=" or ".join(r.value for r in roles), action=action
+        )
+
+
+def walking_key(loc: Location) -> tuple[str, str, str, str]:
+    """Walking order through the warehouse: zone, aisle, level, then bin code."""
+    return (loc.zone or "", loc.aisle or "", loc.level or "", loc.code)
+
+
+def fmt_qty(q: Decimal) -> str:
+    """A quantity for a sentence: 5, not 5.000."""
+    q = q.normalize()
+    return f"{q:f}"

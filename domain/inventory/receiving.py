@@ -1,0 +1,319 @@
+"""Receiving goods, against a purchase order or unplanned, and inspecting them.
+
+preview_receipt() reads the codes, quantities, lots and expiries and compares
+them with the purchase order without changing anything; book_receipt()
+recomputes the same preview under the PO's row lock and books it: moves
+supplier -> receiving dock (or quarantine when the product or the supplier
+requires inspection), PO received quantities and status, put-away tasks.
+"""
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from sqlmodel import select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from ..errors import Conflict, InvalidInput, N_
+from ..models import (
+    InspectionStatus, Location, LocationKind, Product, PurchaseOrder, PurchaseOrderLine, Receipt, ReceiptLine, Role,
+    Supplier, User, Warehouse, utcnow,
+)
+from .common import (
+    QUARANTINE_CODE, RECEIVING_CODE, Note, fmt_qty, locked, note, parse_quantity, require_role, resolve_product,
+    working_location,
+)
+from .ledger import post_move, virtual_location
+from .tasks import create_putaway_task
+
+
+@dataclass(frozen=True)
+class ReceiptInput:
+    """One line as the person gave it: a SKU or barcode (pack barcodes count packs), a quantity, lot, expiry."""
+
+    code: str
+    quantity: Decimal | int | str
+    lot: str = ""
+    expiry: date | None = None
+
+
+@dataclass(frozen=True)
+class PreviewLine:
+    code: str
+    product_id: int
+    sku: str
+    name: str
+    unit: str
+    quantity: Decimal  # in units (packs x pack_qty)
+    pack_qty: Decimal
+    lot: str
+    expiry: date | None
+    po_line_id: int | None
+    ordered: Decimal  # on the PO line(s) of this product
+    received_before: Decimal
+    destination: str  # receiving dock or quarantine code
+    notes: list[Note] = field(default_factory=list)
+
+    @property
+    def received_after(self) -> Decimal:
+        return self.received_before + self.quantity
+
+
+@dataclass(frozen=True)
+class OpenPOLine:
+    line_no: int
+    sku: str
+    ordered: Decimal
+    received_after: Decimal
+
+    @property
+    def missing(self) -> Decimal:
+        return max(self.ordered - self.received_after, Decimal(0))
+
+    @property
+    def over(self) -> Decimal:
+        return max(self.received_after - self.ordered, Decimal(0))
+
+
+@dataclass(frozen=True)
+class ReceiptPreview:
+    po_number: str | None
+    warehouse_code: str
+    lines: list[PreviewLine]
+    po_lines: list[OpenPOLine]  # every PO line after this receipt: what is still missing, what is over
+    not_on_po: list[str]  # SKUs received that the PO does not list
+
+    @property
+    def over(self) -> list[OpenPOLine]:
+        return [line for line in self.po_lines if line.over > 0]
+
+    @property
+    def under(self) -> list[OpenPOLine]:
+        return [line for line in self.po_lines if line.missing > 0]
+
+    @property
+    def needs_confirmation(self) -> bool:
+        """Over-receipts and products not on the PO are only booked when the person confirms them."""
+        return bool(self.over or self.not_on_po)
+
+
+@dataclass(frozen=True)
+class ReceiptBooked:
+    receipt_number: str
+    receipt_id: int
+    po_status: str | None
+    preview: ReceiptPreview
+    quarantined: list[int]  # receipt line ids waiting for inspection
+    putaway_task_ids: list[int]
+
+
+async def _preview(
+    session: AsyncSession, lines: list[ReceiptInput], *, warehouse: Warehouse, po: PurchaseOrder | None,
+    supplier: Supplier | None,
+) -> ReceiptPreview:
+    if not lines:
+        raise InvalidInput(N_("A receipt needs at least one line."))
+    if po is not None and po.status not in ("sent", "partially_received", "draft"):
+        raise Conflict(N_("Purchase order {number} is {status}; nothing more can be received on it."),
+                       number=po.number, status=po.status)
+    po_lines: list[PurchaseOrderLine] = []
+    if po is not None:
+        po_lines = list((await session.exec(select(PurchaseOrderLine).where(PurchaseOrderLine.po_id == po.id)
+                                            .order_by(PurchaseOrderLine.line_no))).all())
+    # Received so far per PO line, advanced as this receipt's lines are assigned.
+    received = {pl.id: pl.received_quantity for pl in po_lines}
+    receiving = await working_location(session, warehouse.id, RECEIVING_CODE)
+    out, not_on_po = [], []
+    for given in lines:
+        resolved = await resolve_product(session, given.code)
+        product = resolved.product
+        qty = parse_quantity(given.quantity, unit="pcs" if resolved.pack_qty != 1 else product.unit) * resolved.pack_qty
+        lot = (given.lot or "").strip()
+        if product.lot_tracked and not lot:
+            raise InvalidInput(N_("{sku} is lot-tracked: give the lot number."), sku=product.sku)
+        if product.expiry_tracked and given.expiry is None:
+            raise InvalidInput(N_("{sku} needs an expiry date."), sku=product.sku)
+        notes = []
+        if given.expiry is not None and given.expiry < utcnow().date():
+            notes.append(note(N_("{sku} lot {lot} expired on {expiry}."), sku=product.sku, lot=lot or "-", expiry=given.expiry))
+        mine = [pl for pl in po_lines if pl.product_id == product.id]
+        # First PO line of the product that still misses something, else the last one (over-receipt).
+        target = next((pl for pl in mine if received[pl.id] < pl.quantity), mine[-1] if mine else None)
+        if po is not None and target is None:
+            not_on_po.append(product.sku)
+            notes.append(note(N_("{sku} is not on purchase order {number}."), sku=product.sku, number=po.number))
+        before = received[target.id] if target else Decimal(0)
+        if target is not None:
+            received[target.id] = before + qty
+        inspect = product.requires_inspection or bool(supplier and supplier.requires_inspection)
+        out.append(PreviewLine(
+            code=given.code, product_id=product.id, sku=product.sku, name=product.name, unit=product.unit,
+            quantity=qty, pack_qty=resolved.pack_qty, lot=lot, expiry=given.expiry,
+            po_line_id=target.id if target else None, ordered=target.quantity if target else Decimal(0),
+            received_before=before, destination=QUARANTINE_CODE if inspect else receiving.code, notes=notes,
+        ))
+    skus = {p.id: p.sku for p in (await session.exec(select(Product).where(
+        Product.id.in_([pl.product_id for pl in po_lines] or [-1])))).all()}
+    open_lines = [OpenPOLine(pl.line_no, skus[pl.product_id], pl.quantity, received[pl.id]) for pl in po_lines]
+    return ReceiptPreview(po.number if po else None, warehouse.code, out, open_lines, not_on_po)
+
+
+async def _context(session: AsyncSession, po: PurchaseOrder | None, warehouse: Warehouse | None,
+                   supplier: Supplier | None, *, lock: bool) -> tuple[PurchaseOrder | None, Warehouse, Supplier | None]:
+    if po is not None:
+        po = await locked(session, PurchaseOrder, po.id) if lock else await session.get(PurchaseOrder, po.id)
+        warehouse = await session.get(Warehouse, po.warehouse_id)
+        supplier = await session.get(Supplier, po.supplier_id)
+    if warehouse is None:
+        raise InvalidInput(N_("An unplanned receipt needs a warehouse."))
+    return po, warehouse, supplier
+
+
+async def preview_receipt(
+    session: AsyncSession, lines: list[ReceiptInput], *, po: PurchaseOrder | None = None,
+    warehouse: Warehouse | None = None, supplier: Supplier | None = None,
+) -> ReceiptPreview:
+    """What booking these lines would do: quantities in units, PO lines over and under. Changes nothing."""
+    po, warehouse, supplier = await _context(session, po, warehouse, supplier, lock=False)
+    return await _preview(session, lines, warehouse=warehouse, po=po, supplier=supplier)
+
+
+async def book_receipt(
+    session: AsyncSession, lines: list[ReceiptInput], user: User, *, po: PurchaseOrder | None = None,
+    warehouse: Warehouse | None = None, supplier: Supplier | None = None, confirm: bool = False,
+) -> ReceiptBooked:
+    """Books the receipt; over-receipts and products not on the PO need confirm=True."""
+    po, warehouse, supplier = await _context(session, po, warehouse, supplier, lock=True)
+    preview = await _preview(session, lines, warehouse=warehouse, po=po, supplier=supplier)
+    if preview.needs_confirmation and not confirm:
+        over = ", ".join(f"{line.sku} +{fmt_qty(line.over)}" for line in preview.over) or "-"
+        raise Conflict(N_("This receipt goes beyond the purchase order (over: {over}; not on it: {extra}). Confirm to book it."),
+                       over=over, extra=", ".join(preview.not_on_po) or "-")
+    supplier_loc = await virtual_location(session, LocationKind.supplier)
+    receipt = Receipt(number=f"RC-{uuid.uuid4().hex[:10].upper()}", warehouse_id=warehouse.id,
+                      supplier_id=supplier.id if supplier else None, po_id=po.id if po else None, user_id=user.id)
+    session.add(receipt)
+    await session.flush()
+    document = po.number if po else receipt.number
+    per_po_line: dict[int, Decimal] = defaultdict(Decimal)
+    quarantined, tasks = [], []
+    for line in preview.lines:
+        dest = await working_location(session, warehouse.id, line.destination)
+        await post_move(
+            session, product_id=line.product_id, from_location=supplier_loc, to_location=dest, quantity=line.quantity,
+            reason="receipt", lot=line.lot, expiry=line.expiry, document=document, user_id=user.id,
+        )
+        inspect = dest.kind == LocationKind.quarantine
+        rl = ReceiptLine(
+            receipt_id=receipt.id, po_line_id=line.po_line_id, product_id=line.product_id, quantity=line.quantity,
+            lot=line.lot, expiry=line.expiry, location_id=dest.id,
+            inspection=InspectionStatus.pending if inspect else InspectionStatus.not_required,
+        )
+        session.add(rl)
+        await session.flush()
+        if inspect:
+            quarantined.append(rl.id)
+        else:
+            task = await create_putaway_task(
+                session, warehouse_id=warehouse.id, product_id=line.product_id, from_location=dest,
+                quantity=line.quantity, lot=line.lot, expiry=line.expiry, document=document,
+            )
+            tasks.append(task.id)
+        if line.po_line_id is not None:
+            per_po_line[line.po_line_id] += line.quantity
+    po_status = None
+    if po is not None:
+        for pl_id, qty in per_po_line.items():
+            pl = await session.get(PurchaseOrderLine, pl_id)
+            pl.received_quantity = pl.received_quantity + qty
+        await _update_po_status(session, po)
+        po_status = po.status
+    await session.flush()
+    return ReceiptBooked(receipt.number, receipt.id, po_status, preview, quarantined, tasks)
+
+
+async def _update_po_status(session: AsyncSession, po: PurchaseOrder) -> None:
+    po_lines = (await session.exec(select(PurchaseOrderLine).where(PurchaseOrderLine.po_id == po.id))).all()
+    if all(pl.received_quantity >= pl.quantity for pl in po_lines):
+        po.status = "received"
+    elif any(pl.received_quantity > 0 for pl in po_lines):
+        po.status = "partially_received"
+    else:
+        po.status = "sent"
+
+
+# ---- inspection ---------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class PendingInspection:
+    receipt_line_id: int
+    receipt_number: str
+    sku: str
+    name: str
+    quantity: Decimal
+    lot: str
+    expiry: date | None
+
+
+@dataclass(frozen=True)
+class InspectionResult:
+    receipt_line_id: int
+    accepted: bool
+    putaway_task_id: int | None
+    happened: Note
+
+
+async def pending_inspections(session: AsyncSession, warehouse_id: int) -> list[PendingInspection]:
+    rows = (await session.exec(
+        select(ReceiptLine, Receipt, Product)
+        .join(Receipt, Receipt.id == ReceiptLine.receipt_id)
+        .join(Product, Product.id == ReceiptLine.product_id)
+        .where(Receipt.warehouse_id == warehouse_id, ReceiptLine.inspection == InspectionStatus.pending)
+        .order_by(ReceiptLine.id)
+    )).all()
+    return [PendingInspection(rl.id, r.number, p.sku, p.name, rl.quantity, rl.lot, rl.expiry) for rl, r, p in rows]
+
+
+async def inspect_receipt_line(
+    session: AsyncSession, receipt_line_id: int, user: User, *, accept: bool, reason: str | None = None,
+) -> InspectionResult:
+    """A manager or admin accepts quarantined goods (they get a put-away task) or rejects them (back to the supplier)."""
+    require_role(user, Role.manager, Role.admin, action="accept or reject goods in quarantine")
+    rl = await locked(session, ReceiptLine, receipt_line_id)
+    if rl.inspection != InspectionStatus.pending:
+        raise Conflict(N_("These goods were already {status}."), status=rl.inspection)
+    receipt = await session.get(Receipt, rl.receipt_id)
+    product = await session.get(Product, rl.product_id)
+    quarantine = await session.get(Location, rl.location_id)
+    po = await session.get(PurchaseOrder, receipt.po_id) if receipt.po_id else None
+    document = po.number if po else receipt.number
+    rl.inspected_by_id, rl.inspected_at, rl.inspection_note = user.id, utcnow(), reason
+    task_id = None
+    if accept:
+        rl.inspection = InspectionStatus.accepted
+        task = await create_putaway_task(
+            session, warehouse_id=receipt.warehouse_id, product_id=rl.product_id, from_location=quarantine,
+            quantity=rl.quantity, lot=rl.lot, expiry=rl.expiry, document=document,
+        )
+        task_id = task.id
+        happened = note(N_("{qty} {unit} of {sku} accepted; put-away task created."),
+                        qty=fmt_qty(rl.quantity), unit=product.unit, sku=product.sku)
+    else:
+        rl.inspection = InspectionStatus.rejected
+        await post_move(
+            session, product_id=rl.product_id, from_location=quarantine,
+            to_location=await virtual_location(session, LocationKind.supplier), quantity=rl.quantity,
+            reason="return", lot=rl.lot, expiry=rl.expiry, document=document, user_id=user.id,
+        )
+        if rl.po_line_id is not None:
+            # Rejected goods are still owed by the supplier.
+            pl = await locked(session, PurchaseOrderLine, rl.po_line_id)
+            pl.received_quantity = max(pl.received_quantity - rl.quantity, Decimal(0))
+            await _update_po_status(session, await locked(session, PurchaseOrder, po.id))
+        happened = note(N_("{qty} {unit} of {sku} rejected and returned to the supplier."),
+                        qty=fmt_qty(rl.quantity), unit=product.unit, sku=product.sku)
+    await session.flush()
+    return InspectionResult(rl.id, accept, task_id, happened)

@@ -1,0 +1,255 @@
+"""Sales orders from draft to delivery.
+
+    draft -> confirmed -> reserved -> picking -> packed -> shipped -> delivered
+      \\________\\___________\\__________\\_________-> cancelled (before shipping)
+
+Confirming allocates the order to a warehouse, reserves stock through the
+warehouse ledger (partial when short: the rest is a backorder with a promised
+date taken from incoming purchase orders) and issues the invoice.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import func
+from sqlmodel import select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from ..errors import Conflict, InvalidInput, N_, NotFound, PermissionDenied
+from ..models import (
+    Customer, Deal, OrderStatus, Product, PurchaseOrder, PurchaseOrderLine, SalesOrder, SalesOrderLine, User, Warehouse,
+)
+from ..numbering import next_number
+from ..permissions import can, require
+from .allocation import Availability, allocate, availability_for
+from .invoices import issue_invoice
+
+WHOLE_UNITS = {"pcs", "box", "pack", "set", "pair", "roll", "bottle", "carton", "pallet"}
+CANCELLABLE = {OrderStatus.draft, OrderStatus.confirmed, OrderStatus.reserved, OrderStatus.picking}
+
+
+@dataclass(frozen=True)
+class LineInput:
+    product_id: int
+    quantity: Decimal
+    discount_pct: Decimal = Decimal(0)
+
+
+@dataclass(frozen=True)
+class Backorder:
+    sku: str
+    quantity: Decimal
+    expected: date | None  # from the earliest incoming purchase order
+
+
+@dataclass
+class ConfirmResult:
+    order: SalesOrder
+    reserved_complete: bool
+    backorders: list[Backorder] = field(default_factory=list)
+    split_into: list[str] = field(default_factory=list)  # numbers of orders split off to other warehouses
+    invoice_number: str | None = None
+
+
+def check_quantity(qty: Decimal, unit: str) -> Decimal:
+    qty = Decimal(qty)
+    if qty <= 0:
+        raise InvalidInput(N_("Quantity must be more than zero (got {quantity})."), quantity=qty)
+    if unit in WHOLE_UNITS and qty != qty.to_integral_value():
+        raise InvalidInput(N_("{unit} come in whole numbers: {quantity} is not one."), unit=unit, quantity=qty)
+    return qty
+
+
+async def next_order_number(session: AsyncSession) -> str:
+    from ..models import Counter
+
+    if await session.get(Counter, "sales_order") is None:
+        # Start after the highest number already there (imported or demo orders).
+        numbers = (await session.exec(select(SalesOrder.number))).all()
+        highest = max((int(n) for n in numbers if n.isdigit()), default=1000)
+        return str(await next_number(session, "sales_order", start=highest + 1))
+    return str(await next_number(session, "sales_order"))
+
+
+async def get_order(session: AsyncSession, ref: str | int) -> SalesOrder:
+    if isinstance(ref, int):
+        order = await session.get(SalesOrder, ref)
+    else:
+        ref = ref.strip().lstrip("#").upper().removeprefix("SO-")
+        order = (await session.exec(select(SalesOrder).where(SalesOrder.number == ref))).first()
+    if order is None:
+        raise NotFound(N_("There is no order {ref}."), ref=ref)
+    return order
+
+
+async def create_order(
+    session: AsyncSession, actor: User, *, customer_id: int, lines: list[LineInput], promised_date: date | None = None,
+    warehouse_id: int | None = None, deal_id: int | None = None, priority: int = 0, today: date | None = None,
+) -> SalesOrder:
+    require(actor, "manage_orders")
+    customer = await session.get(Customer, customer_id)
+    if customer is None:
+        raise NotFound(N_("There is no such customer."))
+    if not lines:
+        raise InvalidInput(N_("An order needs at least one line."))
+    today = today or date.today()
+    if promised_date is not None and promised_date < today:
+        raise InvalidInput(N_("The delivery date {day} is in the past."), day=promised_date.isoformat())
+    if warehouse_id is None:
+        warehouse_id = customer.home_warehouse_id or (await session.exec(select(Warehouse.id).order_by(Warehouse.id))).first()
+    order = SalesOrder(number=await next_order_number(session), customer_id=customer.id, warehouse_id=warehouse_id,
+                       status=OrderStatus.draft, priority=priority, order_date=today, promised_date=promised_date,
+                       deal_id=deal_id, created_by_id=actor.id)
+    session.add(order)
+    await session.flush()
+    for n, line in enumerate(lines, start=1):
+        await _add_line(session, actor, order, n, line)
+    return order
+
+
+async def _add_line(session: AsyncSession, actor: User, order: SalesOrder, line_no: int, line: LineInput) -> SalesOrderLine:
+    product = await session.get(Product, line.product_id)
+    if product is None or not product.active:
+        raise NotFound(N_("There is no such product."))
+    qty = check_quantity(line.quantity, product.unit)
+    discount = Decimal(line.discount_pct or 0)
+    if not (0 <= discount < 100):
+        raise InvalidInput(N_("A discount must be between 0 and 100%."))
+    if discount and not can(actor, "discount"):
+        raise PermissionDenied(N_("Only managers can give discounts."))
+    if product.price is None:
+        raise InvalidInput(N_("{sku} has no price in the price list yet."), sku=product.sku)
+    row = SalesOrderLine(order_id=order.id, line_no=line_no, product_id=product.id, quantity=qty, price=product.price,
+                         discount_pct=discount)
+    session.add(row)
+    return row
+
+
+async def add_line(session: AsyncSession, actor: User, order_id: int, line: LineInput) -> SalesOrderLine:
+    require(actor, "manage_orders")
+    order = await session.get(SalesOrder, order_id)
+    if order is None or order.status != OrderStatus.draft:
+        raise Conflict(N_("Lines can be added only to a draft order."))
+    count = (await session.exec(select(func.count()).select_from(SalesOrderLine).where(SalesOrderLine.order_id == order_id))).one()
+    return await _add_line(session, actor, order, count + 1, line)
+
+
+async def order_lines(session: AsyncSession, order_id: int) -> list[tuple[SalesOrderLine, Product]]:
+    stmt = (select(SalesOrderLine, Product).join(Product, Product.id == SalesOrderLine.product_id)
+            .where(SalesOrderLine.order_id == order_id).order_by(SalesOrderLine.line_no))
+    return list((await session.exec(stmt)).all())
+
+
+def line_total(line: SalesOrderLine) -> Decimal:
+    return (line.quantity * (line.price or 0) * (1 - line.discount_pct / 100)).quantize(Decimal("0.01"))
+
+
+async def order_from_deal(session: AsyncSession, actor: User, deal_id: int, lines: list[LineInput], **kw) -> SalesOrder:
+    deal = await session.get(Deal, deal_id)
+    if deal is None:
+        raise NotFound(N_("There is no such deal."))
+    if deal.stage != "won":
+        raise Conflict(N_("Only a won deal becomes an order (this one is {stage})."), stage=deal.stage)
+    return await create_order(session, actor, customer_id=deal.customer_id, lines=lines, deal_id=deal.id, **kw)
+
+
+async def confirm_order(session: AsyncSession, actor: User, order_id: int, *, today: date | None = None,
+                        payment_terms_days: int = 14) -> ConfirmResult:
+    from ..inventory.reservations import reserve_order
+
+    require(actor, "manage_orders")
+    order = await session.get(SalesOrder, order_id, with_for_update=True)
+    if order is None:
+        raise NotFound(N_("There is no such order."))
+    if order.status != OrderStatus.draft:
+        raise Conflict(N_("Order {number} is already {status}."), number=order.number, status=order.status)
+    lines = await order_lines(session, order.id)
+    if not lines:
+        raise InvalidInput(N_("An order needs at least one line."))
+    customer = await session.get(Customer, order.customer_id)
+
+    avail: Availability = await availability_for(session, [p.id for _, p in lines])
+    plan = allocate(home=customer.home_warehouse_id or order.warehouse_id,
+                    lines=[(ln.id, ln.product_id, ln.quantity) for ln, _ in lines], availability=avail)
+    result = ConfirmResult(order=order, reserved_complete=True)
+    warehouses = sorted(plan, key=lambda wh: (wh != plan_primary(plan, order.warehouse_id), wh))
+    order.warehouse_id = warehouses[0]
+    for extra_wh in warehouses[1:]:
+        # Lines another warehouse can fill completely ship from there: a split order.
+        sibling = SalesOrder(number=f"{order.number}-{len(result.split_into) + 2}", customer_id=order.customer_id,
+                             warehouse_id=extra_wh, status=OrderStatus.confirmed, priority=order.priority,
+                             order_date=order.order_date, promised_date=order.promised_date, deal_id=order.deal_id,
+                             created_by_id=actor.id)
+        session.add(sibling)
+        await session.flush()
+        for k, line_id in enumerate(plan[extra_wh], start=1):
+            line = next(ln for ln, _ in lines if ln.id == line_id)
+            line.order_id, line.line_no = sibling.id, k
+        await session.flush()
+        res = await reserve_order(session, sibling)
+        result.reserved_complete &= res.complete
+        result.split_into.append(sibling.number)
+    order.status = OrderStatus.confirmed
+    await session.flush()
+    res = await reserve_order(session, order)
+    result.reserved_complete &= res.complete
+    for line_res, (line, product) in zip(res.lines, [(ln, p) for ln, p in lines if ln.order_id == order.id]):
+        if line_res.short > 0:
+            expected = await incoming_date(session, product.id, order.warehouse_id)
+            result.backorders.append(Backorder(product.sku, line_res.short, expected))
+    if result.backorders:
+        dates = [b.expected for b in result.backorders if b.expected]
+        if dates and (order.promised_date is None or max(dates) > order.promised_date):
+            order.promised_date = max(dates)
+    invoice = await issue_invoice(session, order, today=today or date.today(), terms_days=payment_terms_days)
+    result.invoice_number = invoice.number
+    return result
+
+
+def plan_primary(plan: dict[int, list[int]], current: int | None) -> int:
+    """The warehouse that keeps the original order number: the current one if it ships anything."""
+    return current if current in plan else min(plan)
+
+
+async def incoming_date(session: AsyncSession, product_id: int, warehouse_id: int | None) -> date | None:
+    stmt = (select(func.min(PurchaseOrder.expected_date)).join(PurchaseOrderLine, PurchaseOrderLine.po_id == PurchaseOrder.id)
+            .where(PurchaseOrderLine.product_id == product_id, PurchaseOrder.status.in_(["draft", "sent", "partially_received"]),
+                   PurchaseOrderLine.quantity > PurchaseOrderLine.received_quantity))
+    if warehouse_id is not None:
+        stmt = stmt.where(PurchaseOrder.warehouse_id == warehouse_id)
+    return (await session.exec(stmt)).one()
+
+
+async def cancel_order(session: AsyncSession, actor: User, order_id: int) -> SalesOrder:
+    from ..inventory.reservations import release_order
+
+    require(actor, "manage_orders")
+    order = await session.get(SalesOrder, order_id, with_for_update=True)
+    if order is None:
+        raise NotFound(N_("There is no such order."))
+    if order.status not in CANCELLABLE:
+        raise Conflict(N_("Order {number} is already {status} and can't be cancelled."), number=order.number, status=order.status)
+    if order.status != OrderStatus.draft:
+        await release_order(session, order)
+    order.status = OrderStatus.cancelled
+    from .invoices import cancel_invoices
+
+    await cancel_invoices(session, order.id)
+    return order
+
+
+async def serve_backorders(session: AsyncSession, warehouse_id: int) -> list[str]:
+    """After stock arrives: reserve for waiting orders by priority (urgent first), then promised date, then order date."""
+    from ..inventory.reservations import reserve_order
+
+    stmt = (select(SalesOrder).where(SalesOrder.warehouse_id == warehouse_id, SalesOrder.status == OrderStatus.confirmed)
+            .order_by(SalesOrder.priority.desc(), SalesOrder.promised_date.is_(None), SalesOrder.promised_date,
+                      SalesOrder.order_date, SalesOrder.id))
+    served = []
+    for order in (await session.exec(stmt)).all():
+        res = await reserve_order(session, order)
+        if any(line.reserved_now > 0 for line in res.lines):
+            served.append(order.number)
+    return served

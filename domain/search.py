@@ -1,0 +1,80 @@
+"""Forgiving lookup of products by what people type: name, SKU, alias or barcode.
+
+rapidfuzz's WRatio copes with word order, case and typos ("a4 papr" finds
+"A4 copy paper 80g"); an exact SKU or barcode always wins."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz, process, utils
+from sqlmodel import select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from .models import Barcode, Customer, Product
+
+
+@dataclass(frozen=True)
+class Match:
+    product: Product
+    score: float
+
+
+async def find_products(session: AsyncSession, text: str, *, limit: int = 5, cutoff: float = 60) -> list[Match]:
+    text = (text or "").strip()
+    if not text:
+        return []
+    exact = (await session.exec(select(Product).where(Product.sku == text.upper(), Product.active))).first()
+    if exact is None:
+        code = (await session.exec(select(Barcode).where(Barcode.code == text))).first()
+        exact = await session.get(Product, code.product_id) if code else None
+    if exact is not None:
+        return [Match(exact, 100.0)]
+    products = (await session.exec(select(Product).where(Product.active))).all()
+    wanted = {utils.default_process(text), utils.default_process(text).rstrip("s")}
+    named = [p for p in products if utils.default_process(p.name) in wanted
+             or any(utils.default_process(a) in wanted for a in p.aliases.split(",") if a)]
+    if len(named) == 1:  # the exact name (or an alias) beats any fuzzy score
+        return [Match(named[0], 100.0)]
+    choices: dict[int, str] = {}
+    for i, p in enumerate(products):
+        choices[i] = " ".join([p.name, p.sku, p.aliases.replace(",", " ")])
+    found = process.extract(text, choices, scorer=fuzz.WRatio, processor=utils.default_process, limit=limit * 3, score_cutoff=cutoff)
+    best: dict[int, float] = {}
+    for _, score, idx in found:
+        best[idx] = max(best.get(idx, 0), score)
+    ranked = sorted(best.items(), key=lambda kv: (-kv[1], products[kv[0]].name))[:limit]
+    return [Match(products[i], s) for i, s in ranked]
+
+
+def clear_winner(matches: list[Match], *, margin: float = 8) -> Match | None:
+    """The one match to act on without asking, when it stands out."""
+    if not matches:
+        return None
+    if len(matches) == 1 or matches[0].score == 100 or matches[0].score - matches[1].score >= margin:
+        return matches[0]
+    return None
+
+
+@dataclass(frozen=True)
+class CustomerMatch:
+    customer: Customer
+    score: float
+
+
+async def find_customers(session: AsyncSession, text: str, *, limit: int = 5, cutoff: float = 60) -> list[CustomerMatch]:
+    """Customers by name, code or contact name ("acme" finds "ACME Ltd."; typos tolerated)."""
+    from .models import Contact, Customer
+
+    text = (text or "").strip()
+    if not text:
+        return []
+    customers = (await session.exec(select(Customer).where(Customer.merged_into_id.is_(None)))).all()
+    exact = [c for c in customers if c.code.upper() == text.upper()]
+    if exact:
+        return [CustomerMatch(exact[0], 100.0)]
+    contacts: dict[int, list[str]] = {}
+    for cid, name in (await session.exec(select(Contact.customer_id, Contact.name))).all():
+        contacts.setdefault(cid, []).append(name)
+    choices = {i: " ".join([c.name, c.code, *contacts.get(c.id, [])]) for i, c in enumerate(customers)}
+    found = process.extract(text, choices, scorer=fuzz.WRatio, processor=utils.default_process, limit=limit, score_cutoff=cutoff)
+    return [CustomerMatch(customers[i], s) for _, s, i in sorted(found, key=lambda f: -f[1])]

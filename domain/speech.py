@@ -1,0 +1,56 @@
+"""Speech-to-text as the domain sees it: a port and its result.
+
+Adapters (pocketsphinx, Vosk) live in bot/speech/; the domain only knows that
+audio bytes go in and a Transcript comes out. `vocabulary` carries the words
+the caller expects (customer and product names from the database), so an
+engine that can be biased towards them does so.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Protocol, runtime_checkable
+
+from .errors import DomainError, N_
+
+
+@dataclass(frozen=True, slots=True)
+class Transcript:
+    text: str  # what was said, with spoken numbers as digits ("order 1042")
+    lang: str  # language the engine listened for (ISO 639-1)
+    engine: str  # adapter name, e.g. "pocketsphinx" or "vosk"
+    seconds_audio: float  # length of the audio
+    seconds_taken: float  # wall-clock time decoding + recognition took
+    raw_text: str = ""  # the engine's words before number normalisation
+    confidence: float | None = None  # 0..1 when the engine reports one
+
+    @property
+    def real_time_factor(self) -> float:
+        """Seconds of work per second of audio (below 1 = faster than real time)."""
+        return self.seconds_taken / self.seconds_audio if self.seconds_audio else 0.0
+
+
+@runtime_checkable
+class SpeechToText(Protocol):
+    """Transcribes one recording (OGG/Opus, WAV, MP3... as bytes)."""
+
+    name: str
+
+    def languages(self) -> Sequence[str]:
+        """ISO 639-1 codes this engine is set up for."""
+        ...
+
+    def transcribe(self, audio: bytes, lang: str | None = None, vocabulary: Sequence[str] = ()) -> Transcript:
+        """Raises InvalidInput for audio that is unreadable or over the limits,
+        SpeechUnavailable when the engine cannot serve `lang`."""
+        ...
+
+
+class SpeechUnavailable(DomainError):
+    """The engine is not set up for this (model directory missing, language
+    not supported). The message names the configuration key to fix."""
+
+
+def not_set_up(engine: str, lang: str, reason: str) -> SpeechUnavailable:
+    return SpeechUnavailable(N_("Speech recognition ({engine}, language {lang}) is not set up: {reason}"),
+                             engine=engine, lang=lang, reason=reason)

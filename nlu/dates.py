@@ -1,0 +1,264 @@
+"""Dates and times relative to `now`, in the speaker's time zone.
+
+Own rules cover what people type most ("tomorrow at 10", "next Friday",
+"в следующую пятницу", "утре в 9", "vinerea viitoare", "下周五", "in 3 days");
+dateparser reads dates written with month names ("25 ноября", "Nov 25").
+"next Friday" means the Friday of next week; a bare weekday means the coming
+one; a relative day without a time gives a date, not a date-time."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from functools import lru_cache
+
+from nlu.lexicon import get as lexicon
+from nlu.numbers import read_chinese
+
+
+@dataclass
+class Found:
+    start: int
+    end: int
+
+
+def _alt(words) -> str:
+    words = sorted({w for w in words if w}, key=len, reverse=True)
+    return "|".join(re.escape(w) for w in words)
+
+
+_B = r"(?<![\w])"   # word start
+_E = r"(?![\w])"    # word end
+_ZH_NUM = r"[零一二两三四五六七八九十]+|\d{1,2}"
+
+
+@lru_cache(maxsize=None)
+def _patterns(lang: str) -> dict:
+    lx = lexicon(lang)
+    from nlu.text import fold
+
+    def f(words):
+        return [fold(w) for w in words]
+
+    b, e = (_B, _E) if lang != "zh" else ("", "")
+    wd_forms = {fold(form): i for i, forms in enumerate(lx.WEEKDAYS) for form in forms}
+    wd = _alt(wd_forms)
+    nxt = _alt(f(lx.NEXT))
+    p = {"wd_forms": wd_forms}
+    rel = [(2, lx.AFTER_TOMORROW), (1, lx.TOMORROW), (0, lx.TODAY), (-1, lx.YESTERDAY)]
+    p["rel"] = [(off, re.compile(b + "(?:" + _alt(f(words)) + ")" + e)) for off, words in rel if words]
+    if lang == "zh":
+        p["next_wd"] = re.compile(r"(?:下个?|下一个?)(?:周|星期|礼拜)([一二三四五六日天])")
+        p["this_wd"] = re.compile(r"(?:这个?|本)?(?:周|星期|礼拜)([一二三四五六日天])")
+        p["in_n"] = re.compile(r"(" + _ZH_NUM + r")\s*(天|个?星期|周|个?小时)(?:以后|之后|后)")
+        p["next_week"] = re.compile(r"下(?:个)?(?:周|星期|礼拜)")
+        p["md"] = re.compile(r"(\d{1,2})月(\d{1,2})[日号]")
+    else:
+        nw = _alt(f(lx.NEXT_WEEK))
+        p["next_wd"] = re.compile(
+            b + "(?:(?:" + nxt + r")\s+(?:week\s+)?(?P<a>" + wd + ")|(?P<b>" + wd + r")\s+(?:" + nxt + ")"
+            + (r"|(?:" + nw + r")\s+(?:on\s+|в\s+|на\s+|pe\s+|in\s+)?(?P<c>" + wd + ")" if nw else "")
+            + (r"|(?P<d>" + wd + r")\s+(?:of\s+)?(?:" + nw + ")" if nw else "") + ")" + e)
+        # "black friday" is a sale, not a date
+        p["this_wd"] = re.compile(r"(?<!black )(?<!черную )(?<!черная )(?<!черния )(?<!черен )" + b + "(" + wd + ")" + e)
+        n_words = _alt(f(lx.IN_N)) or "in"
+        p["in_n"] = re.compile(b + "(?:" + n_words + r")\s+(?:(\d{1,3})\s+)?(" + _alt(f(lx.DAY_WORDS + lx.WEEK_WORDS + lx.HOUR_WORDS)) + ")" + e)
+        p["n_from_now"] = re.compile(b + r"(\d{1,3})\s+(" + _alt(f(lx.DAY_WORDS + lx.WEEK_WORDS + lx.HOUR_WORDS)) + r")\s+(?:from now|later)" + e) if lang == "en" else None
+        p["next_week"] = re.compile(b + "(?:" + nw + ")" + e) if nw else None
+        p["month"] = re.compile(b + r"(?:(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?(?:" + _alt(f(lx.MONTHS)) + r")\w*\.?|(?:" + _alt(f(lx.MONTHS)) + r")\w*\.?\s+(\d{1,2})(?:st|nd|rd|th)?)" + e) if lx.MONTHS else None
+    p["day_words"] = set(f(lx.DAY_WORDS))
+    p["week_words"] = set(f(lx.WEEK_WORDS))
+    p["hour_words"] = set(f(lx.HOUR_WORDS))
+    p["iso"] = re.compile(r"(?<!\d)(20\d\d)-(\d{1,2})-(\d{1,2})(?!\d)")
+    p["dmy"] = re.compile(r"(?<![\d.:/])(\d{1,2})([./])(\d{1,2})(?:\2(\d{2}|\d{4}))?(?![\d:/]|\.\d)")
+    # times
+    am, pm = _alt(f(lx.AM)), _alt(f(lx.PM))
+    at = _alt(f(lx.AT_TIME))
+    if lang == "zh":
+        p["time"] = re.compile(r"(上午|早上|早晨|中午|下午|晚上|傍晚)?\s*(" + _ZH_NUM + r")\s*[点點:：](?:\s*(半|\d{1,2}|[零一二三四五六七八九十]+)分?)?")
+    else:
+        p["time"] = re.compile(
+            b + r"(?:(?:" + at + r")\s+)?(\d{1,2})[:.](\d{2})(?:\s*(am|pm|a\.m\.|p\.m\.|" + am + "|" + pm + "))?" + e
+            + "|" + b + r"(\d{1,2})\s*(am|pm|a\.m\.|p\.m\.)(?!\w)"
+            + "|" + b + r"(?:" + at + r")\s+(\d{1,2})(?:\s*(?:h|ч|ч\.|часа|часов|час|o'clock|oclock))?(?:\s+(" + am + "|" + pm + "))?" + e
+            + ("|" + b + r"(?:ora|la ora|pe la ora)\s+(\d{1,2})" + e if lang == "ro" else ""))
+    p["pm_words"] = set(f(lx.PM))
+    p["noon"] = re.compile(b + "(?:" + _alt(f(lx.NOON)) + ")" + e) if lx.NOON else None
+    return p
+
+
+def _weekday_from_zh(ch: str) -> int:
+    return {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6}[ch]
+
+
+def _coming(today: date, wd: int) -> date:
+    delta = (wd - today.weekday()) % 7
+    return today + timedelta(days=delta or 7)
+
+
+def _next_week(today: date, wd: int) -> date:
+    monday = today - timedelta(days=today.weekday()) + timedelta(days=7)
+    return monday + timedelta(days=wd)
+
+
+def _num(s: str) -> int:
+    return int(s) if s.isdigit() else int(read_chinese(s) or 0)
+
+
+def find(text: str, lang: str, now: datetime, taken) -> tuple[dict, list[Found]]:
+    """Returns ({"date": ...} or {"datetime": ...} or {}, the character spans used).
+    `text` is already folded; `taken(start, end)` says a span belongs to another entity."""
+    p = _patterns(lang)
+    today = now.date()
+    day: date | None = None
+    hours_later: int | None = None
+    used: list[Found] = []
+
+    def hit(m, group=0):
+        if taken(m.start(group), m.end(group)):
+            return False
+        used.append(Found(m.start(group), m.end(group)))
+        return True
+
+    # the day
+    for off, rx in p["rel"]:
+        m = rx.search(text)
+        if m and hit(m):
+            day = today + timedelta(days=off)
+            break
+    if day is None:
+        m = p["next_wd"].search(text)
+        if m and hit(m):
+            if lang == "zh":
+                day = _next_week(today, _weekday_from_zh(m.group(1)))
+            else:
+                form = next(g for g in (m.group("a"), m.group("b"), m.group("c"), m.group("d")) if g)
+                day = _next_week(today, p["wd_forms"][form])
+    if day is None:
+        m = p["this_wd"].search(text)
+        if m and hit(m):
+            wd = _weekday_from_zh(m.group(1)) if lang == "zh" else p["wd_forms"][m.group(1)]
+            day = _coming(today, wd)
+    if day is None:
+        for rx in (p["in_n"], p.get("n_from_now")):
+            m = rx.search(text) if rx else None
+            if m and hit(m):
+                n = _num(m.group(1)) if m.group(1) else 1
+                word = m.group(2)
+                if lang == "zh":
+                    kind = "day" if word == "天" else ("hour" if "小时" in word else "week")
+                else:
+                    kind = "day" if word in p["day_words"] else ("week" if word in p["week_words"] else "hour")
+                if kind == "hour":
+                    hours_later = n
+                else:
+                    day = today + timedelta(days=n * (7 if kind == "week" else 1))
+                break
+    if day is None and hours_later is None:
+        m = p["iso"].search(text)
+        if m and hit(m):
+            try:
+                day = date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+            except ValueError:
+                day = None
+    if day is None and hours_later is None and lang == "zh":
+        m = p["md"].search(text)
+        if m and hit(m):
+            day = _month_day(today, int(m.group(1)), int(m.group(2)))
+    if day is None and hours_later is None and p.get("month"):
+        m = p["month"].search(text)
+        if m and not taken(m.start(), m.end()):
+            day = _dateparser(m.group(0), lang, now)
+            if day:
+                used.append(Found(m.start(), m.end()))
+    if day is None and hours_later is None:
+        m = p["dmy"].search(text)
+        if m and hit(m):
+            a, b_ = int(m.group(1)), int(m.group(3))
+            d, mo = (b_, a) if (lang == "en" and m.group(2) == "/" and b_ <= 31 and a <= 12) else (a, b_)
+            year = int(m.group(4)) if m.group(4) else None
+            if year is not None and year < 100:
+                year += 2000
+            try:
+                day = date(year, mo, d) if year else _month_day(today, mo, d)
+            except ValueError:
+                day = None
+                used.pop()
+    if day is None and hours_later is None and p.get("next_week"):
+        m = p["next_week"].search(text)
+        if m and hit(m):
+            day = _next_week(today, 0)
+
+    if hours_later is not None:
+        at = now + timedelta(hours=hours_later)
+        return {"datetime": at.replace(second=0, microsecond=0).isoformat()}, used
+
+    # the time of day
+    clock = _time(text, lang, p, used, taken)
+    if clock is None:
+        return ({"date": day.isoformat()} if day else {}), used
+    if day is None:
+        day = today if clock > now.time().replace(tzinfo=None) else today + timedelta(days=1)
+    at = datetime.combine(day, clock, tzinfo=now.tzinfo)
+    return {"datetime": at.isoformat()}, used
+
+
+def _time(text, lang, p, used, taken) -> time | None:
+    for m in p["time"].finditer(text):
+        if taken(m.start(), m.end()):
+            continue
+        g = m.groups()
+        if lang == "zh":
+            hour = _num(g[1])
+            minute = 30 if g[2] == "半" else (_num(g[2]) if g[2] else 0)
+            pm = g[0] in ("下午", "晚上", "傍晚") or (g[0] == "中午" and hour < 3)
+            explicit = g[0] is not None
+        elif g[0] is not None:
+            hour, minute, mark = int(g[0]), int(g[1]), g[2]
+            pm, explicit = _is_pm(mark, p), mark is not None
+        elif g[3] is not None:
+            hour, minute, mark = int(g[3]), 0, g[4]
+            pm, explicit = _is_pm(mark, p), True
+        elif g[5] is not None:
+            hour, minute, mark = int(g[5]), 0, g[6]
+            pm, explicit = _is_pm(mark, p), mark is not None
+        elif len(g) > 7 and g[7] is not None:
+            hour, minute, pm, explicit = int(g[7]), 0, False, False
+        else:
+            continue
+        if hour > 24 or minute > 59:
+            continue
+        if pm and hour < 12:
+            hour += 12
+        elif not explicit and 1 <= hour <= 6:
+            hour += 12  # "at 3" at work means the afternoon
+        used.append(Found(m.start(), m.end()))
+        return time(hour % 24, minute)
+    if p.get("noon"):
+        m = p["noon"].search(text)
+        if m and not taken(m.start(), m.end()):
+            used.append(Found(m.start(), m.end()))
+            return time(12, 0)
+    return None
+
+
+def _is_pm(mark, p) -> bool:
+    if not mark:
+        return False
+    mark = mark.replace(".", "")
+    return mark == "pm" or mark in p["pm_words"]
+
+
+def _month_day(today: date, month: int, day: int) -> date:
+    candidate = date(today.year, month, day)
+    if candidate < today - timedelta(days=31):
+        candidate = date(today.year + 1, month, day)
+    return candidate
+
+
+def _dateparser(span: str, lang: str, now: datetime) -> date | None:
+    import dateparser  # slow to import: only when a month name is present
+
+    found = dateparser.parse(span, languages=[lang], settings={
+        "RELATIVE_BASE": now.replace(tzinfo=None), "PREFER_DATES_FROM": "future", "PREFER_DAY_OF_MONTH": "first"})
+    return found.date() if found else None

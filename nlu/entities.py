@@ -1,0 +1,634 @@
+"""Rule-based entity extraction: a spaCy SpanRuler marks the words of each
+language's lexicon (units, currencies, number words, stages, channels, anchor
+words), regular expressions find codes, phones, numbers and dates, and a few
+intent-aware rules pick mentions (customer, product, supplier) as written."""
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from functools import lru_cache
+
+from nlu import dates
+from nlu.lexicon import get as lexicon
+from nlu.numbers import compose, read_chinese, tidy
+from nlu.text import BIN_RE, CODE_RE, fold, is_mostly_latin, lat2cyr
+
+# lexicon attribute -> span label
+_WORD_LISTS = {
+    "ORDER_WORDS": "ORDERW", "CUSTOMER_WORDS": "CUSTW", "SUPPLIER_WORDS": "SUPW", "PRODUCT_WORDS": "PRODW",
+    "FOR_WORDS": "FORW", "WITH_WORDS": "WITHW", "FROM_WORDS": "FROMW", "TO_WORDS": "TOW", "IN_WORDS": "INW",
+    "BIN_WORDS": "BINW", "OF_WORDS": "OFW", "REMIND_WORDS": "REMIND", "LOST_BECAUSE": "BECAUSE",
+    "NOTE_WORDS": "NOTEW", "DEAL_WORDS": "DEALW", "STOCK_WORDS": "STOCKW", "TODAY": "DATEW", "TOMORROW": "DATEW",
+    "AFTER_TOMORROW": "DATEW", "YESTERDAY": "DATEW", "NEXT_WEEK": "DATEW",
+}
+_MAPS = {"UNITS": "UNIT", "CURRENCIES": "CUR", "STAGES": "STAGE", "CHANNELS": "CHANNEL"}
+# a mention ends where one of these begins
+_STOP_LABELS = {"CUR", "STAGE", "CHANNEL", "ORDERW", "CUSTW", "SUPW", "FORW", "FROMW", "TOW", "BINW",
+                "REMIND", "BECAUSE", "NOTEW", "DEALW", "DATEW", "STOCKW", "WITHW", "WD", "NEXT"}
+_ZH_STOP = set("的了吗呢吧在是有要把给和跟从到还多少个请帮我们你他她它这那么")
+_PUNCT = set(",.;:!?()[]{}\"«»“”„|/\\，。；：！？、-–—→") | {"->", "w/", "--"}
+# words that may sit inside a company name written in capitals ("Petrov & Sons", "Bank of Sofia")
+_NAME_JOINERS = {"&", "and", "of", "de", "и", "și", "si", "von", "van", "the"}
+_MONEY_SCALE = r"(?:\s*(k|к|тыс\.?|тысяч[аи]?|хил\.?|хиляди|хиляда|mii|mie|млн\.?|mln|million|thousand|grand|千|万|бона)(?![A-Za-z\u0400-\u04ff]))?"
+# a number: not glued to a preceding word or code; a unit may follow without a space ("5шт", "10kg")
+_DIGITS = re.compile(r"(?<![A-Za-z0-9\u0400-\u04ff/#№-])(?<!\d[.,:])(\d{1,3}(?:[ \u00a0,]\d{3})+(?![\d])|\d+(?:[.,]\d+)?)" + _MONEY_SCALE + r"(?![\d:/]|[.,]\d|-\d)")
+_ZH_NUMERAL = re.compile(r"[零一二两三四五六七八九十百千万\d]+")
+_SCALE_VALUES = {"k": 1000, "к": 1000, "тыс": 1000, "тыс.": 1000, "тысяч": 1000, "тысяча": 1000, "тысячи": 1000,
+                 "хил": 1000, "хил.": 1000, "хиляди": 1000, "хиляда": 1000, "mii": 1000, "mie": 1000, "бона": 1000,
+                 "млн": 1_000_000, "млн.": 1_000_000, "mln": 1_000_000, "million": 1_000_000, "thousand": 1000,
+                 "grand": 1000, "千": 1000, "万": 10000}
+_PHONE_HINT = re.compile(r"\+?\d[\d\s().-]{6,}\d")
+
+
+def patterns(lang: str) -> list[dict]:
+    """The lexicon of `lang` as SpanRuler phrase patterns (label, folded phrase, canonical id)."""
+    lx = lexicon(lang)
+    out = []
+
+    def add(label, phrase, ident=None):
+        phrase = fold(phrase)
+        variants = {phrase}
+        if lang == "ru":  # typed without the soft sign, or read back from Latin letters
+            variants.add(phrase.replace("ь", ""))
+        for v in variants:
+            if v:
+                item = {"label": label, "pattern": v}
+                if ident is not None:
+                    item["id"] = str(ident)
+                out.append(item)
+
+    for word, value in lx.NUMBERS.items():
+        add("NUM", word, value)
+    for word, value in lx.SCALES.items():
+        if value:
+            add("SCALE", word, value)
+    for attr, label in _MAPS.items():
+        for canon, forms in getattr(lx, attr).items():
+            for form in [canon, *forms] if attr == "UNITS" else forms:
+                add(label, form, canon)
+    for attr, label in _WORD_LISTS.items():
+        for phrase in getattr(lx, attr, []):
+            add(label, phrase)
+    for i, forms in enumerate(lx.WEEKDAYS):
+        for form in forms:
+            add("WD", form, i)
+    for phrase in lx.NEXT:
+        add("NEXT", phrase)
+    return out
+
+
+def _matcher(lang: str):
+    """The language's pipeline and its span_ruler (they live with the trained textcat)."""
+    from nlu.intents import pipeline
+
+    nlp = pipeline(lang)
+    return nlp, nlp.get_pipe("span_ruler")
+
+
+class _Doc:
+    """The message as the rules see it: original text, folded text with the same
+    offsets, tokens and lexicon spans."""
+
+    def __init__(self, text: str, lang: str):
+        self.original = text
+        self.lang = lang
+        self.src: list[int] | None = None
+        folded = fold(text)
+        if lang == "ru" and is_mostly_latin(folded):
+            folded, self.src = lat2cyr(folded)  # Russian typed in Latin letters
+        self.text = folded
+        nlp, ruler = _matcher(lang)
+        doc = ruler(nlp.make_doc(folded))
+        self.tokens = [(t.idx, t.idx + len(t.text), t.text) for t in doc]
+        self.spans = sorted(((s.start_char, s.end_char, s.label_, s.id_) for s in doc.spans["qm"]),
+                            key=lambda s: (s[0], -(s[1] - s[0])))
+        self.by_start: dict[int, list[tuple]] = {}
+        for s in self.spans:
+            self.by_start.setdefault(s[0], []).append(s)
+        self.taken: list[tuple[int, int]] = []
+        letters = [c for c in text if c.isalpha()]
+        self.has_case = any(c.islower() for c in letters) and any(c.isupper() for c in letters)
+
+    def orig(self, start: int, end: int) -> str:
+        """The original text for a span of the folded text."""
+        if self.src is None:
+            return self.original[start:end]
+        if start >= len(self.src):
+            return ""
+        a = self.src[start]
+        b = self.src[end] if end < len(self.src) else len(self.original)
+        return self.original[a:b]
+
+    def is_taken(self, start: int, end: int) -> bool:
+        return any(start < e and s < end for s, e in self.taken)
+
+    def take(self, start: int, end: int) -> None:
+        self.taken.append((start, end))
+
+    def labels_at(self, pos: int) -> set[str]:
+        return {s[2] for s in self.by_start.get(pos, ())}
+
+    def first(self, label: str, after: int = 0):
+        for s in self.spans:
+            if s[2] == label and s[0] >= after:
+                return s
+        return None
+
+    def all(self, label: str):
+        return [s for s in self.spans if s[2] == label]
+
+
+def extract(text: str, lang: str, intent: str, now: datetime, region: str = "BG") -> dict:
+    d = _Doc(text, lang)
+    lx = lexicon(lang)
+    out: dict = {}
+    _phones(d, out, region)
+    _orders(d, lx, out, intent)
+    _locations(d, out, intent)
+    _skus(d, out)
+    found, used = dates.find(d.text, lang, now, d.is_taken)
+    for f in used:
+        d.take(f.start, f.end)
+    d.date_spans = [(f.start, f.end) for f in used]
+    out.update(found)
+    numbers = _numbers(d, lx)
+    if intent in ("order_status", "start_picking") and "order_ref" not in out:
+        # "start picking 2231", "track 5512": a bare whole number names the order
+        for s, e, v, kind in numbers:
+            if kind == "digits" and not d.is_taken(s, e) and v >= 10 and float(v).is_integer() and not d.labels_at(_skip_space(d, e)) & {"UNIT", "CUR"}:
+                out["order_ref"] = d.orig(s, e).strip()
+                d.take(s, e)
+                break
+    _money(d, numbers, out)
+    qty = _quantity(d, numbers, out, intent)
+    _stage_channel(d, out, intent)
+    _mentions(d, lx, out, intent, qty)
+    return out
+
+
+def _skip_space(d: _Doc, pos: int) -> int:
+    while pos < len(d.text) and d.text[pos] == " ":
+        pos += 1
+    return pos
+
+
+# --- codes ------------------------------------------------------------------------------
+
+def _phones(d: _Doc, out: dict, region: str) -> None:
+    if not _PHONE_HINT.search(d.original):
+        return
+    import phonenumbers
+
+    for m in phonenumbers.PhoneNumberMatcher(d.original, region):
+        out["phone"] = phonenumbers.format_number(m.number, phonenumbers.PhoneNumberFormat.E164)
+        d.take(*_to_folded(d, m.start, m.end))
+        return
+    m = re.search(r"\+\d[\d\s().-]{7,}\d", d.original)  # numbers the library deems invalid but clearly meant
+    if m:
+        digits = re.sub(r"\D", "", m.group(0))
+        if 8 <= len(digits) <= 15:
+            out["phone"] = "+" + digits
+            d.take(*_to_folded(d, m.start(), m.end()))
+
+
+def _to_folded(d: _Doc, start: int, end: int) -> tuple[int, int]:
+    if d.src is None:
+        return start, end
+    a = next((i for i, s in enumerate(d.src) if s >= start), len(d.src))
+    b = next((i for i, s in enumerate(d.src) if s >= end), len(d.src))
+    return a, b
+
+
+@lru_cache(maxsize=None)
+def _order_rx(lang: str):
+    words = sorted({fold(w) for w in lexicon(lang).ORDER_WORDS}, key=len, reverse=True)
+    alt = "|".join(re.escape(w) for w in words)
+    code = r"([a-zа-я]{1,4}-?\d{2,}|\d{2,})"
+    if lang == "zh":
+        return re.compile(r"(?:(?:" + alt + r")\s*(?:号|#|no\.?)?\s*[:：]?\s*#?\s*" + code + r"|#\s*" + code + r"|" + code + r"\s*号订单|(?<![a-z0-9-])((?:so|po|ord)-?\d{2,})(?![a-z0-9-]))", re.I)
+    return re.compile(r"(?<![\w])(?:(?:" + alt + r")\s*(?:#|№|no\.?|nr\.?|n\.|number|num|номер|номера|номер:|:)?\s*#?\s*" + code
+                      + r"|(?:#|№)\s*" + code + r"|(?:so|po|ord)-?\d{2,})(?![\w-])", re.I)
+
+
+def _orders(d: _Doc, lx, out: dict, intent: str) -> None:
+    for m in _order_rx(d.lang).finditer(d.text):
+        if d.is_taken(m.start(), m.end()):
+            continue
+        idx = next((i for i in range(1, (m.lastindex or 0) + 1) if m.group(i)), None)
+        span = (m.start(idx), m.end(idx)) if idx else (m.start(), m.end())
+        value = d.orig(*span).strip()
+        # "order 10 boxes": a small number followed by a unit is a quantity, not an order
+        rest = d.text[span[1]:span[1] + 24].lstrip()
+        if value.isdigit() and len(value) < 4 and any(
+                lab in ("UNIT", "NUM") for lab in d.labels_at(span[1] + (len(d.text[span[1]:]) - len(d.text[span[1]:].lstrip())))):
+            continue
+        if value.isdigit() and len(value) < 3 and not d.text[m.start():span[0]].strip().endswith(("#", "№")):
+            continue
+        del rest
+        out.setdefault("order_ref", value)
+        d.take(m.start(), m.end())
+        return
+
+
+def _locations(d: _Doc, out: dict, intent: str) -> None:
+    bins = []
+    for m in BIN_RE.finditer(d.original):
+        s, e = _to_folded(d, m.start(), m.end())
+        if not d.is_taken(s, e):
+            bins.append((s, e, m.group(0).upper()))
+    # "zone B", "зона Б", "rack 3"
+    for s in d.all("BINW"):
+        m = re.match(r"\s*([a-zа-я]\d{0,2}|\d{1,2})(?![\w-])", d.text[s[1]:])
+        if m and not any(b[0] <= s[1] + m.end() and s[1] < b[1] for b in bins):
+            a, b = s[1] + m.start(1), s[1] + m.end(1)
+            if not d.is_taken(a, b):
+                bins.append((a, b, d.orig(a, b).upper()))
+    bins.sort()
+    for s, e, _ in bins:
+        d.take(s, e)
+    if not bins:
+        return
+    if intent == "move_stock":
+        roles = []
+        for s, e, code in bins:
+            before = d.text[max(0, s - 14):s]
+            before_words = re.findall(r"[\w>→-]+", before)
+            prev = before_words[-1] if before_words else ""
+            if prev in _word_set(d.lang, "FROM_WORDS"):
+                roles.append("from_location")
+            elif prev in _word_set(d.lang, "TO_WORDS") or prev in ("->", "→", ">"):
+                roles.append("to_location")
+            elif prev in _word_set(d.lang, "BIN_WORDS") and len(before_words) > 1 and before_words[-2] in _word_set(d.lang, "FROM_WORDS"):
+                roles.append("from_location")
+            elif prev in _word_set(d.lang, "BIN_WORDS") and len(before_words) > 1 and before_words[-2] in _word_set(d.lang, "TO_WORDS"):
+                roles.append("to_location")
+            else:
+                roles.append(None)
+        if len(bins) >= 2:
+            if roles[0] is None:
+                roles[0] = "to_location" if roles[1] == "from_location" else "from_location"
+            if roles[1] is None or roles[1] == roles[0]:
+                roles[1] = "to_location" if roles[0] == "from_location" else "from_location"
+        for (s, e, code), role in zip(bins, roles):
+            out.setdefault(role or "location", code)
+    else:
+        out["location"] = bins[0][2]
+
+
+@lru_cache(maxsize=None)
+def _word_set(lang: str, attr: str) -> frozenset:
+    return frozenset(fold(w) for w in getattr(lexicon(lang), attr, []) if " " not in w)
+
+
+def _skus(d: _Doc, out: dict) -> None:
+    for m in CODE_RE.finditer(d.original):
+        s, e = _to_folded(d, m.start(), m.end())
+        if d.is_taken(s, e):
+            continue
+        code = m.group(0)
+        if not re.search(r"[A-Za-z]", code) or not re.search(r"\d", code):
+            continue
+        if re.fullmatch(r"[A-Za-z]\d{2,}", code) and "-" not in code and not code[0].isupper():
+            continue
+        out["sku"] = code
+        d.take(s, e)
+        return
+
+
+# --- numbers, money, quantity -----------------------------------------------------------
+
+def _numbers(d: _Doc, lx) -> list[tuple[int, int, float, str]]:
+    """All numbers not already part of a code or date: (start, end, value, kind)."""
+    found = []
+    if d.lang == "zh":
+        for m in _ZH_NUMERAL.finditer(d.text):
+            raw = m.group(0)
+            if d.is_taken(m.start(), m.end()) or raw.isdigit():
+                continue
+            nxt = d.labels_at(m.end())
+            if not ({"UNIT", "CUR"} & nxt) and d.text[m.end():m.end() + 1] != "个" and not re.search(r"\d", raw):
+                continue  # "一下", "一起": a numeral character that is no number
+            if raw == "一" and d.text[m.end():m.end() + 1] == "个":
+                continue  # "一个" is mostly the article "a"
+            value = read_chinese(raw)
+            if value is not None:
+                found.append((m.start(), m.end(), float(value), "words"))
+    for m in _DIGITS.finditer(d.text):
+        if d.is_taken(m.start(), m.end()) or any(s <= m.start() < e for s, e, _, _ in found):
+            continue
+        if d.text[m.end():m.end() + 2].lstrip().startswith("%"):
+            continue  # a percentage is neither a quantity nor an amount
+        raw = m.group(1)
+        raw = re.sub(r"[ \u00a0,]", "", raw) if re.fullmatch(r"\d{1,3}(?:[ \u00a0,]\d{3})+", raw) else raw.replace(",", ".")
+        try:
+            value = float(raw)
+        except ValueError:
+            continue
+        if m.group(2):
+            value *= _SCALE_VALUES.get(m.group(2).strip(), 1)
+        found.append((m.start(), m.end(), value, "digits"))
+    if d.lang == "zh":
+        return sorted(found)
+    parts_spans = [s for s in d.spans if s[2] in ("NUM", "SCALE") and not d.is_taken(s[0], s[1])]
+    joiners = {fold(j) for j in lx.NUMBER_JOINERS} | {"-"}
+    run: list[tuple] = []
+
+    def flush():
+        if not run:
+            return
+        has_num = any(r[2] == "NUM" for r in run)
+        if has_num or any(len(r_text) > 3 for r_text in (d.text[r[0]:r[1]] for r in run)):
+            # "a hundred", "o mie": the article counts as one
+            value = compose([("num" if r[2] == "NUM" else "scale", float(r[3])) for r in run])
+            if value is not None and not any(s <= run[0][0] < e for s, e, _, _ in found):
+                found.append((run[0][0], run[-1][1], value, "words"))
+        run.clear()
+
+    ambiguous = {fold(w) for w in getattr(lx, "AMBIGUOUS_NUMBERS", ())}
+    parts_spans = [sp for sp in parts_spans if not (d.text[sp[0]:sp[1]] in ambiguous and not _unit_follows(d, sp[1]))]
+    for sp in parts_spans:
+        if run:
+            gap = d.text[run[-1][1]:sp[0]].strip()
+            if sp[0] < run[-1][1]:
+                continue
+            if gap and gap not in joiners:
+                flush()
+            elif sp[2] == "NUM" and run[-1][2] == "NUM" and float(run[-1][3]) < 20 and float(sp[3]) < 10 and not gap:
+                flush()  # "two three" is not twenty-three
+        run.append(sp)
+    flush()
+    # digits followed by a scale word: "5 тысяч", "two hundred" handled above
+    return sorted(found)
+
+
+def _unit_follows(d: _Doc, pos: int) -> bool:
+    m = re.match(r"\s*(?:de\s+)?", d.text[pos:])
+    return "UNIT" in d.labels_at(pos + m.end())
+
+
+def _money(d: _Doc, numbers, out: dict) -> None:
+    curs = d.all("CUR")
+    for i, (s, e, value, kind) in enumerate(numbers):
+        after = d.text[e:e + 3]
+        gap = len(after) - len(after.lstrip())
+        cur = next((c for c in curs if c[0] == e + gap and not d.is_taken(c[0], c[1])), None)
+        if cur is None:
+            before = d.text[max(0, s - 6):s]
+            cur = next((c for c in curs if c[1] <= s and s - c[1] <= 1 and before.strip()), None)
+        if cur is None:
+            continue
+        out["amount"] = tidy(value)
+        out["currency"] = cur[3]
+        d.take(min(s, cur[0]), max(e, cur[1]))
+        return
+
+
+def _quantity(d: _Doc, numbers, out: dict, intent: str):
+    units = d.all("UNIT")
+    free = [n for n in numbers if not d.is_taken(n[0], n[1])]
+    if not free:
+        return None
+    chosen = None
+    for n in free:
+        after = d.text[n[1]:n[1] + 4]
+        gap = len(after) - len(after.lstrip())
+        if after[gap:gap + 2] in ("x ", "х ") or after[gap:gap + 1] in ("x", "х") and len(after) > gap + 1 and after[gap + 1] == " ":
+            gap += 2  # "20 x boxes"
+        unit = next((u for u in units if u[0] == n[1] + gap), None)
+        if unit is None and d.lang in ("ro",):
+            after_de = re.match(r"\s*de\s+", d.text[n[1]:])  # "douăzeci de cutii"
+            if after_de:
+                unit = next((u for u in units if u[0] == n[1] + after_de.end()), None)
+        if unit:
+            chosen = (n, unit)
+            break
+    if chosen is None:
+        # "nouă" is nine and "new"; "one" is a number and a pronoun: digits win
+        digits = [n for n in free if n[3] == "digits"]
+        chosen = ((digits or free)[0], None)
+    (s, e, value, _), unit = chosen
+    out["quantity"] = tidy(value)
+    d.take(s, e)
+    end = e
+    if unit:
+        out["unit"] = unit[3]
+        d.take(unit[0], unit[1])
+        end = unit[1]
+    return end
+
+
+# --- words ------------------------------------------------------------------------------
+
+def _stage_channel(d: _Doc, out: dict, intent: str) -> None:
+    if intent in ("update_deal", "create_deal"):
+        stage = d.first("STAGE")
+        if stage:
+            out["stage"] = stage[3]
+            d.take(stage[0], stage[1])
+            if stage[3] == "lost":
+                because = d.first("BECAUSE", stage[1])
+                if because:
+                    start = because[1]
+                else:
+                    # "we lost the Orion deal, they chose a cheaper supplier": the reason follows the break
+                    brk = re.search(r"[,;:.!]\s|\s[-—–]+\s|\s*->\s*", d.text[stage[1]:])
+                    start = stage[1] + brk.end() if brk else stage[1]
+                reason = _clean(d.orig(start, len(d.text)))
+                if not reason and stage[0] > 0:
+                    # "price too high, lost the Acme deal" — reason before the stage word is rarer; skip
+                    reason = ""
+                if reason:
+                    out["lost_reason"] = reason
+    if intent in ("log_interaction", "create_reminder"):
+        ch = d.first("CHANNEL")
+        if ch and intent == "log_interaction":
+            out["channel"] = ch[3]
+
+
+def _clean(text: str) -> str:
+    text = text.strip(" \t,.;:!-—–()\"'")
+    text = re.sub(r"^(because of|because|since|as|due to|of|потому что|из-за|защото|заради|pentru că|deoarece|din cauza|因为)\s+", "", text, flags=re.I)
+    return text.strip(" \t,.;:!-—–")
+
+
+def _walk(d: _Doc, pos: int, lx, max_tokens: int = 5, skip_stop: int = 0, backward: bool = False,
+          name: bool = True) -> tuple[int, int] | None:
+    """Collects the words of a mention starting at `pos` (or ending at it, backward)."""
+    stop = lx.STOP
+    toks = [t for t in d.tokens if (t[0] >= pos if not backward else t[1] <= pos)]
+    if backward:
+        toks = toks[::-1]
+    got: list[tuple] = []
+    skipped = 0
+    skip_of = False
+    zh = d.lang == "zh"
+    for t in toks:
+        s, e, w = t
+        if w in _PUNCT or all(c in _PUNCT for c in w) or d.is_taken(s, e):
+            break
+        if zh and (w in _ZH_STOP or w.isdigit()):
+            if not got and skipped < skip_stop:
+                skipped += 1
+                continue
+            break
+        labels = d.labels_at(s)
+        if "UNIT" in labels and not got and not backward:
+            skip_of = True  # "how many boxes of paper": the unit is not the product
+            continue
+        if skip_of and not got and w in ("of", "de", "от", "的"):
+            continue
+        if labels & _STOP_LABELS or "NUM" in labels and not got:
+            if not got and skipped < skip_stop and labels <= {"FORW", "WITHW", "TOW", "FROMW", "INW", "NUM"}:
+                skipped += 1
+                continue
+            break
+        if w in stop or w.isdigit():
+            if not got and skipped < skip_stop:
+                skipped += 1
+                continue
+            break
+        if not got and w in lx.LEADING_DROP:
+            continue
+        if name and got and not zh and not backward and d.has_case:
+            first, this = d.orig(got[0][0], got[0][1]), d.orig(s, e)
+            if first[:1].isupper() and this[:1].islower() and w not in _NAME_JOINERS:
+                break  # "Polaris Group went great": the name ends where capitals do
+        got.append(t)
+        if len(got) >= (max_tokens * 2 if zh else max_tokens):
+            break
+    if not got:
+        return None
+    if backward:
+        got = got[::-1]
+    return got[0][0], got[-1][1]
+
+
+def _mention(d: _Doc, span) -> str | None:
+    if not span:
+        return None
+    text = d.orig(*span).strip(" '\"«»“”")
+    text = re.sub(r"(?:'s|’s)$", "", text)
+    return text or None
+
+
+_CUSTOMER_INTENTS = {"create_order", "create_deal", "update_deal", "log_interaction", "customer_info", "create_reminder",
+                     "order_status", "create_customer", "send_mailing"}
+_PRODUCT_INTENTS = {"create_order", "receive_stock", "move_stock", "count_stock", "check_stock", "create_deal",
+                    "log_interaction", "replenishment_plan", "start_picking"}
+
+
+def _mentions(d: _Doc, lx, out: dict, intent: str, qty_end) -> None:
+    cust = None
+    if intent in _CUSTOMER_INTENTS:
+        for label in ("CUSTW",):
+            sp = d.first(label)
+            if sp:
+                cust = _walk(d, sp[1], lx, max_tokens=6 if intent == "create_customer" else 4, skip_stop=1)
+        if not cust and intent in ("create_deal", "update_deal"):
+            sp = d.first("DEALW")
+            if sp:
+                after = _first_label(d, ("FORW", "WITHW"), sp[1], within=3)
+                cust = (_walk(d, after[1], lx) if after else None) or _walk(d, sp[0], lx, backward=True, max_tokens=3)
+        if not cust and intent in ("log_interaction", "create_reminder"):
+            sp = d.first("CHANNEL")
+            if sp:
+                cust = _walk(d, sp[1], lx, skip_stop=1)
+        if not cust:
+            for label in ("FORW", "WITHW"):
+                for sp in d.all(label):
+                    cust = _walk(d, sp[1], lx)
+                    if cust:
+                        break
+                if cust:
+                    break
+        if not cust and intent in ("customer_info", "create_customer", "create_deal", "update_deal", "log_interaction",
+                                   "create_order", "order_status"):
+            cust = _capitalised(d)
+        value = _mention(d, cust)
+        if value:
+            out["customer"] = value
+            d.take(*cust)
+    if intent in ("receive_stock", "replenishment_plan", "create_order"):
+        sup = None
+        sp = d.first("SUPW")
+        if sp:
+            sup = _walk(d, sp[1], lx, skip_stop=1)
+        if not sup and intent != "create_order":
+            for sp in d.all("FROMW"):
+                sup = _walk(d, sp[1], lx)
+                if sup:
+                    break
+        value = _mention(d, sup)
+        if value:
+            out["supplier"] = value
+            d.take(*sup)
+    if intent in _PRODUCT_INTENTS:
+        prod = None
+        sp = d.first("PRODW")
+        if sp:
+            prod = _walk(d, sp[1], lx, skip_stop=1, name=False)
+        if not prod and qty_end is not None:
+            pos = qty_end
+            of = re.match(r"\s*(of|de|от)\s+|\s*", d.text[pos:])
+            prod = _walk(d, pos + (of.end() if of else 0), lx, name=False)
+        if not prod and intent == "check_stock":
+            for sp in d.all("STOCKW"):
+                prod = _walk(d, sp[1], lx, skip_stop=3, name=False) or (_walk(d, sp[0], lx, backward=True, name=False) if d.lang == "zh" else None)
+                if prod:
+                    break
+        if not prod and intent == "move_stock" and len(d.tokens) > 1 and d.lang != "zh":
+            prod = _walk(d, d.tokens[1][0], lx, name=False)  # "transfer napkins from B-01-01 ...": after the verb
+        value = _mention(d, prod)
+        if value:
+            out["product"] = value
+            d.take(*prod)
+    if intent == "log_interaction":
+        anchor = cust[1] if cust else (d.first("CHANNEL") or (0, 0))[1]
+        note = _clean(d.orig(anchor, len(d.text)))
+        if note:
+            out["note"] = note
+    elif intent == "create_reminder":
+        sp = d.first("REMIND")
+        start = sp[1] if sp else 0
+        pieces, pos = [], start
+        for s, e in sorted(d.date_spans):
+            if s >= pos:
+                pieces.append(d.orig(pos, s))
+                pos = e
+        pieces.append(d.orig(pos, len(d.text)))
+        note = _clean(re.sub(r"\s+", " ", " ".join(pieces)))
+        note = re.sub(r"\s+(at|on|в|во|на|la|pe|în|at)$", "", note, flags=re.I).strip(" ,.")
+        if note:
+            out["note"] = note
+
+
+def _first_label(d: _Doc, labels, pos: int, within: int):
+    """A span with one of `labels` starting within `within` characters after pos."""
+    for s in d.spans:
+        if s[2] in labels and pos <= s[0] <= pos + within:
+            return s
+    return None
+
+
+def _capitalised(d: _Doc):
+    """A run of capitalised words not at the start: "add Blue Ocean Ltd" -> "Blue Ocean Ltd"."""
+    from nlu.langid import known_words
+
+    if not d.has_case or d.lang == "zh":
+        return None
+    known = known_words(d.lang)
+    best = None
+    run: list[tuple] = []
+    for i, (s, e, w) in enumerate(d.tokens):
+        orig = d.orig(s, e)
+        # the first word is capitalised anyway: it counts only when it is no ordinary word
+        if (i > 0 or w not in known) and orig[:1].isupper() and not d.is_taken(s, e) and not (d.labels_at(s) & _STOP_LABELS) \
+                and w not in lexicon(d.lang).STOP:
+            run.append((s, e))
+            continue
+        if run:
+            best = best or (run[0][0], run[-1][1])
+            run = []
+    if run:
+        best = best or (run[0][0], run[-1][1])
+    return best

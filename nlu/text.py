@@ -1,0 +1,139 @@
+"""Text folding shared by the classifier, the entity rules and language
+detection: case, diacritics, Russian spelling variants and transliteration."""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+# one-to-one character folds: keep offsets aligned with the original text
+_FOLD_COMMON = str.maketrans({"ё": "е", "Ё": "е", "ș": "s", "ş": "s", "Ș": "s", "Ş": "s", "ț": "t", "ţ": "t",
+                              "Ț": "t", "Ţ": "t", "ă": "a", "Ă": "a", "â": "a", "Â": "a", "î": "i", "Î": "i",
+                              "’": "'", "‘": "'", "`": "'", "＃": "#", "，": ",", "。": ".", "：": ":", "？": "?",
+                              "！": "!", "；": ";", "（": "(", "）": ")"})
+
+
+def fold(text: str) -> str:
+    """Lower case and drop diacritics without changing the length."""
+    out = text.translate(_FOLD_COMMON).lower()
+    return out if len(out) == len(text) else text.translate(_FOLD_COMMON)
+
+
+# Latin -> Cyrillic for Russian typed in Latin letters ("privet", "zakaz 1042").
+_LAT2CYR = [
+    ("shch", "щ"), ("sch", "щ"), ("yo", "е"), ("zh", "ж"), ("kh", "х"), ("ts", "ц"), ("tz", "ц"), ("ch", "ч"),
+    ("sh", "ш"), ("ya", "я"), ("ja", "я"), ("ia", "я"), ("yu", "ю"), ("ju", "ю"), ("iu", "ю"), ("ye", "е"),
+    ("je", "е"), ("a", "а"), ("b", "б"), ("v", "в"), ("w", "в"), ("g", "г"), ("d", "д"), ("e", "е"), ("z", "з"),
+    ("i", "и"), ("j", "й"), ("k", "к"), ("q", "к"), ("l", "л"), ("m", "м"), ("n", "н"), ("o", "о"), ("p", "п"),
+    ("r", "р"), ("s", "с"), ("t", "т"), ("u", "у"), ("f", "ф"), ("h", "х"), ("c", "ц"), ("x", "кс"), ("'", "ь"),
+]
+_LAT_TABLE = dict(_LAT2CYR)
+# "y" reads as "й" after a vowel unless a vowel follows, otherwise "ы"
+_LAT_RX = re.compile("|".join(["(?<=[aeiouy])y(?![aeiou])"] + [re.escape(k) for k, _ in _LAT2CYR] + ["y"]))
+
+
+def _lat_sub(m: re.Match) -> str:
+    t = m.group(0)
+    if t == "y":
+        return "й" if m.start() and m.string[m.start() - 1] in "aeiouy" and not m.string[m.end():m.end() + 1] in ("a", "e", "i", "o", "u") else "ы"
+    return _LAT_TABLE[t]
+
+
+def lat2cyr(text: str) -> tuple[str, list[int]]:
+    """Transliterate Latin letters to Cyrillic. Returns the new text and, for
+    each of its characters, the index of the source character it came from."""
+    low = text.lower()
+    out: list[str] = []
+    src: list[int] = []
+    pos = 0
+    for m in _LAT_RX.finditer(low):
+        for i in range(pos, m.start()):  # untouched characters keep their case
+            out.append(text[i])
+            src.append(i)
+        rep = _lat_sub(m)
+        out.append(rep)
+        src.extend([m.start()] * len(rep))
+        pos = m.end()
+    for i in range(pos, len(text)):
+        out.append(text[i])
+        src.append(i)
+    return "".join(out), src
+
+
+_CYR2LAT = {"а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ё": "e", "ж": "zh", "з": "z", "и": "i",
+            "й": "y", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o", "п": "p", "р": "r", "с": "s", "т": "t",
+            "у": "u", "ф": "f", "х": "kh", "ц": "ts", "ч": "ch", "ш": "sh", "щ": "shch", "ъ": "", "ы": "y", "ь": "",
+            "э": "e", "ю": "yu", "я": "ya"}
+
+
+def cyr2lat(text: str) -> str:
+    return "".join(_CYR2LAT.get(c, c) for c in text.lower())
+
+
+_LATIN = re.compile(r"[a-z]", re.I)
+_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+_CJK = re.compile(r"[\u4e00-\u9fff\u3400-\u4dbf]")
+
+
+def script_counts(text: str) -> tuple[int, int, int]:
+    return len(_LATIN.findall(text)), len(_CYRILLIC.findall(text)), len(_CJK.findall(text))
+
+
+def is_mostly_latin(text: str) -> bool:
+    lat, cyr, cjk = script_counts(text)
+    return lat > 0 and lat >= 2 * (cyr + cjk)
+
+
+# --- features for the intent classifier -------------------------------------------------
+
+# codes are ASCII: a Chinese character right next to one is still a boundary
+BIN_RE = re.compile(r"(?<![A-Za-z0-9_-])[A-Za-z]{1,3}\d{0,2}(?:-\d{1,3}){2,3}(?![A-Za-z0-9_-])")
+CODE_RE = re.compile(r"(?<![A-Za-z0-9_-])[A-Za-z]{1,5}-?\d{2,}(?:-[A-Za-z0-9]+)*(?![A-Za-z0-9_-])")
+_WORD = re.compile(r"\w+", re.U)
+_RU_FOLD = str.maketrans({"ь": "", "ъ": "", "ы": "и", "й": "и", "щ": "ш", "э": "е"})
+_BG_FOLD = str.maketrans({"ь": "", "й": "и"})
+_STEM = {"en": 6, "ru": 5, "bg": 5, "ro": 5}
+
+
+@lru_cache(maxsize=None)
+def _number_words(lang: str) -> frozenset[str]:
+    from nlu.lexicon import get
+
+    lx = get(lang)
+    words = {fold(w) for w in [*lx.NUMBERS, *lx.SCALES] if len(w) > 2}
+    if lang == "ru":
+        words |= {w.translate(_RU_FOLD) for w in words}
+    return frozenset(words)
+
+
+def features(text: str, lang: str) -> str:
+    """The string the intent classifier sees: folded, codes and numbers masked,
+    words cut to a stem (absorbs inflection and most late typos)."""
+    text = text.replace("->", " arrow ").replace("→", " arrow ")
+    text = BIN_RE.sub(" bincode ", text)
+    text = CODE_RE.sub(" codeid ", text)
+    low = fold(text)
+    if lang == "zh":
+        parts = []
+        for tok in re.findall(r"[a-z]+|\d+|[零一二两三四五六七八九十百千万]{2,}|\S", low):
+            if tok.isdigit() or len(tok) > 1 and not tok.isascii():
+                parts.append("num")
+            elif tok.strip(",.!?;:()\"'#"):
+                parts.append(tok)
+        return " ".join(parts)
+    if lang == "ru":
+        if is_mostly_latin(low):
+            low = lat2cyr(low)[0]
+        low = low.translate(_RU_FOLD)
+    elif lang == "bg":
+        low = low.translate(_BG_FOLD)
+    size = _STEM[lang]
+    out = []
+    numbers = _number_words(lang)
+    for w in _WORD.findall(low):
+        if w.isdigit() or w in numbers:
+            out.append("num")
+        elif any(c.isdigit() for c in w):
+            out.append("codeid")
+        else:
+            out.append(w[:size])
+    return " ".join(out) or "empty"

@@ -1,0 +1,119 @@
+"""The zxing-cpp adapter on generated photos: formats, texts, GS1, several codes, bad input."""
+from __future__ import annotations
+
+import io
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from bot.barcodes import ZxingDecoder, decode_image
+from domain.errors import InvalidInput
+from domain.scanning import FORMATS
+
+from .images import jpeg, page, png, symbol
+
+# (format to create, content given, expected format name, expected text)
+CASES = [
+    ("EAN13", "4006381333931", "EAN13", "4006381333931"),
+    ("EAN8", "96385074", "EAN8", "96385074"),
+    ("UPCA", "036000291452", "UPCA", "036000291452"),
+    ("UPCE", "01234565", "UPCE", "01234565"),
+    ("Code128", "PALLET-0042", "Code128", "PALLET-0042"),
+    ("Code39", "BIN A12", "Code39", "BIN A12"),
+    ("Code93", "LOC-7-3", "Code93", "LOC-7-3"),
+    ("ITF", "15400141288763", "ITF", "15400141288763"),
+    ("Codabar", "A40156B", "Codabar", "A40156B"),
+    ("QRCode", "https://example.com/p/77", "QRCode", "https://example.com/p/77"),
+    ("DataMatrix", "SKU-991", "DataMatrix", "SKU-991"),
+    ("PDF417", "Delivery note 2026-0042", "PDF417", "Delivery note 2026-0042"),
+    ("Aztec", "ticket 551", "Aztec", "ticket 551"),
+]
+
+
+def test_every_contract_format_is_covered():
+    assert sorted(c[2] for c in CASES) == sorted(FORMATS)
+
+
+@pytest.mark.parametrize("create, content, fmt, text", CASES, ids=[c[2] for c in CASES])
+def test_each_symbology_decodes_with_its_name_and_text(create, content, fmt, text):
+    codes = decode_image(jpeg(page(symbol(content, create))))
+    assert [(c.format, c.text) for c in codes] == [(fmt, text)]
+
+
+def test_ean_and_upc_carry_the_gtin_as_ai_01():
+    (ean,) = decode_image(jpeg(page(symbol("4006381333931", "EAN13"))))
+    assert ean.gs1 == {"01": "04006381333931"}
+    (upce,) = decode_image(jpeg(page(symbol("01234565", "UPCE"))))
+    assert upce.gs1 == {"01": "00012345000065"}  # UPC-E expands to UPC-A 012345000065
+    (plain,) = decode_image(jpeg(page(symbol("PALLET-0042", "Code128"))))
+    assert plain.gs1 is None and plain.content == "PALLET-0042"
+
+
+def test_gs1_128_fills_gs1():
+    img = page(symbol("(01)09506000134352(17)271231(10)LOT42", "Code128", gs1=True))
+    (code,) = decode_image(jpeg(img))
+    assert code.format == "Code128"
+    assert code.text == "]C1010950600013435217271231" + "10LOT42"
+    assert code.content == "(01)09506000134352(17)271231(10)LOT42"
+    assert code.gs1 == {"01": "09506000134352", "17": "271231", "10": "LOT42"}
+
+
+def test_gs1_datamatrix_fills_gs1_with_separators_between_variable_fields():
+    img = page(symbol("(01)09506000134352(10)ABC1(21)SN77(3103)001250", "DataMatrix", scale=6, gs1=True))
+    (code,) = decode_image(jpeg(img))
+    assert code.format == "DataMatrix"
+    assert code.gs1 == {"01": "09506000134352", "10": "ABC1", "21": "SN77", "3103": "001250"}
+    assert code.text.startswith("]d2") and "\x1d" in code.text
+
+
+def test_two_codes_in_one_photo_are_both_reported():
+    img = page(symbol("4006381333931", "EAN13"), symbol("hello bin 7", "QRCode", scale=6))
+    codes = decode_image(jpeg(img))
+    assert sorted((c.format, c.text) for c in codes) == [("EAN13", "4006381333931"), ("QRCode", "hello bin 7")]
+
+
+def test_rotated_photo_still_decodes():
+    codes = decode_image(jpeg(page(symbol("4006381333931", "EAN13"), angle=33)))
+    assert [c.text for c in codes] == ["4006381333931"]
+
+
+def test_no_code_gives_an_empty_list():
+    rng = np.random.default_rng(1)
+    clutter = page()
+    for _ in range(40):  # boxes and lines, like a shelf without labels
+        x, y = rng.integers(0, 1200), rng.integers(0, 900)
+        clutter[y:y + rng.integers(5, 80), x:x + rng.integers(5, 80)] = rng.integers(0, 255)
+    assert decode_image(jpeg(clutter)) == []
+    assert decode_image(png(np.full((50, 50), 255, np.uint8))) == []
+
+
+@pytest.mark.parametrize("data", [b"", b"hello, this is text", b"\xff\xd8\xff\xe0 truncated jpeg", b"%PDF-1.7\n"])
+def test_not_an_image_is_a_clear_error(data):
+    with pytest.raises(InvalidInput) as err:
+        decode_image(data)
+    assert "image" in str(err.value)
+
+
+def test_too_many_bytes_is_refused_with_the_limit_in_the_message():
+    data = jpeg(page(symbol("4006381333931", "EAN13")))
+    with pytest.raises(InvalidInput) as err:
+        ZxingDecoder(max_bytes=len(data) - 1).decode(data)
+    assert str(len(data) - 1) in str(err.value) and "bytes" in str(err.value)
+
+
+def test_too_many_pixels_is_refused_before_decoding():
+    buf = io.BytesIO()
+    Image.new("L", (4000, 3000), 255).save(buf, "PNG")  # small file, 12 Mpx
+    with pytest.raises(InvalidInput) as err:
+        ZxingDecoder(max_pixels=10_000_000).decode(buf.getvalue())
+    assert "10000000 pixels" in str(err.value)
+
+
+def test_transparent_png_is_read_on_white():
+    sym = symbol("4006381333931", "EAN13")
+    rgba = np.zeros(sym.shape + (4,), np.uint8)
+    rgba[..., 3] = 255 - sym  # black bars opaque, the rest transparent
+    buf = io.BytesIO()
+    Image.fromarray(rgba, "RGBA").save(buf, "PNG")
+    assert [c.text for c in decode_image(buf.getvalue())] == ["4006381333931"]

@@ -1,0 +1,94 @@
+"""Sales orders in the chat, end to end through the dialogue, on the demo company."""
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+from sqlmodel import select
+
+from bot.settings import load_settings
+from domain.demo import seed_demo
+from domain.models import Invoice, Role, SalesOrder, SalesOrderLine, StockQuant, User
+
+from .dialogue_helpers import Chat, dialogue_for, make_services
+
+
+@pytest.fixture
+async def services(engine, database_url):
+    services = make_services(engine, database_url)
+    async with services.uow() as uow:
+        await seed_demo(uow.session, company=load_settings().company)
+        uow.session.add(User(name="Rep", role=Role.sales, telegram_id=321))
+        uow.session.add(User(name="Boss", role=Role.manager, telegram_id=322))
+        await uow.commit()
+    return services
+
+
+async def test_guided_order_confirmed_reserves_and_sends_invoice(services):
+    chat = Chat(dialogue_for(services), external_id="321")
+    reply = await chat.text("/order acme")
+    assert "ACME Ltd." in reply and "Add lines" in reply
+    reply = await chat.text("3 blue widget")
+    assert "Blue widget" in reply
+    await chat.press("order_done:")
+    reply = await chat.press(f"order_day:{date.today() + timedelta(days=3)}")
+    assert "Confirm" in [b.label for b in chat.buttons()]
+    replies = await chat.send(kind="callback", callback="order_ok:confirm")
+    text = "\n".join(r.text for r in replies)
+    assert "confirmed" in text
+    [att] = [a for r in replies for a in r.attachments]
+    assert att.filename.startswith("INV-") and att.data.startswith(b"%PDF")
+    async with services.uow() as uow:
+        order = (await uow.session.exec(select(SalesOrder).order_by(SalesOrder.id.desc()))).first()
+        assert order.status in ("reserved", "confirmed")
+        line = (await uow.session.exec(select(SalesOrderLine).where(SalesOrderLine.order_id == order.id))).one()
+        assert line.quantity == Decimal(3)
+        assert (await uow.session.exec(select(Invoice).where(Invoice.order_id == order.id))).one().amount > 0
+
+
+async def test_bad_quantity_and_unknown_product_change_nothing(services):
+    chat = Chat(dialogue_for(services), external_id="321")
+    await chat.text("/order acme")
+    assert "more than zero" in await chat.text("0 blue widget")
+    assert "whole numbers" in await chat.text("1.5 blue widget")
+    assert "don't know a product" in await chat.text("4 flux capacitor")
+    async with services.uow() as uow:
+        count = len((await uow.session.exec(select(SalesOrder))).all())
+    await chat.text("/cancel")
+    async with services.uow() as uow:
+        assert len((await uow.session.exec(select(SalesOrder))).all()) == count
+
+
+async def test_status_pay_and_cancel(services):
+    boss = Chat(dialogue_for(services), external_id="322")
+    await boss.text("/order acme")
+    await boss.text("2 blue widget")
+    await boss.press("order_done:")
+    await boss.press("order_day:")
+    await boss.press("order_ok:confirm")
+    async with services.uow() as uow:
+        order = (await uow.session.exec(select(SalesOrder).order_by(SalesOrder.id.desc()))).first()
+        invoice = (await uow.session.exec(select(Invoice).where(Invoice.order_id == order.id))).one()
+    status = await boss.text(f"/status {order.number}")
+    assert order.number in status and "reserved" in status
+    assert "more than" in await boss.text(f"/pay {invoice.number} 999999")
+    assert "Payment recorded" in await boss.text(f"/pay {invoice.number} 1")
+    assert "partly paid" in await boss.text(f"/cancel_order {order.number}")
+    async with services.uow() as uow:
+        assert (await uow.session.get(SalesOrder, order.id)).status != "cancelled"
+
+
+async def test_cancel_releases_reservations(services):
+    boss = Chat(dialogue_for(services), external_id="322")
+    await boss.text("/order acme")
+    await boss.text("2 blue widget")
+    await boss.press("order_done:")
+    await boss.press("order_day:")
+    await boss.press("order_ok:confirm")
+    async with services.uow() as uow:
+        order = (await uow.session.exec(select(SalesOrder).order_by(SalesOrder.id.desc()))).first()
+        reserved_before = sum(q.reserved for q in (await uow.session.exec(select(StockQuant))).all())
+    assert "cancelled" in await boss.text(f"/cancel_order {order.number}")
+    async with services.uow() as uow:
+        reserved_after = sum(q.reserved for q in (await uow.session.exec(select(StockQuant))).all())
+    assert reserved_after <= reserved_before
+    assert (await boss.text(f"/status {order.number}")).count("cancelled") >= 1

@@ -43,32 +43,42 @@ async def find_customers(session: AsyncSession, query: str, *, limit: int = 5) -
     key = _key(query)
     if not key:
         return []
-    customers = (await session.exec(select(Customer).where(Customer.merged_into_id.is_(None)))).all()
-    by_id = {c.id: c for c in customers}
-    best: dict[int, Match] = {}
-    # Codes match exactly or not at all: C0012 is not "almost" C0013.
-    for c in customers:
-        if c.code.lower() == query.lower():
-            best[c.id] = Match(c, 100.0, c.code)
+    # Plain columns, not ORM objects: loading thousands of entities per keystroke is what costs.
+    rows = (await session.exec(select(Customer.id, Customer.code, Customer.name, Customer.aliases)
+                               .where(Customer.merged_into_id.is_(None)))).all()
+    live = {r[0] for r in rows}
+    found: dict[int, tuple[float, str]] = {}  # customer id -> (score, what matched)
+
+    def offer(customer_id: int, score: float, via: str) -> None:
+        if score >= MATCH_CUTOFF and (customer_id not in found or score > found[customer_id][0]):
+            found[customer_id] = (score, via)
+
     texts: list[str] = []
     owners: list[tuple[int, str, float]] = []  # (customer id, the text as written, penalty)
-    for c in customers:
-        for text in (c.name, *(a.strip() for a in (c.aliases or "").split(","))):
+    for customer_id, code, name, aliases in rows:
+        if code.lower() == query.lower():  # codes match exactly or not at all: C0012 is not "almost" C0013
+            offer(customer_id, 100.0, code)
+        for text in (name, *(a.strip() for a in (aliases or "").split(","))):
             if text:
                 texts.append(_key(text))
-                owners.append((c.id, text, 0.0))
+                owners.append((customer_id, text, 0.0))
     for customer_id, name in (await session.exec(select(Contact.customer_id, Contact.name))).all():
-        if customer_id in by_id and name:
+        if customer_id in live and name:
             texts.append(_key(name))
             owners.append((customer_id, name, 5.0))  # a contact's name is a weaker signal than the company's own
-    # one C-level pass over every name (rapidfuzz), instead of a Python loop of comparisons
+    # One C-level pass over every name (rapidfuzz). WRatio forgives typos, word order and extra
+    # words; a name that starts with what was typed ("blue oc") ranks just below an exact one.
     for _, score, i in process.extract(key, texts, scorer=fuzz.WRatio, processor=None, score_cutoff=MATCH_CUTOFF, limit=None):
         customer_id, via, penalty = owners[i]
-        score = (100.0 if texts[i] == key else score) - penalty
-        if score >= MATCH_CUTOFF and (customer_id not in best or score > best[customer_id].score):
-            best[customer_id] = Match(by_id[customer_id], score, via)
-    ranked = sorted(best.values(), key=lambda m: (-m.score, m.customer.name))
-    return ranked[:limit]
+        offer(customer_id, (100.0 if texts[i] == key else score) - penalty, via)
+    if len(key) >= 3:
+        for i, text in enumerate(texts):
+            if text.startswith(key) and text != key:
+                customer_id, via, penalty = owners[i]
+                offer(customer_id, 96.0 - penalty, via)
+    ranked = sorted(found.items(), key=lambda kv: -kv[1][0])[:limit]
+    customers = {c.id: c for c in (await session.exec(select(Customer).where(Customer.id.in_([cid for cid, _ in ranked])))).all()}
+    return sorted((Match(customers[cid], score, via) for cid, (score, via) in ranked), key=lambda m: (-m.score, m.customer.name))
 
 
 def pick(matches: list[Match]) -> Customer | None:
@@ -77,6 +87,8 @@ def pick(matches: list[Match]) -> Customer | None:
         return None
     top = matches[0]
     if len(matches) == 1:
+        return top.customer
+    if top.score >= 100 > matches[1].score:  # typed exactly as one customer is called
         return top.customer
     if top.score >= SURE and matches[1].score < top.score - 8:
         return top.customer

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-22 09:36:58.662506
+Create Date: 2026-11-22 09:46:39.687869
 """
 from alembic import op
 import sqlalchemy as sa

@@ -1,0 +1,1 @@
+"""Customer search benchmark: python -m bench.sales"""

@@ -10,7 +10,7 @@ from rapidfuzz import fuzz, process, utils
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from .models import Barcode, Customer, Product
+from .models import Barcode, Product
 
 
 @dataclass(frozen=True)
@@ -54,27 +54,3 @@ def clear_winner(matches: list[Match], *, margin: float = 8) -> Match | None:
         return matches[0]
     return None
 
-
-@dataclass(frozen=True)
-class CustomerMatch:
-    customer: Customer
-    score: float
-
-
-async def find_customers(session: AsyncSession, text: str, *, limit: int = 5, cutoff: float = 60) -> list[CustomerMatch]:
-    """Customers by name, code or contact name ("acme" finds "ACME Ltd."; typos tolerated)."""
-    from .models import Contact, Customer
-
-    text = (text or "").strip()
-    if not text:
-        return []
-    customers = (await session.exec(select(Customer).where(Customer.merged_into_id.is_(None)))).all()
-    exact = [c for c in customers if c.code.upper() == text.upper()]
-    if exact:
-        return [CustomerMatch(exact[0], 100.0)]
-    contacts: dict[int, list[str]] = {}
-    for cid, name in (await session.exec(select(Contact.customer_id, Contact.name))).all():
-        contacts.setdefault(cid, []).append(name)
-    choices = {i: " ".join([c.name, c.code, *contacts.get(c.id, [])]) for i, c in enumerate(customers)}
-    found = process.extract(text, choices, scorer=fuzz.WRatio, processor=utils.default_process, limit=limit, score_cutoff=cutoff)
-    return [CustomerMatch(customers[i], s) for _, s, i in sorted(found, key=lambda f: -f[1])]

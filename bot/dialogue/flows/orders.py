@@ -12,7 +12,8 @@ from domain.errors import InvalidInput, N_, NotFound
 from domain.models import Customer, Invoice, Product, SalesOrder
 from domain.orders import invoices as inv
 from domain.orders import lifecycle as orders
-from domain.search import clear_winner, find_customers, find_products
+from domain.crm.customers import find_customers, pick
+from domain.search import clear_winner, find_products
 
 from ..messages import Attachment, Button
 from ..router import Router
@@ -72,9 +73,9 @@ async def on_customer_text(turn: Turn) -> None:
 
 async def _pick_customer(turn: Turn, text: str) -> None:
     matches = await find_customers(turn.session, text)
-    winner = matches[0] if len(matches) == 1 or (matches and matches[0].score - matches[1].score >= 8) else None
+    winner = pick(matches)
     if winner:
-        await _customer_chosen(turn, winner.customer)
+        await _customer_chosen(turn, winner)
     elif matches:
         turn.say(turn.t("Which customer do you mean?"),
                  [[Button(m.customer.name, f"order_cust:{m.customer.id}")] for m in matches[:5]] + [[Button(turn.t("Cancel"), "cancel:")]])

@@ -32,6 +32,7 @@ messages: bootstrap
 	.venv/bin/pybabel extract -F babel.cfg -k t -k tr:2 -k N_ --no-location --omit-header --sort-output -o bot/locale/messages.pot .
 	for l in ru bg ro zh; do \
 	  if [ -f bot/locale/$$l/LC_MESSAGES/messages.po ]; then \
-	    .venv/bin/pybabel update -i bot/locale/messages.pot -d bot/locale -l $$l --no-fuzzy-matching --omit-header; \
+	    .venv/bin/pybabel update -i bot/locale/messages.pot -d bot/locale -l $$l --no-fuzzy-matching --ignore-obsolete --width 0; \
 	  else .venv/bin/pybabel init -i bot/locale/messages.pot -d bot/locale -l $$l; fi; done
 	.venv/bin/pybabel compile -d bot/locale --statistics
+	@grep -c '^msgstr ""$$' bot/locale/*/LC_MESSAGES/messages.po | sed 's/$$/ lines with an empty msgstr (the header is one): translate them, then run make messages again/' || true

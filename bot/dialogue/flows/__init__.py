@@ -5,7 +5,7 @@ import importlib
 
 from ..router import Router
 
-FLOWS = ["basics", "orders", "warehouse", "voice", "planning", "dataio"]
+FLOWS = ["basics", "language", "orders", "warehouse", "voice", "planning", "dataio"]
 
 
 def build_router() -> Router:

@@ -35,4 +35,4 @@ messages: bootstrap
 	    .venv/bin/pybabel update -i bot/locale/messages.pot -d bot/locale -l $$l --no-fuzzy-matching --ignore-obsolete --width 0; \
 	  else .venv/bin/pybabel init -i bot/locale/messages.pot -d bot/locale -l $$l; fi; done
 	.venv/bin/pybabel compile -d bot/locale --statistics
-	@grep -c '^msgstr ""$$' bot/locale/*/LC_MESSAGES/messages.po | sed 's/$$/ lines with an empty msgstr (the header is one): translate them, then run make messages again/' || true
+	@.venv/bin/python -c "from babel.messages.pofile import read_po; [print(l, sum(1 for m in read_po(open(f'bot/locale/{l}/LC_MESSAGES/messages.po','rb')) if m.id and not m.string), 'to translate') for l in ('ru','bg','ro','zh')]"

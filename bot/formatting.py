@@ -27,6 +27,11 @@ def format_number(value, lang: str, *, max_decimals: int = 3) -> str:
     return numbers.format_decimal(Decimal(str(value)), format=pattern, locale=locale_for(lang))
 
 
+def format_amount(value, lang: str) -> str:
+    """A money amount without its currency (templates show the code next to it): '1 234,50'."""
+    return numbers.format_decimal(Decimal(str(value)), format="#,##0.00", locale=locale_for(lang))
+
+
 def format_money(amount, currency: str, lang: str) -> str:
     """1234.5, 'BGN' -> '1 234,50 лв.' (bg), '€1,234.50' (en)."""
     return numbers.format_currency(Decimal(str(amount)), currency, locale=locale_for(lang))
@@ -60,6 +65,12 @@ def parse_number(text: str, lang: str) -> Decimal:
     core = re.search(r"[-+]?\d[\d\s\u00a0\u202f\u2009'.,]*", text or "")
     if core is None:
         raise DomainError(N_("{value} is not a quantity."), value=(text or "").strip())
+    before, after = text[:core.start()], text[core.end():]
+    prefix = before.strip()
+    currency_prefix = re.fullmatch(r"[A-Z]{3}|[^\w\s]+", prefix) is not None  # "BGN 12", "€12"
+    if (prefix and not currency_prefix) or any(c.isdigit() for c in after):
+        # "A-01-02" or "10 of 12" is not one number: refuse rather than guess.
+        raise DomainError(N_("{value} is not a quantity."), value=text.strip())
     raw = _SPACES.sub("", core.group(0)).rstrip(".,")
     if _SPACES.sub("", group_mark) == "":
         group_mark = ""  # the group mark is a space, already removed

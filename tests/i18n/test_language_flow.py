@@ -65,3 +65,15 @@ def test_format_round_trips():
         assert parse_number(format_number(Decimal("1234.5"), lang), lang) == Decimal("1234.5")
         amount, cur = parse_money(format_money(Decimal("1234.5"), "BGN", lang), lang, "BGN")
         assert amount == Decimal("1234.50") and cur == "BGN"
+
+
+async def test_stock_answer_in_the_persons_language_and_format(demo_engine, demo_database_url):
+    services = make_services(demo_engine, demo_database_url)
+    async with services.uow() as uow:
+        uow.session.add(User(name="Elena", role=Role.warehouse, telegram_id=777, language="ru"))
+        await uow.commit()
+    chat = Chat(dialogue_for(services), external_id="777")
+    reply = await chat.text("/stock WID-001")
+    assert "в наличии" in reply and "доступно" in reply
+    assert "/help" in await chat.text("/nosuchcommand")  # unknown command answered (in Russian)
+    assert "Команды /nosuchcommand нет" in chat.last[0].text

@@ -32,6 +32,7 @@ messages: bootstrap
 	.venv/bin/pybabel extract -F babel.cfg -k t -k tr:2 -k N_ --no-location --omit-header --sort-output -o bot/locale/messages.pot .
 	for l in ru bg ro zh; do \
 	  if [ -f bot/locale/$$l/LC_MESSAGES/messages.po ]; then \
-	    .venv/bin/pybabel update -i bot/locale/messages.pot -d bot/locale -l $$l --no-fuzzy-matching --omit-header; \
+	    .venv/bin/pybabel update -i bot/locale/messages.pot -d bot/locale -l $$l --no-fuzzy-matching --ignore-obsolete --width 0; \
 	  else .venv/bin/pybabel init -i bot/locale/messages.pot -d bot/locale -l $$l; fi; done
 	.venv/bin/pybabel compile -d bot/locale --statistics
+	@.venv/bin/python -c "from babel.messages.pofile import read_po; [print(l, sum(1 for m in read_po(open(f'bot/locale/{l}/LC_MESSAGES/messages.po','rb')) if m.id and not m.string), 'to translate') for l in ('ru','bg','ro','zh')]"

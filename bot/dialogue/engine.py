@@ -19,7 +19,7 @@ from domain.errors import DomainError
 from domain.models import Conversation, ProcessedUpdate, User, utcnow
 from domain.permissions import can, require
 
-from ..i18n import translate
+from ..i18n import tr, translate
 from ..services import Services
 from .messages import Inbound, Reply
 from .intent_choice import offer_choice
@@ -56,7 +56,7 @@ class Dialogue:
         except Exception:
             log.exception("failed to handle %s message from %s:%s", inbound.kind, inbound.channel, inbound.external_id)
             lang = await self._language_of(inbound)
-            return [Reply(text=translate(lang, "Sorry, something went wrong on my side. Nothing was saved; please try again."))]
+            return [Reply(text=tr(lang, "Sorry, something went wrong on my side. Nothing was saved; please try again."))]
 
     # --- plumbing -------------------------------------------------------------
     async def _first_time(self, session, key: str) -> bool:
@@ -77,8 +77,16 @@ class Dialogue:
             log.warning("could not record event %s", inbound.event_id, exc_info=True)
 
     async def _language_of(self, inbound: Inbound) -> str:
+        """The person's chosen language (User.language, set by /language) when known, else their app's."""
         from ..i18n import normalise_language
 
+        try:
+            async with self.services.uow() as uow:
+                user = await self._identify(uow.session, inbound)
+                if user is not None and user.language:
+                    return user.language
+        except Exception:  # best effort: an error reply in the app's language is still a reply
+            log.warning("could not look up the language of %s:%s", inbound.channel, inbound.external_id, exc_info=True)
         return normalise_language(inbound.language_code, self.services.settings.company.language)
 
     async def _turn(self, session, inbound: Inbound) -> Turn:

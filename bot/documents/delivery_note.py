@@ -51,17 +51,17 @@ def render_delivery_note(note: DeliveryNoteData, company) -> bytes:
     pdf = _Note(f"Delivery note {note.order_number}")
     pdf.alias_nb_pages()
     pdf.add_page()
-    t = pdf.text_
+    txt = pdf.text_  # sanitiser for the PDF font, not translation (keeps it out of the catalog)
     nl = {"new_x": XPos.LMARGIN, "new_y": YPos.NEXT}
 
     pdf.set_font(pdf.family_name, "B", 16)
-    pdf.cell(0, 9, t(company.name), **nl)
+    pdf.cell(0, 9, txt(company.name), **nl)
     pdf.set_font(pdf.family_name, "", 10)
     if note.warehouse_name:
-        pdf.cell(0, 5, t(f"Shipped from: {note.warehouse_name}"), **nl)
+        pdf.cell(0, 5, txt(f"Shipped from: {note.warehouse_name}"), **nl)
     pdf.ln(4)
     pdf.set_font(pdf.family_name, "B", 14)
-    pdf.cell(0, 8, t(f"DELIVERY NOTE  {note.order_number}"), **nl)
+    pdf.cell(0, 8, txt(f"DELIVERY NOTE  {note.order_number}"), **nl)
     pdf.set_font(pdf.family_name, "", 10)
     dates = []
     if note.order_date:
@@ -69,11 +69,11 @@ def render_delivery_note(note: DeliveryNoteData, company) -> bytes:
     if note.shipped_at:
         dates.append(f"Shipped: {note.shipped_at:%Y-%m-%d %H:%M} UTC")
     if dates:
-        pdf.cell(0, 5, t("    ".join(dates)), **nl)
+        pdf.cell(0, 5, txt("    ".join(dates)), **nl)
     pdf.ln(3)
 
     pdf.set_font(pdf.family_name, "B", 10)
-    pdf.cell(0, 5, t("Deliver to"), **nl)
+    pdf.cell(0, 5, txt("Deliver to"), **nl)
     pdf.set_font(pdf.family_name, "", 10)
     for row in (
         note.customer_legal_name or note.customer_name,
@@ -83,7 +83,7 @@ def render_delivery_note(note: DeliveryNoteData, company) -> bytes:
         note.customer_phone,
     ):
         if row:
-            pdf.cell(0, 5, t(row), **nl)
+            pdf.cell(0, 5, txt(row), **nl)
     pdf.ln(4)
 
     widths = (12, 30, 62, 22, 22, 32)
@@ -92,19 +92,19 @@ def render_delivery_note(note: DeliveryNoteData, company) -> bytes:
                    text_align=("CENTER", "LEFT", "LEFT", "RIGHT", "RIGHT", "LEFT")) as table:
         head = table.row()
         for h in ("#", "SKU", "Product", "Ordered", "Delivered", "Lot / expiry"):
-            head.cell(t(h))
+            head.cell(txt(h))
         for line in note.lines:
             lots = [f"{lq.lot or '-'}{' / ' + lq.expiry.isoformat() if lq.expiry else ''}: {_qty(lq.quantity)}"
                     for lq in line.lots if lq.lot or lq.expiry]
             row = table.row()
             for c in (str(line.line_no), line.sku, line.name, f"{_qty(line.ordered)} {line.unit}",
                       f"{_qty(line.picked)} {line.unit}", "\n".join(lots) or "-"):
-                row.cell(t(c))
+                row.cell(txt(c))
     short = [line for line in note.lines if line.short > 0]
     if short:
         pdf.ln(2)
         pdf.set_font(pdf.family_name, "", 9)
-        pdf.multi_cell(0, 5, t("Not delivered: " + ", ".join(f"{l.sku} {_qty(l.short)} {l.unit}" for l in short)), **nl)
+        pdf.multi_cell(0, 5, txt("Not delivered: " + ", ".join(f"{l.sku} {_qty(l.short)} {l.unit}" for l in short)), **nl)
 
     pdf.ln(18)
     pdf.set_font(pdf.family_name, "", 10)
@@ -112,5 +112,5 @@ def render_delivery_note(note: DeliveryNoteData, company) -> bytes:
     for x, label in ((pdf.l_margin, "Issued by (name, signature)"), (pdf.l_margin + 100, "Received by (name, signature, date)")):
         pdf.line(x, y, x + 80, y)
         pdf.set_xy(x, y + 1)
-        pdf.cell(80, 5, t(label))
+        pdf.cell(80, 5, txt(label))
     return bytes(pdf.output())

@@ -10,7 +10,7 @@ from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Contex
 
 from .. import metrics
 from ..dialogue.engine import Dialogue
-from ..i18n import LANGUAGES, tr
+from ..i18n import LANGUAGES, normalise_language, tr
 from .inbound import TooLarge, to_inbound
 from .render import send_replies
 
@@ -49,8 +49,8 @@ async def on_update(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     try:
         inbound = await to_inbound(update, settings)
     except TooLarge as exc:
-        lang = (update.effective_user.language_code or "en") if update.effective_user else "en"
-        await context.bot.send_message(chat.id, tr(lang[:2], "That file is too large ({size} MB; the limit is {limit} MB).",
+        lang = normalise_language(update.effective_user.language_code if update.effective_user else None)
+        await context.bot.send_message(chat.id, tr(lang, "That file is too large ({size} MB; the limit is {limit} MB).",
                                                   size=round(exc.size / 1e6, 1), limit=round(exc.limit / 1e6, 1)))
         return
     if inbound is None:
@@ -69,7 +69,8 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     log.error("telegram update failed", exc_info=context.error)
     if isinstance(update, Update) and update.effective_chat is not None:
         try:
-            await context.bot.send_message(update.effective_chat.id, "Sorry, something went wrong. Please try again.")
+            lang = normalise_language(update.effective_user.language_code if update.effective_user else None)
+            await context.bot.send_message(update.effective_chat.id, tr(lang, "Sorry, something went wrong. Please try again."))
         except Exception:  # the chat may be unreachable: nothing more to do
             log.warning("could not tell the user about the error", exc_info=True)
 

@@ -6,6 +6,7 @@ from babel.dates import format_date
 from domain.errors import N_
 from domain.orders.status import OrderStatusView
 
+from ..formatting import format_number
 from ..i18n import tr
 
 STATUS_NAMES = {
@@ -24,12 +25,8 @@ def order_status_text(view: OrderStatusView, lang: str) -> str:
     if view.status == "delivered" and view.delivered_at:
         parts.append(tr(lang, "Delivered on {day}.", day=_day(view.delivered_at, lang)))
     elif view.shipped_lines:
-        shipped = ", ".join(f"{ln.product} {_qty(ln.shipped)}/{_qty(ln.ordered)}" for ln in view.shipped_lines[:3])
+        shipped = ", ".join(f"{ln.product} {format_number(ln.shipped, lang)}/{format_number(ln.ordered, lang)}" for ln in view.shipped_lines[:3])
         parts.append(tr(lang, "Shipped: {items}.", items=shipped))
     if view.status not in ("delivered", "cancelled") and view.promised_date:
         parts.append(tr(lang, "Expected: {day}.", day=_day(view.promised_date, lang)))
     return " ".join(parts)
-
-
-def _qty(q) -> str:
-    return f"{q.normalize():f}"

@@ -15,6 +15,8 @@ from domain.orders import lifecycle as orders
 from domain.crm.customers import find_customers, pick
 from domain.search import clear_winner, find_products
 
+from ...formatting import format_amount, format_date, format_number, parse_number
+from ...twilio.order_status_text import STATUS_NAMES
 from ..messages import Attachment, Button
 from ..router import Router
 from ..turn import Turn
@@ -274,16 +276,18 @@ async def order_status(turn: Turn) -> None:
     customer = await turn.session.get(Customer, order.customer_id)
     rows = await orders.order_lines(turn.session, order.id)
     lines = [turn.t("Order {number} \u2014 {customer}", number=order.number, customer=customer.name),
-             turn.t("Status: {status}", status=order.status)]
+             turn.t("Status: {status}", status=turn.t(STATUS_NAMES.get(order.status, order.status)))]
+    lang = turn.lang
     if order.promised_date:
-        lines.append(turn.t("Promised: {day}", day=order.promised_date.isoformat()))
+        lines.append(turn.t("Promised: {day}", day=format_date(order.promised_date, lang)))
     for ln, p in rows:
         lines.append(turn.t("\u2022 {name}: {qty} ordered, {reserved} reserved, {picked} picked, {shipped} shipped",
-                            name=p.name, qty=ln.quantity.normalize(), reserved=ln.reserved_qty.normalize(),
-                            picked=ln.picked_qty.normalize(), shipped=ln.shipped_qty.normalize()))
+                            name=p.name, qty=format_number(ln.quantity, lang), reserved=format_number(ln.reserved_qty, lang),
+                            picked=format_number(ln.picked_qty, lang), shipped=format_number(ln.shipped_qty, lang)))
     for invoice in (await turn.session.exec(select(Invoice).where(Invoice.order_id == order.id))).all():
         lines.append(turn.t("Invoice {number}: {paid} of {amount} {currency} paid ({status})", number=invoice.number,
-                            paid=invoice.paid.normalize(), amount=invoice.amount, currency=invoice.currency, status=invoice.status))
+                            paid=format_amount(invoice.paid, lang), amount=format_amount(invoice.amount, lang),
+                            currency=invoice.currency, status=invoice.status))
     turn.say("\n".join(lines))
 
 
@@ -292,9 +296,10 @@ async def pay_cmd(turn: Turn) -> None:
     if len(parts) != 2:
         turn.say(turn.t("Write /pay INVOICE AMOUNT, e.g. /pay INV-000012 250."))
         return
-    invoice = await inv.record_payment(turn.session, turn.user, parts[0], _qty(parts[1]), paid_on=turn.now().date())
+    invoice = await inv.record_payment(turn.session, turn.user, parts[0], parse_number(parts[1], turn.lang), paid_on=turn.now().date())
     turn.say(turn.t("Payment recorded. Invoice {number}: {paid} of {amount} {currency} paid.", number=invoice.number,
-                    paid=invoice.paid.normalize(), amount=invoice.amount, currency=invoice.currency))
+                    paid=format_amount(invoice.paid, turn.lang), amount=format_amount(invoice.amount, turn.lang),
+                    currency=invoice.currency))
 
 
 async def overdue_cmd(turn: Turn) -> None:
@@ -305,7 +310,7 @@ async def overdue_cmd(turn: Turn) -> None:
         return
     turn.say("\n".join([turn.t("Overdue invoices:")] + [
         turn.t("\u2022 {number} {customer}: {amount} {currency}, {days} days late", number=r.number, customer=r.customer,
-               amount=r.open_amount, currency=r.currency, days=r.days_late) for r in rows[:30]]))
+               amount=format_amount(r.open_amount, turn.lang), currency=r.currency, days=r.days_late) for r in rows[:30]]))
 
 
 async def undo_order(turn: Turn) -> None:

@@ -23,6 +23,7 @@ from domain.models import OrderStatus, PurchaseOrder, SalesOrder, Warehouse
 from domain.orders.lifecycle import get_order
 from domain.search import clear_winner, find_products
 
+from ...formatting import format_number
 from ..messages import Attachment, Button
 from ..router import Router
 from ..turn import Turn
@@ -506,9 +507,10 @@ async def _stock_answer(turn: Turn, query: str, location: str | None) -> None:
 async def _product_stock(turn: Turn, product) -> None:
     level = await stock.stock_level(turn.session, product.id)
     rows = await stock.stock_rows(turn.session, product.id)
+    lang = turn.lang
     lines = [turn.t("{name} ({sku}): {on_hand} {unit} on hand, {reserved} reserved, {available} available.",
-                    name=product.name, sku=product.sku, on_hand=_fmt(level.on_hand), unit=product.unit,
-                    reserved=_fmt(level.reserved), available=_fmt(level.available))]
+                    name=product.name, sku=product.sku, on_hand=format_number(level.on_hand, lang), unit=product.unit,
+                    reserved=format_number(level.reserved, lang), available=format_number(level.available, lang))]
     for r in rows[:12]:
         lot = f" {r.lot}" if r.lot else ""
         exp = turn.t(" exp {day}", day=r.expiry.isoformat()) if r.expiry else ""

@@ -25,7 +25,9 @@ class DomainError(Exception):
         super().__init__(self.render())
 
     def render(self, translate=lambda s: s) -> str:
-        return translate(self.template).format(**self.params)
+        from .status_labels import STATUS_PARAMS, status_label  # late: status_labels imports N_ from here
+        params = {k: translate(status_label(v)) if k in STATUS_PARAMS else v for k, v in self.params.items()}
+        return translate(self.template).format(**params)
 
 
 class NotFound(DomainError):

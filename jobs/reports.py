@@ -22,13 +22,12 @@ from domain.errors import N_
 from domain.models import Outbox, User
 from domain.permissions import can
 from domain.reports.digest import stock_exception_digest
+from domain.status_labels import status_label
 from storage.uow import UnitOfWorkFactory
 
 log = logging.getLogger(__name__)
 
 Translate = Callable[[str, str], str]
-STAGE_LABELS = {"new": N_("new"), "qualified": N_("qualified"), "proposal": N_("proposal"),
-                "negotiation": N_("negotiation"), "won": N_("won"), "lost": N_("lost")}
 
 
 def _t(translate: Translate, lang: str, template: str, **params) -> str:
@@ -78,7 +77,8 @@ async def stock_digest_job(uow: UnitOfWorkFactory, *, now: datetime, tz: str, tr
                                 n=digest.counts_awaiting_approval))
             for number, customer, status in digest.due_not_shipped:
                 lines.append(_t(translate, lang, N_("• order {number} ({customer}) promised by today, still {status}"),
-                                number=number, customer=customer, status=status))
+                                number=number, customer=customer,
+                                status=translate(lang, status_label(status))))
             queued += await _queue_once(u.session, user, f"report:stock_digest:{today}:{user.id}", "\n".join(lines))
         await u.commit()
     return queued
@@ -94,7 +94,7 @@ async def weekly_funnel_job(uow: UnitOfWorkFactory, *, now: datetime, tz: str, t
         for user in await recipients(u.session, "reports"):
             f = await crm_reports.funnel(u.session, user, start, end)
             lang = user.language or "en"
-            names = [_t(translate, lang, STAGE_LABELS[s]) for s in crm_reports.FUNNEL]
+            names = [_t(translate, lang, status_label(s)) for s in crm_reports.FUNNEL]
             amounts = [f"{f.amount[s]:,.0f} {currency}" for s in crm_reports.FUNNEL]
             title = _t(translate, lang, N_("Sales funnel, {start} – {end}"), start=start.strftime("%d.%m"),
                        end=(end - timedelta(days=1)).strftime("%d.%m.%Y"))
@@ -104,11 +104,15 @@ async def weekly_funnel_job(uow: UnitOfWorkFactory, *, now: datetime, tz: str, t
                                       "args": {"title": title, "stages": names,
                                                "counts": [f.reached[s] for s in crm_reports.FUNNEL],
                                                "amounts": amounts, "lost": f.lost,
-                                               "lost_label": _t(translate, lang, STAGE_LABELS["lost"])}}}
+                                               "lost_label": _t(translate, lang, status_label("lost"))}}}
             queued += await _queue_once(u.session, user, f"report:funnel:{today.isocalendar()[0]}-W{today.isocalendar()[1]}:{user.id}",
                                         "\n".join(lines), payload)
         await u.commit()
     return queued
+
+
+REPLENISHMENT_COLUMNS = [N_("SKU"), N_("Product"), N_("Warehouse"), N_("Supplier"), N_("On hand"), N_("On order"),
+                         N_("Reorder point"), N_("Order qty"), N_("Reason")]
 
 
 def _planning():
@@ -128,6 +132,8 @@ async def replenishment_job(uow: UnitOfWorkFactory, *, now: datetime, tz: str, t
     if run_plan is None:
         log.info("replenishment report skipped: planning (domain.planning) is not installed")
         return None
+    from domain.planning.reasons import explain
+
     today = now.astimezone(ZoneInfo(tz)).date()
     queued = 0
     async with uow() as u:
@@ -136,18 +142,19 @@ async def replenishment_job(uow: UnitOfWorkFactory, *, now: datetime, tz: str, t
             return 0
         result = await run_plan(u.session)
         lines = [ln for ln in getattr(result, "lines", []) if getattr(ln, "suggested_qty", 0) > 0]
-        columns = ["SKU", "Product", "Warehouse", "Supplier", "On hand", "On order", "Reorder point", "Order qty", "Reason"]
-        rows = [[ln.sku, ln.name, ln.warehouse, ln.supplier or "", round(ln.on_hand, 3), round(ln.on_order, 3),
-                 round(ln.reorder_point, 3), round(ln.suggested_qty, 3), ln.reason] for ln in lines[:max_lines]]
         for user in users:
             lang = user.language or "en"
+            columns = [_t(translate, lang, c) for c in REPLENISHMENT_COLUMNS]
+            rows = [[ln.sku, ln.name, ln.warehouse, ln.supplier or "", round(ln.on_hand, 3), round(ln.on_order, 3),
+                     round(ln.reorder_point, 3), round(ln.suggested_qty, 3),
+                     explain(ln, lambda s: translate(lang, s))] for ln in lines[:max_lines]]
             text = [_t(translate, lang, N_("Replenishment, {date}: {n} product(s) to order"),
                        date=today.strftime("%d.%m.%Y"), n=len(lines))]
             text += [f"• {r[0]} {r[1]}: {r[7]:g} ({r[3] or '—'})" for r in rows[:15]]
             if len(lines) > 15:
                 text.append(_t(translate, lang, N_("…and {n} more in the sheet."), n=len(lines) - 15))
             payload = {"attachment": {"kind": "document", "filename": f"replenishment-{today}.xlsx",
-                                      "render": "table_xlsx", "args": {"title": "Replenishment", "columns": columns,
+                                      "render": "table_xlsx", "args": {"title": _t(translate, lang, N_("Replenishment")), "columns": columns,
                                                                        "rows": rows}}} if rows else None
             queued += await _queue_once(u.session, user, f"report:replenishment:{today}:{user.id}", "\n".join(text), payload)
         await u.commit()

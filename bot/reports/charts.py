@@ -3,11 +3,14 @@ enough when each chart has its own Figure and nothing touches pyplot's state).""
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 
 import matplotlib
 
 matplotlib.use("Agg")
 from matplotlib.figure import Figure  # noqa: E402
+
+from domain.errors import N_  # noqa: E402
 
 
 def _png(fig: Figure) -> bytes:
@@ -37,8 +40,13 @@ def funnel_png(title: str, stages: list[str], counts: list[int], amounts: list[s
     return _png(fig)
 
 
-def abc_xyz_png(title: str, counts: dict[str, int], revenue_share: dict[str, float]) -> bytes:
-    """3x3 grid: rows A/B/C, columns X/Y/Z, each cell the number of customers (and revenue share)."""
+ABC_XYZ_AXES = (N_("X steady"), N_("Y variable"), N_("Z irregular"), N_("A top 80%"), N_("B next 15%"), N_("C last 5%"))
+
+
+def abc_xyz_png(title: str, counts: dict[str, int], revenue_share: dict[str, float],
+                translate: Callable[[str], str] = lambda s: s) -> bytes:
+    """3x3 grid: rows A/B/C, columns X/Y/Z, each cell the number of customers (and revenue share);
+    translate: the reader's gettext for the axis labels."""
     import numpy as np
 
     grid = np.array([[counts.get(a + x, 0) for x in "XYZ"] for a in "ABC"])
@@ -49,7 +57,8 @@ def abc_xyz_png(title: str, counts: dict[str, int], revenue_share: dict[str, flo
         for c, x in enumerate("XYZ"):
             share = revenue_share.get(a + x, 0.0)
             ax.text(c, r, f"{a}{x}\n{grid[r, c]}\n{share:.0%}", ha="center", va="center", fontsize=12)
-    ax.set_xticks(range(3), ["X steady", "Y variable", "Z irregular"])
-    ax.set_yticks(range(3), ["A top 80%", "B next 15%", "C last 5%"])
+    axes = [translate(label) for label in ABC_XYZ_AXES]
+    ax.set_xticks(range(3), axes[:3])
+    ax.set_yticks(range(3), axes[3:])
     ax.set_title(title, fontsize=12)
     return _png(fig)

@@ -5,44 +5,47 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from domain.planning import PlanLine, PlanResult, SupplierPerformance
-from domain.planning.reasons import fmt
+from domain.errors import N_
+from domain.planning.reasons import explain, fmt
+
+IDENTITY = lambda s: s  # noqa: E731 (English)
 
 SUGGESTION_COLUMNS = [
-    ("SKU", "sku"), ("Product", "name"), ("Warehouse", "warehouse"), ("Supplier", "supplier"),
-    ("Order qty", "suggested_qty"), ("Method", "method"), ("Forecast/day", "forecast_per_day"),
-    ("Lead time (d)", "lead_time_days"), ("Safety stock", "safety_stock"), ("Reorder point", "reorder_point"),
-    ("Order-up-to", "order_up_to"), ("On hand", "on_hand"), ("On order", "on_order"), ("Reserved", "reserved"),
-    ("Projected", "projected"), ("MOQ", "moq"), ("Multiple", "pack_multiple"), ("Unit price", "price"),
-    ("Reason", "reason"),
+    (N_("SKU"), "sku"), (N_("Product"), "name"), (N_("Warehouse"), "warehouse"), (N_("Supplier"), "supplier"),
+    (N_("Order qty"), "suggested_qty"), (N_("Method"), "method"), (N_("Forecast/day"), "forecast_per_day"),
+    (N_("Lead time (d)"), "lead_time_days"), (N_("Safety stock"), "safety_stock"), (N_("Reorder point"), "reorder_point"),
+    (N_("Order-up-to"), "order_up_to"), (N_("On hand"), "on_hand"), (N_("On order"), "on_order"), (N_("Reserved"), "reserved"),
+    (N_("Projected"), "projected"), (N_("MOQ"), "moq"), (N_("Multiple"), "pack_multiple"), (N_("Unit price"), "price"),
+    (N_("Reason"), "reason"),
 ]
 ALL_COLUMNS = SUGGESTION_COLUMNS[:4] + [
-    ("Order qty", "suggested_qty"), ("Method", "method"), ("Forecast/day", "forecast_per_day"),
-    ("Sd/day", "sigma_per_day"), ("Service level", "service_level"), ("Lead time (d)", "lead_time_days"),
-    ("Lead time sd", "lead_time_sd"), ("Lead time from", "lead_time_source"), ("Safety stock", "safety_stock"),
-    ("Reorder point", "reorder_point"), ("Order-up-to", "order_up_to"), ("Min/max set", "has_rule"),
-    ("Suggested min", "suggested_min"), ("Suggested max", "suggested_max"), ("On hand", "on_hand"),
-    ("In kits", "kit_stock"), ("On order", "on_order"), ("Reserved", "reserved"), ("Projected", "projected"),
-    ("Kit", "is_kit"), ("Reason", "reason"),
+    (N_("Order qty"), "suggested_qty"), (N_("Method"), "method"), (N_("Forecast/day"), "forecast_per_day"),
+    (N_("Sd/day"), "sigma_per_day"), (N_("Service level"), "service_level"), (N_("Lead time (d)"), "lead_time_days"),
+    (N_("Lead time sd"), "lead_time_sd"), (N_("Lead time from"), "lead_time_source"), (N_("Safety stock"), "safety_stock"),
+    (N_("Reorder point"), "reorder_point"), (N_("Order-up-to"), "order_up_to"), (N_("Min/max set"), "has_rule"),
+    (N_("Suggested min"), "suggested_min"), (N_("Suggested max"), "suggested_max"), (N_("On hand"), "on_hand"),
+    (N_("In kits"), "kit_stock"), (N_("On order"), "on_order"), (N_("Reserved"), "reserved"), (N_("Projected"), "projected"),
+    (N_("Kit"), "is_kit"), (N_("Reason"), "reason"),
 ]
 PERFORMANCE_COLUMNS = [
-    ("Supplier", "code"), ("Name", "name"), ("Deliveries", "deliveries"), ("On time", "on_time_rate"),
-    ("Fill rate", "fill_rate"), ("Lead time actual (d)", "lead_time_actual_days"),
-    ("Lead time sd", "lead_time_actual_sd"), ("Lead time quoted (d)", "lead_time_quoted_days"),
-    ("Late by (d)", "late_days_mean"),
+    (N_("Supplier"), "code"), (N_("Name"), "name"), (N_("Deliveries"), "deliveries"), (N_("On time"), "on_time_rate"),
+    (N_("Fill rate"), "fill_rate"), (N_("Lead time actual (d)"), "lead_time_actual_days"),
+    (N_("Lead time sd"), "lead_time_actual_sd"), (N_("Lead time quoted (d)"), "lead_time_quoted_days"),
+    (N_("Late by (d)"), "late_days_mean"),
 ]
 
 
-def _sheet(wb, title, columns, rows, first=False):
+def _sheet(wb, title, columns, rows, first=False, translate=IDENTITY):
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
     ws = wb.active if first else wb.create_sheet()
     ws.title = title
-    ws.append([c for c, _ in columns])
+    ws.append([translate(c) for c, _ in columns])
     for cell in ws[1]:
         cell.font = Font(bold=True)
     for r in rows:
-        ws.append([_cell(getattr(r, attr)) for _, attr in columns])
+        ws.append([explain(r, translate) if attr == "reason" else _cell(getattr(r, attr)) for _, attr in columns])
     ws.freeze_panes = "A2"
     if rows:
         ws.auto_filter.ref = ws.dimensions
@@ -63,18 +66,19 @@ def _cell(v):
 
 
 def write_plan_xlsx(result: PlanResult, path: str | Path, performance: list[SupplierPerformance] | None = None,
-                    chart_png: str | Path | None = None) -> Path:
-    """Sheets: Suggestions (what to order and why), All products, Suppliers; the chart if given."""
+                    chart_png: str | Path | None = None, translate=IDENTITY) -> Path:
+    """Sheets: Suggestions (what to order and why), All products, Suppliers; the chart if given.
+    translate: the reader's gettext, for headers, sheet names and reasons."""
     from openpyxl import Workbook
     from openpyxl.drawing.image import Image
 
     wb = Workbook()
-    _sheet(wb, "Suggestions", SUGGESTION_COLUMNS, result.suggestions, first=True)
-    _sheet(wb, "All products", ALL_COLUMNS, result.lines)
+    _sheet(wb, translate(N_("Suggestions")), SUGGESTION_COLUMNS, result.suggestions, first=True, translate=translate)
+    _sheet(wb, translate(N_("All products")), ALL_COLUMNS, result.lines, translate=translate)
     if performance is not None:
-        _sheet(wb, "Suppliers", PERFORMANCE_COLUMNS, performance)
+        _sheet(wb, translate(N_("Suppliers")), PERFORMANCE_COLUMNS, performance, translate=translate)
     if chart_png is not None:
-        ws = wb.create_sheet("Chart")
+        ws = wb.create_sheet(translate(N_("Chart")))
         ws.add_image(Image(str(chart_png)), "A1")
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -127,7 +131,7 @@ def projection(line: PlanLine, today: date, days: int) -> tuple[list[date], list
     return xs, without, with_plan
 
 
-def projection_chart(line: PlanLine, path: str | Path, today: date, days: int = 60) -> Path:
+def projection_chart(line: PlanLine, path: str | Path, today: date, days: int = 60, translate=IDENTITY) -> Path:
     """PNG: projected stock against the reorder point and safety stock for one product."""
     import matplotlib
 
@@ -136,18 +140,19 @@ def projection_chart(line: PlanLine, path: str | Path, today: date, days: int = 
 
     xs, without, with_plan = projection(line, today, days)
     fig, ax = plt.subplots(figsize=(9, 4.5), dpi=110)
-    ax.step(xs, without, where="post", color="#999999", linestyle="--", label="projected, open orders only")
+    ax.step(xs, without, where="post", color="#999999", linestyle="--", label=translate(N_("projected, open orders only")))
     ax.step(xs, with_plan, where="post", color="#1f77b4",
-            label=f"following the plan (order {fmt(line.suggested_qty)} today)" if line.suggested_qty > 0
-            else "following the plan")
-    ax.axhline(line.reorder_point, color="#d62728", label=f"reorder point {fmt(line.reorder_point)}")
-    ax.axhline(line.safety_stock, color="#ff7f0e", linestyle=":", label=f"safety stock {fmt(line.safety_stock)}")
+            label=translate(N_("following the plan (order {qty} today)")).format(qty=fmt(line.suggested_qty))
+            if line.suggested_qty > 0 else translate(N_("following the plan")))
+    ax.axhline(line.reorder_point, color="#d62728", label=translate(N_("reorder point {qty}")).format(qty=fmt(line.reorder_point)))
+    ax.axhline(line.safety_stock, color="#ff7f0e", linestyle=":", label=translate(N_("safety stock {qty}")).format(qty=fmt(line.safety_stock)))
     ax.axhline(0, color="black", linewidth=0.6)
     top = max(max(with_plan), line.order_up_to, 1.0)
     ax.set_ylim(bottom=min(min(with_plan), -0.25 * top) * 1.05, top=top * 1.1)  # a never-refilled line would dwarf it
-    ax.set_title(f"{line.sku} {line.name} @ {line.warehouse}: ~{fmt(line.forecast_per_day)}/day ({line.method}), "
-                 f"lead time {fmt(line.lead_time_days)} d", fontsize=10)
-    ax.set_ylabel("units available")
+    ax.set_title(translate(N_("{sku} {name} @ {warehouse}: ~{rate}/day ({method}), lead time {days} d")).format(
+        sku=line.sku, name=line.name, warehouse=line.warehouse, rate=fmt(line.forecast_per_day), method=line.method,
+        days=fmt(line.lead_time_days)), fontsize=10)
+    ax.set_ylabel(translate(N_("units available")))
     ax.legend(loc="best", fontsize=8)
     ax.grid(alpha=0.3)
     fig.autofmt_xdate()

@@ -62,6 +62,7 @@ class DeliveryNoteData:
     customer_country: str | None
     customer_phone: str | None
     lines: list[PackedLine]
+    customer_language: str | None = None  # the note travels with the goods: printed in the customer's language
 
 
 async def _picked_by_line(session: AsyncSession, order_id: int) -> dict[int, list[tuple[PickTask, int]]]:
@@ -158,5 +159,5 @@ async def delivery_note_data(session: AsyncSession, order: SalesOrder) -> Delive
         warehouse_name=wh.name if wh else "", customer_code=customer.code, customer_name=customer.name,
         customer_legal_name=cp.legal_name if cp else None, customer_address=cp.address if cp else None,
         customer_city=customer.city, customer_country=customer.country, customer_phone=customer.phone,
-        lines=await _lines(session, order),
+        lines=await _lines(session, order), customer_language=customer.language,
     )

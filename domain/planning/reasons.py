@@ -1,6 +1,8 @@
 """The sentence that says why a quantity is suggested."""
 from __future__ import annotations
 
+from ..errors import N_
+
 LONG_COVER_DAYS = 180
 
 
@@ -12,56 +14,75 @@ def fmt(x: float) -> str:
     return f"{x:.2f}".rstrip("0").rstrip(".") if abs(x) < 10 else f"{x:.1f}".rstrip("0").rstrip(".")
 
 
-def explain(line) -> str:
-    """One line of a plan (a PlanLine) in words, from demand to the rounded order."""
-    parts = []
+Phrase = tuple[str, dict]
+
+
+def explain(line, translate=lambda s: s, number=fmt) -> str:
+    """One line of a plan (a PlanLine) in words, from demand to the rounded order.
+
+    translate: the reader's gettext (identity gives English); number: formats quantities for the reader."""
+    out = []
+    for template, params in explain_phrases(line):
+        out.append(translate(template).format(**{k: number(v) if isinstance(v, float) else v for k, v in params.items()}))
+    return "".join(out)
+
+
+def explain_phrases(line) -> list[Phrase]:
+    """The sentence as translatable pieces (templates marked N_; float params are quantities)."""
+    if getattr(line, "is_kit", False):
+        return [(N_("made from components: planned through them"), {})]
+    f = float
+    out: list[Phrase] = []
     if line.forecast_per_day > 0:
-        demand = f"sells ~{fmt(line.forecast_per_day)}/day ({line.method})"
+        out.append((N_("sells ~{rate}/day ({method})"), {"rate": f(line.forecast_per_day), "method": line.method}))
         if line.dependent_per_day > 0:
-            demand += f", {fmt(line.dependent_per_day)}/day of it in {', '.join(line.parents)}"
-        parts.append(demand)
+            out.append((N_(", {rate}/day of it in {parents}"),
+                        {"rate": f(line.dependent_per_day), "parents": ", ".join(line.parents)}))
     else:
-        parts.append(f"no sales in the last {line.history_days} days")
+        out.append((N_("no sales in the last {days} days"), {"days": line.history_days}))
+    lead = f(line.lead_time_days)
     if line.lead_time_source == "quoted":
-        parts.append(f"lead time {fmt(line.lead_time_days)} d")
+        out.append((N_(", lead time {days} d"), {"days": lead}))
     elif line.lead_time_source == "default":
-        parts.append(f"lead time {fmt(line.lead_time_days)} d (default: no supplier)")
+        out.append((N_(", lead time {days} d (default: no supplier)"), {"days": lead}))
+    elif line.lead_time_source == "observed":
+        out.append((N_(", lead time {days} d ±{sd} (observed on {n} receipts of this product)"),
+                    {"days": lead, "sd": f(line.lead_time_sd), "n": line.lead_time_receipts}))
     else:
-        who = "this product" if line.lead_time_source == "observed" else "this supplier"
-        parts.append(f"lead time {fmt(line.lead_time_days)} d ±{fmt(line.lead_time_sd)} "
-                     f"(observed on {line.lead_time_receipts} receipts of {who})")
+        out.append((N_(", lead time {days} d ±{sd} (observed on {n} receipts of this supplier)"),
+                    {"days": lead, "sd": f(line.lead_time_sd), "n": line.lead_time_receipts}))
     if line.has_rule:
-        policy = f"min {fmt(line.reorder_point)} / max {fmt(line.order_up_to)} (set)"
+        out.append((N_(", min {min} / max {max} (set); "), {"min": f(line.reorder_point), "max": f(line.order_up_to)}))
     else:
-        policy = (f"safety stock {fmt(line.safety_stock)} ({line.service_level:.0%} service) "
-                  f"→ reorder point {fmt(line.reorder_point)}")
-    text = ", ".join(parts) + f", {policy}; "
-    stock = f"on hand {fmt(line.on_hand)}"
+        out.append((N_(", safety stock {safety} ({service} service) → reorder point {rop}; "),
+                    {"safety": f(line.safety_stock), "service": f"{line.service_level:.0%}", "rop": f(line.reorder_point)}))
+    out.append((N_("projected {projected} (on hand {on_hand}"), {"projected": f(line.projected), "on_hand": f(line.on_hand)}))
     if line.kit_stock:
-        stock += f" + {fmt(line.kit_stock)} in kits"
-    stock += f" + on order {fmt(line.on_order)} − reserved {fmt(line.reserved)}"
-    text += f"projected {fmt(line.projected)} ({stock})"
+        out.append((N_(" + {qty} in kits"), {"qty": f(line.kit_stock)}))
+    out.append((N_(" + on order {on_order} − reserved {reserved})"), {"on_order": f(line.on_order), "reserved": f(line.reserved)}))
     if line.suggested_qty > 0:
-        text += f" → order {fmt(line.suggested_qty)}"
+        out.append((N_(" → order {qty}"), {"qty": f(line.suggested_qty)}))
         rounding = []
         if line.suggested_qty > line.need + 1e-9:
-            text += f" (needs {fmt(line.need)} to reach {fmt(line.order_up_to)})"
+            out.append((N_(" (needs {need} to reach {target})"), {"need": f(line.need), "target": f(line.order_up_to)}))
             if line.moq > 1 or line.need < line.moq:
-                rounding.append(f"MOQ {fmt(line.moq)}")
+                rounding.append((N_("MOQ {moq}"), {"moq": f(line.moq)}))
             if line.pack_multiple > 1:
-                rounding.append(f"multiple {fmt(line.pack_multiple)}")
+                rounding.append((N_("multiple {multiple}"), {"multiple": f(line.pack_multiple)}))
         else:
-            text += f" to reach {fmt(line.order_up_to)}"
-        if rounding:
-            text += ": " + ", ".join(rounding)
+            out.append((N_(" to reach {target}"), {"target": f(line.order_up_to)}))
+        for i, phrase in enumerate(rounding):
+            out.append((": ", {}) if i == 0 else (", ", {}))
+            out.append(phrase)
         if line.forecast_per_day > 0:
             days = (line.projected + line.suggested_qty) / line.forecast_per_day
             if days > LONG_COVER_DAYS:  # worth a second look: usually an MOQ far above what sells
-                text += f" (lasts ~{fmt(round(days))} days at this rate)"
+                out.append((N_(" (lasts ~{days} days at this rate)"), {"days": f(round(days))}))
         if line.supplier is None:
-            text += "; no supplier on file"
+            out.append((N_("; no supplier on file"), {}))
     else:
-        text += " → nothing to order"
+        out.append((N_(" → nothing to order"), {}))
     if not line.has_rule and line.suggested_min is not None and line.suggested_min > 0:
-        text += f"; no min/max set: suggest min {fmt(line.suggested_min)} / max {fmt(line.suggested_max)}"
-    return text
+        out.append((N_("; no min/max set: suggest min {min} / max {max}"),
+                    {"min": f(line.suggested_min), "max": f(line.suggested_max)}))
+    return out

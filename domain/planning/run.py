@@ -303,7 +303,7 @@ async def run_plan(session: AsyncSession, warehouse_code: str | None = None, pro
             price=float(sp.price) if sp and sp.price is not None else None, is_kit=bool(kit_rows[r]),
             arrivals=sorted(arrivals.get(int(r), []), key=lambda a: (a[0] is None, a[0] or today)),
         )
-        line.reason = explain(line) if not line.is_kit else "made from components: planned through them"
+        line.reason = explain(line)  # English, stored; the chat re-renders it in the reader's language
         lines.append(line)
 
     # Most urgent first: the fewest days of cover left.

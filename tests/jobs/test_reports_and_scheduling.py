@@ -15,7 +15,7 @@ from bot.i18n import translate
 from bot.telegram.notifier import TelegramNotifier
 from domain import outbox
 from domain.models import (Customer, Deal, Location, LocationKind, OrderStatus, Outbox, Product, SalesOrder, StockQuant,
-                           Warehouse)
+                           User, Warehouse)
 from domain.quiet_hours import next_allowed, parse_window
 from jobs import reports
 from jobs.leader import SchedulerLease
@@ -110,7 +110,12 @@ async def test_replenishment_report_is_skipped_cleanly_without_planning(services
 
 async def test_replenishment_report_goes_to_purchasing_with_a_sheet(services, people, monkeypatch):
     line = SimpleNamespace(sku="W-1", name="Widget", warehouse="MAIN", supplier="Nordic", on_hand=2.0, on_order=0.0,
-                           reorder_point=10.0, suggested_qty=40.0, reason="below reorder point")
+                           reorder_point=10.0, suggested_qty=40.0, reason="below reorder point", is_kit=False,
+                           forecast_per_day=1.5, method="SES", dependent_per_day=0.0, parents=[], history_days=365,
+                           lead_time_source="quoted", lead_time_days=7.0, lead_time_sd=0.0, lead_time_receipts=0,
+                           has_rule=False, safety_stock=4.0, service_level=0.95, order_up_to=42.0, projected=2.0,
+                           kit_stock=0.0, reserved=0.0, need=40.0, moq=1.0, pack_multiple=1.0, suggested_min=None,
+                           suggested_max=None)
 
     async def run_plan(session):
         return SimpleNamespace(lines=[line, SimpleNamespace(**{**line.__dict__, "sku": "G-2", "suggested_qty": 0.0})])
@@ -119,7 +124,32 @@ async def test_replenishment_report_goes_to_purchasing_with_a_sheet(services, pe
     assert await reports.replenishment_job(services.uow, now=NOW, tz="Europe/Sofia", translate=translate) == 1
     [row] = await _telegram_rows(services)
     assert row.recipient == "9001" and "1 product(s) to order" in row.body and "W-1 Widget: 40" in row.body
-    assert row.payload["attachment"]["args"]["rows"][0][:2] == ["W-1", "Widget"]
+    sheet = row.payload["attachment"]["args"]
+    assert sheet["rows"][0][:2] == ["W-1", "Widget"] and "→ order 40" in sheet["rows"][0][-1]
+
+
+async def test_replenishment_report_speaks_the_readers_language(services, people, monkeypatch):
+    line = SimpleNamespace(sku="W-1", name="Widget", warehouse="MAIN", supplier=None, on_hand=2.0, on_order=0.0,
+                           reorder_point=10.0, suggested_qty=40.0, reason="(English, stored)", is_kit=False,
+                           forecast_per_day=1.5, method="SES", dependent_per_day=0.0, parents=[], history_days=365,
+                           lead_time_source="quoted", lead_time_days=7.0, lead_time_sd=0.0, lead_time_receipts=0,
+                           has_rule=False, safety_stock=4.0, service_level=0.95, order_up_to=42.0, projected=2.0,
+                           kit_stock=0.0, reserved=0.0, need=40.0, moq=1.0, pack_multiple=1.0, suggested_min=None,
+                           suggested_max=None)
+
+    async def run_plan(session):
+        return SimpleNamespace(lines=[line])
+
+    async with services.uow() as uow:
+        buyer = (await uow.session.exec(select(User).where(User.telegram_id == 9001))).one()
+        buyer.language = "ru"
+        await uow.commit()
+    monkeypatch.setattr(reports, "_planning", lambda: run_plan)
+    assert await reports.replenishment_job(services.uow, now=NOW, tz="Europe/Sofia", translate=translate) == 1
+    [row] = await _telegram_rows(services)
+    sheet = row.payload["attachment"]["args"]
+    assert sheet["title"] == "Пополнение" and "Причина" in sheet["columns"]
+    assert "заказать 40" in sheet["rows"][0][-1] and "поставщик не указан" in sheet["rows"][0][-1]
 
 
 def test_quiet_hours_defer_to_the_morning_in_the_recipients_zone():

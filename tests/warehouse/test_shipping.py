@@ -1,4 +1,5 @@
 from datetime import date
+from decimal import Decimal
 
 import pytest
 from sqlmodel import select
@@ -56,3 +57,27 @@ async def test_pack_ship_and_delivery_note(session, world):
     note = await delivery_note_data(session, order)
     pdf = render_delivery_note(note, Company(name="Demo Trading Ltd."))
     assert pdf.startswith(b"%PDF-") and len(pdf) > 1000
+
+
+def _pdf_text(pdf: bytes) -> str:
+    import io
+
+    from pypdf import PdfReader
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+
+
+async def test_delivery_note_prints_in_the_requested_language(session):
+    from datetime import date
+
+    from domain.inventory.shipping import DeliveryNoteData, PackedLine
+    note = DeliveryNoteData(
+        order_number="SO-1042", order_date=date(2026, 11, 3), shipped_at=None, status="shipped", warehouse_name="Main",
+        customer_code="C1", customer_name="Магазин Ъгъла", customer_legal_name=None, customer_address=None,
+        customer_city="Пловдив", customer_country="BG", customer_phone=None, customer_language="bg",
+        lines=[PackedLine(line_no=1, sku="WID", name="Джаджа", unit="pcs", ordered=Decimal("1234.5"),
+                          picked=Decimal("1234.5"), short=Decimal(0), lots=[])])
+    english = _pdf_text(render_delivery_note(note, Company(name="Demo")))
+    bulgarian = _pdf_text(render_delivery_note(note, Company(name="Demo"), "bg"))
+    assert "DELIVERY NOTE" in english and "1234.5" in english.replace(",", "")
+    assert "DELIVERY NOTE" not in bulgarian and "Магазин Ъгъла" in bulgarian
+    assert "1 234,5" in bulgarian.replace("\xa0", " ")  # Bulgarian number format

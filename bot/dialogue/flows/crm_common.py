@@ -20,6 +20,7 @@ from domain.crm import customers as crm_customers
 from domain.errors import InvalidInput, N_
 from domain.models import Customer
 
+from domain.status_labels import status_label
 from ..messages import Button
 from ..turn import Turn
 
@@ -166,8 +167,4 @@ def local(turn: Turn, when: datetime | None, *, with_day: bool = True) -> str:
 
 
 def stage_name(turn: Turn, stage: str) -> str:
-    return turn.t(STAGE_LABELS.get(stage, stage))
-
-
-STAGE_LABELS = {"new": N_("new"), "qualified": N_("qualified"), "proposal": N_("proposal"), "negotiation": N_("negotiation"),
-                "won": N_("won"), "lost": N_("lost")}
+    return turn.t(status_label(stage))

@@ -16,6 +16,7 @@ from domain.crm import groups as crm_groups
 from domain.crm.reports import Thresholds
 from domain.errors import InvalidInput, N_
 from domain.models import ClientGroup
+from domain.status_labels import status_label
 from domain.orders.notifications import mark_delivered
 
 from ..messages import Button
@@ -148,7 +149,7 @@ async def _status(turn: Turn, mailing_id: int) -> None:
     mailing = await mailings.get_mailing(turn.session, mailing_id)
     s = await mailings.mailing_summary(turn.session, mailing)
     turn.say(turn.t("Mailing {id} ({status}): {recipients} recipients, {sent} sent, {delivered} delivered, {failed} failed, "
-                    "{opted_out} opted out, {pending} still to send.", id=mailing.id, status=mailing.status,
+                    "{opted_out} opted out, {pending} still to send.", id=mailing.id, status=turn.t(status_label(mailing.status)),
                     recipients=s.recipients, sent=s.sent, delivered=s.delivered, failed=s.failed, opted_out=s.opted_out,
                     pending=s.pending))
 

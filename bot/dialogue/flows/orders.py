@@ -14,6 +14,7 @@ from domain.orders import invoices as inv
 from domain.orders import lifecycle as orders
 from domain.crm.customers import find_customers, pick
 from domain.search import clear_winner, find_products
+from domain.status_labels import status_label
 
 from ...formatting import format_amount, format_date, format_number, parse_number
 from ...twilio.order_status_text import STATUS_NAMES
@@ -287,7 +288,7 @@ async def order_status(turn: Turn) -> None:
     for invoice in (await turn.session.exec(select(Invoice).where(Invoice.order_id == order.id))).all():
         lines.append(turn.t("Invoice {number}: {paid} of {amount} {currency} paid ({status})", number=invoice.number,
                             paid=format_amount(invoice.paid, lang), amount=format_amount(invoice.amount, lang),
-                            currency=invoice.currency, status=invoice.status))
+                            currency=invoice.currency, status=turn.t(status_label(invoice.status))))
     turn.say("\n".join(lines))
 
 

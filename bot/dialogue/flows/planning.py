@@ -10,8 +10,11 @@ from pathlib import Path
 from domain.errors import N_, NotFound
 from domain.planning.approve import approve_suggestions
 from domain.planning import PlanningConfig
+from domain.planning.reasons import explain
 from domain.planning.run import run_plan
 
+from ...formatting import format_number
+from ...i18n import translate
 from ..messages import Attachment, Button
 from ..router import Router
 from ..turn import Turn
@@ -29,9 +32,9 @@ async def plan_cmd(turn: Turn) -> None:
     for s in result.suggestions[:TOP]:
         lines.append(turn.t("\u2022 {sku} {name} ({warehouse}): order {qty} from {supplier}", sku=s.sku, name=s.name,
                             warehouse=s.warehouse, qty=_n(s.suggested_qty), supplier=s.supplier or "?"))
-        lines.append(f"   {s.reason}")
+        lines.append(f"   {_reason(turn, s)}")
     with tempfile.TemporaryDirectory() as tmp:
-        path = await asyncio.to_thread(write_plan_xlsx, result, Path(tmp) / "plan.xlsx")
+        path = await asyncio.to_thread(write_plan_xlsx, result, Path(tmp) / "plan.xlsx", translate=_translate(turn))
         xlsx = path.read_bytes()
     buttons = []
     if result.suggestions and result.run_id:
@@ -70,10 +73,20 @@ async def _chart(turn: Turn, sku: str, warehouse: str | None) -> None:
     if line is None:
         raise NotFound(N_("No plan line for {sku}: no demand, stock or orders."), sku=sku)
     with tempfile.TemporaryDirectory() as tmp:
-        png = await asyncio.to_thread(projection_chart, line, Path(tmp) / "chart.png", result.today)
+        png = await asyncio.to_thread(projection_chart, line, Path(tmp) / "chart.png", result.today,
+                                      translate=_translate(turn))
         data = png.read_bytes()
-    turn.say(line.reason, attachments=[Attachment("photo", f"{sku}.png", data,
+    turn.say(_reason(turn, line), attachments=[Attachment("photo", f"{sku}.png", data,
                                                   caption=turn.t("{sku}: projected stock against the reorder point", sku=sku))])
+
+
+def _translate(turn: Turn):
+    return lambda template: translate(turn.lang, template)
+
+
+def _reason(turn: Turn, line) -> str:
+    """Why this quantity, in the reader's language and number format (the stored reason is English)."""
+    return explain(line, _translate(turn), number=lambda x: format_number(x, turn.lang, max_decimals=2))
 
 
 def _config(turn: Turn) -> PlanningConfig:

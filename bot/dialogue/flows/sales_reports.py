@@ -125,7 +125,7 @@ async def abc(turn: Turn) -> None:
     lines += [f"{a}: " + "  ".join(f"{a}{x} {counts[a + x]}" for x in "XYZ") for a in "ABC"]
     if top:
         lines.append(turn.t("Top A customers: {names}", names=", ".join(c.name for c in top)))
-    png = abc_xyz_png(turn.t("Customers by ABC/XYZ"), counts, dict(share))
+    png = abc_xyz_png(turn.t("Customers by ABC/XYZ"), counts, dict(share), translate=lambda s: turn.t(s))
     turn.say("\n".join(lines), attachments=[Attachment("photo", "abc_xyz.png", png)])
 
 

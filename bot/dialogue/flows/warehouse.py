@@ -22,8 +22,10 @@ from domain.inventory.common import find_location, resolve_product
 from domain.models import OrderStatus, PurchaseOrder, SalesOrder, Warehouse
 from domain.orders.lifecycle import get_order
 from domain.search import clear_winner, find_products
+from domain.status_labels import status_label
 
 from ...formatting import format_number
+from ...i18n import normalise_language
 from ..messages import Attachment, Button
 from ..router import Router
 from ..turn import Turn
@@ -170,7 +172,7 @@ async def _ship(turn: Turn, order: SalesOrder) -> None:
     from ...documents.delivery_note import render_delivery_note  # fpdf is slow to import: only when needed
 
     data = await shipping.delivery_note_data(turn.session, order)
-    pdf = render_delivery_note(data, turn.services.settings.company)
+    pdf = render_delivery_note(data, turn.services.settings.company, normalise_language(data.customer_language, turn.lang))
     turn.say(turn.t("Order {number} shipped.", number=result.order_number),
              attachments=[Attachment("document", f"delivery-note-{order.number}.pdf", pdf,
                                      caption=turn.t("Delivery note for order {number}", number=order.number))])
@@ -311,7 +313,7 @@ async def on_receive_book(turn: Turn) -> None:
     turn.end()
     out = [turn.t("Receipt {number} booked.", number=booked.receipt_number)]
     if booked.po_status:
-        out.append(turn.t("Purchase order is now {status}.", status=booked.po_status))
+        out.append(turn.t("Purchase order is now {status}.", status=turn.t(status_label(booked.po_status))))
     if booked.quarantined:
         out.append(turn.t("{n} line(s) wait in quarantine for inspection.", n=len(booked.quarantined)))
     buttons = [[Button(turn.t("Put away now"), "wh_next:")]] if booked.putaway_task_ids else []
@@ -403,7 +405,7 @@ async def approvals_cmd(turn: Turn) -> None:
 async def on_count_decision(turn: Turn) -> None:
     task_id, _, approve = turn.args.partition(":")
     outcome = await counting.decide_count(turn.session, int(task_id), turn.user, approve=approve == "1")
-    _say_note(turn, outcome.happened) if outcome.happened else turn.say(turn.t("Count of {bin}: {status}.", bin=outcome.bin_code, status=outcome.status))
+    _say_note(turn, outcome.happened) if outcome.happened else turn.say(turn.t("Count of {bin}: {status}.", bin=outcome.bin_code, status=turn.t(status_label(outcome.status))))
 
 
 # ---------------------------------------------------------------- moving

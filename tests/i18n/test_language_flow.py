@@ -77,3 +77,18 @@ async def test_stock_answer_in_the_persons_language_and_format(demo_engine, demo
     assert "в наличии" in reply and "доступно" in reply
     assert "/help" in await chat.text("/nosuchcommand")  # unknown command answered (in Russian)
     assert "Команды /nosuchcommand нет" in chat.last[0].text
+
+
+async def test_sales_texts_and_status_words_in_the_persons_language(services):
+    """The sales texts translated in the second pass, and a status code shown as a word, not as 'picking'."""
+    async with services.uow() as uow:
+        uow.session.add(User(name="Olga", role=Role.sales, telegram_id=778, language="ru"))
+        await uow.commit()
+    chat = Chat(dialogue_for(services), external_id="778")
+    assert "Открытых сделок нет" in await chat.text("/deals")
+    assert "На сегодня дел нет" in await chat.text("/today")
+    from domain.errors import Conflict
+    from bot.i18n import translate
+    err = Conflict("Order {number} is already {status}.", number="SO-7", status="picking")
+    assert "picking" not in err.render(lambda s: translate("ru", s))
+    assert err.render() == "Order SO-7 is already being picked."

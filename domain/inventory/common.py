@@ -14,8 +14,8 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import SQLModel, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from ..errors import InvalidInput, N_, NotFound, PermissionDenied
-from ..models import Location, LocationKind, Product, Role, User, Warehouse
+from ..errors import InvalidInput, N_, NotFound
+from ..models import Location, LocationKind, Product, Warehouse
 
 M = TypeVar("M", bound=SQLModel)
 
@@ -143,13 +143,6 @@ async def working_location(session: AsyncSession, warehouse_id: int, code: str) 
                            .on_conflict_do_nothing())
         loc = (await session.exec(stmt)).one()
     return loc
-
-
-def require_role(user: User | None, *roles: Role, action: str) -> None:
-    if user is None or user.role not in {r.value for r in roles}:
-        raise PermissionDenied(
-            N_("Only {roles} may {action}."), roles=" or ".join(r.value for r in roles), action=action
-        )
 
 
 def walking_key(loc: Location) -> tuple[str, str, str, str]:

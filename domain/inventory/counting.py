@@ -15,9 +15,10 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from ..errors import Conflict, InvalidInput, N_
 from ..models import (
-    CountLine, CountStatus, CountTask, Location, LocationKind, Product, Role, StockQuant, User, Warehouse, utcnow,
+    CountLine, CountStatus, CountTask, Location, LocationKind, Product, StockQuant, User, Warehouse, utcnow,
 )
-from .common import Note, fmt_qty, locked, note, parse_count, require_role, resolve_location, resolve_product
+from ..permissions import require
+from .common import Note, fmt_qty, locked, note, parse_count, resolve_location, resolve_product
 from .ledger import post_move, virtual_location
 from .reservations import quant_for_update, trim_reservations
 
@@ -229,7 +230,7 @@ async def counts_awaiting_approval(session: AsyncSession, warehouse_id: int) -> 
 
 async def decide_count(session: AsyncSession, count_task_id: int, user: User, *, approve: bool) -> CountOutcome:
     """A manager or admin approves (the adjustment is booked) or rejects (the bin must be counted again)."""
-    require_role(user, Role.manager, Role.admin, action="approve count differences")
+    require(user, "approve_counts")
     task = await locked(session, CountTask, count_task_id)
     if task.status != CountStatus.awaiting_approval:
         raise Conflict(N_("This count is {status}, not waiting for approval."), status=task.status)

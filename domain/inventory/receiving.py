@@ -19,11 +19,12 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from ..errors import Conflict, InvalidInput, N_
 from ..models import (
-    InspectionStatus, Location, LocationKind, Product, PurchaseOrder, PurchaseOrderLine, Receipt, ReceiptLine, Role,
+    InspectionStatus, Location, LocationKind, Product, PurchaseOrder, PurchaseOrderLine, Receipt, ReceiptLine,
     Supplier, User, Warehouse, utcnow,
 )
+from ..permissions import require
 from .common import (
-    QUARANTINE_CODE, RECEIVING_CODE, Note, fmt_qty, locked, note, parse_quantity, require_role, resolve_product,
+    QUARANTINE_CODE, RECEIVING_CODE, Note, fmt_qty, locked, note, parse_quantity, resolve_product,
     working_location,
 )
 from .ledger import post_move, virtual_location
@@ -281,7 +282,7 @@ async def inspect_receipt_line(
     session: AsyncSession, receipt_line_id: int, user: User, *, accept: bool, reason: str | None = None,
 ) -> InspectionResult:
     """A manager or admin accepts quarantined goods (they get a put-away task) or rejects them (back to the supplier)."""
-    require_role(user, Role.manager, Role.admin, action="accept or reject goods in quarantine")
+    require(user, "inspect_goods")
     rl = await locked(session, ReceiptLine, receipt_line_id)
     if rl.inspection != InspectionStatus.pending:
         raise Conflict(N_("These goods were already {status}."), status=rl.inspection)

@@ -108,14 +108,20 @@ async def test_replenishment_report_is_skipped_cleanly_without_planning(services
     assert await _telegram_rows(services) == []
 
 
+def _plan_line(**changes):
+    """What the planner returns for one product (the fields the report and its reason read)."""
+    return SimpleNamespace(**{
+        "sku": "W-1", "name": "Widget", "warehouse": "MAIN", "supplier": "Nordic", "on_hand": 2.0, "on_order": 0.0,
+        "reorder_point": 10.0, "suggested_qty": 40.0, "reason": "(English, stored)", "is_kit": False,
+        "forecast_per_day": 1.5, "method": "SES", "dependent_per_day": 0.0, "parents": [], "history_days": 365,
+        "lead_time_source": "quoted", "lead_time_days": 7.0, "lead_time_sd": 0.0, "lead_time_receipts": 0,
+        "has_rule": False, "safety_stock": 4.0, "service_level": 0.95, "order_up_to": 42.0, "projected": 2.0,
+        "kit_stock": 0.0, "reserved": 0.0, "need": 40.0, "moq": 1.0, "pack_multiple": 1.0, "suggested_min": None,
+        "suggested_max": None, **changes})
+
+
 async def test_replenishment_report_goes_to_purchasing_with_a_sheet(services, people, monkeypatch):
-    line = SimpleNamespace(sku="W-1", name="Widget", warehouse="MAIN", supplier="Nordic", on_hand=2.0, on_order=0.0,
-                           reorder_point=10.0, suggested_qty=40.0, reason="below reorder point", is_kit=False,
-                           forecast_per_day=1.5, method="SES", dependent_per_day=0.0, parents=[], history_days=365,
-                           lead_time_source="quoted", lead_time_days=7.0, lead_time_sd=0.0, lead_time_receipts=0,
-                           has_rule=False, safety_stock=4.0, service_level=0.95, order_up_to=42.0, projected=2.0,
-                           kit_stock=0.0, reserved=0.0, need=40.0, moq=1.0, pack_multiple=1.0, suggested_min=None,
-                           suggested_max=None)
+    line = _plan_line(supplier="Nordic")
 
     async def run_plan(session):
         return SimpleNamespace(lines=[line, SimpleNamespace(**{**line.__dict__, "sku": "G-2", "suggested_qty": 0.0})])
@@ -129,13 +135,7 @@ async def test_replenishment_report_goes_to_purchasing_with_a_sheet(services, pe
 
 
 async def test_replenishment_report_speaks_the_readers_language(services, people, monkeypatch):
-    line = SimpleNamespace(sku="W-1", name="Widget", warehouse="MAIN", supplier=None, on_hand=2.0, on_order=0.0,
-                           reorder_point=10.0, suggested_qty=40.0, reason="(English, stored)", is_kit=False,
-                           forecast_per_day=1.5, method="SES", dependent_per_day=0.0, parents=[], history_days=365,
-                           lead_time_source="quoted", lead_time_days=7.0, lead_time_sd=0.0, lead_time_receipts=0,
-                           has_rule=False, safety_stock=4.0, service_level=0.95, order_up_to=42.0, projected=2.0,
-                           kit_stock=0.0, reserved=0.0, need=40.0, moq=1.0, pack_multiple=1.0, suggested_min=None,
-                           suggested_max=None)
+    line = _plan_line(supplier=None)
 
     async def run_plan(session):
         return SimpleNamespace(lines=[line])

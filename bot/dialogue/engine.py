@@ -20,6 +20,7 @@ from domain.models import Conversation, ProcessedUpdate, User, utcnow
 from domain.permissions import can, require
 
 from ..i18n import tr, translate
+from ..ratelimits import REFUSALS
 from ..services import Services
 from .messages import Inbound, Reply
 from .intent_choice import offer_choice
@@ -32,6 +33,8 @@ LOW_CONFIDENCE = 0.55
 CANCEL_WORDS = {"cancel", "stop", "never mind", "nevermind", "abort", "отмена", "отменить", "отмени", "стоп", "хватит",
                 "отказ", "откажи", "спри", "anulează", "anuleaza", "renunță", "renunta", "stop it", "取消", "算了", "停止"}
 HELP_WORDS = {"help", "помощь", "помощ", "ajutor", "帮助", "?"}
+# Media whose handling is rate-limited whatever handler takes it (bot/ratelimits.py).
+MEDIA_COST = {"photo": "photo", "voice": "voice", "document": "file"}
 
 
 class Dialogue:
@@ -243,7 +246,22 @@ class Dialogue:
         if route.capability and turn.user is not None:
             if not can(turn.user, route.capability):
                 require(turn.user, route.capability)  # raises PermissionDenied with the message
+        for cost in (MEDIA_COST.get(turn.inbound.kind), route.cost):
+            if cost and not await self._within_budget(turn, cost):
+                return  # refused before any work: nothing decoded, nothing booked
         await route.handler(turn)
+
+    async def _within_budget(self, turn: Turn, cost: str) -> bool:
+        """Counts one piece of expensive work against the person's budget (once per message)."""
+        if cost in turn.charged or self.services.limiter is None:
+            return True
+        who = f"user:{turn.user.id}" if turn.user is not None else f"{turn.inbound.channel}:{turn.inbound.external_id}"
+        verdict = await self.services.limiter.acquire(cost, who)
+        if not verdict.allowed:
+            turn.say(turn.t(REFUSALS[cost], seconds=verdict.seconds))
+            return False
+        turn.charged.add(cost)
+        return True
 
 
 def _split_command(text: str | None) -> tuple[str | None, str]:

@@ -27,6 +27,7 @@ class Turn:
         self.replies: list[Reply] = []
         self.args: str = ""  # text after a /command
         self.parsed: Any = None  # nlu result for free text, when there is one
+        self.charged: set[str] = set()  # rate-limited kinds of work already counted for this message
 
     # --- language and time -------------------------------------------------
     @property

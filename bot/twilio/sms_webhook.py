@@ -17,12 +17,15 @@ from domain.models import ProcessedUpdate
 from domain.orders.status import language_for_phone, order_ref_in, order_status_for_phone
 
 from ..i18n import normalise_language, tr
+from ..ratelimits import REFUSALS
 from ..services import Services
 from .order_status_text import order_status_text
 from .signature import verified_form
 
 log = logging.getLogger(__name__)
 
+
+REFUSAL = REFUSALS["sms"]  # outside tr(): the catalog takes the template from bot/ratelimits.py
 
 def _twiml(text: str | None) -> Response:
     resp = MessagingResponse()
@@ -52,6 +55,15 @@ def sms_routes(services: Services) -> list[Route]:
         phone = e164(form.get("From", ""), settings.company.country)
         body = (form.get("Body") or "").strip()
         sid = form.get("MessageSid") or form.get("SmsSid")
+        verdict = await services.limiter.acquire("sms", phone or form.get("From", "")) if services.limiter else None
+        if verdict is not None and not verdict.allowed:
+            # Every reply is a paid SMS: say "wait" once per window, then stay silent.
+            if not verdict.first_refusal:
+                return _twiml(None)
+            async with services.uow() as uow:
+                lang = normalise_language(await language_for_phone(uow.session, phone) if phone else None,
+                                          settings.company.language)
+            return _twiml(tr(lang, REFUSAL, seconds=verdict.seconds))
         async with services.uow() as uow:
             s = uow.session
             if sid:

@@ -14,6 +14,7 @@ from twilio.twiml.voice_response import Gather, VoiceResponse
 from domain.orders.status import language_for_phone, order_ref_in, order_status_for_phone
 
 from ..i18n import normalise_language, tr
+from ..ratelimits import REFUSALS
 from ..services import Services
 from ..speech.numbers import words_to_digits
 from .order_status_text import order_status_text
@@ -22,6 +23,8 @@ from .sms_webhook import e164
 
 # Twilio <Say>/<Gather> language tags for our UI languages.
 VOICE_LANG = {"en": "en-US", "ru": "ru-RU", "bg": "bg-BG", "ro": "ro-RO", "zh": "cmn-CN"}
+
+REFUSAL = REFUSALS["call"]  # outside tr(): the catalog takes the template from bot/ratelimits.py
 
 def _xml(resp: VoiceResponse) -> Response:
     return Response(str(resp), media_type="application/xml")
@@ -55,8 +58,14 @@ def voice_routes(services: Services) -> list[Route]:
         form = await verified_form(request, token(), settings.http.public_url)
         if form is None:
             return Response("forbidden", status_code=403)
-        lang = await _lang(e164(form.get("From", ""), settings.company.country))
+        phone = e164(form.get("From", ""), settings.company.country)
+        lang = await _lang(phone)
         resp = VoiceResponse()
+        verdict = await services.limiter.acquire("call", phone or form.get("From", "")) if services.limiter else None
+        if verdict is not None and not verdict.allowed:
+            resp.say(tr(lang, REFUSAL, seconds=verdict.seconds), language=VOICE_LANG[lang])
+            resp.hangup()
+            return _xml(resp)
         resp.say(tr(lang, "Hello, this is {company}.", company=settings.company.name), language=VOICE_LANG[lang])
         _ask(resp, lang, 1)
         return _xml(resp)

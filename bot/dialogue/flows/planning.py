@@ -85,8 +85,8 @@ def _n(x: float) -> str:
 
 
 def register(router: Router) -> None:
-    router.command("plan", help=N_("what to reorder, from whom and why"), capability="purchasing")(plan_cmd)
-    router.command("chart", help=N_("projected stock of a product: /chart WID-001"), capability="purchasing")(chart_cmd)
-    router.intent("replenishment_plan", capability="purchasing")(plan_cmd)
+    router.command("plan", help=N_("what to reorder, from whom and why"), capability="purchasing", cost="report")(plan_cmd)
+    router.command("chart", help=N_("projected stock of a product: /chart WID-001"), capability="purchasing", cost="report")(chart_cmd)
+    router.intent("replenishment_plan", capability="purchasing", cost="report")(plan_cmd)
     router.callback("plan_ok", capability="purchasing")(on_approve)
-    router.callback("plan_chart", capability="purchasing")(on_chart)
+    router.callback("plan_chart", capability="purchasing", cost="report")(on_chart)

@@ -19,7 +19,9 @@ from domain.errors import DomainError
 from domain.models import Conversation, ProcessedUpdate, User, utcnow
 from domain.permissions import can, require
 
-from ..i18n import tr, translate
+from storage.errors import is_unavailable
+
+from ..i18n import normalise_language, tr, translate
 from ..ratelimits import REFUSALS
 from ..services import Services
 from .messages import Inbound, Reply
@@ -56,7 +58,16 @@ class Dialogue:
             lang = await self._language_of(inbound)
             await self._record_event_only(inbound)
             return [Reply(text=err.render(lambda s: translate(lang, s)))]
-        except Exception:
+        except Exception as exc:
+            if is_unavailable(exc):
+                # Nothing committed; the same message will work once the database is back. No lookups
+                # now (they would wait on the database again), and the event id stays unrecorded so a
+                # redelivery is handled for real.
+                log.warning("database unavailable for %s message from %s:%s: %s", inbound.kind, inbound.channel,
+                            inbound.external_id, exc)
+                lang = normalise_language(inbound.language_code, self.services.settings.company.language)
+                return [Reply(text=tr(lang, "The database is not answering right now. Nothing was saved; "
+                                            "please try again in a moment."))]
             log.exception("failed to handle %s message from %s:%s", inbound.kind, inbound.channel, inbound.external_id)
             lang = await self._language_of(inbound)
             return [Reply(text=tr(lang, "Sorry, something went wrong on my side. Nothing was saved; please try again."))]

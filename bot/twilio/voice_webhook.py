@@ -13,6 +13,8 @@ from twilio.twiml.voice_response import Gather, VoiceResponse
 
 from domain.orders.status import language_for_phone, order_ref_in, order_status_for_phone
 
+from storage.errors import is_unavailable
+
 from ..i18n import normalise_language, tr
 from ..ratelimits import REFUSALS
 from ..services import Services
@@ -43,8 +45,13 @@ def voice_routes(services: Services) -> list[Route]:
         return settings.twilio.auth_token.get_secret_value() if settings.twilio.auth_token else None
 
     async def _lang(phone: str | None) -> str:
-        async with services.uow() as uow:
-            known = await language_for_phone(uow.session, phone) if phone else None
+        try:
+            async with services.uow() as uow:
+                known = await language_for_phone(uow.session, phone) if phone else None
+        except Exception as exc:
+            if not is_unavailable(exc):
+                raise
+            known = None  # the company's language: the call goes on
         return normalise_language(known, settings.company.language)
 
     def _ask(resp: VoiceResponse, lang: str, attempt: int) -> None:
@@ -87,8 +94,16 @@ def voice_routes(services: Services) -> list[Route]:
             else:
                 resp.say(tr(lang, "Sorry, I could not understand. Please text us your order number. Goodbye."), language=VOICE_LANG[lang])
             return _xml(resp)
-        async with services.uow() as uow:
-            view = await order_status_for_phone(uow.session, phone, ref) if phone else None
+        try:
+            async with services.uow() as uow:
+                view = await order_status_for_phone(uow.session, phone, ref) if phone else None
+        except Exception as exc:
+            if not is_unavailable(exc):
+                raise
+            resp.say(tr(lang, "We can't look up orders right now. Please call again in a few minutes. Goodbye."),
+                     language=VOICE_LANG[lang])
+            resp.hangup()
+            return _xml(resp)
         if view is None:
             text = tr(lang, "We could not find order {ref} for this phone number. Please check the number, or call us.", ref=" ".join(ref))
         else:

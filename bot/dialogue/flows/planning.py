@@ -14,7 +14,7 @@ from domain.planning.run import run_plan
 
 from ..messages import Attachment, Button
 from ..router import Router
-from ..turn import Turn
+from ..turn import Turn, button_id
 
 TOP = 5
 
@@ -42,7 +42,7 @@ async def plan_cmd(turn: Turn) -> None:
 
 
 async def on_approve(turn: Turn) -> None:
-    orders = await approve_suggestions(turn.session, run_id=int(turn.args), today=turn.now().date())
+    orders = await approve_suggestions(turn.session, run_id=button_id(turn.args), today=turn.now().date())
     if not orders:
         turn.say(turn.t("Nothing left to order: these suggestions were already approved or covered since."), edit=True)
         return

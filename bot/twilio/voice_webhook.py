@@ -83,7 +83,8 @@ def voice_routes(services: Services) -> list[Route]:
             return Response("forbidden", status_code=403)
         phone = e164(form.get("From", ""), settings.company.country)
         lang = await _lang(phone)
-        attempt = int(request.query_params.get("attempt", "1"))
+        given = request.query_params.get("attempt", "1")  # ours, but signed URLs can still be replayed with anything
+        attempt = int(given) if given.isascii() and given.isdigit() and len(given) <= 2 else 1
         heard = form.get("Digits") or spoken_digits(form.get("SpeechResult", ""), lang)
         ref = order_ref_in(heard)
         resp = VoiceResponse()

@@ -45,6 +45,11 @@ class Dialogue:
         self.router = router
 
     async def handle(self, inbound: Inbound) -> list[Reply]:
+        # PostgreSQL text cannot hold NUL: a stray one would fail the first query that carries it.
+        for name in ("text", "callback", "filename"):
+            value = getattr(inbound, name)
+            if value and "\x00" in value:
+                setattr(inbound, name, value.replace("\x00", ""))
         try:
             async with self.services.uow() as uow:
                 if inbound.event_id and not await self._first_time(uow.session, inbound.event_id):

@@ -12,7 +12,7 @@ import zlib
 
 import numpy as np
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import example, given, strategies as st
 
 from bot.app import load_parser
 from bot.dialogue.flows import build_router
@@ -101,6 +101,8 @@ command = st.builds(lambda name, args: f"/{name} {args}".rstrip(), st.sampled_fr
 
 @FUZZ
 @given(who=st.sampled_from(PEOPLE), text=command)
+@example(who=WORKER, text="/pick \x00")  # found on PostgreSQL: NUL in a query parameter
+@example(who=BOSS, text="/status 10\x0042")
 async def test_fuzz_commands_with_random_arguments(fuzz_services, say, who, text):
     await reset(fuzz_services, who)
     await say(who, kind="text", text=text)

@@ -10,7 +10,7 @@ from urllib.parse import quote
 
 import httpx
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import example, given, strategies as st
 from twilio.request_validator import RequestValidator
 
 from bot.http.app import build_http_app
@@ -46,7 +46,7 @@ TWILIO_FIELDS = ["MessageSid", "SmsSid", "AccountSid", "From", "To", "Body", "Me
                  "Digits", "SpeechResult", "NumMedia", "CallStatus"]
 value = st.one_of(any_text, markup, st.from_regex(r"\+?[0-9 ()-]{0,20}", fullmatch=True),
                   st.sampled_from(["+359888123456", "+15005550006", "1042", "STOP", "START", "HELP", "delivered",
-                                   "undelivered", "30003", "", "0" * 500]))
+                                   "undelivered", "30003", "", "0" * 500, "SM\x00x", "10\x0042"]))
 form = st.dictionaries(st.one_of(st.sampled_from(TWILIO_FIELDS), st.text(min_size=1, max_size=20)), value, max_size=8)
 target = st.one_of(st.sampled_from(["/twilio/sms", "/twilio/sms/status", "/twilio/voice", "/twilio/voice/order"]),
                    st.builds(lambda q: "/twilio/voice/order?attempt=" + quote(q, safe=""), st.text(max_size=20)))
@@ -54,6 +54,9 @@ target = st.one_of(st.sampled_from(["/twilio/sms", "/twilio/sms/status", "/twili
 
 @FUZZ
 @given(path=target, params=form, signing=st.sampled_from(["valid", "valid", "none", "wrong", "other url"]))
+@example(path="/twilio/sms", params={"MessageSid": "SM\x00", "From": "+359888123456", "Body": "10\x0042"}, signing="valid")
+@example(path="/twilio/sms/status", params={"MessageSid": "SM\x00", "MessageStatus": "delivered"}, signing="valid")
+@example(path="/twilio/voice/order?attempt=x", params={"Digits": "1042"}, signing="valid")
 async def test_fuzz_twilio_webhooks(web, path, params, signing):
     services, _, _, client = web
     headers = {}

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from storage.uow import UnitOfWorkFactory
 
+from .ratelimits import RateLimiter
 from .settings import Settings
 
 
@@ -28,3 +29,8 @@ class Services:
     decode_image: Callable[[bytes], list[Any]] | None = None  # barcode photos
     transcribe: Callable[..., Any] | None = None  # speech-to-text
     extras: dict[str, Any] = field(default_factory=dict)
+    limiter: RateLimiter | None = None  # per-person budgets; built from settings.rate_limits when not given
+
+    def __post_init__(self) -> None:
+        if self.limiter is None:
+            self.limiter = RateLimiter(self.settings.rate_limits.model_dump())

@@ -116,6 +116,28 @@ class Limits(BaseModel):
     voice_seconds: int = Field(120, ge=1)
 
 
+class RateLimits(BaseModel):
+    """Per person (per phone number for SMS and calls), in the `limits` notation: "10/minute",
+    "5 per 10 seconds", "5/minute;30/hour"; "" = no limit. See bot/ratelimits.py."""
+    photo: str = "30/minute"  # barcode photos decoded
+    voice: str = "10/minute"  # voice notes transcribed
+    report: str = "6/minute"  # reports, charts, exports and plan runs
+    file: str = "5/minute"  # spreadsheets imported
+    sms: str = "5/minute;30/hour"  # inbound SMS per phone number
+    call: str = "3/minute;20/hour"  # inbound calls per phone number
+
+    @field_validator("*")
+    @classmethod
+    def _notation(cls, v: str) -> str:
+        from .ratelimits import parse_spec
+
+        try:
+            parse_spec(v)
+        except ValueError as exc:
+            raise ValueError(f"bad rate limit {v!r}: write e.g. 10/minute or 5/minute;30/hour") from exc
+        return v
+
+
 class Logging(BaseModel):
     level: str = "INFO"
 
@@ -227,6 +249,7 @@ class Settings(BaseSettings):
     http: Http = Http()
     access: Access = Access()
     limits: Limits = Limits()
+    rate_limits: RateLimits = RateLimits()
     logging: Logging = Logging()
     # Extra sections owned by later features (scheduler, planning, ...) are kept
     # as plain dicts until their feature types them.

@@ -60,7 +60,13 @@ class RecipientOptedOut(PermanentFailure):
 class TemporaryFailure(Exception):
     """The provider answered and did NOT take the message (429, 5xx with an error body): retry plainly.
     Any other exception from send() leaves it unknown whether the message went out (connection
-    dropped after the request): the retry then asks the provider first, as after a crash."""
+    dropped after the request): the retry then asks the provider first, as after a crash.
+    `retry_after_s`: the provider said when to come back (Telegram's 429 retry_after); the retry
+    waits at least that long."""
+
+    def __init__(self, message: str, retry_after_s: float | None = None):
+        super().__init__(message)
+        self.retry_after_s = retry_after_s
 
 
 OPTED_OUT = "opted out"  # error of rows not sent because the recipient opted out

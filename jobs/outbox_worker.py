@@ -181,9 +181,11 @@ async def _deliver(uow: UnitOfWorkFactory, notifier: Notifier, row: Outbox, now:
         error = f"{type(exc).__name__}: {exc}"
         if not isinstance(exc, TemporaryFailure):  # maybe sent: look it up before the retry sends again
             error = f"{outbox.INTERRUPTED}: uncertain: {error}"
+        wait = backoff(row.attempts, policy.retry_base_s)
+        if isinstance(exc, TemporaryFailure) and exc.retry_after_s:
+            wait = max(wait, timedelta(seconds=exc.retry_after_s))
         async with uow() as u:
-            await outbox.mark_failed(u.session, row, error,
-                                     retry_at=None if give_up else now() + backoff(row.attempts, policy.retry_base_s))
+            await outbox.mark_failed(u.session, row, error, retry_at=None if give_up else now() + wait)
             await u.commit()
         result.failed += give_up
         result.retried += not give_up

@@ -19,7 +19,10 @@ from domain.errors import DomainError
 from domain.models import Conversation, ProcessedUpdate, User, utcnow
 from domain.permissions import can, require
 
-from ..i18n import tr, translate
+from storage.errors import is_unavailable
+
+from ..i18n import normalise_language, tr, translate
+from ..ratelimits import REFUSALS
 from ..services import Services
 from .messages import Inbound, Reply
 from .intent_choice import offer_choice
@@ -32,6 +35,8 @@ LOW_CONFIDENCE = 0.55
 CANCEL_WORDS = {"cancel", "stop", "never mind", "nevermind", "abort", "отмена", "отменить", "отмени", "стоп", "хватит",
                 "отказ", "откажи", "спри", "anulează", "anuleaza", "renunță", "renunta", "stop it", "取消", "算了", "停止"}
 HELP_WORDS = {"help", "помощь", "помощ", "ajutor", "帮助", "?"}
+# Media whose handling is rate-limited whatever handler takes it (bot/ratelimits.py).
+MEDIA_COST = {"photo": "photo", "voice": "voice", "document": "file"}
 
 
 class Dialogue:
@@ -40,6 +45,11 @@ class Dialogue:
         self.router = router
 
     async def handle(self, inbound: Inbound) -> list[Reply]:
+        # PostgreSQL text cannot hold NUL: a stray one would fail the first query that carries it.
+        for name in ("text", "callback", "filename"):
+            value = getattr(inbound, name)
+            if value and "\x00" in value:
+                setattr(inbound, name, value.replace("\x00", ""))
         try:
             async with self.services.uow() as uow:
                 if inbound.event_id and not await self._first_time(uow.session, inbound.event_id):
@@ -53,7 +63,16 @@ class Dialogue:
             lang = await self._language_of(inbound)
             await self._record_event_only(inbound)
             return [Reply(text=err.render(lambda s: translate(lang, s)))]
-        except Exception:
+        except Exception as exc:
+            if is_unavailable(exc):
+                # Nothing committed; the same message will work once the database is back. No lookups
+                # now (they would wait on the database again), and the event id stays unrecorded so a
+                # redelivery is handled for real.
+                log.warning("database unavailable for %s message from %s:%s: %s", inbound.kind, inbound.channel,
+                            inbound.external_id, exc)
+                lang = normalise_language(inbound.language_code, self.services.settings.company.language)
+                return [Reply(text=tr(lang, "The database is not answering right now. Nothing was saved; "
+                                            "please try again in a moment."))]
             log.exception("failed to handle %s message from %s:%s", inbound.kind, inbound.channel, inbound.external_id)
             lang = await self._language_of(inbound)
             return [Reply(text=tr(lang, "Sorry, something went wrong on my side. Nothing was saved; please try again."))]
@@ -243,7 +262,22 @@ class Dialogue:
         if route.capability and turn.user is not None:
             if not can(turn.user, route.capability):
                 require(turn.user, route.capability)  # raises PermissionDenied with the message
+        for cost in (MEDIA_COST.get(turn.inbound.kind), route.cost):
+            if cost and not await self._within_budget(turn, cost):
+                return  # refused before any work: nothing decoded, nothing booked
         await route.handler(turn)
+
+    async def _within_budget(self, turn: Turn, cost: str) -> bool:
+        """Counts one piece of expensive work against the person's budget (once per message)."""
+        if cost in turn.charged or self.services.limiter is None:
+            return True
+        who = f"user:{turn.user.id}" if turn.user is not None else f"{turn.inbound.channel}:{turn.inbound.external_id}"
+        verdict = await self.services.limiter.acquire(cost, who)
+        if not verdict.allowed:
+            turn.say(turn.t(REFUSALS[cost], seconds=verdict.seconds))
+            return False
+        turn.charged.add(cost)
+        return True
 
 
 def _split_command(text: str | None) -> tuple[str | None, str]:

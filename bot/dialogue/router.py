@@ -23,6 +23,7 @@ Handler = Callable[["Turn"], Awaitable[None]]
 class Route:
     handler: Handler
     capability: str | None = None  # checked before the handler runs (domain also checks)
+    cost: str | None = None  # a rate-limited kind of work (bot/ratelimits.py), counted before the handler runs
 
 
 @dataclass(frozen=True)
@@ -41,28 +42,28 @@ class Router:
         self.undos: dict[str, Handler] = {}
         self.help: list[HelpEntry] = []
 
-    def _register(self, table: dict[str, Route], key: str, capability: str | None):
+    def _register(self, table: dict[str, Route], key: str, capability: str | None, cost: str | None = None):
         def deco(fn: Handler) -> Handler:
             if key in table:
                 raise ValueError(f"duplicate route {key!r}")
-            table[key] = Route(fn, capability)
+            table[key] = Route(fn, capability, cost)
             return fn
 
         return deco
 
-    def command(self, name: str, *, help: str | None = None, capability: str | None = None):
+    def command(self, name: str, *, help: str | None = None, capability: str | None = None, cost: str | None = None):
         if help:
             self.help.append(HelpEntry(name, help, capability))
-        return self._register(self.commands, name, capability)
+        return self._register(self.commands, name, capability, cost)
 
-    def intent(self, name: str, *, capability: str | None = None):
-        return self._register(self.intents, name, capability)
+    def intent(self, name: str, *, capability: str | None = None, cost: str | None = None):
+        return self._register(self.intents, name, capability, cost)
 
     def step(self, flow: str, step: str):
         return self._register(self.steps, f"{flow}.{step}", None)
 
-    def callback(self, prefix: str, *, capability: str | None = None):
-        return self._register(self.callbacks, prefix, capability)
+    def callback(self, prefix: str, *, capability: str | None = None, cost: str | None = None):
+        return self._register(self.callbacks, prefix, capability, cost)
 
     def undo(self, kind: str):
         def deco(fn: Handler) -> Handler:

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from domain.errors import N_, InvalidInput
 from domain.models import Conversation, User
 
 from ..i18n import normalise_language, tr
@@ -15,6 +16,18 @@ from .messages import Attachment, Button, Inbound, Reply
 
 if TYPE_CHECKING:
     from ..services import Services
+
+
+MAX_ID = 2**31 - 1  # ids are 32-bit integers in PostgreSQL: a larger number is no row of ours
+
+
+def button_id(value: str, lo: int = 1, hi: int = MAX_ID) -> int:
+    """A number from a button's payload (a row id, or an index with lo=0). Buttons are made by us, so
+    anything else came from an older version or was forged: refused with the stale-button message."""
+    value = value.strip()
+    if not (value.isascii() and value.isdigit() and lo <= int(value) <= hi):
+        raise InvalidInput(N_("That button is no longer valid."))
+    return int(value)
 
 
 class Turn:
@@ -27,6 +40,7 @@ class Turn:
         self.replies: list[Reply] = []
         self.args: str = ""  # text after a /command
         self.parsed: Any = None  # nlu result for free text, when there is one
+        self.charged: set[str] = set()  # rate-limited kinds of work already counted for this message
 
     # --- language and time -------------------------------------------------
     @property

@@ -10,10 +10,10 @@ from collections.abc import Callable
 from typing import Any
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputFile
-from telegram.error import BadRequest, Forbidden
+from telegram.error import BadRequest, Forbidden, RetryAfter
 
 from domain.models import Outbox
-from domain.outbox import PermanentFailure
+from domain.outbox import PermanentFailure, TemporaryFailure
 
 from ..reports.charts import abc_xyz_png, funnel_png
 from ..reports.tables import table_xlsx
@@ -41,6 +41,9 @@ class TelegramNotifier:
                 message = await self.bot.send_message(int(recipient), body, reply_markup=markup)
         except Forbidden as exc:  # the person blocked the bot
             raise PermanentFailure(str(exc)) from exc
+        except RetryAfter as exc:  # still flood-limited after the bot's own retries: Telegram did not take it
+            wait = exc.retry_after.total_seconds() if hasattr(exc.retry_after, "total_seconds") else exc.retry_after
+            raise TemporaryFailure(str(exc), retry_after_s=float(wait)) from exc
         except BadRequest as exc:
             if "chat not found" in str(exc).lower():
                 raise PermanentFailure(str(exc)) from exc

@@ -30,4 +30,5 @@ async def verified_form(request: Request, auth_token: str | None, public_base: s
     params = {k: v for k, v in form.multi_items() if isinstance(v, str)}
     if not RequestValidator(auth_token).validate(public_url_for(request, public_base), params, signature):
         return None
-    return params
+    # Checked as sent; handed on without NUL, which PostgreSQL text cannot hold.
+    return {k.replace("\x00", ""): v.replace("\x00", "") for k, v in params.items()}

@@ -13,16 +13,23 @@ from starlette.routing import Route
 from twilio.twiml.messaging_response import MessagingResponse
 
 from domain import outbox, sms_consent
+from domain.errors import N_
 from domain.models import ProcessedUpdate
 from domain.orders.status import language_for_phone, order_ref_in, order_status_for_phone
 
+from storage.errors import is_unavailable
+
 from ..i18n import normalise_language, tr
+from ..ratelimits import REFUSALS
 from ..services import Services
 from .order_status_text import order_status_text
 from .signature import verified_form
 
 log = logging.getLogger(__name__)
 
+
+UNAVAILABLE = N_("We can't look that up right now. Please text again in a few minutes.")
+REFUSAL = REFUSALS["sms"]  # outside tr(): the catalog takes the template from bot/ratelimits.py
 
 def _twiml(text: str | None) -> Response:
     resp = MessagingResponse()
@@ -52,15 +59,37 @@ def sms_routes(services: Services) -> list[Route]:
         phone = e164(form.get("From", ""), settings.company.country)
         body = (form.get("Body") or "").strip()
         sid = form.get("MessageSid") or form.get("SmsSid")
-        async with services.uow() as uow:
-            s = uow.session
-            if sid:
-                if await s.get(ProcessedUpdate, f"sms:{sid}") is not None:
-                    return _twiml(None)  # a retry of a message already answered
-                s.add(ProcessedUpdate(key=f"sms:{sid}"))
-            reply = await answer_sms(services, s, phone, body)
-            await uow.commit()
+        verdict = await services.limiter.acquire("sms", phone or form.get("From", "")) if services.limiter else None
+        if verdict is not None and not verdict.allowed:
+            # Every reply is a paid SMS: say "wait" once per window, then stay silent.
+            if not verdict.first_refusal:
+                return _twiml(None)
+            return _twiml(tr(await _language(phone), REFUSAL, seconds=verdict.seconds))
+        try:
+            async with services.uow() as uow:
+                s = uow.session
+                if sid:
+                    if await s.get(ProcessedUpdate, f"sms:{sid}") is not None:
+                        return _twiml(None)  # a retry of a message already answered
+                    s.add(ProcessedUpdate(key=f"sms:{sid}"))
+                reply = await answer_sms(services, s, phone, body)
+                await uow.commit()
+        except Exception as exc:
+            if not is_unavailable(exc):
+                raise
+            log.warning("SMS from %s: database unavailable: %s", phone, exc)
+            return _twiml(tr(settings.company.language, UNAVAILABLE))  # nothing recorded: a resend is handled
         return _twiml(reply)
+
+    async def _language(phone: str | None) -> str:
+        try:
+            async with services.uow() as uow:
+                known = await language_for_phone(uow.session, phone) if phone else None
+        except Exception as exc:
+            if not is_unavailable(exc):
+                raise
+            known = None
+        return normalise_language(known, settings.company.language)
 
     async def status(request: Request) -> Response:
         form = await verified_form(request, token(), settings.http.public_url)
@@ -68,10 +97,16 @@ def sms_routes(services: Services) -> list[Route]:
             return Response("forbidden", status_code=403)
         sid, state = form.get("MessageSid"), form.get("MessageStatus")
         if sid and state:
-            async with services.uow() as uow:
-                error = f"twilio {form['ErrorCode']}" if form.get("ErrorCode") else None
-                await outbox.record_delivery_status(uow.session, sid, state, error)
-                await uow.commit()
+            try:
+                async with services.uow() as uow:
+                    error = f"twilio {form['ErrorCode']}" if form.get("ErrorCode") else None
+                    await outbox.record_delivery_status(uow.session, sid, state, error)
+                    await uow.commit()
+            except Exception as exc:
+                if not is_unavailable(exc):
+                    raise
+                log.warning("delivery status %s for %s: database unavailable: %s", state, sid, exc)
+                return Response(status_code=503)
         return Response(status_code=204)
 
     return [Route("/twilio/sms", inbound, methods=["POST"]), Route("/twilio/sms/status", status, methods=["POST"])]

@@ -13,7 +13,10 @@ from twilio.twiml.voice_response import Gather, VoiceResponse
 
 from domain.orders.status import language_for_phone, order_ref_in, order_status_for_phone
 
+from storage.errors import is_unavailable
+
 from ..i18n import normalise_language, tr
+from ..ratelimits import REFUSALS
 from ..services import Services
 from ..speech.numbers import words_to_digits
 from .order_status_text import order_status_text
@@ -22,6 +25,8 @@ from .sms_webhook import e164
 
 # Twilio <Say>/<Gather> language tags for our UI languages.
 VOICE_LANG = {"en": "en-US", "ru": "ru-RU", "bg": "bg-BG", "ro": "ro-RO", "zh": "cmn-CN"}
+
+REFUSAL = REFUSALS["call"]  # outside tr(): the catalog takes the template from bot/ratelimits.py
 
 def _xml(resp: VoiceResponse) -> Response:
     return Response(str(resp), media_type="application/xml")
@@ -40,8 +45,13 @@ def voice_routes(services: Services) -> list[Route]:
         return settings.twilio.auth_token.get_secret_value() if settings.twilio.auth_token else None
 
     async def _lang(phone: str | None) -> str:
-        async with services.uow() as uow:
-            known = await language_for_phone(uow.session, phone) if phone else None
+        try:
+            async with services.uow() as uow:
+                known = await language_for_phone(uow.session, phone) if phone else None
+        except Exception as exc:
+            if not is_unavailable(exc):
+                raise
+            known = None  # the company's language: the call goes on
         return normalise_language(known, settings.company.language)
 
     def _ask(resp: VoiceResponse, lang: str, attempt: int) -> None:
@@ -55,8 +65,14 @@ def voice_routes(services: Services) -> list[Route]:
         form = await verified_form(request, token(), settings.http.public_url)
         if form is None:
             return Response("forbidden", status_code=403)
-        lang = await _lang(e164(form.get("From", ""), settings.company.country))
+        phone = e164(form.get("From", ""), settings.company.country)
+        lang = await _lang(phone)
         resp = VoiceResponse()
+        verdict = await services.limiter.acquire("call", phone or form.get("From", "")) if services.limiter else None
+        if verdict is not None and not verdict.allowed:
+            resp.say(tr(lang, REFUSAL, seconds=verdict.seconds), language=VOICE_LANG[lang])
+            resp.hangup()
+            return _xml(resp)
         resp.say(tr(lang, "Hello, this is {company}.", company=settings.company.name), language=VOICE_LANG[lang])
         _ask(resp, lang, 1)
         return _xml(resp)
@@ -67,7 +83,8 @@ def voice_routes(services: Services) -> list[Route]:
             return Response("forbidden", status_code=403)
         phone = e164(form.get("From", ""), settings.company.country)
         lang = await _lang(phone)
-        attempt = int(request.query_params.get("attempt", "1"))
+        given = request.query_params.get("attempt", "1")  # ours, but signed URLs can still be replayed with anything
+        attempt = int(given) if given.isascii() and given.isdigit() and len(given) <= 2 else 1
         heard = form.get("Digits") or spoken_digits(form.get("SpeechResult", ""), lang)
         ref = order_ref_in(heard)
         resp = VoiceResponse()
@@ -78,8 +95,16 @@ def voice_routes(services: Services) -> list[Route]:
             else:
                 resp.say(tr(lang, "Sorry, I could not understand. Please text us your order number. Goodbye."), language=VOICE_LANG[lang])
             return _xml(resp)
-        async with services.uow() as uow:
-            view = await order_status_for_phone(uow.session, phone, ref) if phone else None
+        try:
+            async with services.uow() as uow:
+                view = await order_status_for_phone(uow.session, phone, ref) if phone else None
+        except Exception as exc:
+            if not is_unavailable(exc):
+                raise
+            resp.say(tr(lang, "We can't look up orders right now. Please call again in a few minutes. Goodbye."),
+                     language=VOICE_LANG[lang])
+            resp.hangup()
+            return _xml(resp)
         if view is None:
             text = tr(lang, "We could not find order {ref} for this phone number. Please check the number, or call us.", ref=" ".join(ref))
         else:

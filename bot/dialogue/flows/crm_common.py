@@ -22,7 +22,7 @@ from domain.models import Customer
 
 from domain.status_labels import status_label
 from ..messages import Button
-from ..turn import Turn
+from ..turn import Turn, button_id
 
 Continuation = Callable[[Turn, Customer], Awaitable[None]]
 _CONTINUE: dict[str, Continuation] = {}
@@ -80,7 +80,7 @@ async def on_customer_button(turn: Turn) -> None:
         turn.say(turn.t("New customer {name} ({code}) created. Add phone and contacts later from its card.",
                         name=customer.name, code=customer.code), edit=True)
     else:
-        customer = await crm_customers.get_customer(turn.session, int(choice))
+        customer = await crm_customers.get_customer(turn.session, button_id(choice))
     await cont(turn, customer)
 
 

@@ -101,6 +101,6 @@ async def export_cmd(turn: Turn) -> None:
 
 def register(router: Router) -> None:
     router.command("@document", capability="import_export")(on_document)
-    router.command("export", help=N_("export data as a spreadsheet: /export products"), capability="import_export")(export_cmd)
+    router.command("export", help=N_("export data as a spreadsheet: /export products"), capability="import_export", cost="report")(export_cmd)
     router.callback("imp_kind", capability="import_export")(on_kind)
     router.callback("imp_ok", capability="import_export")(on_confirm)

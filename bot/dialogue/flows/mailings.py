@@ -21,7 +21,7 @@ from domain.orders.notifications import mark_delivered
 
 from ..messages import Button
 from ..router import Router
-from ..turn import Turn
+from ..turn import Turn, button_id
 from .crm_common import entities
 
 FLOW = "mailing"
@@ -163,17 +163,17 @@ async def _cancel(turn: Turn, mailing_id: int) -> None:
 async def on_button(turn: Turn) -> None:
     action, _, rest = turn.args.partition(":")
     if action == "g":
-        group = await turn.session.get(ClientGroup, int(rest))
+        group = await turn.session.get(ClientGroup, button_id(rest))
         if group is None:
             raise InvalidInput(N_("That group is gone."))
         _ask_text(turn, group)
     elif action == "send":
-        await _queue(turn, int(rest), None)
+        await _queue(turn, button_id(rest), None)
     elif action == "t10":
         now = turn.now()
-        await _queue(turn, int(rest), datetime.combine(now.date() + timedelta(days=1), time(10), turn.tz))
+        await _queue(turn, button_id(rest), datetime.combine(now.date() + timedelta(days=1), time(10), turn.tz))
     elif action == "cancel":
-        await _cancel(turn, int(rest))
+        await _cancel(turn, button_id(rest))
     else:
         turn.say(turn.t("That button is no longer valid."))
 

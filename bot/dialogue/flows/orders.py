@@ -20,7 +20,7 @@ from ...formatting import format_amount, format_date, format_number, parse_numbe
 from ...twilio.order_status_text import STATUS_NAMES
 from ..messages import Attachment, Button
 from ..router import Router
-from ..turn import Turn
+from ..turn import Turn, button_id
 from .dates import parse_day
 
 FLOW = "order"
@@ -87,7 +87,7 @@ async def _pick_customer(turn: Turn, text: str) -> None:
 
 
 async def on_customer_button(turn: Turn) -> None:
-    customer = await turn.session.get(Customer, int(turn.args))
+    customer = await turn.session.get(Customer, button_id(turn.args))
     if customer is None or turn.conv.flow != FLOW:
         turn.say(turn.t("That button is no longer valid."))
         return
@@ -133,7 +133,7 @@ async def _add_line_text(turn: Turn, text: str) -> None:
 
 async def on_product_button(turn: Turn) -> None:
     pid, _, qty = turn.args.partition(":")
-    product = await turn.session.get(Product, int(pid))
+    product = await turn.session.get(Product, button_id(pid))
     if product is None or turn.conv.flow != FLOW:
         turn.say(turn.t("That button is no longer valid."))
         return

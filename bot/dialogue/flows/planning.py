@@ -17,7 +17,7 @@ from ...formatting import format_number
 from ...i18n import translate
 from ..messages import Attachment, Button
 from ..router import Router
-from ..turn import Turn
+from ..turn import Turn, button_id
 
 TOP = 5
 
@@ -45,7 +45,7 @@ async def plan_cmd(turn: Turn) -> None:
 
 
 async def on_approve(turn: Turn) -> None:
-    orders = await approve_suggestions(turn.session, run_id=int(turn.args), today=turn.now().date())
+    orders = await approve_suggestions(turn.session, run_id=button_id(turn.args), today=turn.now().date())
     if not orders:
         turn.say(turn.t("Nothing left to order: these suggestions were already approved or covered since."), edit=True)
         return
@@ -98,8 +98,8 @@ def _n(x: float) -> str:
 
 
 def register(router: Router) -> None:
-    router.command("plan", help=N_("what to reorder, from whom and why"), capability="purchasing")(plan_cmd)
-    router.command("chart", help=N_("projected stock of a product: /chart WID-001"), capability="purchasing")(chart_cmd)
-    router.intent("replenishment_plan", capability="purchasing")(plan_cmd)
+    router.command("plan", help=N_("what to reorder, from whom and why"), capability="purchasing", cost="report")(plan_cmd)
+    router.command("chart", help=N_("projected stock of a product: /chart WID-001"), capability="purchasing", cost="report")(chart_cmd)
+    router.intent("replenishment_plan", capability="purchasing", cost="report")(plan_cmd)
     router.callback("plan_ok", capability="purchasing")(on_approve)
-    router.callback("plan_chart", capability="purchasing")(on_chart)
+    router.callback("plan_chart", capability="purchasing", cost="report")(on_chart)

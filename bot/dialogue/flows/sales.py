@@ -16,7 +16,7 @@ from domain.models import Customer, Interaction
 
 from ..messages import Button
 from ..router import Router
-from ..turn import Turn
+from ..turn import Turn, button_id
 from .crm_common import entities, entity_when, local, on_customer, on_customer_button, resolve_customer
 
 FLOW = "log"
@@ -144,7 +144,7 @@ async def on_button(turn: Turn) -> None:
     action, _, rest = turn.args.partition(":")
     if action == "start":
         turn.end()
-        await with_customer(turn, await get_customer(turn.session, int(rest)))
+        await with_customer(turn, await get_customer(turn.session, button_id(rest)))
         return
     if action == "fu":
         await _follow_up(turn, rest)
@@ -157,7 +157,7 @@ async def on_button(turn: Turn) -> None:
         turn.goto(FLOW, "kind", channel=channel, direction=direction)
     elif action == "out":
         keys = list(OUTCOME_LABELS)
-        turn.goto(FLOW, "outcome", outcome="" if rest == "-" else keys[int(rest)])
+        turn.goto(FLOW, "outcome", outcome="" if rest == "-" else keys[button_id(rest, 0, len(keys) - 1)])
     elif action == "note":
         turn.goto(FLOW, "note", note="")
     await _next(turn)
@@ -165,13 +165,13 @@ async def on_button(turn: Turn) -> None:
 
 async def _follow_up(turn: Turn, rest: str) -> None:
     interaction_id, _, days = rest.partition(":")
-    interaction = await turn.session.get(Interaction, int(interaction_id))
+    interaction = await turn.session.get(Interaction, button_id(interaction_id))
     if interaction is None or interaction.user_id != turn.user.id:
         turn.say(turn.t("That button is no longer valid."))
         return
     customer = await get_customer(turn.session, interaction.customer_id)
     local_now = turn.now()
-    due = datetime.combine(local_now.date() + timedelta(days=int(days)), time(10), turn.tz)
+    due = datetime.combine(local_now.date() + timedelta(days=button_id(days, 0, 366)), time(10), turn.tz)
     reminder = await crm_reminders.create_reminder(turn.session, turn.user, text=turn.t("Follow up with {customer}", customer=customer.name),
                                                    due_at=due, now=turn.services.clock(), customer_id=customer.id,
                                                    interaction_id=interaction.id)

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from domain.crm import card as crm_card
 from domain.crm import customers as crm
-from domain.errors import Conflict, N_
+from domain.errors import Conflict, InvalidInput, N_
 from domain.models import Customer
 
 from ..messages import Button
 from ..router import Router
-from ..turn import Turn
+from ..turn import Turn, button_id
 from .crm_common import entities, local, money, on_customer, resolve_customer, stage_name
 from .sales import CHANNEL_NAMES, OUTCOME_LABELS
 
@@ -165,7 +165,7 @@ async def on_button(turn: Turn) -> None:
     | cc:mergeask:<dup>:<survivor> | cc:merge:<dup>:<survivor>"""
     action, _, rest = turn.args.partition(":")
     if action == "open":
-        await render_card(turn, await crm.get_customer(turn.session, int(rest)))
+        await render_card(turn, await crm.get_customer(turn.session, button_id(rest)))
     elif action == "skip" and turn.conv.flow == NEW and turn.conv.step == "phone":
         turn.goto(NEW, "city", phone=None)
         turn.say(turn.t("City? Type it, or skip."), [[Button(turn.t("Skip"), "cc:skip")]], edit=True)
@@ -177,39 +177,41 @@ async def on_button(turn: Turn) -> None:
         turn.goto(NEW, "duplicate", dupes=[d.id for d in dupes])
         await _create(turn, allow_duplicate=True)
     elif action == "edit":
-        c = await crm.get_customer(turn.session, int(rest))
+        c = await crm.get_customer(turn.session, button_id(rest))
         keys = list(FIELD_LABELS)
         turn.say(turn.t("What should change for {name}?", name=c.name),
                  [[Button(turn.t(FIELD_LABELS[k]), f"cc:field:{c.id}:{k}") for k in keys[:3]],
                   [Button(turn.t(FIELD_LABELS[k]), f"cc:field:{c.id}:{k}") for k in keys[3:]]])
     elif action == "field":
         cid, _, field = rest.partition(":")
-        c = await crm.get_customer(turn.session, int(cid))
+        if field not in FIELD_LABELS:  # only the fields the card offers, never any attribute
+            raise InvalidInput(N_("That button is no longer valid."))
+        c = await crm.get_customer(turn.session, button_id(cid))
         turn.end()
         turn.goto(EDIT, "value", customer_id=c.id, field=field)
         current = getattr(c, field, "") or "—"
         turn.say(turn.t("{field} of {name} is now: {value}\nType the new value (a single - clears it).",
                         field=turn.t(FIELD_LABELS.get(field, field)), name=c.name, value=current))
     elif action == "contact":
-        c = await crm.get_customer(turn.session, int(rest))
+        c = await crm.get_customer(turn.session, button_id(rest))
         turn.end()
         turn.goto(EDIT, "contact", customer_id=c.id)
         turn.say(turn.t("New contact at {name}: type the name, then the phone and role, separated by commas "
                         "(e.g. \u201cAnna Smith, +359888123456, purchasing\u201d).", name=c.name))
     elif action == "legal":
-        c = await crm.get_customer(turn.session, int(rest))
+        c = await crm.get_customer(turn.session, button_id(rest))
         turn.end()
         turn.goto(EDIT, "legal", customer_id=c.id)
         turn.say(turn.t("Legal entity of {name}: type its registered name and tax id, separated by a comma.", name=c.name))
     elif action == "mergeask":
         dup_id, _, survivor_id = rest.partition(":")
-        dup, survivor = await crm.get_customer(turn.session, int(dup_id)), await crm.get_customer(turn.session, int(survivor_id))
+        dup, survivor = await crm.get_customer(turn.session, button_id(dup_id)), await crm.get_customer(turn.session, button_id(survivor_id))
         turn.say(turn.t("Merge {dup} ({dup_code}) into {survivor} ({survivor_code})? Its contacts, interactions, deals and orders "
                         "move to {survivor}.", dup=dup.name, dup_code=dup.code, survivor=survivor.name, survivor_code=survivor.code),
                  [[Button(turn.t("Merge"), f"cc:merge:{dup.id}:{survivor.id}"), Button(turn.t("Cancel"), "cancel:")]])
     elif action == "merge":
         dup_id, _, survivor_id = rest.partition(":")
-        survivor = await crm.merge_customers(turn.session, turn.user, survivor_id=int(survivor_id), duplicate_id=int(dup_id))
+        survivor = await crm.merge_customers(turn.session, turn.user, survivor_id=button_id(survivor_id), duplicate_id=button_id(dup_id))
         turn.end()
         turn.conv.last_action = None  # a merge is not undone by /undo
         turn.say(turn.t("Merged. Everything is now under {name} ({code}).", name=survivor.name, code=survivor.code), edit=True)

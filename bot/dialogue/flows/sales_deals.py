@@ -18,7 +18,7 @@ from domain.permissions import can
 
 from ..messages import Button
 from ..router import Router
-from ..turn import Turn
+from ..turn import Turn, button_id
 from .crm_common import entities, entity_day, money, on_customer, parse_day, resolve_customer, stage_name
 
 NEW, MOVE = "deal", "dealmove"
@@ -205,7 +205,7 @@ async def on_button(turn: Turn) -> None:
     action, _, rest = turn.args.partition(":")
     if action == "start":
         turn.end()
-        await with_customer(turn, await crm_customers.get_customer(turn.session, int(rest)))
+        await with_customer(turn, await crm_customers.get_customer(turn.session, button_id(rest)))
     elif action == "close":
         if turn.conv.flow != NEW or "customer_id" not in turn.state:
             turn.say(turn.t("That button is no longer valid."))
@@ -213,19 +213,19 @@ async def on_button(turn: Turn) -> None:
         turn.goto(NEW, "close", close="" if rest == "-" else rest)
         await _next(turn)
     elif action == "view":
-        await _show(turn, await crm_deals.get_deal(turn.session, turn.user, int(rest)))
+        await _show(turn, await crm_deals.get_deal(turn.session, turn.user, button_id(rest)))
     elif action == "mv":
         deal_id, _, stage = rest.partition(":")
-        await _move(turn, int(deal_id), stage)
+        await _move(turn, button_id(deal_id), stage)
     elif action == "lost":
         deal_id, _, idx = rest.partition(":")
-        await _move(turn, int(deal_id), "lost", list(REASON_LABELS)[int(idx)])
+        await _move(turn, button_id(deal_id), "lost", list(REASON_LABELS)[button_id(idx, 0, len(REASON_LABELS) - 1)])
     elif action == "pick":  # one of several deals of a customer, for the pending update
         stage, reason = turn.state.get("stage"), turn.state.get("lost_reason")
         if stage:
-            await _move(turn, int(rest), stage, reason)
+            await _move(turn, button_id(rest), stage, reason)
         else:
-            await _show(turn, await crm_deals.get_deal(turn.session, turn.user, int(rest)), edit=True)
+            await _show(turn, await crm_deals.get_deal(turn.session, turn.user, button_id(rest)), edit=True)
     else:
         turn.say(turn.t("That button is no longer valid."))
 

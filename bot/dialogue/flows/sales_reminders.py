@@ -17,7 +17,7 @@ from domain.models import Customer
 
 from ..messages import Button
 from ..router import Router
-from ..turn import Turn
+from ..turn import Turn, button_id
 from .crm_common import entities, entity_when, local, require_when
 
 FLOW = "rem"
@@ -108,18 +108,18 @@ async def on_button(turn: Turn) -> None:
             return
         await _save(turn, _preset(turn, rest))
     elif action == "start":
-        customer = await crm_customers.get_customer(turn.session, int(rest))
+        customer = await crm_customers.get_customer(turn.session, button_id(rest))
         turn.end()
         turn.goto(FLOW, "text", customer_id=customer.id)
         turn.say(turn.t("What should I remind you about {customer}?", customer=customer.name))
     elif action == "done":
-        reminder = await crm_reminders.complete(turn.session, turn.user, int(rest), now)
+        reminder = await crm_reminders.complete(turn.session, turn.user, button_id(rest), now)
         turn.say(turn.t("✅ Done: {text}", text=reminder.text), edit=True)
     elif action == "snooze":
-        reminder = await crm_reminders.snooze(turn.session, turn.user, int(rest), now + timedelta(hours=1), now)
+        reminder = await crm_reminders.snooze(turn.session, turn.user, button_id(rest), now + timedelta(hours=1), now)
         turn.say(turn.t("Snoozed until {when}: {text}", when=local(turn, reminder.due_at), text=reminder.text), edit=True)
     elif action == "tomorrow":
-        reminder = await crm_reminders.snooze(turn.session, turn.user, int(rest), crm_reminders.tomorrow_morning(now, turn.tz), now)
+        reminder = await crm_reminders.snooze(turn.session, turn.user, button_id(rest), crm_reminders.tomorrow_morning(now, turn.tz), now)
         turn.say(turn.t("Moved to {when}: {text}", when=local(turn, reminder.due_at), text=reminder.text), edit=True)
     else:
         turn.say(turn.t("That button is no longer valid."))

@@ -186,10 +186,10 @@ async def on_button(turn: Turn) -> None:
 
 
 def register(router: Router) -> None:
-    router.command("funnel", help=N_("sales funnel chart"), capability="reports")(funnel)
-    router.command("reps", help=N_("figures per sales rep"), capability="reports")(reps)
-    router.command("abc", help=N_("ABC/XYZ classes of customers"), capability="reports")(abc)
+    router.command("funnel", help=N_("sales funnel chart"), capability="reports", cost="report")(funnel)
+    router.command("reps", help=N_("figures per sales rep"), capability="reports", cost="report")(reps)
+    router.command("abc", help=N_("ABC/XYZ classes of customers"), capability="reports", cost="report")(abc)
     router.command("groups", help=N_("client groups"), capability="mailings")(groups)
     router.command("group", capability="mailings")(group)
-    router.intent("sales_report", capability="reports")(report_from_intent)
-    router.callback("rep", capability="reports")(on_button)
+    router.intent("sales_report", capability="reports", cost="report")(report_from_intent)
+    router.callback("rep", capability="reports", cost="report")(on_button)

@@ -28,7 +28,7 @@ from ...formatting import format_number
 from ...i18n import normalise_language
 from ..messages import Attachment, Button
 from ..router import Router
-from ..turn import Turn
+from ..turn import Turn, button_id
 from .scans import one_scan, scans_of
 
 DONE_WORDS = {"done", "finish", "end", "готово", "всё", "все", "край", "gata", "完成", "好了"}
@@ -119,7 +119,7 @@ async def pick_intent(turn: Turn) -> None:
 
 
 async def on_pick_order(turn: Turn) -> None:
-    order = await get_order(turn.session, int(turn.args))
+    order = await get_order(turn.session, button_id(turn.args))
     _show_pick(turn, await picking.start_pick(turn.session, order, turn.user))
 
 
@@ -186,7 +186,7 @@ async def ship_cmd(turn: Turn) -> None:
 
 
 async def on_ship(turn: Turn) -> None:
-    await _ship(turn, await get_order(turn.session, int(turn.args)))
+    await _ship(turn, await get_order(turn.session, button_id(turn.args)))
 
 
 # ---------------------------------------------------------------- put-away and refills
@@ -404,7 +404,7 @@ async def approvals_cmd(turn: Turn) -> None:
 
 async def on_count_decision(turn: Turn) -> None:
     task_id, _, approve = turn.args.partition(":")
-    outcome = await counting.decide_count(turn.session, int(task_id), turn.user, approve=approve == "1")
+    outcome = await counting.decide_count(turn.session, button_id(task_id), turn.user, approve=approve == "1")
     _say_note(turn, outcome.happened) if outcome.happened else turn.say(turn.t("Count of {bin}: {status}.", bin=outcome.bin_code, status=turn.t(status_label(outcome.status))))
 
 
@@ -523,7 +523,7 @@ async def _product_stock(turn: Turn, product) -> None:
 async def on_stock_product(turn: Turn) -> None:
     from domain.models import Product
 
-    product = await turn.session.get(Product, int(turn.args))
+    product = await turn.session.get(Product, button_id(turn.args))
     if product is None:
         raise NotFound(N_("There is no such product."))
     await _product_stock(turn, product)
@@ -544,7 +544,7 @@ async def inspect_cmd(turn: Turn) -> None:
 
 async def on_inspect(turn: Turn) -> None:
     line_id, _, accept = turn.args.partition(":")
-    result = await receiving.inspect_receipt_line(turn.session, int(line_id), turn.user, accept=accept == "1")
+    result = await receiving.inspect_receipt_line(turn.session, button_id(line_id), turn.user, accept=accept == "1")
     _say_note(turn, result.happened)
 
 

@@ -141,6 +141,7 @@ async def test_manager_composes_previews_and_sends_in_the_chat(services, people,
     mailing_id = int(send.rsplit(":", 1)[1])
     assert len(await _rows(services, mailing_id)) == 4
     assert "4 recipients, 0 sent" in await boss.text(f"/mailing status {mailing_id}")
+    assert "No mailing 99999999999999999999" in await boss.text("/mailing status 99999999999999999999")
     assert "can't" in await chat("rep").text("/mailing VIP | hello")
 
 

@@ -14,14 +14,14 @@ from datetime import datetime, time, timedelta
 from domain import mailings
 from domain.crm import groups as crm_groups
 from domain.crm.reports import Thresholds
-from domain.errors import InvalidInput, N_
+from domain.errors import InvalidInput, N_, NotFound
 from domain.models import ClientGroup
 from domain.status_labels import status_label
 from domain.orders.notifications import mark_delivered
 
 from ..messages import Button
 from ..router import Router
-from ..turn import Turn, button_id
+from ..turn import MAX_ID, Turn, button_id
 from .crm_common import entities
 
 FLOW = "mailing"
@@ -67,7 +67,9 @@ def _ask_text(turn: Turn, group: ClientGroup) -> None:
 async def start(turn: Turn) -> None:
     args = turn.args.strip()
     verb, _, rest = args.partition(" ")
-    if verb.lower() in ("status", "cancel") and rest.strip().isdigit():
+    if verb.lower() in ("status", "cancel") and rest.strip().isascii() and rest.strip().isdigit():
+        if int(rest) > MAX_ID:  # larger than any id (and than the database's integer)
+            raise NotFound(N_("No mailing {id}."), id=rest.strip())
         await (_status if verb.lower() == "status" else _cancel)(turn, int(rest))
         return
     turn.end()

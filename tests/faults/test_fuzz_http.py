@@ -75,7 +75,7 @@ async def test_fuzz_twilio_webhooks(web, path, params, signing):
 
 
 # --- Telegram -------------------------------------------------------------------------------------
-json_value = st.recursive(st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | any_text,
+json_value = st.recursive(st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | any_text,
                           lambda inner: st.lists(inner, max_size=4) | st.dictionaries(any_text, inner, max_size=4),
                           max_leaves=20)
 ids = st.integers(-(2**52), 2**52)

@@ -14,7 +14,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import select
 
-from domain import access
+from domain import access, audit
 from domain.errors import DomainError
 from domain.models import Conversation, ProcessedUpdate, User, utcnow
 from domain.permissions import can, require
@@ -45,6 +45,7 @@ class Dialogue:
                 if inbound.event_id and not await self._first_time(uow.session, inbound.event_id):
                     return []
                 turn = await self._turn(uow.session, inbound)
+                audit.set_actor(uow.session, lambda: _actor(turn))  # asked at each flush: /start makes the person
                 await self._dispatch(turn)
                 turn.conv.updated_at = utcnow()
                 await uow.commit()
@@ -244,6 +245,12 @@ class Dialogue:
             if not can(turn.user, route.capability):
                 require(turn.user, route.capability)  # raises PermissionDenied with the message
         await route.handler(turn)
+
+
+def _actor(turn: Turn) -> audit.Actor:
+    if turn.user is not None and turn.user.id is not None:
+        return audit.Actor.person(turn.user, turn.inbound.channel)
+    return audit.Actor(channel=turn.inbound.channel, name=turn.inbound.sender_name or turn.inbound.external_id)
 
 
 def _split_command(text: str | None) -> tuple[str | None, str]:

@@ -61,7 +61,7 @@ def plain(value: Any) -> Any:
     return str(value)
 
 
-def _meaningful(value: Any) -> bool:
+def meaningful(value: Any) -> bool:
     """Worth showing on a new or deleted record: not empty, not a zero, not a false flag."""
     return value not in (None, "", False, 0, "0", [], {})
 
@@ -73,7 +73,7 @@ def snapshot(obj: Any, subject: Subject) -> dict[str, Any]:
         if attr.key in hidden:
             continue
         value = plain(getattr(obj, attr.key))
-        if _meaningful(value):
+        if meaningful(value):
             out[attr.key] = value
     return out
 

@@ -188,7 +188,12 @@ class Dialogue:
         return True
 
     async def route_free_text(self, turn: Turn, text: str) -> None:
-        """Free text (typed or transcribed) -> intent -> its handler."""
+        """Free text (typed or transcribed) -> a fixed phrasing (router.patterns) or intent -> its handler."""
+        for matches, route in self.router.patterns:
+            if matches(text):
+                turn.args = text  # typed or transcribed: the handler reads the request from args
+                await self._run(turn, route)
+                return
         if self.services.parse is None:
             turn.say(turn.t("Please use a command. /help lists what you can do."))
             return

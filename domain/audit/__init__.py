@@ -6,4 +6,5 @@
     history.py   "who changed order 1042?": the use case behind /history
 """
 from .actor import SYSTEM, Actor, acting_as, actor_of, set_actor  # noqa: F401
+from .history import KINDS, History, Item, history, parse_kind  # noqa: F401
 from .recorder import Change, record  # noqa: F401

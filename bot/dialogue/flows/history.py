@@ -39,7 +39,7 @@ FIELD_NAMES = {
     "promised_date": N_("promised date"), "priority": N_("priority"), "stage": N_("stage"), "amount": N_("amount"),
     "name": N_("name"), "phone": N_("phone"), "role": N_("role"), "blocked": N_("blocked"), "owner_id": N_("owner"),
     "lost_reason": N_("reason lost"), "reserved_qty": N_("reserved"), "picked_qty": N_("picked"),
-    "shipped_qty": N_("shipped"), "language": N_("language"),
+    "shipped_qty": N_("shipped"), "language": N_("language"), "probability": N_("probability"),
 }
 ACTIONS = {"created": N_("created"), "changed": N_("changed"), "deleted": N_("deleted")}
 
@@ -65,8 +65,9 @@ async def answer(turn: Turn, kind: str, ref: str) -> None:
         found = await audit.history(turn.session, turn.user, kind, ref, limit=SHOWN)
     except NotFound as err:  # the kind in the reader's language
         params = dict(err.params)
-        if params.get("kind") in KIND_NAMES:
-            params["kind"] = turn.t(KIND_NAMES[params["kind"]])
+        kind_name = KIND_NAMES.get(params.get("kind"))
+        if kind_name:
+            params.update(kind=turn.t(kind_name))
         turn.say(turn.t(err.template, **params))
         return
     subject = turn.t("{kind} {ref}", kind=turn.t(KIND_NAMES[found.entity]), ref=found.ref)

@@ -208,3 +208,16 @@ def test_qm_import_is_logged_as_the_operator_through_the_import_channel(tmp_path
         rows = conn.execute("select channel, actor, entity, action from audit_entries").fetchall()
     assert len(rows) == 5 and all(ch == "import" and actor.endswith("(qm import)") and (entity, action) == ("product", "created")
                         for ch, actor, entity, action in rows)
+
+
+async def test_what_a_scheduled_job_changes_is_logged_as_the_job(uow_factory, order):
+    from jobs.scheduler import _guard
+
+    async def bump():
+        async with uow_factory() as uow:
+            (await uow.session.get(SalesOrder, order.id)).priority = 5
+            await uow.commit()
+
+    await _guard("reminders", bump)()
+    entry = (await _entries(uow_factory))[-1]
+    assert (entry.channel, entry.actor, entry.after) == ("job", "reminders", {"priority": 5})

@@ -7,7 +7,7 @@ from __future__ import annotations
 from sqlalchemy import event
 from sqlmodel.orm.session import Session
 
-from domain.audit.recorder import on_flush
+from domain.audit.recorder import before_commit, on_flush
 
 
 class AuditedSession(Session):
@@ -15,5 +15,10 @@ class AuditedSession(Session):
 
 
 @event.listens_for(AuditedSession, "after_flush")
-def _log_changes(session, _flush_context) -> None:
+def _note_changes(session, _flush_context) -> None:
     on_flush(session)
+
+
+@event.listens_for(AuditedSession, "before_commit")
+def _write_log(session) -> None:
+    before_commit(session)

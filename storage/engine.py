@@ -49,5 +49,5 @@ def session_factory(engine: AsyncEngine, *, audited: bool = True) -> async_sessi
     only for a benchmark's baseline."""
     from .audit_hook import AuditedSession
 
-    kw = {"sync_session_class": AuditedSession} if audited else {}
+    kw = {"sync_session_class": AuditedSession} if audited else {"info": {"audit_off": True}}
     return async_sessionmaker(engine, class_=AsyncSession, expire_on_commit=False, **kw)

@@ -1,12 +1,14 @@
-"""Turning a flush into audit rows, in the flush's own transaction.
+"""Turning a unit of work's changes into audit rows, in its own transaction.
 
 on_flush() runs from the session's after_flush event (storage/audit_hook.py):
 new, changed and deleted objects of the audited tables (subjects.py) become
-rows of audit_entries, written on the flush's connection, so they commit or roll
-back together with the change. Several flushes of one transaction touching the
-same record (an order confirmed, then reserved) make one entry: the first
-"before" and the last "after". Writes that bypass the ORM (bulk imports) call
-record() with what they changed.
+entries, kept with the transaction; before_commit() writes them with one
+statement just before the transaction commits, so they commit or roll back
+together with the change (inside a savepoint they are written at once, so a
+savepoint rolled back takes its entries with it). Several flushes of one
+transaction touching the same record (an order confirmed, then reserved) make
+one entry: the first "before" and the last "after". Writes that bypass the ORM
+(bulk imports) call record() with what they changed.
 """
 from __future__ import annotations
 
@@ -24,7 +26,7 @@ from .actor import Actor, actor_of
 from .subjects import SUBJECTS, Subject
 
 TEXT_LIMIT = 200  # long notes are cut: the log says that they changed, not every word
-_MERGE_KEY = "audit_written"
+_PENDING_KEY = "audit_pending"
 _table = AuditEntry.__table__
 
 
@@ -39,14 +41,22 @@ class Change:
     after: dict[str, Any] | None
 
 
+_AS_IS = frozenset({type(None), bool, int, float})
+
+
 def plain(value: Any) -> Any:
     """A value as it goes into the log's JSON: decimals without trailing zeros, dates as ISO text."""
-    if value is None or isinstance(value, (bool, int, float)):
+    kind = type(value)
+    if kind in _AS_IS:  # the common cases first: imports call this for every cell they change
         return value
+    if kind is str:
+        return value if len(value) <= TEXT_LIMIT else value[:TEXT_LIMIT] + "…"
     if isinstance(value, enum.Enum):
         return plain(value.value)
     if isinstance(value, str):
         return value if len(value) <= TEXT_LIMIT else value[:TEXT_LIMIT] + "…"
+    if isinstance(value, (bool, int, float)):
+        return value
     if isinstance(value, Decimal):
         text = format(value.normalize(), "f")
         return "0" if text in ("-0", "0") else text
@@ -130,59 +140,77 @@ def _row(actor: Actor, at: datetime, c: Change) -> dict[str, Any]:
 
 # --- the flush hook -----------------------------------------------------------------------------
 
-def _written(session: Any) -> dict[tuple, list]:
-    """This transaction's entries so far, by (actor, entity, id, part): [row id, action, before, after].
-    Kept with the transaction it belongs to, so a new transaction starts afresh."""
+class _Pending:
+    """This transaction's entries, not yet written: in order, and by (actor, entity, id, part) for merging."""
+
+    def __init__(self, tx: Any):
+        self.tx = tx
+        self.entries: list[tuple[Actor, datetime, Change]] = []
+        self.open: dict[tuple, tuple[Actor, datetime, Change]] = {}
+
+    def add(self, actor: Actor, at: datetime, c: Change) -> None:
+        key = (actor, c.entity, c.entity_id, c.part)
+        earlier = self.open.get(key) if c.action == "changed" else None
+        if earlier is None:
+            entry = (actor, at, c)
+            self.entries.append(entry)
+            if c.action == "deleted":
+                self.open.pop(key, None)  # a re-created record starts a new entry
+            else:
+                self.open[key] = entry
+            return
+        first = earlier[2]
+        first.after = {**(first.after or {}), **c.after}
+        if first.action == "changed":
+            first.before = {**c.before, **first.before}  # the first old value stands
+            for k in [k for k in first.after if first.before.get(k) == first.after[k]]:
+                del first.before[k], first.after[k]
+            if not first.after:  # changed and changed back: nothing happened
+                self.entries.remove(earlier)
+                del self.open[key]
+
+
+def _pending(session: Any) -> _Pending:
+    """Kept with the transaction it belongs to: a rolled-back transaction's entries are simply dropped."""
     tx = session.get_transaction()
-    held = session.info.get(_MERGE_KEY)
-    if held is None or held[0] is not tx:
-        held = session.info[_MERGE_KEY] = (tx, {})
-    return held[1]
+    held = session.info.get(_PENDING_KEY)
+    if held is None or held.tx is not tx:
+        held = session.info[_PENDING_KEY] = _Pending(tx)
+    return held
 
 
 def on_flush(session: Any) -> None:
-    """after_flush: log what this flush wrote (sync session, inside the flush's transaction)."""
+    """after_flush: note what this flush wrote; before_commit() writes it (sync session)."""
     changes = changes_in_flush(session)
     if not changes:
         return
     actor, at = actor_of(session), utcnow()
-    written = _written(session)
-    conn = session.connection()
-    fresh: list[tuple[tuple, Change]] = []
+    if session.in_nested_transaction():  # a savepoint may roll back alone: write inside it, now
+        session.connection().execute(_table.insert(), [_row(actor, at, c) for c in changes])
+        return
+    pending = _pending(session)
     for c in changes:
-        key = (actor, c.entity, c.entity_id, c.part)
-        earlier = written.get(key) if c.action == "changed" else None
-        if earlier is None:
-            if c.action == "deleted":
-                written.pop(key, None)  # a re-created record starts a new entry
-            fresh.append((key, c))
-            continue
-        row_id, action, before, after = earlier
-        after = {**(after or {}), **c.after}
-        if action == "changed":
-            before = {**c.before, **before}  # the first old value stands
-            same = [k for k in after if before.get(k) == after[k]]
-            for k in same:
-                before.pop(k, None), after.pop(k, None)
-        if action == "changed" and not after:  # changed and changed back: nothing happened
-            conn.execute(_table.delete().where(_table.c.id == row_id))
-            del written[key]
-            continue
-        conn.execute(_table.update().where(_table.c.id == row_id).values(before=before, after=after))
-        written[key] = [row_id, action, before, after]
-    if fresh:
-        stmt = _table.insert().returning(_table.c.id, sort_by_parameter_order=True)
-        ids = conn.execute(stmt, [_row(actor, at, c) for _, c in fresh]).scalars().all()
-        for (key, c), row_id in zip(fresh, ids):
-            if c.action != "deleted":
-                written[key] = [row_id, c.action, c.before, c.after]
+        pending.add(actor, at, c)
+
+
+def before_commit(session: Any) -> None:
+    """before_commit: the last changes are flushed, then the transaction's entries go in with one statement."""
+    session.flush()
+    pending = session.info.pop(_PENDING_KEY, None)
+    if pending is not None and pending.tx is session.get_transaction() and pending.entries:
+        session.connection().execute(_table.insert(), [_row(actor, at, c) for actor, at, c in pending.entries])
 
 
 # --- writes that bypass the ORM -------------------------------------------------------------------
 
+def enabled(session: Any) -> bool:
+    """False only for a benchmark's unaudited baseline (storage.engine.session_factory(audited=False))."""
+    return not session.info.get("audit_off")
+
+
 async def record(session: Any, changes: list[Change]) -> None:
     """Logs changes made with bulk statements (the flush hook cannot see those), in the session's transaction."""
-    if not changes:
+    if not changes or not enabled(session):
         return
     actor, at = actor_of(session), utcnow()
     conn = await session.connection()

@@ -24,6 +24,7 @@ from ..models import (
     SalesHistory, SalesOrder, SalesOrderLine, StockQuant, Supplier, SupplierProduct, Warehouse,
 )
 from ..audit.recorder import Change, meaningful, plain, record
+from ..audit.recorder import enabled as audit_enabled
 from ..audit.subjects import SUBJECTS
 from ..models.inventory import LocationKind
 from ..models.sales import OrderStatus
@@ -260,7 +261,7 @@ class Kind:
         """The audit log of an upserted chunk (bulk statements bypass the flush hook): one entry per
         created or changed record, with the fields that changed."""
         subject = SUBJECTS.get(self.model)
-        if subject is None:
+        if subject is None or not audit_enabled(ctx.session):
             return
         ids: dict[tuple, tuple] = {}
         if subject.part_of is None:  # a record of its own: its id, which the upsert did not return
@@ -273,7 +274,7 @@ class Kind:
         for rec, before in zip(records, stored):
             row = _Record(rec, ids.get(tuple(rec[c] for c in self.conflict), (None,))[0])
             if before is None:
-                after = {f: plain(x) for f, x in rec.items() if f not in hidden and meaningful(plain(x))}
+                after = {f: x for f, x in ((f, plain(x)) for f, x in rec.items() if f not in hidden) if meaningful(x)}
                 old = None
             else:
                 diff = [(f, b) for b, f in zip(before, fields) if f not in hidden and not self.same(f, b, rec[f])]

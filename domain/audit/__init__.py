@@ -7,4 +7,4 @@
 """
 from .actor import SYSTEM, Actor, acting_as, actor_of, set_actor  # noqa: F401
 from .history import KINDS, History, Item, history, parse_kind  # noqa: F401
-from .recorder import Change, record  # noqa: F401
+from .recorder import Change, plain, record  # noqa: F401

@@ -106,3 +106,8 @@ async def test_a_failed_message_leaves_no_entry(chat, customer, services):
     assert "can't be negative" in await rep.text("/newdeal acme ltd") + await rep.text("-5")
     async with services.uow() as uow:
         assert len((await uow.session.exec(select(AuditEntry))).all()) == before
+
+
+async def test_changes_nobody_in_particular_made_show_as_the_system(chat, customer):
+    reply = await chat("boss").text("/history customer ACME")  # created by a fixture: no actor set
+    assert "— the system: created (" in reply and "code: C0001" in reply

@@ -87,6 +87,8 @@ def _line(turn: Turn, item: audit.Item) -> str:
         kind, _, ref = item.part.partition(":")
         part = turn.t(PART_NAMES[kind], ref=ref) if kind in PART_NAMES else item.part
         what = turn.t("{part}: {change}", part=part, change=what)
+    if item.channel == "system":  # nobody in particular: start-up seeding, a maintenance script
+        return "• " + turn.t("{when} — the system: {change}", when=when, change=what)
     return "• " + turn.t("{when} — {who} ({channel}): {change}", when=when, who=item.actor, channel=item.channel, change=what)
 
 

@@ -12,6 +12,7 @@ FLOOR = frozenset({Role.admin, Role.manager, Role.warehouse})
 
 CAPABILITIES: dict[str, frozenset[Role]] = {
     "manage_users": frozenset({Role.admin}),
+    "view_history": MANAGERS,
     "view_customers": OFFICE,
     "edit_customers": OFFICE,
     "log_interaction": OFFICE,

@@ -22,7 +22,7 @@ async def finish_mailings_job(uow: UnitOfWorkFactory, *, now: datetime, translat
         finished = await finish_mailings(u.session, now, settle_after=settle_after)
         for mailing, s in finished:
             author = await u.session.get(User, mailing.created_by_id) if mailing.created_by_id else None
-            if author is None or author.telegram_id is None:
+            if author is None or author.telegram_id is None or author.blocked:
                 continue  # seen with /mailing status instead
             group = await u.session.get(ClientGroup, mailing.group_id)
             body = translate(author.language or "en", SUMMARY).format(

@@ -19,6 +19,7 @@ from typing import Any
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
 
+from domain.audit import Actor, acting_as
 from domain.outbox import Notifier
 
 from .leader import SchedulerLease
@@ -41,7 +42,8 @@ def send_policy(settings: Any, channel: str) -> SendPolicy:
 def _guard(name: str, fn: Callable[[], Any]):
     async def job() -> None:
         try:
-            result = await fn()
+            with acting_as(Actor(channel="job", name=name)):  # what the job changes is logged as its doing
+                result = await fn()
             if result:
                 log.info("%s: %s", name, result)
         except Exception:

@@ -44,5 +44,10 @@ def create_engine(url: str, *, busy_timeout_ms: int = 5000, pool_size: int = 10,
     return create_async_engine(url, echo=echo, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True)
 
 
-def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
-    return async_sessionmaker(engine, class_=AsyncSession, expire_on_commit=False)
+def session_factory(engine: AsyncEngine, *, audited: bool = True) -> async_sessionmaker[AsyncSession]:
+    """Sessions whose flushes write the audit log (storage/audit_hook.py); audited=False
+    only for a benchmark's baseline."""
+    from .audit_hook import AuditedSession
+
+    kw = {"sync_session_class": AuditedSession} if audited else {"info": {"audit_off": True}}
+    return async_sessionmaker(engine, class_=AsyncSession, expire_on_commit=False, **kw)

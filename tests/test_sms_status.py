@@ -8,7 +8,7 @@ from sqlmodel import select
 from twilio.request_validator import RequestValidator
 
 from bot.http.app import build_http_app
-from domain.models import Contact, Customer, Product, ProcessedUpdate, SalesOrder, SalesOrderLine, SmsOptOut
+from domain.models import AuditEntry, Contact, Customer, Product, ProcessedUpdate, SalesOrder, SalesOrderLine, SmsOptOut
 
 from .dialogue_helpers import make_services
 
@@ -89,6 +89,11 @@ async def test_stop_and_start(services, order):
     assert "STOP" in r.text
     async with services.uow() as uow:
         assert await uow.session.get(SmsOptOut, "+359888123456") is None
+        # the customer's own doing, by SMS, in the audit log
+        log = (await uow.session.exec(select(AuditEntry).where(AuditEntry.entity == "phone").order_by(AuditEntry.id))).all()
+    assert [(e.entity_id, e.action, e.channel, e.actor) for e in log] == [
+        ("+359888123456", "created", "sms", "+359888123456"), ("+359888123456", "deleted", "sms", "+359888123456")]
+    assert log[0].after == {"keyword": "STOP"}
 
 
 async def test_a_retried_message_is_processed_once(services, order):

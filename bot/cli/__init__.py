@@ -28,12 +28,36 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+# Commands whose changes the audit log attributes to the operator at the shell; `run` and `chat`
+# attribute each message to its sender and each job to the job.
+_OPERATOR_CHANNEL = {"import": "import", "demo": "cli", "invite": "cli", "plan": "cli", "db": "cli"}
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    channel = _OPERATOR_CHANNEL.get(args.command)
+    if channel is None:
+        return _call(args)
+    from domain.audit import Actor, acting_as
+
+    with acting_as(Actor(channel=channel, name=f"{_os_user()} (qm {args.command})")):
+        return _call(args)
+
+
+def _call(args) -> int:
     result = args.func(args)
     if inspect.iscoroutine(result):
-        result = asyncio.run(result)
+        result = asyncio.run(result)  # copies this context: the actor above holds inside
     return int(result or 0)
+
+
+def _os_user() -> str:
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except Exception:  # no user name in this environment (some containers)
+        return "operator"
 
 
 if __name__ == "__main__":

@@ -14,7 +14,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import select
 
-from domain import access
+from domain import access, audit
 from domain.errors import DomainError
 from domain.models import Conversation, ProcessedUpdate, User, utcnow
 from domain.permissions import can, require
@@ -55,6 +55,7 @@ class Dialogue:
                 if inbound.event_id and not await self._first_time(uow.session, inbound.event_id):
                     return []
                 turn = await self._turn(uow.session, inbound)
+                audit.set_actor(uow.session, lambda: _actor(turn))  # asked at each flush: /start makes the person
                 await self._dispatch(turn)
                 turn.conv.updated_at = utcnow()
                 await uow.commit()
@@ -206,7 +207,12 @@ class Dialogue:
         return True
 
     async def route_free_text(self, turn: Turn, text: str) -> None:
-        """Free text (typed or transcribed) -> intent -> its handler."""
+        """Free text (typed or transcribed) -> a fixed phrasing (router.patterns) or intent -> its handler."""
+        for matches, route in self.router.patterns:
+            if matches(text):
+                turn.args = text  # typed or transcribed: the handler reads the request from args
+                await self._run(turn, route)
+                return
         if self.services.parse is None:
             turn.say(turn.t("Please use a command. /help lists what you can do."))
             return
@@ -278,6 +284,12 @@ class Dialogue:
             return False
         turn.charged.add(cost)
         return True
+
+
+def _actor(turn: Turn) -> audit.Actor:
+    if turn.user is not None and turn.user.id is not None:
+        return audit.Actor.person(turn.user, turn.inbound.channel)
+    return audit.Actor(channel=turn.inbound.channel, name=turn.inbound.sender_name or turn.inbound.external_id)
 
 
 def _split_command(text: str | None) -> tuple[str | None, str]:

@@ -6,6 +6,10 @@
         router.step("pick", "scan_bin")(on_bin_scanned)
         router.callback("deal", capability="manage_deals")(on_deal_button)
         router.undo("interaction")(undo_interaction)
+        router.pattern("history", matches_history, capability="view_history")(history_from_text)
+
+A pattern is a fixed phrasing recognised before the NLU ("who changed order 1042?"):
+for requests the trained intents don't cover.
 """
 from __future__ import annotations
 
@@ -17,6 +21,7 @@ if TYPE_CHECKING:
     from .turn import Turn
 
 Handler = Callable[["Turn"], Awaitable[None]]
+Matcher = Callable[[str], bool]
 
 
 @dataclass(frozen=True)
@@ -41,6 +46,7 @@ class Router:
         self.callbacks: dict[str, Route] = {}
         self.undos: dict[str, Handler] = {}
         self.help: list[HelpEntry] = []
+        self.patterns: list[tuple[Matcher, Route]] = []
 
     def _register(self, table: dict[str, Route], key: str, capability: str | None, cost: str | None = None):
         def deco(fn: Handler) -> Handler:
@@ -64,6 +70,13 @@ class Router:
 
     def callback(self, prefix: str, *, capability: str | None = None, cost: str | None = None):
         return self._register(self.callbacks, prefix, capability, cost)
+
+    def pattern(self, name: str, matches: Matcher, *, capability: str | None = None):
+        def deco(fn: Handler) -> Handler:
+            self.patterns.append((matches, Route(fn, capability)))
+            return fn
+
+        return deco
 
     def undo(self, kind: str):
         def deco(fn: Handler) -> Handler:

@@ -1,6 +1,7 @@
 """The notifier port for Telegram: sends outbox rows through the running bot.
 
-A row may carry buttons ({"buttons": [[{"label", "data"}]]}) and one attachment
+A row may carry buttons ({"buttons": [[{"label", "data"}]]}), the recipient's new
+command menu ({"menu": [[command, description]]}, [] = back to the default) and one attachment
 drawn at send time from the figures in the row ({"attachment": {"kind": "photo" |
 "document", "filename", "render": NAME, "args": {...}}}, NAME one of RENDERERS),
 so the outbox holds numbers, not images."""
@@ -9,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputFile
+from telegram import Bot, BotCommand, BotCommandScopeChat, InlineKeyboardButton, InlineKeyboardMarkup, InputFile
 from telegram.error import BadRequest, Forbidden, RetryAfter
 
 from domain.models import Outbox
@@ -35,6 +36,8 @@ class TelegramNotifier:
         markup = InlineKeyboardMarkup([[InlineKeyboardButton(b["label"], callback_data=b["data"]) for b in row] for row in rows]) if rows else None
         attachment = payload.get("attachment")
         try:
+            if "menu" in payload:  # first: a retry after a failed send sets it again, harmlessly
+                await self._set_menu(int(recipient), payload["menu"])
             if attachment:
                 message = await self._send_attachment(int(recipient), body, attachment, markup)
             else:
@@ -49,6 +52,13 @@ class TelegramNotifier:
                 raise PermanentFailure(str(exc)) from exc
             raise
         return str(message.message_id)
+
+    async def _set_menu(self, chat_id: int, menu: list) -> None:
+        scope = BotCommandScopeChat(chat_id)
+        if menu:
+            await self.bot.set_my_commands([BotCommand(c, d[:256]) for c, d in menu], scope=scope)
+        else:
+            await self.bot.delete_my_commands(scope=scope)
 
     async def _send_attachment(self, chat_id: int, body: str, attachment: dict[str, Any], markup):
         render = RENDERERS.get(attachment.get("render", ""))

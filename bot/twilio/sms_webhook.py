@@ -13,6 +13,7 @@ from starlette.routing import Route
 from twilio.twiml.messaging_response import MessagingResponse
 
 from domain import outbox, sms_consent
+from domain.audit import Actor
 from domain.errors import N_
 from domain.models import ProcessedUpdate
 from domain.orders.status import language_for_phone, order_ref_in, order_status_for_phone
@@ -66,7 +67,7 @@ def sms_routes(services: Services) -> list[Route]:
                 return _twiml(None)
             return _twiml(tr(await _language(phone), REFUSAL, seconds=verdict.seconds))
         try:
-            async with services.uow() as uow:
+            async with services.uow(actor=Actor.customer(phone, "sms")) as uow:
                 s = uow.session
                 if sid:
                     if await s.get(ProcessedUpdate, f"sms:{sid}") is not None:

@@ -11,6 +11,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 from twilio.twiml.voice_response import Gather, VoiceResponse
 
+from domain.audit import Actor
 from domain.orders.status import language_for_phone, order_ref_in, order_status_for_phone
 
 from storage.errors import is_unavailable
@@ -96,7 +97,7 @@ def voice_routes(services: Services) -> list[Route]:
                 resp.say(tr(lang, "Sorry, I could not understand. Please text us your order number. Goodbye."), language=VOICE_LANG[lang])
             return _xml(resp)
         try:
-            async with services.uow() as uow:
+            async with services.uow(actor=Actor.customer(phone, "voice")) as uow:
                 view = await order_status_for_phone(uow.session, phone, ref) if phone else None
         except Exception as exc:
             if not is_unavailable(exc):

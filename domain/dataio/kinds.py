@@ -23,6 +23,9 @@ from ..models import (
     BillOfMaterial, Barcode, Contact, Customer, Location, Product, PurchaseOrder, PurchaseOrderLine,
     SalesHistory, SalesOrder, SalesOrderLine, StockQuant, Supplier, SupplierProduct, Warehouse,
 )
+from ..audit.recorder import Change, meaningful, plain, record
+from ..audit.recorder import enabled as audit_enabled
+from ..audit.subjects import SUBJECTS
 from ..models.inventory import LocationKind
 from ..models.sales import OrderStatus
 from . import values as v
@@ -237,7 +240,7 @@ class Kind:
         fields = [f for f in records[0] if f not in self.conflict]
         keys = [tuple(rec[c] for c in self.conflict) for rec in records]
         old = await self.existing(ctx, fields, keys)
-        changed = []
+        changed, stored = [], []
         for rec, k in zip(records, keys):
             before = old.get(k)
             if before is None:
@@ -248,9 +251,41 @@ class Kind:
                 ctx.summary.unchanged += 1
                 continue
             changed.append(rec)
+            stored.append(before)
         if ctx.write and changed:
             await self.upsert(ctx, fields, changed)
+            await self.audit(ctx, fields, changed, stored)
         return changed
+
+    async def audit(self, ctx, fields: list[str], records: list[dict], stored: list[tuple | None]) -> None:
+        """The audit log of an upserted chunk (bulk statements bypass the flush hook): one entry per
+        created or changed record, with the fields that changed."""
+        subject = SUBJECTS.get(self.model)
+        if subject is None or not audit_enabled(ctx.session):
+            return
+        ids: dict[tuple, tuple] = {}
+        if subject.part_of is None:  # a record of its own: its id, which the upsert did not return
+            sel = ctx.selects.get((self.name, "id"))
+            if sel is None:
+                sel = ctx.selects[(self.name, "id")] = KeyedSelect(self.table, self.conflict, ["id"])
+            ids = await sel.fetch(ctx.session, [tuple(rec[c] for c in self.conflict) for rec in records])
+        hidden = subject.hidden()
+        changes = []
+        for rec, before in zip(records, stored):
+            row = _Record(rec, ids.get(tuple(rec[c] for c in self.conflict), (None,))[0])
+            if before is None:
+                after = {f: x for f, x in ((f, plain(x)) for f, x in rec.items() if f not in hidden) if meaningful(x)}
+                old = None
+            else:
+                diff = [(f, b) for b, f in zip(before, fields) if f not in hidden and not self.same(f, b, rec[f])]
+                old, after = {f: plain(b) for f, b in diff}, {f: plain(rec[f]) for f, _ in diff}
+                if not after:
+                    continue
+            changes.append(Change(entity=subject.entity, entity_id=str(subject.id_of(row)),
+                                  label=subject.label_of(row) if subject.label_of and not subject.part_of else None,
+                                  part=subject.part_of(row) if subject.part_of else None,
+                                  action="created" if before is None else "changed", before=old, after=after))
+        await record(ctx.session, changes)
 
     def same(self, field: str, stored, incoming) -> bool:
         """Whether a stored value already says what the file says."""
@@ -305,6 +340,18 @@ class Kind:
 
     def export_select(self) -> sa.Select:
         raise NotImplementedError
+
+
+class _Record:
+    """A record dict seen as the model object the audit subjects expect (missing fields read None)."""
+
+    __slots__ = ("_rec", "id")
+
+    def __init__(self, rec: dict, id_: int | None):
+        self._rec, self.id = rec, id_
+
+    def __getattr__(self, name):
+        return self._rec.get(name)
 
 
 def _plain_export(model, columns, joins=(), order=None):

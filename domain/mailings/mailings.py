@@ -14,6 +14,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from ..crm.groups import group_by_name
 from ..crm.reports import Thresholds
+from .. import audit
 from ..errors import Conflict, InvalidInput, NotFound, N_
 from ..models import ClientGroup, Mailing, Outbox, User, utcnow
 from ..outbox import OPTED_OUT
@@ -68,6 +69,10 @@ async def queue_mailing(session: AsyncSession, actor: User, mailing_id: int, *, 
                              .execution_options(synchronize_session=False))
     if won.rowcount != 1:
         raise Conflict(N_("That mailing was already sent or cancelled."))
+    # a bulk statement: the audit log is told (the flush hook sees only ORM changes)
+    await audit.record(session, [audit.Change(entity="mailing", entity_id=str(mailing_id), label=None, part=None,
+                                              action="changed", before={"status": "draft"},
+                                              after={"status": "queued", "send_at": audit.plain(send_at)})])
     group = await session.get(ClientGroup, mailing.group_id)
     aud = await audience(session, group, today=today, default_tz=default_tz, thresholds=thresholds)
     due = max(send_at or now, now)

@@ -1,5 +1,6 @@
 """All tables. Importing this module registers every table on SQLModel.metadata."""
 from .base import utcnow  # noqa: F401
+from .audit import AuditEntry  # noqa: F401
 from .billing import Counter, Invoice, Payment  # noqa: F401
 from .catalog import Barcode, Product  # noqa: F401
 from .conversation import Conversation, ProcessedUpdate  # noqa: F401

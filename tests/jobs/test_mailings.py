@@ -12,7 +12,7 @@ from bot.i18n import translate
 from domain import mailings, sms_consent
 from domain.crm.groups import group_by_name
 from domain.errors import Conflict, InvalidInput, PermissionDenied
-from domain.models import Mailing, Outbox
+from domain.models import AuditEntry, Mailing, Outbox
 from jobs.mailings import finish_mailings_job
 from jobs.outbox_worker import SendPolicy, drain
 from tests.sales.conftest import FakeNLU, Parsed
@@ -66,6 +66,10 @@ async def test_queueing_writes_every_row_once_and_defers_quiet_hours(services, p
     assert by_phone["+359888100001"].not_before == NOW  # 12:00 in Sofia
     assert by_phone["+12125550105"].not_before == NOW.replace(hour=14)  # 05:00 in New York -> 09:00 there
     assert all(r.priority < 0 for r in rows)
+    async with services.uow() as uow:  # queued by a bulk statement, still in the audit log
+        log = (await uow.session.exec(select(AuditEntry).where(AuditEntry.entity == "mailing", AuditEntry.action == "changed")
+                                      .order_by(AuditEntry.id))).all()
+    assert {"status": "queued", "send_at": None} in [e.after for e in log] and {"status": "draft"} in [e.before for e in log]
     async with services.uow() as uow:  # a second click, or a second process
         with pytest.raises(Conflict):
             await mailings.queue_mailing(uow.session, people["boss"], m.id, now=NOW, today=NOW.date(),

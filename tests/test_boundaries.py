@@ -2,16 +2,25 @@
 import ast
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+def _parse(path: Path) -> ast.AST:
+    """ast.parse on a fresh thread: CPython 3.11's AST builder compares against the calling thread's
+    recursion depth, which other tests in the same process (deep async stacks) can leave skewed
+    ("SystemError: AST constructor recursion depth mismatch")."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(ast.parse, path.read_text(encoding="utf-8")).result()
+
+
 FORBIDDEN = {"telegram", "twilio", "spacy", "apscheduler", "starlette", "uvicorn", "bot", "nlu", "jobs"}
 
 
 def test_domain_source_imports_no_framework():
     offenders = []
     for path in (ROOT / "domain").rglob("*.py"):
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        for node in ast.walk(_parse(path)):
             names = []
             if isinstance(node, ast.Import):
                 names = [a.name for a in node.names]
@@ -35,7 +44,7 @@ def test_importing_the_domain_loads_no_framework():
 
 def test_storage_does_not_import_bot():
     for path in (ROOT / "storage").rglob("*.py"):
-        tree = ast.parse(path.read_text(encoding="utf-8"))
+        tree = _parse(path)
         for node in ast.walk(tree):
             if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
                 assert node.module.split(".")[0] not in {"bot", "telegram", "twilio"}, path

@@ -67,32 +67,39 @@ _line = SalesOrderLine.__table__
 _res = StockReservation.__table__
 _order = SalesOrder.__table__
 
+_LIST_COLUMNS = (
+    _pl.c.id, _pl.c.status, _pl.c.picker_id, _pl.c.warehouse_id, _pl.c.packing_location_id,
+    _order.c.number.label("order_number"), _pack.c.code.label("packing_code"), _pack.c.kind.label("packing_kind"),
+)
+_TASK_COLUMNS = (
+    _task.c.id.label("task_id"), _task.c.step, _task.c.order_line_id, _task.c.reservation_id, _task.c.product_id,
+    _task.c.location_id, _task.c.lot, _task.c.expiry, _task.c.quantity, _task.c.picked_qty,
+    _product.c.sku, _product.c.name.label("product_name"), _product.c.unit,
+    _bin.c.code.label("bin_code"), _bin.c.kind.label("bin_kind"), _bin.c.warehouse_id.label("bin_warehouse_id"),
+    _bin.c.min_qty.label("bin_min_qty"), _line.c.line_no, _res.c.quantity.label("reserved"),
+)
 _LIST = (
-    sa.select(_pl.c.id, _pl.c.status, _pl.c.picker_id, _pl.c.warehouse_id, _pl.c.packing_location_id,
-              _order.c.number.label("order_number"), _pack.c.code.label("packing_code"), _pack.c.kind.label("packing_kind"))
+    sa.select(*_LIST_COLUMNS)
     .join(_order, _order.c.id == _pl.c.order_id)
     .join(_pack, _pack.c.id == _pl.c.packing_location_id)
     .where(_pl.c.id == sa.bindparam("pick_list_id"))
 )
-# The pick list row lock serialises the messages of one picker (a double-submitted confirmation waits,
-# then finds the task done). The tasks are read by the next statement, so they are seen as of after the lock.
-_LOCK_LIST = _LIST.with_for_update(of=_pl)
-
-_OPEN_TASKS = (
-    sa.select(
-        _task.c.id, _task.c.step, _task.c.order_line_id, _task.c.reservation_id, _task.c.product_id,
-        _task.c.location_id, _task.c.lot, _task.c.expiry, _task.c.quantity, _task.c.picked_qty,
-        _product.c.sku, _product.c.name.label("product_name"), _product.c.unit,
-        _bin.c.code.label("bin_code"), _bin.c.kind.label("bin_kind"), _bin.c.warehouse_id.label("bin_warehouse_id"),
-        _bin.c.min_qty.label("bin_min_qty"), _line.c.line_no, _res.c.quantity.label("reserved"),
-    )
+# The list with its open tasks in walking order, one row per task (none when no task is open).
+_LIST_AND_TASKS = (
+    _LIST.add_columns(*_TASK_COLUMNS)
+    .join(_task, _task.c.pick_list_id == _pl.c.id)
     .join(_product, _product.c.id == _task.c.product_id)
     .join(_bin, _bin.c.id == _task.c.location_id)
     .join(_line, _line.c.id == _task.c.order_line_id)
     .join(_res, _res.c.id == _task.c.reservation_id)
-    .where(_task.c.pick_list_id == sa.bindparam("pick_list_id"), _task.c.step != PickStepKind.done.value)
+    .where(_task.c.step != PickStepKind.done.value)
     .order_by(_task.c.seq)
 )
+# Locking the list row serialises the messages of one picker: a double-submitted confirmation waits,
+# then sees the task done. The open tasks are locked too so that, on PostgreSQL, a statement that had to
+# wait returns their latest versions (READ COMMITTED re-checks locked rows only); SQLite's BEGIN IMMEDIATE
+# serialises writers anyway and drops FOR UPDATE.
+_LOCK_LIST_AND_TASKS = _LIST_AND_TASKS.with_for_update(of=[_pl, _task])
 
 _CLOSE_LIST = (
     sa.update(_pl).where(_pl.c.id == sa.bindparam("pick_list_id"), _pl.c.status == PickListStatus.open.value)
@@ -140,7 +147,7 @@ class _List:
 class _Task:
     """An open pick task with what the picker is shown and what booking it needs."""
 
-    id: int
+    id: int  # the task's
     step: str
     order_line_id: int
     reservation_id: int
@@ -171,12 +178,21 @@ class _Loc:
     warehouse_id: int | None
 
 
+_LIST_FIELDS = [c.name for c in _LIST_COLUMNS]
+_TASK_FIELDS = [c.name for c in _TASK_COLUMNS]
+
+
 async def _read_list(conn, pick_list_id: int, *, lock: bool) -> tuple[_List, list[_Task]]:
-    row = (await conn.execute(_LOCK_LIST if lock else _LIST, {"pick_list_id": pick_list_id})).first()
-    if row is None:
-        raise NotFound(N_("No pick list {id}."), id=pick_list_id)
-    tasks = [_Task(**r._mapping) for r in await conn.execute(_OPEN_TASKS, {"pick_list_id": pick_list_id})]
-    return _List(**row._mapping), tasks
+    """The pick list and its open tasks: one statement, two when no task is open."""
+    rows = (await conn.execute(_LOCK_LIST_AND_TASKS if lock else _LIST_AND_TASKS, {"pick_list_id": pick_list_id})).all()
+    if not rows:
+        row = (await conn.execute(_LIST, {"pick_list_id": pick_list_id})).first()
+        if row is None:
+            raise NotFound(N_("No pick list {id}."), id=pick_list_id)
+        return _List(*row), []
+    head = rows[0]._mapping
+    pl = _List(*(head[name] for name in _LIST_FIELDS))
+    return pl, [_Task(*(r._mapping[name] for name in _TASK_FIELDS)) for r in rows]
 
 
 def _step_of(pl: _List, tasks: list[_Task], happened: Note | None = None, refill: int | None = None) -> PickStep:

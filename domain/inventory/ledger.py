@@ -109,6 +109,16 @@ async def _refuse_take(conn, key: dict, location_code: str, quantity: Decimal, r
     return src
 
 
+async def explain_refused_take(conn, *, product_id: int, location_id: int, lot: str, location_code: str,
+                               quantity: Decimal, release: Decimal = Decimal(0)) -> None:
+    """Raises the Conflict that says why a guarded take of `quantity` (consuming `release` of the reserved
+    stock) from a bin matched no row; for callers that book a move with their own combined statement."""
+    key = dict(k_product=product_id, k_location=location_id, k_lot=lot)
+    src = await _refuse_take(conn, key, location_code, quantity, release, False, False)
+    raise Conflict(N_("Only {available} on hand in {location}, cannot take {quantity}."),  # changed meanwhile
+                   available=_fmt(src.quantity if src else Decimal(0)), location=location_code, quantity=_fmt(quantity))
+
+
 async def post_move(
     session: AsyncSession,
     *,

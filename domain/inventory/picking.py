@@ -24,15 +24,12 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from ..errors import Conflict, InvalidInput, N_, NotFound
 from ..models.sales import OrderStatus
 from ..models import (
-    Location, LocationKind, PickList, PickListStatus, PickStepKind, PickTask, Product, SalesOrder, SalesOrderLine,
-    StockReservation, User, utcnow,
+    Location, PickList, PickListStatus, PickStepKind, PickTask, Product, SalesOrder, SalesOrderLine,
+    StockReservation, User,
 )
-from ..models.base import Qty
 from .common import PACKING_CODE, Note, find_location, fmt_qty, locked, note, parse_quantity, resolve_product, walking_key, working_location
-from .core_sql import connection, refresh_loaded, round3
-from .ledger import post_move
-from .reservations import release_quant_reserved
-from .tasks import check_pick_face
+from .core_sql import connection, refresh_loaded
+from .pick_booking import OpenList, OpenTask, book_task, close_list
 
 
 @dataclass(frozen=True)
@@ -109,93 +106,24 @@ _SET_STEP = (
     sa.update(_task).where(_task.c.id == sa.bindparam("task_id"), _task.c.step == sa.bindparam("from_step"))
     .values(step=sa.bindparam("to_step")).returning(_task.c.id)
 )
-_QTY = Qty()
-# Compare-and-set: the reservation read with the tasks is changed only if nobody changed it since.
-_SET_RESERVATION = (
-    sa.update(_res).where(_res.c.id == sa.bindparam("res_id"), _res.c.quantity == sa.bindparam("old", type_=_QTY))
-    .values(quantity=sa.bindparam("new", type_=_QTY)).returning(_res.c.id)
-)
-_LOCK_RESERVATION = sa.select(_res.c.quantity).where(_res.c.id == sa.bindparam("res_id")).with_for_update()
-_BOOK_LINE = (
-    sa.update(_line).where(_line.c.id == sa.bindparam("line_id"))
-    .values(reserved_qty=round3(_line.c.reserved_qty - sa.bindparam("released", type_=_QTY)),
-            picked_qty=round3(_line.c.picked_qty + sa.bindparam("picked", type_=_QTY)))
-    .returning(_line.c.reserved_qty, _line.c.picked_qty)
-)
-_FINISH_TASK = (
-    sa.update(_task).where(_task.c.id == sa.bindparam("task_id"), _task.c.step == sa.bindparam("from_step"))
-    .values(picked_qty=round3(_task.c.picked_qty + sa.bindparam("picked", type_=_QTY)),
-            short_qty=round3(_task.c.short_qty + sa.bindparam("short", type_=_QTY)),
-            step=PickStepKind.done.value, done_at=sa.bindparam("now"))
-    .returning(_task.c.picked_qty, _task.c.short_qty)
-)
-
-
-@dataclass(frozen=True)
-class _List:
-    id: int
-    status: str
-    picker_id: int | None
-    warehouse_id: int
-    packing_location_id: int
-    order_number: str
-    packing_code: str
-    packing_kind: str
-
-
-@dataclass(frozen=True)
-class _Task:
-    """An open pick task with what the picker is shown and what booking it needs."""
-
-    id: int  # the task's
-    step: str
-    order_line_id: int
-    reservation_id: int
-    product_id: int
-    location_id: int
-    lot: str
-    expiry: date | None
-    quantity: Decimal
-    picked_qty: Decimal
-    sku: str
-    product_name: str
-    unit: str
-    bin_code: str
-    bin_kind: str
-    bin_warehouse_id: int | None
-    bin_min_qty: Decimal | None
-    line_no: int
-    reserved: Decimal  # what the task's reservation still holds
-
-
-@dataclass(frozen=True)
-class _Loc:
-    """The few columns of a location post_move needs."""
-
-    id: int
-    code: str
-    kind: str
-    warehouse_id: int | None
-
-
 _LIST_FIELDS = [c.name for c in _LIST_COLUMNS]
 _TASK_FIELDS = [c.name for c in _TASK_COLUMNS]
 
 
-async def _read_list(conn, pick_list_id: int, *, lock: bool) -> tuple[_List, list[_Task]]:
+async def _read_list(conn, pick_list_id: int, *, lock: bool) -> tuple[OpenList, list[OpenTask]]:
     """The pick list and its open tasks: one statement, two when no task is open."""
     rows = (await conn.execute(_LOCK_LIST_AND_TASKS if lock else _LIST_AND_TASKS, {"pick_list_id": pick_list_id})).all()
     if not rows:
         row = (await conn.execute(_LIST, {"pick_list_id": pick_list_id})).first()
         if row is None:
             raise NotFound(N_("No pick list {id}."), id=pick_list_id)
-        return _List(*row), []
+        return OpenList(*row), []
     head = rows[0]._mapping
-    pl = _List(*(head[name] for name in _LIST_FIELDS))
-    return pl, [_Task(*(r._mapping[name] for name in _TASK_FIELDS)) for r in rows]
+    pl = OpenList(*(head[name] for name in _LIST_FIELDS))
+    return pl, [OpenTask(*(r._mapping[name] for name in _TASK_FIELDS)) for r in rows]
 
 
-def _step_of(pl: _List, tasks: list[_Task], happened: Note | None = None, refill: int | None = None) -> PickStep:
+def _step_of(pl: OpenList, tasks: list[OpenTask], happened: Note | None = None, refill: int | None = None) -> PickStep:
     """The next step: the first open task in walking order, or done."""
     if not tasks:
         return PickStep(pl.id, pl.order_number, PickStepKind.done, happened=happened, refill_task_id=refill)
@@ -208,17 +136,11 @@ def _step_of(pl: _List, tasks: list[_Task], happened: Note | None = None, refill
     )
 
 
-async def _close_list(session: AsyncSession, conn, pl: _List) -> None:
-    now = utcnow()
-    await conn.execute(_CLOSE_LIST, {"pick_list_id": pl.id, "now": now})
-    refresh_loaded(session, PickList, pl.id, status=PickListStatus.done.value, finished_at=now)
-
-
 async def _step(session: AsyncSession, pick_list_id: int, happened: Note | None = None) -> PickStep:
     conn = await connection(session)
     pl, tasks = await _read_list(conn, pick_list_id, lock=False)
     if not tasks and pl.status == PickListStatus.open:  # the last task was finished: the list is done
-        await _close_list(session, conn, pl)
+        await close_list(session, conn, pl)
     return _step_of(pl, tasks, happened)
 
 
@@ -299,7 +221,7 @@ async def _current(session: AsyncSession, pick_list_id: int, user: User, expect:
     return conn, pl, tasks
 
 
-async def _advance(session: AsyncSession, conn, pl: _List, tasks: list[_Task], to: PickStepKind, happened: Note) -> PickStep:
+async def _advance(session: AsyncSession, conn, pl: OpenList, tasks: list[OpenTask], to: PickStepKind, happened: Note) -> PickStep:
     """The first task goes on to the next scan step."""
     task = tasks[0]
     done = (await conn.execute(_SET_STEP, {"task_id": task.id, "from_step": task.step, "to_step": to.value})).first()
@@ -338,66 +260,6 @@ async def scan_pick_product(session: AsyncSession, pick_list_id: int, user: User
     return await _advance(session, conn, pl, tasks, PickStepKind.enter_quantity, happened)
 
 
-async def _take_reservation(session: AsyncSession, conn, task: _Task, picked: Decimal, short: Decimal) -> Decimal:
-    """Lowers the task's reservation by what was picked and by the shortage it can still cover.
-    Returns how much it was lowered (the same comes off the order line and the bin's quant)."""
-    reserved = task.reserved
-    for _ in range(2):
-        if picked > reserved:
-            raise Conflict(N_("Only {reserved} are reserved for this line in {bin}; cannot take {quantity}."),
-                           reserved=fmt_qty(reserved), bin=task.bin_code, quantity=fmt_qty(picked))
-        released = picked + min(short, reserved - picked)
-        params = {"res_id": task.reservation_id, "old": reserved, "new": reserved - released}
-        if (await conn.execute(_SET_RESERVATION, params)).first() is not None:
-            refresh_loaded(session, StockReservation, task.reservation_id, quantity=reserved - released)
-            return released
-        # Changed since it was read (a count gave some of it back): read it under lock, decide again.
-        reserved = (await conn.execute(_LOCK_RESERVATION, {"res_id": task.reservation_id})).scalar_one()
-    raise Conflict(N_("A reservation would become negative."))  # not reached: the second try holds the lock
-
-
-async def _finish_task(session: AsyncSession, conn, pl: _List, tasks: list[_Task], picked: Decimal) -> tuple[Decimal, int | None]:
-    """Books what was picked, releases what was not, closes the task (and the list after its last task).
-    Returns (short, refill task id).
-
-    A handful of statements: the reservation, the order line and the task are changed with set-based
-    UPDATEs; the stock goes bin -> packing dock through post_move (guarded UPDATE of the bin quant that
-    also consumes its reservation, the move, an upsert of the dock quant). The two quant rows other
-    pickers also need come last, so their row locks are held only until the commit that follows.
-    """
-    task = tasks[0]
-    short = task.quantity - task.picked_qty - picked
-    released = await _take_reservation(session, conn, task, picked, short)
-    line = (await conn.execute(_BOOK_LINE, {"line_id": task.order_line_id, "released": released, "picked": picked})).one()
-    refresh_loaded(session, SalesOrderLine, task.order_line_id, reserved_qty=line.reserved_qty, picked_qty=line.picked_qty)
-    now = utcnow()
-    done = (await conn.execute(_FINISH_TASK, {"task_id": task.id, "from_step": task.step, "picked": picked,
-                                              "short": short, "now": now})).first()
-    if done is None:  # cannot happen under the pick list lock; refuse rather than book twice
-        raise Conflict(N_("Nothing is left to pick on this list."))
-    refresh_loaded(session, PickTask, task.id, picked_qty=done.picked_qty, short_qty=done.short_qty,
-                   step=PickStepKind.done.value, done_at=now)
-    if len(tasks) == 1:
-        await _close_list(session, conn, pl)
-
-    refill = None
-    if picked > 0:
-        await post_move(
-            session, product_id=task.product_id,
-            from_location=_Loc(task.location_id, task.bin_code, task.bin_kind, task.bin_warehouse_id),
-            to_location=_Loc(pl.packing_location_id, pl.packing_code, pl.packing_kind, pl.warehouse_id),
-            quantity=picked, reason="pick", lot=task.lot, expiry=task.expiry, document=pl.order_number,
-            user_id=pl.picker_id, release_reserved=released,
-            allow_negative=False,  # a pick takes reserved stock: it can never drive a bin negative
-        )
-        if task.bin_kind == LocationKind.pick.value and task.bin_min_qty is not None:
-            refill_task = await check_pick_face(session, await session.get(Location, task.location_id), task.product_id)
-            refill = refill_task.id if refill_task else None
-    elif released > 0:
-        await release_quant_reserved(session, task.product_id, task.location_id, task.lot, released)
-    return max(short, Decimal(0)), refill
-
-
 async def confirm_pick_quantity(session: AsyncSession, pick_list_id: int, user: User, quantity) -> PickStep:
     """The quantity taken from the bin; less than asked records a shortage and moves to the next bin."""
     conn, pl, tasks = await _current(session, pick_list_id, user, PickStepKind.enter_quantity)
@@ -407,7 +269,7 @@ async def confirm_pick_quantity(session: AsyncSession, pick_list_id: int, user: 
     if qty > remaining:
         raise InvalidInput(N_("Too many: take at most {max} {unit} of {sku} here."),
                            max=fmt_qty(remaining), unit=task.unit, sku=task.sku)
-    short, refill = await _finish_task(session, conn, pl, tasks, qty)
+    short, refill = await book_task(session, conn, pl, tasks, qty)
     if short > 0:
         happened = note(N_("Picked {qty} {unit} of {sku}; {short} short recorded."),
                         qty=fmt_qty(qty), unit=task.unit, sku=task.sku, short=fmt_qty(short))
@@ -420,6 +282,6 @@ async def report_pick_shortage(session: AsyncSession, pick_list_id: int, user: U
     """Nothing to take at the current bin (empty or damaged): records the whole task short and moves on."""
     conn, pl, tasks = await _current(session, pick_list_id, user, None)
     task = tasks[0]
-    short, _ = await _finish_task(session, conn, pl, tasks, Decimal(0))
+    short, _ = await book_task(session, conn, pl, tasks, Decimal(0))
     return _step_of(pl, tasks[1:], note(N_("{short} {unit} of {sku} recorded short."),
                                         short=fmt_qty(short), unit=task.unit, sku=task.sku))

@@ -2,7 +2,9 @@
 
 post_move() appends an immutable StockMove and updates the StockQuant cache of
 both locations in the same transaction. Nothing edits or deletes a move; a
-correction is another move.
+correction is another move. (One exception to "only post_move": a confirmed pick
+on PostgreSQL books the same three writes inside one combined statement, see
+pick_booking.py; the rules and the guards are the same.)
 """
 from __future__ import annotations
 

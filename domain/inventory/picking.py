@@ -10,6 +10,10 @@ Every step locks the pick list row first, so two messages of one picker are
 applied one after the other and a fresh session sees the same next step. A
 confirmed quantity moves stock bin -> packing dock, consumes the reservation
 and may create a refill task for the pick face, all in one transaction.
+
+A step reads the list with all its open tasks (product, bin, order line and
+reservation joined) in one statement and answers the next step from that read;
+the writes of a confirmation are in pick_booking.py.
 """
 from __future__ import annotations
 
@@ -53,7 +57,7 @@ class PickStep:
     refill_task_id: int | None = None  # a pick-face refill this step created
 
 
-# ---- reading a pick list: two statements, whatever the number of tasks -------------------
+# ---- reading a pick list: one statement, whatever the number of tasks --------------------
 
 _pl = PickList.__table__
 _task = PickTask.__table__

@@ -13,6 +13,7 @@ from datetime import date
 from decimal import Decimal
 
 import sqlalchemy as sa
+from sqlalchemy.orm import make_transient_to_detached
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -187,8 +188,12 @@ async def post_move(
 
     for row in touched:
         _refresh(session, row)
-    return StockMove(
+    move = StockMove(
         id=move_id, product_id=product_id, from_location_id=from_location.id, to_location_id=to_location.id,
         quantity=quantity, lot=lot, expiry=expiry, reason=reason, document=document, user_id=user_id,
         created_at=created_at,
     )
+    # The row as if loaded by a query: persistent in the session, no second INSERT at the next flush.
+    make_transient_to_detached(move)
+    session.add(move)
+    return move

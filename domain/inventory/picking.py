@@ -10,13 +10,18 @@ Every step locks the pick list row first, so two messages of one picker are
 applied one after the other and a fresh session sees the same next step. A
 confirmed quantity moves stock bin -> packing dock, consumes the reservation
 and may create a refill task for the pick face, all in one transaction.
+
+A step reads the list with all its open tasks (product, bin, order line and
+reservation joined) in one statement and answers the next step from that read;
+the writes of a confirmation are in pick_booking.py.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 
+import sqlalchemy as sa
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -24,12 +29,11 @@ from ..errors import Conflict, InvalidInput, N_, NotFound
 from ..models.sales import OrderStatus
 from ..models import (
     Location, PickList, PickListStatus, PickStepKind, PickTask, Product, SalesOrder, SalesOrderLine,
-    StockReservation, User, utcnow,
+    StockReservation, User,
 )
 from .common import PACKING_CODE, Note, find_location, fmt_qty, locked, note, parse_quantity, resolve_product, walking_key, working_location
-from .ledger import post_move
-from .reservations import change_reserved
-from .tasks import check_pick_face
+from .core_sql import connection, refresh_loaded
+from .pick_booking import OpenList, OpenTask, book_task, close_list
 
 
 @dataclass(frozen=True)
@@ -53,31 +57,95 @@ class PickStep:
     refill_task_id: int | None = None  # a pick-face refill this step created
 
 
-async def _open_tasks(session: AsyncSession, pick_list_id: int) -> list[PickTask]:
-    """Tasks not yet done, in walking order."""
-    stmt = select(PickTask).where(PickTask.pick_list_id == pick_list_id, PickTask.step != PickStepKind.done.value)
-    return list((await session.exec(stmt.order_by(PickTask.seq).execution_options(populate_existing=True))).all())
+# ---- reading a pick list: one statement, whatever the number of tasks --------------------
+
+_pl = PickList.__table__
+_task = PickTask.__table__
+_pack = Location.__table__.alias("pack")
+_bin = Location.__table__.alias("bin")
+_product = Product.__table__
+_line = SalesOrderLine.__table__
+_res = StockReservation.__table__
+_order = SalesOrder.__table__
+
+_LIST_COLUMNS = (
+    _pl.c.id, _pl.c.status, _pl.c.picker_id, _pl.c.warehouse_id, _pl.c.packing_location_id,
+    _order.c.number.label("order_number"), _pack.c.code.label("packing_code"), _pack.c.kind.label("packing_kind"),
+)
+_TASK_COLUMNS = (
+    _task.c.id.label("task_id"), _task.c.step, _task.c.order_line_id, _task.c.reservation_id, _task.c.product_id,
+    _task.c.location_id, _task.c.lot, _task.c.expiry, _task.c.quantity, _task.c.picked_qty,
+    _product.c.sku, _product.c.name.label("product_name"), _product.c.unit,
+    _bin.c.code.label("bin_code"), _bin.c.kind.label("bin_kind"), _bin.c.warehouse_id.label("bin_warehouse_id"),
+    _bin.c.min_qty.label("bin_min_qty"), _line.c.line_no, _res.c.quantity.label("reserved"),
+)
+_LIST = (
+    sa.select(*_LIST_COLUMNS)
+    .join(_order, _order.c.id == _pl.c.order_id)
+    .join(_pack, _pack.c.id == _pl.c.packing_location_id)
+    .where(_pl.c.id == sa.bindparam("pick_list_id"))
+)
+# The list with its open tasks in walking order, one row per task (none when no task is open).
+_LIST_AND_TASKS = (
+    _LIST.add_columns(*_TASK_COLUMNS)
+    .join(_task, _task.c.pick_list_id == _pl.c.id)
+    .join(_product, _product.c.id == _task.c.product_id)
+    .join(_bin, _bin.c.id == _task.c.location_id)
+    .join(_line, _line.c.id == _task.c.order_line_id)
+    .join(_res, _res.c.id == _task.c.reservation_id)
+    .where(_task.c.step != PickStepKind.done.value)
+    .order_by(_task.c.seq)
+)
+# Locking the list row serialises the messages of one picker: a double-submitted confirmation waits,
+# then sees the task done. The open tasks are locked too so that, on PostgreSQL, a statement that had to
+# wait returns their latest versions (READ COMMITTED re-checks locked rows only); SQLite's BEGIN IMMEDIATE
+# serialises writers anyway and drops FOR UPDATE.
+_LOCK_LIST_AND_TASKS = _LIST_AND_TASKS.with_for_update(of=[_pl, _task])
+
+_CLOSE_LIST = (
+    sa.update(_pl).where(_pl.c.id == sa.bindparam("pick_list_id"), _pl.c.status == PickListStatus.open.value)
+    .values(status=PickListStatus.done.value, finished_at=sa.bindparam("now"))
+)
+_SET_STEP = (
+    sa.update(_task).where(_task.c.id == sa.bindparam("task_id"), _task.c.step == sa.bindparam("from_step"))
+    .values(step=sa.bindparam("to_step")).returning(_task.c.id)
+)
+_LIST_FIELDS = [c.name for c in _LIST_COLUMNS]
+_TASK_FIELDS = [c.name for c in _TASK_COLUMNS]
 
 
-async def _step(session: AsyncSession, pl: PickList, happened: Note | None = None, refill: int | None = None) -> PickStep:
-    order = await session.get(SalesOrder, pl.order_id)
-    open_tasks = await _open_tasks(session, pl.id)
-    if not open_tasks:
-        if pl.status == PickListStatus.open:  # the last task was just finished
-            pl.status = PickListStatus.done
-            pl.finished_at = utcnow()
-            await session.flush()
-        return PickStep(pl.id, order.number, PickStepKind.done, happened=happened, refill_task_id=refill)
-    t = open_tasks[0]
-    product = await session.get(Product, t.product_id)
-    loc = await session.get(Location, t.location_id)
-    line = await session.get(SalesOrderLine, t.order_line_id)
+async def _read_list(conn, pick_list_id: int, *, lock: bool) -> tuple[OpenList, list[OpenTask]]:
+    """The pick list and its open tasks: one statement, two when no task is open."""
+    rows = (await conn.execute(_LOCK_LIST_AND_TASKS if lock else _LIST_AND_TASKS, {"pick_list_id": pick_list_id})).all()
+    if not rows:
+        row = (await conn.execute(_LIST, {"pick_list_id": pick_list_id})).first()
+        if row is None:
+            raise NotFound(N_("No pick list {id}."), id=pick_list_id)
+        return OpenList(*row), []
+    head = rows[0]._mapping
+    pl = OpenList(*(head[name] for name in _LIST_FIELDS))
+    return pl, [OpenTask(*(r._mapping[name] for name in _TASK_FIELDS)) for r in rows]
+
+
+def _step_of(pl: OpenList, tasks: list[OpenTask], happened: Note | None = None, refill: int | None = None) -> PickStep:
+    """The next step: the first open task in walking order, or done."""
+    if not tasks:
+        return PickStep(pl.id, pl.order_number, PickStepKind.done, happened=happened, refill_task_id=refill)
+    t = tasks[0]
     return PickStep(
-        pick_list_id=pl.id, order_number=order.number, expect=PickStepKind(t.step), task_id=t.id,
-        line_no=line.line_no, bin_code=loc.code, sku=product.sku, product_name=product.name, unit=product.unit,
-        lot=t.lot, expiry=t.expiry, quantity=t.quantity - t.picked_qty, tasks_left=len(open_tasks),
+        pick_list_id=pl.id, order_number=pl.order_number, expect=PickStepKind(t.step), task_id=t.id,
+        line_no=t.line_no, bin_code=t.bin_code, sku=t.sku, product_name=t.product_name, unit=t.unit,
+        lot=t.lot, expiry=t.expiry, quantity=t.quantity - t.picked_qty, tasks_left=len(tasks),
         happened=happened, refill_task_id=refill,
     )
+
+
+async def _step(session: AsyncSession, pick_list_id: int, happened: Note | None = None) -> PickStep:
+    conn = await connection(session)
+    pl, tasks = await _read_list(conn, pick_list_id, lock=False)
+    if not tasks and pl.status == PickListStatus.open:  # the last task was finished: the list is done
+        await close_list(session, conn, pl)
+    return _step_of(pl, tasks, happened)
 
 
 async def start_pick(session: AsyncSession, order: SalesOrder, user: User) -> PickStep:
@@ -92,7 +160,7 @@ async def start_pick(session: AsyncSession, order: SalesOrder, user: User) -> Pi
             raise Conflict(N_("Order {number} is being picked by {name}."), number=order.number, name=picker.name)
         existing.picker_id = user.id
         await session.flush()
-        return await _step(session, existing, note(N_("Resuming the pick of order {number}."), number=order.number))
+        return await _step(session, existing.id, note(N_("Resuming the pick of order {number}."), number=order.number))
 
     if order.status not in (OrderStatus.confirmed, OrderStatus.reserved, OrderStatus.picking):
         raise InvalidInput(N_("Order {number} is {status}; it cannot be picked."), number=order.number, status=order.status)
@@ -119,139 +187,105 @@ async def start_pick(session: AsyncSession, order: SalesOrder, user: User) -> Pi
         ))
     order.status = OrderStatus.picking
     await session.flush()
-    return await _step(session, pl, note(N_("Pick list for order {number}: {count} bins to visit."),
-                                         number=order.number, count=len(keyed)))
+    return await _step(session, pl.id, note(N_("Pick list for order {number}: {count} bins to visit."),
+                                            number=order.number, count=len(keyed)))
 
 
 async def current_pick_step(session: AsyncSession, pick_list_id: int) -> PickStep:
-    pl = await session.get(PickList, pick_list_id)
-    if pl is None:
-        raise NotFound(N_("No pick list {id}."), id=pick_list_id)
-    return await _step(session, pl)
+    return await _step(session, pick_list_id)
 
 
 async def open_pick_for(session: AsyncSession, user: User) -> PickStep | None:
     """The pick this person left unfinished, if any (to resume after an interruption)."""
-    pl = (await session.exec(select(PickList).where(
+    pl = (await session.exec(select(PickList.id).where(
         PickList.picker_id == user.id, PickList.status == PickListStatus.open
     ).order_by(PickList.id))).first()
     return await _step(session, pl) if pl else None
 
 
-async def _current(session: AsyncSession, pick_list_id: int, user: User, expect: PickStepKind) -> tuple[PickList, PickTask]:
-    pl = await locked(session, PickList, pick_list_id)
+async def _current(session: AsyncSession, pick_list_id: int, user: User, expect: PickStepKind | None):
+    """Locks the pick list and returns it with its open tasks; the first one must be at step `expect`."""
+    conn = await connection(session)
+    pl, tasks = await _read_list(conn, pick_list_id, lock=True)
     if pl.status != PickListStatus.open:
         raise Conflict(N_("This pick list is {status}."), status=pl.status)
     if pl.picker_id not in (None, user.id):
         raise Conflict(N_("This pick list belongs to another picker."))
-    task = next(iter(await _open_tasks(session, pl.id)), None)
-    if task is None:
+    if not tasks:
         raise Conflict(N_("Nothing is left to pick on this list."))
+    task = tasks[0]
     if expect is not None and task.step != expect:
-        loc = await session.get(Location, task.location_id)
-        product = await session.get(Product, task.product_id)
         hints = {
-            PickStepKind.scan_bin: note(N_("Scan the bin {bin} first."), bin=loc.code),
-            PickStepKind.scan_product: note(N_("Scan the product {sku} first."), sku=product.sku),
-            PickStepKind.enter_quantity: note(N_("Enter the quantity of {sku} you took."), sku=product.sku),
+            PickStepKind.scan_bin: note(N_("Scan the bin {bin} first."), bin=task.bin_code),
+            PickStepKind.scan_product: note(N_("Scan the product {sku} first."), sku=task.sku),
+            PickStepKind.enter_quantity: note(N_("Enter the quantity of {sku} you took."), sku=task.sku),
         }
         hint = hints[PickStepKind(task.step)]
         raise InvalidInput(hint.template, **hint.params)
-    return pl, task
+    return conn, pl, tasks
+
+
+async def _advance(session: AsyncSession, conn, pl: OpenList, tasks: list[OpenTask], to: PickStepKind, happened: Note) -> PickStep:
+    """The first task goes on to the next scan step."""
+    task = tasks[0]
+    done = (await conn.execute(_SET_STEP, {"task_id": task.id, "from_step": task.step, "to_step": to.value})).first()
+    if done is None:  # cannot happen under the pick list lock; refuse rather than guess
+        raise Conflict(N_("Nothing is left to pick on this list."))
+    refresh_loaded(session, PickTask, task.id, step=to.value)
+    return _step_of(pl, [replace(task, step=to.value), *tasks[1:]], happened)
 
 
 async def scan_pick_bin(session: AsyncSession, pick_list_id: int, user: User, code: str) -> PickStep:
-    pl, task = await _current(session, pick_list_id, user, PickStepKind.scan_bin)
-    expected = await session.get(Location, task.location_id)
+    conn, pl, tasks = await _current(session, pick_list_id, user, PickStepKind.scan_bin)
+    task = tasks[0]
     scanned = await find_location(session, pl.warehouse_id, code)
-    if scanned is None or scanned.id != expected.id:
+    if scanned is None or scanned.id != task.location_id:
         raise InvalidInput(N_("Wrong bin: expected {expected}, you scanned {scanned}."),
-                           expected=expected.code, scanned=code.strip())
-    task.step = PickStepKind.scan_product
-    await session.flush()
-    return await _step(session, pl, note(N_("Bin {bin} confirmed."), bin=expected.code))
+                           expected=task.bin_code, scanned=code.strip())
+    return await _advance(session, conn, pl, tasks, PickStepKind.scan_product,
+                          note(N_("Bin {bin} confirmed."), bin=task.bin_code))
 
 
 async def scan_pick_product(session: AsyncSession, pick_list_id: int, user: User, code: str) -> PickStep:
-    pl, task = await _current(session, pick_list_id, user, PickStepKind.scan_product)
-    expected = await session.get(Product, task.product_id)
+    conn, pl, tasks = await _current(session, pick_list_id, user, PickStepKind.scan_product)
+    task = tasks[0]
     try:
         scanned = await resolve_product(session, code)
     except NotFound:
         scanned = None
-    if scanned is None or scanned.product.id != expected.id:
+    if scanned is None or scanned.product.id != task.product_id:
         raise InvalidInput(N_("Wrong product: expected {sku} ({name}), you scanned {scanned}."),
-                           sku=expected.sku, name=expected.name, scanned=code.strip())
-    task.step = PickStepKind.enter_quantity
-    await session.flush()
+                           sku=task.sku, name=task.product_name, scanned=code.strip())
     if scanned.pack_qty != 1:
         happened = note(N_("{sku} confirmed (a pack of {pack}). Enter the quantity in {unit}."),
-                        sku=expected.sku, pack=fmt_qty(scanned.pack_qty), unit=expected.unit)
+                        sku=task.sku, pack=fmt_qty(scanned.pack_qty), unit=task.unit)
     else:
-        happened = note(N_("{sku} confirmed."), sku=expected.sku)
-    return await _step(session, pl, happened)
-
-
-async def _finish_task(session: AsyncSession, pl: PickList, task: PickTask, picked: Decimal) -> tuple[Decimal, int | None]:
-    """Books what was picked, releases what was not, closes the task. Returns (short, refill task id)."""
-    order = await session.get(SalesOrder, pl.order_id)
-    line = await locked(session, SalesOrderLine, task.order_line_id)
-    res = await locked(session, StockReservation, task.reservation_id)
-    loc = await session.get(Location, task.location_id)
-    remaining = task.quantity - task.picked_qty
-    if picked > res.quantity:
-        raise Conflict(N_("Only {reserved} are reserved for this line in {bin}; cannot take {quantity}."),
-                       reserved=fmt_qty(res.quantity), bin=loc.code, quantity=fmt_qty(picked))
-    refill = None
-    if picked > 0:
-        packing = await session.get(Location, pl.packing_location_id)
-        # Release the reservation first: post_move then finds the quant already locked and consistent.
-        await change_reserved(session, res, -picked)
-        await post_move(
-            session, product_id=task.product_id, from_location=loc, to_location=packing, quantity=picked,
-            reason="pick", lot=task.lot, expiry=task.expiry, document=order.number, user_id=pl.picker_id,
-            allow_negative=False,  # a pick takes reserved stock: it can never drive a bin negative
-        )
-        line.reserved_qty = line.reserved_qty - picked
-        line.picked_qty = line.picked_qty + picked
-        task.picked_qty = task.picked_qty + picked
-        refill_task = await check_pick_face(session, loc, task.product_id)
-        refill = refill_task.id if refill_task else None
-    short = remaining - picked
-    if short > 0:
-        give_back = min(short, res.quantity)
-        if give_back > 0:
-            await change_reserved(session, res, -give_back)
-            line.reserved_qty = line.reserved_qty - give_back
-        task.short_qty = task.short_qty + short
-    task.step = PickStepKind.done
-    task.done_at = utcnow()
-    await session.flush()  # the pick list is closed by _step when no task is left
-    return short, refill
+        happened = note(N_("{sku} confirmed."), sku=task.sku)
+    return await _advance(session, conn, pl, tasks, PickStepKind.enter_quantity, happened)
 
 
 async def confirm_pick_quantity(session: AsyncSession, pick_list_id: int, user: User, quantity) -> PickStep:
     """The quantity taken from the bin; less than asked records a shortage and moves to the next bin."""
-    pl, task = await _current(session, pick_list_id, user, PickStepKind.enter_quantity)
-    product = await session.get(Product, task.product_id)
-    qty = parse_quantity(quantity, unit=product.unit)
+    conn, pl, tasks = await _current(session, pick_list_id, user, PickStepKind.enter_quantity)
+    task = tasks[0]
+    qty = parse_quantity(quantity, unit=task.unit)
     remaining = task.quantity - task.picked_qty
     if qty > remaining:
         raise InvalidInput(N_("Too many: take at most {max} {unit} of {sku} here."),
-                           max=fmt_qty(remaining), unit=product.unit, sku=product.sku)
-    short, refill = await _finish_task(session, pl, task, qty)
+                           max=fmt_qty(remaining), unit=task.unit, sku=task.sku)
+    short, refill = await book_task(session, conn, pl, tasks, qty)
     if short > 0:
         happened = note(N_("Picked {qty} {unit} of {sku}; {short} short recorded."),
-                        qty=fmt_qty(qty), unit=product.unit, sku=product.sku, short=fmt_qty(short))
+                        qty=fmt_qty(qty), unit=task.unit, sku=task.sku, short=fmt_qty(short))
     else:
-        happened = note(N_("Picked {qty} {unit} of {sku}."), qty=fmt_qty(qty), unit=product.unit, sku=product.sku)
-    return await _step(session, pl, happened, refill)
+        happened = note(N_("Picked {qty} {unit} of {sku}."), qty=fmt_qty(qty), unit=task.unit, sku=task.sku)
+    return _step_of(pl, tasks[1:], happened, refill)
 
 
 async def report_pick_shortage(session: AsyncSession, pick_list_id: int, user: User) -> PickStep:
     """Nothing to take at the current bin (empty or damaged): records the whole task short and moves on."""
-    pl, task = await _current(session, pick_list_id, user, None)
-    product = await session.get(Product, task.product_id)
-    short, _ = await _finish_task(session, pl, task, Decimal(0))
-    return await _step(session, pl, note(N_("{short} {unit} of {sku} recorded short."),
-                                         short=fmt_qty(short), unit=product.unit, sku=product.sku))
+    conn, pl, tasks = await _current(session, pick_list_id, user, None)
+    task = tasks[0]
+    short, _ = await book_task(session, conn, pl, tasks, Decimal(0))
+    return _step_of(pl, tasks[1:], note(N_("{short} {unit} of {sku} recorded short."),
+                                        short=fmt_qty(short), unit=task.unit, sku=task.sku))

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+import sqlalchemy as sa
 from sqlalchemy import func
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -20,7 +21,9 @@ from ..models import (
     Location, PickList, PickListStatus, PickStepKind, PickTask, Product, SalesOrder, SalesOrderLine,
     StockQuant, StockReservation,
 )
+from ..models.base import Qty
 from .common import SELLABLE_KINDS, locked
+from .core_sql import connection, refresh_loaded, round3
 
 
 @dataclass(frozen=True)
@@ -67,6 +70,30 @@ async def change_reserved(session: AsyncSession, reservation: StockReservation, 
         raise Conflict(N_("Cannot reserve more than is on hand."))
     quant.reserved = new_reserved
     reservation.quantity = reservation.quantity + delta
+
+
+_quants = StockQuant.__table__
+_RELEASE = (
+    sa.update(_quants)
+    .where(_quants.c.product_id == sa.bindparam("k_product"), _quants.c.location_id == sa.bindparam("k_location"),
+           _quants.c.lot == sa.bindparam("k_lot"), _quants.c.reserved >= sa.bindparam("k_qty", type_=Qty()))
+    .values(reserved=round3(_quants.c.reserved - sa.bindparam("k_qty", type_=Qty())))
+    .returning(_quants.c.id, _quants.c.reserved)
+)
+
+
+async def release_quant_reserved(session: AsyncSession, product_id: int, location_id: int, lot: str, qty: Decimal) -> None:
+    """Gives `qty` of a bin's reserved stock back (the reservation itself was lowered by the caller):
+    one guarded UPDATE instead of a locked read and a write."""
+    conn = await connection(session)
+    key = dict(k_product=product_id, k_location=location_id, k_lot=lot)
+    row = (await conn.execute(_RELEASE, dict(key, k_qty=qty))).first()
+    if row is None:
+        exists = await quant_for_update(session, product_id, location_id, lot)
+        if exists is None:
+            raise Conflict(N_("No stock record behind a reservation in this bin."))
+        raise Conflict(N_("A reservation would become negative."))
+    refresh_loaded(session, StockQuant, row.id, reserved=row.reserved)
 
 
 async def _order_lines(session: AsyncSession, order_id: int) -> list[SalesOrderLine]:

@@ -17,6 +17,7 @@ from sqlalchemy.orm import make_transient_to_detached
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from ..audit.recorder import note_created
 from ..errors import Conflict, InvalidInput, N_
 from ..models import Location, LocationKind, StockMove, StockQuant, Warehouse, utcnow
 from ..models.base import Qty
@@ -196,4 +197,5 @@ async def post_move(
     # The row as if loaded by a query: persistent in the session, no second INSERT at the next flush.
     make_transient_to_detached(move)
     session.add(move)
+    await note_created(session, move)  # inserted by Core: the audit's flush hook cannot see it
     return move

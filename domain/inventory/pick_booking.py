@@ -25,9 +25,10 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from ..audit.recorder import note_created
 from ..errors import Conflict, N_
 from ..models import (
-    Location, LocationKind, PickList, PickListStatus, PickStepKind, PickTask, SalesOrderLine, StockQuant,
+    Location, LocationKind, PickList, PickListStatus, PickStepKind, PickTask, SalesOrderLine, StockMove, StockQuant,
     StockReservation, utcnow,
 )
 from ..models.base import Qty
@@ -169,7 +170,8 @@ SELECT (SELECT count(*) FROM res) AS res_ok,
        src.id AS src_id, src.quantity AS src_quantity, src.reserved AS src_reserved, src.expiry AS src_expiry,
        line.reserved_qty AS line_reserved, line.picked_qty AS line_picked,
        task.picked_qty AS task_picked, task.short_qty AS task_short, (SELECT count(*) FROM list) AS list_closed,
-       dock.id AS dock_id, dock.quantity AS dock_quantity, dock.reserved AS dock_reserved, dock.expiry AS dock_expiry
+       dock.id AS dock_id, dock.quantity AS dock_quantity, dock.reserved AS dock_reserved, dock.expiry AS dock_expiry,
+       (SELECT id FROM move) AS move_id
 FROM (SELECT 1) AS one
 LEFT JOIN src ON true LEFT JOIN line ON true LEFT JOIN task ON true LEFT JOIN dock ON true
 """)
@@ -243,6 +245,10 @@ async def _book_pick_pg(session: AsyncSession, conn, pl: OpenList, task: OpenTas
         refresh_loaded(session, PickList, pl.id, status=PickListStatus.done.value, finished_at=now)
     refresh_loaded(session, StockQuant, row.dock_id, quantity=row.dock_quantity, reserved=row.dock_reserved,
                    expiry=row.dock_expiry)
+    await note_created(session, StockMove(
+        id=row.move_id, product_id=task.product_id, from_location_id=task.location_id, to_location_id=pl.packing_location_id,
+        quantity=picked, lot=task.lot, expiry=task.expiry, reason="pick", document=pl.order_number, user_id=pl.picker_id,
+        created_at=now))  # inserted by the statement above: the audit's flush hook cannot see it
 
 
 async def _book_in_steps(session: AsyncSession, conn, pl: OpenList, tasks: list[OpenTask], picked: Decimal,

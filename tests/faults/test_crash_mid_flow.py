@@ -31,18 +31,18 @@ class Crash(BaseException):
     """The process dying: not an Exception, so no handler turns it into a reply."""
 
 
-def crash_on_call(monkeypatch, module, n: int) -> list:
-    """module.post_move writes its move, then the process dies on the n-th call."""
-    real, calls = module.post_move, []
+def crash_on_call(monkeypatch, module, n: int, name: str = "post_move", label=lambda args, kw: kw.get("reason")) -> list:
+    """module.<name> does its writes, then the process dies on the n-th call."""
+    real, calls = getattr(module, name), []
 
-    async def post_move(*args, **kw):
+    async def wrapped(*args, **kw):
         result = await real(*args, **kw)
-        calls.append(kw.get("reason"))
+        calls.append(label(args, kw))
         if len(calls) == n:
-            raise Crash(f"killed after post_move #{n}")
+            raise Crash(f"killed after {name} #{n}")
         return result
 
-    monkeypatch.setattr(module, "post_move", post_move)
+    monkeypatch.setattr(module, name, wrapped)
     return calls
 
 
@@ -101,10 +101,11 @@ async def test_pick_killed_while_booking_the_second_bin_resumes_there(services, 
     await worker.text(bin_code)
     await worker.text(ean)
     state_before = await ledger_snapshot(services, order)
-    calls = crash_on_call(monkeypatch, picking, 1)
+    # book_task writes the whole booking (reservation, quants, line, task, move: one statement on PostgreSQL)
+    calls = crash_on_call(monkeypatch, picking, 1, "book_task", label=lambda args, kw: args[4])
     with pytest.raises(Crash):
         await worker.text("2")
-    assert calls == ["pick"]  # the move was written inside the transaction, then the process died
+    assert calls == [Decimal(2)]  # the booking was written inside the transaction, then the process died
     assert await ledger_snapshot(services, order) == state_before  # none of it survived
     monkeypatch.undo()
 

@@ -92,15 +92,15 @@ async def test_connections_killed_in_the_middle_of_a_booking(services, outage, m
         pytest.skip("SQLite has no server connection to lose; a crash mid-transaction is test_crash_mid_flow.py")
     import domain.inventory.picking as picking
 
-    real, killed = picking.post_move, []
+    real, killed = picking.book_task, []
 
-    async def post_move_after_the_server_dropped_us(*args, **kw):
+    async def booking_after_the_server_dropped_us(*args, **kw):
         if not killed:
             killed.append(True)
             await outage.terminate_connections()  # this transaction's connection dies under it
         return await real(*args, **kw)
 
-    monkeypatch.setattr(picking, "post_move", post_move_after_the_server_dropped_us)
+    monkeypatch.setattr(picking, "book_task", booking_after_the_server_dropped_us)
     worker = Chat(dialogue_for(services), external_id=str(WORKER))
     order, _ = await pick_up_to_quantity(services, worker)
     before = await ledger_snapshot(services, order)

@@ -55,6 +55,23 @@ async def test_loaded_objects_see_what_the_booking_wrote(session, world):
     assert dock.quantity == 4
 
 
+async def test_the_pick_move_is_in_the_audit_log(session, world):
+    """The move is inserted by a Core statement (one combined statement on PostgreSQL): the audit's
+    flush hook cannot see it, so the booking notes it itself, written at commit."""
+    from domain.models import AuditEntry
+    _, step = await _at_quantity_step(session, world, "SO-BA", 3)
+    before = len((await session.exec(select(AuditEntry).where(AuditEntry.entity == "stock_move"))).all())
+    await picking.confirm_pick_quantity(session, step.pick_list_id, world.worker, "3")
+    await session.commit()
+    moves = (await session.exec(select(AuditEntry).where(AuditEntry.entity == "stock_move").order_by(AuditEntry.id))).all()
+    assert len(moves) == before + 1
+    pick = moves[-1]
+    assert pick.action == "created" and pick.after["reason"] == "pick" and pick.after["quantity"] == "3"
+    assert pick.after["document"] == "SO-BA"
+    stored = (await session.exec(select(StockMove).where(StockMove.reason == "pick"))).one()
+    assert pick.entity_id == str(stored.id)
+
+
 async def test_a_reservation_lowered_after_the_read_is_decided_again_on_its_new_value(session, world):
     order, step = await _at_quantity_step(session, world, "SO-B1", 5)
     conn = await session.connection()

@@ -13,6 +13,7 @@ import asyncio
 import os
 import uuid
 
+import hypothesis  # noqa: F401  imported (and assertion-rewritten) now, not by its plugin's end-of-run hook
 import pytest
 import sqlalchemy as sa
 from sqlmodel import SQLModel
@@ -20,6 +21,10 @@ from sqlmodel import SQLModel
 from storage.engine import create_engine, session_factory
 from storage.migrate import upgrade
 from storage.uow import UnitOfWorkFactory
+
+# CPython 3.11.7's ast.parse can fail with "SystemError: AST constructor recursion depth mismatch" after
+# greenlet-driven (SQLAlchemy async) code ran in the process (gh-106905, fixed in 3.11.8): so nothing
+# should need parsing late in the run; see also tests/test_boundaries.py.
 
 pytest_plugins = ["tests.fakes.fixtures"]
 

@@ -23,7 +23,9 @@ async def test_scheduler_jobs_queue_and_send_a_due_reminder(services, people, cl
         await uow.commit()
     notifier = FakeNotifier()
     scheduler = build_scheduler(services, [notifier], translate)
-    scheduler.start()
+    # paused: nothing fires on its own, so no job is left mid-transaction when the test's loop closes
+    # (a job cancelled at teardown while the test's own call held SQLite's write lock could hang the run)
+    scheduler.start(paused=True)
     try:
         lease = scheduler.get_job("lease")  # PostgreSQL: timed jobs come with the advisory-lock lease
         if lease is not None:

@@ -33,7 +33,11 @@ import zxingcpp
 from domain.errors import InvalidInput
 from domain.scanning import GS, DecodedCode, gs1_for_gtin, gs1_hri, has_valid_check_digit, parse_gs1
 
+from .cylinder import HALF_ARCS, flatten
+from .deblur import blur_of_image, sharpen, wiener_2d
 from .images import DEFAULT_MAX_BYTES, DEFAULT_MAX_PIXELS, load_gray
+from .profiles import read_region
+from .regions import Cut, Region, cut_level, cut_zoomed, find_regions
 
 F = zxingcpp.BarcodeFormat
 # zxing-cpp format -> contract name
@@ -94,9 +98,9 @@ def _area(pts) -> float:
     return abs(sum(x1 * y2 - x2 * y1 for (x1, y1), (x2, y2) in zip(pts, pts[1:] + pts[:1]))) / 2
 
 
-def _read(image: np.ndarray, **options) -> list[_Found]:
+def _read(image: np.ndarray, formats=_FORMATS, **options) -> list[_Found]:
     found = []
-    for barcode in zxingcpp.read_barcodes(image, formats=_FORMATS, text_mode=zxingcpp.TextMode.Plain, **options):
+    for barcode in zxingcpp.read_barcodes(image, formats=formats, text_mode=zxingcpp.TextMode.Plain, **options):
         code = to_decoded(barcode)
         pts = _corners(barcode)
         if code is not None and code.format in _WEAK_CHECK and (code.format in _SHORT or _thin(pts)):
@@ -144,87 +148,14 @@ def _confirm(image: np.ndarray, pts, code: DecodedCode, fmt) -> DecodedCode | No
     return again[0]
 
 
-# ---- candidate regions -----------------------------------------------------------
-
-@dataclass(frozen=True)
-class _Region:
-    box: tuple[tuple[float, float], tuple[float, float], float]  # cv2.RotatedRect in full-size pixels
-    bar_angle: float | None  # degrees to turn so bars stand upright; None for 2D-looking regions
-    score: float
-
-
-def find_regions(gray: np.ndarray, limit: int = 4) -> list[_Region]:
-    """Where barcodes may be: strong gradient energy, ranked by how parallel the gradients are."""
-    scale = min(1.0, 640 / max(gray.shape))
-    small = cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA) if scale < 1 else gray
-    small = small.astype(np.float32)
-    gx = cv2.Sobel(small, cv2.CV_32F, 1, 0, ksize=3)
-    gy = cv2.Sobel(small, cv2.CV_32F, 0, 1, ksize=3)
-    k = (9, 9)
-    jxx = cv2.blur(gx * gx, k)
-    jyy = cv2.blur(gy * gy, k)
-    jxy = cv2.blur(gx * gy, k)
-    energy = jxx + jyy
-    coherence = np.sqrt((jxx - jyy) ** 2 + 4 * jxy ** 2) / (energy + 1e-6)
-    level = float(np.percentile(energy, 99))
-    if level <= 1e-3:
-        return []
-    mask = (energy > 0.08 * level).astype(np.uint8)
-    mask = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (15, 15)))
-    mask = cv2.morphologyEx(mask, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (7, 7)))
-    contours, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
-    regions = []
-    min_area = 0.0015 * mask.size
-    for contour in contours:
-        area = cv2.contourArea(contour)
-        if area < min_area:
-            continue
-        inside = np.zeros_like(mask)
-        cv2.drawContours(inside, [contour], -1, 1, thickness=-1)
-        sel = inside.astype(bool)
-        coh = float(coherence[sel].mean())
-        sxx, syy, sxy = float(jxx[sel].sum()), float(jyy[sel].sum()), float(jxy[sel].sum())
-        # gradient direction across the bars; bars upright when it is horizontal
-        theta = 0.5 * math.degrees(math.atan2(2 * sxy, sxx - syy))
-        (cx, cy), (w, h), ang = cv2.minAreaRect(contour)
-        box = ((cx / scale, cy / scale), (w / scale, h / scale), ang)
-        regions.append(_Region(box, theta if coh > 0.55 else None, area * (0.5 + coh)))
-    regions.sort(key=lambda r: -r.score)
-    return regions[:limit]
-
-
-def _cut(gray: np.ndarray, region: _Region) -> np.ndarray:
-    """The region, turned so bars stand upright (or the box is level), with a margin, at a readable size."""
-    (cx, cy), (w, h), ang = region.box
-    if region.bar_angle is not None:
-        turn = region.bar_angle
-        diag = math.hypot(w, h)  # unknown extent along the turned axes: take the diagonal
-        out_w = out_h = diag
-    else:
-        turn = ang
-        out_w, out_h = w, h
-    margin = 0.2 * max(out_w, out_h) + 12
-    out_w, out_h = out_w + margin, out_h + margin
-    m = cv2.getRotationMatrix2D((cx, cy), turn, 1.0)
-    m[0, 2] += out_w / 2 - cx
-    m[1, 2] += out_h / 2 - cy
-    side = max(out_w, out_h)
-    # small regions enlarged (thin bars get pixels), huge ones (a 12 Mpx file) reduced
-    zoom = min(4.0, 900 / side) if side < 900 else min(1.0, 1400 / side)
-    m *= zoom
-    size = (max(8, int(out_w * zoom)), max(8, int(out_h * zoom)))
-    return cv2.warpAffine(gray, m, size, flags=cv2.INTER_CUBIC, borderMode=cv2.BORDER_REPLICATE)
-
+# ---- the fallback steps ------------------------------------------------------------
 
 _CLAHE = cv2.createCLAHE(clipLimit=3.0, tileGridSize=(8, 8))
 _LOCAL = zxingcpp.Binarizer.LocalAverage
 _FIXED = zxingcpp.Binarizer.FixedThreshold
-_CUT_DOWNSCALE = False  # a cut is already at a readable size
-
-
-def _sharpen(gray: np.ndarray, sigma: float, amount: float = 1.0) -> np.ndarray:
-    """Unsharp mask: steepens edges that defocus or motion blur have spread out."""
-    return cv2.addWeighted(gray, 1.0 + amount, cv2.GaussianBlur(gray, (0, 0), sigma), -amount, 0)
+_LINEAR = [f for f in _FORMATS if f not in (F.QRCode, F.DataMatrix, F.PDF417, F.Aztec)]
+_MATRIX = [F.QRCode, F.DataMatrix, F.PDF417, F.Aztec]
+CYLINDER_REGIONS = 2  # regions flattened as if round a can, and deconvolved as 2D codes
 
 
 def _fit(gray: np.ndarray, longest: int) -> np.ndarray:
@@ -232,29 +163,77 @@ def _fit(gray: np.ndarray, longest: int) -> np.ndarray:
     return cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA) if scale < 1 else gray
 
 
-def _attempts(gray: np.ndarray):
-    """Ever more expensive ways to look at the same photo; each yields found codes."""
-    # Upright, as most photos are (~12 ms), then zxing's 90-degree turns and pyramid.
-    yield _read(gray, try_rotate=False, try_invert=False)
-    # Whole-image passes beyond the first work on at most ~2000 px (a 12 Mpx file
-    # would cost seconds); candidate regions are still cut from the full image.
-    work = _fit(gray, 2048)
-    yield _read(work, try_invert=False)
-    for region in find_regions(gray):
-        cut = _cut(gray, region)
-        # A fixed threshold keeps the thin bars that blur has turned grey, which a
-        # local average loses; CLAHE evens out glare and shadow first.
-        for variant, binarizer in ((lambda: cut, _LOCAL), (lambda: cut, _FIXED),
-                                   (lambda: _CLAHE.apply(cut), _LOCAL),
-                                   (lambda: _sharpen(_CLAHE.apply(cut), 3.0, 2.0), _FIXED)):
-            found = _read(variant(), try_invert=False, try_downscale=_CUT_DOWNSCALE, binarizer=binarizer)
+def _in_photo(found: list[_Found], cut: Cut) -> list[_Found]:
+    """Results read from a cut -> boxes and areas in photo pixels."""
+    scale = abs(float(np.linalg.det(cut.to_photo[:, :2])))  # photo area per cut pixel
+    return [_Found(f.code, f.area * scale, cut.photo_box(*f.box)) for f in found]
+
+
+def _read_zoomed_cut(gray: np.ndarray, region: Region, quick: bool = False) -> list[_Found]:
+    cut = cut_zoomed(gray, region)
+    # As it is; then contrast-normalised (CLAHE evens out glare and shadow), sharpened
+    # and cut at a fixed threshold, which keeps the thin bars that blur has turned grey.
+    variants = ((lambda: cut.image, _LOCAL), (lambda: sharpen(_CLAHE.apply(cut.image), 3.0, 2.0), _FIXED))
+    for variant, binarizer in variants[:1] if quick else variants:
+        found = _read(variant(), try_invert=False, try_downscale=False, binarizer=binarizer)
+        if found:
+            return _in_photo(found, cut)
+    return []
+
+
+def _region_box(region: Region) -> tuple[float, float, float, float]:
+    pts = cv2.boxPoints(region.box)
+    return _box([tuple(p) for p in pts])
+
+
+def _read_profiles(gray: np.ndarray, region: Region) -> list[_Found]:
+    if region.bar_angle is None:
+        return []
+    return [_Found(r.code, r.area, r.box) for r in read_region(gray, region, _LINEAR, to_decoded)]
+
+
+def _readable(image: np.ndarray) -> tuple[np.ndarray, float]:
+    """A cut enlarged so that small modules get a few pixels each."""
+    zoom = min(3.0, max(1.0, 700 / max(image.shape)))
+    if zoom > 1:
+        image = cv2.resize(image, None, fx=zoom, fy=zoom, interpolation=cv2.INTER_CUBIC)
+    return image, zoom
+
+
+def _read_flattened(gray: np.ndarray, region: Region) -> list[_Found]:
+    """The region unrolled as if round a cylinder, either way, at a few curvatures."""
+    cut, w, h = cut_level(gray, region)
+    for vertical, half in ((False, w / 2), (True, h / 2)):
+        for arc in HALF_ARCS:
+            flat = flatten(cut.image, half, arc, vertical)
+            image, zoom = _readable(flat)
+            found = _read(image, formats=_MATRIX, try_invert=False, try_downscale=False)
             if found:
-                yield found
-                return
-    # Light-on-dark codes, and photos whose contrast only CLAHE brings out.
-    yield _read(_CLAHE.apply(work))
-    # Blur over the whole code (also where no region was cut well).
-    yield _read(_sharpen(work, 3.0), try_invert=False)
+                return [_Found(f.code, f.area, _region_box(region)) for f in found]
+    return []
+
+
+def _read_deconvolved(gray: np.ndarray, region: Region) -> list[_Found]:
+    """A blurred 2D code (or PDF417) deconvolved for the defocus its edges suggest."""
+    cut, _, _ = cut_level(gray, region)
+    spread = blur_of_image(cut.image)
+    if spread < 0.8:
+        return []
+    image, _ = _readable(wiener_2d(cut.image, spread, 0.005))
+    found = _read(image, formats=_MATRIX, try_invert=False, try_downscale=False, binarizer=_FIXED)
+    return [_Found(f.code, f.area, _region_box(region)) for f in found]
+
+
+def _region_steps(gray: np.ndarray, regions: list[Region]):
+    """Per region, the ways to read it, cheapest first. The last two are costly and
+    for special cases (a curved label, a blurred 2D code): tried only while nothing
+    has been read at all."""
+    for step in (_read_zoomed_cut, _read_profiles):
+        for region in regions:
+            yield step.__name__, region, False, lambda step=step, region=region: step(gray, region)
+    for step in (_read_flattened, _read_deconvolved):
+        for region in regions[:CYLINDER_REGIONS]:
+            yield step.__name__, region, True, lambda step=step, region=region: step(gray, region)
 
 
 def _box(points) -> tuple[float, float, float, float]:
@@ -284,12 +263,64 @@ def _keep_best(found: list[_Found]) -> list[DecodedCode]:
     return [f.code for f in kept]
 
 
-def decode_gray(gray: np.ndarray) -> list[DecodedCode]:
-    """All codes in a grayscale image, largest first; [] when none is readable."""
-    for found in _attempts(gray):
-        if found:
-            return _keep_best(found)
-    return []
+def _covered(region: Region, found: list[_Found]) -> bool:
+    box = _region_box(region)
+    return any(_overlap(box, f.box) > 0.3 for f in found)
+
+
+def decode_gray(gray: np.ndarray, trace: list | None = None) -> list[DecodedCode]:
+    """All codes in a grayscale image, largest first; [] when none is readable.
+
+    Cheapest first: the whole photo upright, then with zxing's turns and pyramid.
+    When those read something, only candidate regions away from it are searched
+    further (another code on the same photo); otherwise every region goes through
+    the fallback steps, and at last the whole photo with CLAHE and sharpened.
+    `trace`, when given, collects the names of the steps that read something.
+    """
+    found = _read(gray, try_rotate=False, try_invert=False)
+    step = "upright"
+    # Whole-image passes beyond the first work on at most ~2000 px (a 12 Mpx file
+    # would cost seconds); candidate regions are still cut from the full image.
+    work = _fit(gray, 2048)
+    if not found:
+        found, step = _read(work, try_invert=False), "turns"
+    if found and trace is not None:
+        trace.append(step)
+    regions = find_regions(gray)
+    if found:
+        # Another code elsewhere on the photo (turned, smaller)? Regions away from what
+        # was read get one quick look each.
+        for region in regions:
+            if not _covered(region, found):
+                more = [f for f in _read_zoomed_cut(gray, region, quick=True) if all(f.code != k.code for k in found)]
+                found += more
+                if more and trace is not None:
+                    trace.append("another")
+        return _keep_best(found)
+    done: set[int] = set()  # regions read, or lying on a code already read
+    for name, region, special, attempt in _region_steps(gray, regions):
+        if id(region) in done or (special and found):
+            continue
+        if _covered(region, found):
+            done.add(id(region))
+            continue
+        more = attempt()
+        if more:
+            done.add(id(region))
+            found += more
+            if trace is not None:
+                trace.append(name)
+    if not found:
+        # Light-on-dark codes, and photos whose contrast only CLAHE brings out.
+        for name, attempt in (("clahe", lambda: _read(_CLAHE.apply(work))),
+                              # Blur over the whole code (also where no region was cut well).
+                              ("sharpen", lambda: _read(sharpen(work, 3.0), try_invert=False))):
+            found = attempt()
+            if found:
+                if trace is not None:
+                    trace.append(name)
+                break
+    return _keep_best(found)
 
 
 def decode_image(data: bytes, max_bytes: int = DEFAULT_MAX_BYTES, max_pixels: int = DEFAULT_MAX_PIXELS) -> list[DecodedCode]:

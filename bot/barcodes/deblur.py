@@ -41,27 +41,29 @@ def edge_spread(values: np.ndarray, slopes: np.ndarray) -> float:
 
 
 class Wiener1D:
-    """Deconvolves profiles of one length with several kernels (the FFT of the padded
-    profile is taken once)."""
+    """Wiener deconvolution of profiles of one length: filters are built once and
+    applied to every band."""
 
-    def __init__(self, profile: np.ndarray):
-        n = len(profile)
+    def __init__(self, n: int):
         self.n = n
         self.size = cv2.getOptimalDFTSize(2 * n + 64)
         self.left = (self.size - n) // 2
-        padded = np.empty(self.size, np.float64)
-        padded[:self.left] = profile[0]  # edge values: no false edge where the padding starts
-        padded[self.left:self.left + n] = profile
-        padded[self.left + n:] = profile[-1]
-        self.spectrum = np.fft.rfft(padded)
 
-    def apply(self, kernel: np.ndarray, noise: float) -> np.ndarray:
+    def filter(self, kernel: np.ndarray, noise: float) -> np.ndarray:
         k = np.zeros(self.size)
         k[:len(kernel)] = kernel
-        k = np.roll(k, -(len(kernel) // 2))
-        h = np.fft.rfft(k)
-        out = np.fft.irfft(self.spectrum * np.conj(h) / (np.abs(h) ** 2 + noise), self.size)
-        return out[self.left:self.left + self.n]
+        h = np.fft.rfft(np.roll(k, -(len(kernel) // 2)))
+        return np.conj(h) / (np.abs(h) ** 2 + noise)
+
+    def spectrum(self, profile: np.ndarray) -> np.ndarray:
+        padded = np.empty(self.size)
+        padded[:self.left] = profile[0]  # edge values: no false edge where the padding starts
+        padded[self.left:self.left + self.n] = profile
+        padded[self.left + self.n:] = profile[-1]
+        return np.fft.rfft(padded)
+
+    def apply(self, spectrum: np.ndarray, wiener_filter: np.ndarray) -> np.ndarray:
+        return np.fft.irfft(spectrum * wiener_filter, self.size)[self.left:self.left + self.n]
 
 
 def wiener_2d(image: np.ndarray, sigma: float, noise: float) -> np.ndarray:

@@ -80,11 +80,11 @@ def _kernels(spread: float) -> list[np.ndarray]:
     return kernels + [box_kernel(n) for n in lengths]
 
 
-def _image(profile: np.ndarray) -> np.ndarray:
+def _image(profile: np.ndarray, positions: np.ndarray) -> np.ndarray:
     """A profile -> a few identical rows, stretched, contrast-normalised."""
     n = len(profile)
-    stretched = np.interp(np.linspace(0, n - 1, n * _STRETCH), np.arange(n), profile)
-    lo, hi = np.percentile(stretched, (2, 98))
+    lo, hi = np.partition(profile, (n // 50, n - 1 - n // 50))[[n // 50, n - 1 - n // 50]]
+    stretched = np.interp(positions, np.arange(n), profile)
     row = np.clip((stretched - lo) * (255.0 / max(hi - lo, 1e-3)), 0, 255).astype(np.uint8)
     return np.ascontiguousarray(np.broadcast_to(row, (_ROWS, len(row))))
 
@@ -100,20 +100,14 @@ def _decode(image: np.ndarray, formats, to_decoded) -> dict:
     return out
 
 
-def _variants(profile: np.ndarray, kernels: list[np.ndarray]):
-    yield profile
-    if kernels:
-        wiener = Wiener1D(profile)
-        for noise in _NOISE_LEVELS:
-            for kernel in kernels:
-                yield wiener.apply(kernel, noise)
-
-
-def _reads_of_band(profile: np.ndarray, kernels, formats, to_decoded) -> dict:
-    """(format, text) -> code, for everything any variant of the band reads."""
-    found: dict = {}
-    for variant in _variants(profile, kernels):
-        found.update(_decode(_image(variant), formats, to_decoded))
+def _reads_of_band(profile: np.ndarray, filters: list[np.ndarray], wiener: Wiener1D, formats, to_decoded) -> dict:
+    """(format, text) -> code, for everything any deconvolution of the band reads."""
+    positions = np.linspace(0, len(profile) - 1, len(profile) * _STRETCH)
+    found = _decode(_image(profile, positions), formats, to_decoded)
+    if filters:
+        spectrum = wiener.spectrum(profile)
+        for f in filters:
+            found.update(_decode(_image(wiener.apply(spectrum, f), positions), formats, to_decoded))
     return found
 
 
@@ -133,16 +127,14 @@ def read_region(gray: np.ndarray, region: Region, formats, to_decoded) -> list[P
             if abs(lean) < 0.3:
                 break
             angle -= lean
-        found = _read_cut(cut, formats, to_decoded)
-        if found:
-            return found
+        if rows is not None:
+            found = _read_cut(cut, rows, formats, to_decoded)
+            if found:
+                return found
     return []
 
 
-def _read_cut(cut: Cut, formats, to_decoded) -> list[ProfileRead]:
-    rows = _bar_rows(cut.image)
-    if rows is None:
-        return []
+def _read_cut(cut: Cut, rows: tuple[int, int], formats, to_decoded) -> list[ProfileRead]:
     top, bottom = rows
     height = bottom - top + 1
     whole = cut.image[top:bottom + 1].astype(np.float64).mean(axis=0)
@@ -150,15 +142,16 @@ def _read_cut(cut: Cut, formats, to_decoded) -> list[ProfileRead]:
     if right - left < 24:
         return []
     strip = cut.image[top:bottom + 1, left:right].astype(np.float64)
-    slopes = np.diff(strip.mean(axis=0))
-    kernels = _kernels(edge_spread(strip.mean(axis=0), slopes))
+    whole = whole[left:right]
+    kernels = _kernels(edge_spread(whole, np.diff(whole)))
+    wiener = Wiener1D(right - left)
+    filters = [wiener.filter(k, noise) for noise in _NOISE_LEVELS for k in kernels]
     thirds = [strip[i * height // 3:(i + 1) * height // 3].mean(axis=0) for i in range(3)] if height >= 9 else []
-    bands = [strip.mean(axis=0)] + thirds
     votes: dict = {}
     codes: dict = {}
     # The thirds are tried even when the whole band read nothing: perspective leans the bars.
-    for band in bands:
-        for key, code in _reads_of_band(band, kernels, formats, to_decoded).items():
+    for band in [whole] + thirds:
+        for key, code in _reads_of_band(band, filters, wiener, formats, to_decoded).items():
             codes[key] = code
             votes[key] = votes.get(key, 0) + 1
         if any(v >= 2 for v in votes.values()):

@@ -93,6 +93,9 @@ def find_regions(gray: np.ndarray, limit: int = 4) -> list[Region]:
     return regions[:limit]
 
 
+ZOOMED_SIDE = 700  # a small region is enlarged to this: bars 1.5 px wide get 4 or more
+
+
 def cut_zoomed(gray: np.ndarray, region: Region) -> "Cut":
     """The region, turned so bars stand upright (or the box is level), with a margin, at a readable size."""
     (cx, cy), (w, h), ang = region.box
@@ -110,7 +113,7 @@ def cut_zoomed(gray: np.ndarray, region: Region) -> "Cut":
     m[1, 2] += out_h / 2 - cy
     side = max(out_w, out_h)
     # small regions enlarged (thin bars get pixels), huge ones (a 12 Mpx file) reduced
-    zoom = min(4.0, 900 / side) if side < 900 else min(1.0, 1400 / side)
+    zoom = min(4.0, ZOOMED_SIDE / side) if side < ZOOMED_SIDE else min(1.0, 1400 / side)
     m *= zoom
     size = (max(8, int(out_w * zoom)), max(8, int(out_h * zoom)))
     image = cv2.warpAffine(gray, m, size, flags=cv2.INTER_CUBIC, borderMode=cv2.BORDER_REPLICATE)

@@ -47,6 +47,7 @@ _NAMES = {
     F.DataMatrix: "DataMatrix", F.PDF417: "PDF417", F.Aztec: "Aztec",
 }
 _FORMATS = list(_NAMES)
+_MATRIX = [F.QRCode, F.DataMatrix, F.PDF417, F.Aztec]
 _LINEAR_MIN_LENGTH = {"ITF": 6, "Codabar": 4, "Code39": 3, "Code93": 3}
 cv2.setNumThreads(1)  # one photo per core; OpenCV's own threads only fight the event loop
 
@@ -56,6 +57,10 @@ class _Found:
     code: DecodedCode
     area: float
     box: tuple[float, float, float, float]  # x0, y0, x1, y1 in the image it was read from
+    # A 2D code whose error correction was used up: the decoder had to fix as many
+    # codewords as it can, so the result may be a miscorrection. From a reworked
+    # image (the fallback makes many) such a read must be confirmed.
+    spent: bool = False
 
 
 def to_decoded(barcode: zxingcpp.Barcode) -> DecodedCode | None:
@@ -106,8 +111,13 @@ def _read(image: np.ndarray, formats=_FORMATS, **options) -> list[_Found]:
         if code is not None and code.format in _WEAK_CHECK and (code.format in _SHORT or _thin(pts)):
             code = _confirm(image, pts, code, barcode.format)
         if code is not None:
-            found.append(_Found(code, _area(pts), _box(pts)))
+            spent = barcode.format in _MATRIX and (barcode.extra or {}).get("UEC", 1.0) <= 0.0
+            found.append(_Found(code, _area(pts), _box(pts), spent))
     return found
+
+
+def _good(found: list[_Found]) -> bool:
+    return any(not f.spent for f in found)
 
 
 # Linear codes with no or a weak check (one mod-10 digit, none at all for ITF,
@@ -154,8 +164,8 @@ _CLAHE = cv2.createCLAHE(clipLimit=3.0, tileGridSize=(8, 8))
 _LOCAL = zxingcpp.Binarizer.LocalAverage
 _FIXED = zxingcpp.Binarizer.FixedThreshold
 _LINEAR = [f for f in _FORMATS if f not in (F.QRCode, F.DataMatrix, F.PDF417, F.Aztec)]
-_MATRIX = [F.QRCode, F.DataMatrix, F.PDF417, F.Aztec]
-CYLINDER_REGIONS = 2  # regions flattened as if round a can, and deconvolved as 2D codes
+# How many of the best regions are flattened as if round a can, and deconvolved as 2D codes.
+FLATTEN_REGIONS, DECONVOLVE_REGIONS = 2, 1
 
 
 def _fit(gray: np.ndarray, longest: int) -> np.ndarray:
@@ -166,7 +176,7 @@ def _fit(gray: np.ndarray, longest: int) -> np.ndarray:
 def _in_photo(found: list[_Found], cut: Cut) -> list[_Found]:
     """Results read from a cut -> boxes and areas in photo pixels."""
     scale = abs(float(np.linalg.det(cut.to_photo[:, :2])))  # photo area per cut pixel
-    return [_Found(f.code, f.area * scale, cut.photo_box(*f.box)) for f in found]
+    return [_Found(f.code, f.area * scale, cut.photo_box(*f.box), f.spent) for f in found]
 
 
 def _read_zoomed_cut(gray: np.ndarray, region: Region, quick: bool = False) -> list[_Found]:
@@ -174,11 +184,12 @@ def _read_zoomed_cut(gray: np.ndarray, region: Region, quick: bool = False) -> l
     # As it is; then contrast-normalised (CLAHE evens out glare and shadow), sharpened
     # and cut at a fixed threshold, which keeps the thin bars that blur has turned grey.
     variants = ((lambda: cut.image, _LOCAL), (lambda: sharpen(_CLAHE.apply(cut.image), 3.0, 2.0), _FIXED))
+    found: list[_Found] = []
     for variant, binarizer in variants[:1] if quick else variants:
-        found = _read(variant(), try_invert=False, try_downscale=False, binarizer=binarizer)
-        if found:
-            return _in_photo(found, cut)
-    return []
+        found += _read(variant(), try_invert=False, try_downscale=False, binarizer=binarizer)
+        if _good(found):
+            break
+    return _in_photo(found, cut)
 
 
 def _region_box(region: Region) -> tuple[float, float, float, float]:
@@ -203,14 +214,19 @@ def _readable(image: np.ndarray) -> tuple[np.ndarray, float]:
 def _read_flattened(gray: np.ndarray, region: Region) -> list[_Found]:
     """The region unrolled as if round a cylinder, either way, at a few curvatures."""
     cut, w, h = cut_level(gray, region)
-    for vertical, half in ((False, w / 2), (True, h / 2)):
+    # Across the long side first; across the short side only for squarish symbols: a
+    # wide one (PDF417) bent the other way is barely distorted along its rows.
+    ways = ((False, w / 2), (True, h / 2)) if w < 1.6 * h else ((False, w / 2),)
+    found: list[_Found] = []
+    for vertical, half in ways:
         for arc in HALF_ARCS:
-            flat = flatten(cut.image, half, arc, vertical)
-            image, zoom = _readable(flat)
-            found = _read(image, formats=_MATRIX, try_invert=False, try_downscale=False)
-            if found:
-                return [_Found(f.code, f.area, _region_box(region)) for f in found]
-    return []
+            image, _ = _readable(flatten(cut.image, half, arc, vertical))
+            found += _read(image, formats=_MATRIX, try_invert=False, try_downscale=False)
+            if _good(found):
+                break
+        if _good(found):
+            break
+    return [_Found(f.code, f.area, _region_box(region), f.spent) for f in found]
 
 
 def _read_deconvolved(gray: np.ndarray, region: Region) -> list[_Found]:
@@ -219,9 +235,9 @@ def _read_deconvolved(gray: np.ndarray, region: Region) -> list[_Found]:
     spread = blur_of_image(cut.image)
     if spread < 0.8:
         return []
-    image, _ = _readable(wiener_2d(cut.image, spread, 0.005))
+    image, _ = _readable(wiener_2d(cut.image, spread, 0.02))
     found = _read(image, formats=_MATRIX, try_invert=False, try_downscale=False, binarizer=_FIXED)
-    return [_Found(f.code, f.area, _region_box(region)) for f in found]
+    return [_Found(f.code, f.area, _region_box(region), f.spent) for f in found]
 
 
 def _region_steps(gray: np.ndarray, regions: list[Region]):
@@ -231,8 +247,8 @@ def _region_steps(gray: np.ndarray, regions: list[Region]):
     for step in (_read_zoomed_cut, _read_profiles):
         for region in regions:
             yield step.__name__, region, False, lambda step=step, region=region: step(gray, region)
-    for step in (_read_flattened, _read_deconvolved):
-        for region in regions[:CYLINDER_REGIONS]:
+    for step, count in ((_read_flattened, FLATTEN_REGIONS), (_read_deconvolved, DECONVOLVE_REGIONS)):
+        for region in regions[:count]:
             yield step.__name__, region, True, lambda step=step, region=region: step(gray, region)
 
 
@@ -272,9 +288,9 @@ def decode_gray(gray: np.ndarray, trace: list | None = None) -> list[DecodedCode
     """All codes in a grayscale image, largest first; [] when none is readable.
 
     Cheapest first: the whole photo upright, then with zxing's turns and pyramid.
-    When those read something, only candidate regions away from it are searched
-    further (another code on the same photo); otherwise every region goes through
-    the fallback steps, and at last the whole photo with CLAHE and sharpened.
+    When those read something, only candidate regions away from it are looked at
+    (another code on the same photo); otherwise every region goes through the
+    fallback steps, and at last the whole photo with CLAHE (also light-on-dark).
     `trace`, when given, collects the names of the steps that read something.
     """
     found = _read(gray, try_rotate=False, try_invert=False)
@@ -292,11 +308,13 @@ def decode_gray(gray: np.ndarray, trace: list | None = None) -> list[DecodedCode
         # was read get one quick look each.
         for region in regions:
             if not _covered(region, found):
-                more = [f for f in _read_zoomed_cut(gray, region, quick=True) if all(f.code != k.code for k in found)]
+                more = [f for f in _read_zoomed_cut(gray, region, quick=True)
+                        if not f.spent and all(f.code != k.code for k in found)]
                 found += more
                 if more and trace is not None:
                     trace.append("another")
         return _keep_best(found)
+    spent: dict[tuple[str, str], list[_Found]] = {}
     done: set[int] = set()  # regions read, or lying on a code already read
     for name, region, special, attempt in _region_steps(gray, regions):
         if id(region) in done or (special and found):
@@ -305,21 +323,29 @@ def decode_gray(gray: np.ndarray, trace: list | None = None) -> list[DecodedCode
             done.add(id(region))
             continue
         more = attempt()
-        if more:
+        for f in more:
+            if f.spent:
+                spent.setdefault((f.code.format, f.code.text), []).append(f)
+        if _good(more):
             done.add(id(region))
-            found += more
+            found += [f for f in more if not f.spent]
             if trace is not None:
                 trace.append(name)
     if not found:
         # Light-on-dark codes, and photos whose contrast only CLAHE brings out.
-        for name, attempt in (("clahe", lambda: _read(_CLAHE.apply(work))),
-                              # Blur over the whole code (also where no region was cut well).
-                              ("sharpen", lambda: _read(sharpen(work, 3.0), try_invert=False))):
-            found = attempt()
-            if found:
-                if trace is not None:
-                    trace.append(name)
-                break
+        more = _read(_CLAHE.apply(work))
+        found = [f for f in more if not f.spent]
+        for f in more:
+            if f.spent:
+                spent.setdefault((f.code.format, f.code.text), []).append(f)
+        if found and trace is not None:
+            trace.append("clahe")
+    # A read that used up its error correction counts when a second attempt read it too.
+    for reads in spent.values():
+        if len(reads) >= 2 and all(reads[0].code != k.code for k in found):
+            found.append(reads[0])
+            if trace is not None:
+                trace.append("confirmed")
     return _keep_best(found)
 
 

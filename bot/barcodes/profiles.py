@@ -34,7 +34,7 @@ _BINARIZERS = (zxingcpp.Binarizer.FixedThreshold, zxingcpp.Binarizer.GlobalHisto
 @dataclass(frozen=True)
 class ProfileRead:
     code: DecodedCode
-    box: tuple[float, float, float, float]  # in photo pixels
+    quad: np.ndarray  # the bars' corners in the photo (4 x 2)
     area: float
     bands: int  # how many bands read it
 
@@ -160,8 +160,8 @@ def _read_cut(cut: Cut, rows: tuple[int, int], formats, to_decoded) -> list[Prof
     if len(agreed) != 1:
         return []  # nothing, or bands disagree: not trustworthy
     key = agreed[0]
-    box = cut.photo_box(left, top, right, bottom)
-    return [ProfileRead(codes[key], box, float((right - left) * height), votes[key])]
+    quad = cut.to_photo_points([[left, top], [right, top], [right, bottom], [left, bottom]])
+    return [ProfileRead(codes[key], quad, float((right - left) * height), votes[key])]
 
 
 def _tilt(strip: np.ndarray) -> float:

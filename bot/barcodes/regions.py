@@ -125,10 +125,10 @@ class Cut:
     image: np.ndarray
     to_photo: np.ndarray  # 2x3 affine: cut pixel -> photo pixel
 
-    def photo_box(self, x0: float, y0: float, x1: float, y1: float) -> tuple[float, float, float, float]:
-        """An axis-aligned box of the cut -> the photo box around it."""
-        pts = np.array([[x0, y0, 1], [x1, y0, 1], [x1, y1, 1], [x0, y1, 1]], np.float64) @ self.to_photo.T
-        return float(pts[:, 0].min()), float(pts[:, 1].min()), float(pts[:, 0].max()), float(pts[:, 1].max())
+    def to_photo_points(self, points: np.ndarray) -> np.ndarray:
+        """Points (n x 2) of the cut -> the same points in the photo."""
+        pts = np.asarray(points, np.float64)
+        return pts @ self.to_photo[:, :2].T + self.to_photo[:, 2]
 
 
 def cut_turned(gray: np.ndarray, centre: tuple[float, float], turn: float, out_w: float, out_h: float,

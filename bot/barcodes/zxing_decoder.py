@@ -56,7 +56,7 @@ cv2.setNumThreads(1)  # one photo per core; OpenCV's own threads only fight the 
 class _Found:
     code: DecodedCode
     area: float
-    box: tuple[float, float, float, float]  # x0, y0, x1, y1 in the image it was read from
+    quad: np.ndarray  # the symbol's corners (4 x 2) in the image it was read from
     # A 2D code whose error correction was used up: the decoder had to fix as many
     # codewords as it can, so the result may be a miscorrection. From a reworked
     # image (the fallback makes many) such a read must be confirmed.
@@ -112,7 +112,7 @@ def _read(image: np.ndarray, formats=_FORMATS, **options) -> list[_Found]:
             code = _confirm(image, pts, code, barcode.format)
         if code is not None:
             spent = barcode.format in _MATRIX and (barcode.extra or {}).get("UEC", 1.0) <= 0.0
-            found.append(_Found(code, _area(pts), _box(pts), spent))
+            found.append(_Found(code, _area(pts), np.array(pts, np.float64), spent))
     return found
 
 
@@ -176,7 +176,7 @@ def _fit(gray: np.ndarray, longest: int) -> np.ndarray:
 def _in_photo(found: list[_Found], cut: Cut) -> list[_Found]:
     """Results read from a cut -> boxes and areas in photo pixels."""
     scale = abs(float(np.linalg.det(cut.to_photo[:, :2])))  # photo area per cut pixel
-    return [_Found(f.code, f.area * scale, cut.photo_box(*f.box), f.spent) for f in found]
+    return [_Found(f.code, f.area * scale, cut.to_photo_points(f.quad), f.spent) for f in found]
 
 
 def _read_zoomed_cut(gray: np.ndarray, region: Region, quick: bool = False) -> list[_Found]:
@@ -192,15 +192,14 @@ def _read_zoomed_cut(gray: np.ndarray, region: Region, quick: bool = False) -> l
     return _in_photo(found, cut)
 
 
-def _region_box(region: Region) -> tuple[float, float, float, float]:
-    pts = cv2.boxPoints(region.box)
-    return _box([tuple(p) for p in pts])
+def _region_quad(region: Region) -> np.ndarray:
+    return cv2.boxPoints(region.box).astype(np.float64)
 
 
 def _read_profiles(gray: np.ndarray, region: Region) -> list[_Found]:
     if region.bar_angle is None:
         return []
-    return [_Found(r.code, r.area, r.box) for r in read_region(gray, region, _LINEAR, to_decoded)]
+    return [_Found(r.code, r.area, r.quad) for r in read_region(gray, region, _LINEAR, to_decoded)]
 
 
 def _readable(image: np.ndarray) -> tuple[np.ndarray, float]:
@@ -226,7 +225,7 @@ def _read_flattened(gray: np.ndarray, region: Region) -> list[_Found]:
                 break
         if _good(found):
             break
-    return [_Found(f.code, f.area, _region_box(region), f.spent) for f in found]
+    return [_Found(f.code, f.area, _region_quad(region), f.spent) for f in found]
 
 
 def _read_deconvolved(gray: np.ndarray, region: Region) -> list[_Found]:
@@ -237,7 +236,7 @@ def _read_deconvolved(gray: np.ndarray, region: Region) -> list[_Found]:
         return []
     image, _ = _readable(wiener_2d(cut.image, spread, 0.02))
     found = _read(image, formats=_MATRIX, try_invert=False, try_downscale=False, binarizer=_FIXED)
-    return [_Found(f.code, f.area, _region_box(region), f.spent) for f in found]
+    return [_Found(f.code, f.area, _region_quad(region), f.spent) for f in found]
 
 
 def _region_steps(gray: np.ndarray, regions: list[Region]):
@@ -257,14 +256,25 @@ def _box(points) -> tuple[float, float, float, float]:
     return min(xs) - 1, min(ys) - 1, max(xs) + 1, max(ys) + 1  # a 1D read may be a bare line
 
 
-def _overlap(a, b) -> float:
-    """Intersection of two boxes over the smaller one's area."""
-    w = min(a[2], b[2]) - max(a[0], b[0])
-    h = min(a[3], b[3]) - max(a[1], b[1])
-    if w <= 0 or h <= 0:
+def _thick(quad: np.ndarray) -> np.ndarray:
+    """A read's corners as a convex polygon of some width: a linear code read from a
+    few scan lines is a bare line, which gets 2 px on either side."""
+    pts = np.asarray(quad, np.float32).reshape(-1, 2)
+    hull = cv2.convexHull(pts)
+    if cv2.contourArea(hull) >= 4:
+        return hull
+    (cx, cy), (w, h), angle = cv2.minAreaRect(pts)
+    return cv2.boxPoints(((cx, cy), (max(w, 4.0), max(h, 4.0)), angle)).reshape(-1, 1, 2)
+
+
+def _overlap(a: np.ndarray, b: np.ndarray) -> float:
+    """Intersection of two symbols' outlines over the smaller one's area. Outlines, not
+    upright boxes: two codes stacked on a slanted label have overlapping boxes."""
+    pa, pb = _thick(a), _thick(b)
+    inter, _ = cv2.intersectConvexConvex(pa, pb)
+    if inter <= 0:
         return 0.0
-    smaller = min((a[2] - a[0]) * (a[3] - a[1]), (b[2] - b[0]) * (b[3] - b[1]))
-    return w * h / max(smaller, 1e-6)
+    return float(inter) / max(min(cv2.contourArea(pa), cv2.contourArea(pb)), 1e-6)
 
 
 def _keep_best(found: list[_Found]) -> list[DecodedCode]:
@@ -273,15 +283,25 @@ def _keep_best(found: list[_Found]) -> list[DecodedCode]:
     read from the middle), never another code: two labels cannot overlap."""
     kept: list[_Found] = []
     for f in sorted(found, key=lambda f: -f.area):
-        if any(f.code == k.code or _overlap(f.box, k.box) > 0.5 for k in kept):
+        if any(f.code == k.code or _overlap(f.quad, k.quad) > 0.5 for k in kept):
             continue
         kept.append(f)
     return [f.code for f in kept]
 
 
+EXPLAINED = 0.15
+
+
+def _share_read(region: Region, found: list[_Found]) -> float:
+    """How much of the region the codes read so far cover."""
+    quad = _thick(_region_quad(region))
+    inside = sum(cv2.intersectConvexConvex(quad, _thick(f.quad))[0] for f in found)
+    return inside / max(cv2.contourArea(quad), 1e-6)
+
+
 def _covered(region: Region, found: list[_Found]) -> bool:
-    box = _region_box(region)
-    return any(_overlap(box, f.box) > 0.3 for f in found)
+    quad = _region_quad(region)
+    return any(_overlap(quad, f.quad) > 0.3 for f in found)
 
 
 def decode_gray(gray: np.ndarray, trace: list | None = None) -> list[DecodedCode]:
@@ -307,7 +327,7 @@ def decode_gray(gray: np.ndarray, trace: list | None = None) -> list[DecodedCode
         # Another code elsewhere on the photo (turned, smaller)? Regions away from what
         # was read get one quick look each.
         for region in regions:
-            if not _covered(region, found):
+            if _share_read(region, found) < EXPLAINED:
                 more = [f for f in _read_zoomed_cut(gray, region, quick=True)
                         if not f.spent and all(f.code != k.code for k in found)]
                 found += more

@@ -42,14 +42,20 @@ def _angle_gap(a: float, b: float) -> float:
     return min(d, 180 - d)
 
 
-def find_regions(gray: np.ndarray, limit: int = 4) -> list[Region]:
-    """Where barcodes may be: strong gradient energy, ranked by how parallel the gradients are."""
-    scale = min(1.0, 640 / max(gray.shape))
+def _odd(n: float) -> int:
+    return max(3, int(n) | 1)
+
+
+def find_regions(gray: np.ndarray, limit: int = 4, longest: int = 640) -> list[Region]:
+    """Where barcodes may be: strong gradient energy, ranked by how parallel the gradients are.
+    Worked out on a copy `longest` pixels long (less: quicker, coarser)."""
+    scale = min(1.0, longest / max(gray.shape))
+    size = longest / 640  # the window sizes below are for a 640 px copy
     small = cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA) if scale < 1 else gray
     small = small.astype(np.float32)
     gx = cv2.Sobel(small, cv2.CV_32F, 1, 0, ksize=3)
     gy = cv2.Sobel(small, cv2.CV_32F, 0, 1, ksize=3)
-    k = (9, 9)
+    k = (_odd(9 * size),) * 2
     jxx = cv2.blur(gx * gx, k)
     jyy = cv2.blur(gy * gy, k)
     jxy = cv2.blur(gx * gy, k)
@@ -62,8 +68,8 @@ def find_regions(gray: np.ndarray, limit: int = 4) -> list[Region]:
         # Most of the photo "busy": a grainy background, and a code too small to reach the
         # top percent. Measure the level on the strongest spots instead.
         mask = (energy > 0.08 * float(energy.max())).astype(np.uint8)
-    mask = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (15, 15)))
-    mask = cv2.morphologyEx(mask, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (7, 7)))
+    mask = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (_odd(15 * size),) * 2))
+    mask = cv2.morphologyEx(mask, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (_odd(7 * size),) * 2))
     contours, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
     regions = []
     min_area = 0.0015 * mask.size
@@ -96,7 +102,7 @@ def find_regions(gray: np.ndarray, limit: int = 4) -> list[Region]:
 ZOOMED_SIDE = 700  # a small region is enlarged to this: bars 1.5 px wide get 4 or more
 
 
-def cut_zoomed(gray: np.ndarray, region: Region) -> "Cut":
+def cut_zoomed(gray: np.ndarray, region: Region, max_zoom: float = 4.0) -> "Cut":
     """The region, turned so bars stand upright (or the box is level), with a margin, at a readable size."""
     (cx, cy), (w, h), ang = region.box
     if region.bar_angle is not None:
@@ -113,7 +119,7 @@ def cut_zoomed(gray: np.ndarray, region: Region) -> "Cut":
     m[1, 2] += out_h / 2 - cy
     side = max(out_w, out_h)
     # small regions enlarged (thin bars get pixels), huge ones (a 12 Mpx file) reduced
-    zoom = min(4.0, ZOOMED_SIDE / side) if side < ZOOMED_SIDE else min(1.0, 1400 / side)
+    zoom = min(max_zoom, ZOOMED_SIDE / side) if side < ZOOMED_SIDE else min(1.0, 1400 / side)
     m *= zoom
     size = (max(8, int(out_w * zoom)), max(8, int(out_h * zoom)))
     image = cv2.warpAffine(gray, m, size, flags=cv2.INTER_CUBIC, borderMode=cv2.BORDER_REPLICATE)

@@ -1,25 +1,32 @@
 """zxing-cpp behind the domain's BarcodeDecoder port, with a fallback for hard photos.
 
 A phone photo of a label is usually easy: zxing-cpp reads it straight away.
-Only when that finds nothing do we work harder, cheapest first, and stop at
-the first step that reads something:
+Only when that finds nothing do we work harder, cheapest first:
 
-1. the whole image upright only (~12 ms at 1280 px), then with zxing's own
+1. the whole image upright only (~10 ms at 1280 px), then with zxing's own
    90-degree turns and downscaling pyramid;
-2. up to four candidate regions: where the structure tensor shows strong
-   gradients (bars, 2D modules), cut out, turned so the bars stand upright
-   (any angle), enlarged when small; read as they are, with a fixed
-   threshold, contrast-normalised (CLAHE), and CLAHE + unsharp mask;
-3. the whole image with CLAHE, also trying light-on-dark codes;
-4. the whole image sharpened (unsharp mask).
+2. candidate regions (regions.py: strong, parallel gradients), best four:
+   a. cut out, turned so the bars stand upright (any angle), enlarged when
+      small; read as it is, then CLAHE + unsharp mask at a fixed threshold;
+   b. linear-looking ones: rows averaged along the bars and deconvolved for
+      the blur the edges show (profiles.py) - thin bars a scan line no longer
+      resolves;
+   c. the best two flattened as if round a can (cylinder.py), the best one
+      deconvolved as a blurred 2D code (deblur.py) - only while nothing at all
+      has been read;
+3. the whole image with CLAHE, also trying light-on-dark codes.
 
-A photo with no code goes through all of it (~0.5 s); one with a code stops
-at the first step that reads it (median ~30 ms).
+When step 1 reads something, regions its codes do not account for still get
+one quick look (2a as it is): a photo may hold several codes - a GS1 label
+with two or three symbols, a box with an EAN-13 and a QR code - and all are
+reported. A photo with no code goes through everything (~0.2-0.3 s of CPU at
+1280 px); a readable one stops early (median ~15 ms).
 
 Results are validated again (EAN/UPC check digits, GS1 structure). A read of
 a weakly checked linear code that only a few scan lines agree on, and every
 EAN-8/UPC-E, must be read again from a close-up of the same spot; a read
-lying on a larger code is a partial misread of it and is dropped.
+lying on a larger code is a partial misread of it and is dropped; a 2D read
+from the fallback that used up all its error correction needs a second read.
 """
 from __future__ import annotations
 
@@ -48,6 +55,7 @@ _NAMES = {
 }
 _FORMATS = list(_NAMES)
 _MATRIX = [F.QRCode, F.DataMatrix, F.PDF417, F.Aztec]
+QUICK_ZOOM = 1.5
 _LINEAR_MIN_LENGTH = {"ITF": 6, "Codabar": 4, "Code39": 3, "Code93": 3}
 cv2.setNumThreads(1)  # one photo per core; OpenCV's own threads only fight the event loop
 
@@ -180,7 +188,8 @@ def _in_photo(found: list[_Found], cut: Cut) -> list[_Found]:
 
 
 def _read_zoomed_cut(gray: np.ndarray, region: Region, quick: bool = False) -> list[_Found]:
-    cut = cut_zoomed(gray, region)
+    # A quick look is for a second code beside one read: about as large, no need to enlarge much.
+    cut = cut_zoomed(gray, region, QUICK_ZOOM if quick else 4.0)
     # As it is; then contrast-normalised (CLAHE evens out glare and shadow), sharpened
     # and cut at a fixed threshold, which keeps the thin bars that blur has turned grey.
     variants = ((lambda: cut.image, _LOCAL), (lambda: sharpen(_CLAHE.apply(cut.image), 3.0, 2.0), _FIXED))
@@ -289,6 +298,10 @@ def _keep_best(found: list[_Found]) -> list[DecodedCode]:
     return [f.code for f in kept]
 
 
+# A region counts as explained when the codes read so far cover this share of it.
+# A code fills much of its region (a third to a half: the region also takes in
+# the quiet zone and the print round it); a region holding a second code, or
+# a whole label of them, is covered far less.
 EXPLAINED = 0.15
 
 
@@ -299,18 +312,13 @@ def _share_read(region: Region, found: list[_Found]) -> float:
     return inside / max(cv2.contourArea(quad), 1e-6)
 
 
-def _covered(region: Region, found: list[_Found]) -> bool:
-    quad = _region_quad(region)
-    return any(_overlap(quad, f.quad) > 0.3 for f in found)
-
-
 def decode_gray(gray: np.ndarray, trace: list | None = None) -> list[DecodedCode]:
     """All codes in a grayscale image, largest first; [] when none is readable.
 
     Cheapest first: the whole photo upright, then with zxing's turns and pyramid.
-    When those read something, only candidate regions away from it are looked at
-    (another code on the same photo); otherwise every region goes through the
-    fallback steps, and at last the whole photo with CLAHE (also light-on-dark).
+    When those read something, only regions its codes leave unexplained get a
+    quick look (another code on the same photo); otherwise every region goes
+    through the fallback steps, and at last the whole photo with CLAHE.
     `trace`, when given, collects the names of the steps that read something.
     """
     found = _read(gray, try_rotate=False, try_invert=False)
@@ -339,7 +347,7 @@ def decode_gray(gray: np.ndarray, trace: list | None = None) -> list[DecodedCode
     for name, region, special, attempt in _region_steps(gray, regions):
         if id(region) in done or (special and found):
             continue
-        if _covered(region, found):
+        if found and _share_read(region, found) >= EXPLAINED:
             done.add(id(region))
             continue
         more = attempt()

@@ -174,6 +174,7 @@ _FIXED = zxingcpp.Binarizer.FixedThreshold
 _LINEAR = [f for f in _FORMATS if f not in (F.QRCode, F.DataMatrix, F.PDF417, F.Aztec)]
 # How many of the best regions are flattened as if round a can, and deconvolved as 2D codes.
 FLATTEN_REGIONS, DECONVOLVE_REGIONS = 2, 1
+FLAT_SIDE = 560  # px: flattened cuts are read at this size (several tries each: kept small)
 
 
 def _fit(gray: np.ndarray, longest: int) -> np.ndarray:
@@ -211,9 +212,9 @@ def _read_profiles(gray: np.ndarray, region: Region) -> list[_Found]:
     return [_Found(r.code, r.area, r.quad) for r in read_region(gray, region, _LINEAR, to_decoded)]
 
 
-def _readable(image: np.ndarray) -> tuple[np.ndarray, float]:
+def _readable(image: np.ndarray, side: int = 700) -> tuple[np.ndarray, float]:
     """A cut enlarged so that small modules get a few pixels each."""
-    zoom = min(3.0, max(1.0, 700 / max(image.shape)))
+    zoom = min(3.0, max(1.0, side / max(image.shape)))
     if zoom > 1:
         image = cv2.resize(image, None, fx=zoom, fy=zoom, interpolation=cv2.INTER_CUBIC)
     return image, zoom
@@ -228,7 +229,7 @@ def _read_flattened(gray: np.ndarray, region: Region) -> list[_Found]:
     found: list[_Found] = []
     for vertical, half in ways:
         for arc in HALF_ARCS:
-            image, _ = _readable(flatten(cut.image, half, arc, vertical))
+            image, _ = _readable(flatten(cut.image, half, arc, vertical), FLAT_SIDE)
             found += _read(image, formats=_MATRIX, try_invert=False, try_downscale=False)
             if _good(found):
                 break

@@ -151,12 +151,12 @@ def cut_turned(gray: np.ndarray, centre: tuple[float, float], turn: float, out_w
     return Cut(image, cv2.invertAffineTransform(m))
 
 
-def cut_level(gray: np.ndarray, region: Region, margin: float = 0.25) -> tuple[Cut, float, float]:
-    """The region's box turned level with its longer side across, a margin round it.
-    Returns the cut and the box's width and height in it."""
+def cut_level(gray: np.ndarray, region: Region, margin: float = 0.25, max_side: float = 1000) -> tuple[Cut, float, float]:
+    """The region's box turned level with its longer side across, a margin round it,
+    reduced when larger than max_side. Returns the cut and the box's width and height in it."""
     (cx, cy), (w, h), ang = region.box
     if h > w:  # long side across
         ang, w, h = ang + 90, h, w
-    cut = cut_turned(gray, (cx, cy), ang, w * (1 + margin) + 16, h * (1 + margin) + 16)
+    cut = cut_turned(gray, (cx, cy), ang, w * (1 + margin) + 16, h * (1 + margin) + 16, max_side)
     zoom = cut.image.shape[1] / (w * (1 + margin) + 16)
     return cut, w * zoom, h * zoom

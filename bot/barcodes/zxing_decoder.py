@@ -277,6 +277,18 @@ def _thick(quad: np.ndarray) -> np.ndarray:
     return cv2.boxPoints(((cx, cy), (max(w, 4.0), max(h, 4.0)), angle)).reshape(-1, 1, 2)
 
 
+def _lies_on(thin: _Found, other: _Found) -> bool:
+    """A read from a few scan lines that runs along a larger read, over or just beside it:
+    a line through the same bars that went wrong (even a checksum can pass by chance)."""
+    if not _thin(list(thin.quad)):
+        return False
+    length = math.dist(thin.quad[0], thin.quad[1])
+    other_length = max(math.dist(other.quad[0], other.quad[1]), 1e-6)
+    middle = tuple(float(v) for v in thin.quad.mean(axis=0))
+    inside = cv2.pointPolygonTest(_thick(other.quad), middle, True)  # > 0 inside, else minus the distance
+    return length >= 0.5 * other_length and inside >= -0.05 * other_length
+
+
 def _overlap(a: np.ndarray, b: np.ndarray) -> float:
     """Intersection of two symbols' outlines over the smaller one's area. Outlines, not
     upright boxes: two codes stacked on a slanted label have overlapping boxes."""
@@ -293,7 +305,7 @@ def _keep_best(found: list[_Found]) -> list[DecodedCode]:
     read from the middle), never another code: two labels cannot overlap."""
     kept: list[_Found] = []
     for f in sorted(found, key=lambda f: -f.area):
-        if any(f.code == k.code or _overlap(f.quad, k.quad) > 0.5 for k in kept):
+        if any(f.code == k.code or _overlap(f.quad, k.quad) > 0.5 or _lies_on(f, k) for k in kept):
             continue
         kept.append(f)
     return [f.code for f in kept]
@@ -313,6 +325,30 @@ def _share_read(region: Region, found: list[_Found]) -> float:
     return inside / max(cv2.contourArea(quad), 1e-6)
 
 
+def _fallback(gray: np.ndarray, work: np.ndarray, regions: list[Region], keep, trace: list | None) -> list[_Found]:
+    """Nothing read on the whole photo: every region through the fallback steps, then CLAHE."""
+    found: list[_Found] = []
+    done: set[int] = set()  # regions read, or explained by what was read
+    for name, region, special, attempt in _region_steps(gray, regions):
+        if id(region) in done or (special and found):
+            continue
+        if found and _share_read(region, found) >= EXPLAINED:
+            done.add(id(region))
+            continue
+        more = keep(attempt(), f"{name} {id(region)}")
+        if more:
+            done.add(id(region))
+            found += more
+            if trace is not None:
+                trace.append(name)
+    if not found:
+        # Light-on-dark codes, and photos whose contrast only CLAHE brings out.
+        found = keep(_read(_CLAHE.apply(work)), "clahe")
+        if found and trace is not None:
+            trace.append("clahe")
+    return found
+
+
 def decode_gray(gray: np.ndarray, trace: list | None = None) -> list[DecodedCode]:
     """All codes in a grayscale image, largest first; [] when none is readable.
 
@@ -322,57 +358,42 @@ def decode_gray(gray: np.ndarray, trace: list | None = None) -> list[DecodedCode
     through the fallback steps, and at last the whole photo with CLAHE.
     `trace`, when given, collects the names of the steps that read something.
     """
-    found = _read(gray, try_rotate=False, try_invert=False)
-    step = "upright"
+    spent: dict[tuple[str, str], dict[str, _Found]] = {}  # (format, text) -> source -> read
+
+    def keep(more: list[_Found], source: str) -> list[_Found]:
+        """The reads to go on with; those that used up their error correction wait for a
+        second read from another source (the same pixels would only repeat a miscorrection)."""
+        for f in more:
+            if f.spent:
+                spent.setdefault((f.code.format, f.code.text), {}).setdefault(source, f)
+        return [f for f in more if not f.spent]
+
+    found, step = keep(_read(gray, try_rotate=False, try_invert=False), "photo"), "upright"
     # Whole-image passes beyond the first work on at most ~2000 px (a 12 Mpx file
     # would cost seconds); candidate regions are still cut from the full image.
     work = _fit(gray, 2048)
     if not found:
-        found, step = _read(work, try_invert=False), "turns"
+        found, step = keep(_read(work, try_invert=False), "photo"), "turns"
     if found and trace is not None:
         trace.append(step)
     regions = find_regions(gray)
     if found:
-        # Another code elsewhere on the photo (turned, smaller)? Regions away from what
-        # was read get one quick look each.
+        # Another code elsewhere on the photo (turned, smaller)? Regions the codes read
+        # leave unexplained get one quick look each.
         for region in regions:
             if _share_read(region, found) < EXPLAINED:
-                more = [f for f in _read_zoomed_cut(gray, region, quick=True)
-                        if not f.spent and all(f.code != k.code for k in found)]
+                more = [f for f in keep(_read_zoomed_cut(gray, region, quick=True), f"cut {id(region)}")
+                        if all(f.code != k.code for k in found)]
                 found += more
                 if more and trace is not None:
                     trace.append("another")
-        return _keep_best(found)
-    spent: dict[tuple[str, str], list[_Found]] = {}
-    done: set[int] = set()  # regions read, or lying on a code already read
-    for name, region, special, attempt in _region_steps(gray, regions):
-        if id(region) in done or (special and found):
-            continue
-        if found and _share_read(region, found) >= EXPLAINED:
-            done.add(id(region))
-            continue
-        more = attempt()
-        for f in more:
-            if f.spent:
-                spent.setdefault((f.code.format, f.code.text), []).append(f)
-        if _good(more):
-            done.add(id(region))
-            found += [f for f in more if not f.spent]
-            if trace is not None:
-                trace.append(name)
-    if not found:
-        # Light-on-dark codes, and photos whose contrast only CLAHE brings out.
-        more = _read(_CLAHE.apply(work))
-        found = [f for f in more if not f.spent]
-        for f in more:
-            if f.spent:
-                spent.setdefault((f.code.format, f.code.text), []).append(f)
-        if found and trace is not None:
-            trace.append("clahe")
+    else:
+        found = _fallback(gray, work, regions, keep, trace)
     # A read that used up its error correction counts when a second attempt read it too.
-    for reads in spent.values():
-        if len(reads) >= 2 and all(reads[0].code != k.code for k in found):
-            found.append(reads[0])
+    for sources in spent.values():
+        first = next(iter(sources.values()))
+        if len(sources) >= 2 and all(first.code != k.code for k in found):
+            found.append(first)
             if trace is not None:
                 trace.append("confirmed")
     return _keep_best(found)

@@ -58,15 +58,41 @@ def _bar_rows(image: np.ndarray) -> tuple[int, int] | None:
     return (top, bottom) if bottom - top >= 5 else None
 
 
-def _bar_columns(profile: np.ndarray) -> tuple[int, int]:
-    """Columns holding the bars (most of the profile's edge energy), quiet zones included."""
-    energy = np.abs(np.diff(profile))
-    energy = np.convolve(energy, np.ones(9) / 9, "same")
+def bar_extent(profile: np.ndarray) -> tuple[int, int]:
+    """From the first to the last bar of a profile across them (the middle 98% of its edge
+    energy); the whole profile when it is flat."""
+    energy = np.convolve(np.abs(np.diff(profile)), np.ones(9) / 9, "same")
     total = np.cumsum(energy)
-    if total[-1] <= 0:
+    if len(total) == 0 or total[-1] <= 0:
         return 0, len(profile)
-    left = int(np.searchsorted(total, 0.01 * total[-1]))
-    right = int(np.searchsorted(total, 0.99 * total[-1]))
+    return int(np.searchsorted(total, 0.01 * total[-1])), int(np.searchsorted(total, 0.99 * total[-1]))
+
+
+def bar_run(profile: np.ndarray, centre: float) -> tuple[float, float] | None:
+    """The run of bar edges round `centre` in a profile across a linear code: edges follow
+    one another at most a few modules apart inside a symbol, and a quiet zone (ten modules
+    or more) ends it. Returns the first and last edge, or None when no edges are there."""
+    slope = np.abs(np.diff(np.convolve(profile, np.ones(3) / 3, "same")))
+    if len(slope) < 5:
+        return None
+    peaks = np.flatnonzero((slope[1:-1] >= slope[:-2]) & (slope[1:-1] > slope[2:])) + 1
+    peaks = peaks[slope[peaks] > 0.25 * np.percentile(slope, 98)]
+    if len(peaks) < 6:
+        return None
+    gaps = np.diff(peaks)
+    quiet = gaps > 5 * np.median(gaps)  # a narrow element is ~1-2 gaps of the median; a quiet zone 10 modules
+    inside = int(np.clip(np.searchsorted(peaks, centre), 1, len(peaks) - 1))
+    first, last = inside - 1, inside
+    while first > 0 and not quiet[first - 1]:
+        first -= 1
+    while last < len(peaks) - 1 and not quiet[last]:
+        last += 1
+    return float(peaks[first]), float(peaks[last])
+
+
+def _bar_columns(profile: np.ndarray) -> tuple[int, int]:
+    """Columns holding the bars, quiet zones included."""
+    left, right = bar_extent(profile)
     margin = int(0.08 * (right - left)) + 10
     return max(0, left - margin), min(len(profile), right + margin + 1)
 

@@ -43,7 +43,7 @@ from domain.scanning import GS, DecodedCode, gs1_for_gtin, gs1_hri, has_valid_ch
 from .cylinder import HALF_ARCS, flatten
 from .deblur import blur_of_image, sharpen, wiener_2d
 from .images import DEFAULT_MAX_BYTES, DEFAULT_MAX_PIXELS, load_gray
-from .profiles import read_region
+from .profiles import bar_run, read_region
 from .regions import Cut, Region, cut_level, cut_zoomed, find_regions
 
 F = zxingcpp.BarcodeFormat
@@ -118,10 +118,37 @@ def _read(image: np.ndarray, formats=_FORMATS, **options) -> list[_Found]:
         pts = _corners(barcode)
         if code is not None and code.format in _WEAK_CHECK and (code.format in _SHORT or _thin(pts)):
             code = _confirm(image, pts, code, barcode.format)
+        quad = np.array(pts, np.float64)
+        if code is not None and code.format in _NO_CHECK and not _covers_bars(image, quad):
+            code = None
         if code is not None:
             spent = barcode.format in _MATRIX and (barcode.extra or {}).get("UEC", 1.0) <= 0.0
-            found.append(_Found(code, _area(pts), np.array(pts, np.float64), spent))
+            found.append(_Found(code, _area(pts), quad, spent))
     return found
+
+
+# Linear codes with no check character at all: a scan line that starts or stops inside
+# the symbol can read a shorter, wrong number, with nothing to catch it.
+_NO_CHECK = {"ITF", "Codabar", "Code39"}
+
+
+def _covers_bars(image: np.ndarray, quad: np.ndarray) -> bool:
+    """Along its own scan line, does the read reach from the first bar to the last? A read
+    of part of a symbol does not: more bars follow beyond one of its ends, with no quiet
+    zone between."""
+    start, end = (quad[0] + quad[3]) / 2, (quad[1] + quad[2]) / 2  # the middle of the lines that read it
+    length = float(np.hypot(*(end - start)))
+    if length < 8:
+        return True
+    along = (end - start) / length
+    across = np.array([-along[1], along[0]])
+    steps = np.arange(-length / 2, 1.5 * length)
+    offsets = np.arange(-2, 3)
+    points = start + steps[None, :, None] * along + offsets[:, None, None] * across  # 5 lines side by side
+    line = cv2.remap(image, points[..., 0].astype(np.float32), points[..., 1].astype(np.float32), cv2.INTER_LINEAR,
+                     borderMode=cv2.BORDER_REPLICATE)
+    run = bar_run(line.astype(np.float32).mean(axis=0), length)  # the read's middle is `length` along
+    return run is None or length >= 0.85 * (run[1] - run[0])
 
 
 def _good(found: list[_Found]) -> bool:
@@ -193,7 +220,7 @@ def _read_zoomed_cut(gray: np.ndarray, region: Region, quick: bool = False) -> l
     cut = cut_zoomed(gray, region, QUICK_ZOOM if quick else 4.0)
     # As it is; then contrast-normalised (CLAHE evens out glare and shadow), sharpened
     # and cut at a fixed threshold, which keeps the thin bars that blur has turned grey.
-    variants = ((lambda: cut.image, _LOCAL), (lambda: sharpen(_CLAHE.apply(cut.image), 3.0, 2.0), _FIXED))
+    variants = ((lambda: cut.image, _LOCAL), (lambda: cut.image, _FIXED), (lambda: sharpen(_CLAHE.apply(cut.image), 3.0, 2.0), _FIXED))
     found: list[_Found] = []
     for variant, binarizer in variants[:1] if quick else variants:
         found += _read(variant(), try_invert=False, try_downscale=False, binarizer=binarizer)

@@ -7,6 +7,7 @@ import math
 import cv2
 import numpy as np
 import pytest
+import zxingcpp
 from PIL import Image
 
 from bot.barcodes import ZxingDecoder, decode_gray, decode_image, load_gray
@@ -188,3 +189,17 @@ def test_a_pdf417_round_a_can_is_flattened(half_arc):
     codes = decode_gray(load_gray(jpeg(page(wrapped))), trace=trace)
     assert [(c.format, c.text) for c in codes] == [("PDF417", "Delivery note 2026-0042 for Shop 7")]
     assert trace == ["_read_flattened"]
+
+
+def test_a_read_of_part_of_a_code_without_check_character_is_recognised():
+    from bot.barcodes.zxing_decoder import _covers_bars
+
+    img = page(symbol("15400141288763", "ITF", scale=3), angle=20)
+    (full,) = zxingcpp.read_barcodes(img, formats=zxingcpp.BarcodeFormat.ITF)
+    p = full.position
+    quad = np.array([(p.top_left.x, p.top_left.y), (p.top_right.x, p.top_right.y),
+                     (p.bottom_right.x, p.bottom_right.y), (p.bottom_left.x, p.bottom_left.y)], np.float64)
+    assert _covers_bars(img, quad)
+    right_part = quad.copy()  # the same lines, starting a quarter of the way in: more bars lie before it
+    right_part[[0, 3]] = quad[[0, 3]] + 0.25 * (quad[[1, 2]] - quad[[0, 3]])
+    assert not _covers_bars(img, right_part)

@@ -195,7 +195,7 @@ def test_a_read_of_part_of_a_code_without_check_character_is_recognised():
     from bot.barcodes.zxing_decoder import _covers_bars
 
     img = page(symbol("15400141288763", "ITF", scale=3), angle=20)
-    (full,) = zxingcpp.read_barcodes(img, formats=zxingcpp.BarcodeFormat.ITF)
+    full = [b for b in zxingcpp.read_barcodes(img, formats=zxingcpp.BarcodeFormat.ITF) if b.text == "15400141288763"][0]
     p = full.position
     quad = np.array([(p.top_left.x, p.top_left.y), (p.top_right.x, p.top_right.y),
                      (p.bottom_right.x, p.bottom_right.y), (p.bottom_left.x, p.bottom_left.y)], np.float64)

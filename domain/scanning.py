@@ -213,6 +213,24 @@ def gs1_for_gtin(digits: str, fmt: str | None = None) -> dict[str, str] | None:
     return {"01": gtin} if gtin else None
 
 
+def one_label(codes: list[DecodedCode]) -> dict[str, str] | None:
+    """Several GS1 symbols read from one photo -> their data together, when they are one
+    label's: a logistics label carries the item (GTIN, expiry, lot) and the pallet's
+    SSCC in separate symbols, a product may show the same GTIN as EAN-13 and in a
+    GS1 DataMatrix. None when any code is not GS1 or two disagree on an AI (two
+    different items, or two lots: which one was meant is for the person to say)."""
+    merged: dict[str, str] = {}
+    for code in codes:
+        if not code.gs1:
+            return None
+        for ai, value in code.gs1.items():
+            if merged.setdefault(ai, value) != value:
+                return None
+    if "01" in merged and "02" in merged and merged["01"] != merged["02"]:
+        return None
+    return merged
+
+
 # ---- what a handheld scanner types -----------------------------------------------
 
 # Ways keyboard-wedge scanners spell the FNC1/GS separator they cannot type.

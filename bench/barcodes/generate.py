@@ -27,6 +27,12 @@ HARD = "hard"  # three conditions at once
 NEGATIVE = "negative"
 CONDITIONS = SINGLE + [HARD, NEGATIVE]
 NEGATIVES_PER_CONDITION = 3  # negatives per photo of each other condition
+# Added later, from their own random stream, so the photos above stay exactly as they were:
+#   lowres  a small or downscaled photo (640 px) of a blurred label: bars ~1-2 px, soft
+#   dense   a long linear code (Code 128, GS1-128, ITF-14) with thin bars, at a slant
+#   multi   several codes in one photo: a GS1 logistics label (2-3 symbols), or two labels
+EXTRA = ["lowres", "dense", "multi"]
+DENSE = ["Code128", "GS1-128", "ITF"]
 
 
 @dataclass
@@ -38,6 +44,7 @@ class Sample:
     text: str | None  # expected text (GS1: the parenthesised content)
     jpeg: bytes
     applied: list[str] = field(default_factory=list)
+    codes: list[tuple[str, str]] = field(default_factory=list)  # every (format, text) in the photo
 
 
 # ---- payloads ----------------------------------------------------------------------
@@ -305,9 +312,10 @@ def render(rng: random.Random, condition: str, symbology: str | None) -> tuple[b
     return buf.tobytes(), applied, expected
 
 
-def photo_set(seed: int, per_condition: int) -> list[Sample]:
+def photo_set(seed: int, per_condition: int, extra: bool = False) -> list[Sample]:
     """`per_condition` photos for each condition (three times as many negatives);
-    symbologies taken in turn so each appears everywhere."""
+    symbologies taken in turn so each appears everywhere. With `extra`, also the
+    EXTRA conditions (appended; the others do not change)."""
     rng = random.Random(seed)
     samples = []
     for condition in CONDITIONS:
@@ -316,5 +324,126 @@ def photo_set(seed: int, per_condition: int) -> list[Sample]:
             symbology = None if condition == NEGATIVE else SYMBOLOGIES[(i + seed) % len(SYMBOLOGIES)]
             data, applied, expected = render(rng, condition, symbology)
             fmt, text = expected if expected else (None, None)
-            samples.append(Sample(f"{condition}-{i:03d}", condition, symbology, fmt, text, data, applied))
+            samples.append(Sample(f"{condition}-{i:03d}", condition, symbology, fmt, text, data, applied,
+                                  [expected] if expected else []))
+    if extra:
+        samples += extra_set(seed, per_condition)
+    return samples
+
+
+# ---- the extra conditions ------------------------------------------------------------
+
+def _dense_payload(rng: random.Random, symbology: str) -> tuple[str, str, dict, str, str]:
+    up = string.ascii_uppercase + string.digits
+    if symbology == "Code128":
+        code = rng.choice(["PAL-", "SHIP-", "CONS-"]) + _word(rng, up + "-", 16, 26)
+        return code, "Code128", {}, "Code128", code
+    if symbology == "GS1-128":
+        hri = ("(01)" + _with_check(_digits(rng, 13)) + f"(17){rng.randint(25, 32):02d}{rng.randint(1, 12):02d}{rng.randint(1, 28):02d}"
+               + "(10)" + _word(rng, up, 6, 10) + "(21)" + _word(rng, string.digits, 6, 10))
+        return hri, "Code128", {"gs1": True}, "Code128", hri
+    return payload(rng, symbology)  # ITF-14: always 14 digits; dense by its module size
+
+
+def _symbol(content: str, fmt: str, options: dict, module_px: float, min_height: float = 0) -> np.ndarray:
+    """A symbol alone (with its quiet zone) at `module_px`, area-sampled as in _label."""
+    barcode = zxingcpp.create_barcode(content, getattr(zxingcpp.BarcodeFormat, fmt), **options)
+    sym = np.asarray(barcode.to_image(scale=1, add_quiet_zones=True))
+    width, height = int(round(sym.shape[1] * module_px)), max(min_height, sym.shape[0] * module_px)
+    fine = int(math.ceil(module_px * 4))
+    sym = cv2.resize(sym, None, fx=fine, fy=fine, interpolation=cv2.INTER_NEAREST)
+    return cv2.resize(sym, (max(1, width), max(1, int(height))), interpolation=cv2.INTER_AREA)
+
+
+def _logistics_label(rng: random.Random, module: float) -> tuple[np.ndarray, list[tuple[str, str]]]:
+    """A GS1 logistics label: the item (GTIN, expiry, lot) and the pallet (SSCC) as two
+    GS1-128 symbols one above the other, sometimes with a GS1 DataMatrix of the same data."""
+    up = string.ascii_uppercase + string.digits
+    gtin = _with_check(str(rng.randint(1, 9)) + _digits(rng, 12))
+    item = f"(01){gtin}(17){rng.randint(25, 32):02d}{rng.randint(1, 12):02d}{rng.randint(1, 28):02d}(10){_word(rng, up, 3, 8)}"
+    sscc = "(00)" + _with_check(_digits(rng, 17))
+    parts = [(item, "Code128", {"gs1": True}), (sscc, "Code128", {"gs1": True})]
+    if rng.random() < 0.5:
+        parts.append((f"(01){gtin}(21){_word(rng, string.digits, 6, 10)}", "DataMatrix", {"gs1": True}))
+    symbols, codes = [], []
+    for content, fmt, options in parts:
+        scale = module * (2.5 if fmt in MATRIX else 1.0)
+        symbols.append(_symbol(content, fmt, options, scale, 0 if fmt in MATRIX else 60 * module))
+        codes.append((fmt, content))
+    width = max(s.shape[1] for s in symbols) + 40
+    gap = int(18 * module)
+    height = sum(s.shape[0] for s in symbols) + gap * (len(symbols) + 1)
+    label = np.full((height, width), 250, np.uint8)
+    y = gap
+    for sym in symbols:
+        x = (width - sym.shape[1]) // 2
+        label[y:y + sym.shape[0], x:x + sym.shape[1]] = sym
+        y += sym.shape[0] + gap
+    return cv2.cvtColor(label, cv2.COLOR_GRAY2BGR), codes
+
+
+def _two_labels(rng: random.Random, scene: np.ndarray) -> list[tuple[str, str]]:
+    """A product code and a 2D code on separate labels, side by side, each at its own angle."""
+    h, w = scene.shape[:2]
+    first = rng.choice(["EAN13", "UPCA", "Code128"])
+    second = rng.choice(["QRCode", "DataMatrix", "Aztec"])
+    codes = []
+    halves = [scene[:, :w // 2], scene[:, w // 2:]] if w > h else [scene[:h // 2], scene[h // 2:]]
+    rng.shuffle(halves)
+    for symbology, half in zip((first, second), halves):
+        content, fmt, options, exp_fmt, exp_text = payload(rng, symbology)
+        module = rng.uniform(5, 9) if fmt in MATRIX else rng.uniform(2.2, 3.5)
+        label = _label(rng, content, fmt, options, module, int(0.8 * min(half.shape[:2])))
+        _place(half, label, rng, rng.uniform(0, 360) if symbology == second else rng.uniform(-10, 10), rng.uniform(0, 0.05))
+        codes.append((exp_fmt, exp_text))
+    return codes
+
+
+def render_extra(rng: random.Random, condition: str, symbology: str) -> tuple[bytes, list[str], list[tuple[str, str]]]:
+    portrait = rng.random() < 0.5
+    h, w = (1280, 960) if portrait else (960, 1280)
+    scene = _background(rng, h, w, busy=rng.random() < 0.3)
+    quality = rng.randint(75, 90)
+    if condition == "multi":
+        if rng.random() < 0.5:
+            label, codes = _logistics_label(rng, rng.uniform(2.0, 3.0))
+            _place(scene, label, rng, rng.choice([rng.uniform(-8, 8), rng.uniform(0, 360)]), rng.uniform(0, 0.06))
+        else:
+            codes = _two_labels(rng, scene)
+        scene = cv2.GaussianBlur(scene, (0, 0), rng.uniform(0.4, 0.8))
+    elif condition == "dense":
+        content, fmt, options, exp_fmt, exp_text = _dense_payload(rng, symbology)
+        label = _label(rng, content, fmt, options, rng.uniform(1.6, 2.4), int(0.9 * max(h, w)))
+        sign = rng.choice([-1, 1])
+        _place(scene, label, rng, sign * rng.uniform(10, 80) + rng.choice([0, 180]), rng.uniform(0, 0.04))
+        scene = cv2.GaussianBlur(scene, (0, 0), rng.uniform(0.5, 1.0))
+        codes = [(exp_fmt, exp_text)]
+    else:  # lowres
+        content, fmt, options, exp_fmt, exp_text = payload(rng, symbology)
+        module = rng.uniform(6, 12) if fmt in MATRIX else rng.uniform(2.6, 4.5)
+        label = _label(rng, content, fmt, options, module, int(0.85 * min(h, w)))
+        _place(scene, label, rng, rng.uniform(-15, 15), rng.uniform(0, 0.05))
+        scene = cv2.GaussianBlur(scene, (0, 0), rng.uniform(1.4, 2.4))
+        scene = cv2.resize(scene, (w // 2, h // 2), interpolation=cv2.INTER_AREA)
+        quality = rng.randint(60, 85)
+        codes = [(exp_fmt, exp_text)]
+    noise = np.empty(scene.shape, np.float32)
+    cv2.setRNGSeed(rng.randrange(2 ** 31))
+    cv2.randn(noise, 0.0, rng.uniform(1, 4))
+    scene = np.clip(scene.astype(np.float32) + noise, 0, 255).astype(np.uint8)
+    ok, buf = cv2.imencode(".jpg", scene, [cv2.IMWRITE_JPEG_QUALITY, quality])
+    assert ok
+    return buf.tobytes(), [condition], codes
+
+
+def extra_set(seed: int, per_condition: int) -> list[Sample]:
+    rng = random.Random(f"extra-{seed}")  # its own stream: the original conditions stay as they were
+    samples = []
+    for condition in EXTRA:
+        for i in range(per_condition):
+            pool = DENSE if condition == "dense" else SYMBOLOGIES
+            symbology = None if condition == "multi" else pool[(i + seed) % len(pool)]
+            data, applied, codes = render_extra(rng, condition, symbology)
+            samples.append(Sample(f"{condition}-{i:03d}", condition, symbology or "several", codes[0][0], codes[0][1],
+                                  data, applied, codes))
     return samples

@@ -1,25 +1,32 @@
 """zxing-cpp behind the domain's BarcodeDecoder port, with a fallback for hard photos.
 
 A phone photo of a label is usually easy: zxing-cpp reads it straight away.
-Only when that finds nothing do we work harder, cheapest first, and stop at
-the first step that reads something:
+Only when that finds nothing do we work harder, cheapest first:
 
-1. the whole image upright only (~12 ms at 1280 px), then with zxing's own
+1. the whole image upright only (~10 ms at 1280 px), then with zxing's own
    90-degree turns and downscaling pyramid;
-2. up to four candidate regions: where the structure tensor shows strong
-   gradients (bars, 2D modules), cut out, turned so the bars stand upright
-   (any angle), enlarged when small; read as they are, with a fixed
-   threshold, contrast-normalised (CLAHE), and CLAHE + unsharp mask;
-3. the whole image with CLAHE, also trying light-on-dark codes;
-4. the whole image sharpened (unsharp mask).
+2. candidate regions (regions.py: strong, parallel gradients), best four:
+   a. cut out, turned so the bars stand upright (any angle), enlarged when
+      small; read as it is, then CLAHE + unsharp mask at a fixed threshold;
+   b. linear-looking ones: rows averaged along the bars and deconvolved for
+      the blur the edges show (profiles.py) - thin bars a scan line no longer
+      resolves;
+   c. the best two flattened as if round a can (cylinder.py), the best one
+      deconvolved as a blurred 2D code (deblur.py) - only while nothing at all
+      has been read;
+3. the whole image with CLAHE, also trying light-on-dark codes.
 
-A photo with no code goes through all of it (~0.5 s); one with a code stops
-at the first step that reads it (median ~30 ms).
+When step 1 reads something, regions its codes do not account for still get
+one quick look (2a as it is): a photo may hold several codes - a GS1 label
+with two or three symbols, a box with an EAN-13 and a QR code - and all are
+reported. A photo with no code goes through everything (~0.2-0.3 s of CPU at
+1280 px); a readable one stops early (median ~15 ms).
 
 Results are validated again (EAN/UPC check digits, GS1 structure). A read of
 a weakly checked linear code that only a few scan lines agree on, and every
 EAN-8/UPC-E, must be read again from a close-up of the same spot; a read
-lying on a larger code is a partial misread of it and is dropped.
+lying on a larger code is a partial misread of it and is dropped; a 2D read
+from the fallback that used up all its error correction needs a second read.
 """
 from __future__ import annotations
 
@@ -33,7 +40,11 @@ import zxingcpp
 from domain.errors import InvalidInput
 from domain.scanning import GS, DecodedCode, gs1_for_gtin, gs1_hri, has_valid_check_digit, parse_gs1
 
+from .cylinder import HALF_ARCS, flatten
+from .deblur import blur_of_image, sharpen, wiener_2d
 from .images import DEFAULT_MAX_BYTES, DEFAULT_MAX_PIXELS, load_gray
+from .profiles import bar_run, read_region
+from .regions import Cut, Region, cut_level, cut_zoomed, find_regions
 
 F = zxingcpp.BarcodeFormat
 # zxing-cpp format -> contract name
@@ -43,6 +54,8 @@ _NAMES = {
     F.DataMatrix: "DataMatrix", F.PDF417: "PDF417", F.Aztec: "Aztec",
 }
 _FORMATS = list(_NAMES)
+_MATRIX = [F.QRCode, F.DataMatrix, F.PDF417, F.Aztec]
+QUICK_ZOOM = 1.5
 _LINEAR_MIN_LENGTH = {"ITF": 6, "Codabar": 4, "Code39": 3, "Code93": 3}
 cv2.setNumThreads(1)  # one photo per core; OpenCV's own threads only fight the event loop
 
@@ -51,7 +64,11 @@ cv2.setNumThreads(1)  # one photo per core; OpenCV's own threads only fight the 
 class _Found:
     code: DecodedCode
     area: float
-    box: tuple[float, float, float, float]  # x0, y0, x1, y1 in the image it was read from
+    quad: np.ndarray  # the symbol's corners (4 x 2) in the image it was read from
+    # A 2D code whose error correction was used up: the decoder had to fix as many
+    # codewords as it can, so the result may be a miscorrection. From a reworked
+    # image (the fallback makes many) such a read must be confirmed.
+    spent: bool = False
 
 
 def to_decoded(barcode: zxingcpp.Barcode) -> DecodedCode | None:
@@ -94,16 +111,48 @@ def _area(pts) -> float:
     return abs(sum(x1 * y2 - x2 * y1 for (x1, y1), (x2, y2) in zip(pts, pts[1:] + pts[:1]))) / 2
 
 
-def _read(image: np.ndarray, **options) -> list[_Found]:
+def _read(image: np.ndarray, formats=_FORMATS, **options) -> list[_Found]:
     found = []
-    for barcode in zxingcpp.read_barcodes(image, formats=_FORMATS, text_mode=zxingcpp.TextMode.Plain, **options):
+    for barcode in zxingcpp.read_barcodes(image, formats=formats, text_mode=zxingcpp.TextMode.Plain, **options):
         code = to_decoded(barcode)
         pts = _corners(barcode)
         if code is not None and code.format in _WEAK_CHECK and (code.format in _SHORT or _thin(pts)):
             code = _confirm(image, pts, code, barcode.format)
+        quad = np.array(pts, np.float64)
+        if code is not None and code.format in _NO_CHECK and not _covers_bars(image, quad):
+            code = None
         if code is not None:
-            found.append(_Found(code, _area(pts), _box(pts)))
+            spent = barcode.format in _MATRIX and (barcode.extra or {}).get("UEC", 1.0) <= 0.0
+            found.append(_Found(code, _area(pts), quad, spent))
     return found
+
+
+# Linear codes with no check character at all: a scan line that starts or stops inside
+# the symbol can read a shorter, wrong number, with nothing to catch it.
+_NO_CHECK = {"ITF", "Codabar", "Code39"}
+
+
+def _covers_bars(image: np.ndarray, quad: np.ndarray) -> bool:
+    """Along its own scan line, does the read reach from the first bar to the last? A read
+    of part of a symbol does not: more bars follow beyond one of its ends, with no quiet
+    zone between."""
+    start, end = (quad[0] + quad[3]) / 2, (quad[1] + quad[2]) / 2  # the middle of the lines that read it
+    length = float(np.hypot(*(end - start)))
+    if length < 8:
+        return True
+    along = (end - start) / length
+    across = np.array([-along[1], along[0]])
+    steps = np.arange(-length / 2, 1.5 * length)
+    offsets = np.arange(-2, 3)
+    points = start + steps[None, :, None] * along + offsets[:, None, None] * across  # 5 lines side by side
+    line = cv2.remap(image, points[..., 0].astype(np.float32), points[..., 1].astype(np.float32), cv2.INTER_LINEAR,
+                     borderMode=cv2.BORDER_REPLICATE)
+    run = bar_run(line.astype(np.float32).mean(axis=0), length)  # the read's middle is `length` along
+    return run is None or length >= 0.85 * (run[1] - run[0])
+
+
+def _good(found: list[_Found]) -> bool:
+    return any(not f.spent for f in found)
 
 
 # Linear codes with no or a weak check (one mod-10 digit, none at all for ITF,
@@ -144,87 +193,15 @@ def _confirm(image: np.ndarray, pts, code: DecodedCode, fmt) -> DecodedCode | No
     return again[0]
 
 
-# ---- candidate regions -----------------------------------------------------------
-
-@dataclass(frozen=True)
-class _Region:
-    box: tuple[tuple[float, float], tuple[float, float], float]  # cv2.RotatedRect in full-size pixels
-    bar_angle: float | None  # degrees to turn so bars stand upright; None for 2D-looking regions
-    score: float
-
-
-def find_regions(gray: np.ndarray, limit: int = 4) -> list[_Region]:
-    """Where barcodes may be: strong gradient energy, ranked by how parallel the gradients are."""
-    scale = min(1.0, 640 / max(gray.shape))
-    small = cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA) if scale < 1 else gray
-    small = small.astype(np.float32)
-    gx = cv2.Sobel(small, cv2.CV_32F, 1, 0, ksize=3)
-    gy = cv2.Sobel(small, cv2.CV_32F, 0, 1, ksize=3)
-    k = (9, 9)
-    jxx = cv2.blur(gx * gx, k)
-    jyy = cv2.blur(gy * gy, k)
-    jxy = cv2.blur(gx * gy, k)
-    energy = jxx + jyy
-    coherence = np.sqrt((jxx - jyy) ** 2 + 4 * jxy ** 2) / (energy + 1e-6)
-    level = float(np.percentile(energy, 99))
-    if level <= 1e-3:
-        return []
-    mask = (energy > 0.08 * level).astype(np.uint8)
-    mask = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (15, 15)))
-    mask = cv2.morphologyEx(mask, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (7, 7)))
-    contours, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
-    regions = []
-    min_area = 0.0015 * mask.size
-    for contour in contours:
-        area = cv2.contourArea(contour)
-        if area < min_area:
-            continue
-        inside = np.zeros_like(mask)
-        cv2.drawContours(inside, [contour], -1, 1, thickness=-1)
-        sel = inside.astype(bool)
-        coh = float(coherence[sel].mean())
-        sxx, syy, sxy = float(jxx[sel].sum()), float(jyy[sel].sum()), float(jxy[sel].sum())
-        # gradient direction across the bars; bars upright when it is horizontal
-        theta = 0.5 * math.degrees(math.atan2(2 * sxy, sxx - syy))
-        (cx, cy), (w, h), ang = cv2.minAreaRect(contour)
-        box = ((cx / scale, cy / scale), (w / scale, h / scale), ang)
-        regions.append(_Region(box, theta if coh > 0.55 else None, area * (0.5 + coh)))
-    regions.sort(key=lambda r: -r.score)
-    return regions[:limit]
-
-
-def _cut(gray: np.ndarray, region: _Region) -> np.ndarray:
-    """The region, turned so bars stand upright (or the box is level), with a margin, at a readable size."""
-    (cx, cy), (w, h), ang = region.box
-    if region.bar_angle is not None:
-        turn = region.bar_angle
-        diag = math.hypot(w, h)  # unknown extent along the turned axes: take the diagonal
-        out_w = out_h = diag
-    else:
-        turn = ang
-        out_w, out_h = w, h
-    margin = 0.2 * max(out_w, out_h) + 12
-    out_w, out_h = out_w + margin, out_h + margin
-    m = cv2.getRotationMatrix2D((cx, cy), turn, 1.0)
-    m[0, 2] += out_w / 2 - cx
-    m[1, 2] += out_h / 2 - cy
-    side = max(out_w, out_h)
-    # small regions enlarged (thin bars get pixels), huge ones (a 12 Mpx file) reduced
-    zoom = min(4.0, 900 / side) if side < 900 else min(1.0, 1400 / side)
-    m *= zoom
-    size = (max(8, int(out_w * zoom)), max(8, int(out_h * zoom)))
-    return cv2.warpAffine(gray, m, size, flags=cv2.INTER_CUBIC, borderMode=cv2.BORDER_REPLICATE)
-
+# ---- the fallback steps ------------------------------------------------------------
 
 _CLAHE = cv2.createCLAHE(clipLimit=3.0, tileGridSize=(8, 8))
 _LOCAL = zxingcpp.Binarizer.LocalAverage
 _FIXED = zxingcpp.Binarizer.FixedThreshold
-_CUT_DOWNSCALE = False  # a cut is already at a readable size
-
-
-def _sharpen(gray: np.ndarray, sigma: float, amount: float = 1.0) -> np.ndarray:
-    """Unsharp mask: steepens edges that defocus or motion blur have spread out."""
-    return cv2.addWeighted(gray, 1.0 + amount, cv2.GaussianBlur(gray, (0, 0), sigma), -amount, 0)
+_LINEAR = [f for f in _FORMATS if f not in (F.QRCode, F.DataMatrix, F.PDF417, F.Aztec)]
+# How many of the best regions are flattened as if round a can, and deconvolved as 2D codes.
+FLATTEN_REGIONS, DECONVOLVE_REGIONS = 2, 1
+FLAT_SIDE = 560  # px: flattened cuts are read at this size (several tries each: kept small)
 
 
 def _fit(gray: np.ndarray, longest: int) -> np.ndarray:
@@ -232,29 +209,83 @@ def _fit(gray: np.ndarray, longest: int) -> np.ndarray:
     return cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA) if scale < 1 else gray
 
 
-def _attempts(gray: np.ndarray):
-    """Ever more expensive ways to look at the same photo; each yields found codes."""
-    # Upright, as most photos are (~12 ms), then zxing's 90-degree turns and pyramid.
-    yield _read(gray, try_rotate=False, try_invert=False)
-    # Whole-image passes beyond the first work on at most ~2000 px (a 12 Mpx file
-    # would cost seconds); candidate regions are still cut from the full image.
-    work = _fit(gray, 2048)
-    yield _read(work, try_invert=False)
-    for region in find_regions(gray):
-        cut = _cut(gray, region)
-        # A fixed threshold keeps the thin bars that blur has turned grey, which a
-        # local average loses; CLAHE evens out glare and shadow first.
-        for variant, binarizer in ((lambda: cut, _LOCAL), (lambda: cut, _FIXED),
-                                   (lambda: _CLAHE.apply(cut), _LOCAL),
-                                   (lambda: _sharpen(_CLAHE.apply(cut), 3.0, 2.0), _FIXED)):
-            found = _read(variant(), try_invert=False, try_downscale=_CUT_DOWNSCALE, binarizer=binarizer)
-            if found:
-                yield found
-                return
-    # Light-on-dark codes, and photos whose contrast only CLAHE brings out.
-    yield _read(_CLAHE.apply(work))
-    # Blur over the whole code (also where no region was cut well).
-    yield _read(_sharpen(work, 3.0), try_invert=False)
+def _in_photo(found: list[_Found], cut: Cut) -> list[_Found]:
+    """Results read from a cut -> boxes and areas in photo pixels."""
+    scale = abs(float(np.linalg.det(cut.to_photo[:, :2])))  # photo area per cut pixel
+    return [_Found(f.code, f.area * scale, cut.to_photo_points(f.quad), f.spent) for f in found]
+
+
+def _read_zoomed_cut(gray: np.ndarray, region: Region, quick: bool = False) -> list[_Found]:
+    # A quick look is for a second code beside one read: about as large, no need to enlarge much.
+    cut = cut_zoomed(gray, region, QUICK_ZOOM if quick else 4.0)
+    # As it is; then contrast-normalised (CLAHE evens out glare and shadow), sharpened
+    # and cut at a fixed threshold, which keeps the thin bars that blur has turned grey.
+    variants = ((lambda: cut.image, _LOCAL), (lambda: cut.image, _FIXED), (lambda: sharpen(_CLAHE.apply(cut.image), 3.0, 2.0), _FIXED))
+    found: list[_Found] = []
+    for variant, binarizer in variants[:1] if quick else variants:
+        found += _read(variant(), try_invert=False, try_downscale=False, binarizer=binarizer)
+        if _good(found):
+            break
+    return _in_photo(found, cut)
+
+
+def _region_quad(region: Region) -> np.ndarray:
+    return cv2.boxPoints(region.box).astype(np.float64)
+
+
+def _read_profiles(gray: np.ndarray, region: Region) -> list[_Found]:
+    if region.bar_angle is None:
+        return []
+    return [_Found(r.code, r.area, r.quad) for r in read_region(gray, region, _LINEAR, to_decoded)]
+
+
+def _readable(image: np.ndarray, side: int = 700) -> tuple[np.ndarray, float]:
+    """A cut enlarged so that small modules get a few pixels each."""
+    zoom = min(3.0, max(1.0, side / max(image.shape)))
+    if zoom > 1:
+        image = cv2.resize(image, None, fx=zoom, fy=zoom, interpolation=cv2.INTER_CUBIC)
+    return image, zoom
+
+
+def _read_flattened(gray: np.ndarray, region: Region) -> list[_Found]:
+    """The region unrolled as if round a cylinder, either way, at a few curvatures."""
+    cut, w, h = cut_level(gray, region)
+    # Across the long side first; across the short side only for squarish symbols: a
+    # wide one (PDF417) bent the other way is barely distorted along its rows.
+    ways = ((False, w / 2), (True, h / 2)) if w < 1.6 * h else ((False, w / 2),)
+    found: list[_Found] = []
+    for vertical, half in ways:
+        for arc in HALF_ARCS:
+            image, _ = _readable(flatten(cut.image, half, arc, vertical), FLAT_SIDE)
+            found += _read(image, formats=_MATRIX, try_invert=False, try_downscale=False)
+            if _good(found):
+                break
+        if _good(found):
+            break
+    return [_Found(f.code, f.area, _region_quad(region), f.spent) for f in found]
+
+
+def _read_deconvolved(gray: np.ndarray, region: Region) -> list[_Found]:
+    """A blurred 2D code (or PDF417) deconvolved for the defocus its edges suggest."""
+    cut, _, _ = cut_level(gray, region)
+    spread = blur_of_image(cut.image)
+    if spread < 0.8:
+        return []
+    image, _ = _readable(wiener_2d(cut.image, spread, 0.02))
+    found = _read(image, formats=_MATRIX, try_invert=False, try_downscale=False, binarizer=_FIXED)
+    return [_Found(f.code, f.area, _region_quad(region), f.spent) for f in found]
+
+
+def _region_steps(gray: np.ndarray, regions: list[Region]):
+    """Per region, the ways to read it, cheapest first. The last two are costly and
+    for special cases (a curved label, a blurred 2D code): tried only while nothing
+    has been read at all."""
+    for step in (_read_zoomed_cut, _read_profiles):
+        for region in regions:
+            yield step.__name__, region, False, lambda step=step, region=region: step(gray, region)
+    for step, count in ((_read_flattened, FLATTEN_REGIONS), (_read_deconvolved, DECONVOLVE_REGIONS)):
+        for region in regions[:count]:
+            yield step.__name__, region, True, lambda step=step, region=region: step(gray, region)
 
 
 def _box(points) -> tuple[float, float, float, float]:
@@ -262,14 +293,37 @@ def _box(points) -> tuple[float, float, float, float]:
     return min(xs) - 1, min(ys) - 1, max(xs) + 1, max(ys) + 1  # a 1D read may be a bare line
 
 
-def _overlap(a, b) -> float:
-    """Intersection of two boxes over the smaller one's area."""
-    w = min(a[2], b[2]) - max(a[0], b[0])
-    h = min(a[3], b[3]) - max(a[1], b[1])
-    if w <= 0 or h <= 0:
+def _thick(quad: np.ndarray) -> np.ndarray:
+    """A read's corners as a convex polygon of some width: a linear code read from a
+    few scan lines is a bare line, which gets 2 px on either side."""
+    pts = np.asarray(quad, np.float32).reshape(-1, 2)
+    hull = cv2.convexHull(pts)
+    if cv2.contourArea(hull) >= 4:
+        return hull
+    (cx, cy), (w, h), angle = cv2.minAreaRect(pts)
+    return cv2.boxPoints(((cx, cy), (max(w, 4.0), max(h, 4.0)), angle)).reshape(-1, 1, 2)
+
+
+def _lies_on(thin: _Found, other: _Found) -> bool:
+    """A read from a few scan lines that runs along a larger read, over or just beside it:
+    a line through the same bars that went wrong (even a checksum can pass by chance)."""
+    if not _thin(list(thin.quad)):
+        return False
+    length = math.dist(thin.quad[0], thin.quad[1])
+    other_length = max(math.dist(other.quad[0], other.quad[1]), 1e-6)
+    middle = tuple(float(v) for v in thin.quad.mean(axis=0))
+    inside = cv2.pointPolygonTest(_thick(other.quad), middle, True)  # > 0 inside, else minus the distance
+    return length >= 0.5 * other_length and inside >= -0.05 * other_length
+
+
+def _overlap(a: np.ndarray, b: np.ndarray) -> float:
+    """Intersection of two symbols' outlines over the smaller one's area. Outlines, not
+    upright boxes: two codes stacked on a slanted label have overlapping boxes."""
+    pa, pb = _thick(a), _thick(b)
+    inter, _ = cv2.intersectConvexConvex(pa, pb)
+    if inter <= 0:
         return 0.0
-    smaller = min((a[2] - a[0]) * (a[3] - a[1]), (b[2] - b[0]) * (b[3] - b[1]))
-    return w * h / max(smaller, 1e-6)
+    return float(inter) / max(min(cv2.contourArea(pa), cv2.contourArea(pb)), 1e-6)
 
 
 def _keep_best(found: list[_Found]) -> list[DecodedCode]:
@@ -278,18 +332,98 @@ def _keep_best(found: list[_Found]) -> list[DecodedCode]:
     read from the middle), never another code: two labels cannot overlap."""
     kept: list[_Found] = []
     for f in sorted(found, key=lambda f: -f.area):
-        if any(f.code == k.code or _overlap(f.box, k.box) > 0.5 for k in kept):
+        if any(f.code == k.code or _overlap(f.quad, k.quad) > 0.5 or _lies_on(f, k) for k in kept):
             continue
         kept.append(f)
     return [f.code for f in kept]
 
 
-def decode_gray(gray: np.ndarray) -> list[DecodedCode]:
-    """All codes in a grayscale image, largest first; [] when none is readable."""
-    for found in _attempts(gray):
-        if found:
-            return _keep_best(found)
-    return []
+# A region counts as explained when the codes read so far cover this share of it.
+# A code fills much of its region (a third to a half: the region also takes in
+# the quiet zone and the print round it); a region holding a second code, or
+# a whole label of them, is covered far less.
+EXPLAINED = 0.15
+
+
+def _share_read(region: Region, found: list[_Found]) -> float:
+    """How much of the region the codes read so far cover."""
+    quad = _thick(_region_quad(region))
+    inside = sum(cv2.intersectConvexConvex(quad, _thick(f.quad))[0] for f in found)
+    return inside / max(cv2.contourArea(quad), 1e-6)
+
+
+def _fallback(gray: np.ndarray, work: np.ndarray, regions: list[Region], keep, trace: list | None) -> list[_Found]:
+    """Nothing read on the whole photo: every region through the fallback steps, then CLAHE."""
+    found: list[_Found] = []
+    done: set[int] = set()  # regions read, or explained by what was read
+    for name, region, special, attempt in _region_steps(gray, regions):
+        if id(region) in done or (special and found):
+            continue
+        if found and _share_read(region, found) >= EXPLAINED:
+            done.add(id(region))
+            continue
+        more = keep(attempt(), f"{name} {id(region)}")
+        if more:
+            done.add(id(region))
+            found += more
+            if trace is not None:
+                trace.append(name)
+    if not found:
+        # Light-on-dark codes, and photos whose contrast only CLAHE brings out.
+        found = keep(_read(_CLAHE.apply(work)), "clahe")
+        if found and trace is not None:
+            trace.append("clahe")
+    return found
+
+
+def decode_gray(gray: np.ndarray, trace: list | None = None) -> list[DecodedCode]:
+    """All codes in a grayscale image, largest first; [] when none is readable.
+
+    Cheapest first: the whole photo upright, then with zxing's turns and pyramid.
+    When those read something, only regions its codes leave unexplained get a
+    quick look (another code on the same photo); otherwise every region goes
+    through the fallback steps, and at last the whole photo with CLAHE.
+    `trace`, when given, collects the names of the steps that read something.
+    """
+    spent: dict[tuple[str, str], dict[str, _Found]] = {}  # (format, text) -> source -> read
+
+    def keep(more: list[_Found], source: str) -> list[_Found]:
+        """The reads to go on with; those that used up their error correction wait for a
+        second read from another source (the same pixels would only repeat a miscorrection)."""
+        for f in more:
+            if f.spent:
+                spent.setdefault((f.code.format, f.code.text), {}).setdefault(source, f)
+        return [f for f in more if not f.spent]
+
+    found, step = keep(_read(gray, try_rotate=False, try_invert=False), "photo"), "upright"
+    # Whole-image passes beyond the first work on at most ~2000 px (a 12 Mpx file
+    # would cost seconds); candidate regions are still cut from the full image.
+    work = _fit(gray, 2048)
+    if not found:
+        found, step = keep(_read(work, try_invert=False), "photo"), "turns"
+    if found and trace is not None:
+        trace.append(step)
+    regions = find_regions(gray)
+    if found:
+        # Another code elsewhere on the photo (turned, smaller)? Regions the codes read
+        # leave unexplained get one quick look each.
+        for region in regions:
+            if _share_read(region, found) < EXPLAINED:
+                more = [f for f in keep(_read_zoomed_cut(gray, region, quick=True), f"cut {id(region)}")
+                        if all(f.code != k.code for k in found)]
+                found += more
+                if more and trace is not None:
+                    trace.append("another")
+    else:
+        found = _fallback(gray, work, regions, keep, trace)
+    # A read that used up its error correction counts when a second attempt read it too.
+    for sources in spent.values():
+        first = next(iter(sources.values()))
+        if len(sources) >= 2 and all(first.code != k.code for k in found):
+            found.append(first)
+            if trace is not None:
+                trace.append("confirmed")
+    return _keep_best(found)
 
 
 def decode_image(data: bytes, max_bytes: int = DEFAULT_MAX_BYTES, max_pixels: int = DEFAULT_MAX_PIXELS) -> list[DecodedCode]:

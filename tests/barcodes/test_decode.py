@@ -2,12 +2,15 @@
 from __future__ import annotations
 
 import io
+import math
 
+import cv2
 import numpy as np
 import pytest
+import zxingcpp
 from PIL import Image
 
-from bot.barcodes import ZxingDecoder, decode_image
+from bot.barcodes import ZxingDecoder, decode_gray, decode_image, load_gray
 from domain.errors import InvalidInput
 from domain.scanning import FORMATS
 
@@ -128,3 +131,75 @@ def test_small_turned_code_is_found_by_the_fallback():
     small = symbol("PAL-0042", "Code128", scale=2)
     big = page(small, angle=37)
     assert [c.text for c in decode_image(jpeg(big))] == ["PAL-0042"]
+
+
+# ---- several codes in one photo, and the fallback's special steps ------------------------
+
+def _stacked_gs1_label(angle: float) -> np.ndarray:
+    """A logistics label: the item (GTIN, expiry, lot) above the pallet's SSCC, two GS1-128
+    symbols close together, the whole label turned by `angle` degrees."""
+    item = symbol("(01)09506000134352(17)271231(10)LOT42", "Code128", scale=2, gs1=True)
+    sscc = symbol("(00)106141411234567897", "Code128", scale=2, gs1=True)
+    canvas = np.full((960, 1280), 225, np.uint8)
+    for top, sym in ((250, item), (400, sscc)):
+        canvas[top:top + 120, 200:200 + sym.shape[1]] = cv2.resize(sym, (sym.shape[1], 120), interpolation=cv2.INTER_NEAREST)
+    turn = cv2.getRotationMatrix2D((640, 480), angle, 1.0)
+    return cv2.warpAffine(canvas, turn, (1280, 960), borderValue=225)
+
+
+@pytest.mark.parametrize("angle", [0, 20, 70])
+def test_every_symbol_of_a_gs1_label_is_reported_at_any_slant(angle):
+    # At 20 degrees the two symbols' upright boxes overlap; at 70 zxing's first pass reads only one.
+    codes = decode_image(jpeg(_stacked_gs1_label(angle)))
+    assert sorted(c.content for c in codes) == ["(00)106141411234567897", "(01)09506000134352(17)271231(10)LOT42"]
+
+
+def test_a_second_code_at_another_angle_is_found_beside_an_upright_one():
+    canvas = np.full((960, 1280), 225, np.uint8)
+    ean = symbol("4006381333931", "EAN13", scale=3)
+    canvas[100:100 + ean.shape[0], 80:80 + ean.shape[1]] = ean
+    pallet = np.full((600, 600), 225, np.uint8)
+    code = symbol("PAL-0042-XY", "Code128", scale=3)
+    top, left = 300 - code.shape[0] // 2, 300 - code.shape[1] // 2
+    pallet[top:top + code.shape[0], left:left + code.shape[1]] = code
+    canvas[330:930, 600:1200] = cv2.warpAffine(pallet, cv2.getRotationMatrix2D((300, 300), 55, 1.0), (600, 600), borderValue=225)
+    codes = decode_image(jpeg(canvas))
+    assert sorted(c.text for c in codes) == ["4006381333931", "PAL-0042-XY"]
+
+
+def test_a_blurred_long_linear_code_is_read_from_deconvolved_profiles():
+    sym = symbol("SHIP-4711-0042-ABCDEFGH", "Code128", scale=2)  # 2 px modules
+    img = cv2.GaussianBlur(page(cv2.resize(sym, (sym.shape[1], 140), interpolation=cv2.INTER_NEAREST), angle=12), (0, 0), 2.0)
+    trace = []
+    codes = decode_gray(load_gray(jpeg(img)), trace=trace)
+    assert [c.text for c in codes] == ["SHIP-4711-0042-ABCDEFGH"]
+    assert trace == ["_read_profiles"]  # nothing before it could read it
+
+
+@pytest.mark.parametrize("half_arc", [40, 55, 65])
+def test_a_pdf417_round_a_can_is_flattened(half_arc):
+    sym = symbol("Delivery note 2026-0042 for Shop 7", "PDF417", scale=3)
+    h, w = sym.shape
+    radius = (w / 2) / math.radians(half_arc)  # the symbol covers +-half_arc degrees of the can
+    seen = np.arange(int(2 * radius * math.sin(math.radians(half_arc))), dtype=np.float64)
+    source = (radius * np.arcsin(np.clip((seen - len(seen) / 2) / radius, -1, 1)) + w / 2).astype(np.float32)
+    wrapped = cv2.remap(sym, np.tile(source, (h, 1)), np.tile(np.arange(h, dtype=np.float32)[:, None], (1, len(seen))),
+                        cv2.INTER_LINEAR, borderValue=255)
+    trace = []
+    codes = decode_gray(load_gray(jpeg(page(wrapped))), trace=trace)
+    assert [(c.format, c.text) for c in codes] == [("PDF417", "Delivery note 2026-0042 for Shop 7")]
+    assert trace == ["_read_flattened"]
+
+
+def test_a_read_of_part_of_a_code_without_check_character_is_recognised():
+    from bot.barcodes.zxing_decoder import _covers_bars
+
+    img = page(symbol("15400141288763", "ITF", scale=3), angle=20)
+    full = [b for b in zxingcpp.read_barcodes(img, formats=zxingcpp.BarcodeFormat.ITF) if b.text == "15400141288763"][0]
+    p = full.position
+    quad = np.array([(p.top_left.x, p.top_left.y), (p.top_right.x, p.top_right.y),
+                     (p.bottom_right.x, p.bottom_right.y), (p.bottom_left.x, p.bottom_left.y)], np.float64)
+    assert _covers_bars(img, quad)
+    right_part = quad.copy()  # the same lines, starting a quarter of the way in: more bars lie before it
+    right_part[[0, 3]] = quad[[0, 3]] + 0.25 * (quad[[1, 2]] - quad[[0, 3]])
+    assert not _covers_bars(img, right_part)

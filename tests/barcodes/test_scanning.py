@@ -5,7 +5,8 @@ import pytest
 
 from domain.errors import InvalidInput
 from domain.scanning import (
-    compress_upca, expand_upce, gs1_check_digit, has_valid_check_digit, gtin14, gtin_forms, parse_gs1, parse_gs1_hri, parse_scanned_text,
+    compress_upca, expand_upce, gs1_check_digit, has_valid_check_digit, gtin14, gtin_forms, one_label, parse_gs1, parse_gs1_hri,
+    parse_scanned_text,
 )
 
 
@@ -83,3 +84,14 @@ def test_upce_round_trip(upce):
     assert has_valid_check_digit(upca)
     assert compress_upca(upca) == upce
     assert compress_upca("012345678905") is None  # no zeros to suppress
+
+
+def test_symbols_of_one_gs1_label_go_together():
+    item = parse_scanned_text("(01)09506000134352(17)271231(10)LOT42")
+    sscc = parse_scanned_text("(00)106141411234567897")
+    ean = parse_scanned_text("9506000134352")  # the same GTIN as EAN-13
+    assert one_label([item, sscc, ean]) == {"01": "09506000134352", "17": "271231", "10": "LOT42", "00": "106141411234567897"}
+    other_lot = parse_scanned_text("(01)09506000134352(10)LOT43")
+    assert one_label([item, other_lot]) is None  # two lots: which one is for the person to say
+    assert one_label([item, parse_scanned_text("4006381333931")]) is None  # two different items
+    assert one_label([item, parse_scanned_text("BIN-A-01")]) is None  # not GS1 data

@@ -1,15 +1,26 @@
 """What a person scanned: a photo of a barcode, an image file, or digits typed
-by a handheld scanner. GS1 codes also carry lot and expiry."""
+by a handheld scanner. GS1 codes also carry lot and expiry.
+
+A photo may hold several codes. The symbols of one GS1 label (item, lot and
+expiry, the pallet's SSCC) count as one scan with all their data; codes that
+name different things make the bot ask which one is meant, with a button per
+code, and the answer goes on as if that code had been typed.
+"""
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from domain.catalog.lookup import gs1_date
 from domain.errors import InvalidInput, N_
+from domain.scanning import DecodedCode, gs1_hri, one_label
 
+from ..messages import Button
 from ..turn import Turn
+
+CHOICES = 6  # buttons offered at most; more codes than that in one photo is a shelf, not a label
+_CHOICE_KEYS = ("scan_choices", "scan_asked_at")
 
 
 @dataclass(frozen=True)
@@ -17,7 +28,7 @@ class Scan:
     code: str  # what identifies the product or bin (GTIN for GS1 codes)
     lot: str = ""
     expiry: date | None = None
-    raw: str = ""
+    raw: str = ""  # the code as a person reads it; typed back, it gives the same scan
 
 
 def _from_gs1(gs1: dict, raw: str) -> Scan:
@@ -37,6 +48,27 @@ def _from_text(text: str) -> Scan:
     return Scan(code=getattr(decoded, "text", None) or text, raw=text)
 
 
+def _from_decoded(code: DecodedCode) -> Scan:
+    if code.gs1:
+        return _from_gs1(code.gs1, code.content if code.content.startswith("(") else code.text)
+    return Scan(code=code.text, raw=code.text)
+
+
+def scans_from_photo(codes: list[DecodedCode]) -> list[Scan]:
+    """The codes a photo gave -> what was scanned: one scan for the symbols of one GS1
+    label, else one per code (the same code twice only once)."""
+    if len(codes) > 1:
+        label = one_label(codes)
+        if label is not None:
+            return [_from_gs1(label, gs1_hri(label))]
+    scans: list[Scan] = []
+    for code in codes:
+        scan = _from_decoded(code)
+        if all(s.code != scan.code or s.lot != scan.lot for s in scans):
+            scans.append(scan)
+    return scans
+
+
 async def scans_of(turn: Turn) -> list[Scan]:
     """Every code in this message, best first. Raises a clear error for a photo without a readable code."""
     inbound = turn.inbound
@@ -54,11 +86,43 @@ async def scans_of(turn: Turn) -> list[Scan]:
     if not codes:
         raise InvalidInput(N_("I found no barcode in that photo. Hold the phone closer, keep the label flat and sharp, "
                               "avoid glare — or type the digits under the barcode."))
-    return [_from_gs1(c.gs1, c.text) if getattr(c, "gs1", None) else Scan(code=c.text, raw=c.text) for c in codes]
+    return scans_from_photo(codes)
 
 
-async def one_scan(turn: Turn) -> Scan:
+async def one_scan(turn: Turn) -> Scan | None:
+    """The one code this message gives. None when a photo held several codes: the person
+    has been asked which one, and the handler must stop there (nothing else changed)."""
     found = await scans_of(turn)
     if not found:
         raise InvalidInput(N_("Scan the barcode (or send a photo of it), or type the code."))
+    if len(found) > 1 and turn.conv.step:
+        _ask_which(turn, found)
+        return None
+    if any(key in turn.state for key in _CHOICE_KEYS):
+        turn.conv.data = {k: v for k, v in turn.state.items() if k not in _CHOICE_KEYS}
     return found[0]
+
+
+def _ask_which(turn: Turn, scans: list[Scan]) -> None:
+    offered = scans[:CHOICES]
+    turn.conv.data = {**turn.state, "scan_choices": [s.raw for s in offered],
+                      "scan_asked_at": f"{turn.conv.flow}.{turn.conv.step}"}
+    buttons = [[Button(_short(s.raw), f"scan:{i}")] for i, s in enumerate(offered)]
+    turn.say(turn.t("That photo has {count} different barcodes. Which one do you mean?", count=len(scans)), buttons)
+
+
+def _short(text: str, limit: int = 48) -> str:
+    return text if len(text) <= limit else text[:limit - 1] + "\u2026"
+
+
+async def on_scan_choice(turn: Turn) -> None:
+    """A button under "which one do you mean?": go on as if that code had been typed."""
+    choices = turn.state.get("scan_choices") or []
+    asked_at = turn.state.get("scan_asked_at")
+    index = int(turn.args) if turn.args.isascii() and turn.args.isdigit() else -1
+    if not turn.conv.step or asked_at != f"{turn.conv.flow}.{turn.conv.step}" or not 0 <= index < len(choices):
+        turn.say(turn.t("That button is no longer valid."))
+        return
+    turn.conv.data = {k: v for k, v in turn.state.items() if k not in _CHOICE_KEYS}
+    turn.inbound = replace(turn.inbound, kind="text", text=choices[index], callback=None)
+    await turn.dialogue.handle_text(turn)

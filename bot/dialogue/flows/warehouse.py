@@ -29,7 +29,7 @@ from ...i18n import normalise_language
 from ..messages import Attachment, Button
 from ..router import Router
 from ..turn import Turn, button_id
-from .scans import one_scan, scans_of
+from .scans import CHOICES, on_scan_choice, one_scan, scans_of
 
 DONE_WORDS = {"done", "finish", "end", "готово", "всё", "все", "край", "gata", "完成", "好了"}
 
@@ -132,10 +132,12 @@ async def on_pick_input(turn: Turn) -> None:
         if turn.inbound.kind != "text":
             raise InvalidInput(N_("Type how many you took, e.g. {qty}."), qty=_fmt(step.quantity))
         step = await picking.confirm_pick_quantity(turn.session, pid, turn.user, _qty_text(text))
-    elif kind == "scan_bin":
-        step = await picking.scan_pick_bin(turn.session, pid, turn.user, (await one_scan(turn)).code)
-    elif kind == "scan_product":
-        step = await picking.scan_pick_product(turn.session, pid, turn.user, (await one_scan(turn)).code)
+    elif kind in ("scan_bin", "scan_product"):
+        scan = await one_scan(turn)
+        if scan is None:
+            return
+        scanned = picking.scan_pick_bin if kind == "scan_bin" else picking.scan_pick_product
+        step = await scanned(turn.session, pid, turn.user, scan.code)
     _show_pick(turn, step)
 
 
@@ -209,7 +211,10 @@ async def next_task_cmd(turn: Turn) -> None:
 
 
 async def on_task_bin(turn: Turn) -> None:
-    result = await tasks.confirm_task(turn.session, turn.state["task_id"], turn.user, (await one_scan(turn)).code)
+    scan = await one_scan(turn)
+    if scan is None:
+        return
+    result = await tasks.confirm_task(turn.session, turn.state["task_id"], turn.user, scan.code)
     turn.end()
     extra = "" if result.done else turn.t("{qty} still to put away: /next.", qty=_fmt(result.remaining))
     _say_note(turn, result.happened, extra, [[Button(turn.t("Next task"), "wh_next:")]])
@@ -253,7 +258,9 @@ async def on_receive_input(turn: Turn) -> None:
         turn.say(turn.t("{qty} \u00d7 {name} noted ({n} line(s)). Scan the next product, or send \u201cdone\u201d.",
                         qty=_fmt(qty), name=pending["name"], n=len(lines)), [[Button(turn.t("Done"), "recv_done:")]])
         return
-    scan = (await one_scan(turn))
+    scan = await one_scan(turn)
+    if scan is None:
+        return
     resolved = await resolve_product(turn.session, scan.code)
     p = resolved.product
     pending = {"code": scan.code, "name": p.name, "lot": scan.lot, "expiry": scan.expiry.isoformat() if scan.expiry else None}
@@ -336,7 +343,9 @@ async def count_intent(turn: Turn) -> None:
 
 
 async def on_count_bin(turn: Turn) -> None:
-    await _start_count(turn, (await one_scan(turn)).code)
+    scan = await one_scan(turn)
+    if scan is not None:
+        await _start_count(turn, scan.code)
 
 
 async def _start_count(turn: Turn, bin_code: str) -> None:
@@ -358,7 +367,9 @@ async def on_count_input(turn: Turn) -> None:
         turn.goto("count", "lines", pending=None)
         _say_note(turn, step.happened, turn.t("Next product, or \u201cdone\u201d."), [[Button(turn.t("Finish count"), "count_done:")]])
         return
-    scan = (await one_scan(turn))
+    scan = await one_scan(turn)
+    if scan is None:
+        return
     resolved = await resolve_product(turn.session, scan.code)
     turn.goto("count", "lines", pending={"code": scan.code, "lot": scan.lot})
     turn.say(turn.t("{name} ({sku}): how many do you see?", name=resolved.product.name, sku=resolved.product.sku))
@@ -434,11 +445,14 @@ async def _product_code(turn: Turn, text: str) -> str:
 
 async def on_move_input(turn: Turn) -> None:
     step, s = turn.conv.step, turn.state
+    if step in ("from", "product", "to"):
+        scan = await one_scan(turn)
+        if scan is None:
+            return
     if step == "from":
-        turn.goto("move", "product", from_bin=(await one_scan(turn)).code)
+        turn.goto("move", "product", from_bin=scan.code)
         turn.say(turn.t("Now scan the product."))
     elif step == "product":
-        scan = (await one_scan(turn))
         resolved = await resolve_product(turn.session, scan.code)
         turn.goto("move", "qty", code=scan.code, lot=scan.lot or None)
         turn.say(turn.t("How many {unit} of {name}?", unit=resolved.product.unit, name=resolved.product.name))
@@ -450,7 +464,7 @@ async def on_move_input(turn: Turn) -> None:
         turn.say(turn.t("Scan the bin you put it into."))
     else:
         result = await moves.move_stock(turn.session, turn.user, warehouse=await _warehouse(turn), from_bin=s["from_bin"],
-                                        to_bin=(await one_scan(turn)).code, product_code=s["code"], quantity=Decimal(s["qty"]),
+                                        to_bin=scan.code, product_code=s["code"], quantity=Decimal(s["qty"]),
                                         lot=s.get("lot"))
         turn.end()
         _say_note(turn, result.happened)
@@ -460,7 +474,8 @@ async def on_move_input(turn: Turn) -> None:
 async def stock_cmd(turn: Turn) -> None:
     query = turn.args.strip()
     if not query and turn.inbound.kind in ("photo", "document"):
-        query = (await one_scan(turn)).code
+        await photo_default(turn)
+        return
     await _stock_answer(turn, query, None)
 
 
@@ -470,9 +485,23 @@ async def stock_intent(turn: Turn) -> None:
 
 
 async def photo_default(turn: Turn) -> None:
-    """A barcode photo outside any flow: tell what it is and how much we have."""
-    scans = (await scans_of(turn))
-    await _stock_answer(turn, scans[0].code if scans else "", None)
+    """A barcode photo outside any flow: tell what it is and how much we have; for a
+    photo with several codes, about each one we know."""
+    scans = await scans_of(turn)
+    if len(scans) <= 1:
+        await _stock_answer(turn, scans[0].code if scans else "", None)
+        return
+    unknown = []
+    for scan in scans[:CHOICES]:
+        try:
+            await _stock_answer(turn, scan.code, None)
+        except NotFound:
+            unknown.append(scan.raw)
+    if len(unknown) == len(scans[:CHOICES]):
+        raise NotFound(N_("That photo has {count} barcodes, and none of them is a product or bin I know: {codes}."),
+                       count=len(scans), codes=", ".join(unknown))
+    if unknown:
+        turn.say(turn.t("Not a product or bin I know: {codes}.", codes=", ".join(unknown)))
 
 
 async def _stock_answer(turn: Turn, query: str, location: str | None) -> None:
@@ -615,3 +644,4 @@ def register(router: Router) -> None:
     router.callback("count_ok", capability="approve_counts")(on_count_decision)
     router.callback("stock_p", capability="view_stock")(on_stock_product)
     router.callback("inspect", capability="inspect_goods")(on_inspect)
+    router.callback("scan")(on_scan_choice)  # which code of a photo with several; the step's own checks apply

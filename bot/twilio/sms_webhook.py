@@ -23,6 +23,7 @@ from storage.errors import is_unavailable
 from ..i18n import normalise_language, tr
 from ..ratelimits import REFUSALS
 from ..services import Services
+from .caller_language import caller_language
 from .order_status_text import order_status_text
 from .signature import verified_form
 
@@ -65,7 +66,7 @@ def sms_routes(services: Services) -> list[Route]:
             # Every reply is a paid SMS: say "wait" once per window, then stay silent.
             if not verdict.first_refusal:
                 return _twiml(None)
-            return _twiml(tr(await _language(phone), REFUSAL, seconds=verdict.seconds))
+            return _twiml(tr(await caller_language(services, phone), REFUSAL, seconds=verdict.seconds))
         try:
             async with services.uow(actor=Actor.customer(phone, "sms")) as uow:
                 s = uow.session
@@ -81,16 +82,6 @@ def sms_routes(services: Services) -> list[Route]:
             log.warning("SMS from %s: database unavailable: %s", phone, exc)
             return _twiml(tr(settings.company.language, UNAVAILABLE))  # nothing recorded: a resend is handled
         return _twiml(reply)
-
-    async def _language(phone: str | None) -> str:
-        try:
-            async with services.uow() as uow:
-                known = await language_for_phone(uow.session, phone) if phone else None
-        except Exception as exc:
-            if not is_unavailable(exc):
-                raise
-            known = None
-        return normalise_language(known, settings.company.language)
 
     async def status(request: Request) -> Response:
         form = await verified_form(request, token(), settings.http.public_url)

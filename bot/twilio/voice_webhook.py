@@ -12,14 +12,15 @@ from starlette.routing import Route
 from twilio.twiml.voice_response import Gather, VoiceResponse
 
 from domain.audit import Actor
-from domain.orders.status import language_for_phone, order_ref_in, order_status_for_phone
+from domain.orders.status import order_ref_in, order_status_for_phone
 
 from storage.errors import is_unavailable
 
-from ..i18n import normalise_language, tr
+from ..i18n import tr
 from ..ratelimits import REFUSALS
 from ..services import Services
 from ..speech.numbers import words_to_digits
+from .caller_language import caller_language
 from .order_status_text import order_status_text
 from .signature import verified_form
 from .sms_webhook import e164
@@ -45,16 +46,6 @@ def voice_routes(services: Services) -> list[Route]:
     def token() -> str | None:
         return settings.twilio.auth_token.get_secret_value() if settings.twilio.auth_token else None
 
-    async def _lang(phone: str | None) -> str:
-        try:
-            async with services.uow() as uow:
-                known = await language_for_phone(uow.session, phone) if phone else None
-        except Exception as exc:
-            if not is_unavailable(exc):
-                raise
-            known = None  # the company's language: the call goes on
-        return normalise_language(known, settings.company.language)
-
     def _ask(resp: VoiceResponse, lang: str, attempt: int) -> None:
         gather = Gather(input="speech dtmf", action=f"/twilio/voice/order?attempt={attempt}", method="POST", timeout=6,
                         finish_on_key="#", language=VOICE_LANG[lang], hints="order, number")
@@ -67,7 +58,7 @@ def voice_routes(services: Services) -> list[Route]:
         if form is None:
             return Response("forbidden", status_code=403)
         phone = e164(form.get("From", ""), settings.company.country)
-        lang = await _lang(phone)
+        lang = await caller_language(services, phone)
         resp = VoiceResponse()
         verdict = await services.limiter.acquire("call", phone or form.get("From", "")) if services.limiter else None
         if verdict is not None and not verdict.allowed:
@@ -83,7 +74,7 @@ def voice_routes(services: Services) -> list[Route]:
         if form is None:
             return Response("forbidden", status_code=403)
         phone = e164(form.get("From", ""), settings.company.country)
-        lang = await _lang(phone)
+        lang = await caller_language(services, phone)
         given = request.query_params.get("attempt", "1")  # ours, but signed URLs can still be replayed with anything
         attempt = int(given) if given.isascii() and given.isdigit() and len(given) <= 2 else 1
         heard = form.get("Digits") or spoken_digits(form.get("SpeechResult", ""), lang)

@@ -24,7 +24,7 @@ from storage.uow import UnitOfWorkFactory
 
 # CPython 3.11.7's ast.parse can fail with "SystemError: AST constructor recursion depth mismatch" after
 # greenlet-driven (SQLAlchemy async) code ran in the process (gh-106905, fixed in 3.11.8): so nothing
-# should need parsing late in the run; see also tests/test_boundaries.py.
+# should need parsing late in the run: tests/test_boundaries.py reads imports in a child interpreter.
 
 pytest_plugins = ["tests.fakes.fixtures"]
 

@@ -17,6 +17,7 @@ from domain.errors import N_, InvalidInput
 # Same defaults as settings.limits; callers pass the configured values.
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 DEFAULT_MAX_PIXELS = 40_000_000
+MAX_SIDE = 65535  # zxing-cpp reads nothing wider or taller (it raises)
 
 
 def check_byte_size(size: int, max_bytes: int) -> None:
@@ -49,6 +50,9 @@ def load_gray(data: bytes, max_bytes: int = DEFAULT_MAX_BYTES, max_pixels: int =
                            width=width, height=height, pixels=width * height, limit=max_pixels)
     if width == 0 or height == 0:
         raise InvalidInput(N_("the image is empty"))
+    if max(width, height) > MAX_SIDE:
+        raise InvalidInput(N_("the image is too large: {width}x{height} pixels, a side may be at most {limit} pixels"),
+                           width=width, height=height, limit=MAX_SIDE)
     try:
         # JPEG decodes straight to gray (skips the colour conversion: faster).
         image.draft("L", image.size)

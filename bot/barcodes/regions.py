@@ -49,6 +49,8 @@ def _odd(n: float) -> int:
 def find_regions(gray: np.ndarray, limit: int = 4, longest: int = 640) -> list[Region]:
     """Where barcodes may be: strong gradient energy, ranked by how parallel the gradients are.
     Worked out on a copy `longest` pixels long (less: quicker, coarser)."""
+    if min(gray.shape[:2]) < 16:  # a sliver: no region to cut (and its scaled copy would have no pixels)
+        return []
     scale = min(1.0, longest / max(gray.shape))
     size = longest / 640  # the window sizes below are for a 640 px copy
     small = cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA) if scale < 1 else gray

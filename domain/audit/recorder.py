@@ -217,6 +217,17 @@ async def record(session: Any, changes: list[Change]) -> None:
     await conn.execute(_table.insert(), [_row(actor, at, c) for c in changes])
 
 
+def created_row(session: Any, obj: Any) -> dict[str, Any] | None:
+    """The log row of `obj` being created, for a statement that inserts the object and its entry
+    together (the pick booking on PostgreSQL: one round trip fewer per pick). entity_id is left
+    to that statement, which alone knows the new id. None when nothing is to be logged."""
+    subject = SUBJECTS.get(type(obj))
+    if subject is None or not enabled(session):
+        return None
+    sync = getattr(session, "sync_session", session)
+    return _row(actor_of(sync), utcnow(), _change(obj, subject, "created", None, snapshot(obj, subject)))
+
+
 async def note_created(session: Any, obj: Any) -> None:
     """A row inserted with a Core statement (stock moves on the hot pick path), logged as the ORM
     would log it: with this transaction's other entries at commit, so it costs no extra round trip."""

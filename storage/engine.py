@@ -9,6 +9,8 @@ from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from . import sqlite_driver
+
 
 def is_sqlite(url: str) -> bool:
     return make_url(url).get_backend_name() == "sqlite"
@@ -19,7 +21,9 @@ def create_engine(url: str, *, busy_timeout_ms: int = 5000, pool_size: int = 10,
         database = make_url(url).database
         if database and database != ":memory:":
             Path(database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_async_engine(url, echo=echo, connect_args={"timeout": busy_timeout_ms / 1000})
+        # module=: aiosqlite with one thread hand-off per statement (storage/sqlite_driver.py).
+        engine = create_async_engine(url, echo=echo, connect_args={"timeout": busy_timeout_ms / 1000},
+                                     module=sqlite_driver.dbapi())
 
         @event.listens_for(engine.sync_engine, "connect")
         def _pragmas(dbapi_conn, _record):  # every new connection: WAL, FKs, busy timeout

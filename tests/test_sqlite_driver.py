@@ -1,0 +1,86 @@
+"""The SQLite adapter (storage/sqlite_driver.py) behaves as SQLAlchemy's aiosqlite one does, with one
+trip to aiosqlite's thread per statement, and no trip for the pool's reset after a commit."""
+from collections import Counter
+
+import aiosqlite
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from storage.engine import create_engine
+
+
+@pytest.fixture
+async def lite(tmp_path):
+    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path}/t.sqlite3")
+    async with engine.begin() as conn:
+        await conn.execute(sa.text("CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT UNIQUE NOT NULL, n INTEGER)"))
+    yield engine
+    await engine.dispose()
+
+
+@pytest.fixture
+def trips(monkeypatch) -> Counter:
+    """What is sent to aiosqlite's thread, by function name."""
+    counts: Counter = Counter()
+    original = aiosqlite.Connection._execute
+
+    async def counted(self, fn, *args, **kwargs):
+        counts[getattr(fn, "__name__", "?")] += 1
+        return await original(self, fn, *args, **kwargs)
+
+    monkeypatch.setattr(aiosqlite.Connection, "_execute", counted)
+    return counts
+
+
+async def test_rows_rowcount_lastrowid_and_returning(lite: AsyncEngine):
+    async with lite.begin() as conn:
+        r = await conn.execute(sa.text("INSERT INTO t (name, n) VALUES ('a', 1)"))
+        assert r.rowcount == 1 and r.lastrowid == 1
+        await conn.execute(sa.text("INSERT INTO t (name, n) VALUES (:name, :n)"), [{"name": "b", "n": 2},
+                                                                                  {"name": "c", "n": 3}])
+        r = await conn.execute(sa.text("UPDATE t SET n = n * 10 WHERE n > 1"))
+        assert r.rowcount == 2
+        r = await conn.execute(sa.text("UPDATE t SET n = n + 1 WHERE name = 'b' RETURNING id, n"))
+        assert r.one() == (2, 21)
+        rows = (await conn.execute(sa.text("SELECT name, n FROM t ORDER BY id"))).all()
+        assert rows == [("a", 1), ("b", 21), ("c", 30)]
+        result = await conn.execute(sa.text("SELECT name FROM t ORDER BY id"))
+        assert list(result.keys()) == ["name"] and result.fetchmany(2) == [("a",), ("b",)]
+        assert result.fetchall() == [("c",)]
+
+
+async def test_an_error_is_sqlalchemys_and_leaves_the_connection_usable(lite: AsyncEngine):
+    async with lite.begin() as conn:
+        await conn.execute(sa.text("INSERT INTO t (name) VALUES ('a')"))
+    async with lite.connect() as conn:
+        with pytest.raises(sa.exc.IntegrityError):
+            await conn.execute(sa.text("INSERT INTO t (name) VALUES ('a')"))
+        await conn.rollback()
+        with pytest.raises(sa.exc.OperationalError):
+            await conn.execute(sa.text("SELECT nope FROM t"))
+        await conn.rollback()
+        assert (await conn.execute(sa.text("SELECT count(*) FROM t"))).scalar_one() == 1
+
+
+async def test_one_trip_per_statement_and_none_for_the_reset_after_commit(lite: AsyncEngine, trips: Counter):
+    async with lite.connect() as conn:  # a connection in the pool already: no connect trips below
+        await conn.execute(sa.text("SELECT 1"))
+    trips.clear()
+    async with lite.begin() as conn:  # BEGIN IMMEDIATE, 3 statements, COMMIT; then back to the pool
+        await conn.execute(sa.text("INSERT INTO t (name) VALUES ('a')"))
+        await conn.execute(sa.text("UPDATE t SET n = 1"))
+        assert (await conn.execute(sa.text("SELECT n FROM t"))).scalar_one() == 1
+    assert trips == Counter({"_run": 4, "commit": 1})
+
+
+async def test_a_transaction_left_open_is_still_rolled_back_by_the_pool(lite: AsyncEngine, trips: Counter):
+    conn = await lite.connect()
+    await conn.execute(sa.text("INSERT INTO t (name) VALUES ('lost')"))
+    raw = (await conn.get_raw_connection()).driver_connection
+    assert raw.in_transaction
+    trips.clear()
+    await conn.close()  # no commit: the pool's reset must undo the insert (and free the write lock)
+    assert trips["rollback"] == 1 and not raw.in_transaction
+    async with lite.connect() as again:
+        assert (await again.execute(sa.text("SELECT count(*) FROM t"))).scalar_one() == 0

@@ -15,8 +15,11 @@ tests/test_sqlite_driver.py checks the behaviour and the one hand-off).
 """
 from __future__ import annotations
 
+import asyncio
 import collections
+import os
 import sqlite3
+import weakref
 from typing import Any
 
 import aiosqlite
@@ -84,9 +87,17 @@ class OneTripCursor(AsyncAdapt_aiosqlite_cursor):
         self._arraysize = value
 
     async def _trip(self, many: bool, operation: str, parameters: Any) -> None:
-        async with self._adapt_connection._execute_mutex:
-            description, rows, self._rowcount, self._lastrowid = await self._connection._execute(
-                _run, self._connection._conn, many, operation, parameters)
+        begin = operation.startswith("BEGIN")
+        if begin:
+            await self._adapt_connection._begin_writing()
+        try:
+            async with self._adapt_connection._execute_mutex:
+                description, rows, self._rowcount, self._lastrowid = await self._connection._execute(
+                    _run, self._connection._conn, many, operation, parameters)
+        except BaseException:
+            if begin:
+                self._adapt_connection._end_writing_if_idle()
+            raise
         self._description = description
         self._rows = collections.deque(rows)
 
@@ -109,27 +120,105 @@ class OneTripCursor(AsyncAdapt_aiosqlite_cursor):
         return None
 
 
+class WriterQueue:
+    """One writer at a time per database file in this process, in arrival order.
+
+    Every transaction here starts with BEGIN IMMEDIATE (storage/engine.py), i.e. takes SQLite's write
+    lock. Left to SQLite, a connection that finds it taken sleeps in the busy handler (1, 2, 5 ... 100 ms)
+    and polls again, so under load the lock sits free while writers sleep, and an unlucky one waits
+    seconds. Queued here, the next writer starts the moment the last one commits. Other processes on
+    the same file still meet at SQLite's lock, with its busy timeout.
+    """
+
+    def __init__(self) -> None:
+        # An asyncio.Lock belongs to one event loop: one set per loop, gone with the loop.
+        self._locks: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[str, asyncio.Lock]] = (
+            weakref.WeakKeyDictionary())
+
+    def lock(self, database: str) -> asyncio.Lock:
+        per_file = self._locks.setdefault(asyncio.get_running_loop(), {})
+        key = database if database.startswith("file:") else os.path.realpath(database)
+        found = per_file.get(key)
+        if found is None:
+            found = per_file[key] = asyncio.Lock()
+        return found
+
+
+WRITERS = WriterQueue()
+
+
 class OneTripConnection(AsyncAdapt_aiosqlite_connection):
-    __slots__ = ()
+    __slots__ = ("_database", "_timeout", "_writing")
     _cursor_cls = OneTripCursor
+
+    def __init__(self, dbapi: Any, connection: Any, database: str, timeout: float):
+        super().__init__(dbapi, connection)
+        self._database = database
+        self._timeout = timeout
+        self._writing: asyncio.Lock | None = None
+
+    async def _begin_writing(self) -> None:
+        if self._database in ("", ":memory:") or self._writing is not None:
+            return  # a private database has no other writers; a connection already holding it goes on
+        lock = WRITERS.lock(self._database)
+        try:  # asyncio.timeout, not wait_for: 3.11's wait_for can time out with the lock taken (gh-86296)
+            async with asyncio.timeout(self._timeout):
+                await lock.acquire()
+        except TimeoutError:  # what SQLite itself says after its busy timeout
+            raise sqlite3.OperationalError("database is locked") from None
+        self._writing = lock
+
+    def _end_writing(self) -> None:
+        lock, self._writing = self._writing, None
+        if lock is not None:
+            lock.release()
+
+    def commit(self) -> None:
+        try:
+            super().commit()
+        finally:
+            self._end_writing_if_idle()
 
     def rollback(self) -> None:
         # The pool rolls back every connection it takes back, also just after a commit: outside a
         # transaction there is nothing to undo, so that costs no trip (sqlite3 reads SQLite's own flag).
         try:
-            idle = not self._connection.in_transaction
+            if self._in_transaction():
+                super().rollback()
+        finally:
+            self._end_writing_if_idle()
+
+    def close(self) -> None:
+        try:
+            super().close()
+        finally:
+            self._end_writing()
+
+    def terminate(self) -> None:
+        try:
+            super().terminate()
+        finally:
+            self._end_writing()
+
+    def _in_transaction(self) -> bool:
+        try:
+            return self._connection.in_transaction
         except ValueError:  # closed: let SQLAlchemy's rollback raise and handle it
-            idle = False
-        if not idle:
-            super().rollback()
+            return True
+
+    def _end_writing_if_idle(self) -> None:
+        # A failed COMMIT (SQLITE_BUSY from another process) leaves the transaction open: keep the turn.
+        if not self._in_transaction():
+            self._end_writing()
 
 
 class OneTripDBAPI(AsyncAdapt_aiosqlite_dbapi):
     """SQLAlchemy's aiosqlite DBAPI module, handing out OneTripConnections."""
 
     def connect(self, *arg: Any, **kw: Any) -> OneTripConnection:
+        database = str(arg[0] if arg else kw.get("database", ""))
         adapted = super().connect(*arg, **kw)
-        return OneTripConnection(self, adapted._connection)
+        return OneTripConnection(self, adapted._connection, database, float(kw.get("timeout", 5.0)))
 
 
 def dbapi() -> OneTripDBAPI:

@@ -1,5 +1,6 @@
 """The SQLite adapter (storage/sqlite_driver.py) behaves as SQLAlchemy's aiosqlite one does, with one
 trip to aiosqlite's thread per statement, and no trip for the pool's reset after a commit."""
+import asyncio
 from collections import Counter
 
 import aiosqlite
@@ -7,6 +8,7 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from storage import sqlite_driver
 from storage.engine import create_engine
 
 
@@ -27,6 +29,8 @@ def trips(monkeypatch) -> Counter:
 
     async def counted(self, fn, *args, **kwargs):
         counts[getattr(fn, "__name__", "?")] += 1
+        if fn is sqlite_driver._run and args[2].startswith("BEGIN"):
+            counts["BEGIN"] += 1  # (also counted as a _run)
         return await original(self, fn, *args, **kwargs)
 
     monkeypatch.setattr(aiosqlite.Connection, "_execute", counted)
@@ -71,7 +75,7 @@ async def test_one_trip_per_statement_and_none_for_the_reset_after_commit(lite: 
         await conn.execute(sa.text("INSERT INTO t (name) VALUES ('a')"))
         await conn.execute(sa.text("UPDATE t SET n = 1"))
         assert (await conn.execute(sa.text("SELECT n FROM t"))).scalar_one() == 1
-    assert trips == Counter({"_run": 4, "commit": 1})
+    assert trips == Counter({"_run": 4, "BEGIN": 1, "commit": 1})
 
 
 async def test_a_transaction_left_open_is_still_rolled_back_by_the_pool(lite: AsyncEngine, trips: Counter):
@@ -84,3 +88,54 @@ async def test_a_transaction_left_open_is_still_rolled_back_by_the_pool(lite: As
     assert trips["rollback"] == 1 and not raw.in_transaction
     async with lite.connect() as again:
         assert (await again.execute(sa.text("SELECT count(*) FROM t"))).scalar_one() == 0
+
+
+async def test_writers_queue_and_go_on_when_the_last_one_commits(lite: AsyncEngine, trips: Counter):
+    order: list[str] = []
+    first = await lite.connect()
+    await first.execute(sa.text("INSERT INTO t (name) VALUES ('first')"))  # holds the write lock
+    trips.clear()
+
+    async def writer(name: str):
+        async with lite.begin() as conn:
+            order.append(name)
+            await conn.execute(sa.text("INSERT INTO t (name) VALUES (:n)"), {"n": name})
+
+    waiting = [asyncio.create_task(writer(f"w{i}")) for i in range(3)]
+    await asyncio.sleep(0.3)
+    assert order == []  # queued behind the open transaction, not failed,
+    assert trips["BEGIN"] == 0  # and in our queue, not polling SQLite's lock from its busy handler
+    await first.commit()
+    await first.close()
+    await asyncio.gather(*waiting)
+    assert sorted(order) == ["w0", "w1", "w2"]  # (arrival order at the queue follows each pool checkout)
+    async with lite.connect() as conn:
+        assert (await conn.execute(sa.text("SELECT count(*) FROM t"))).scalar_one() == 4
+
+
+async def test_a_writer_waiting_past_the_busy_timeout_is_told_the_database_is_locked(tmp_path):
+    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path}/t.sqlite3", busy_timeout_ms=200)
+    try:
+        holder = await engine.connect()
+        await holder.execute(sa.text("CREATE TABLE t (id INTEGER PRIMARY KEY)"))
+        with pytest.raises(sa.exc.OperationalError, match="database is locked"):
+            async with engine.begin() as conn:
+                await conn.execute(sa.text("INSERT INTO t DEFAULT VALUES"))
+        await holder.rollback()  # the turn passes on after a rollback as after a commit
+        async with engine.begin() as conn:
+            await conn.execute(sa.text("CREATE TABLE t (id INTEGER PRIMARY KEY)"))
+        await holder.close()
+        async with asyncio.timeout(2), engine.begin() as conn:
+            await conn.execute(sa.text("INSERT INTO t DEFAULT VALUES"))
+    finally:
+        await engine.dispose()
+
+
+async def test_a_connection_closed_mid_transaction_passes_the_turn_on(lite: AsyncEngine):
+    conn = await lite.connect()
+    await conn.execute(sa.text("INSERT INTO t (name) VALUES ('x')"))
+    await conn.invalidate()  # the connection is thrown away, its transaction with it
+    async with asyncio.timeout(2), lite.begin() as again:
+        await again.execute(sa.text("INSERT INTO t (name) VALUES ('y')"))
+    async with lite.connect() as c:
+        assert (await c.execute(sa.text("SELECT name FROM t"))).scalars().all() == ["y"]

@@ -127,6 +127,12 @@ async def _read_list(conn, pick_list_id: int, *, lock: bool) -> tuple[OpenList, 
     return pl, [OpenTask(*(r._mapping[name] for name in _TASK_FIELDS)) for r in rows]
 
 
+async def lock_pick_list(session: AsyncSession, pick_list_id: int) -> None:
+    """Takes the row locks a pick confirmation takes first, with the same statement (so in the same
+    order): work that also changes a list's reservations and quants takes them in the pick's order."""
+    await (await connection(session)).execute(_LOCK_LIST_AND_TASKS, {"pick_list_id": pick_list_id})
+
+
 def _step_of(pl: OpenList, tasks: list[OpenTask], happened: Note | None = None, refill: int | None = None) -> PickStep:
     """The next step: the first open task in walking order, or done."""
     if not tasks:

@@ -173,7 +173,15 @@ async def reserve_order(session: AsyncSession, order: SalesOrder) -> Reservation
 
 async def release_order(session: AsyncSession, order: SalesOrder) -> Decimal:
     """Gives back everything reserved and not yet picked; cancels an open pick list. Returns the quantity released."""
+    from .picking import lock_pick_list  # (picking imports this module through pick_booking)
+
     order = await locked(session, SalesOrder, order.id)
+    # A pick confirmation locks its list and tasks, then the reservation, then the quants: the same
+    # order here, so releasing an order while it is picked waits for the pick instead of deadlocking.
+    for pick_list_id in (await session.exec(select(PickList.id).where(
+        PickList.order_id == order.id, PickList.status == PickListStatus.open
+    ))).all():
+        await lock_pick_list(session, pick_list_id)
     released = Decimal(0)
     reservations = (await session.exec(
         select(StockReservation)

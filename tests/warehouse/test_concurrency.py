@@ -9,8 +9,9 @@ from decimal import Decimal
 from sqlmodel import select
 
 from domain.errors import DomainError
-from domain.inventory.picking import confirm_pick_quantity, scan_pick_bin, scan_pick_product, start_pick
-from domain.inventory.reservations import reserve_order
+from domain.inventory.core_sql import connection
+from domain.inventory.picking import _read_list, confirm_pick_quantity, scan_pick_bin, scan_pick_product, start_pick
+from domain.inventory.reservations import release_order, reserve_order
 from domain.inventory.stock import ledger_on_hand, stock_level
 from domain.inventory.tasks import next_task_for
 from domain.models import PickStepKind, StockMove, User, WarehouseTask
@@ -96,3 +97,33 @@ async def test_two_workers_never_get_the_same_task(session, world, uow_factory):
     assert len(got) == 3 and len(set(got)) == 3
     tasks = (await session.exec(select(WarehouseTask))).all()
     assert all(t.assigned_to_id is not None for t in tasks)
+
+
+async def test_releasing_an_order_while_it_is_being_picked_waits_for_the_pick(session, world, uow_factory):
+    """release_order (cancel, ship) and a pick confirmation take their row locks in the same order
+    (pick list and tasks, reservations, quants): on PostgreSQL the release waits for the pick's commit
+    instead of the two deadlocking (one of them failing with "deadlock detected")."""
+    await add_stock(session, world, "WID", "A-01-01", 5)
+    order = await make_order(session, world, "SO-X", [("WID", 5)])
+    await reserve_order(session, order)
+    step = await start_pick(session, order, world.worker)
+    await scan_pick_bin(session, step.pick_list_id, world.worker, "A-01-01")
+    await scan_pick_product(session, step.pick_list_id, world.worker, "WID")
+    product_id, bin_id = world.products["WID"].id, world.bins["A-01-01"].id
+    await session.commit()
+
+    async with uow_factory() as picking:
+        # The pick has begun: its first statement locks the list and its open tasks.
+        await _read_list(await connection(picking.session), step.pick_list_id, lock=True)
+        releasing = asyncio.create_task(_run(uow_factory, lambda s: release_order(s, order)))
+        await asyncio.sleep(0.5)  # the release runs into the pick's locks
+        done = await confirm_pick_quantity(picking.session, step.pick_list_id, world.worker, "5")
+        await picking.commit()
+    released = await releasing
+
+    assert done.expect == PickStepKind.done
+    assert released == 0  # everything was picked before the release got its turn
+    await session.rollback()  # a fresh snapshot
+    level = await stock_level(session, product_id, location_id=bin_id)
+    assert (level.on_hand, level.reserved) == (0, 0)
+    assert await ledger_on_hand(session, product_id) == 5

@@ -11,7 +11,7 @@ from bot.i18n import translate
 from bot.telegram.notifier import TelegramNotifier
 from domain.models import Outbox, Reminder
 from domain.outbox import PermanentFailure
-from jobs.scheduler import build_scheduler
+from jobs.scheduler import Scheduling
 
 from .conftest import NOW
 from .fakes import FakeNotifier
@@ -22,7 +22,8 @@ async def test_scheduler_jobs_queue_and_send_a_due_reminder(services, people, cl
         uow.session.add(Reminder(user_id=people["rep"].id, text="call Acme", due_at=NOW - timedelta(seconds=1)))
         await uow.commit()
     notifier = FakeNotifier()
-    scheduler = build_scheduler(services, [notifier], translate)
+    scheduling = Scheduling(services, [notifier], translate)
+    scheduler = scheduling.scheduler
     # paused: nothing fires on its own, so no job is left mid-transaction when the test's loop closes
     # (a job cancelled at teardown while the test's own call held SQLite's write lock could hang the run)
     scheduler.start(paused=True)
@@ -37,7 +38,7 @@ async def test_scheduler_jobs_queue_and_send_a_due_reminder(services, people, cl
         await scheduler.get_job("reminders").func()
         await scheduler.get_job("outbox-telegram").func()
     finally:
-        scheduler.shutdown(wait=False)
+        await scheduling.shutdown()  # gives the lease's connection back (it was left to the GC before)
     assert [(to, body.startswith("⏰")) for to, body, _ in notifier.sent] == [("9002", True)]
     async with services.uow() as uow:
         assert [r.status for r in (await uow.session.exec(select(Outbox))).all()] == ["sent"]

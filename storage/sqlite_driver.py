@@ -12,6 +12,8 @@ replace the DBAPI; the connection class, transactions, errors and server-side cu
 SQLAlchemy's. It queues work on aiosqlite's thread the way SQLAlchemy's own adapter already does
 for isolation_level (a private entry point: aiosqlite's version is pinned, and
 tests/test_sqlite_driver.py checks the behaviour and the one hand-off).
+
+Writers also queue in the process (WriterQueue) instead of polling SQLite's lock from its busy handler.
 """
 from __future__ import annotations
 
@@ -27,7 +29,6 @@ from sqlalchemy.dialects.sqlite.aiosqlite import (
     AsyncAdapt_aiosqlite_connection, AsyncAdapt_aiosqlite_cursor, AsyncAdapt_aiosqlite_dbapi,
 )
 from sqlalchemy.util import EMPTY_DICT
-from sqlalchemy.util.concurrency import await_
 
 
 def _run(conn: sqlite3.Connection, many: bool, operation: str, parameters: Any) -> tuple:

@@ -12,9 +12,9 @@ Everything is written with set-based statements that check while they write, so 
 read under a row lock first: the reservation by compare-and-set against the value read with
 the tasks, the bin quant by an UPDATE that matches only while there is enough on hand and
 reserved. On PostgreSQL a confirmed pick is ONE statement (data-modifying CTEs chained so
-that each write happens only if the one before it did), the move's audit entry included; elsewhere, and for the rarer paths,
-a few statements through ledger.post_move. The rows other pickers also need (the bin and dock
-quants) are written last, so their row locks are held only until the commit that follows.
+that each write happens only if the one before it did), the move's audit entry included;
+elsewhere, and for the rarer paths, a few statements through ledger.post_move. The rows other
+pickers also need (the bin and dock quants) are written last, so their row locks are held only until the commit that follows.
 """
 from __future__ import annotations
 
@@ -159,8 +159,9 @@ WITH res AS (
     RETURNING id
 ), audit AS (
     INSERT INTO audit_entries (at, actor_user_id, actor, channel, entity, entity_id, label, part, action, before, after)
-    SELECT :a_at, CAST(:a_user AS integer), CAST(:a_actor AS varchar), CAST(:a_channel AS varchar), 'stock_move',
-           CAST(move.id AS varchar), CAST(:a_label AS varchar), NULL, 'created', NULL, :a_after
+    SELECT :a_at, CAST(:a_actor_user_id AS integer), CAST(:a_actor AS varchar), CAST(:a_channel AS varchar),
+           CAST(:a_entity AS varchar), CAST(move.id AS varchar), CAST(:a_label AS varchar), CAST(:a_part AS varchar),
+           CAST(:a_action AS varchar), :a_before, :a_after
     FROM move WHERE CAST(:audited AS boolean)
 ), dock AS (
     INSERT INTO stock_quants (product_id, location_id, lot, expiry, quantity, reserved)
@@ -179,7 +180,10 @@ SELECT (SELECT count(*) FROM res) AS res_ok,
        (SELECT id FROM move) AS move_id
 FROM (SELECT 1) AS one
 LEFT JOIN src ON true LEFT JOIN line ON true LEFT JOIN task ON true LEFT JOIN dock ON true
-""").bindparams(sa.bindparam("a_at", type_=UTCDateTime()), sa.bindparam("a_after", type_=AuditEntry.__table__.c.after.type))
+""").bindparams(sa.bindparam("a_at", type_=UTCDateTime()), sa.bindparam("a_before", type_=AuditEntry.__table__.c.before.type),
+               sa.bindparam("a_after", type_=AuditEntry.__table__.c.after.type))
+# The audit row's fields the statement takes as parameters (entity_id is the new move's id).
+_AUDIT_FIELDS = ("at", "actor_user_id", "actor", "channel", "entity", "label", "part", "action", "before", "after")
 
 
 def _released(task: OpenTask, reserved: Decimal, picked: Decimal, short: Decimal) -> Decimal:
@@ -226,9 +230,7 @@ async def _book_pick_pg(session: AsyncSession, conn, pl: OpenList, task: OpenTas
                      user_id=pl.picker_id, created_at=now)
     # Its audit entry goes in with it, in the same statement (the flush hook cannot see a Core insert).
     log = created_row(session, move)
-    audit = dict(audited=log is not None, a_at=log and log["at"], a_user=log and log["actor_user_id"],
-                 a_actor=log and log["actor"], a_channel=log and log["channel"], a_label=log and log["label"],
-                 a_after=log and log["after"])
+    audit = {"audited": log is not None, **{f"a_{k}": (log or {}).get(k) for k in _AUDIT_FIELDS}}
     for attempt in range(2):
         released = _released(task, reserved, picked, short)
         row = (await conn.execute(_PG_CONFIRM, dict(

@@ -29,6 +29,17 @@ async def _run(uow_factory, fn):
         return result
 
 
+async def _ready_to_confirm(session, world, number: str, qty: int):
+    """An order for `qty` WID with its pick started, bin and product scanned: next comes the quantity."""
+    await add_stock(session, world, "WID", "A-01-01", qty)
+    order = await make_order(session, world, number, [("WID", qty)])
+    await reserve_order(session, order)
+    step = await start_pick(session, order, world.worker)
+    await scan_pick_bin(session, step.pick_list_id, world.worker, "A-01-01")
+    await scan_pick_product(session, step.pick_list_id, world.worker, "WID")
+    return order, step
+
+
 async def test_two_orders_race_for_the_last_unit(session, world, uow_factory):
     await add_stock(session, world, "WID", "A-01-01", 1)
     orders = [await make_order(session, world, f"SO-R{i}", [("WID", 1)]) for i in range(6)]
@@ -66,12 +77,7 @@ async def test_pickers_on_different_orders_share_a_bin_without_overpicking(sessi
 
 
 async def test_a_double_submitted_confirmation_is_booked_once(session, world, uow_factory):
-    await add_stock(session, world, "WID", "A-01-01", 5)
-    order = await make_order(session, world, "SO-D", [("WID", 5)])
-    await reserve_order(session, order)
-    step = await start_pick(session, order, world.worker)
-    await scan_pick_bin(session, step.pick_list_id, world.worker, "A-01-01")
-    await scan_pick_product(session, step.pick_list_id, world.worker, "WID")
+    _, step = await _ready_to_confirm(session, world, "SO-D", 5)
     await session.commit()
 
     results = await asyncio.gather(*[
@@ -103,12 +109,7 @@ async def test_releasing_an_order_while_it_is_being_picked_waits_for_the_pick(se
     """release_order (cancel, ship) and a pick confirmation take their row locks in the same order
     (pick list and tasks, reservations, quants): on PostgreSQL the release waits for the pick's commit
     instead of the two deadlocking (one of them failing with "deadlock detected")."""
-    await add_stock(session, world, "WID", "A-01-01", 5)
-    order = await make_order(session, world, "SO-X", [("WID", 5)])
-    await reserve_order(session, order)
-    step = await start_pick(session, order, world.worker)
-    await scan_pick_bin(session, step.pick_list_id, world.worker, "A-01-01")
-    await scan_pick_product(session, step.pick_list_id, world.worker, "WID")
+    order, step = await _ready_to_confirm(session, world, "SO-X", 5)
     product_id, bin_id = world.products["WID"].id, world.bins["A-01-01"].id
     await session.commit()
 

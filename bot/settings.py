@@ -54,7 +54,7 @@ class Company(BaseModel):
 
 
 class Database(BaseModel):
-    url: str = "sqlite+aiosqlite:///data/qm.sqlite3"
+    url: str = Field("sqlite+aiosqlite:///data/qm.sqlite3", validate_default=True)
     busy_timeout_ms: int = Field(5000, ge=0)
     pool_size: int = Field(10, ge=1)
     echo: bool = False
@@ -67,7 +67,27 @@ class Database(BaseModel):
             v = "postgresql+asyncpg://" + v.split("://", 1)[1]
         if not (v.startswith("sqlite+aiosqlite://") or v.startswith("postgresql+asyncpg://")):
             raise ValueError("database url must be sqlite+aiosqlite://... or postgresql+asyncpg://...")
-        return v
+        return _anchor_sqlite_path(v)
+
+
+def _anchor_sqlite_path(url: str) -> str:
+    """A relative SQLite path means relative to config.yaml's folder, so every `qm`
+    command finds the same database wherever it is started."""
+    prefix = "sqlite+aiosqlite:///"
+    if not url.startswith(prefix):
+        return url
+    path, sep, query = url[len(prefix):].partition("?")
+    if not path or path == ":memory:" or path.startswith("/") or path.startswith("file:"):
+        return url
+    return prefix + str((CONFIG_PATH.resolve().parent / path)) + sep + query
+
+
+def database_location(url: str) -> str:
+    """Where the data lives, for the start-up line: the file for SQLite, the URL without its password otherwise."""
+    if url.startswith("sqlite+aiosqlite:///"):
+        return url[len("sqlite+aiosqlite:///"):].partition("?")[0]
+    from sqlalchemy.engine import make_url
+    return make_url(url).render_as_string(hide_password=True)
 
 
 class Telegram(BaseModel):

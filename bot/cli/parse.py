@@ -2,8 +2,9 @@
 
     qm parse [--lang auto|en|ru|bg|ro|zh] [--now ISO-8601] [--tz IANA] TEXT
     qm parse --jsonl FILE|-
+    qm parse -                 (or text piped in with no TEXT)
 
-With --jsonl each input line is {"text": ..., "lang"?, "now"?, "tz"?} and each
+`-` reads plain text lines from standard input, one message a line. With --jsonl each input line is {"text": ..., "lang"?, "now"?, "tz"?} and each
 output line is {"text", "lang", "intent", "confidence", "entities"}; the models
 load once and lines stream through. A line that cannot be read gives
 {"error": ...} in its place and the exit code is 1."""
@@ -18,7 +19,7 @@ from datetime import datetime
 def register(subparsers) -> None:
     p = subparsers.add_parser("parse", help="show the intent and entities of a message",
                               description=__doc__.split("\n\n")[0])
-    p.add_argument("text", nargs="?", help="the message (omit with --jsonl)")
+    p.add_argument("text", nargs="?", help="the message; - reads plain lines from standard input (omit with --jsonl)")
     p.add_argument("--lang", default="auto", choices=["auto", "en", "ru", "bg", "ro", "zh"])
     p.add_argument("--now", help="ISO-8601 moment relative dates resolve against (default: now)")
     p.add_argument("--tz", help="IANA time zone (default: the company's, Europe/Sofia if unset)")
@@ -47,9 +48,11 @@ def run(args: argparse.Namespace) -> int:
 
     tz = args.tz or _default_tz()
     if args.jsonl:
-        return _stream(args, tz)
+        return _stream(args, tz, args.jsonl, plain=False)
+    if args.text == "-" or (not args.text and not sys.stdin.isatty()):
+        return _stream(args, tz, "-", plain=True)
     if not args.text:
-        print("qm parse: give a TEXT or --jsonl FILE", file=sys.stderr)
+        print("qm parse: give a TEXT, - for plain lines on standard input, or --jsonl FILE", file=sys.stderr)
         return 2
     try:
         result = nlu.parse(args.text, lang=None if args.lang == "auto" else args.lang,
@@ -61,21 +64,21 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _stream(args: argparse.Namespace, tz: str) -> int:
+def _stream(args: argparse.Namespace, tz: str, source: str, plain: bool) -> int:
     import os
 
-    if args.jsonl == "-":
+    if source == "-":
         fd, close = sys.stdin.fileno(), False
     else:
         try:
-            fd, close = os.open(args.jsonl, os.O_RDONLY), True
+            fd, close = os.open(source, os.O_RDONLY), True
         except OSError as exc:
-            print(f"qm parse: cannot read {args.jsonl}: {exc.strerror}", file=sys.stderr)
+            print(f"qm parse: cannot read {source}: {exc.strerror}", file=sys.stderr)
             return 2
     failed = 0
     try:
         for lines in _batches(fd):
-            records, bad = _parse_lines(lines, args, tz)
+            records, bad = _parse_lines(lines, args, tz, plain)
             failed += bad
             sys.stdout.write("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records))
             sys.stdout.flush()
@@ -103,7 +106,7 @@ def _batches(fd: int, limit: int = 512):
         yield [pending.decode("utf-8", "replace")]
 
 
-def _parse_lines(lines: list[str], args: argparse.Namespace, tz: str) -> tuple[list[dict], int]:
+def _parse_lines(lines: list[str], args: argparse.Namespace, tz: str, plain: bool = False) -> tuple[list[dict], int]:
     import nlu
     from domain.errors import DomainError
 
@@ -114,7 +117,7 @@ def _parse_lines(lines: list[str], args: argparse.Namespace, tz: str) -> tuple[l
         if not line.strip():
             continue
         try:
-            item = json.loads(line)
+            item = {"text": line.rstrip("\r")} if plain else json.loads(line)
             if not isinstance(item, dict) or not isinstance(item.get("text"), str):
                 raise ValueError('each line must be an object with a "text" string')
             lang = item.get("lang") or default_lang

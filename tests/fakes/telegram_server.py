@@ -2,7 +2,7 @@
 python-telegram-bot client in tests.
 
 Parameters and required ones come from the Bot API OpenAPI description in
-shared/specs (loaded once at start-up); answers have Telegram's shape:
+tests/specs (loaded once at start-up); answers have Telegram's shape:
 ``{"ok": true, "result": ...}`` or ``{"ok": false, "error_code": 400,
 "description": "Bad Request: ..."}``, 401 for a wrong token, 404 for an unknown
 method. Unknown parameters are ignored, as Telegram does.
@@ -33,7 +33,6 @@ import itertools
 import json
 import math
 import mimetypes
-import os
 import re
 import secrets
 import threading
@@ -46,8 +45,8 @@ from typing import Any, Callable
 from .telegram_format import EntityParseError, apply_parse_mode, detect_entities, utf16_len
 from ._http import QuietHandler, Recorder, ServerThread, UploadedPart, decode_form, read_body
 
-# The API descriptions live in ../shared/specs beside the checkout (QM_API_SPECS overrides).
-SPECS_DIR = Path(os.environ.get("QM_API_SPECS", Path(__file__).resolve().parents[3] / "shared" / "specs"))
+# The API descriptions are the project's own copies in tests/specs (source and version in its README).
+SPECS_DIR = Path(__file__).resolve().parents[1] / "specs"
 SPEC_PATH = SPECS_DIR / "telegram_bot_api_8.1.openapi.json"
 DEFAULT_TOKEN = "123456789:AAH-test_token_for_the_local_server"
 

@@ -2,7 +2,7 @@
 for running the real twilio client in tests.
 
 Routes, parameters and required ones come from the OpenAPI description in
-shared/specs (loaded at start-up); Twilio's own extra rules are added (From or
+tests/specs (loaded at start-up); Twilio's own extra rules are added (From or
 MessagingServiceSid, Body/MediaUrl/ContentSid, E.164 numbers, 1600 characters).
 Resources and errors have Twilio's JSON shape ({"code", "message", "more_info",
 "status"}); HTTP Basic auth is checked against the account sid and auth token.
@@ -44,7 +44,6 @@ import email.utils
 import functools
 import http.client
 import json
-import os
 import re
 import threading
 import time
@@ -57,8 +56,8 @@ from typing import Any, Callable
 from ._http import QuietHandler, Recorder, ServerThread, read_body
 from .twilio_signing import SIGNATURE_HEADER, sign
 
-# The API descriptions live in ../shared/specs beside the checkout (QM_API_SPECS overrides).
-SPECS_DIR = Path(os.environ.get("QM_API_SPECS", Path(__file__).resolve().parents[3] / "shared" / "specs"))
+# The API descriptions are the project's own copies in tests/specs (source and version in its README).
+SPECS_DIR = Path(__file__).resolve().parents[1] / "specs"
 SPEC_PATH = SPECS_DIR / "twilio_api_v2010.json"
 DEFAULT_ACCOUNT_SID = "AC" + "5ef8732a3c49700934481addd5ce1659"
 DEFAULT_AUTH_TOKEN = "9f2c1e7d4b6a8c0e2f4a6b8d0c2e4f6a"

@@ -13,8 +13,7 @@ run: bootstrap
 
 test: bootstrap
 	@bash .ci/ensure-postgres.sh
-	QM_TEST_DB=sqlite $(PY) -m pytest
-	QM_TEST_DB=postgres $(PY) -m pytest
+	@bash .ci/test-both.sh
 
 test-sqlite: bootstrap
 	QM_TEST_DB=sqlite $(PY) -m pytest

@@ -10,7 +10,7 @@ import uvicorn
 
 from .app import build_dialogue, open_services
 from .http.app import build_http_app
-from .settings import Settings
+from .settings import Settings, database_location
 
 log = logging.getLogger(__name__)
 
@@ -75,7 +75,7 @@ async def serve(settings: Settings) -> None:
         scheduler = start_scheduler(services, app.bot)
         log.info("qm run: telegram %s, http on %s:%s", "webhook" if webhook else "polling", settings.http.host, settings.http.port)
         print(f"Quartermaster is running: Telegram ({'webhook' if webhook else 'long polling'}), "
-              f"HTTP on http://{settings.http.host}:{settings.http.port}", flush=True)
+              f"HTTP on http://{settings.http.host}:{settings.http.port}, database {database_location(settings.database.url)}", flush=True)
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, lambda: setattr(server, "should_exit", True))

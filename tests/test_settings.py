@@ -42,3 +42,22 @@ def test_secrets_in_the_file_are_refused(monkeypatch, tmp_path):
     monkeypatch.setattr(mod, "CONFIG_PATH", cfg)
     with pytest.raises(ValueError, match="secret"):
         mod.Settings()
+
+
+def test_a_relative_sqlite_path_is_anchored_at_the_config_folder(monkeypatch, tmp_path):
+    import bot.settings as mod
+
+    cfg = tmp_path / "conf" / "config.yaml"
+    cfg.parent.mkdir()
+    cfg.write_text("database:\n  url: 'sqlite+aiosqlite:///data/qm.sqlite3'\n")
+    monkeypatch.setattr(mod, "CONFIG_PATH", cfg)
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    monkeypatch.chdir(tmp_path)  # started from another folder: still the same database
+    assert mod.Settings().database.url == f"sqlite+aiosqlite:///{tmp_path / 'conf' / 'data' / 'qm.sqlite3'}"
+    monkeypatch.setenv("DATABASE_URL", "sqlite+aiosqlite:///other.sqlite3")
+    assert mod.Settings().database.url == f"sqlite+aiosqlite:///{tmp_path / 'conf' / 'other.sqlite3'}"
+    absolute = f"sqlite+aiosqlite:///{tmp_path / 'abs.sqlite3'}"
+    monkeypatch.setenv("DATABASE_URL", absolute)
+    assert mod.Settings().database.url == absolute
+    assert mod.database_location(absolute) == str(tmp_path / "abs.sqlite3")
+    assert mod.database_location("postgresql+asyncpg://u:secret@db/qm") == "postgresql+asyncpg://u:***@db/qm"

@@ -6,6 +6,7 @@ from sqlmodel import select
 from domain.access import parse_role
 from domain.models import User
 
+from ..settings import database_location
 from ._common import settings_or_exit
 
 
@@ -21,6 +22,7 @@ async def chat(args) -> int:
     settings = settings_or_exit()
     role = args.role or "admin"
     name = args.name or (f"console-{role}" if args.role else "console")
+    print(f"Console channel (database {database_location(settings.database.url)}). Type /help; /quit to leave.", flush=True)
     return await chat_session(settings, name=name, role=role)
 
 

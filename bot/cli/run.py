@@ -1,6 +1,7 @@
 """qm run: the whole assistant on one machine."""
 from __future__ import annotations
 
+from ..settings import database_location
 from ._common import settings_or_exit
 
 
@@ -13,7 +14,7 @@ async def run(args) -> int:
     settings = settings_or_exit()
     if settings.telegram.bot_token is None:
         print("No TELEGRAM_BOT_TOKEN configured: starting the console channel on the demo company instead "
-              f"(database {settings.database.url}). Type /help; /quit to leave.", flush=True)
+              f"(database {database_location(settings.database.url)}). Type /help; /quit to leave.", flush=True)
         from .chat import chat_session
 
         return await chat_session(settings, name="console", role="admin")

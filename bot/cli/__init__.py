@@ -12,12 +12,17 @@ import sys
 
 # module names under bot.cli, in the order `qm --help` lists them
 COMMANDS = ["run", "chat", "db", "demo", "invite", "parse", "scan", "transcribe", "plan", "data"]
+# sub-commands registered by a module of another name
+MODULE_OF = {"import": "data", "export": "data"}
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The parser for every command, or only for `command` when it is known: a command
+    loads just its own module, so `qm parse` starts without the database layer."""
     parser = argparse.ArgumentParser(prog="qm", description="Quartermaster: chat-first operations assistant")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for name in COMMANDS:
+    module = MODULE_OF.get(command or "", command)
+    for name in [module] if module in COMMANDS else COMMANDS:
         try:
             module = importlib.import_module(f"bot.cli.{name}")
         except ModuleNotFoundError as exc:
@@ -34,7 +39,9 @@ _OPERATOR_CHANNEL = {"import": "import", "demo": "cli", "invite": "cli", "plan":
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else argv
+    command = next((a for a in argv if not a.startswith("-")), None)
+    args = build_parser(command).parse_args(argv)
     channel = _OPERATOR_CHANNEL.get(args.command)
     if channel is None:
         return _call(args)

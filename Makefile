@@ -15,6 +15,11 @@ test: bootstrap
 	@bash .ci/ensure-postgres.sh
 	@bash .ci/test-both.sh
 
+# The benchmarks' extra baselines (statsforecast, pyzbar) besides everything else; then python -m bench.NAME
+bench:
+	@QM_EXTRAS=test,bench bash .ci/bootstrap.sh
+	@echo "benchmarks ready: python is .venv/bin/python; run e.g. .venv/bin/python -m bench.planning (docs/benchmarks.md lists them)"
+
 test-sqlite: bootstrap
 	QM_TEST_DB=sqlite $(PY) -m pytest
 

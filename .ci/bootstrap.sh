@@ -21,10 +21,15 @@ stamp=.venv/.installed
 if [[ ! -x .venv/bin/python ]]; then
   python3 -m venv .venv
 fi
-want=$(cat pyproject.toml requirements.lock | sha256sum | cut -c1-16)
-if [[ ! -f $stamp || $(cat $stamp) != "$want" ]]; then
+# QM_EXTRAS=test,bench also installs the benchmarks' baselines (make bench)
+extras=${QM_EXTRAS:-test}
+pins() { (cat pyproject.toml requirements.lock; echo "$1") | sha256sum | cut -c1-16; }
+want=$(pins "$extras")
+have=$(cat $stamp 2>/dev/null || true)
+# a venv with the bench extra also serves the tests
+if [[ "$have" != "$want" && ! ( "$extras" == test && "$have" == "$(pins test,bench)" ) ]]; then
   echo "installing Python dependencies into .venv"
   .venv/bin/python -m pip install -q --upgrade pip
-  .venv/bin/python -m pip install -q -c requirements.lock -e '.[test]'
+  .venv/bin/python -m pip install -q -c requirements.lock -e ".[$extras]"
   echo "$want" > $stamp
 fi

@@ -11,7 +11,8 @@ bootstrap:
 run: bootstrap
 	@.venv/bin/qm run
 
-test: bootstrap
+test:
+	@QM_APT_LISTS="apt-packages.txt apt-packages-test.txt" bash .ci/bootstrap.sh
 	@bash .ci/ensure-postgres.sh
 	@bash .ci/test-both.sh
 
@@ -20,10 +21,12 @@ bench:
 	@QM_EXTRAS=test,bench bash .ci/bootstrap.sh
 	@echo "benchmarks ready: python is .venv/bin/python; run e.g. .venv/bin/python -m bench.planning (docs/benchmarks.md lists them)"
 
-test-sqlite: bootstrap
+test-sqlite:
+	@QM_APT_LISTS="apt-packages.txt apt-packages-test.txt" bash .ci/bootstrap.sh
 	QM_TEST_DB=sqlite $(PY) -m pytest
 
-test-postgres: bootstrap
+test-postgres:
+	@QM_APT_LISTS="apt-packages.txt apt-packages-test.txt" bash .ci/bootstrap.sh
 	@bash .ci/ensure-postgres.sh
 	QM_TEST_DB=postgres $(PY) -m pytest
 

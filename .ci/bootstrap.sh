@@ -5,11 +5,14 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# QM_APT_LISTS names the package lists to install (make test adds apt-packages-test.txt)
 missing=()
-while read -r pkg; do
-  [[ -z "$pkg" || "$pkg" == \#* ]] && continue
-  dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
-done < apt-packages.txt
+for list in ${QM_APT_LISTS:-apt-packages.txt}; do
+  while read -r pkg; do
+    [[ -z "$pkg" || "$pkg" == \#* ]] && continue
+    dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
+  done < "$list"
+done
 if (( ${#missing[@]} )); then
   echo "installing Debian packages: ${missing[*]}"
   SUDO=""; [[ $(id -u) -ne 0 ]] && SUDO="sudo"

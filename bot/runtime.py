@@ -56,7 +56,9 @@ async def serve(settings: Settings) -> None:
     from .telegram.application import build_application, set_command_menus
 
     app = build_application(dialogue, webhook=webhook)
-    http_app = build_http_app(services, telegram_app=app if webhook else None)
+    from .webapp.routes import webapp_routes
+
+    http_app = build_http_app(services, telegram_app=app if webhook else None, extra_routes=webapp_routes(dialogue, app))
     server = _Server(uvicorn.Config(http_app, host=settings.http.host, port=settings.http.port,
                                            log_level="warning", lifespan="off", access_log=False))
     scheduler = None

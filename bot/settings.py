@@ -124,6 +124,12 @@ class Http(BaseModel):
     public_url: str = ""
 
 
+class WebApp(BaseModel):
+    """The camera scanner (a Telegram Mini App served by `qm run`; needs http.public_url, HTTPS for Telegram)."""
+    enabled: bool = True
+    init_data_max_age_s: int = Field(3600, ge=60)  # a page's signed initData is refused after this long
+
+
 class Access(BaseModel):
     invite_ttl_hours: int = Field(72, ge=1)
     invite_contact: str = "your administrator"
@@ -267,6 +273,7 @@ class Settings(BaseSettings):
     telegram: Telegram = Telegram()
     twilio: Twilio = Twilio()
     http: Http = Http()
+    webapp: WebApp = WebApp()
     access: Access = Access()
     limits: Limits = Limits()
     rate_limits: RateLimits = RateLimits()

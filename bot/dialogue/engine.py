@@ -24,6 +24,7 @@ from storage.errors import is_unavailable
 from ..i18n import normalise_language, tr, translate
 from ..ratelimits import REFUSALS
 from ..services import Services
+from ..webapp.scanner_step import after_turn as scanner_after_turn, check_scanner_flow
 from .messages import Inbound, Reply
 from .intent_choice import offer_choice
 from .router import Route, Router
@@ -56,14 +57,16 @@ class Dialogue:
                     return []
                 turn = await self._turn(uow.session, inbound)
                 audit.set_actor(uow.session, lambda: _actor(turn))  # asked at each flush: /start makes the person
+                check_scanner_flow(inbound, turn.conv.flow)
                 await self._dispatch(turn)
+                scanner_after_turn(turn)
                 turn.conv.updated_at = utcnow()
                 await uow.commit()
                 return turn.replies
         except DomainError as err:
             lang = await self._language_of(inbound)
             await self._record_event_only(inbound)
-            return [Reply(text=err.render(lambda s: translate(lang, s)))]
+            return [Reply(text=err.render(lambda s: translate(lang, s)), error=True)]
         except Exception as exc:
             if is_unavailable(exc):
                 # Nothing committed; the same message will work once the database is back. No lookups

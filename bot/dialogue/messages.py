@@ -9,6 +9,7 @@ from typing import Any, Literal
 class Button:
     label: str
     data: str  # callback payload, <= 64 bytes (Telegram's limit)
+    web_app: str | None = None  # opens this page as a Telegram Mini App instead of sending data
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,7 @@ class Reply:
     # The person's command menu changed (joined, new role, new language): (command, description) pairs
     # for channels that show a menu (Telegram's setMyCommands for that chat).
     menu: list[tuple[str, str]] | None = None
+    error: bool = False  # the message was refused (bad input, a rule): nothing changed
 
 
 InboundKind = Literal["text", "callback", "photo", "document", "voice", "sticker", "edited", "other"]

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import logging
 
-from telegram import BotCommand, BotCommandScopeChat, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
+from telegram import BotCommand, BotCommandScopeChat, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update, WebAppInfo
 from telegram.constants import MessageLimit
 from telegram.error import BadRequest
 
@@ -15,7 +15,8 @@ log = logging.getLogger(__name__)
 def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
     if not reply.buttons:
         return None
-    return InlineKeyboardMarkup([[InlineKeyboardButton(b.label, callback_data=b.data) for b in row] for row in reply.buttons])
+    return InlineKeyboardMarkup([[InlineKeyboardButton(b.label, web_app=WebAppInfo(b.web_app)) if b.web_app
+                                  else InlineKeyboardButton(b.label, callback_data=b.data) for b in row] for row in reply.buttons])
 
 
 def _chunks(text: str, size: int = MessageLimit.MAX_TEXT_LENGTH) -> list[str]:

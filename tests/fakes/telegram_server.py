@@ -912,6 +912,10 @@ class TelegramServer:
                 if not button.get("text"):
                     raise bad_request("can't parse inline keyboard button: "
                                       "Text buttons are unallowed in the inline keyboard")
+                web_app = button.get("web_app")
+                if web_app is not None and not str((web_app or {}).get("url", "")).startswith("https://"):
+                    raise bad_request(f"inline keyboard button Web App URL '{(web_app or {}).get('url', '')}' is invalid: "
+                                      "Only HTTPS links are allowed")
 
     def _api_sendMessage(self, params: dict, files: dict) -> dict:
         content = self._formatted(params, "text", "entities", 4096, "message is too long")

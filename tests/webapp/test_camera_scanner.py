@@ -140,12 +140,16 @@ def test_without_a_camera_the_page_says_so_and_takes_a_typed_code(telegram, data
         url = _scanner_url(telegram.wait_for(chat_id=CHAT, method="sendMessage", timeout=20))
         assert "lang=ru" in url
         with chromium(None) as browser:
-            browser.get(local_page(url, port) + "#tgWebAppData=" + _hash_value(init_data(CHAT, language_code="ru")))
+            theme = _hash_value('{"bg_color":"#17212b","text_color":"#f5f5f5","button_color":"#5288c1"}')
+            browser.get(local_page(url, port) + "#tgWebAppData=" + _hash_value(init_data(CHAT, language_code="ru"))
+                        + "&tgWebAppThemeParams=" + theme)
+            # Telegram's theme colours (a dark theme here) are the page's
+            assert browser.execute_script("return getComputedStyle(document.body).backgroundColor") == "rgb(23, 33, 43)"
             deadline = time.monotonic() + 20
             while "nocamera" not in browser.find_element("tag name", "body").get_attribute("class"):
                 assert time.monotonic() < deadline, "the page never noticed there is no camera"
                 time.sleep(0.2)
-            assert "камер" in browser.find_element("id", "status").text  # told in the person's language
+            assert "камер" in browser.find_element("id", "status").text.lower()  # told in the person's language
             field = browser.find_element("id", "code")
             field.send_keys(pick.codes[0][0])
             browser.find_element("id", "send").click()

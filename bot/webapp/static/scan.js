@@ -71,6 +71,7 @@
     try {
       const out = await api(kind, { ...body, id: (crypto.randomUUID ? crypto.randomUUID() : String(Math.random()).slice(2)) });
       flash(out.ok); haptic(out.ok);
+      if (!out.ok && lastSent.code === shown) lastSent.at -= 2000;  // the step may be ready for it in a moment
       $("last").textContent = T.sent.replace("{code}", shown) + (out.ok ? "" : "\n" + out.replies.join("\n"));
       show(out.state);
       stats.confirmations.push({ code: shown, ok: out.ok, seenAt: seenAt || t0, sentAt: t0, confirmedAt: performance.now(), serverMs: out.server_ms });
@@ -113,7 +114,12 @@
       }
       $("stats").textContent = `${(stats.frames / ((performance.now() - stats.started) / 1000)).toFixed(1)} fps · ${(stats.decodeMs / stats.frames).toFixed(0)} ms/frame`;
     }
-    requestAnimationFrame(() => loop(video));
+    next(video);
+  }
+  // decode each new camera frame once (a frame decoded twice tells nothing new and costs battery)
+  function next(video) {
+    if (video.requestVideoFrameCallback) video.requestVideoFrameCallback(() => loop(video));
+    else requestAnimationFrame(() => loop(video));
   }
   async function startCamera() {
     $("status").textContent = T.starting;

@@ -43,7 +43,7 @@ def test_no_file_names_a_folder_beside_the_checkout():
 def test_no_code_climbs_out_of_the_checkout():
     offenders = []
     for f in tracked_text_files():
-        if f.suffix != ".py":
+        if f.suffix != ".py" or f == Path(__file__).resolve():
             continue
         depth = len(f.relative_to(ROOT).parts) - 1  # folders between the root and the file
         for n, line in enumerate(f.read_text(errors="replace").splitlines(), 1):

@@ -4,6 +4,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -40,3 +42,24 @@ def test_invite_prints_a_code(tmp_path):
     assert out.returncode == 0 and len(code) == 10 and code.isalnum()
     bad = _qm(["invite", "--role", "boss"], env)
     assert bad.returncode != 0 and "invalid choice" in bad.stderr
+
+
+def test_typed_numbers_are_answers_and_hash_numbers_press_the_latest_buttons(tmp_path):
+    import io
+
+    from bot.console.repl import NoSuchButton, render, to_inbound
+    from bot.dialogue.messages import Attachment, Button, Reply
+
+    out = io.StringIO()
+    shown = render([Reply("Finish?", [[Button("Finish count", "count_done:"), Button("Open", "", web_app="https://x")]]),
+                    Reply("Invoice", attachments=[Attachment("document", "../INV-1.pdf", b"%PDF-1.4")])],
+                   out=out, attachments=tmp_path / "att")
+    assert "[#1] Finish count" in out.getvalue() and "Open" not in out.getvalue()
+    assert to_inbound("1", "me", shown, "en").kind == "text"  # a quantity, never the button
+    pressed = to_inbound("#1", "me", shown, "en")
+    assert pressed.kind == "callback" and pressed.callback == "count_done:"
+    with pytest.raises(NoSuchButton):
+        to_inbound("#2", "me", shown, "en")
+    saved = list((tmp_path / "att").iterdir())
+    assert len(saved) == 1 and saved[0].name.endswith("-INV-1.pdf") and saved[0].read_bytes() == b"%PDF-1.4"
+    assert str(saved[0]) in out.getvalue()  # the path is printed

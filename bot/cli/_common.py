@@ -14,6 +14,7 @@ def settings_or_exit() -> Settings:
         print(f"configuration error: {exc}", file=sys.stderr)
         raise SystemExit(2) from None
     logging.basicConfig(level=settings.logging.level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr)
-    for noisy in ("httpx", "alembic"):
+    # libraries that narrate their work at INFO (font subsetting for every PDF, font cache, HTTP calls)
+    for noisy in ("httpx", "alembic", "fontTools", "fpdf", "matplotlib", "PIL"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     return settings

@@ -1,12 +1,14 @@
 """qm chat: talk to the assistant in the terminal."""
 from __future__ import annotations
 
+from pathlib import Path
+
 from sqlmodel import select
 
 from domain.access import parse_role
 from domain.models import User
 
-from ..settings import database_location
+from ..settings import CONFIG_PATH, database_location
 from ._common import settings_or_exit
 
 
@@ -40,7 +42,15 @@ async def chat_session(settings, *, name: str, role: str) -> int:
                             timezone=settings.company.timezone)
                 uow.session.add(user)
                 await uow.commit()
-        await run_console(build_dialogue(services), name, user.language)
+        await run_console(build_dialogue(services), name, user.language, attachments=attachments_folder(settings))
     finally:
         await services.engine.dispose()
     return 0
+
+
+def attachments_folder(settings) -> Path:
+    """Next to the SQLite database (data/attachments by default); under config.yaml's data/ for PostgreSQL."""
+    location = database_location(settings.database.url)
+    base = Path(location).parent if settings.database.url.startswith("sqlite") and location != ":memory:" \
+        else CONFIG_PATH.resolve().parent / "data"
+    return base / "attachments"

@@ -8,6 +8,8 @@ import gettext
 from functools import lru_cache
 from pathlib import Path
 
+from domain.errors import Plural, counted
+
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 LANGUAGES = ("en", "ru", "bg", "ro", "zh")
 
@@ -26,9 +28,26 @@ def _catalog(lang: str) -> gettext.NullTranslations:
 
 
 def translate(lang: str, template: str) -> str:
+    if isinstance(template, Plural) and template.n is not None:
+        return _catalog(lang).ngettext(str(template), template.plural, gettext_count(template.n))
     return _catalog(lang).gettext(template)
 
 
+def gettext_count(n) -> int:
+    """gettext's plural rules take whole numbers; a fractional quantity reads like "2" in every
+    language we have (ru 1,5 коробки, ro 1,5 cutii, en 1.5 boxes)."""
+    try:
+        whole = int(n)
+        return whole if whole == n else 2
+    except (TypeError, ValueError):
+        return 2
+
+
 def tr(lang: str, template: str, **params) -> str:
-    text = translate(lang, template)
+    text = translate(lang, counted(template, params))
     return text.format(**params) if params else text
+
+
+def trn(lang: str, singular: str, plural: str, n, **params) -> str:
+    """A countable message: the form of `n` in the language ({n} and any other fields filled)."""
+    return tr(lang, Plural(singular, plural, "n"), n=n, **params)

@@ -11,7 +11,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from domain.errors import N_, InvalidInput
 from domain.models import Conversation, User
 
-from ..i18n import normalise_language, tr
+from ..i18n import normalise_language, tr, trn
 from .messages import Attachment, Button, Inbound, Reply
 
 if TYPE_CHECKING:
@@ -58,6 +58,10 @@ class Turn:
 
     def t(self, template: str, **params: Any) -> str:
         return tr(self.lang, template, **params)
+
+    def tn(self, singular: str, plural: str, n: Any, **params: Any) -> str:
+        """A countable message in the person's language: "1 bin to go", "5 bins to go", «5 ячеек»; {n} is the count."""
+        return trn(self.lang, singular, plural, n, **params)
 
     # --- replies ------------------------------------------------------------
     def say(self, text: str, buttons: list[list[Button]] | None = None, *,

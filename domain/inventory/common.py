@@ -14,7 +14,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import SQLModel, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from ..errors import InvalidInput, N_, NotFound
+from ..errors import InvalidInput, N_, NotFound, counted, english
 from ..models import Location, LocationKind, Product, Warehouse
 
 M = TypeVar("M", bound=SQLModel)
@@ -41,8 +41,8 @@ class Note:
     template: str
     params: dict[str, Any] = field(default_factory=dict)
 
-    def render(self, translate=lambda s: s) -> str:
-        return translate(self.template).format(**self.params)
+    def render(self, translate=english) -> str:
+        return translate(counted(self.template, self.params)).format(**self.params)
 
 
 def note(template: str, **params: Any) -> Note:

@@ -195,3 +195,33 @@ async def test_barcode_photo_tells_what_it_is_and_a_blank_photo_asks_again(servi
     assert "no barcode" in replies[0].text and "type the digits" in replies[0].text
     replies = await worker.send(kind="photo", data=b"not an image at all")
     assert "not an image" in replies[0].text
+
+
+async def test_a_button_from_an_earlier_message_or_another_flow_does_nothing(services):
+    order = await _order_with_stock(services)
+    worker = Chat(dialogue_for(services), external_id="900")
+    await worker.text(f"/pick {order.number}")
+    async with services.uow() as uow:
+        from domain.models import PickTask
+
+        pl = (await uow.session.exec(select(PickList).where(PickList.order_id == order.id))).one()
+        task = (await uow.session.exec(select(PickTask).where(PickTask.pick_list_id == pl.id))).first()
+        bin_ = await uow.session.get(Location, task.location_id)
+        ean = (await uow.session.exec(select(Barcode).where(Barcode.product_id == task.product_id, Barcode.pack_qty == 1))).first().code
+    await worker.text(bin_.barcode)
+    assert "how many" in (await worker.text(ean)).lower()
+    qty_button = next(b.data for b in worker.buttons() if b.data.startswith("pick_qty:"))
+
+    # another flow now: the pick's quantity button must not act on it
+    await worker.text("/receive")
+    reply = await worker.press(qty_button)
+    assert "earlier message, so it did nothing" in reply
+    async with services.uow() as uow:
+        assert (await uow.session.get(PickTask, task.id)).picked_qty == 0
+
+    # back in the pick, a later question's buttons replace it: the old one still does nothing
+    await worker.text("/cancel")
+    await worker.text(f"/pick {order.number}")
+    assert "earlier message, so it did nothing" in await worker.press("count_done:")
+    async with services.uow() as uow:
+        assert (await uow.session.get(PickTask, task.id)).picked_qty == 0

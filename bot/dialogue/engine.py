@@ -26,6 +26,7 @@ from ..ratelimits import REFUSALS
 from ..services import Services
 from ..webapp.scanner_step import after_turn as scanner_after_turn, check_scanner_flow
 from .messages import Inbound, Reply
+from . import prompts
 from .intent_choice import offer_choice
 from .router import Route, Router
 from .turn import Turn
@@ -59,6 +60,7 @@ class Dialogue:
                 audit.set_actor(uow.session, lambda: _actor(turn))  # asked at each flush: /start makes the person
                 check_scanner_flow(inbound, turn.conv.flow)
                 await self._dispatch(turn)
+                prompts.remember(turn)
                 scanner_after_turn(turn)
                 turn.conv.updated_at = utcnow()
                 await uow.commit()
@@ -249,6 +251,12 @@ class Dialogue:
         route = self.router.callbacks.get(prefix)
         if route is None:
             turn.say(turn.t("That button is no longer valid."))
+            return
+        flow = self.router.callback_flows.get(prefix)
+        if flow is not None and not prompts.is_current(turn, flow, data):
+            # an earlier message's button, or another flow's: it must not act on today's state
+            turn.say(turn.t("That button belongs to an earlier message, so it did nothing."))
+            prompts.ask_again(turn)
             return
         await self._run(turn, route)
 

@@ -47,6 +47,8 @@ class Router:
         self.undos: dict[str, Handler] = {}
         self.help: list[HelpEntry] = []
         self.patterns: list[tuple[Matcher, Route]] = []
+        # button prefix -> the flow whose step it answers: refused outside that flow or from an earlier message
+        self.callback_flows: dict[str, str] = {}
 
     def _register(self, table: dict[str, Route], key: str, capability: str | None, cost: str | None = None):
         def deco(fn: Handler) -> Handler:
@@ -70,6 +72,13 @@ class Router:
 
     def callback(self, prefix: str, *, capability: str | None = None, cost: str | None = None):
         return self._register(self.callbacks, prefix, capability, cost)
+
+    def flow_buttons(self, flow: str, *prefixes: str) -> None:
+        """Declares which buttons answer a flow's steps (the router refuses them anywhere else)."""
+        for prefix in prefixes:
+            if self.callback_flows.get(prefix, flow) != flow:
+                raise ValueError(f"button {prefix!r} already belongs to flow {self.callback_flows[prefix]!r}")
+            self.callback_flows[prefix] = flow
 
     def pattern(self, name: str, matches: Matcher, *, capability: str | None = None):
         def deco(fn: Handler) -> Handler:

@@ -3,8 +3,8 @@
 The steps that wait for a scan (pick, put-away, receive, count) offer a
 "Scan with camera" button on Telegram; the page's scans come back in as typed
 text, marked with the flow they were made for, and act only while that flow is
-still the person's current one. The step's last question is kept with the
-conversation so the page can show it."""
+still the person's current one. The page shows the step's question, kept with
+the conversation by bot/dialogue/prompts.py."""
 from __future__ import annotations
 
 from typing import Any
@@ -12,14 +12,13 @@ from urllib.parse import urlencode
 
 from domain.errors import N_, InvalidInput
 
-from ..dialogue.messages import Button, Inbound, Reply
+from ..dialogue.messages import Button, Inbound
+from ..dialogue.prompts import PROMPT_KEY  # noqa: F401  (the page reads the step's question under this key)
 
 # conversation flows whose steps take a scan
 SCANNER_FLOWS = frozenset({"pick", "task", "receive", "count"})
 # Inbound.meta key: the flow the page was opened for
 FLOW_KEY = "scanner_flow"
-# conversation data key: the step's latest question, for the page
-PROMPT_KEY = "_scanner"
 
 
 def check_scanner_flow(inbound: Inbound, current_flow: str | None) -> None:
@@ -35,22 +34,14 @@ def scanner_url(public_url: str, flow: str, lang: str) -> str:
 
 
 def after_turn(turn: Any) -> None:
-    """Keeps the step's question for the page and, on Telegram, offers the camera with it."""
+    """On Telegram, a step that takes a scan offers the camera with its question."""
     flow = turn.conv.flow
     if flow not in SCANNER_FLOWS or not turn.replies:
         return
-    last = next((r for r in reversed(turn.replies) if r.text and not r.error), None)
-    if last is not None:
-        turn.conv.data = {**turn.conv.data, PROMPT_KEY: prompt_of(last)}
     settings = turn.services.settings
     if (turn.inbound.channel != "telegram" or FLOW_KEY in turn.inbound.meta or not settings.webapp.enabled
             or not settings.http.public_url.startswith("https://")):  # Telegram opens Mini Apps over HTTPS only
         return
-    target = last or turn.replies[-1]
+    target = next((r for r in reversed(turn.replies) if r.text and not r.error), turn.replies[-1])
     target.buttons = [*target.buttons, [Button(turn.t("📷 Scan with camera"), "", web_app=scanner_url(
         settings.http.public_url, flow, turn.lang))]]
-
-
-def prompt_of(reply: Reply) -> dict[str, Any]:
-    return {"text": reply.text, "buttons": [[{"label": b.label, "data": b.data} for b in row if not b.web_app]
-                                            for row in reply.buttons if any(not b.web_app for b in row)]}

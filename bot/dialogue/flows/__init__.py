@@ -13,4 +13,5 @@ def build_router() -> Router:
     router = Router()
     for name in FLOWS:
         importlib.import_module(f"{__name__}.{name}").register(router)
+    importlib.import_module(f"{__name__}.flow_buttons").register(router)  # after every flow registered its buttons
     return router

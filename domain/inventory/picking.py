@@ -168,7 +168,7 @@ async def start_pick(session: AsyncSession, order: SalesOrder, user: User) -> Pi
         await session.flush()
         return await _step(session, existing.id, note(N_("Resuming the pick of order {number}."), number=order.number))
 
-    if order.status not in (OrderStatus.confirmed, OrderStatus.reserved, OrderStatus.picking):
+    if order.status not in (OrderStatus.confirmed, OrderStatus.reserved, OrderStatus.picking, OrderStatus.partially_shipped):
         raise InvalidInput(N_("Order {number} is {status}; it cannot be picked."), number=order.number, status=order.status)
     reservations = (await session.exec(select(StockReservation).where(
         StockReservation.order_id == order.id, StockReservation.quantity > 0

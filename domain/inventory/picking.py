@@ -71,6 +71,7 @@ _order = SalesOrder.__table__
 _LIST_COLUMNS = (
     _pl.c.id, _pl.c.status, _pl.c.picker_id, _pl.c.warehouse_id, _pl.c.packing_location_id,
     _order.c.number.label("order_number"), _pack.c.code.label("packing_code"), _pack.c.kind.label("packing_kind"),
+    _pl.c.order_id,
 )
 _TASK_COLUMNS = (
     _task.c.id.label("task_id"), _task.c.step, _task.c.order_line_id, _task.c.reservation_id, _task.c.product_id,

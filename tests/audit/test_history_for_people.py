@@ -59,7 +59,7 @@ async def test_product_and_bin_histories_include_their_stock_moves(chat, custome
     product = await boss.text("/history product WID-001")
     assert "Georgi Floor (telegram): moved 33 WID-001: A-01-01 → DOCK-OUT (pick, 1042)" in product
     assert "Elena Boss (telegram): moved 33 WID-001: VIRTUAL/ADJUSTMENT → A-01-01 (opening, —)" in product
-    assert "created (sku: WID-001, name: Blue widget" in product  # and the product's own changes
+    assert "created (SKU: WID-001, name: Blue widget" in product  # and the product's own changes
     location = await boss.text("/history location A-01-01")
     assert "moved 33 WID-001: A-01-01 → DOCK-OUT (pick, 1042)" in location
     ru = await chat("ru").text("/history product WID-001")

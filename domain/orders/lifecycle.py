@@ -235,7 +235,6 @@ async def cancel_order(session: AsyncSession, actor: User, order_id: int, *, tod
         raise NotFound(N_("There is no such order."))
     if order.status not in CANCELLABLE:
         raise Conflict(N_("Order {number} is already {status} and can't be cancelled."), number=order.number, status=order.status)
-    from ..models import Invoice
     from .invoices import cancel_invoices
 
     billed = (await session.exec(select(Invoice.id).where(Invoice.order_id == order.id, Invoice.kind == "invoice",
@@ -275,7 +274,8 @@ async def return_goods(session: AsyncSession, actor: User, order_id: int, produc
     qty = check_quantity(quantity, product.unit)
     returnable = sum((ln.shipped_qty - ln.returned_qty for ln in lines), Decimal(0))
     if qty > returnable:
-        raise InvalidInput(N_("Only {qty} of {sku} were shipped and not yet returned."), qty=returnable, sku=product.sku)
+        raise InvalidInput(N_("Only {qty} of {sku} were shipped and not yet returned."), qty=f"{returnable.normalize():f}",
+                           sku=product.sku)
     parts, left = [], qty
     for ln in lines:
         take = min(left, ln.shipped_qty - ln.returned_qty)

@@ -170,3 +170,24 @@ async def test_order_of_50_with_33_on_hand_ships_in_two_parts(services, company,
     assert [(i.kind, i.amount) for i in invoices] == [("invoice", Decimal("330.00")), ("invoice", Decimal("170.00"))]
     assert len(shipments) == 2 and all(i.shipment_id for i in invoices)
     assert "shipped" in await _sms_status(services, f"order {number}")
+
+
+async def test_return_in_the_chat_credits_the_customer(services, company, twilio_server):
+    boss = Chat(dialogue_for(services), external_id="9001")
+    worker = Chat(dialogue_for(services), external_id="9010")
+    await boss.text("/order acme")
+    await boss.text("10 blue widget")
+    await boss.press("order_done:")
+    await boss.press("order_day:")
+    await boss.press("order_ok:confirm")
+    async with services.uow() as uow:
+        number = (await uow.session.exec(select(SalesOrder))).one().number
+    await _pick_all(worker, number)
+    await worker.text(f"/pack {number}")
+    await worker.text(f"/ship {number}")
+    assert "Only 10 of WID-001" in await boss.text(f"/return {number} WID-001 11")
+    reply = await boss.text(f"/return {number} WID-001 4")
+    assert "Credit note CN-" in reply and "40.00 EUR" in reply
+    status = await boss.text(f"/status {number}")
+    assert "4 returned" in status and "Credit note CN-" in status
+    assert "Put away: take 4 pcs of WID-001" in await worker.text("/next")

@@ -342,6 +342,23 @@ async def pay_cmd(turn: Turn) -> None:
                     currency=invoice.currency))
 
 
+async def return_cmd(turn: Turn) -> None:
+    """/return ORDER SKU QTY: shipped goods came back; they wait on the dock for a put-away, the customer is credited."""
+    from domain.inventory.common import resolve_product
+
+    parts = turn.args.split()
+    if len(parts) != 3:
+        turn.say(turn.t("Write /return ORDER SKU QUANTITY, e.g. /return 1042 WID-001 4."))
+        return
+    order = await orders.get_order(turn.session, parts[0])
+    product = (await resolve_product(turn.session, parts[1])).product
+    note = await orders.return_goods(turn.session, turn.user, order.id, product.id, parse_number(parts[2], turn.lang),
+                                     today=turn.now().date())
+    turn.say(turn.t("Return booked for order {number}: {qty} \u00d7 {sku} wait on the dock for put-away (/next). "
+                    "Credit note {credit}: {amount} {currency}.", number=order.number, qty=parts[2], sku=product.sku,
+                    credit=note.number, amount=format_amount(note.amount, turn.lang), currency=note.currency))
+
+
 async def overdue_cmd(turn: Turn) -> None:
     owner = turn.user.id if turn.user.role == "sales" else None
     rows = await inv.overdue_invoices(turn.session, today=turn.now().date(), owner_id=owner)
@@ -368,6 +385,7 @@ def register(router: Router) -> None:
     router.command("status", help=N_("status of an order: /status 1042"), capability="view_orders")(order_status)
     router.command("pay", help=N_("record a payment: /pay INV-000012 250"), capability="manage_orders")(pay_cmd)
     router.command("overdue", help=N_("overdue invoices"), capability="manage_orders")(overdue_cmd)
+    router.command("return", help=N_("goods returned by a customer: /return 1042 WID-001 4"), capability="manage_orders")(return_cmd)
     router.intent("create_order", capability="manage_orders")(order_intent)
     router.intent("order_status", capability="view_orders")(order_status)
     router.step(FLOW, "customer")(on_customer_text)

@@ -9,7 +9,7 @@ from decimal import Decimal, InvalidOperation
 from sqlmodel import select
 
 from domain.errors import InvalidInput, N_, NotFound
-from domain.models import Customer, Invoice, Product, SalesOrder, ShipmentLine
+from domain.models import Customer, Invoice, OrderStatus, Product, SalesOrder, ShipmentLine
 from domain.orders import invoices as inv
 from domain.orders import lifecycle as orders
 from domain.orders.backorders import owed_lines
@@ -299,10 +299,12 @@ async def order_status(turn: Turn) -> None:
     owed = await owed_lines(turn.session, order, today=turn.now().date())
     partly = bool(owed) and any(ln.shipped_qty > 0 for ln, _ in rows)
     status = turn.t(STATUS_NAMES.get(order.status, order.status))
-    if partly and order.status != "partially_shipped":  # the rest is reserved, picked or packed again
-        status = turn.t(STATUS_NAMES["partially_shipped"]) + ", " + turn.t(STATUS_NAMES["reserved" if order.status == "reserved" else order.status])
-    elif partly:
-        status = turn.t(STATUS_NAMES["partially_shipped"])
+    if partly:
+        part_label = STATUS_NAMES[OrderStatus.partially_shipped]
+        if order.status != OrderStatus.partially_shipped:  # the rest is reserved, picked or packed again
+            status = ", ".join((turn.t(part_label), status))
+        else:
+            status = turn.t(part_label)
     lines = [turn.t("Order {number} \u2014 {customer}", number=order.number, customer=customer.name),
              turn.t("Status: {status}", status=status)]
     if order.promised_date:

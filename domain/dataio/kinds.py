@@ -658,7 +658,7 @@ async def reserve_confirmed_orders(session, order_ids: set[int]) -> None:
             await reserve_order(session, order)
 
 
-LATER_THAN_CONFIRMED = {"reserved", "picking", "packed", "shipped", "delivered"}
+LATER_THAN_CONFIRMED = {"reserved", "picking", "packed", "partially_shipped", "shipped", "delivered"}
 
 
 class Orders(Kind):

@@ -67,13 +67,15 @@ class DeliveryNoteData:
 
 
 async def _picked_by_line(session: AsyncSession, order_id: int, *, unshipped: bool = False,
-                          finished_only: bool = True) -> dict[int, list[tuple[PickTask, int]]]:
+                          finished_only: bool = True, shipment_id: int | None = None) -> dict[int, list[tuple[PickTask, int]]]:
     """Picked tasks per order line (with the packing location each went to); only those not shipped yet if asked
     (of finished lists, unless finished_only=False: also lists cancelled half-way)."""
     stmt = (select(PickTask, PickList.packing_location_id)
             .join(PickList, PickList.id == PickTask.pick_list_id)
             .where(PickList.order_id == order_id, PickTask.picked_qty > 0)
             .order_by(PickTask.id))
+    if shipment_id is not None:  # what one shipment carried
+        stmt = stmt.where(PickList.shipment_id == shipment_id)
     if unshipped:
         stmt = stmt.where(PickList.shipment_id.is_(None))
         if finished_only:
@@ -85,9 +87,10 @@ async def _picked_by_line(session: AsyncSession, order_id: int, *, unshipped: bo
     return out
 
 
-async def _lines(session: AsyncSession, order: SalesOrder, *, unshipped: bool = False) -> list[PackedLine]:
-    """The order's lines with what was picked (only what is not shipped yet if asked: this shipment)."""
-    picked = await _picked_by_line(session, order.id, unshipped=unshipped)
+async def _lines(session: AsyncSession, order: SalesOrder, *, unshipped: bool = False,
+                 shipment_id: int | None = None) -> list[PackedLine]:
+    """The order's lines with what was picked (only what is not shipped yet, or what one shipment carried, if asked)."""
+    picked = await _picked_by_line(session, order.id, unshipped=unshipped, shipment_id=shipment_id)
     out = []
     lines = (await session.exec(select(SalesOrderLine).where(SalesOrderLine.order_id == order.id)
                                 .order_by(SalesOrderLine.line_no))).all()
@@ -96,7 +99,8 @@ async def _lines(session: AsyncSession, order: SalesOrder, *, unshipped: bool = 
         lots: dict[tuple[str, date | None], Decimal] = defaultdict(Decimal)
         for task, _ in picked.get(line.id, []):
             lots[(task.lot, task.expiry)] += task.picked_qty
-        picked_now = sum((t.picked_qty for t, _ in picked.get(line.id, [])), Decimal(0)) if unshipped else line.picked_qty
+        part = unshipped or shipment_id is not None
+        picked_now = sum((t.picked_qty for t, _ in picked.get(line.id, [])), Decimal(0)) if part else line.picked_qty
         out.append(PackedLine(
             line_no=line.line_no, sku=product.sku, name=product.name, unit=product.unit, ordered=line.quantity,
             picked=picked_now, short=max(line.quantity - line.cancelled_qty - line.picked_qty, Decimal(0)),
@@ -231,7 +235,9 @@ async def receive_return(session: AsyncSession, order: SalesOrder, product_id: i
     return task.id
 
 
-async def delivery_note_data(session: AsyncSession, order: SalesOrder) -> DeliveryNoteData:
+async def delivery_note_data(session: AsyncSession, order: SalesOrder, shipment_number: str | None = None) -> DeliveryNoteData:
+    """The note of one shipment when its number is given (an order shipped in parts has one per part)."""
+    shipment = (await session.exec(select(Shipment).where(Shipment.number == shipment_number))).first() if shipment_number else None
     customer = await session.get(Customer, order.customer_id)
     cp = (await session.exec(select(Counterparty).where(Counterparty.customer_id == customer.id)
                              .order_by(Counterparty.id))).first()
@@ -241,5 +247,5 @@ async def delivery_note_data(session: AsyncSession, order: SalesOrder) -> Delive
         warehouse_name=wh.name if wh else "", customer_code=customer.code, customer_name=customer.name,
         customer_legal_name=cp.legal_name if cp else None, customer_address=cp.address if cp else None,
         customer_city=customer.city, customer_country=customer.country, customer_phone=customer.phone,
-        lines=await _lines(session, order), customer_language=customer.language,
+        lines=await _lines(session, order, shipment_id=shipment.id if shipment else None), customer_language=customer.language,
     )

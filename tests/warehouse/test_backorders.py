@@ -137,3 +137,17 @@ async def test_cancelling_an_order_mid_pick_puts_the_picked_goods_back(session, 
     assert (offer.sku, offer.quantity, offer.from_bin) == ("WID", 5, "DOCK-OUT")
     await confirm_task(session, offer.task_id, world.worker, "A-01-01")
     assert (await session.exec(select(StockReservation).where(StockReservation.quantity > 0))).all() == []
+
+
+async def test_each_shipment_has_its_delivery_note(session, world):
+    from domain.inventory.shipping import delivery_note_data
+
+    await add_stock(session, world, "WID", "A-01-01", 4)
+    order = await make_order(session, world, "SO-5", [("WID", 10)])
+    await reserve_order(session, order)
+    first = await _fulfil(session, world, order)
+    await add_stock(session, world, "WID", "A-01-02", 6)
+    await serve_backorders(session, world.wh.id)
+    second = await _fulfil(session, world, order)
+    notes = [await delivery_note_data(session, order, n) for n in (first.shipment_number, second.shipment_number)]
+    assert [[(ln.sku, ln.picked) for ln in note.lines] for note in notes] == [[("WID", 4)], [("WID", 6)]]

@@ -179,7 +179,7 @@ async def _ship(turn: Turn, order: SalesOrder) -> None:
     result = await shipping.ship_order(turn.session, order, turn.user, today=turn.now().date(), **order_settings(turn))
     from ...documents.delivery_note import render_delivery_note  # fpdf is slow to import: only when needed
 
-    data = await shipping.delivery_note_data(turn.session, order)
+    data = await shipping.delivery_note_data(turn.session, order, result.shipment_number)
     pdf = render_delivery_note(data, turn.services.settings.company, normalise_language(data.customer_language, turn.lang))
     text = [turn.t("Order {number} shipped.", number=result.order_number) if not result.owed else
             turn.t("Order {number} shipped in part ({shipment}).", number=result.order_number, shipment=result.shipment_number)]

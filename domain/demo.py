@@ -3,6 +3,9 @@
 Deterministic (fixed seed), so tests and screenshots are repeatable. Stock on
 hand goes in through the ledger (opening adjustment moves); the year of past
 orders is history from before the go-live: delivered, with no moves of their own.
+Every date is relative to the day the demo is seeded, so a demo started on any
+day has open deals closing ahead, reminders due, overdue invoices and orders
+reserved and waiting to be picked.
 """
 from __future__ import annotations
 
@@ -16,10 +19,11 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from .inventory.ledger import post_move, virtual_location
 from .models import (
-    Barcode, Contact, Customer, Deal, DealStageChange, Interaction, Location, LocationKind, Product,
+    Barcode, Contact, Customer, Deal, DealStageChange, Interaction, Invoice, Location, LocationKind, Payment, Product,
     PurchaseOrder, PurchaseOrderLine, Reminder, Role, SalesOrder, SalesOrderLine, Supplier, SupplierProduct,
     User, Warehouse,
 )
+from .numbering import next_number
 
 SEED = 42
 
@@ -213,8 +217,10 @@ async def seed_demo(session: AsyncSession, *, company: Any, today: date | None =
             number += 1
             cust = rnd.choices(customers, cust_weights)[0]
             age = (today - day).days
-            status = "delivered" if age > 6 else rnd.choice(["shipped", "picking", "confirmed", "draft"])
-            shipped_at = datetime.combine(day + timedelta(days=rnd.randint(0, 2)), time(14), timezone.utc) if status in ("delivered", "shipped") else None
+            # the last week's orders are still open: shipped, confirmed (reserved below, ready to pick) or drafts
+            status = "delivered" if age > 6 else rnd.choice(["shipped", "confirmed", "confirmed", "draft"])
+            shipped_day = min(day + timedelta(days=rnd.randint(0, 2)), today)  # never after the day the demo starts
+            shipped_at = datetime.combine(shipped_day, time(14), timezone.utc) if status in ("delivered", "shipped") else None
             order = SalesOrder(number=str(number), customer_id=cust.id, warehouse_id=cust.home_warehouse_id, status=status,
                                order_date=day, promised_date=day + timedelta(days=rnd.randint(1, 5)), shipped_at=shipped_at,
                                delivered_at=shipped_at + timedelta(days=1) if shipped_at and status == "delivered" else None,
@@ -256,6 +262,31 @@ async def seed_demo(session: AsyncSession, *, company: Any, today: date | None =
                 face = picks["MAIN"][i]
                 face.fixed_product_id, face.min_qty, face.max_qty = p.id, Decimal(5), Decimal(40)
 
+    # --- the open orders reserve what is on hand: they are on the pick list, most urgent first -------------
+    from .inventory.reservations import reserve_order
+
+    for order in sorted((o for o in orders if o.status == "confirmed"), key=lambda o: (o.promised_date, o.id)):
+        await reserve_order(session, order)
+
+    # --- invoices of the last two months: most paid, some open, some overdue -----------------------------
+    owed: dict[int, Decimal] = {}
+    for order, line in lines:
+        owed[order.id] = owed.get(order.id, Decimal(0)) + line.quantity * (line.price or 0)
+    invoices = []
+    for order in orders:
+        if order.shipped_at is None or (today - order.shipped_at.date()).days > 60:
+            continue
+        issued = order.shipped_at.date()
+        amount = owed.get(order.id, Decimal(0)).quantize(Decimal("0.01"))
+        paid = amount if (today - issued).days > 20 and rnd.random() < 0.8 else Decimal(0)
+        invoices.append(Invoice(number=f"INV-{await next_number(session, 'invoice'):06d}", order_id=order.id,
+                                customer_id=order.customer_id, issued_on=issued, due_on=issued + timedelta(days=14),
+                                amount=amount, paid=paid, status="paid" if paid == amount else "open"))
+    session.add_all(invoices)
+    await session.flush()
+    session.add_all([Payment(invoice_id=inv.id, amount=inv.paid, paid_on=inv.issued_on + timedelta(days=12), method="bank")
+                     for inv in invoices if inv.paid > 0])
+
     # --- purchase orders in flight ------------------------------------------------------------
     pos, po_lines = [], []
     for k, sup in enumerate(suppliers[:4]):
@@ -285,6 +316,7 @@ async def seed_demo(session: AsyncSession, *, company: Any, today: date | None =
                                             occurred_at=when + timedelta(minutes=rnd.randint(0, 480))))
     session.add_all(interactions)
     stages = ["new", "qualified", "proposal", "negotiation"]
+    now = datetime.combine(today, time(8), timezone.utc)  # nothing in the demo happens after the morning it starts
     deals, changes = [], []
     for k in range(90):
         c = rnd.choices(customers, cust_weights)[0]
@@ -295,9 +327,11 @@ async def seed_demo(session: AsyncSession, *, company: Any, today: date | None =
         deal = Deal(customer_id=c.id, owner_id=c.owner_id, title=f"{rnd.choice(['Office refit', 'Annual paper supply', 'New branch', 'Cleaning contract', 'Coffee corner', 'IT refresh'])} — {c.name}",
                     amount=Decimal(rnd.randrange(500, 40000, 250)), currency=company.currency, stage=final,
                     probability={"new": 10, "qualified": 30, "proposal": 50, "negotiation": 70, "won": 100, "lost": 0}[final],
-                    expected_close=(created + timedelta(days=rnd.randint(20, 90))).date(),
+                    # open deals close ahead of today; closed ones closed when they did
+                    expected_close=(today + timedelta(days=rnd.randint(5, 60)) if outcome == "open"
+                                    else (created + timedelta(days=rnd.randint(20, 30))).date()),
                     lost_reason=rnd.choice(["price too high", "chose a competitor", "no budget", "delivery time"]) if final == "lost" else None,
-                    created_at=created, updated_at=created, closed_at=created + timedelta(days=30) if outcome != "open" else None)
+                    created_at=created, updated_at=created, closed_at=min(created + timedelta(days=30), now) if outcome != "open" else None)
         deals.append((deal, [s for s in stages[: reach + 1]] + ([outcome] if outcome != "open" else []), created))
     session.add_all([d for d, _, _ in deals])
     await session.flush()
@@ -305,11 +339,13 @@ async def seed_demo(session: AsyncSession, *, company: Any, today: date | None =
         prev = None
         for j, stage in enumerate(path):
             changes.append(DealStageChange(deal_id=deal.id, from_stage=prev, to_stage=stage, user_id=deal.owner_id,
-                                           changed_at=created + timedelta(days=j * 6)))
+                                           changed_at=min(created + timedelta(days=j * 6), now)))
             prev = stage
     session.add_all(changes)
+    # one overdue since yesterday, some due today, the rest this week
     reminders = [Reminder(user_id=reps[k % len(reps)].id, customer_id=customers[k].id, text=f"Call {customers[k].name} about the offer",
-                          due_at=datetime.combine(today + timedelta(days=k % 5), time(8), timezone.utc)) for k in range(10)]
+                          due_at=datetime.combine(today + timedelta(days=k % 5 - 1), time(8 + k % 3 * 4), timezone.utc))
+                 for k in range(10)]
     session.add_all(reminders)
     await session.flush()
     return {"customers": len(customers), "products": len(products), "orders": len(orders), "interactions": len(interactions)}

@@ -11,7 +11,7 @@ from .errors import N_
 STATUS_LABELS: dict[str, str] = {
     # orders, invoices, purchase orders, mailings, reminders
     "draft": N_("a draft"), "confirmed": N_("confirmed"), "reserved": N_("reserved"),
-    "picking": N_("being picked"), "packed": N_("packed"), "shipped": N_("shipped"),
+    "picking": N_("being picked"), "packed": N_("packed"), "shipped": N_("shipped"), "partially_shipped": N_("partly shipped"),
     "delivered": N_("delivered"), "cancelled": N_("cancelled"), "open": N_("open"),
     "paid": N_("paid"), "sent": N_("sent"), "partially_received": N_("partly received"),
     "received": N_("received"), "queued": N_("queued"), "pending": N_("pending"),

@@ -12,7 +12,8 @@ from .dialogue_helpers import Chat, dialogue_for, make_services
 
 @pytest.fixture
 async def services(demo_engine, demo_database_url):
-    services = make_services(demo_engine, demo_database_url)
+    # These tests bill on confirmation (orders.invoice_policy: ordered); billing by delivery is in test_backorders_flow.
+    services = make_services(demo_engine, demo_database_url, orders={"payment_terms_days": 14, "invoice_policy": "ordered"})
     async with services.uow() as uow:
         uow.session.add(User(name="Rep", role=Role.sales, telegram_id=321))
         uow.session.add(User(name="Boss", role=Role.manager, telegram_id=322))

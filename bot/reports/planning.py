@@ -15,6 +15,7 @@ SUGGESTION_COLUMNS = [
     (N_("Order qty"), "suggested_qty"), (N_("Method"), "method"), (N_("Forecast/day"), "forecast_per_day"),
     (N_("Lead time (d)"), "lead_time_days"), (N_("Safety stock"), "safety_stock"), (N_("Reorder point"), "reorder_point"),
     (N_("Order-up-to"), "order_up_to"), (N_("On hand"), "on_hand"), (N_("On order"), "on_order"), (N_("Reserved"), "reserved"),
+    (N_("Picked"), "picked"), (N_("Backordered"), "backordered"),
     (N_("Projected"), "projected"), (N_("MOQ"), "moq"), (N_("Multiple"), "pack_multiple"), (N_("Unit price"), "price"),
     (N_("Reason"), "reason"),
 ]
@@ -24,7 +25,8 @@ ALL_COLUMNS = SUGGESTION_COLUMNS[:4] + [
     (N_("Lead time sd"), "lead_time_sd"), (N_("Lead time from"), "lead_time_source"), (N_("Safety stock"), "safety_stock"),
     (N_("Reorder point"), "reorder_point"), (N_("Order-up-to"), "order_up_to"), (N_("Min/max set"), "has_rule"),
     (N_("Suggested min"), "suggested_min"), (N_("Suggested max"), "suggested_max"), (N_("On hand"), "on_hand"),
-    (N_("In kits"), "kit_stock"), (N_("On order"), "on_order"), (N_("Reserved"), "reserved"), (N_("Projected"), "projected"),
+    (N_("In kits"), "kit_stock"), (N_("On order"), "on_order"), (N_("Reserved"), "reserved"), (N_("Picked"), "picked"),
+    (N_("Backordered"), "backordered"), (N_("Projected"), "projected"),
     (N_("Kit"), "is_kit"), (N_("Reason"), "reason"),
 ]
 PERFORMANCE_COLUMNS = [
@@ -100,7 +102,7 @@ def projection(line: PlanLine, today: date, days: int) -> tuple[list[date], list
     for when, qty in line.arrivals:
         k = max((when - today).days, 0) if when else lead
         incoming[k] = incoming.get(k, 0.0) + qty
-    start = line.on_hand + line.kit_stock - line.reserved
+    start = line.on_hand + line.kit_stock - line.reserved - line.picked - line.backordered
     level_without = level_with = start
     planned: dict[int, float] = {}  # day -> quantity the plan receives
     pipeline = line.on_order

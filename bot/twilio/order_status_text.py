@@ -12,6 +12,7 @@ from ..i18n import tr
 STATUS_NAMES = {
     "draft": N_("received, not yet confirmed"), "confirmed": N_("confirmed"), "reserved": N_("confirmed, goods reserved"),
     "picking": N_("being picked in the warehouse"), "packed": N_("packed, ready to ship"), "shipped": N_("shipped"),
+    "partially_shipped": N_("partly shipped"),
     "delivered": N_("delivered"), "cancelled": N_("cancelled"),
 }
 
@@ -21,12 +22,20 @@ def _day(d, lang: str) -> str:
 
 
 def order_status_text(view: OrderStatusView, lang: str) -> str:
-    parts = [tr(lang, "Order {number}: {status}.", number=view.number, status=tr(lang, STATUS_NAMES.get(view.status, view.status)))]
+    status = "partially_shipped" if view.partly_shipped else view.status  # the rest may be reserved or picked again
+    parts = [tr(lang, "Order {number}: {status}.", number=view.number, status=tr(lang, STATUS_NAMES.get(status, status)))]
     if view.status == "delivered" and view.delivered_at:
         parts.append(tr(lang, "Delivered on {day}.", day=_day(view.delivered_at, lang)))
     elif view.shipped_lines:
         shipped = ", ".join(f"{ln.product} {format_number(ln.shipped, lang)}/{format_number(ln.ordered, lang)}" for ln in view.shipped_lines[:3])
         parts.append(tr(lang, "Shipped: {items}.", items=shipped))
-    if view.status not in ("delivered", "cancelled") and view.promised_date:
+    if view.partly_shipped:
+        dates = [o.expected for o in view.owed if o.expected]
+        items = ", ".join(f"{o.name} {format_number(o.quantity, lang)}" for o in view.owed[:3])
+        if dates:
+            parts.append(tr(lang, "To follow: {items}, expected {day}.", items=items, day=_day(max(dates), lang)))
+        else:
+            parts.append(tr(lang, "To follow: {items}.", items=items))
+    elif view.status not in ("delivered", "cancelled") and view.promised_date:
         parts.append(tr(lang, "Expected: {day}.", day=_day(view.promised_date, lang)))
     return " ".join(parts)

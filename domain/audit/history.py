@@ -2,7 +2,11 @@
 
 The record is named the way people name it (order number, SKU, customer code or
 name, a person's name, a deal's number); one that has since been deleted is still
-found by the reference its entries carry."""
+found by the reference its entries carry.
+
+Entries are told for people: ids in the logged fields become what people call the
+record (a product's SKU, a bin's code, a person's name, an order's number), and a
+product's or a bin's history includes the stock moves that touched it."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -15,8 +19,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from ..errors import InvalidInput, N_, NotFound
 from ..models import (
-    AuditEntry, ClientGroup, Customer, Deal, Invoice, Location, Product, PurchaseOrder, Receipt, Supplier, Transfer, User,
-    Warehouse,
+    AuditEntry, ClientGroup, Customer, Deal, Invoice, Location, Product, PurchaseOrder, Receipt, SalesOrder, Shipment,
+    StockMove, Supplier, Transfer, User, Warehouse,
 )
 from ..permissions import require
 
@@ -39,6 +43,45 @@ class Item:
     action: str
     before: dict[str, Any] | None
     after: dict[str, Any] | None
+    entity: str = ""  # "stock_move" for a move shown in a product's or bin's history
+    entity_id: str = ""
+
+
+# Logged id fields -> (table, what people call its rows).
+NAMED_IDS: dict[str, tuple[type, str]] = {
+    **{f: (Product, "sku") for f in ("product_id", "parent_product_id", "component_product_id", "fixed_product_id")},
+    **{f: (Location, "code") for f in ("location_id", "from_location_id", "to_location_id", "packing_location_id",
+                                       "done_location_id", "transit_location_id")},
+    **{f: (User, "name") for f in ("user_id", "picker_id", "owner_id", "created_by_id", "assigned_to_id", "inspected_by_id",
+                                   "counted_by_id", "approved_by_id", "received_by_id", "sent_by_id")},
+    **{f: (Warehouse, "code") for f in ("warehouse_id", "home_warehouse_id", "from_warehouse_id", "to_warehouse_id")},
+    "customer_id": (Customer, "code"), "merged_into_id": (Customer, "code"), "supplier_id": (Supplier, "code"), "order_id": (SalesOrder, "number"),
+    "deal_id": (Deal, "title"), "invoice_id": (Invoice, "number"), "credit_note_id": (Invoice, "number"),
+    "po_id": (PurchaseOrder, "number"), "shipment_id": (Shipment, "number"),
+}
+
+
+async def name_ids(session: AsyncSession, items: list[Item]) -> list[Item]:
+    """The items with logged ids replaced by names (an id whose row is gone stays a number)."""
+    wanted: dict[tuple[type, str], set[int]] = {}
+    for item in items:
+        for values in (item.before, item.after):
+            for key, value in (values or {}).items():
+                if key in NAMED_IDS and isinstance(value, int) and not isinstance(value, bool):
+                    wanted.setdefault(NAMED_IDS[key], set()).add(value)
+    names: dict[tuple[type, str], dict[int, str]] = {}
+    for (model, attr), ids in wanted.items():
+        rows = (await session.exec(select(model.id, getattr(model, attr)).where(model.id.in_(sorted(ids))))).all()
+        names[(model, attr)] = {i: n for i, n in rows}
+
+    def named(values):
+        if not values:
+            return values
+        return {k: names.get(NAMED_IDS[k], {}).get(v, v) if k in NAMED_IDS and isinstance(v, int) else v
+                for k, v in values.items()}
+
+    return [Item(i.at, i.actor, i.actor_user_id, i.channel, i.part, i.action, named(i.before), named(i.after), i.entity,
+                 i.entity_id) for i in items]
 
 
 @dataclass(frozen=True)
@@ -70,12 +113,26 @@ async def history(session: AsyncSession, actor: User, kind: str, ref: str, *, li
     if found is None:
         raise NotFound(N_("I found no {kind} {ref}."), kind=kind, ref=ref)
     entity_id, name = found
-    where = (AuditEntry.entity == kind, AuditEntry.entity_id == entity_id)
-    rows = (await session.exec(select(AuditEntry).where(*where)
+    where = sa.and_(AuditEntry.entity == kind, AuditEntry.entity_id == entity_id)
+    moves = _moves_of(kind, entity_id)
+    if moves is not None:  # a product's or a bin's stock moves are part of its history
+        where = sa.or_(where, sa.and_(AuditEntry.entity == "stock_move", AuditEntry.entity_id.in_(moves)))
+    rows = (await session.exec(select(AuditEntry).where(where)
                                .order_by(AuditEntry.at.desc(), AuditEntry.id.desc()).limit(limit))).all()
-    total = (await session.exec(select(func.count()).select_from(AuditEntry).where(*where))).one()
-    items = [Item(r.at, r.actor, r.actor_user_id, r.channel, r.part, r.action, r.before, r.after) for r in rows]
-    return History(entity=kind, entity_id=entity_id, ref=name, items=items, total=total)
+    total = (await session.exec(select(func.count()).select_from(AuditEntry).where(where))).one()
+    items = [Item(r.at, r.actor, r.actor_user_id, r.channel, r.part, r.action, r.before, r.after, r.entity, r.entity_id)
+             for r in rows]
+    return History(entity=kind, entity_id=entity_id, ref=name, items=await name_ids(session, items), total=total)
+
+
+def _moves_of(kind: str, entity_id: str):
+    """The logged ids of the stock moves of a product or a bin, as a subquery; None for other kinds."""
+    if not entity_id.isdigit() or kind not in ("product", "location"):
+        return None
+    key = int(entity_id)
+    cond = (StockMove.product_id == key if kind == "product"
+            else sa.or_(StockMove.from_location_id == key, StockMove.to_location_id == key))
+    return select(sa.cast(StockMove.id, sa.String)).where(cond)
 
 
 async def _first(session: AsyncSession, stmt) -> Any:

@@ -240,3 +240,15 @@ async def note_created(session: Any, obj: Any) -> None:
         await record(session, [change])
         return
     _pending(sync).add(actor_of(sync), utcnow(), change)
+
+
+async def note_changed(session: Any, change: Change) -> None:
+    """A change made with a Core statement (an order line's quantities on the hot pick path), logged as the
+    ORM would log it: merged with this transaction's other entries of the same record part, written at commit."""
+    if not enabled(session):
+        return
+    sync = getattr(session, "sync_session", session)
+    if sync.in_nested_transaction():
+        await record(session, [change])
+        return
+    _pending(sync).add(actor_of(sync), utcnow(), change)

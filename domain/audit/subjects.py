@@ -16,7 +16,7 @@ from ..models import (
     CountLine, CountTask, Customer, Deal, DealStageChange, EarlyDeliveryStatus, Interaction, Invite, Invoice, Location,
     Mailing, Outbox, OutboxPace, Payment, PickList, PickTask, PlanRun, PlanSuggestion, ProcessedUpdate, Product,
     PurchaseOrder, PurchaseOrderLine, Receipt, ReceiptLine, ReorderRule, Reminder, SalesHistory, SalesOrder,
-    SalesOrderLine, SmsOptOut, StockMove, StockQuant, StockReservation, Supplier, SupplierProduct, Transfer,
+    SalesOrderLine, Shipment, ShipmentLine, SmsOptOut, StockMove, StockQuant, StockReservation, Supplier, SupplierProduct, Transfer,
     TransferLine, User, Warehouse, WarehouseTask,
 )
 
@@ -45,6 +45,7 @@ SUBJECTS: dict[type, Subject] = {
     SalesOrder: Subject("order", label_of=lambda o: o.number),
     SalesOrderLine: Subject("order", id_of=lambda o: o.order_id, part_of=_part("line", "line_no"), hide=frozenset({"order_id"})),
     PickList: Subject("order", id_of=lambda o: o.order_id, part_of=_part("pick_list", "id"), hide=frozenset({"order_id"})),
+    Shipment: Subject("order", id_of=lambda o: o.order_id, part_of=_part("shipment", "number"), hide=frozenset({"order_id"})),
     Invoice: Subject("invoice", label_of=lambda o: o.number),
     Payment: Subject("invoice", id_of=lambda o: o.invoice_id, part_of=_part("payment", "id"), hide=frozenset({"invoice_id"})),
     # crm
@@ -102,5 +103,6 @@ NOT_AUDITED: dict[type, str] = {
     PlanRun: "a computation; the purchase orders approved from it are logged",
     PlanSuggestion: "a computation; the purchase orders approved from it are logged",
     SalesHistory: "imported demand statistics, not business records",
+    ShipmentLine: "the shipped quantities are logged on the order lines and as stock moves",
     DealStageChange: "itself a history of the deal's stage, which is logged on the deal",
 }

@@ -97,6 +97,18 @@ async def agenda(session: AsyncSession, user: User, day: date, tz: ZoneInfo) -> 
     return list((await session.exec(stmt)).all())
 
 
+async def agenda_span(session: AsyncSession, user: User, first: date, last: date, tz: ZoneInfo, *,
+                      overdue: bool = False) -> list[Reminder]:
+    """Open reminders due from `first` to `last` (the person's local days, both included), in time order;
+    with overdue=True also the open ones due before `first`."""
+    start = datetime.combine(first, time(0), tz)
+    end = datetime.combine(last + timedelta(days=1), time(0), tz)
+    stmt = select(Reminder).where(Reminder.user_id == user.id, Reminder.status.in_(OPEN), Reminder.due_at < end)
+    if not overdue:
+        stmt = stmt.where(Reminder.due_at >= start)
+    return list((await session.exec(stmt.order_by(Reminder.due_at))).all())
+
+
 async def upcoming_for_customer(session: AsyncSession, customer_id: int, limit: int = 3) -> list[Reminder]:
     stmt = (select(Reminder).where(Reminder.customer_id == customer_id, Reminder.status.in_(OPEN))
             .order_by(Reminder.due_at).limit(limit))

@@ -84,8 +84,19 @@ def _positive(raw, ctx, row):
     return q
 
 
-def _whole(raw, ctx, row):
-    return v.whole(raw, from_xlsx=ctx.from_xlsx)
+
+def _days(raw, ctx, row):
+    n = v.whole(raw, from_xlsx=ctx.from_xlsx)
+    if n < 0:
+        raise v.BadValue(f"{n} days is negative")
+    return n
+
+
+def _line_no(raw, ctx, row):
+    n = v.whole(raw, from_xlsx=ctx.from_xlsx)
+    if n <= 0:
+        raise v.BadValue(f"line number {n} must be 1 or more")
+    return n
 
 
 def _customer_phone(raw, ctx, row):
@@ -117,7 +128,7 @@ def DATE(raw, ctx, row):
 
 
 BOOL = _plain(v.boolean)
-MONEY = _dec(v.decimal)
+MONEY = _dec(v.money)
 QTY = _dec(v.quantity)
 
 
@@ -433,7 +444,7 @@ class Products(Kind):
         Column("expiry_tracked", BOOL, field="expiry_tracked"),
         Column("price", MONEY, field="price"),
         Column("currency", _plain(v.currency), field="currency"),
-        Column("service_level", TEXT, field="service_level"),
+        Column("service_level", _plain(v.service_level), field="service_level"),
     )
     key = ("sku",)
     conflict = ("sku",)
@@ -530,7 +541,7 @@ class SupplierProducts(Kind):
         Column("sku", TEXT, True),
         Column("price", MONEY, field="price"),
         Column("currency", _plain(v.currency), field="currency"),
-        Column("lead_time_days", _whole, field="lead_time_days"),
+        Column("lead_time_days", _days, field="lead_time_days"),
         Column("moq", _positive, field="moq"),
         Column("pack_multiple", _positive, field="pack_multiple"),
         Column("preferred", BOOL, field="preferred"),
@@ -647,7 +658,7 @@ async def reserve_confirmed_orders(session, order_ids: set[int]) -> None:
             await reserve_order(session, order)
 
 
-LATER_THAN_CONFIRMED = {"reserved", "picking", "packed", "shipped", "delivered"}
+LATER_THAN_CONFIRMED = {"reserved", "picking", "packed", "partially_shipped", "shipped", "delivered"}
 
 
 class Orders(Kind):
@@ -704,7 +715,7 @@ class OrderLines(Kind):
     model = SalesOrderLine
     columns = (
         Column("order_number", TEXT, True),
-        Column("line", _whole, True, "line_no"),
+        Column("line", _line_no, True, "line_no"),
         Column("sku", TEXT, True),
         Column("quantity", _positive, True, "quantity"),
         Column("price", MONEY, field="price"),
@@ -772,7 +783,7 @@ class PurchaseOrderLines(Kind):
     model = PurchaseOrderLine
     columns = (
         Column("po_number", TEXT, True),
-        Column("line", _whole, True, "line_no"),
+        Column("line", _line_no, True, "line_no"),
         Column("sku", TEXT, True),
         Column("quantity", _positive, True, "quantity"),
         Column("received_quantity", QTY, field="received_quantity"),

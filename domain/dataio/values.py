@@ -12,6 +12,8 @@ from decimal import Decimal, InvalidOperation
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import phonenumbers
+from babel import Locale, UnknownLocaleError
+from babel.numbers import list_currencies
 
 
 class BadValue(ValueError):
@@ -80,6 +82,14 @@ def quantity(raw, *, from_xlsx: bool = False) -> Decimal:
     return value
 
 
+def money(raw, *, from_xlsx: bool = False) -> Decimal:
+    """A price or amount: zero (free) or more."""
+    value = decimal(raw, from_xlsx=from_xlsx)
+    if value < 0:
+        raise BadValue(f"{value} is negative (prices and amounts are zero or more)")
+    return value
+
+
 def whole(raw, *, from_xlsx: bool = False) -> int:
     value = decimal(raw, from_xlsx=from_xlsx)
     if value != value.to_integral_value():
@@ -144,10 +154,13 @@ def country(raw) -> str:
     return s
 
 
+_CURRENCIES = frozenset(list_currencies())  # ISO 4217, from the CLDR data Babel carries
+
+
 def currency(raw) -> str:
     s = text(raw).upper()
-    if not re.fullmatch(r"[A-Z]{3}", s):
-        raise BadValue(f"{text(raw)!r} is not a three-letter currency code (EUR, USD, BGN...)")
+    if not re.fullmatch(r"[A-Z]{3}", s) or s not in _CURRENCIES:
+        raise BadValue(f"{text(raw)!r} is not a currency code (EUR, USD, BGN...)")
     return s
 
 
@@ -164,6 +177,24 @@ def language(raw) -> str:
     s = text(raw).lower().replace("_", "-")
     if not re.fullmatch(r"[a-z]{2,3}(-[a-z0-9]{2,8})*", s):
         raise BadValue(f"{text(raw)!r} is not a language code (en, ru, zh...)")
+    try:
+        Locale.parse(s.split("-")[0])
+    except (UnknownLocaleError, ValueError) as exc:
+        raise BadValue(f"{text(raw)!r} is not a known language (en, ru, zh...)") from exc
+    return s
+
+
+def service_level(raw) -> str:
+    """A product class (A, B, C...: planning's service_levels) or a service level as a fraction (0.97)."""
+    s = text(raw)
+    try:
+        level = Decimal(s)
+    except InvalidOperation:
+        if not re.fullmatch(r"[A-Za-z][A-Za-z0-9_-]{0,15}", s):
+            raise BadValue(f"{s!r} is not a class (A, B, C) or a service level between 0 and 1") from None
+        return s.upper()
+    if not (0 < level < 1):
+        raise BadValue(f"service level {s} must be between 0 and 1 (e.g. 0.95)")
     return s
 
 

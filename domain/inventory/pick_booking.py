@@ -25,7 +25,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from ..audit.recorder import created_row
+from ..audit.recorder import Change, created_row, note_changed, plain
 from ..errors import Conflict, N_
 from ..models import (
     AuditEntry, Location, LocationKind, PickList, PickListStatus, PickStepKind, PickTask, SalesOrderLine, StockMove,
@@ -49,6 +49,7 @@ class OpenList:
     order_number: str
     packing_code: str
     packing_kind: str
+    order_id: int = 0
 
 
 @dataclass(frozen=True)
@@ -199,6 +200,19 @@ async def _locked_reservation(conn, task: OpenTask) -> Decimal:
     return (await conn.execute(_LOCK_RESERVATION, {"res_id": task.reservation_id})).scalar_one()
 
 
+async def _log_line(session: AsyncSession, pl: OpenList, task: OpenTask, *, released: Decimal, picked: Decimal,
+                    reserved_after: Decimal, picked_after: Decimal) -> None:
+    """The order line's reserved and picked quantities change in a Core statement: log it as the ORM would."""
+    before, after = {}, {}
+    if released:
+        before["reserved_qty"], after["reserved_qty"] = plain(reserved_after + released), plain(reserved_after)
+    if picked:
+        before["picked_qty"], after["picked_qty"] = plain(picked_after - picked), plain(picked_after)
+    if after:
+        await note_changed(session, Change(entity="order", entity_id=str(pl.order_id), label=None,
+                                           part=f"line:{task.line_no}", action="changed", before=before, after=after))
+
+
 async def close_list(session: AsyncSession, conn, pl: OpenList) -> None:
     now = utcnow()
     await conn.execute(_CLOSE_LIST, {"pick_list_id": pl.id, "now": now})
@@ -255,6 +269,8 @@ async def _book_pick_pg(session: AsyncSession, conn, pl: OpenList, task: OpenTas
     refresh_loaded(session, StockReservation, task.reservation_id, quantity=reserved - released)
     refresh_loaded(session, StockQuant, row.src_id, quantity=row.src_quantity, reserved=row.src_reserved, expiry=row.src_expiry)
     refresh_loaded(session, SalesOrderLine, task.order_line_id, reserved_qty=row.line_reserved, picked_qty=row.line_picked)
+    await _log_line(session, pl, task, released=released, picked=picked, reserved_after=row.line_reserved,
+                    picked_after=row.line_picked)
     refresh_loaded(session, PickTask, task.id, picked_qty=row.task_picked, short_qty=row.task_short,
                    step=PickStepKind.done.value, done_at=now)
     if row.list_closed:
@@ -281,6 +297,8 @@ async def _book_in_steps(session: AsyncSession, conn, pl: OpenList, tasks: list[
 
     line = (await conn.execute(_BOOK_LINE, {"line_id": task.order_line_id, "released": released, "picked": picked})).one()
     refresh_loaded(session, SalesOrderLine, task.order_line_id, reserved_qty=line.reserved_qty, picked_qty=line.picked_qty)
+    await _log_line(session, pl, task, released=released, picked=picked, reserved_after=line.reserved_qty,
+                    picked_after=line.picked_qty)
     now = utcnow()
     done = (await conn.execute(_FINISH_TASK, {"task_id": task.id, "from_step": task.step, "picked": picked,
                                               "short": short, "now": now})).first()

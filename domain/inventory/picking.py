@@ -71,6 +71,7 @@ _order = SalesOrder.__table__
 _LIST_COLUMNS = (
     _pl.c.id, _pl.c.status, _pl.c.picker_id, _pl.c.warehouse_id, _pl.c.packing_location_id,
     _order.c.number.label("order_number"), _pack.c.code.label("packing_code"), _pack.c.kind.label("packing_kind"),
+    _pl.c.order_id,
 )
 _TASK_COLUMNS = (
     _task.c.id.label("task_id"), _task.c.step, _task.c.order_line_id, _task.c.reservation_id, _task.c.product_id,
@@ -168,7 +169,7 @@ async def start_pick(session: AsyncSession, order: SalesOrder, user: User) -> Pi
         await session.flush()
         return await _step(session, existing.id, note(N_("Resuming the pick of order {number}."), number=order.number))
 
-    if order.status not in (OrderStatus.confirmed, OrderStatus.reserved, OrderStatus.picking):
+    if order.status not in (OrderStatus.confirmed, OrderStatus.reserved, OrderStatus.picking, OrderStatus.partially_shipped):
         raise InvalidInput(N_("Order {number} is {status}; it cannot be picked."), number=order.number, status=order.status)
     reservations = (await session.exec(select(StockReservation).where(
         StockReservation.order_id == order.id, StockReservation.quantity > 0

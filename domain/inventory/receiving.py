@@ -109,6 +109,7 @@ class ReceiptBooked:
     preview: ReceiptPreview
     quarantined: list[int]  # receipt line ids waiting for inspection
     putaway_task_ids: list[int]
+    served: list[str] = field(default_factory=list)  # waiting orders that got stock reserved (goods booked into sellable bins)
 
 
 async def _preview(
@@ -233,7 +234,10 @@ async def book_receipt(
         await _update_po_status(session, po)
         po_status = po.status
     await session.flush()
-    return ReceiptBooked(receipt.number, receipt.id, po_status, preview, quarantined, tasks)
+    from ..orders.backorders import serve_backorders  # (orders builds on this package)
+
+    served = await serve_backorders(session, warehouse.id, sorted({line.product_id for line in preview.lines}))
+    return ReceiptBooked(receipt.number, receipt.id, po_status, preview, quarantined, tasks, served)
 
 
 async def _update_po_status(session: AsyncSession, po: PurchaseOrder) -> None:

@@ -104,7 +104,7 @@ async def _order_lines(session: AsyncSession, order_id: int) -> list[SalesOrderL
 async def reserve_order(session: AsyncSession, order: SalesOrder) -> ReservationResult:
     """Reserves what is still missing on every line from the order's warehouse; partial when short."""
     order = await locked(session, SalesOrder, order.id)
-    if order.status not in (OrderStatus.confirmed, OrderStatus.reserved, OrderStatus.picking):
+    if order.status not in (OrderStatus.confirmed, OrderStatus.reserved, OrderStatus.picking, OrderStatus.partially_shipped):
         raise InvalidInput(
             N_("Order {number} is {status}; only confirmed orders can be reserved."),
             number=order.number, status=order.status,
@@ -116,7 +116,7 @@ async def reserve_order(session: AsyncSession, order: SalesOrder) -> Reservation
     # Lines in product order, quants in a fixed order: concurrent reservations lock rows in the same order.
     for line in sorted(await _order_lines(session, order.id), key=lambda l: (l.product_id, l.line_no)):
         product = await session.get(Product, line.product_id)
-        need = line.quantity - line.reserved_qty - line.picked_qty
+        need = line.quantity - line.cancelled_qty - line.reserved_qty - line.picked_qty
         added = Decimal(0)
         if need > 0:
             stmt = (
@@ -161,11 +161,12 @@ async def reserve_order(session: AsyncSession, order: SalesOrder) -> Reservation
         results.append(LineReservation(
             line_no=line.line_no, sku=product.sku, ordered=line.quantity, reserved_now=added,
             reserved_total=line.reserved_qty, picked=line.picked_qty,
-            short=max(line.quantity - line.reserved_qty - line.picked_qty, Decimal(0)),
+            short=max(line.quantity - line.cancelled_qty - line.reserved_qty - line.picked_qty, Decimal(0)),
         ))
     results.sort(key=lambda r: r.line_no)
     result = ReservationResult(order.number, order.status, results)
-    if results and result.complete and order.status == OrderStatus.confirmed:  # an order without lines is not "reserved"
+    # An order without lines is not "reserved"; a partly shipped one whose rest is now all reserved is picked again.
+    if results and result.complete and order.status in (OrderStatus.confirmed, OrderStatus.partially_shipped):
         order.status = OrderStatus.reserved
     await session.flush()
     return ReservationResult(order.number, order.status, results)

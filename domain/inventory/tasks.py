@@ -3,7 +3,7 @@ to a free worker, and confirming it with the scanned destination bin.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
@@ -45,6 +45,7 @@ class TaskResult:
     remaining: Decimal
     done: bool
     happened: Note
+    served: list[str] = field(default_factory=list)  # orders waiting for this product that got it reserved
 
 
 # ---- put-away proposal -------------------------------------------------------------------
@@ -209,7 +210,10 @@ async def confirm_task(
         happened = note(N_("Moved {qty} {unit} of {sku} to {bin} instead of the proposed {proposed}."),
                         qty=fmt_qty(qty), unit=product.unit, sku=product.sku, bin=dst.code, proposed=proposed.code)
     await session.flush()
-    return TaskResult(task.id, qty, dst.code, left, left == 0, happened)
+    from ..orders.backorders import serve_backorders  # (orders builds on this package)
+
+    served = await serve_backorders(session, task.warehouse_id, [task.product_id])  # the stock is sellable now
+    return TaskResult(task.id, qty, dst.code, left, left == 0, happened, served)
 
 
 # ---- replenishment ----------------------------------------------------------------------

@@ -29,6 +29,8 @@ class Invoice(SQLModel, table=True):
     currency: str = "EUR"
     paid: Decimal = qty_field()
     status: str = Field(default="open", index=True)  # open | paid | cancelled
+    kind: str = Field(default="invoice", index=True)  # invoice | credit_note (amount > 0, credited to the customer)
+    shipment_id: int | None = Field(default=None, foreign_key="shipments.id")  # invoiced by delivery: the shipment billed
     created_at: datetime = ts_field(default_now=True)
 
 
@@ -39,5 +41,6 @@ class Payment(SQLModel, table=True):
     amount: Decimal = qty_field()
     paid_on: date
     method: str | None = None
+    credit_note_id: int | None = Field(default=None, foreign_key="invoices.id")  # paid by applying this credit note
     user_id: int | None = Field(default=None, foreign_key="users.id")
     created_at: datetime = ts_field(default_now=True)

@@ -17,6 +17,7 @@ class OrderStatus(StrEnum):
     reserved = "reserved"
     picking = "picking"
     packed = "packed"
+    partially_shipped = "partially_shipped"  # a part left; the rest is owed (a backorder)
     shipped = "shipped"
     delivered = "delivered"
     cancelled = "cancelled"
@@ -52,6 +53,32 @@ class SalesOrderLine(SQLModel, table=True):
     reserved_qty: Decimal = qty_field()
     picked_qty: Decimal = qty_field()
     shipped_qty: Decimal = qty_field()
+    cancelled_qty: Decimal = qty_field()  # no longer owed: ordered = shipped + backordered + cancelled
+    returned_qty: Decimal = qty_field()  # came back after shipping (credited)
+
+    @property
+    def backordered(self) -> Decimal:
+        """Still owed to the customer: neither shipped nor cancelled."""
+        return self.quantity - self.shipped_qty - self.cancelled_qty
+
+
+class Shipment(SQLModel, table=True):
+    """One departure of goods for an order; an order shipped in parts has several."""
+
+    __tablename__ = "shipments"
+    id: int | None = Field(default=None, primary_key=True)
+    number: str = Field(unique=True, index=True)
+    order_id: int = Field(foreign_key="sales_orders.id", index=True)
+    shipped_at: datetime = ts_field(default_now=True)
+    user_id: int | None = Field(default=None, foreign_key="users.id")
+
+
+class ShipmentLine(SQLModel, table=True):
+    __tablename__ = "shipment_lines"
+    id: int | None = Field(default=None, primary_key=True)
+    shipment_id: int = Field(foreign_key="shipments.id", index=True)
+    order_line_id: int = Field(foreign_key="sales_order_lines.id", index=True)
+    quantity: Decimal = qty_field()
 
 
 class SalesHistory(SQLModel, table=True):

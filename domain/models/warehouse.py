@@ -96,6 +96,7 @@ class PickList(SQLModel, table=True):
     packing_location_id: int = Field(foreign_key="locations.id")
     created_at: datetime = ts_field(default_now=True)
     finished_at: datetime | None = ts_field(nullable=True)
+    shipment_id: int | None = Field(default=None, foreign_key="shipments.id")  # set when its goods left
 
 
 class PickStepKind(StrEnum):

@@ -2,10 +2,14 @@
 
     draft -> confirmed -> reserved -> picking -> packed -> shipped -> delivered
       \\________\\___________\\__________\\_________-> cancelled (before shipping)
+                                               packed -> partially_shipped -> (reserved -> picking -> packed) -> shipped
 
 Confirming allocates the order to a warehouse, reserves stock through the
 warehouse ledger (partial when short: the rest is a backorder with a promised
-date taken from incoming purchase orders) and issues the invoice.
+date taken from incoming purchase orders or the supplier's lead time) and, under
+the `ordered` invoice policy, issues the invoice. An order shipped in part is
+partially_shipped until the rest ships (stock arriving is reserved for it, see
+backorders.py) or the rest is cancelled.
 """
 from __future__ import annotations
 
@@ -18,16 +22,16 @@ from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from ..errors import Conflict, InvalidInput, N_, NotFound, PermissionDenied
-from ..models import (
-    Customer, Deal, OrderStatus, Product, PurchaseOrder, PurchaseOrderLine, SalesOrder, SalesOrderLine, User, Warehouse,
-)
+from ..models import Customer, Deal, Invoice, OrderStatus, Product, SalesOrder, SalesOrderLine, User, Warehouse
 from ..numbering import next_number
 from ..permissions import can, require
 from .allocation import Availability, allocate, availability_for
-from .invoices import issue_invoice
+from .backorders import expected_date
+from .invoices import issue_credit_note, issue_invoice, policy_of
 
 WHOLE_UNITS = {"pcs", "box", "pack", "set", "pair", "roll", "bottle", "carton", "pallet"}
-CANCELLABLE = {OrderStatus.draft, OrderStatus.confirmed, OrderStatus.reserved, OrderStatus.picking}
+CANCELLABLE = {OrderStatus.draft, OrderStatus.confirmed, OrderStatus.reserved, OrderStatus.picking,
+               OrderStatus.partially_shipped}
 
 
 @dataclass(frozen=True)
@@ -156,10 +160,12 @@ async def order_from_deal(session: AsyncSession, actor: User, deal_id: int, line
 
 
 async def confirm_order(session: AsyncSession, actor: User, order_id: int, *, today: date | None = None,
-                        payment_terms_days: int = 14) -> ConfirmResult:
+                        payment_terms_days: int = 14, invoice_policy: str = "delivered") -> ConfirmResult:
     from ..inventory.reservations import reserve_order
 
     require(actor, "manage_orders")
+    invoice_policy = policy_of(invoice_policy)
+    today = today or date.today()
     order = await session.get(SalesOrder, order_id, with_for_update=True)
     if order is None:
         raise NotFound(N_("There is no such order."))
@@ -197,14 +203,17 @@ async def confirm_order(session: AsyncSession, actor: User, order_id: int, *, to
     result.reserved_complete &= res.complete
     for line_res, (line, product) in zip(res.lines, [(ln, p) for ln, p in lines if ln.order_id == order.id]):
         if line_res.short > 0:
-            expected = await incoming_date(session, product.id, order.warehouse_id)
+            expected = await expected_date(session, product.id, order.warehouse_id, today=today)
             result.backorders.append(Backorder(product.sku, line_res.short, expected))
     if result.backorders:
         dates = [b.expected for b in result.backorders if b.expected]
         if dates and (order.promised_date is None or max(dates) > order.promised_date):
             order.promised_date = max(dates)
-    invoice = await issue_invoice(session, order, today=today or date.today(), terms_days=payment_terms_days)
-    result.invoice_number = invoice.number
+    if invoice_policy == "ordered":
+        for number in [order.number, *result.split_into]:  # each split-off order is billed on its own
+            part = order if number == order.number else await get_order(session, number)
+            invoice = await issue_invoice(session, part, today=today, terms_days=payment_terms_days)
+            result.invoice_number = result.invoice_number or invoice.number
     return result
 
 
@@ -213,17 +222,12 @@ def plan_primary(plan: dict[int, list[int]], current: int | None) -> int:
     return current if current in plan else min(plan)
 
 
-async def incoming_date(session: AsyncSession, product_id: int, warehouse_id: int | None) -> date | None:
-    stmt = (select(func.min(PurchaseOrder.expected_date)).join(PurchaseOrderLine, PurchaseOrderLine.po_id == PurchaseOrder.id)
-            .where(PurchaseOrderLine.product_id == product_id, PurchaseOrder.status.in_(["draft", "sent", "partially_received"]),
-                   PurchaseOrderLine.quantity > PurchaseOrderLine.received_quantity))
-    if warehouse_id is not None:
-        stmt = stmt.where(PurchaseOrder.warehouse_id == warehouse_id)
-    return (await session.exec(stmt)).one()
-
-
-async def cancel_order(session: AsyncSession, actor: User, order_id: int) -> SalesOrder:
+async def cancel_order(session: AsyncSession, actor: User, order_id: int, *, today: date | None = None) -> SalesOrder:
+    """Cancels what is still owed. Before anything shipped the order is cancelled and its open invoice with it;
+    after a part shipped the rest is cancelled (the order is then shipped in full of what it will get), with a
+    credit note when the rest was already billed."""
     from ..inventory.reservations import release_order
+    from ..inventory.shipping import return_picked_to_stock
 
     require(actor, "manage_orders")
     order = await session.get(SalesOrder, order_id, with_for_update=True)
@@ -231,25 +235,55 @@ async def cancel_order(session: AsyncSession, actor: User, order_id: int) -> Sal
         raise NotFound(N_("There is no such order."))
     if order.status not in CANCELLABLE:
         raise Conflict(N_("Order {number} is already {status} and can't be cancelled."), number=order.number, status=order.status)
-    if order.status != OrderStatus.draft:
-        await release_order(session, order)
-    order.status = OrderStatus.cancelled
     from .invoices import cancel_invoices
 
-    await cancel_invoices(session, order.id)
+    billed = (await session.exec(select(Invoice.id).where(Invoice.order_id == order.id, Invoice.kind == "invoice",
+                                                          Invoice.shipment_id.is_(None), Invoice.status != "cancelled"))).first()
+    if order.status != OrderStatus.draft:
+        await release_order(session, order)
+        await return_picked_to_stock(session, order)
+    lines = [ln for ln, _ in await order_lines(session, order.id)]
+    cancelled = [(ln, ln.backordered) for ln in lines if ln.backordered > 0]
+    for ln, qty in cancelled:
+        ln.cancelled_qty = ln.cancelled_qty + qty
+    if any(ln.shipped_qty > 0 for ln in lines):
+        order.status = OrderStatus.shipped
+        if billed is not None:  # the whole order was billed on confirmation: credit what will not come
+            await issue_credit_note(session, order, cancelled, today=today or date.today())
+    else:
+        order.status = OrderStatus.cancelled
+        await cancel_invoices(session, order.id)
+    await session.flush()
     return order
 
 
-async def serve_backorders(session: AsyncSession, warehouse_id: int) -> list[str]:
-    """After stock arrives: reserve for waiting orders by priority (urgent first), then promised date, then order date."""
-    from ..inventory.reservations import reserve_order
+async def return_goods(session: AsyncSession, actor: User, order_id: int, product_id: int, quantity: Decimal, *,
+                       today: date | None = None) -> Invoice:
+    """The customer sends shipped goods back: they go to the warehouse's dock with a put-away task, and the
+    customer gets a credit note for them. Returns the credit note."""
+    from ..inventory.shipping import receive_return
 
-    stmt = (select(SalesOrder).where(SalesOrder.warehouse_id == warehouse_id, SalesOrder.status == OrderStatus.confirmed)
-            .order_by(SalesOrder.priority.desc(), SalesOrder.promised_date.is_(None), SalesOrder.promised_date,
-                      SalesOrder.order_date, SalesOrder.id))
-    served = []
-    for order in (await session.exec(stmt)).all():
-        res = await reserve_order(session, order)
-        if any(line.reserved_now > 0 for line in res.lines):
-            served.append(order.number)
-    return served
+    require(actor, "manage_orders")
+    order = await session.get(SalesOrder, order_id, with_for_update=True)
+    if order is None:
+        raise NotFound(N_("There is no such order."))
+    lines = [ln for ln, _ in await order_lines(session, order.id) if ln.product_id == product_id]
+    if not lines:
+        raise NotFound(N_("Order {number} has no such product."), number=order.number)
+    product = await session.get(Product, product_id)
+    qty = check_quantity(quantity, product.unit)
+    returnable = sum((ln.shipped_qty - ln.returned_qty for ln in lines), Decimal(0))
+    if qty > returnable:
+        raise InvalidInput(N_("Only {qty} of {sku} were shipped and not yet returned."), qty=f"{returnable.normalize():f}",
+                           sku=product.sku)
+    parts, left = [], qty
+    for ln in lines:
+        take = min(left, ln.shipped_qty - ln.returned_qty)
+        if take > 0:
+            ln.returned_qty = ln.returned_qty + take
+            parts.append((ln, take))
+            left -= take
+    await receive_return(session, order, product_id, qty, actor)
+    note = await issue_credit_note(session, order, parts, today=today or date.today())
+    await session.flush()
+    return note

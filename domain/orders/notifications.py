@@ -1,4 +1,5 @@
-"""SMS to the customer when an order ships and when it is delivered.
+"""SMS to the customer when an order ships (once per shipment: a part says what follows and when)
+and when it is delivered.
 
 Called inside the transaction that changes the order's status (the warehouse's
 ship use case, mark_delivered below), so the message exists exactly when the
@@ -14,13 +15,16 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from .. import outbox, sms_consent
 from ..errors import Conflict, NotFound, N_
-from ..models import Contact, Customer, Outbox, OrderStatus, SalesOrder, User
+from ..models import Contact, Customer, Outbox, OrderStatus, SalesOrder, Shipment, User
 from ..permissions import require
 
 TEMPLATES = {
     OrderStatus.shipped: N_("Your order {number} is on its way. Text {number} to this number for its status."),
     OrderStatus.delivered: N_("Your order {number} has been delivered. Thank you!"),
 }
+PART_SHIPPED = N_("Part of your order {number} is on its way. {items} to follow, expected {day}.")
+PART_SHIPPED_NO_DATE = N_("Part of your order {number} is on its way. {items} to follow; we will text you when it ships.")
+REST_SHIPPED = N_("The rest of your order {number} is on its way. Text {number} to this number for its status.")
 
 
 async def sms_number_for(session: AsyncSession, customer: Customer) -> str | None:
@@ -44,13 +48,33 @@ async def notify_order_status(session: AsyncSession, order: SalesOrder) -> Outbo
     cause = f"order:{order.id}:{order.status}"
     if (await session.exec(select(Outbox.id).where(Outbox.cause == cause))).first() is not None:
         return None
+    return await _send(session, order, template, {"number": order.number}, cause)
+
+
+async def _send(session: AsyncSession, order: SalesOrder, template: str, params: dict, cause: str) -> Outbox | None:
     customer = await session.get(Customer, order.customer_id)
     phone = await sms_number_for(session, customer) if customer else None
     if phone is None:
         return None
-    params = {"number": order.number}
     return await outbox.enqueue(session, channel="sms", recipient=phone, body=template.format(**params), cause=cause,
                                 payload={"i18n": {"lang": customer.language or "", "template": template, "params": params}})
+
+
+async def notify_shipment(session: AsyncSession, order: SalesOrder, shipment: Shipment, owed: list, *, first: bool) -> Outbox | None:
+    """One SMS per shipment: the whole order, a part (what follows and when), or the rest."""
+    if order.status == OrderStatus.shipped and first:
+        return await notify_order_status(session, order)
+    cause = f"order:{order.id}:shipment:{shipment.number}"
+    if (await session.exec(select(Outbox.id).where(Outbox.cause == cause))).first() is not None:
+        return None
+    if order.status == OrderStatus.shipped:
+        return await _send(session, order, REST_SHIPPED, {"number": order.number}, cause)
+    items = ", ".join(f"{o.quantity.normalize():f} × {o.name}" for o in owed)
+    dates = [o.expected for o in owed if o.expected]
+    if dates and len(dates) == len([o for o in owed if o.waiting > 0]):
+        return await _send(session, order, PART_SHIPPED, {"number": order.number, "items": items,
+                                                          "day": max(dates).isoformat()}, cause)
+    return await _send(session, order, PART_SHIPPED_NO_DATE, {"number": order.number, "items": items}, cause)
 
 
 async def mark_delivered(session: AsyncSession, actor: User, order_ref: str, *, now: datetime) -> SalesOrder:

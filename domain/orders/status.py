@@ -8,7 +8,7 @@ never reveals whether an order exists.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -37,6 +37,11 @@ class OrderStatusView:
     delivered_at: datetime | None
     lines: list[LineView]
     customer_language: str | None
+    owed: list = field(default_factory=list)  # backorders.Owed: what still follows, and when
+
+    @property
+    def partly_shipped(self) -> bool:
+        return bool(self.owed) and any(ln.shipped > 0 for ln in self.lines)
 
     @property
     def shipped_lines(self) -> list[LineView]:
@@ -56,7 +61,10 @@ async def customers_for_phone(session: AsyncSession, phone: str) -> list[int]:
     return sorted(ids)
 
 
-async def order_status_for_phone(session: AsyncSession, phone: str, order_ref: str) -> OrderStatusView | None:
+async def order_status_for_phone(session: AsyncSession, phone: str, order_ref: str, *,
+                                 today: date | None = None) -> OrderStatusView | None:
+    from .backorders import owed_lines
+
     customer_ids = await customers_for_phone(session, phone)
     if not customer_ids or not order_ref:
         return None
@@ -71,7 +79,8 @@ async def order_status_for_phone(session: AsyncSession, phone: str, order_ref: s
     return OrderStatusView(number=order.number, status=order.status, promised_date=order.promised_date,
                            shipped_at=order.shipped_at, delivered_at=order.delivered_at,
                            lines=[LineView(name, line.quantity, line.shipped_qty) for line, name in rows],
-                           customer_language=customer.language if customer else None)
+                           customer_language=customer.language if customer else None,
+                           owed=await owed_lines(session, order, today=today or date.today()))
 
 
 async def language_for_phone(session: AsyncSession, phone: str) -> str | None:

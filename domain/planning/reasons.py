@@ -59,7 +59,12 @@ def explain_phrases(line) -> list[Phrase]:
     out.append((N_("projected {projected} (on hand {on_hand}"), {"projected": f(line.projected), "on_hand": f(line.on_hand)}))
     if line.kit_stock:
         out.append((N_(" + {qty} in kits"), {"qty": f(line.kit_stock)}))
-    out.append((N_(" + on order {on_order} − reserved {reserved})"), {"on_order": f(line.on_order), "reserved": f(line.reserved)}))
+    out.append((N_(" + on order {on_order} − reserved {reserved}"), {"on_order": f(line.on_order), "reserved": f(line.reserved)}))
+    if getattr(line, "picked", 0):
+        out.append((N_(" − picked for orders {qty}"), {"qty": f(line.picked)}))
+    if getattr(line, "backordered", 0):
+        out.append((N_(" − backordered {qty}"), {"qty": f(line.backordered)}))
+    out.append((")", {}))
     if line.suggested_qty > 0:
         out.append((N_(" → order {qty}"), {"qty": f(line.suggested_qty)}))
         rounding = []

@@ -21,8 +21,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from ..errors import NotFound, N_
 from ..models import (BillOfMaterial, Location, LocationKind, PlanRun, PlanSuggestion, Product, PurchaseOrder,
-                      PurchaseOrderLine, ReorderRule, SalesOrder, SalesOrderLine, StockQuant, Supplier,
-                      SupplierProduct, Warehouse)
+                      PurchaseOrderLine, ReorderRule, SalesOrder, SalesOrderLine, Shipment, ShipmentLine, StockQuant,
+                      Supplier, SupplierProduct, Warehouse)
 from .bom import explode
 from .config import PlanningConfig
 from .demand import imported_history
@@ -32,6 +32,8 @@ from .reasons import explain
 from .suppliers import lead_time_book
 
 OPEN_PO_STATUSES = ("draft", "sent", "partially_received")
+# Orders that still hold stock or are owed goods (draft ones commit nothing yet).
+COMMITTED_ORDER_STATUSES = ("confirmed", "reserved", "picking", "packed", "partially_shipped")
 Progress = Callable[[str, int, int], None]  # (step, done, total)
 STEPS = ("read", "forecast", "policy", "save")
 
@@ -67,7 +69,7 @@ class PlanLine:
     on_hand: float
     kit_stock: float  # component units held inside kits on hand
     on_order: float
-    reserved: float
+    reserved: float  # reserved in bins for orders
     projected: float
     need: float
     suggested_qty: float
@@ -76,6 +78,8 @@ class PlanLine:
     price: float | None
     is_kit: bool  # made from components, not bought: planned through them
     arrivals: list[tuple[date | None, float]] = field(default_factory=list)  # open PO lines still to come
+    picked: float = 0.0  # picked or packed for open orders, not shipped: on hand but no longer available
+    backordered: float = 0.0  # owed to customers and not yet reserved or picked: demand waiting for stock
     reason: str = ""
     suggestion_id: int | None = None
 
@@ -86,6 +90,7 @@ class PlanLine:
             "forecast_per_day": round(self.forecast_per_day, 2), "lead_time_days": _num(self.lead_time_days, 1),
             "safety_stock": _num(self.safety_stock), "reorder_point": _num(self.reorder_point),
             "on_hand": _num(self.on_hand), "on_order": _num(self.on_order), "reserved": _num(self.reserved),
+            "picked": _num(self.picked), "backordered": _num(self.backordered),
             "projected": _num(self.projected), "suggested_qty": _num(self.suggested_qty), "reason": self.reason,
         }
 
@@ -161,12 +166,18 @@ async def run_plan(session: AsyncSession, warehouse_code: str | None = None, pro
     end_dt = datetime.combine(today, dtime.min, tzinfo=timezone.utc)
     default_wid = all_warehouses[0].id if all_warehouses else None
     hist = np.zeros((T, R), dtype=np.float64)
-    shipped = (await _rows(session,
-        select(SalesOrderLine.product_id, SalesOrder.warehouse_id, SalesOrder.shipped_at, SalesOrderLine.shipped_qty)
-        .join(SalesOrder, SalesOrder.id == SalesOrderLine.order_id)
-        .where(SalesOrderLine.shipped_qty > 0, SalesOrder.shipped_at.is_not(None),
-               SalesOrder.shipped_at >= start_dt, SalesOrder.shipped_at < end_dt, SalesOrder.status != "cancelled")
-    )).all()
+    # Each shipment on its day; orders shipped before shipments were recorded (or imported) on the order's day.
+    by_shipment = (select(SalesOrderLine.product_id, SalesOrder.warehouse_id, Shipment.shipped_at, ShipmentLine.quantity)
+                   .join(SalesOrderLine, SalesOrderLine.id == ShipmentLine.order_line_id)
+                   .join(Shipment, Shipment.id == ShipmentLine.shipment_id)
+                   .join(SalesOrder, SalesOrder.id == Shipment.order_id)
+                   .where(Shipment.shipped_at >= start_dt, Shipment.shipped_at < end_dt, SalesOrder.status != "cancelled"))
+    by_order = (select(SalesOrderLine.product_id, SalesOrder.warehouse_id, SalesOrder.shipped_at, SalesOrderLine.shipped_qty)
+                .join(SalesOrder, SalesOrder.id == SalesOrderLine.order_id)
+                .where(SalesOrderLine.shipped_qty > 0, SalesOrder.shipped_at.is_not(None),
+                       SalesOrder.shipped_at >= start_dt, SalesOrder.shipped_at < end_dt, SalesOrder.status != "cancelled",
+                       ~sa.exists().where(Shipment.order_id == SalesOrder.id)))
+    shipped = [*(await _rows(session, by_shipment)).all(), *(await _rows(session, by_order)).all()]
     for pid, wid, when, qty in shipped:
         r = row(pid, wid if wid is not None else default_wid)
         if r is not None:
@@ -189,6 +200,21 @@ async def run_plan(session: AsyncSession, warehouse_code: str | None = None, pro
         if r is not None:
             on_hand[r] += _f(qty)
             reserved[r] += _f(res)
+    # Open orders: goods picked or packed and not shipped sit in the warehouse but are the customer's;
+    # what is owed and neither reserved nor picked is demand waiting for stock (a backorder).
+    picked = np.zeros(R)
+    backordered = np.zeros(R)
+    open_orders = (await _rows(session,
+        select(SalesOrderLine.product_id, SalesOrder.warehouse_id, SalesOrderLine.quantity, SalesOrderLine.cancelled_qty,
+               SalesOrderLine.reserved_qty, SalesOrderLine.picked_qty, SalesOrderLine.shipped_qty)
+        .join(SalesOrder, SalesOrder.id == SalesOrderLine.order_id)
+        .where(SalesOrder.status.in_(COMMITTED_ORDER_STATUSES))
+    )).all()
+    for pid, wid, qty, cancelled, res, pick, ship in open_orders:
+        r = row(pid, wid if wid is not None else default_wid)
+        if r is not None:
+            picked[r] += max(_f(pick) - _f(ship), 0.0)
+            backordered[r] += max(_f(qty) - _f(cancelled) - _f(res) - _f(pick), 0.0)
     on_order = np.zeros(R)
     arrivals: dict[int, list[tuple[date | None, float]]] = defaultdict(list)
     open_lines = (await _rows(session,
@@ -228,7 +254,7 @@ async def run_plan(session: AsyncSession, warehouse_code: str | None = None, pro
             for j in range(W):
                 rp, rc = pidx[parent] * W + j, pidx[comp] * W + j
                 dependent[:, rc] += own[:, rp] * per
-                kit_stock[rc] += (on_hand[rp] + on_order[rp] - reserved[rp]) * per
+                kit_stock[rc] += (on_hand[rp] + on_order[rp] - reserved[rp] - picked[rp] - backordered[rp]) * per
     if dependent is not None:
         hist += dependent
     tick("forecast", 1, len(STEPS))
@@ -265,7 +291,7 @@ async def run_plan(session: AsyncSession, warehouse_code: str | None = None, pro
 
     pol = plan_policy(demand_per_day=fc.per_day, sigma_per_day=fc.sigma, lead_time_days=lt, lead_time_sd=lt_sd,
                       service_level=level, review_days=cfg.review_days, on_hand=on_hand + kit_stock,
-                      on_order=on_order, reserved=reserved, moq=moq, multiple=mult,
+                      on_order=on_order, reserved=reserved + picked + backordered, moq=moq, multiple=mult,
                       rule_min=rule_min, rule_max=rule_max)
     kit_rows = np.zeros(R, dtype=bool)
     for parent in tree:
@@ -278,7 +304,8 @@ async def run_plan(session: AsyncSession, warehouse_code: str | None = None, pro
     # --- lines for every row with anything going on
     total = hist.sum(axis=0)
     dep_total = dependent.sum(axis=0) if dependent is not None else np.zeros(R)
-    active = (total > 0) | (on_hand != 0) | (on_order > 0) | (reserved > 0) | ~np.isnan(rule_min) | (suggested > 0)
+    active = ((total > 0) | (on_hand != 0) | (on_order > 0) | (reserved > 0) | (backordered > 0) | ~np.isnan(rule_min)
+              | (suggested > 0))
     lines: list[PlanLine] = []
     for r in np.flatnonzero(active):
         i, j = divmod(int(r), W)
@@ -302,6 +329,7 @@ async def run_plan(session: AsyncSession, warehouse_code: str | None = None, pro
             suggested_qty=float(suggested[r]), moq=float(moq[r]), pack_multiple=float(mult[r]),
             price=float(sp.price) if sp and sp.price is not None else None, is_kit=bool(kit_rows[r]),
             arrivals=sorted(arrivals.get(int(r), []), key=lambda a: (a[0] is None, a[0] or today)),
+            picked=float(picked[r]), backordered=float(backordered[r]),
         )
         line.reason = explain(line)  # English, stored; the chat re-renders it in the reader's language
         lines.append(line)

@@ -15,7 +15,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from ..models import Customer, Location, LocationKind, OrderStatus, Product, SalesOrder, StockQuant
 
-NOT_SHIPPED = (OrderStatus.confirmed, OrderStatus.reserved, OrderStatus.picking, OrderStatus.packed)
+NOT_SHIPPED = (OrderStatus.confirmed, OrderStatus.reserved, OrderStatus.picking, OrderStatus.packed,
+               OrderStatus.partially_shipped)  # a part is still owed
 
 
 @dataclass

@@ -64,7 +64,8 @@ async def test_order_history_by_number_in_russian_free_text(chat, customer, serv
     assert reply.splitlines()[0].startswith("Изменения: заказ 1042")
     assert "Elena Boss (console): строка 1: изменено (количество: 5 → 8)" in reply
     assert "Maria Rep (telegram)" in reply
-    assert "WID-001" not in reply  # the product's own history is separate
+    assert "Widget" not in reply  # the product's own history is separate
+    assert "товар: WID-001" in reply and "клиент: C0001" in reply  # names, not ids
     product = await chat("boss").text("/history product wid-001")
     assert "created (" in product and "Widget" in product
 

@@ -14,7 +14,7 @@ from tests.planning.helpers import history, product, stock, supplier, terms, war
 
 ROOT = Path(__file__).resolve().parents[2]
 KEYS = ["sku", "warehouse", "supplier", "method", "forecast_per_day", "lead_time_days", "safety_stock",
-        "reorder_point", "on_hand", "on_order", "reserved", "projected", "suggested_qty", "reason"]
+        "reorder_point", "on_hand", "on_order", "reserved", "picked", "backordered", "projected", "suggested_qty", "reason"]
 
 
 async def seed(url):

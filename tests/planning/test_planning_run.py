@@ -42,12 +42,34 @@ async def test_suggestion_with_reason_moq_and_multiple(session):
                         "MOQ 100, multiple 20; no min/max set: suggest min 93 / max 177")
     line = s.contract()
     assert list(line) == ["sku", "warehouse", "supplier", "method", "forecast_per_day", "lead_time_days",
-                          "safety_stock", "reorder_point", "on_hand", "on_order", "reserved", "projected",
-                          "suggested_qty", "reason"]
+                          "safety_stock", "reorder_point", "on_hand", "on_order", "reserved", "picked", "backordered",
+                          "projected", "suggested_qty", "reason"]
     assert line["suggested_qty"] == 140 and isinstance(line["suggested_qty"], int)
     saved = (await session.exec(select(PlanSuggestion))).one()
     assert saved.suggested_qty == Decimal("140") and saved.run_id == result.run_id
     assert result.summary()["summary"]["suggestions"] == 1
+
+
+async def test_picked_goods_are_not_available_and_backorders_are_demand(session):
+    """An order of 45: 5 shipped, 20 more picked and waiting on the dock, 5 reserved, 15 owed with no stock."""
+    wh, p, _ = await widget(session)
+    c = Customer(code="C1", name="ACME")
+    session.add(c)
+    await session.flush()
+    o = SalesOrder(number="1042", customer_id=c.id, warehouse_id=wh.id, status="partially_shipped")
+    session.add(o)
+    await session.flush()
+    session.add(SalesOrderLine(order_id=o.id, line_no=1, product_id=p.id, quantity=Decimal(45), shipped_qty=Decimal(5),
+                               picked_qty=Decimal(25), reserved_qty=Decimal(5)))
+    draft = SalesOrder(number="1043", customer_id=c.id, warehouse_id=wh.id, status="draft")  # commits nothing yet
+    session.add(draft)
+    await session.flush()
+    session.add(SalesOrderLine(order_id=draft.id, line_no=1, product_id=p.id, quantity=Decimal(99)))
+    await session.flush()
+    [s] = (await run_plan(session, config=CFG, today=TODAY, save=False)).suggestions
+    assert (s.on_hand, s.reserved, s.picked, s.backordered, s.projected) == (60, 5, 20, 15, 20)
+    assert "projected 20 (on hand 60 + on order 0 − reserved 5 − picked for orders 20 − backordered 15)" in s.reason
+    assert (s.contract()["picked"], s.contract()["backordered"]) == (20, 15)
 
 
 async def test_open_purchase_order_prevents_a_second_suggestion(session):

@@ -132,3 +132,26 @@ async def test_reminder_for_a_person_without_telegram_is_not_queued(services, pe
     assert await enqueue_due_reminders(services.uow, now=clock, translate=translate) == 0
     assert await _outbox(services) == []
     assert (await _reminders(services))[0].status == "sent"
+
+
+async def test_tomorrow_and_the_week_show_reminders_ahead(chat, people, services, nlu):
+    async with services.uow() as uow:
+        for text, due in (("overdue one", NOW - timedelta(hours=3)), ("later today", NOW + timedelta(hours=5)),
+                          ("tomorrow call", NOW + timedelta(days=1)), ("in three days", NOW + timedelta(days=3)),
+                          ("next month", NOW + timedelta(days=30))):
+            uow.session.add(Reminder(user_id=people["rep"].id, text=text, due_at=due))
+        uow.session.add(Reminder(user_id=people["rep2"].id, text="not mine", due_at=NOW + timedelta(days=1)))
+        await uow.commit()
+    c = chat("rep")
+    for ask in ("/today tomorrow", "/tomorrow"):
+        reply = await c.text(ask)
+        assert reply.startswith("Your list for tomorrow") and "tomorrow call" in reply
+        assert "later today" not in reply and "not mine" not in reply and "in three days" not in reply
+    week = await c.text("/week")
+    assert [w for w in ("overdue one", "later today", "tomorrow call", "in three days") if w in week] == [
+        "overdue one", "later today", "tomorrow call", "in three days"]
+    assert "next month" not in week and "not mine" not in week
+    assert week == await c.text("/today week")
+    nlu.next = Parsed("list_tasks", {"date": (NOW + timedelta(days=1)).date().isoformat()})
+    reply = await c.text("what's on my list tomorrow?")
+    assert "tomorrow call" in reply and "later today" not in reply

@@ -4,16 +4,20 @@
     "who changed order 1042?", "кто менял заказ 1042" (history_phrases.py, before the NLU)
 
 The latest changes, newest first: when (the reader's time zone and locale), who,
-through which channel, and what changed (field: before → after).
+through which channel, and what changed (field: before → after), with SKUs, bin
+codes, names and numbers instead of ids, numbers and dates in the reader's locale
+(one date format: Babel's short one), and a product's or bin's stock moves.
 """
 from __future__ import annotations
 
+import re
+from datetime import date, datetime
 from typing import Any
 
 from domain import audit
 from domain.errors import N_, NotFound
 
-from ...formatting import format_datetime
+from ...formatting import format_date, format_datetime, format_number
 from ..router import Router
 from ..turn import Turn
 from . import history_phrases
@@ -40,7 +44,20 @@ FIELD_NAMES = {
     "name": N_("name"), "phone": N_("phone"), "role": N_("role"), "blocked": N_("blocked"), "owner_id": N_("owner"),
     "lost_reason": N_("reason lost"), "reserved_qty": N_("reserved"), "picked_qty": N_("picked"),
     "shipped_qty": N_("shipped"), "language": N_("language"), "probability": N_("probability"),
+    "cancelled_qty": N_("cancelled"), "returned_qty": N_("returned"), "product_id": N_("product"),
+    "customer_id": N_("customer"), "supplier_id": N_("supplier"), "warehouse_id": N_("warehouse"),
+    "home_warehouse_id": N_("home warehouse"), "location_id": N_("bin"), "from_location_id": N_("from"),
+    "to_location_id": N_("to"), "packing_location_id": N_("packing bin"), "user_id": N_("by"), "picker_id": N_("picker"),
+    "created_by_id": N_("created by"), "order_id": N_("order"), "deal_id": N_("deal"), "invoice_id": N_("invoice"),
+    "po_id": N_("purchase order"), "shipment_id": N_("shipment"), "reason": N_("reason"), "document": N_("document"),
+    "order_date": N_("order date"), "shipped_at": N_("shipped at"), "delivered_at": N_("delivered at"),
+    "due_on": N_("due"), "issued_on": N_("issued"), "paid": N_("paid"), "lot": N_("lot"), "expiry": N_("expiry"),
+    "line_no": N_("line"), "number": N_("number"), "sku": N_("SKU"), "unit": N_("unit"), "currency": N_("currency"),
+    "active": N_("active"), "kind": N_("kind"),
 }
+PART_NAMES["shipment"] = N_("shipment {ref}")
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+_ISO_MOMENT = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
 ACTIONS = {"created": N_("created"), "changed": N_("changed"), "deleted": N_("deleted")}
 
 
@@ -82,7 +99,7 @@ async def answer(turn: Turn, kind: str, ref: str) -> None:
 
 def _line(turn: Turn, item: audit.Item) -> str:
     when = format_datetime(item.at, turn.lang, turn.tz)
-    what = _what(turn, item)
+    what = _move(turn, item) if item.entity == "stock_move" and item.action == "created" else _what(turn, item)
     if item.part:
         kind, _, ref = item.part.partition(":")
         part = turn.t(PART_NAMES[kind], ref=ref) if kind in PART_NAMES else item.part
@@ -103,6 +120,15 @@ def _what(turn: Turn, item: audit.Item) -> str:
     return turn.t("{action} ({fields})", action=action, fields=fields) if fields else action
 
 
+def _move(turn: Turn, item: audit.Item) -> str:
+    """A stock move in a product's or bin's history: what moved where, and why."""
+    m = item.after or {}
+    return turn.t("moved {qty} {sku}: {src} → {dst} ({reason}, {document})", qty=_value(turn, m.get("quantity")),
+                  sku=_value(turn, m.get("product_id")), src=_value(turn, m.get("from_location_id")),
+                  dst=_value(turn, m.get("to_location_id")), reason=_value(turn, m.get("reason")),
+                  document=_value(turn, m.get("document")))
+
+
 def _field(turn: Turn, key: str) -> str:
     return turn.t(FIELD_NAMES[key]) if key in FIELD_NAMES else key
 
@@ -114,6 +140,15 @@ def _value(turn: Turn, value: Any) -> str:
         return turn.t("yes")
     if value is False:
         return turn.t("no")
+    if isinstance(value, (int, float)):
+        return format_number(value, turn.lang)
+    if isinstance(value, str) and _ISO_DAY.fullmatch(value):
+        return format_date(date.fromisoformat(value), turn.lang, style="short")
+    if isinstance(value, str) and _ISO_MOMENT.match(value):
+        try:
+            return format_datetime(datetime.fromisoformat(value), turn.lang, turn.tz)
+        except ValueError:
+            pass
     text = str(value)
     return text if len(text) <= VALUE_CHARS else text[:VALUE_CHARS] + "…"
 

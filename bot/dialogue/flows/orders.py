@@ -9,9 +9,10 @@ from decimal import Decimal, InvalidOperation
 from sqlmodel import select
 
 from domain.errors import InvalidInput, N_, NotFound
-from domain.models import Customer, Invoice, Product, SalesOrder
+from domain.models import Customer, Invoice, OrderStatus, Product, SalesOrder, ShipmentLine
 from domain.orders import invoices as inv
 from domain.orders import lifecycle as orders
+from domain.orders.backorders import owed_lines
 from domain.crm.customers import find_customers, pick
 from domain.search import clear_winner, find_products
 from domain.status_labels import status_label
@@ -220,21 +221,32 @@ async def on_confirm_button(turn: Turn) -> None:
     await _confirm(turn, order)
 
 
+def order_settings(turn: Turn) -> dict:
+    """payment_terms_days and invoice_policy from the orders section of the settings."""
+    conf = turn.services.settings.orders if isinstance(turn.services.settings.orders, dict) else {}
+    return {"payment_terms_days": int(conf.get("payment_terms_days", 14)),
+            "invoice_policy": str(conf.get("invoice_policy", "delivered"))}
+
+
 async def _confirm(turn: Turn, order: SalesOrder) -> None:
-    settings = turn.services.settings
-    result = await orders.confirm_order(turn.session, turn.user, order.id, today=turn.now().date(),
-                                        payment_terms_days=settings.orders.get("payment_terms_days", 14) if isinstance(settings.orders, dict) else 14)
+    result = await orders.confirm_order(turn.session, turn.user, order.id, today=turn.now().date(), **order_settings(turn))
     lines = [turn.t("Order {number} confirmed.", number=order.number)]
     if result.reserved_complete:
         lines.append(turn.t("All goods are reserved."))
     for b in result.backorders:
-        lines.append(turn.t("Backorder: {qty} \u00d7 {sku}, expected {day}.", qty=b.quantity, sku=b.sku,
-                            day=b.expected.isoformat() if b.expected else turn.t("date unknown")))
+        lines.append(turn.t("Backorder: {qty} \u00d7 {sku}, expected {day}.", qty=format_number(b.quantity, turn.lang), sku=b.sku,
+                            day=format_date(b.expected, turn.lang) if b.expected else turn.t("date unknown")))
     if result.split_into:
         lines.append(turn.t("Part ships from another warehouse as order {numbers}.", numbers=", ".join(result.split_into)))
-    pdf = await _invoice_pdf(turn, result.invoice_number)
-    turn.say("\n".join(lines), attachments=[Attachment("document", f"{result.invoice_number}.pdf", pdf,
-                                                          caption=turn.t("Invoice {number}", number=result.invoice_number))])
+    if result.invoice_number is None:  # billed by delivery: each shipment gets its invoice
+        turn.say("\n".join(lines))
+        return
+    turn.say("\n".join(lines), attachments=[await invoice_attachment(turn, result.invoice_number)])
+
+
+async def invoice_attachment(turn: Turn, number: str) -> Attachment:
+    pdf = await _invoice_pdf(turn, number)
+    return Attachment("document", f"{number}.pdf", pdf, caption=turn.t("Invoice {number}", number=number))
 
 
 async def _invoice_pdf(turn: Turn, number: str) -> bytes:
@@ -244,6 +256,10 @@ async def _invoice_pdf(turn: Turn, number: str) -> bytes:
     order = await turn.session.get(SalesOrder, invoice.order_id)
     customer = await turn.session.get(Customer, invoice.customer_id)
     rows = await orders.order_lines(turn.session, order.id)
+    if invoice.shipment_id is not None:  # billed by delivery: what this shipment carried
+        carried = {sl.order_line_id: sl.quantity for sl in (await turn.session.exec(
+            select(ShipmentLine).where(ShipmentLine.shipment_id == invoice.shipment_id))).all()}
+        rows = [(ln.model_copy(update={"quantity": carried[ln.id]}), p) for ln, p in rows if ln.id in carried]
     doc = InvoiceDoc(number=invoice.number, order_number=order.number, issued_on=invoice.issued_on, due_on=invoice.due_on,
                      company=turn.services.settings.company.name, customer=customer.name, customer_city=customer.city,
                      currency=invoice.currency, total=invoice.amount,
@@ -264,8 +280,11 @@ async def cancel_order_cmd(turn: Turn) -> None:
         turn.say(turn.t("Which order? Write /cancel_order 1042."))
         return
     order = await orders.get_order(turn.session, turn.args)
-    await orders.cancel_order(turn.session, turn.user, order.id)
-    turn.say(turn.t("Order {number} cancelled; its reservations are released.", number=order.number))
+    order = await orders.cancel_order(turn.session, turn.user, order.id, today=turn.now().date())
+    if order.status == "cancelled":
+        turn.say(turn.t("Order {number} cancelled; its reservations are released.", number=order.number))
+    else:
+        turn.say(turn.t("The rest of order {number} is cancelled; what shipped stays billed.", number=order.number))
 
 
 async def order_status(turn: Turn) -> None:
@@ -276,16 +295,38 @@ async def order_status(turn: Turn) -> None:
     order = await orders.get_order(turn.session, str(ref))
     customer = await turn.session.get(Customer, order.customer_id)
     rows = await orders.order_lines(turn.session, order.id)
-    lines = [turn.t("Order {number} \u2014 {customer}", number=order.number, customer=customer.name),
-             turn.t("Status: {status}", status=turn.t(STATUS_NAMES.get(order.status, order.status)))]
     lang = turn.lang
+    owed = await owed_lines(turn.session, order, today=turn.now().date())
+    partly = bool(owed) and any(ln.shipped_qty > 0 for ln, _ in rows)
+    status = turn.t(STATUS_NAMES.get(order.status, order.status))
+    if partly:
+        part_label = STATUS_NAMES[OrderStatus.partially_shipped]
+        if order.status != OrderStatus.partially_shipped:  # the rest is reserved, picked or packed again
+            status = ", ".join((turn.t(part_label), status))
+        else:
+            status = turn.t(part_label)
+    lines = [turn.t("Order {number} \u2014 {customer}", number=order.number, customer=customer.name),
+             turn.t("Status: {status}", status=status)]
     if order.promised_date:
         lines.append(turn.t("Promised: {day}", day=format_date(order.promised_date, lang)))
     for ln, p in rows:
-        lines.append(turn.t("\u2022 {name}: {qty} ordered, {reserved} reserved, {picked} picked, {shipped} shipped",
-                            name=p.name, qty=format_number(ln.quantity, lang), reserved=format_number(ln.reserved_qty, lang),
-                            picked=format_number(ln.picked_qty, lang), shipped=format_number(ln.shipped_qty, lang)))
-    for invoice in (await turn.session.exec(select(Invoice).where(Invoice.order_id == order.id))).all():
+        text = turn.t("\u2022 {name}: {qty} ordered, {reserved} reserved, {picked} picked, {shipped} shipped",
+                      name=p.name, qty=format_number(ln.quantity, lang), reserved=format_number(ln.reserved_qty, lang),
+                      picked=format_number(ln.picked_qty, lang), shipped=format_number(ln.shipped_qty, lang))
+        if ln.cancelled_qty:
+            text += turn.t(", {qty} cancelled", qty=format_number(ln.cancelled_qty, lang))
+        if ln.returned_qty:
+            text += turn.t(", {qty} returned", qty=format_number(ln.returned_qty, lang))
+        lines.append(text)
+    for o in owed:
+        lines.append(turn.t("Still owed: {qty} \u00d7 {sku}, expected {day}.", qty=format_number(o.quantity, lang), sku=o.sku,
+                            day=format_date(o.expected, lang) if o.expected else turn.t("date unknown")) if o.waiting > 0 else
+                     turn.t("Still owed: {qty} \u00d7 {sku}, reserved and on the pick list.", qty=format_number(o.quantity, lang), sku=o.sku))
+    for invoice in (await turn.session.exec(select(Invoice).where(Invoice.order_id == order.id).order_by(Invoice.id))).all():
+        if invoice.kind == "credit_note":
+            lines.append(turn.t("Credit note {number}: {amount} {currency}", number=invoice.number,
+                                amount=format_amount(invoice.amount, lang), currency=invoice.currency))
+            continue
         lines.append(turn.t("Invoice {number}: {paid} of {amount} {currency} paid ({status})", number=invoice.number,
                             paid=format_amount(invoice.paid, lang), amount=format_amount(invoice.amount, lang),
                             currency=invoice.currency, status=turn.t(status_label(invoice.status))))
@@ -301,6 +342,23 @@ async def pay_cmd(turn: Turn) -> None:
     turn.say(turn.t("Payment recorded. Invoice {number}: {paid} of {amount} {currency} paid.", number=invoice.number,
                     paid=format_amount(invoice.paid, turn.lang), amount=format_amount(invoice.amount, turn.lang),
                     currency=invoice.currency))
+
+
+async def return_cmd(turn: Turn) -> None:
+    """/return ORDER SKU QTY: shipped goods came back; they wait on the dock for a put-away, the customer is credited."""
+    from domain.inventory.common import resolve_product
+
+    parts = turn.args.split()
+    if len(parts) != 3:
+        turn.say(turn.t("Write /return ORDER SKU QUANTITY, e.g. /return 1042 WID-001 4."))
+        return
+    order = await orders.get_order(turn.session, parts[0])
+    product = (await resolve_product(turn.session, parts[1])).product
+    note = await orders.return_goods(turn.session, turn.user, order.id, product.id, parse_number(parts[2], turn.lang),
+                                     today=turn.now().date())
+    turn.say(turn.t("Return booked for order {number}: {qty} \u00d7 {sku} wait on the dock for put-away (/next). "
+                    "Credit note {credit}: {amount} {currency}.", number=order.number, qty=parts[2], sku=product.sku,
+                    credit=note.number, amount=format_amount(note.amount, turn.lang), currency=note.currency))
 
 
 async def overdue_cmd(turn: Turn) -> None:
@@ -329,6 +387,7 @@ def register(router: Router) -> None:
     router.command("status", help=N_("status of an order: /status 1042"), capability="view_orders")(order_status)
     router.command("pay", help=N_("record a payment: /pay INV-000012 250"), capability="manage_orders")(pay_cmd)
     router.command("overdue", help=N_("overdue invoices"), capability="manage_orders")(overdue_cmd)
+    router.command("return", help=N_("goods returned by a customer: /return 1042 WID-001 4"), capability="manage_orders")(return_cmd)
     router.intent("create_order", capability="manage_orders")(order_intent)
     router.intent("order_status", capability="view_orders")(order_status)
     router.step(FLOW, "customer")(on_customer_text)

@@ -3,6 +3,8 @@
     /remind [text]  -> what (if not given) -> when (buttons or typed) -> saved
     "remind me to call Acme tomorrow at 10"  (create_reminder intent)
     /today, "what's on my list today?"  (list_tasks intent)
+    /today tomorrow, /tomorrow, "what's on my list tomorrow?"  tomorrow's reminders
+    /week, /today week, "what's on my list this week?"  overdue ones and the next seven days, day by day
     Delivered reminders carry Done / Snooze 1 h / Tomorrow buttons (rem:...).
 """
 from __future__ import annotations
@@ -15,6 +17,7 @@ from domain.crm import reminders as crm_reminders
 from domain.errors import N_
 from domain.models import Customer
 
+from ...formatting import format_date
 from ..messages import Button
 from ..router import Router
 from ..turn import Turn, button_id
@@ -125,7 +128,31 @@ async def on_button(turn: Turn) -> None:
         turn.say(turn.t("That button is no longer valid."))
 
 
+# Words that ask for another span than today, in the bot's languages.
+_TOMORROW = re.compile(r"tomorrow|завтра|утре|m[aâ]ine|明天", re.IGNORECASE)
+_WEEK = re.compile(r"week|недел|седмиц|săpt[aă]m[aâ]n|saptamana|本周|这周|一周", re.IGNORECASE)
+
+
+def _span(turn: Turn) -> str:
+    asked = (turn.parsed.entities.get("date") if turn.parsed else None) or ""
+    if asked and str(asked)[:10] == (turn.now().date() + timedelta(days=1)).isoformat():
+        return "tomorrow"
+    words = f"{turn.args or ''} {turn.inbound.text or ''}"
+    if _WEEK.search(words):
+        return "week"
+    if _TOMORROW.search(words):
+        return "tomorrow"
+    return "today"
+
+
 async def today(turn: Turn) -> None:
+    span = _span(turn)
+    if span == "tomorrow":
+        await tomorrow(turn)
+        return
+    if span == "week":
+        await week(turn)
+        return
     items = await crm_reminders.agenda(turn.session, turn.user, turn.now().date(), turn.tz)
     if not items:
         turn.say(turn.t("Nothing on your list for today. /remind adds something."))
@@ -141,6 +168,39 @@ async def today(turn: Turn) -> None:
     turn.say("\n".join(lines), buttons)
 
 
+async def tomorrow(turn: Turn) -> None:
+    day = turn.now().date() + timedelta(days=1)
+    items = await crm_reminders.agenda_span(turn.session, turn.user, day, day, turn.tz)
+    if not items:
+        turn.say(turn.t("Nothing on your list for tomorrow. /week shows the next seven days."))
+        return
+    lines = [turn.t("Your list for tomorrow, {day}:", day=format_date(day, turn.lang, style="full"))]
+    lines += [f"{local(turn, r.due_at, with_day=False)} — {r.text}" for r in items]
+    turn.say("\n".join(lines))
+
+
+async def week(turn: Turn) -> None:
+    first = turn.now().date()
+    last = first + timedelta(days=6)
+    items = await crm_reminders.agenda_span(turn.session, turn.user, first, last, turn.tz, overdue=True)
+    if not items:
+        turn.say(turn.t("Nothing on your list for the next seven days. /remind adds something."))
+        return
+    now = turn.services.clock()
+    lines = [turn.t("Your list for the next seven days:")]
+    shown_day = None
+    for r in items:
+        day = max(r.due_at.astimezone(turn.tz).date(), first)  # overdue ones head today's list
+        if day != shown_day:
+            shown_day = day
+            lines.append(turn.t("Today, {day}:", day=format_date(day, turn.lang)) if day == first else
+                         format_date(day, turn.lang, style="full") + ":")
+        mark = "⚠️ " if r.due_at < now else ""
+        lines.append(f"  {mark}{local(turn, r.due_at)} — {r.text}" if r.due_at < now else
+                     f"  {local(turn, r.due_at, with_day=False)} — {r.text}")
+    turn.say("\n".join(lines))
+
+
 async def undo_reminder(turn: Turn) -> None:
     reminder = await crm_reminders.delete(turn.session, turn.user, turn.conv.last_action["id"])
     turn.say(turn.t("Undone: no reminder \u201c{text}\u201d.", text=reminder.text))
@@ -148,7 +208,9 @@ async def undo_reminder(turn: Turn) -> None:
 
 def register(router: Router) -> None:
     router.command("remind", help=N_("set a reminder"), capability="reminders")(start)
-    router.command("today", help=N_("what's on my list today"), capability="reminders")(today)
+    router.command("today", help=N_("what's on my list today (/today tomorrow, /today week)"), capability="reminders")(today)
+    router.command("tomorrow", help=N_("what's on my list tomorrow"), capability="reminders")(tomorrow)
+    router.command("week", help=N_("my list for the next seven days"), capability="reminders")(week)
     router.intent("create_reminder", capability="reminders")(from_intent)
     router.intent("list_tasks", capability="reminders")(today)
     router.step(FLOW, "text")(on_text)

@@ -14,17 +14,18 @@ from __future__ import annotations
 import re
 from decimal import Decimal, InvalidOperation
 
+from sqlalchemy import or_
 from sqlmodel import select
 
 from domain.errors import InvalidInput, N_, NotFound
 from domain.inventory import counting, moves, picking, receiving, shipping, stock, tasks, transfers
 from domain.inventory.common import find_location, resolve_product
-from domain.models import OrderStatus, PurchaseOrder, SalesOrder, Warehouse
+from domain.models import OrderStatus, PurchaseOrder, SalesOrder, StockReservation, Warehouse
 from domain.orders.lifecycle import get_order
 from domain.search import clear_winner, find_products
 from domain.status_labels import status_label
 
-from ...formatting import format_number
+from ...formatting import format_date, format_number
 from ...i18n import normalise_language
 from ..messages import Attachment, Button
 from ..router import Router
@@ -102,7 +103,10 @@ async def pick_cmd(turn: Turn) -> None:
         return
     wh = await _warehouse(turn)
     ready = (await turn.session.exec(select(SalesOrder).where(
-        SalesOrder.warehouse_id == wh.id, SalesOrder.status.in_([OrderStatus.reserved, OrderStatus.confirmed]))
+        SalesOrder.warehouse_id == wh.id, or_(SalesOrder.status.in_([OrderStatus.reserved, OrderStatus.confirmed]),
+            # a partly shipped order is back on the list once stock for its rest is reserved
+            (SalesOrder.status == OrderStatus.partially_shipped)
+            & SalesOrder.id.in_(select(StockReservation.order_id).where(StockReservation.quantity > 0))))
         .order_by(SalesOrder.priority.desc(), SalesOrder.promised_date.is_(None), SalesOrder.promised_date, SalesOrder.id).limit(6))).all()
     if not ready:
         turn.say(turn.t("No orders are waiting to be picked in {warehouse}.", warehouse=wh.code))
@@ -170,14 +174,23 @@ async def pack_cmd(turn: Turn) -> None:
 
 
 async def _ship(turn: Turn, order: SalesOrder) -> None:
-    result = await shipping.ship_order(turn.session, order, turn.user)
+    from .orders import invoice_attachment, order_settings
+
+    result = await shipping.ship_order(turn.session, order, turn.user, today=turn.now().date(), **order_settings(turn))
     from ...documents.delivery_note import render_delivery_note  # fpdf is slow to import: only when needed
 
-    data = await shipping.delivery_note_data(turn.session, order)
+    data = await shipping.delivery_note_data(turn.session, order, result.shipment_number)
     pdf = render_delivery_note(data, turn.services.settings.company, normalise_language(data.customer_language, turn.lang))
-    turn.say(turn.t("Order {number} shipped.", number=result.order_number),
-             attachments=[Attachment("document", f"delivery-note-{order.number}.pdf", pdf,
-                                     caption=turn.t("Delivery note for order {number}", number=order.number))])
+    text = [turn.t("Order {number} shipped.", number=result.order_number) if not result.owed else
+            turn.t("Order {number} shipped in part ({shipment}).", number=result.order_number, shipment=result.shipment_number)]
+    for o in result.owed:
+        text.append(turn.t("Still owed: {qty} \u00d7 {sku}, expected {day}.", qty=format_number(o.quantity, turn.lang), sku=o.sku,
+                           day=format_date(o.expected, turn.lang) if o.expected else turn.t("date unknown")))
+    attachments = [Attachment("document", f"delivery-note-{result.shipment_number.replace('/', '-')}.pdf", pdf,
+                              caption=turn.t("Delivery note for order {number}", number=order.number))]
+    if result.invoice_number:
+        attachments.append(await invoice_attachment(turn, result.invoice_number))
+    turn.say("\n".join(text), attachments=attachments)
 
 
 async def ship_cmd(turn: Turn) -> None:
@@ -217,6 +230,9 @@ async def on_task_bin(turn: Turn) -> None:
     result = await tasks.confirm_task(turn.session, turn.state["task_id"], turn.user, scan.code)
     turn.end()
     extra = "" if result.done else turn.t("{qty} still to put away: /next.", qty=_fmt(result.remaining))
+    if result.served:
+        extra = "\n".join(p for p in (extra, turn.t("Reserved for waiting orders, now on the pick list: {orders}.",
+                                                      orders=", ".join(result.served))) if p)
     _say_note(turn, result.happened, extra, [[Button(turn.t("Next task"), "wh_next:")]])
 
 

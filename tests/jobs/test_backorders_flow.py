@@ -1,0 +1,193 @@
+"""A backorder end to end, in the chat (Telegram channel), with the customer's SMS sent through the local
+Twilio server and the customer asking for the status by SMS (signed webhook):
+
+order 50 with 33 on hand -> ship 33 (SMS: 17 to follow, expected the PO's date) -> receive 20 and put
+them away (the backorder is reserved and on the pick list) -> ship the rest (one more SMS) -> the order
+is shipped in full, with one invoice per shipment."""
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+import httpx
+import pytest
+from sqlmodel import select
+from twilio.request_validator import RequestValidator
+
+from bot.http.app import build_http_app
+from bot.i18n import translate
+from bot.twilio.notifier import TwilioSmsNotifier
+from domain.inventory.ledger import post_move, virtual_location
+from domain.inventory.receiving import ReceiptInput, book_receipt
+from domain.models import (
+    Barcode, Customer, Invoice, Location, LocationKind, Outbox, Product, PurchaseOrder, PurchaseOrderLine, Role,
+    SalesOrder, SalesOrderLine, Shipment, StockReservation, Supplier, SupplierProduct, User, Warehouse, WarehouseTask,
+)
+from jobs.outbox_worker import SendPolicy, drain
+from tests.fakes.fixtures import TWILIO_NUMBER
+
+from ..dialogue_helpers import Chat, dialogue_for, make_services
+from .conftest import Clock
+
+PUBLIC = "https://qm.example.com"
+EAN = "4006381333931"
+PHONE = "+359888100001"
+
+
+@pytest.fixture
+def services(engine, database_url, twilio_server):
+    s = make_services(engine, database_url, http={"public_url": PUBLIC}, twilio={
+        "account_sid": twilio_server.account_sid, "auth_token": twilio_server.auth_token,
+        "api_base_url": twilio_server.base_url, "from_number": TWILIO_NUMBER})
+    return s
+
+
+@pytest.fixture
+async def company(services):
+    today = date.today()
+    async with services.uow() as uow:
+        s = uow.session
+        wh = Warehouse(code="MAIN", name="Main")
+        s.add(wh)
+        p = Product(sku="WID-001", name="Blue widget", price=Decimal("10.00"), currency="EUR")
+        sup = Supplier(code="NORD", name="Nord")
+        s.add_all([p, sup])
+        await s.flush()
+        s.add(Barcode(code=EAN, product_id=p.id))
+        s.add(SupplierProduct(supplier_id=sup.id, product_id=p.id, lead_time_days=12, preferred=True))
+        a1 = Location(warehouse_id=wh.id, code="A-01-01", zone="A", aisle="01", level="01", kind="storage", barcode="LOCA0101")
+        a2 = Location(warehouse_id=wh.id, code="A-01-02", zone="A", aisle="01", level="02", kind="storage", barcode="LOCA0102")
+        s.add_all([a1, a2])
+        s.add(Customer(code="ACME", name="ACME Ltd", phone=PHONE, sms_consent=True, language="en", home_warehouse_id=wh.id))
+        s.add(User(name="Elena Boss", role=Role.manager, telegram_id=9001))
+        s.add(User(name="Ivan", role=Role.warehouse, telegram_id=9010, home_warehouse_id=wh.id))
+        await s.flush()
+        await post_move(s, product_id=p.id, from_location=await virtual_location(s, LocationKind.adjustment), to_location=a1,
+                        quantity=Decimal(33), reason="opening")
+        po = PurchaseOrder(number="PO-7", supplier_id=sup.id, warehouse_id=wh.id, status="sent",
+                           expected_date=today + timedelta(days=5))
+        s.add(po)
+        await s.flush()
+        s.add(PurchaseOrderLine(po_id=po.id, line_no=1, product_id=p.id, quantity=Decimal(20)))
+        await uow.commit()
+    return {"expected": today + timedelta(days=5)}
+
+
+async def _pick_all(worker: Chat, number: str) -> str:
+    reply = await worker.text(f"/pick {number}")
+    while "is picked" not in reply:
+        assert "Go to bin" in reply, reply
+        bin_code = reply.split("Go to bin ")[1].split(" ")[0]
+        reply = await worker.text({"A-01-01": "LOCA0101", "A-01-02": "LOCA0102"}[bin_code])
+        assert "scan Blue widget" in reply, reply
+        reply = await worker.text(EAN)
+        needed = reply.split("? ")[1].split(" needed")[0]
+        reply = await worker.text(needed)
+    return reply
+
+
+async def _sms_status(services, body: str) -> str:
+    params = {"MessageSid": f"SM{abs(hash(body)) % 10**8}", "AccountSid": "AC1", "From": PHONE, "To": TWILIO_NUMBER, "Body": body}
+    token = services.settings.twilio.auth_token.get_secret_value()
+    headers = {"X-Twilio-Signature": RequestValidator(token).compute_signature(PUBLIC + "/twilio/sms", params)}
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=build_http_app(services)), base_url="http://127.0.0.1:8080") as c:
+        r = await c.post("/twilio/sms", data=params, headers=headers)
+    assert r.status_code == 200
+    return r.text
+
+
+async def _send_sms(services, twilio_server) -> list[str]:
+    async with services.uow() as uow:
+        rows = (await uow.session.exec(select(Outbox).order_by(Outbox.id))).all()
+    clock = Clock(max(r.not_before for r in rows))
+    await drain(services.uow, TwilioSmsNotifier(services.settings), now=clock, policy=SendPolicy(), translate=translate)
+    return [m.body for m in twilio_server.messages()]
+
+
+async def test_order_of_50_with_33_on_hand_ships_in_two_parts(services, company, twilio_server):
+    boss = Chat(dialogue_for(services), external_id="9001")
+    worker = Chat(dialogue_for(services), external_id="9010")
+    expected = company["expected"]
+
+    await boss.text("/order acme")
+    await boss.text("50 blue widget")
+    await boss.press("order_done:")
+    await boss.press("order_day:")
+    replies = await boss.send(kind="callback", callback="order_ok:confirm")
+    text = "\n".join(r.text for r in replies)
+    assert "confirmed" in text and "Backorder: 17 \u00d7 WID-001" in text
+    assert not [a for r in replies for a in r.attachments]  # billed by delivery: no invoice yet
+    async with services.uow() as uow:
+        order = (await uow.session.exec(select(SalesOrder))).one()
+    number = order.number
+
+    assert "is picked" in await _pick_all(worker, number)
+    assert "packed" in await worker.text(f"/pack {number}")
+    replies = await worker.send(f"/ship {number}")
+    assert "shipped in part" in replies[0].text and "Still owed: 17 \u00d7 WID-001" in replies[0].text
+    assert [a.filename[:4] for a in replies[0].attachments] == ["deli", "INV-"]
+
+    [first] = await _send_sms(services, twilio_server)
+    assert f"Part of your order {number} is on its way. 17 \u00d7 Blue widget to follow, expected {expected.isoformat()}." == first
+    status = await _sms_status(services, number)
+    assert "partly shipped" in status and "Blue widget 33/50" in status and "To follow: Blue widget 17" in status
+    board = await boss.text(f"/status {number}")
+    assert "partly shipped" in board and "Still owed: 17 \u00d7 WID-001" in board
+
+    # 20 arrive on PO-7 and are put away: 17 of them are reserved for the order, which is back on the pick list
+    async with services.uow() as uow:
+        s = uow.session
+        ivan = (await s.exec(select(User).where(User.telegram_id == 9010))).one()
+        po = (await s.exec(select(PurchaseOrder))).one()
+        await book_receipt(s, [ReceiptInput("WID-001", 20)], ivan, po=po)
+        await uow.commit()
+    reply = await worker.text("/next")
+    assert "Put away" in reply
+    async with services.uow() as uow:
+        task = (await uow.session.exec(select(WarehouseTask))).one()
+        dest = await uow.session.get(Location, task.to_location_id)
+    reply = await worker.text(dest.barcode)
+    assert f"now on the pick list: {number}" in reply
+    async with services.uow() as uow:
+        res = (await uow.session.exec(select(StockReservation).where(StockReservation.quantity > 0))).all()
+        assert sum(r.quantity for r in res) == 17
+    assert f"Order {number}" in str([b.label for row in (await worker.send("/pick"))[0].buttons for b in row])
+
+    assert "is picked" in await _pick_all(worker, number)
+    assert "packed" in await worker.text(f"/pack {number}")
+    replies = await worker.send(f"/ship {number}")
+    assert f"Order {number} shipped." in replies[0].text
+
+    messages = await _send_sms(services, twilio_server)
+    assert len(messages) == 2 and messages[1].startswith(f"The rest of your order {number} is on its way")
+    async with services.uow() as uow:
+        s = uow.session
+        order = await s.get(SalesOrder, order.id)
+        line = (await s.exec(select(SalesOrderLine))).one()
+        invoices = (await s.exec(select(Invoice).order_by(Invoice.id))).all()
+        shipments = (await s.exec(select(Shipment))).all()
+    assert order.status == "shipped" and line.shipped_qty == 50 and line.backordered == 0
+    assert [(i.kind, i.amount) for i in invoices] == [("invoice", Decimal("330.00")), ("invoice", Decimal("170.00"))]
+    assert len(shipments) == 2 and all(i.shipment_id for i in invoices)
+    assert "shipped" in await _sms_status(services, f"order {number}")
+
+
+async def test_return_in_the_chat_credits_the_customer(services, company, twilio_server):
+    boss = Chat(dialogue_for(services), external_id="9001")
+    worker = Chat(dialogue_for(services), external_id="9010")
+    await boss.text("/order acme")
+    await boss.text("10 blue widget")
+    await boss.press("order_done:")
+    await boss.press("order_day:")
+    await boss.press("order_ok:confirm")
+    async with services.uow() as uow:
+        number = (await uow.session.exec(select(SalesOrder))).one().number
+    await _pick_all(worker, number)
+    await worker.text(f"/pack {number}")
+    await worker.text(f"/ship {number}")
+    assert "Only 10 of WID-001" in await boss.text(f"/return {number} WID-001 11")
+    reply = await boss.text(f"/return {number} WID-001 4")
+    assert "Credit note CN-" in reply and "40.00 EUR" in reply
+    status = await boss.text(f"/status {number}")
+    assert "4 returned" in status and "Credit note CN-" in status
+    assert "Put away: take 4 pcs of WID-001" in await worker.text("/next")

@@ -14,8 +14,49 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import phonenumbers
 
 
+from ..text import NAME_CHARS, clean
+
+
 class BadValue(ValueError):
     pass
+
+
+MAX_CELL_CHARS = 4000  # any cell; the text columns (codes, names, cities) are held to NAME_CHARS
+
+# A spreadsheet takes a cell starting with one of these for a formula (OWASP "CSV injection");
+# a tab or CR before it is dropped by some programs, which then see the formula.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"[+-]?[\d\s.,]*\d[\d\s.,]*")
+
+
+def needs_quote(value: str) -> bool:
+    """True when a program opening the file could evaluate value: it starts like a formula and is
+    not a plain signed number (a phone number +359..., a quantity -5)."""
+    return value.startswith(FORMULA_START) and (value[0] not in "+-" or not _PLAIN_NUMBER.fullmatch(value))
+
+
+def _quoted_form(value: str) -> bool:
+    """value needs an apostrophe in CSV: it would be evaluated, or it is apostrophes before such a text
+    (so that '=x typed on purpose comes back as '=x and not as =x)."""
+    return needs_quote(value.lstrip("'"))
+
+
+def quote(value: str) -> str:
+    """The CSV form of a text cell: a leading apostrophe when a spreadsheet would evaluate it."""
+    return "'" + value if _quoted_form(value) else value
+
+
+def unquote(value: str) -> str:
+    """Reverses quote(): the apostrophe goes when what follows is in its quoted form."""
+    return value[1:] if value[:1] == "'" and _quoted_form(value[1:]) else value
+
+
+def short_text(value: str) -> str:
+    """A code, name or city cell: hidden and control characters dropped, NAME_CHARS at most."""
+    value = clean(value)
+    if len(value) > NAME_CHARS:
+        raise BadValue(f"{len(value)} characters, at most {NAME_CHARS}")
+    return value
 
 
 def text(raw) -> str:

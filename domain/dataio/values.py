@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import phonenumbers
 
 
+from ..quantities import MAX_QUANTITY
 from ..text import NAME_CHARS, clean
 
 
@@ -93,7 +94,10 @@ def decimal(raw, *, from_xlsx: bool = False) -> Decimal:
     if isinstance(raw, bool):
         raise BadValue(f"{raw!r} is not a number")
     if isinstance(raw, (int, float)):
-        return Decimal(repr(raw)) if isinstance(raw, float) else Decimal(raw)
+        d = Decimal(repr(raw)) if isinstance(raw, float) else Decimal(raw)
+        if not d.is_finite():
+            raise BadValue(f"{raw!r} is not a number")
+        return _in_range(d)
     s = str(raw).strip()
     try:  # the common case, without a regular expression
         d = Decimal(s)
@@ -101,17 +105,23 @@ def decimal(raw, *, from_xlsx: bool = False) -> Decimal:
         pass
     else:
         if d.is_finite() and "_" not in s:
-            return d
+            return _in_range(d)
         raise BadValue(f"{s!r} is not a number")
     if from_xlsx and _COMMA_DECIMAL.fullmatch(s):
         digits = re.sub(r"[ \u00a0\u202f.]", "", s).replace(",", ".")
         try:
-            return Decimal(digits)
+            return _in_range(Decimal(digits))
         except InvalidOperation:
             pass
     if "," in s and not from_xlsx:
         raise BadValue(f"{s!r} is not a number (CSV files use a dot as the decimal separator)")
     raise BadValue(f"{s!r} is not a number")
+
+
+def _in_range(d: Decimal) -> Decimal:
+    if abs(d) > MAX_QUANTITY:
+        raise BadValue(f"{d} is too large (at most {MAX_QUANTITY})")
+    return d
 
 
 def quantity(raw, *, from_xlsx: bool = False) -> Decimal:

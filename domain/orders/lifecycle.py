@@ -18,6 +18,7 @@ from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from ..errors import Conflict, InvalidInput, N_, NotFound, PermissionDenied
+from ..quantities import check_quantity as check_finite
 from ..models import (
     Customer, Deal, OrderStatus, Product, PurchaseOrder, PurchaseOrderLine, SalesOrder, SalesOrderLine, User, Warehouse,
 )
@@ -55,6 +56,7 @@ class ConfirmResult:
 
 def check_quantity(qty: Decimal, unit: str) -> Decimal:
     qty = Decimal(qty)
+    check_finite(qty)  # finite and in range, whoever the caller
     if qty <= 0:
         raise InvalidInput(N_("Quantity must be more than zero (got {quantity})."), quantity=qty)
     if unit in WHOLE_UNITS and qty != qty.to_integral_value():

@@ -28,6 +28,8 @@ async def on_document(turn: Turn) -> None:
     suffix = Path(name).suffix.lower()
     if suffix not in (".csv", ".xlsx"):
         raise InvalidInput(N_("I can import CSV or XLSX spreadsheets; {name} is neither."), name=name)
+    if turn.conv.flow == "import" and turn.state.get("upload"):
+        turn.dropped_uploads.append(turn.state["upload"])  # a new file replaces the one not yet imported
     path = uploads.save(turn.inbound.data or b"", suffix)
     turn.goto("import", "kind", upload=str(path), filename=name)
     kind = _guess_kind(name)

@@ -64,6 +64,11 @@ def clean(value: str, *, multi_line: bool = False) -> str:
     return _BREAKS.sub(" ", value).strip()
 
 
+def strip_hidden(value: str) -> str:
+    """value without hidden, bidi-control and control characters; tabs and line breaks kept."""
+    return _DROP.sub("", value)
+
+
 def check_length(value: str, limit: int, field: str) -> str:
     if len(value) > limit:
         raise InvalidInput(N_("The {field} is too long ({length} characters; at most {limit})."),

@@ -16,6 +16,7 @@ from sqlmodel import select
 
 from domain import access, audit
 from domain.errors import DomainError
+from domain.text import strip_hidden
 from domain.models import Conversation, ProcessedUpdate, User, utcnow
 from domain.permissions import can, require
 
@@ -46,11 +47,12 @@ class Dialogue:
         self.router = router
 
     async def handle(self, inbound: Inbound) -> list[Reply]:
-        # PostgreSQL text cannot hold NUL: a stray one would fail the first query that carries it.
+        # PostgreSQL text cannot hold NUL (a stray one would fail the first query that carries it), and
+        # bidi overrides, zero-width and control characters would be echoed and kept in names and notes.
         for name in ("text", "callback", "filename"):
             value = getattr(inbound, name)
-            if value and "\x00" in value:
-                setattr(inbound, name, value.replace("\x00", ""))
+            if value:
+                setattr(inbound, name, strip_hidden(value))
         refused = await self._flooding(inbound)
         if refused is not None:
             return refused

@@ -149,6 +149,11 @@ def _xlsx_rows(table: Table, meter: Meter):
             if all(c is None or (isinstance(c, str) and not c.strip()) for c in cells):
                 continue
             yield line, {name: cells[i] for i, name in enumerate(table.header) if i < len(cells) and name}
+    except InvalidInput:
+        raise
+    except Exception as exc:  # broken XML inside the sheet (a control character, a cut-off part): the parser's many kinds
+        raise InvalidInput(N_("{name} is not a readable XLSX workbook ({error})."), name=table.path.name,
+                           error=str(exc)[:200]) from exc
     finally:
         wb.close()
 

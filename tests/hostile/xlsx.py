@@ -72,6 +72,8 @@ def _cell(ref: str, cell) -> bytes:
 
     if isinstance(cell, tuple):  # ("f", formula, cached value): a formula cell as Excel saves it
         return b'<c r="%s" t="str"><f>%s</f><v>%s</v></c>' % (ref.encode(), escape(cell[1]).encode(), escape(str(cell[2])).encode())
+    if isinstance(cell, bool):
+        return b'<c r="%s" t="b"><v>%d</v></c>' % (ref.encode(), int(cell))
     if isinstance(cell, (int, float)):
         return b'<c r="%s"><v>%s</v></c>' % (ref.encode(), repr(cell).encode())
     return b'<c r="%s" t="inlineStr"><is><t>%s</t></is></c>' % (ref.encode(), escape(cell).encode())

@@ -69,11 +69,24 @@ def strip_hidden(value: str) -> str:
     return _DROP.sub("", value)
 
 
-def check_length(value: str, limit: int, field: str) -> str:
+TOO_LONG = {
+    "name": N_("The name is too long ({length} characters; at most {limit})."),
+    "code": N_("The code is too long ({length} characters; at most {limit})."),
+    "text": N_("The text is too long ({length} characters; at most {limit})."),
+}
+
+
+def check_length(value: str, limit: int, what: str = "text") -> str:
+    """what: "name", "code" or "text" (which words the refusal uses)."""
     if len(value) > limit:
-        raise InvalidInput(N_("The {field} is too long ({length} characters; at most {limit})."),
-                           field=field, length=len(value), limit=limit)
+        raise InvalidInput(TOO_LONG.get(what, TOO_LONG["text"]), length=len(value), limit=limit)
     return value
+
+
+def _what(column: str) -> str:
+    if column in ("code", "sku", "tax_id", "lot"):
+        return "code"
+    return "name" if column in ("name", "legal_name", "title") else "text"
 
 
 def clean_field(table: str, column: str, value: str) -> str:
@@ -81,5 +94,5 @@ def clean_field(table: str, column: str, value: str) -> str:
     limit, multi = FIELDS.get((table, column), (None, False))
     value = clean(value, multi_line=multi)
     if limit is not None:
-        check_length(value, limit, column.replace("_", " "))
+        check_length(value, limit, _what(column))
     return value

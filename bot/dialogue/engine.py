@@ -115,7 +115,8 @@ class Dialogue:
         if not verdict.first_refusal:
             return []
         lang = normalise_language(inbound.language_code, self.services.settings.company.language)
-        return [Reply(text=tr(lang, REFUSALS["message"], seconds=verdict.seconds))]
+        refusal = REFUSALS["message"]
+        return [Reply(text=tr(lang, refusal, seconds=verdict.seconds))]
 
     async def _first_time(self, session, key: str) -> bool:
         """Records the event's key; False when it was recorded before (one round trip)."""

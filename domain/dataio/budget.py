@@ -24,6 +24,7 @@ class ImportBudget:
     max_cells: int = 10_000_000  # cells read (and declared by an XLSX sheet); a million rows of ten columns
     max_unpacked_bytes: int = 256 * MIB  # the XLSX's parts together, unpacked
     max_part_bytes: int = 64 * MIB  # one part other than a worksheet (shared strings, styles: held in memory)
+    max_text_bytes: int = 1 * MIB  # one run of text in a sheet's XML (a cell: the parser holds it whole)
     max_seconds: float = 300.0  # reading, checking and loading together
 
 
@@ -64,12 +65,31 @@ def check_workbook(path: Path, budget: ImportBudget) -> None:
                                        size=round(info.file_size / MIB), limit=round(budget.max_part_bytes / MIB))
                 if sheet:
                     with zf.open(info) as f:
-                        cells = declared_cells(f.read(4096))
-                    if cells is not None and cells > budget.max_cells:
-                        raise InvalidInput(N_("{name} declares {cells} cells; at most {limit} can be imported."),
-                                           name=path.name, cells=f"{cells:,}", limit=f"{budget.max_cells:,}")
+                        head = f.read(4096)
+                        cells = declared_cells(head)
+                        if cells is not None and cells > budget.max_cells:
+                            raise InvalidInput(N_("{name} declares {cells} cells; at most {limit} can be imported."),
+                                               name=path.name, cells=f"{cells:,}", limit=f"{budget.max_cells:,}")
+                        _check_text_runs(path.name, head, f, budget.max_text_bytes)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, NotImplementedError) as exc:
         raise InvalidInput(N_("{name} is not a readable XLSX workbook ({error})."), name=path.name, error=str(exc)) from exc
+
+
+def _check_text_runs(name: str, head: bytes, f, limit: int) -> None:
+    """Streams a sheet's XML (1 MiB at a time) looking for a run of text longer than limit: a single
+    cell that large would be built whole in memory by the parser (an 800 MB name in a 1.2 MB file)."""
+    run = 0
+    chunk = head
+    while chunk:
+        parts = chunk.split(b"<")
+        run += len(parts[0])
+        longest = max(run, *(len(p) for p in parts[1:])) if len(parts) > 1 else run
+        if longest > limit:
+            raise InvalidInput(N_("{name} has a cell of more than {limit} MB; nothing was imported."),
+                               name=name, limit=max(1, round(limit / MIB)))
+        if len(parts) > 1:
+            run = len(parts[-1])
+        chunk = f.read(MIB)
 
 
 class Meter:

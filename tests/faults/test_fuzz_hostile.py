@@ -100,7 +100,7 @@ def _build(tmp_path, kind: str, rows: list[list], how: str):
     if how == "far_cells":
         return xlsx.far_cells_without_dimension(path, [header], far_rows=50)
     if how == "bomb":
-        return xlsx.shared_strings_bomb(path, [header], megabytes=16)
+        return xlsx.cell_bomb(path, [header], megabytes=16)
     # Written by hand: control characters and non-finite numbers go into the XML as they are.
     formula = ("f", 'HYPERLINK("http://evil.example/","x")', "x")
     return xlsx.formula_cells(path, [[formula if how == "formula" and c == "" else ("" if c is None else c) for c in r]

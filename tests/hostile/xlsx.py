@@ -21,8 +21,9 @@ def workbook(rows: list[list]) -> bytes:
     return out.getvalue()
 
 
-def rebuild(data: bytes, path: Path, replace: dict[str, bytes | None] | None = None, big: dict[str, tuple[bytes, int]] | None = None) -> Path:
-    """data with parts replaced (None: removed); big: part -> (chunk, times), written in a stream."""
+def rebuild(data: bytes, path: Path, replace: dict[str, bytes | None] | None = None,
+            big: dict[str, tuple[bytes, bytes, int, bytes]] | None = None) -> Path:
+    """data with parts replaced (None: removed); big: part -> (head, chunk, times, tail), written in a stream."""
     replace, big = replace or {}, big or {}
     with zipfile.ZipFile(BytesIO(data)) as src, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst:
         for info in src.infolist():
@@ -31,10 +32,12 @@ def rebuild(data: bytes, path: Path, replace: dict[str, bytes | None] | None = N
             body = replace.get(info.filename, src.read(info.filename))
             if body is not None:
                 dst.writestr(info.filename, body)
-        for name, (chunk, times) in big.items():
+        for name, (head, chunk, times, tail) in big.items():
             with dst.open(name, "w", force_zip64=True) as f:
+                f.write(head)
                 for _ in range(times):
                     f.write(chunk)
+                f.write(tail)
     return path
 
 
@@ -62,9 +65,15 @@ def far_cells_without_dimension(path: Path, rows: list[list], far_rows: int) -> 
     return rebuild(data, path, {SHEET: xml.replace(b"</sheetData>", far + b"</sheetData>")})
 
 
-def shared_strings_bomb(path: Path, rows: list[list], megabytes: int) -> Path:
-    """A small file whose shared-strings part unpacks to `megabytes` MB (openpyxl holds it all in memory)."""
-    return rebuild(workbook(rows), path, big={"xl/sharedStrings.xml": (b"A" * (1 << 20), megabytes)})
+def cell_bomb(path: Path, rows: list[list], megabytes: int) -> Path:
+    """A small file whose sheet unpacks to `megabytes` MB: one more row holding a single text cell of
+    that size (openpyxl builds the whole string in memory)."""
+    data = workbook(rows)
+    xml = re.sub(rb'<dimension ref="[^"]*"\s*/>', b"", sheet_xml(data))
+    head, tail = xml.split(b"</sheetData>")
+    r = len(rows) + 1
+    head += b'<row r="%d"><c r="B%d" t="inlineStr"><is><t>' % (r, r)
+    return rebuild(data, path, big={SHEET: (head, b"A" * (1 << 20), megabytes, b"</t></is></c></row></sheetData>" + tail)})
 
 
 def _cell(ref: str, cell) -> bytes:

@@ -17,6 +17,9 @@ from .errors import InvalidInput, N_
 _HIDDEN = "\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c\u200b-\u200d\u2060\ufeff\u00ad\ufff9-\ufffb"
 _CONTROLS = "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"
 _DROP = re.compile(f"[{_HIDDEN}{_CONTROLS}]+")  # \t \n \r are not in _CONTROLS
+# What a message may still carry: handheld scanners typing GS1 data send EOT and the FS/GS/RS/US
+# separators (domain/scanning.py); they are dropped only where text is kept.
+_DROP_INBOUND = re.compile(f"[{_HIDDEN}\x00-\x03\x05-\x08\x0b\x0c\x0e-\x1b\x7f-\x9f]+")
 _BREAKS = re.compile("[\t\n\r\u2028\u2029\x85]+")
 _LINE_SEPARATORS = re.compile("[\u2028\u2029\x85]")
 
@@ -65,8 +68,9 @@ def clean(value: str, *, multi_line: bool = False) -> str:
 
 
 def strip_hidden(value: str) -> str:
-    """value without hidden, bidi-control and control characters; tabs and line breaks kept."""
-    return _DROP.sub("", value)
+    """An inbound message without hidden, bidi-control and control characters; tabs, line breaks
+    and the scanner separators (EOT, FS, GS, RS, US) kept."""
+    return _DROP_INBOUND.sub("", value)
 
 
 TOO_LONG = {

@@ -65,3 +65,13 @@ async def test_long_names_and_notes_are_refused_with_a_clear_message(services):
     assert "too long (200 characters at most)" in reply
     async with services.uow() as uow:
         assert (await uow.session.exec(select(Customer).where(Customer.name.like("NNNN%")))).first() is None
+
+
+def test_inbound_text_keeps_what_scanners_type():
+    from domain.scanning import parse_scanned_text
+    from domain.text import strip_hidden
+
+    typed = "\x1d0109506000134352" + "10LOT42\x1d17271231"
+    assert strip_hidden(f"{RLO}{typed}\x07") == typed
+    assert parse_scanned_text(strip_hidden(typed)).gs1["10"] == "LOT42"
+    assert strip_hidden("[)>\x1e06\x1d01\x04") == "[)>\x1e06\x1d01\x04"

@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import logging
 
-from sqlalchemy import func
-from sqlmodel import select
-
 from storage.engine import create_engine, is_sqlite, session_factory
 from storage.migrate import upgrade
 from storage.uow import UnitOfWorkFactory
@@ -65,17 +62,24 @@ async def open_services(settings: Settings, *, seed_if_empty: bool | None = None
 
 
 async def seed_demo_if_empty(services: Services) -> bool:
-    from domain.demo import seed_demo
-    from domain.models import Customer
+    """Loads the demo company into a database with no business data at all (any imported product,
+    location, customer, person... counts as data). Start-up never fails because of the demo: a
+    failure is logged and the process goes on with the database as it is."""
+    from domain.demo import has_business_data, seed_demo
 
-    async with services.uow() as uow:
-        count = (await uow.session.exec(select(func.count()).select_from(Customer))).one()
-        if count:
-            return False
-        log.info("empty database: loading the demo company")
-        await seed_demo(uow.session, company=services.settings.company)
-        await uow.commit()
-        return True
+    try:
+        async with services.uow() as uow:
+            table = await has_business_data(uow.session)
+            if table is not None:
+                log.info("the database holds data (%s): the demo company is not loaded", table)
+                return False
+            log.info("empty database: loading the demo company")
+            await seed_demo(uow.session, company=services.settings.company)
+            await uow.commit()
+            return True
+    except Exception:
+        log.exception("could not load the demo company; starting with the database as it is")
+        return False
 
 
 def build_dialogue(services: Services) -> Dialogue:

@@ -12,6 +12,7 @@ from babel import Locale, numbers
 from babel.dates import format_date as _format_date, format_datetime as _format_datetime
 
 from domain.errors import DomainError, N_
+from domain.quantities import check_quantity
 
 # Bot language -> the Babel locale whose conventions its speakers expect.
 LOCALES = {"en": "en_GB", "ru": "ru_RU", "bg": "bg_BG", "ro": "ro_RO", "zh": "zh_Hans_CN"}
@@ -92,9 +93,10 @@ def parse_number(text: str, lang: str) -> Decimal:
         else:
             raw = raw.replace(mark, "")
     try:
-        return Decimal(raw)
+        value = Decimal(raw)
     except InvalidOperation:
         raise DomainError(N_("{value} is not a quantity."), value=text.strip()) from None
+    return check_quantity(value, text=text.strip()[:40])  # in range, at most 3 decimals
 
 
 def parse_money(text: str, lang: str, default_currency: str) -> tuple[Decimal, str]:

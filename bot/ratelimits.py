@@ -27,6 +27,7 @@ from domain.errors import N_
 
 # What a refusal says, per kind ({seconds}: until one more is allowed).
 REFUSALS = {
+    "message": N_("You are sending messages faster than I can read them: please wait {seconds} s, then send the last one again."),
     "photo": N_("Too many photos at once: please wait {seconds} s, then send it again."),
     "voice": N_("Too many voice notes at once: please wait {seconds} s, then send it again."),
     "report": N_("Too many reports at once: please wait {seconds} s, then ask again."),

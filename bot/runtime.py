@@ -36,7 +36,21 @@ def start_scheduler(services, bot):
 
     from .i18n import translate
 
-    return Scheduling(services, notifiers_for(services, bot), translate).start()
+    scheduling = Scheduling(services, notifiers_for(services, bot), translate)
+    # Every process sweeps its own temporary folder (uploads are local files), from start-up on.
+    ttl_s = services.settings.limits.upload_ttl_minutes * 60
+    scheduling.scheduler.add_job(_sweep_uploads, "interval", args=[ttl_s], seconds=max(60, min(600, ttl_s // 4)),
+                                 id="uploads", next_run_time=services.clock())
+    return scheduling.start()
+
+
+async def _sweep_uploads(ttl_s: float) -> None:
+    from . import uploads
+
+    try:
+        uploads.sweep(ttl_s)
+    except OSError:
+        log.warning("could not sweep the uploads folder", exc_info=True)
 
 
 class _Server(uvicorn.Server):

@@ -140,11 +140,23 @@ class Limits(BaseModel):
     photo_bytes: int = Field(10 * 1024 * 1024, ge=1)
     photo_pixels: int = Field(40_000_000, ge=1)
     voice_seconds: int = Field(120, ge=1)
+    import_cells: int = Field(10_000_000, ge=1)  # cells one spreadsheet import may read (or an XLSX sheet declare)
+    import_unpacked_bytes: int = Field(256 * 1024 * 1024, ge=1)  # an XLSX's parts together, unpacked
+    import_seconds: int = Field(300, ge=1)  # reading, checking and loading one file
+    upload_ttl_minutes: int = Field(60, ge=1)  # an uploaded spreadsheet not confirmed within this is deleted
+
+    def import_budget(self):
+        from domain.dataio.budget import ImportBudget
+
+        return ImportBudget(max_cells=self.import_cells, max_unpacked_bytes=self.import_unpacked_bytes,
+                            max_part_bytes=min(self.import_unpacked_bytes, 64 * 1024 * 1024),
+                            max_seconds=float(self.import_seconds))
 
 
 class RateLimits(BaseModel):
     """Per person (per phone number for SMS and calls), in the `limits` notation: "10/minute",
     "5 per 10 seconds", "5/minute;30/hour"; "" = no limit. See bot/ratelimits.py."""
+    message: str = "30 per 10 seconds;120/minute"  # every message and button press, before anything else is done
     photo: str = "30/minute"  # barcode photos decoded
     voice: str = "10/minute"  # voice notes transcribed
     report: str = "6/minute"  # reports, charts, exports and plan runs

@@ -27,6 +27,24 @@ from .numbering import next_number
 
 SEED = 42
 
+# Tables that fill up without anyone entering business data: conversations and update keys (a
+# message to the bot), the outbox's pacing, and the audit log (written only alongside data).
+NOT_BUSINESS = {"conversations", "processed_updates", "outbox_pace", "outbox_early_status", "audit_entries"}
+
+
+async def has_business_data(session: AsyncSession) -> str | None:
+    """The first table holding any business row (products, locations, stock, people, ...), or None
+    when the database has none at all: only then may the demo company be loaded into it."""
+    import sqlalchemy as sa
+    from sqlmodel import SQLModel
+
+    for table in SQLModel.metadata.sorted_tables:
+        if table.name in NOT_BUSINESS:
+            continue
+        if (await session.exec(sa.select(sa.literal(1)).select_from(table).limit(1))).first() is not None:
+            return table.name
+    return None
+
 
 def ean13(body12: str) -> str:
     digits = [int(c) for c in body12]

@@ -9,7 +9,7 @@ from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from . import sqlite_driver
+from . import sqlite_driver, text_guard  # noqa: F401  (text_guard: its flush listener)
 
 
 def is_sqlite(url: str) -> bool:

@@ -73,7 +73,7 @@ async def run_import(args) -> int:
         async with sessions() as session:
             try:
                 summary = await import_file(session, args.kind, args.file, dry_run=args.dry_run, progress=bars,
-                                            country=settings.company.country)
+                                            country=settings.company.country, budget=settings.limits.import_budget())
             except DomainError as exc:
                 await session.rollback()
                 bars.close()

@@ -16,12 +16,14 @@ from sqlmodel import select
 
 from domain import access, audit
 from domain.errors import DomainError
+from domain.text import strip_hidden
 from domain.models import Conversation, ProcessedUpdate, User, utcnow
 from domain.permissions import can, require
 
 from storage.errors import is_unavailable
 
 from ..i18n import normalise_language, tr, translate
+from .. import uploads
 from ..ratelimits import REFUSALS
 from ..services import Services
 from ..webapp.scanner_step import after_turn as scanner_after_turn, check_scanner_flow
@@ -47,11 +49,15 @@ class Dialogue:
         self.router = router
 
     async def handle(self, inbound: Inbound) -> list[Reply]:
-        # PostgreSQL text cannot hold NUL: a stray one would fail the first query that carries it.
+        # PostgreSQL text cannot hold NUL (a stray one would fail the first query that carries it), and
+        # bidi overrides, zero-width and control characters would be echoed and kept in names and notes.
         for name in ("text", "callback", "filename"):
             value = getattr(inbound, name)
-            if value and "\x00" in value:
-                setattr(inbound, name, value.replace("\x00", ""))
+            if value:
+                setattr(inbound, name, strip_hidden(value))
+        refused = await self._flooding(inbound)
+        if refused is not None:
+            return refused
         try:
             async with self.services.uow() as uow:
                 if inbound.event_id and not await self._first_time(uow.session, inbound.event_id):
@@ -64,7 +70,9 @@ class Dialogue:
                 scanner_after_turn(turn)
                 turn.conv.updated_at = utcnow()
                 await uow.commit()
-                return turn.replies
+            for path in turn.dropped_uploads:  # only once the state that named them is gone for good
+                uploads.discard(path)
+            return turn.replies
         except DomainError as err:
             lang = await self._language_of(inbound)
             await self._record_event_only(inbound)
@@ -84,6 +92,37 @@ class Dialogue:
             return [Reply(text=tr(lang, "Sorry, something went wrong on my side. Nothing was saved; please try again."))]
 
     # --- plumbing -------------------------------------------------------------
+    async def may_receive_files(self, inbound: Inbound) -> bool:
+        """Whether a file from this sender is worth fetching: a person who has joined, is not blocked,
+        writes in a private chat. Asked before any download."""
+        if inbound.chat_type != "private":
+            return False
+        try:
+            async with self.services.uow() as uow:
+                user = await self._identify(uow.session, inbound)
+        except Exception:  # the database is away: the dialogue will say so; nothing fetched meanwhile
+            log.warning("could not check %s:%s before a download", inbound.channel, inbound.external_id, exc_info=True)
+            return False
+        return user is not None and not user.blocked
+
+    async def _flooding(self, inbound: Inbound) -> list[Reply] | None:
+        """The per-person message budget, checked before the database is touched: a burst of
+        hundreds of messages costs a counter each, not a transaction and an NLU pass each. One
+        reply per window, then silence (answering every one would flood the chat and spend the
+        bot's own Telegram sending budget)."""
+        limiter = self.services.limiter
+        if limiter is None:
+            return None
+        verdict = await limiter.acquire("message", f"{inbound.channel}:{inbound.external_id}")
+        if verdict.allowed:
+            return None
+        log.info("message budget exceeded by %s:%s", inbound.channel, inbound.external_id)
+        if not verdict.first_refusal:
+            return []
+        lang = normalise_language(inbound.language_code, self.services.settings.company.language)
+        refusal = REFUSALS["message"]
+        return [Reply(text=tr(lang, refusal, seconds=verdict.seconds))]
+
     async def _first_time(self, session, key: str) -> bool:
         """Records the event's key; False when it was recorded before (one round trip)."""
         insert = pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert

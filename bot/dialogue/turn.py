@@ -41,6 +41,7 @@ class Turn:
         self.args: str = ""  # text after a /command
         self.parsed: Any = None  # nlu result for free text, when there is one
         self.charged: set[str] = set()  # rate-limited kinds of work already counted for this message
+        self.dropped_uploads: list[str] = []  # uploaded files of a flow being left: deleted after the commit
 
     # --- language and time -------------------------------------------------
     @property
@@ -78,11 +79,18 @@ class Turn:
     def goto(self, flow: str, step: str, **data: Any) -> None:
         """Wait for the next input in flow.step; data is merged into the stored state."""
         if self.conv.flow != flow:
+            self._leaving()
             self.conv.data = {}
         self.conv.flow, self.conv.step = flow, step
         self.conv.data = {**self.conv.data, **data}  # new dict: the JSON column sees the change
 
+    def _leaving(self) -> None:
+        upload = (self.conv.data or {}).get("upload")
+        if upload:
+            self.dropped_uploads.append(upload)
+
     def end(self) -> None:
+        self._leaving()
         self.conv.flow = self.conv.step = None
         self.conv.data = {}
 

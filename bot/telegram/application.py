@@ -47,7 +47,7 @@ async def on_update(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await update.callback_query.answer()  # stops the button's spinner
     started = time.perf_counter()
     try:
-        inbound = await to_inbound(update, settings)
+        inbound = await to_inbound(update, settings, dialogue.may_receive_files)
     except TooLarge as exc:
         lang = normalise_language(update.effective_user.language_code if update.effective_user else None)
         await context.bot.send_message(chat.id, tr(lang, "That file is too large ({size} MB; the limit is {limit} MB).",

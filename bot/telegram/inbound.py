@@ -1,5 +1,8 @@
-"""Telegram Update -> Inbound (downloads photos, files and voice notes within limits)."""
+"""Telegram Update -> Inbound (downloads photos, files and voice notes within limits, and only
+for people who may use them: a stranger's or a blocked person's file is never fetched)."""
 from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
 
 from telegram import Update
 
@@ -12,7 +15,12 @@ class TooLarge(Exception):
         self.size, self.limit = size, limit
 
 
-async def to_inbound(update: Update, settings: Settings) -> Inbound | None:
+MayDownload = Callable[[Inbound], Awaitable[bool]]
+
+
+async def to_inbound(update: Update, settings: Settings, may_download: MayDownload | None = None) -> Inbound | None:
+    """may_download(inbound without its bytes) decides whether a file is fetched at all; when it says
+    no, the Inbound goes on without data and the dialogue gives its usual answer (no access, blocked)."""
     user = update.effective_user
     chat = update.effective_chat
     if chat is None or user is None:
@@ -31,20 +39,24 @@ async def to_inbound(update: Update, settings: Settings) -> Inbound | None:
     if msg.text is not None:
         return Inbound(kind="text", text=msg.text, **base)
     limit = settings.limits.photo_bytes
+
+    async def fetch(inbound: Inbound, media, max_bytes: int) -> Inbound:
+        if may_download is None or await may_download(inbound):
+            inbound.data = await _download(media, max_bytes)
+        return inbound
+
     if msg.photo:
         size = msg.photo[-1]  # largest
-        data = await _download(size, limit)
-        return Inbound(kind="photo", data=data, text=msg.caption, **base)
+        return await fetch(Inbound(kind="photo", text=msg.caption, **base), size, limit)
     if msg.document is not None:
         doc = msg.document
-        data = await _download(doc, max(limit, 20 * 1024 * 1024))
         kind = "photo" if (doc.mime_type or "").startswith("image/") else "document"
-        return Inbound(kind=kind, data=data, filename=doc.file_name, text=msg.caption, **base)
+        return await fetch(Inbound(kind=kind, filename=doc.file_name, text=msg.caption, **base), doc,
+                           max(limit, 20 * 1024 * 1024))
     if msg.voice is not None or msg.audio is not None:
         media = msg.voice or msg.audio
-        data = await _download(media, 20 * 1024 * 1024)
-        return Inbound(kind="voice", data=data, filename=getattr(media, "file_name", None) or "voice.ogg",
-                       meta={"duration": media.duration}, **base)
+        return await fetch(Inbound(kind="voice", filename=getattr(media, "file_name", None) or "voice.ogg",
+                                   meta={"duration": media.duration}, **base), media, 20 * 1024 * 1024)
     if msg.sticker is not None:
         return Inbound(kind="sticker", **base)
     return Inbound(kind="other", **base)

@@ -10,6 +10,7 @@ from sqlalchemy import func, update
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from ..text import clean
 from ..errors import Conflict, InvalidInput, NotFound, N_, PermissionDenied
 from ..models import (
     ClientGroupMember, Contact, Counterparty, Customer, Deal, Interaction, Reminder, SalesOrder, User,
@@ -143,7 +144,7 @@ async def _next_code(session: AsyncSession) -> str:
 
 
 def _clean_name(name: str | None) -> str:
-    name = " ".join((name or "").split())
+    name = " ".join(clean(name or "").split())
     if len(name) < 2:
         raise InvalidInput(N_("A customer needs a name (at least 2 characters)."))
     if len(name) > 200:

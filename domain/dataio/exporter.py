@@ -4,6 +4,11 @@ Rows are streamed from the database (server-side cursor where there is one)
 and written as they come: CSV (UTF-8) or XLSX (openpyxl write-only). In XLSX
 codes, SKUs and phones stay text cells (no lost leading zeros), quantities
 are numbers and dates are date cells.
+
+Text that a spreadsheet would evaluate (=…, +…, -…, @…, or a tab/CR before one: a customer
+named =HYPERLINK(…) typed in the chat) never becomes a formula: in XLSX it is a string cell
+(data type forced, quote prefix set, so Excel and LibreOffice show it as typed, also after
+editing); in CSV it gets a leading apostrophe, which the importer takes off again.
 """
 from __future__ import annotations
 
@@ -17,6 +22,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from ..errors import InvalidInput, N_
 from .importer import get_kind
+from .values import needs_quote, quote
 
 FORMATS = ("csv", "xlsx")
 YIELD_PER = 2000
@@ -31,7 +37,7 @@ def csv_cell(value) -> str:
         return format(value.normalize(), "f")
     if isinstance(value, (date, datetime)):
         return value.isoformat()
-    return str(value)
+    return quote(str(value))
 
 
 def xlsx_cell(value):
@@ -87,6 +93,9 @@ async def _export_xlsx(session, kind, path: Path) -> int:
             cell = WriteOnlyCell(ws, value=xlsx_cell(value))
             if isinstance(value, date):
                 cell.number_format = "yyyy-mm-dd"
+            elif isinstance(value, str) and needs_quote(value):
+                cell.data_type = "s"  # openpyxl took the "=" for a formula
+                cell.quotePrefix = True
             cells.append(cell)
         ws.append(cells)
         n += 1

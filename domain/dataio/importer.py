@@ -11,10 +11,15 @@ Two streaming passes, a chunk of rows at a time:
    dialect's INSERT ... ON CONFLICT DO UPDATE. With dry_run the counts are
    made and nothing is written.
 
+Reading and parsing run in a worker thread, a chunk at a time, so the event loop (and every
+other conversation) keeps going while a big or hostile file is read; the file is held to an
+ImportBudget (budget.py): cells, unpacked bytes, seconds.
+
 Everything is written in the caller's session; the caller commits.
 """
 from __future__ import annotations
 
+import asyncio
 import gc
 import pickle
 import tempfile
@@ -32,6 +37,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from ..errors import Conflict, InvalidInput, N_
 from .kinds import KINDS, Column, Kind, Row, make_lookups
+from .budget import DEFAULT_BUDGET, ImportBudget
 from .lookups import Lookup
 from .readers import Table, data_rows, open_table
 from .report import Report, Summary
@@ -109,9 +115,9 @@ def get_kind(name: str) -> Kind:
         raise InvalidInput(N_("Unknown kind {kind}; one of: {kinds}."), kind=name, kinds=", ".join(KINDS)) from None
 
 
-def _context(session, kind_name: str, path, country: str | None) -> ImportContext:
+async def _context(session, kind_name: str, path, country: str | None, budget: ImportBudget) -> ImportContext:
     kind = get_kind(kind_name)
-    table = open_table(path)
+    table = await asyncio.to_thread(open_table, path, budget)
     report = Report(kind=kind.name)
     ctx = ImportContext(session=session, kind=kind, table=table, report=report,
                         summary=Summary(kind=kind.name, report=report), country=country)
@@ -135,35 +141,38 @@ def _context(session, kind_name: str, path, country: str | None) -> ImportContex
 async def _chunks(ctx: ImportContext, phase: str, progress: Progress | None, only_lines: set[int] | None = None):
     """Parsed and resolved rows, a chunk at a time."""
     kind = ctx.kind
-    buf: list[Row] = []
     done = 0
+    rows = data_rows(ctx.table)
 
-    async def flush():
-        good = [r for r in buf if not r.errors]
-        if good:
-            await kind.resolve(ctx, good)
+    def read_chunk() -> list[Row]:
+        """Up to CHUNK parsed rows (runs in a worker thread: reading XLSX/CSV is all CPU)."""
+        buf: list[Row] = []
+        for line, raw in rows:
+            if only_lines is not None and line not in only_lines:
+                continue
+            if "__extra__" in raw:
+                row = Row(line)
+                row.errors.append(f"{raw['__extra__']} more cells than the header has columns (a comma in an unquoted field?)")
+            else:
+                row = kind.parse(ctx, line, raw)
+            buf.append(row)
+            if len(buf) >= CHUNK:
+                break
         return buf
 
-    for line, raw in data_rows(ctx.table):
-        if only_lines is not None and line not in only_lines:
-            continue
-        if "__extra__" in raw:
-            row = Row(line)
-            row.errors.append(f"{raw['__extra__']} more cells than the header has columns (a comma in an unquoted field?)")
-        else:
-            row = kind.parse(ctx, line, raw)
-        buf.append(row)
-        if len(buf) >= CHUNK:
-            yield await flush()
+    try:
+        while buf := await asyncio.to_thread(read_chunk):
+            good = [r for r in buf if not r.errors]
+            if good:
+                await kind.resolve(ctx, good)
+            yield buf
             done += len(buf)
             if progress:
                 progress(phase, done, ctx.table.total)
-            buf = []
-    if buf:
-        yield await flush()
-        done += len(buf)
-        if progress:
-            progress(phase, done, ctx.table.total)
+            if len(buf) < CHUNK:
+                break
+    finally:
+        await asyncio.to_thread(rows.close)  # closes the workbook in the thread that read it
 
 
 class KeyHashes:
@@ -290,6 +299,7 @@ async def _load(ctx: ImportContext, progress: Progress | None, spill: IO[bytes])
     phase = "importing" if ctx.write else "comparing"
     try:
         for chunk in _spilled(spill):
+            ctx.table.meter.check_time()
             ctx.summary.rows += len(chunk)
             await ctx.kind.load(ctx, chunk)
             if progress:
@@ -303,9 +313,9 @@ async def _load(ctx: ImportContext, progress: Progress | None, spill: IO[bytes])
 
 
 async def validate_file(session: AsyncSession, kind: str, path: str | Path, *, country: str | None = None,
-                        progress: Progress | None = None) -> Report:
+                        progress: Progress | None = None, budget: ImportBudget = DEFAULT_BUDGET) -> Report:
     """Checks every row of the file against its kind and the database; changes nothing."""
-    ctx = _context(session, kind, path, country)
+    ctx = await _context(session, kind, path, country, budget)
     if ctx.report.ok:
         with tempfile.TemporaryFile() as spill, _fewer_gc_pauses():
             await _validate(ctx, progress, spill)
@@ -313,14 +323,15 @@ async def validate_file(session: AsyncSession, kind: str, path: str | Path, *, c
 
 
 async def import_file(session: AsyncSession, kind: str, path: str | Path, dry_run: bool = False,
-                      progress: Progress | None = None, *, country: str | None = None) -> Summary:
+                      progress: Progress | None = None, *, country: str | None = None,
+                      budget: ImportBudget = DEFAULT_BUDGET) -> Summary:
     """Upserts the file's rows by natural key, all or nothing; the caller commits.
 
     With any bad row nothing is written and the summary carries the report.
     country: region (ISO code) for local phone numbers whose row names none: pass the company's
     country; without it such numbers must be written internationally (+359...).
     """
-    ctx = _context(session, kind, path, country)
+    ctx = await _context(session, kind, path, country, budget)
     summary = ctx.summary
     summary.dry_run = dry_run
     with tempfile.TemporaryFile() as spill, _fewer_gc_pauses():

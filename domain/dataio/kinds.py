@@ -115,7 +115,7 @@ def _barcode(raw, ctx, row):
 
 
 def TEXT(raw, ctx, row):
-    return raw if raw.__class__ is str else v.text(raw)  # strings arrive stripped
+    return v.short_text(raw if raw.__class__ is str else v.text(raw))  # strings arrive stripped
 
 
 def DATE(raw, ctx, row):
@@ -182,6 +182,12 @@ class Kind:
                 cell = cell.strip()
                 if not cell:
                     cell = None
+                elif len(cell) > v.MAX_CELL_CHARS:
+                    vals[name] = None
+                    row.errors.append(f"{name}: {len(cell)} characters, at most {v.MAX_CELL_CHARS}")
+                    continue
+                elif cell[0] == "'":
+                    cell = v.unquote(cell)
             if cell is None:
                 vals[name] = None
                 continue

@@ -16,8 +16,50 @@ from babel import Locale, UnknownLocaleError
 from babel.numbers import list_currencies
 
 
+from ..quantities import MAX_QUANTITY
+from ..text import NAME_CHARS, clean
+
+
 class BadValue(ValueError):
     pass
+
+
+MAX_CELL_CHARS = 4000  # any cell; the text columns (codes, names, cities) are held to NAME_CHARS
+
+# A spreadsheet takes a cell starting with one of these for a formula (OWASP "CSV injection");
+# a tab or CR before it is dropped by some programs, which then see the formula.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"[+-]?[\d\s.,]*\d[\d\s.,]*")
+
+
+def needs_quote(value: str) -> bool:
+    """True when a program opening the file could evaluate value: it starts like a formula and is
+    not a plain signed number (a phone number +359..., a quantity -5)."""
+    return value.startswith(FORMULA_START) and (value[0] not in "+-" or not _PLAIN_NUMBER.fullmatch(value))
+
+
+def _quoted_form(value: str) -> bool:
+    """value needs an apostrophe in CSV: it would be evaluated, or it is apostrophes before such a text
+    (so that '=x typed on purpose comes back as '=x and not as =x)."""
+    return needs_quote(value.lstrip("'"))
+
+
+def quote(value: str) -> str:
+    """The CSV form of a text cell: a leading apostrophe when a spreadsheet would evaluate it."""
+    return "'" + value if _quoted_form(value) else value
+
+
+def unquote(value: str) -> str:
+    """Reverses quote(): the apostrophe goes when what follows is in its quoted form."""
+    return value[1:] if value[:1] == "'" and _quoted_form(value[1:]) else value
+
+
+def short_text(value: str) -> str:
+    """A code, name or city cell: hidden and control characters dropped, NAME_CHARS at most."""
+    value = clean(value)
+    if len(value) > NAME_CHARS:
+        raise BadValue(f"{len(value)} characters, at most {NAME_CHARS}")
+    return value
 
 
 def text(raw) -> str:
@@ -54,7 +96,10 @@ def decimal(raw, *, from_xlsx: bool = False) -> Decimal:
     if isinstance(raw, bool):
         raise BadValue(f"{raw!r} is not a number")
     if isinstance(raw, (int, float)):
-        return Decimal(repr(raw)) if isinstance(raw, float) else Decimal(raw)
+        d = Decimal(repr(raw)) if isinstance(raw, float) else Decimal(raw)
+        if not d.is_finite():
+            raise BadValue(f"{raw!r} is not a number")
+        return _in_range(d)
     s = str(raw).strip()
     try:  # the common case, without a regular expression
         d = Decimal(s)
@@ -62,17 +107,23 @@ def decimal(raw, *, from_xlsx: bool = False) -> Decimal:
         pass
     else:
         if d.is_finite() and "_" not in s:
-            return d
+            return _in_range(d)
         raise BadValue(f"{s!r} is not a number")
     if from_xlsx and _COMMA_DECIMAL.fullmatch(s):
         digits = re.sub(r"[ \u00a0\u202f.]", "", s).replace(",", ".")
         try:
-            return Decimal(digits)
+            return _in_range(Decimal(digits))
         except InvalidOperation:
             pass
     if "," in s and not from_xlsx:
         raise BadValue(f"{s!r} is not a number (CSV files use a dot as the decimal separator)")
     raise BadValue(f"{s!r} is not a number")
+
+
+def _in_range(d: Decimal) -> Decimal:
+    if abs(d) > MAX_QUANTITY:
+        raise BadValue(f"{d} is too large (at most {MAX_QUANTITY})")
+    return d
 
 
 def quantity(raw, *, from_xlsx: bool = False) -> Decimal:

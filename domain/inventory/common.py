@@ -15,6 +15,7 @@ from sqlmodel import SQLModel, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from ..errors import InvalidInput, N_, NotFound, counted, english
+from ..quantities import check_quantity as check_finite
 from ..models import Location, LocationKind, Product, Warehouse
 
 M = TypeVar("M", bound=SQLModel)
@@ -66,6 +67,7 @@ def parse_quantity(value: Any, *, unit: str = "pcs") -> Decimal:
         raise InvalidInput(N_("'{value}' is not a quantity."), value=value) from None
     if not qty.is_finite():
         raise InvalidInput(N_("'{value}' is not a quantity."), value=value)
+    check_finite(qty)  # finite and in range, whoever the caller
     if qty <= 0:
         raise InvalidInput(N_("Quantity must be more than zero (got {quantity})."), quantity=qty)
     if unit == "pcs" and qty != qty.to_integral_value():

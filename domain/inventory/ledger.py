@@ -19,6 +19,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from ..audit.recorder import note_created
 from ..errors import Conflict, InvalidInput, N_
+from ..quantities import check_quantity as check_finite
 from ..models import Location, LocationKind, StockMove, StockQuant, Warehouse, utcnow
 from ..models.base import Qty
 from .core_sql import connection, insert_for, refresh_loaded, round3
@@ -149,6 +150,7 @@ async def post_move(
     the move's INSERT, the destination quant's upsert.
     """
     quantity = Decimal(quantity)
+    check_finite(quantity)  # finite and in range, whoever the caller
     if quantity <= 0:
         raise InvalidInput(N_("Quantity must be more than zero (got {quantity})."), quantity=quantity)
     if from_location.id == to_location.id:

@@ -32,6 +32,7 @@ class UTCDateTime(TypeDecorator):
 
 
 _MILLI = Decimal("0.001")
+_LIMIT = Decimal(10) ** 15  # NUMERIC(18, 3)
 
 
 class Qty(TypeDecorator):
@@ -48,7 +49,11 @@ class Qty(TypeDecorator):
     def process_bind_param(self, value, dialect):
         if value is None:
             return None
-        return float(value) if dialect.name == "sqlite" else Decimal(value)
+        value = Decimal(value) if not isinstance(value, float) else Decimal(repr(value))
+        # The last guard: Infinity, NaN or 1e30 in a quantity column breaks every later read of the row.
+        if not value.is_finite() or abs(value) >= _LIMIT:
+            raise ValueError(f"quantity {value} is not storable (finite, below 10**15)")
+        return float(value) if dialect.name == "sqlite" else value
 
     def process_result_value(self, value, dialect):
         if value is None:

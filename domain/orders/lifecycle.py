@@ -22,7 +22,10 @@ from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from ..errors import Conflict, InvalidInput, N_, NotFound, PermissionDenied
-from ..models import Customer, Deal, Invoice, OrderStatus, Product, SalesOrder, SalesOrderLine, User, Warehouse
+from ..models import (
+    Customer, Deal, Invoice, OrderStatus, Product, SalesOrder, SalesOrderLine, User, Warehouse,
+)
+from ..quantities import check_quantity as check_finite
 from ..numbering import next_number
 from ..permissions import can, require
 from .allocation import Availability, allocate, availability_for
@@ -59,6 +62,7 @@ class ConfirmResult:
 
 def check_quantity(qty: Decimal, unit: str) -> Decimal:
     qty = Decimal(qty)
+    check_finite(qty)  # finite and in range, whoever the caller
     if qty <= 0:
         raise InvalidInput(N_("Quantity must be more than zero (got {quantity})."), quantity=qty)
     if unit in WHOLE_UNITS and qty != qty.to_integral_value():

@@ -23,7 +23,7 @@ from ..dialogue_helpers import dialogue_for
 from .conftest import BOSS, REP, WORKER, add_people, build_services
 from .fuzz import FUZZ, GENERIC_FAILURE, CrashWatch, fingerprint
 
-NO_RATE_LIMITS = {k: "" for k in ("photo", "voice", "report", "file", "sms", "call")}
+NO_RATE_LIMITS = {k: "" for k in ("message", "photo", "voice", "report", "file", "sms", "call")}
 PEOPLE = [WORKER, BOSS, REP]
 ROUTER = build_router()
 

@@ -4,17 +4,15 @@ all or nothing. /export KIND sends the file back."""
 from __future__ import annotations
 
 import tempfile
-import uuid
 from pathlib import Path
 
 from domain.dataio import KINDS, export_kind, import_file, validate_file
 from domain.errors import InvalidInput, N_
 
+from ... import uploads
 from ..messages import Attachment, Button
 from ..router import Router
 from ..turn import Turn
-
-UPLOADS = Path(tempfile.gettempdir()) / "qm-uploads"
 
 
 def _guess_kind(filename: str) -> str | None:
@@ -30,10 +28,10 @@ async def on_document(turn: Turn) -> None:
     suffix = Path(name).suffix.lower()
     if suffix not in (".csv", ".xlsx"):
         raise InvalidInput(N_("I can import CSV or XLSX spreadsheets; {name} is neither."), name=name)
-    UPLOADS.mkdir(parents=True, exist_ok=True)
-    path = UPLOADS / f"{uuid.uuid4().hex}{suffix}"
-    path.write_bytes(turn.inbound.data or b"")
-    turn.goto("import", "kind", path=str(path), filename=name)
+    if turn.conv.flow == "import" and turn.state.get("upload"):
+        turn.dropped_uploads.append(turn.state["upload"])  # a new file replaces the one not yet imported
+    path = uploads.save(turn.inbound.data or b"", suffix)
+    turn.goto("import", "kind", upload=str(path), filename=name)
     kind = _guess_kind(name)
     if kind:
         await _validate(turn, kind)
@@ -43,22 +41,38 @@ async def on_document(turn: Turn) -> None:
 
 
 async def on_kind(turn: Turn) -> None:
-    if turn.conv.flow != "import":
+    if turn.conv.flow != "import" or turn.args not in KINDS:
         turn.say(turn.t("That button is no longer valid."))
         return
     await _validate(turn, turn.args)
 
 
+def _gone(turn: Turn) -> None:
+    turn.end()
+    turn.say(turn.t("The uploaded file is gone (it was not confirmed within {minutes} minutes, or the server restarted). "
+                    "Please send it again.", minutes=turn.services.settings.limits.upload_ttl_minutes))
+
+
+async def _refused(turn: Turn, exc: InvalidInput) -> None:
+    """A file over the import budget (or unreadable): told why, and the upload deleted."""
+    turn.end()
+    turn.say(exc.render(turn.t) + "\n" + turn.t("Nothing was imported."))
+
+
 async def _validate(turn: Turn, kind: str) -> None:
-    path = Path(turn.state["path"])
-    if not path.exists():
-        turn.end()
-        turn.say(turn.t("The uploaded file is gone (the server restarted). Please send it again."))
+    path = Path(turn.state.get("upload") or "")
+    if not turn.state.get("upload") or not path.exists():
+        _gone(turn)
         return
-    report = await validate_file(turn.session, kind, path, country=turn.services.settings.company.country)
+    settings = turn.services.settings
+    try:
+        report = await validate_file(turn.session, kind, path, country=settings.company.country,
+                                     budget=settings.limits.import_budget())
+    except InvalidInput as exc:
+        await _refused(turn, exc)
+        return
     if not report.ok:
         turn.end()
-        path.unlink(missing_ok=True)
         turn.say(turn.t("{name}: {errors} row(s) have problems, so nothing was imported:", name=turn.state.get("filename", ""),
                         errors=report.errors) + "\n" + report.render(limit=15) + "\n" + turn.t("Fix them and send the file again."))
         return
@@ -71,14 +85,14 @@ async def on_confirm(turn: Turn) -> None:
     if turn.conv.flow != "import" or turn.conv.step != "confirm":
         turn.say(turn.t("That button is no longer valid."))
         return
-    path = Path(turn.state["path"])
-    if not path.exists():
-        turn.end()
-        turn.say(turn.t("The uploaded file is gone (the server restarted). Please send it again."))
+    path = Path(turn.state.get("upload") or "")
+    if not turn.state.get("upload") or not path.exists():
+        _gone(turn)
         return
-    summary = await import_file(turn.session, turn.state["kind"], path, country=turn.services.settings.company.country)
+    settings = turn.services.settings
+    summary = await import_file(turn.session, turn.state["kind"], path, country=settings.company.country,
+                                budget=settings.limits.import_budget())
     turn.end()
-    path.unlink(missing_ok=True)
     if summary.errors:
         turn.say(turn.t("Nothing was imported: the data changed since the check.") + "\n" + summary.report.render(limit=15))
         return

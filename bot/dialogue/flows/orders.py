@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from sqlmodel import select
 
@@ -14,6 +14,7 @@ from domain.orders import invoices as inv
 from domain.orders import lifecycle as orders
 from domain.orders.backorders import owed_lines
 from domain.crm.customers import find_customers, pick
+from domain.quantities import parse_quantity
 from domain.search import clear_winner, find_products
 from domain.status_labels import status_label
 
@@ -31,10 +32,7 @@ DONE_WORDS = {"done", "ok", "готово", "всё", "все", "gata", "гот�
 
 
 def _qty(text: str) -> Decimal:
-    try:
-        return Decimal(text.replace(",", "."))
-    except InvalidOperation:
-        raise InvalidInput(N_("{value} is not a quantity."), value=text) from None
+    return parse_quantity(text)  # typed, or a button's payload (which can be forged)
 
 
 def split_line(text: str) -> tuple[Decimal, str] | None:

@@ -12,7 +12,7 @@
 from __future__ import annotations
 
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from sqlalchemy import or_
 from sqlmodel import select
@@ -23,6 +23,7 @@ from domain.inventory.common import find_location, resolve_product
 from domain.models import OrderStatus, PurchaseOrder, SalesOrder, StockReservation, Warehouse
 from domain.orders.lifecycle import get_order
 from domain.search import clear_winner, find_products
+from domain.quantities import parse_quantity
 from domain.status_labels import status_label
 
 from ...formatting import format_date, format_number
@@ -36,10 +37,13 @@ DONE_WORDS = {"done", "finish", "end", "готово", "всё", "все", "кр
 
 
 def _qty_text(text: str) -> Decimal:
+    """A typed quantity, or a button's (pick_qty:...); forged payloads are refused the same way."""
     try:
-        return Decimal(text.strip().replace(",", "."))
-    except InvalidOperation:
-        raise InvalidInput(N_("{value} is not a quantity. Type a number, e.g. 12."), value=text.strip()) from None
+        return parse_quantity(text)
+    except InvalidInput as exc:
+        if exc.template != N_("{value} is not a quantity."):
+            raise
+        raise InvalidInput(N_("{value} is not a quantity. Type a number, e.g. 12."), value=text.strip()[:40]) from None
 
 
 def _fmt(q: Decimal | None) -> str:

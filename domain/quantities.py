@@ -1,0 +1,53 @@
+"""The one check every quantity from a person passes: typed in a message, carried by a button,
+or read by the NLU. Buttons are made by us, but their payload comes back from the client and
+can be forged ("order_prod:23:Infinity"); a message can say 1e30.
+
+A quantity is a finite decimal well inside the Qty column (NUMERIC(18, 3)), with at most 3
+decimals. Whether it may be zero or negative is the use case's rule (each says so in its own words).
+"""
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+from .errors import InvalidInput, N_
+
+MAX_QUANTITY = Decimal("999999999999.999")  # below 10**12: far above any stock, far inside NUMERIC(18, 3)
+_MILLI = Decimal("0.001")
+
+
+def check_quantity(value: Decimal, *, text: str | None = None) -> Decimal:
+    """value when it is a usable quantity (rounded to 3 decimals), else InvalidInput with a clear reason."""
+    shown = text if text is not None else str(value)
+    if not value.is_finite():
+        raise InvalidInput(N_("{value} is not a quantity."), value=shown)
+    if abs(value) > MAX_QUANTITY:
+        raise InvalidInput(N_("{value} is too large for a quantity."), value=shown)
+    rounded = value.quantize(_MILLI)
+    if rounded != value:
+        raise InvalidInput(N_("{value}: a quantity has at most 3 decimals."), value=shown)
+    return rounded
+
+
+def parse_quantity(raw: object) -> Decimal:
+    """A quantity from text ("12", "2,5", " 3 ") or a number; anything else is InvalidInput."""
+    if isinstance(raw, bool):
+        raise InvalidInput(N_("{value} is not a quantity."), value=str(raw))
+    if isinstance(raw, Decimal):
+        value, text = raw, str(raw)
+    elif isinstance(raw, int):
+        value, text = Decimal(raw), str(raw)
+    elif isinstance(raw, float):
+        value, text = Decimal(repr(raw)) if raw == raw and abs(raw) != float("inf") else Decimal("NaN"), repr(raw)
+    else:
+        text = str(raw if raw is not None else "").strip()
+        candidate = text.replace(",", ".")
+        # Digits, one point and a sign only: Decimal() alone would also take "Infinity", "1E+30", "1_000".
+        body = candidate[1:] if candidate[:1] in "+-" else candidate
+        if not body or len(body) > 40 or body.count(".") > 1 or not body.replace(".", "").isascii() \
+                or not body.replace(".", "").isdigit():
+            raise InvalidInput(N_("{value} is not a quantity."), value=text[:40])
+        try:
+            value = Decimal(candidate)
+        except InvalidOperation:
+            raise InvalidInput(N_("{value} is not a quantity."), value=text[:40]) from None
+    return check_quantity(value, text=text[:40])

@@ -94,6 +94,12 @@ async def list_pos(session: AsyncSession, statuses: tuple[str, ...] | None = Non
     return [await po_view(session, po) for po in pos]
 
 
+async def count_drafts(session: AsyncSession) -> int:
+    from sqlalchemy import func
+
+    return int((await session.exec(select(func.count()).select_from(PurchaseOrder).where(PurchaseOrder.status == DRAFT))).one())
+
+
 async def _for_change(session: AsyncSession, user: User, po: PurchaseOrder, allowed: tuple[str, ...]) -> PurchaseOrder:
     require(user, "purchasing")
     po = await locked(session, PurchaseOrder, po.id)

@@ -107,19 +107,19 @@ def test_plan_send_confirm_receive_count_export(telegram, smtp, demo_database_ur
                                  .where(PlanSuggestion.run_id == run_id, PlanSuggestion.supplier_id.is_not(None)))).all()
             return run_id, {sg.supplier_id for sg, p in rows if p.lot_tracked}
         run_id, tracked = _db(url, lot_supplier)
-        offered = [b for b in _buttons(plan) if b.startswith("plan_sup:")]
-        approve = next(b for b in offered if int(b.rsplit(":", 1)[1]) in tracked)  # a supplier of lot-tracked goods
-        supplier_id = int(approve.rsplit(":", 1)[1])
-        drafted = boss.press(plan, approve, "Draft purchase orders created")
-        # One line of another supplier approved on its own: it stays a draft and must not count as on order.
-        async def other_line(s):
+        async def line_suppliers(s):
+            out = {}
             for b in _buttons(plan):
                 if b.startswith("plan_line:"):
                     sg = await s.get(PlanSuggestion, int(b.split(":")[1]))
-                    if sg.supplier_id != supplier_id and sg.status == "open":
-                        return b, sg.product_id
-            raise AssertionError("no line of another supplier offered")
-        line_button, other_product = _db(url, other_line)
+                    out[b] = (sg.supplier_id, (sg.product_id, sg.warehouse_id))
+            return out
+        lines = _db(url, line_suppliers)
+        offered = [int(b.rsplit(":", 1)[1]) for b in _buttons(plan) if b.startswith("plan_sup:")]
+        # A supplier of lot-tracked goods with a button, and a line of another supplier to approve on its own.
+        supplier_id, line_button, other_product = next(
+            (sid, b, pid) for sid in offered if sid in tracked for b, (lsid, pid) in lines.items() if lsid != sid)
+        drafted = boss.press(plan, f"plan_sup:{run_id}:{supplier_id}", "Draft purchase orders created")
         boss.press(plan, line_button, "Draft purchase orders created")
 
         number = drafted.text.split("created: ")[1].split(".")[0].split(",")[0].strip()
@@ -196,7 +196,8 @@ def test_plan_send_confirm_receive_count_export(telegram, smtp, demo_database_ur
         async def next_plan(s):
             run = (await s.exec(select(PlanRun.id).order_by(PlanRun.id.desc()))).first()
             assert run != run_id
-            rows = {sg.product_id: sg for sg in (await s.exec(select(PlanSuggestion).where(PlanSuggestion.run_id == run))).all()}
+            rows = {(sg.product_id, sg.warehouse_id): sg
+                    for sg in (await s.exec(select(PlanSuggestion).where(PlanSuggestion.run_id == run))).all()}
             open_qty = {}  # per product and warehouse: what is still to come on orders the supplier knows, and in drafts
             for pl, po in (await s.exec(select(PurchaseOrderLine, PurchaseOrder)
                                         .join(PurchaseOrder, PurchaseOrder.id == PurchaseOrderLine.po_id))).all():
@@ -209,6 +210,6 @@ def test_plan_send_confirm_receive_count_export(telegram, smtp, demo_database_ur
         suggestions, open_qty = _db(url, next_plan)
         assert _db(url, po_line)[0] == "partially_received"
         # The line approved on its own is still a draft: suggested again, its draft not counted as on order.
-        sg = suggestions[other_product]
-        assert open_qty.get((other_product, sg.warehouse_id, "draft"), 0) > 0
-        assert sg.on_order == open_qty.get((other_product, sg.warehouse_id, "on_order"), 0)
+        product_id, warehouse_id = other_product
+        assert open_qty.get((product_id, warehouse_id, "draft"), 0) > 0
+        assert suggestions[other_product].on_order == open_qty.get((product_id, warehouse_id, "on_order"), 0)

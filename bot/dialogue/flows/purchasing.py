@@ -133,8 +133,8 @@ async def _send(turn: Turn, po, *, phoned: bool) -> None:
     view = await po_life.po_view(turn.session, po)
     lang = turn.services.settings.company.language
     pdf = await asyncio.to_thread(_pdf_bytes, turn, view, lang)
-    subject = translate(lang, "Purchase order {number} from {company}").format(number=view.number, company=turn.services.settings.company.name)
-    body = translate(lang, "Please find our purchase order {number} attached. Please confirm it and the delivery date by reply.").format(number=view.number)
+    subject = translate(lang, N_("Purchase order {number} from {company}")).format(number=view.number, company=turn.services.settings.company.name)
+    body = translate(lang, N_("Please find our purchase order {number} attached. Please confirm it and the delivery date by reply.")).format(number=view.number)
     try:
         await send_mail(cfg, view.supplier_email, subject, body, [MailAttachment(f"{view.number}.pdf", pdf)])
     except OSError as exc:  # smtplib errors are OSErrors too: the order stays a draft

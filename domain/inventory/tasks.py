@@ -156,6 +156,10 @@ async def _valid_destination(session: AsyncSession, task: WarehouseTask, loc: Lo
         raise InvalidInput(N_("{bin} is reserved for {sku}."), bin=loc.code, sku=other.sku)
     if loc.id == task.from_location_id:
         raise InvalidInput(N_("{bin} is where the goods are now."), bin=loc.code)
+    from .counting import being_counted  # late: counting's helpers import this module's neighbours
+
+    if await being_counted(session, loc.id):
+        raise InvalidInput(N_("{bin} is being counted; move stock there after the count is finished."), bin=loc.code)
 
 
 async def confirm_task(

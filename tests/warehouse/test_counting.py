@@ -10,6 +10,9 @@ from domain.inventory.counting import (
     LotNeeded, VariancePolicy, counts_awaiting_approval, decide_count, finish_count, hidden_bins_for, record_count,
     start_count,
 )
+from domain.inventory.moves import move_stock
+from domain.inventory.receiving import ReceiptInput, book_receipt
+from domain.inventory.tasks import confirm_task, next_task_for
 from domain.models import StockQuant
 from domain.inventory.reservations import reserve_order
 from domain.inventory.stock import stock_level
@@ -147,6 +150,15 @@ async def test_the_counter_is_shown_nothing_of_the_bin_while_counting(session, w
     step = await start_count(session, world.worker, warehouse=world.wh, bin_code="A-01-01")
     assert await hidden_bins_for(session, world.worker) == {world.bins["A-01-01"].id}
     assert await hidden_bins_for(session, world.worker2) == set()
+    # Nothing moves into or out of the bin meanwhile (it would spoil the count, and a refusal would tell quantities).
+    with pytest.raises(Conflict, match="being counted"):
+        await move_stock(session, world.worker2, warehouse=world.wh, from_bin="A-01-01", to_bin="A-02-01",
+                         product_code="WID", quantity=1)
+    await book_receipt(session, [ReceiptInput("WID", 2)], world.worker2, warehouse=world.wh)
+    offer = await next_task_for(session, world.worker2)
+    with pytest.raises(InvalidInput, match="being counted"):
+        await confirm_task(session, offer.task_id, world.worker2, "A-01-01")
     await record_count(session, step.count_task_id, world.worker, "WID", 5)
     await finish_count(session, step.count_task_id, world.worker)
     assert await hidden_bins_for(session, world.worker) == set()
+    await confirm_task(session, offer.task_id, world.worker2, "A-01-01")

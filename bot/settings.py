@@ -32,8 +32,9 @@ CONTRACT_ENV = {
     "QM_PUBLIC_URL": ("http", "public_url"),
     "QM_HTTP_HOST": ("http", "host"),
     "QM_HTTP_PORT": ("http", "port"),
+    "QM_SMTP_PASSWORD": ("smtp", "password"),
 }
-SECRETS = {("telegram", "bot_token"), ("telegram", "webhook_secret"), ("twilio", "auth_token")}
+SECRETS = {("telegram", "bot_token"), ("telegram", "webhook_secret"), ("twilio", "auth_token"), ("smtp", "password")}
 
 
 class Company(BaseModel):
@@ -116,6 +117,24 @@ class Twilio(BaseModel):
     api_base_url: str = "https://api.twilio.com"
     from_number: str = ""
     messaging_service_sid: str = ""
+
+
+class Smtp(BaseModel):
+    """Outgoing mail (purchase orders to suppliers). Empty host: e-mailing is off, POs are marked sent by hand."""
+
+    host: str = ""
+    port: int = Field(587, ge=1, le=65535)
+    security: str = Field("starttls", pattern="^(starttls|ssl|none)$")
+    user: str = ""
+    password: SecretStr | None = None
+    sender: str = ""
+    timeout_s: float = Field(20, gt=0)
+
+
+class Purchasing(BaseModel):
+    draft_alert_days: int = Field(3, ge=0)  # the stock digest flags drafts nobody sent for this many days
+    over_tolerance_percent: float = Field(0, ge=0)  # receipts beyond these need a confirmation naming the difference
+    under_tolerance_percent: float = Field(0, ge=0)
 
 
 class Http(BaseModel):
@@ -299,6 +318,9 @@ class Settings(BaseSettings):
     mailings: Mailings = Mailings()
     sales: dict[str, Any] = {}
     orders: dict[str, Any] = {}
+    warehouse: dict[str, Any] = {}
+    smtp: Smtp = Smtp()
+    purchasing: Purchasing = Purchasing()
 
     @classmethod
     def settings_customise_sources(cls, settings_cls, init_settings, env_settings, dotenv_settings, file_secret_settings):

@@ -178,7 +178,7 @@ async def seed_demo(session: AsyncSession, *, company: Any, today: date | None =
     session.add_all(barcodes)
 
     # --- suppliers -----------------------------------------------------------------
-    suppliers = [Supplier(code=c, name=nm, currency=cur, phone=ph) for c, nm, cur, ph in [
+    suppliers = [Supplier(code=c, name=nm, currency=cur, phone=ph, email=f"orders@{c.lower()}.example.com") for c, nm, cur, ph in [
         ("NORD", "Nordic Supply", "EUR", "+4670123456"), ("BALK", "Balkan Wholesale", "BGN", "+35929876543"),
         ("DAC", "Dacia Import SRL", "RON", "+40213456789"), ("SINO", "Sino Trading Co.", "USD", "+862155556666"),
         ("OFFX", "OfficeX Distribution", "EUR", "+493012345678"), ("CLEAN", "CleanPro BG", "BGN", "+35932445566")]]

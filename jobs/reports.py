@@ -50,11 +50,12 @@ async def _queue_once(session: AsyncSession, user: User, cause: str, body: str, 
 
 
 async def stock_digest_job(uow: UnitOfWorkFactory, *, now: datetime, tz: str, translate: Translate,
-                           reservation_days: int = 3) -> int:
+                           reservation_days: int = 3, draft_days: int = 3) -> int:
     today = now.astimezone(ZoneInfo(tz)).date()
     queued = 0
     async with uow() as u:
-        digest = await stock_exception_digest(u.session, today=today, now=now, reservation_days=reservation_days)
+        digest = await stock_exception_digest(u.session, today=today, now=now, reservation_days=reservation_days,
+                                              draft_days=draft_days)
         for user in await recipients(u.session, "view_stock"):
             if user.role not in ("admin", "manager"):
                 continue
@@ -79,6 +80,10 @@ async def stock_digest_job(uow: UnitOfWorkFactory, *, now: datetime, tz: str, tr
                 lines.append(_t(translate, lang, N_("• order {number} ({customer}) promised by today, still {status}"),
                                 number=number, customer=customer,
                                 status=translate(lang, status_label(status))))
+            for number, supplier, drafted in digest.stale_drafts:
+                lines.append(_t(translate, lang, N_("• purchase order {number} ({supplier}) is a draft since {day}: "
+                                                    "not sent, so not on order (/po)"),
+                                number=number, supplier=supplier, day=drafted.strftime("%d.%m.%Y") if drafted else "?"))
             queued += await _queue_once(u.session, user, f"report:stock_digest:{today}:{user.id}", "\n".join(lines))
         await u.commit()
     return queued

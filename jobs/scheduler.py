@@ -62,7 +62,8 @@ def report_jobs(services: Any, translate: Translate) -> dict[str, Callable[[date
 
     return {
         "stock_digest": lambda at: stock_digest_job(services.uow, now=at, tz=tz("stock_digest"), translate=translate,
-                                                    reservation_days=s.jobs.reservation_days),
+                                                    reservation_days=s.jobs.reservation_days,
+                                                    draft_days=s.purchasing.draft_alert_days),
         "funnel": lambda at: weekly_funnel_job(services.uow, now=at, tz=tz("funnel"), translate=translate,
                                                currency=s.company.currency),
         "replenishment": lambda at: replenishment_job(services.uow, now=at, tz=tz("replenishment"), translate=translate),

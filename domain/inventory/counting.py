@@ -1,13 +1,23 @@
-"""Blind counts of a bin.
+"""Blind counts of a bin, lot by lot.
 
-The counter only ever says what they see; nothing returned before
-finish_count() reveals what the system expects. At finish the expected
-quantities are snapshotted; small differences are booked at once as count
-moves, a difference above the policy's threshold waits for a manager.
+The counter only ever says what they see; nothing returned to them reveals
+what the system expects, and while their count is open no stock answer shows
+them that bin (hidden_bins_for). At finish the expected quantities are
+snapshotted per product and lot; lots the records hold that the counter did
+not report are counted as zero and marked "not seen". Small differences are
+booked at once as count moves of that very lot (its expiry kept), a difference
+above the policy's threshold waits for a manager, who sees each lot's record
+quantity at approval time against what was counted.
+
+A product kept by lot (lot-tracked, or with lot stock anywhere) is only
+counted with its lot: scanned from a GS1 code, typed, or explicitly "no lot".
+Counting it without one would book the whole quantity to the lot-less record
+and zero the lots, losing them and their expiry.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 
 from sqlmodel import select
@@ -62,12 +72,23 @@ class CountStep:
     expect: str = "product_or_finish"  # scan/type a product and its quantity, or finish
 
 
+class LotNeeded(InvalidInput):
+    """The product is kept by lot: the count needs the lot (or an explicit "no lot")."""
+
+
+class ExpiryNeeded(InvalidInput):
+    """A lot of an expiry-tracked product that is nowhere in stock: the count needs its expiry."""
+
+
 @dataclass(frozen=True)
 class VarianceLine:
     sku: str
     lot: str
     expected: Decimal
     counted: Decimal
+    expiry: date | None = None
+    seen: bool = True  # False: the records hold this lot and the counter did not report it
+    current: Decimal | None = None  # the record's quantity now (approval time)
 
     @property
     def variance(self) -> Decimal:
@@ -116,22 +137,54 @@ async def _open_task(session: AsyncSession, count_task_id: int) -> tuple[CountTa
     return task, await session.get(Location, task.location_id)
 
 
+async def kept_by_lot(session: AsyncSession, product: Product) -> bool:
+    """Lot-tracked, or some of it is in stock with a lot anywhere (not only in the counted bin: asking
+    for the lot must not tell the counter what this bin holds)."""
+    if product.lot_tracked:
+        return True
+    return (await session.exec(select(StockQuant.id).where(
+        StockQuant.product_id == product.id, StockQuant.lot != "", StockQuant.quantity != 0).limit(1))).first() is not None
+
+
+async def known_expiry(session: AsyncSession, product_id: int, lot: str) -> date | None:
+    """The expiry a lot of a product carries anywhere in stock (a lot has one)."""
+    if not lot:
+        return None
+    return (await session.exec(select(StockQuant.expiry).where(
+        StockQuant.product_id == product_id, StockQuant.lot == lot, StockQuant.expiry.is_not(None)))).first()
+
+
 async def record_count(
     session: AsyncSession, count_task_id: int, user: User, product_code: str, quantity, lot: str = "",
+    *, no_lot: bool = False, expiry: date | None = None,
 ) -> CountStep:
-    """What the counter sees of one product (and lot) in the bin; a second entry replaces the first."""
+    """What the counter sees of one product (and lot) in the bin; a second entry replaces the first.
+
+    no_lot=True says the goods carry no lot (the lot-less record of a product otherwise kept by lot).
+    expiry: from the label (a GS1 scan carries it); needed for a lot of an expiry-tracked product that
+    is nowhere in stock, checked against the lot's expiry when it is."""
     task, loc = await _open_task(session, count_task_id)
     resolved = await resolve_product(session, product_code)
     product = resolved.product
     qty = parse_count(quantity, unit=product.unit) * resolved.pack_qty
     lot = (lot or "").strip()
     if product.lot_tracked and not lot and qty > 0:
-        raise InvalidInput(N_("{sku} is lot-tracked: give the lot number."), sku=product.sku)
+        raise LotNeeded(N_("{sku} is lot-tracked: give the lot number."), sku=product.sku)
+    if not lot and not no_lot and await kept_by_lot(session, product):
+        raise LotNeeded(N_("{sku} is kept by lot: scan the code with the lot, type the lot, or say it has no lot."),
+                        sku=product.sku)
+    known = await known_expiry(session, product.id, lot)
+    if known is not None and expiry is not None and known != expiry:
+        raise InvalidInput(N_("Lot {lot} of {sku} is already in stock with expiry {known}, not {expiry}: check the label."),
+                           lot=lot, sku=product.sku, known=known.isoformat(), expiry=expiry.isoformat())
+    if lot and known is None and expiry is None and product.expiry_tracked and qty > 0:
+        raise ExpiryNeeded(N_("Lot {lot} of {sku} is new here: give its expiry date."), lot=lot, sku=product.sku)
     line = (await session.exec(select(CountLine).where(
         CountLine.count_task_id == task.id, CountLine.product_id == product.id, CountLine.lot == lot
     ))).first()
     if line is None:
-        session.add(CountLine(count_task_id=task.id, product_id=product.id, lot=lot, counted_qty=qty))
+        session.add(CountLine(count_task_id=task.id, product_id=product.id, lot=lot, counted_qty=qty,
+                              expiry=known or (expiry if lot else None)))
         happened = note(N_("{sku}: {qty} {unit} noted."), sku=product.sku, qty=fmt_qty(qty), unit=product.unit)
     else:
         happened = note(N_("{sku}: {qty} {unit} noted (replaces {old})."), sku=product.sku, qty=fmt_qty(qty),
@@ -155,12 +208,15 @@ async def _variances(session: AsyncSession, task: CountTask) -> list[tuple[Count
         select(CountLine).where(CountLine.count_task_id == task.id))).all()}
     for key, q in stock.items():
         if key not in lines and q.quantity != 0:
-            cl = CountLine(count_task_id=task.id, product_id=key[0], lot=key[1], counted_qty=Decimal(0))
+            cl = CountLine(count_task_id=task.id, product_id=key[0], lot=key[1], counted_qty=Decimal(0), seen=False)
             session.add(cl)
             lines[key] = cl
     for key, cl in lines.items():
         cl.expected_qty = stock[key].quantity if key in stock else Decimal(0)
-        cl.expiry = stock[key].expiry if key in stock else None
+        # The bin's record of the lot keeps its expiry; a lot found that the bin had no record of takes
+        # the expiry the lot has elsewhere (set when it was recorded).
+        if key in stock and stock[key].expiry is not None:
+            cl.expiry = stock[key].expiry
     await session.flush()
     out = []
     for cl in sorted(lines.values(), key=lambda c: c.id):
@@ -186,8 +242,16 @@ async def _book(session: AsyncSession, task: CountTask, loc: Location, user: Use
             await trim_reservations(session, quant)
 
 
-def _outcome_lines(rows: list[tuple[CountLine, Product]]) -> list[VarianceLine]:
-    return [VarianceLine(p.sku, cl.lot, cl.expected_qty, cl.counted_qty) for cl, p in rows]
+def _outcome_lines(rows: list[tuple[CountLine, Product]],
+                   stock: dict[tuple[int, str], StockQuant] | None = None) -> list[VarianceLine]:
+    def current(cl: CountLine) -> Decimal | None:
+        if stock is None:
+            return None
+        q = stock.get((cl.product_id, cl.lot))
+        return q.quantity if q is not None else Decimal(0)
+
+    return [VarianceLine(p.sku, cl.lot, cl.expected_qty, cl.counted_qty, cl.expiry, cl.seen, current(cl))
+            for cl, p in rows]
 
 
 async def finish_count(
@@ -200,16 +264,15 @@ async def finish_count(
     rows = await _variances(session, task)
     task.finished_at = utcnow()
     big = [p.sku for cl, p in rows if policy.needs_approval(cl.expected_qty, cl.counted_qty)]
+    # The counter is told only where the count went, never which products or lots differ (still blind:
+    # they may be asked to count the bin again).
     if big:
         task.status = CountStatus.awaiting_approval
-        happened = note(N_("Count of {bin} differs from the records ({skus}); a manager must approve it."),
-                        bin=loc.code, skus=", ".join(big))
+        happened = note(N_("Count of {bin} finished; a manager checks it before it is booked."), bin=loc.code)
     else:
         await _book(session, task, loc, user)
         task.status = CountStatus.done
-        changed = sum(1 for cl, _ in rows if cl.counted_qty != cl.expected_qty)
-        happened = (note(N_("Count of {bin} booked: {n} differences adjusted."), bin=loc.code, n=changed)
-                    if changed else note(N_("Count of {bin} matches the records."), bin=loc.code))
+        happened = note(N_("Count of {bin} finished and booked."), bin=loc.code)
     await session.flush()
     return CountOutcome(task.id, loc.code, task.status, _outcome_lines(rows), happened)
 
@@ -224,8 +287,19 @@ async def counts_awaiting_approval(session: AsyncSession, warehouse_id: int) -> 
     for task, loc in rows:
         lines = (await session.exec(select(CountLine, Product).join(Product, Product.id == CountLine.product_id)
                                     .where(CountLine.count_task_id == task.id).order_by(CountLine.id))).all()
-        out.append(CountOutcome(task.id, loc.code, task.status, _outcome_lines(list(lines))))
+        out.append(CountOutcome(task.id, loc.code, task.status, _outcome_lines(list(lines), await _bin_stock(session, loc.id))))
     return out
+
+
+async def hidden_bins_for(session: AsyncSession, user: User) -> set[int]:
+    """Bins whose stock this person must not be shown: the ones they are counting right now."""
+    return set((await session.exec(select(CountTask.location_id).where(
+        CountTask.counted_by_id == user.id, CountTask.status == CountStatus.counting))).all())
+
+
+async def being_counted(session: AsyncSession, location_id: int) -> bool:
+    return (await session.exec(select(CountTask.id).where(
+        CountTask.location_id == location_id, CountTask.status == CountStatus.counting))).first() is not None
 
 
 async def decide_count(session: AsyncSession, count_task_id: int, user: User, *, approve: bool) -> CountOutcome:
@@ -240,6 +314,7 @@ async def decide_count(session: AsyncSession, count_task_id: int, user: User, *,
     rows = (await session.exec(select(CountLine, Product).join(Product, Product.id == CountLine.product_id)
                                .where(CountLine.count_task_id == task.id).order_by(CountLine.id))).all()
     task.approved_by_id, task.decided_at = user.id, utcnow()
+    lines = _outcome_lines(list(rows), stock)  # the records as they are now, before anything is booked
     moved = any(
         (stock[(cl.product_id, cl.lot)].quantity if (cl.product_id, cl.lot) in stock else Decimal(0)) != cl.expected_qty
         for cl, _ in rows
@@ -255,4 +330,4 @@ async def decide_count(session: AsyncSession, count_task_id: int, user: User, *,
         task.status = CountStatus.rejected
         happened = note(N_("Count of {bin} rejected; count it again."), bin=loc.code)
     await session.flush()
-    return CountOutcome(task.id, loc.code, task.status, _outcome_lines(list(rows)), happened)
+    return CountOutcome(task.id, loc.code, task.status, lines, happened)

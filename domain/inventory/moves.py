@@ -7,10 +7,11 @@ from decimal import Decimal
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from ..errors import InvalidInput, N_, NotFound
+from ..errors import Conflict, InvalidInput, N_, NotFound
 from ..models import Location, LocationKind, Product, StockQuant, User, Warehouse
 from .common import Note, fmt_qty, note, parse_quantity, resolve_location, resolve_product
 from .ledger import post_move
+from .counting import being_counted
 from .tasks import check_pick_face
 
 
@@ -55,6 +56,10 @@ async def move_stock(
     """Moves free (unreserved) stock from one bin to another."""
     src = await resolve_location(session, warehouse.id, from_bin)
     dst = await resolve_location(session, warehouse.id, to_bin)
+    for loc in (src, dst):
+        # A move would spoil the count's snapshot, and its refusal ("only 3 on hand") would tell the counter.
+        if await being_counted(session, loc.id):
+            raise Conflict(N_("{bin} is being counted; move stock there after the count is finished."), bin=loc.code)
     resolved = await resolve_product(session, product_code)
     product = resolved.product
     qty = parse_quantity(quantity, unit=product.unit) * resolved.pack_qty

@@ -171,11 +171,20 @@ async def start_pick(session: AsyncSession, order: SalesOrder, user: User) -> Pi
 
     if order.status not in (OrderStatus.confirmed, OrderStatus.reserved, OrderStatus.picking, OrderStatus.partially_shipped):
         raise InvalidInput(N_("Order {number} is {status}; it cannot be picked."), number=order.number, status=order.status)
+    if order.status == OrderStatus.confirmed:
+        # A confirmed order nobody reserved yet: reserve what free stock allows now.
+        from .reservations import reserve_order
+
+        result = await reserve_order(session, order)
+        short = ", ".join(f"{ln.sku} {fmt_qty(ln.short)}" for ln in result.lines if ln.short > 0)
+    else:
+        short = ""
     reservations = (await session.exec(select(StockReservation).where(
         StockReservation.order_id == order.id, StockReservation.quantity > 0
     ))).all()
     if not reservations:
-        raise Conflict(N_("Nothing is reserved for order {number}; reserve it first."), number=order.number)
+        raise Conflict(N_("Order {number} can't be picked yet: nothing of it is in free stock (short: {short})."),
+                       number=order.number, short=short or "-")
 
     packing = await working_location(session, order.warehouse_id, PACKING_CODE)
     pl = PickList(order_id=order.id, warehouse_id=order.warehouse_id, picker_id=user.id, packing_location_id=packing.id)

@@ -20,8 +20,9 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from ..errors import Conflict, InvalidInput, N_
 from ..models import (
     InspectionStatus, Location, LocationKind, Product, PurchaseOrder, PurchaseOrderLine, Receipt, ReceiptLine,
-    Supplier, User, Warehouse, utcnow,
+    StockQuant, Supplier, User, Warehouse, utcnow,
 )
+from ..purchasing.orders import RECEIVABLE_STATUSES, status_after_receipt
 from ..permissions import require
 from .common import (
     QUARANTINE_CODE, RECEIVING_CODE, Note, fmt_qty, locked, note, parse_quantity, resolve_product,
@@ -80,12 +81,29 @@ class OpenPOLine:
 
 
 @dataclass(frozen=True)
+class ReceiptTolerance:
+    """How far a receipt may differ from the PO line it fills, in percent of the ordered quantity,
+    before the person must confirm the difference. 0: any difference needs a confirmation."""
+
+    over_percent: Decimal = Decimal(0)
+    under_percent: Decimal = Decimal(0)
+
+    @classmethod
+    def from_mapping(cls, cfg: dict | None) -> "ReceiptTolerance":
+        cfg = cfg or {}
+        return cls(Decimal(str(cfg.get("over_tolerance_percent", 0))), Decimal(str(cfg.get("under_tolerance_percent", 0))))
+
+
+@dataclass(frozen=True)
 class ReceiptPreview:
     po_number: str | None
     warehouse_code: str
     lines: list[PreviewLine]
     po_lines: list[OpenPOLine]  # every PO line after this receipt: what is still missing, what is over
     not_on_po: list[str]  # SKUs received that the PO does not list
+    po_status: str | None = None
+    touched: frozenset[int] = frozenset()  # line numbers of the PO this receipt fills
+    tolerance: ReceiptTolerance = ReceiptTolerance()
 
     @property
     def over(self) -> list[OpenPOLine]:
@@ -96,9 +114,34 @@ class ReceiptPreview:
         return [line for line in self.po_lines if line.missing > 0]
 
     @property
+    def over_beyond_tolerance(self) -> list[OpenPOLine]:
+        return [ln for ln in self.over if ln.over * 100 > ln.ordered * self.tolerance.over_percent]
+
+    @property
+    def under_beyond_tolerance(self) -> list[OpenPOLine]:
+        """Lines this receipt fills that stay short by more than the tolerance (untouched lines simply wait)."""
+        return [ln for ln in self.under
+                if ln.line_no in self.touched and ln.missing * 100 > ln.ordered * self.tolerance.under_percent]
+
+    @property
+    def against_draft(self) -> bool:
+        return self.po_status == "draft"
+
+    @property
     def needs_confirmation(self) -> bool:
-        """Over-receipts and products not on the PO are only booked when the person confirms them."""
-        return bool(self.over or self.not_on_po)
+        """Differences beyond the tolerance, products not on the PO and receipts against a draft (the
+        supplier never got it) are only booked when the person confirms them."""
+        return bool(self.over_beyond_tolerance or self.under_beyond_tolerance or self.not_on_po or self.against_draft)
+
+    def differences(self) -> str:
+        """The differences to confirm, e.g. "WID +12 (20%), BOLT -30 (60%)"."""
+        parts = [f"{ln.sku} +{fmt_qty(ln.over)} ({_pct(ln.over, ln.ordered)})" for ln in self.over_beyond_tolerance]
+        parts += [f"{ln.sku} -{fmt_qty(ln.missing)} ({_pct(ln.missing, ln.ordered)})" for ln in self.under_beyond_tolerance]
+        return ", ".join(parts) or "-"
+
+
+def _pct(part: Decimal, whole: Decimal) -> str:
+    return f"{(part * 100 / whole).quantize(Decimal(1))}%" if whole else "-"
 
 
 @dataclass(frozen=True)
@@ -114,11 +157,11 @@ class ReceiptBooked:
 
 async def _preview(
     session: AsyncSession, lines: list[ReceiptInput], *, warehouse: Warehouse, po: PurchaseOrder | None,
-    supplier: Supplier | None,
+    supplier: Supplier | None, tolerance: ReceiptTolerance = ReceiptTolerance(),
 ) -> ReceiptPreview:
     if not lines:
         raise InvalidInput(N_("A receipt needs at least one line."))
-    if po is not None and po.status not in ("sent", "partially_received", "draft"):
+    if po is not None and po.status not in RECEIVABLE_STATUSES:
         raise Conflict(N_("Purchase order {number} is {status}; nothing more can be received on it."),
                        number=po.number, status=po.status)
     po_lines: list[PurchaseOrderLine] = []
@@ -138,6 +181,8 @@ async def _preview(
             raise InvalidInput(N_("{sku} is lot-tracked: give the lot number."), sku=product.sku)
         if product.expiry_tracked and given.expiry is None:
             raise InvalidInput(N_("{sku} needs an expiry date."), sku=product.sku)
+        if lot:
+            await check_lot_expiry(session, product, lot, given.expiry)
         notes = []
         if given.expiry is not None and given.expiry < utcnow().date():
             notes.append(note(N_("{sku} lot {lot} expired on {expiry}."), sku=product.sku, lot=lot or "-", expiry=given.expiry))
@@ -160,7 +205,10 @@ async def _preview(
     skus = {p.id: p.sku for p in (await session.exec(select(Product).where(
         Product.id.in_([pl.product_id for pl in po_lines] or [-1])))).all()}
     open_lines = [OpenPOLine(pl.line_no, skus[pl.product_id], pl.quantity, received[pl.id]) for pl in po_lines]
-    return ReceiptPreview(po.number if po else None, warehouse.code, out, open_lines, not_on_po)
+    by_id = {pl.id: pl.line_no for pl in po_lines}
+    touched = frozenset(by_id[ln.po_line_id] for ln in out if ln.po_line_id is not None)
+    return ReceiptPreview(po.number if po else None, warehouse.code, out, open_lines, not_on_po,
+                          po.status if po else None, touched, tolerance)
 
 
 async def _context(session: AsyncSession, po: PurchaseOrder | None, warehouse: Warehouse | None,
@@ -177,23 +225,27 @@ async def _context(session: AsyncSession, po: PurchaseOrder | None, warehouse: W
 async def preview_receipt(
     session: AsyncSession, lines: list[ReceiptInput], *, po: PurchaseOrder | None = None,
     warehouse: Warehouse | None = None, supplier: Supplier | None = None,
+    tolerance: ReceiptTolerance = ReceiptTolerance(),
 ) -> ReceiptPreview:
     """What booking these lines would do: quantities in units, PO lines over and under. Changes nothing."""
     po, warehouse, supplier = await _context(session, po, warehouse, supplier, lock=False)
-    return await _preview(session, lines, warehouse=warehouse, po=po, supplier=supplier)
+    return await _preview(session, lines, warehouse=warehouse, po=po, supplier=supplier, tolerance=tolerance)
 
 
 async def book_receipt(
     session: AsyncSession, lines: list[ReceiptInput], user: User, *, po: PurchaseOrder | None = None,
     warehouse: Warehouse | None = None, supplier: Supplier | None = None, confirm: bool = False,
+    tolerance: ReceiptTolerance = ReceiptTolerance(),
 ) -> ReceiptBooked:
-    """Books the receipt; over-receipts and products not on the PO need confirm=True."""
+    """Books the receipt; differences beyond the tolerance, products not on the PO and a draft PO need confirm=True."""
     po, warehouse, supplier = await _context(session, po, warehouse, supplier, lock=True)
-    preview = await _preview(session, lines, warehouse=warehouse, po=po, supplier=supplier)
+    preview = await _preview(session, lines, warehouse=warehouse, po=po, supplier=supplier, tolerance=tolerance)
     if preview.needs_confirmation and not confirm:
-        over = ", ".join(f"{line.sku} +{fmt_qty(line.over)}" for line in preview.over) or "-"
-        raise Conflict(N_("This receipt goes beyond the purchase order (over: {over}; not on it: {extra}). Confirm to book it."),
-                       over=over, extra=", ".join(preview.not_on_po) or "-")
+        if preview.against_draft:
+            raise Conflict(N_("Purchase order {number} is a draft: the supplier was never sent it. Confirm to receive against it anyway."),
+                           number=po.number)
+        raise Conflict(N_("This receipt differs from the purchase order (beyond the tolerance: {diff}; not on it: {extra}). Confirm to book it."),
+                       diff=preview.differences(), extra=", ".join(preview.not_on_po) or "-")
     supplier_loc = await virtual_location(session, LocationKind.supplier)
     receipt = Receipt(number=f"RC-{uuid.uuid4().hex[:10].upper()}", warehouse_id=warehouse.id,
                       supplier_id=supplier.id if supplier else None, po_id=po.id if po else None, user_id=user.id)
@@ -241,13 +293,20 @@ async def book_receipt(
 
 
 async def _update_po_status(session: AsyncSession, po: PurchaseOrder) -> None:
-    po_lines = (await session.exec(select(PurchaseOrderLine).where(PurchaseOrderLine.po_id == po.id))).all()
-    if all(pl.received_quantity >= pl.quantity for pl in po_lines):
-        po.status = "received"
-    elif any(pl.received_quantity > 0 for pl in po_lines):
-        po.status = "partially_received"
-    else:
-        po.status = "sent"
+    po_lines = list((await session.exec(select(PurchaseOrderLine).where(PurchaseOrderLine.po_id == po.id))).all())
+    po.status = status_after_receipt(po_lines, po)
+    if po.status == "received" and po.closed_at is None:
+        po.closed_at = utcnow()
+
+
+async def check_lot_expiry(session: AsyncSession, product: Product, lot: str, expiry: date | None) -> None:
+    """A lot has one expiry: a receipt naming another date for a lot already in stock is refused
+    (the two would be merged into one record and one date lost)."""
+    known = (await session.exec(select(StockQuant.expiry).where(
+        StockQuant.product_id == product.id, StockQuant.lot == lot, StockQuant.expiry.is_not(None)))).first()
+    if known is not None and expiry is not None and known != expiry:
+        raise InvalidInput(N_("Lot {lot} of {sku} is already in stock with expiry {known}, not {expiry}: check the label."),
+                           lot=lot, sku=product.sku, known=known.isoformat(), expiry=expiry.isoformat())
 
 
 # ---- inspection ---------------------------------------------------------------------------

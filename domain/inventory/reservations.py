@@ -244,3 +244,16 @@ async def trim_reservations(session: AsyncSession, quant: StockQuant) -> Decimal
         excess -= give
         released += give
     return released
+
+
+async def reserve_waiting(session: AsyncSession, warehouse_id: int, limit: int = 50) -> dict[int, ReservationResult]:
+    """Reserves for confirmed orders of a warehouse that still miss a reservation, most urgent first
+    (priority, promised date, order date), as far as free stock allows. Returns each order's result:
+    what is still short says why it can't be picked (yet)."""
+    stmt = (select(SalesOrder).where(SalesOrder.warehouse_id == warehouse_id, SalesOrder.status == OrderStatus.confirmed)
+            .order_by(SalesOrder.priority.desc(), SalesOrder.promised_date.is_(None), SalesOrder.promised_date,
+                      SalesOrder.order_date, SalesOrder.id).limit(limit))
+    out = {}
+    for order in (await session.exec(stmt)).all():
+        out[order.id] = await reserve_order(session, order)
+    return out

@@ -157,6 +157,10 @@ async def _valid_destination(session: AsyncSession, task: WarehouseTask, loc: Lo
         raise InvalidInput(N_("{bin} is reserved for {sku}."), bin=loc.code, sku=other.sku)
     if loc.id == task.from_location_id:
         raise InvalidInput(N_("{bin} is where the goods are now."), bin=loc.code)
+    from .counting import being_counted  # late: counting's helpers import this module's neighbours
+
+    if await being_counted(session, loc.id):
+        raise InvalidInput(N_("{bin} is being counted; move stock there after the count is finished."), bin=loc.code)
 
 
 async def confirm_task(
@@ -258,3 +262,30 @@ async def check_pick_face(session: AsyncSession, location: Location, product_id:
     session.add(task)
     await session.flush()
     return task
+
+
+async def refill_pick_faces(session: AsyncSession, warehouse_id: int) -> list[WarehouseTask]:
+    """A refill for every pick face below its minimum that has none open, emptiest first (an empty face
+    stops picking; a face that was empty before anyone looked never saw a pick leave it to trigger one).
+    Faces without a fixed product are refilled with each product they hold."""
+    faces = (await session.exec(select(Location).where(
+        Location.warehouse_id == warehouse_id, Location.kind == LocationKind.pick.value, Location.min_qty.is_not(None),
+    ))).all()
+    levels = []
+    for face in faces:
+        if face.fixed_product_id is not None:
+            products = [face.fixed_product_id]
+        else:
+            products = list((await session.exec(select(StockQuant.product_id).where(
+                StockQuant.location_id == face.id).distinct())).all())
+        for pid in products:
+            current = Decimal(str((await session.exec(select(func.coalesce(func.sum(StockQuant.quantity), 0)).where(
+                StockQuant.location_id == face.id, StockQuant.product_id == pid))).one()))
+            if current < face.min_qty:
+                levels.append((current / face.min_qty if face.min_qty else Decimal(0), face.code, face, pid))
+    created = []
+    for _, _, face, pid in sorted(levels, key=lambda x: (x[0], x[1])):
+        task = await check_pick_face(session, face, pid)
+        if task is not None:
+            created.append(task)
+    return created

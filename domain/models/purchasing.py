@@ -41,10 +41,16 @@ class PurchaseOrder(SQLModel, table=True):
     number: str = Field(unique=True, index=True)
     supplier_id: int = Field(foreign_key="suppliers.id", index=True)
     warehouse_id: int = Field(foreign_key="warehouses.id")
-    status: str = Field(default="draft", index=True)  # draft, sent, partially_received, received, cancelled
+    # draft -> sent -> confirmed -> partially_received -> received / closed; cancelled (domain/purchasing/orders.py)
+    status: str = Field(default="draft", index=True)
     order_date: date | None = None
     expected_date: date | None = None
     created_at: datetime = ts_field(default_now=True)
+    sent_at: datetime | None = ts_field(nullable=True)
+    sent_via: str | None = None  # email, phone
+    confirmed_at: datetime | None = ts_field(nullable=True)
+    confirmed_date: date | None = None  # the delivery date the supplier confirmed
+    closed_at: datetime | None = ts_field(nullable=True)  # received in full, closed short, or cancelled
 
 
 class PurchaseOrderLine(SQLModel, table=True):

@@ -194,6 +194,7 @@ class CountLine(SQLModel, table=True):
     counted_qty: Decimal = qty_field()
     expected_qty: Decimal | None = optional_qty_field()  # snapshot taken when the count is finished
     expiry: date | None = None
+    seen: bool = True  # False: a lot the records hold that the counter did not report (counted as zero)
 
 
 class TransferStatus(StrEnum):

@@ -15,11 +15,12 @@ from .run import OPEN_PO_STATUSES
 
 
 async def _open_quantity(session: AsyncSession, product_id: int, warehouse_id: int) -> Decimal:
+    """On order plus in drafts: a draft is not on order for planning, but ordering its product again would double it."""
     rows = (await session.exec(
         select(PurchaseOrderLine.quantity, PurchaseOrderLine.received_quantity)
         .join(PurchaseOrder, PurchaseOrder.id == PurchaseOrderLine.po_id)
         .where(PurchaseOrderLine.product_id == product_id, PurchaseOrder.warehouse_id == warehouse_id,
-               PurchaseOrder.status.in_(OPEN_PO_STATUSES))
+               PurchaseOrder.status.in_(OPEN_PO_STATUSES + ("draft",)))
     )).all()
     return sum((max(q - r, Decimal(0)) for q, r in rows), Decimal(0))
 
@@ -32,9 +33,10 @@ async def _next_po_number(session: AsyncSession, today: date) -> str:
 
 
 async def approve_suggestions(session: AsyncSession, suggestion_ids: list[int] | None = None, *,
-                              run_id: int | None = None, today: date | None = None) -> list[PurchaseOrder]:
+                              run_id: int | None = None, today: date | None = None,
+                              supplier_id: int | None = None) -> list[PurchaseOrder]:
     """Creates draft purchase orders from suggestions: the given ones, or every open
-    suggestion of a run (default: the latest run). Flushes; the caller commits.
+    suggestion of a run (default: the latest run), or of one supplier in it. Flushes; the caller commits.
 
     A suggestion whose product got more on order since the run (someone ordered it
     meanwhile) is marked skipped instead of ordered: the same shortfall is never
@@ -62,9 +64,11 @@ async def approve_suggestions(session: AsyncSession, suggestion_ids: list[int] |
             run_id = (await session.exec(select(PlanRun.id).order_by(PlanRun.id.desc()))).first()
             if run_id is None:
                 raise NotFound(N_("No planning run yet."))
-        chosen = (await session.exec(select(PlanSuggestion).where(
-            PlanSuggestion.run_id == run_id, PlanSuggestion.status == "open",
-            PlanSuggestion.supplier_id.is_not(None)).order_by(PlanSuggestion.id).with_for_update())).all()
+        stmt = select(PlanSuggestion).where(PlanSuggestion.run_id == run_id, PlanSuggestion.status == "open",
+                                            PlanSuggestion.supplier_id.is_not(None))
+        if supplier_id is not None:
+            stmt = stmt.where(PlanSuggestion.supplier_id == supplier_id)
+        chosen = (await session.exec(stmt.order_by(PlanSuggestion.id).with_for_update())).all()
 
     groups: dict[tuple[int, int], list[PlanSuggestion]] = defaultdict(list)
     for s in sorted(chosen, key=lambda s: s.id):

@@ -30,8 +30,10 @@ from .forecast import forecast
 from .policy import plan_policy
 from .reasons import explain
 from .suppliers import lead_time_book
+from ..purchasing.orders import ON_ORDER_STATUSES
 
-OPEN_PO_STATUSES = ("draft", "sent", "partially_received")
+# Only orders the supplier knows about are on order; a draft is an intention (domain/purchasing/orders.py).
+OPEN_PO_STATUSES = ON_ORDER_STATUSES
 # Orders that still hold stock or are owed goods (draft ones commit nothing yet).
 COMMITTED_ORDER_STATUSES = ("confirmed", "reserved", "picking", "packed", "partially_shipped")
 Progress = Callable[[str, int, int], None]  # (step, done, total)

@@ -37,16 +37,18 @@ class Digest:
     old_reservation_days: int = 0
     counts_awaiting_approval: int | None = None
     due_not_shipped: list[tuple[str, str, str]] = field(default_factory=list)  # (order, customer, status)
+    stale_drafts: list[tuple[str, str, date]] = field(default_factory=list)  # (PO, supplier, drafted on): never sent
+    draft_days: int = 0
 
     @property
     def empty(self) -> bool:
         return not (self.negative or self.low or self.old_reservations or self.counts_awaiting_approval
-                    or self.due_not_shipped)
+                    or self.due_not_shipped or self.stale_drafts)
 
 
 async def stock_exception_digest(session: AsyncSession, *, today: date, now: datetime,
-                                 reservation_days: int = 3, limit: int = 30) -> Digest:
-    digest = Digest(day=today, old_reservation_days=reservation_days)
+                                 reservation_days: int = 3, limit: int = 30, draft_days: int = 3) -> Digest:
+    digest = Digest(day=today, old_reservation_days=reservation_days, draft_days=draft_days)
     neg = (await session.exec(
         select(Product.sku, Product.name, Location.code, StockQuant.quantity)
         .join(Product, Product.id == StockQuant.product_id).join(Location, Location.id == StockQuant.location_id)
@@ -76,4 +78,9 @@ async def stock_exception_digest(session: AsyncSession, *, today: date, now: dat
         .where(SalesOrder.promised_date <= today, SalesOrder.status.in_(NOT_SHIPPED))
         .order_by(SalesOrder.promised_date, SalesOrder.number).limit(limit))).all()
     digest.due_not_shipped = [(n, c, str(s)) for n, c, s in due]
+    from ..purchasing.orders import stale_drafts
+
+    # A draft is not on order: goods planned into it are not coming until someone sends it.
+    digest.stale_drafts = [(po.number, po.supplier_code, po.order_date)
+                           for po in (await stale_drafts(session, draft_days, today))[:limit]]
     return digest

@@ -9,8 +9,9 @@ from domain.errors import Conflict, NotFound
 from domain.models import (BillOfMaterial, Customer, PlanSuggestion, PurchaseOrderLine, SalesHistory, SalesOrder,
                            SalesOrderLine)
 from domain.inventory.ledger import post_move, virtual_location
-from domain.models import Location, LocationKind
+from domain.models import Location, LocationKind, User
 from domain.planning import PlanningConfig, approve_suggestions, run_plan, set_reorder_rule, supplier_performance
+from domain.purchasing.orders import mark_sent
 
 from tests.planning.helpers import TODAY, history, product, purchase_order, stock, supplier, terms, warehouse
 
@@ -81,6 +82,17 @@ async def test_open_purchase_order_prevents_a_second_suggestion(session):
     [line] = (await session.exec(select(PurchaseOrderLine).where(PurchaseOrderLine.po_id == po.id))).all()
     assert line.quantity == Decimal("140") and line.price == Decimal("2.50")
 
+    # A draft is not on order: the supplier does not know about it yet.
+    drafted = await run_plan(session, config=CFG, today=TODAY)
+    [ln] = drafted.lines
+    assert ln.on_order == 0 and [s.sku for s in drafted.suggestions] == ["WID-001"]
+    # ... but approving the product again while its draft waits would order it twice.
+    assert await approve_suggestions(session, today=TODAY) == []
+
+    buyer = User(name="Buyer", role="manager")
+    session.add(buyer)
+    await mark_sent(session, buyer, po, via="phone", today=TODAY)
+    await session.commit()
     again = await run_plan(session, config=CFG, today=TODAY)
     assert again.suggestions == []
     [ln] = again.lines

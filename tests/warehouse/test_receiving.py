@@ -6,7 +6,7 @@ from sqlmodel import select
 
 from domain.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from domain.inventory.receiving import (
-    ReceiptInput, book_receipt, inspect_receipt_line, pending_inspections, preview_receipt,
+    ReceiptInput, ReceiptTolerance, book_receipt, inspect_receipt_line, pending_inspections, preview_receipt,
 )
 from domain.inventory.stock import stock_level
 from domain.inventory.tasks import confirm_task, next_task_for, propose_bin
@@ -26,14 +26,51 @@ async def test_preview_shows_over_and_under_and_changes_nothing(session, world):
     assert [(l.sku, l.missing) for l in preview.under] == [("BOLT", 12)]
     assert preview.needs_confirmation
     assert (await session.exec(select(StockMove))).all() == []
-    with pytest.raises(Conflict, match=r"over: WID \+2"):
+    with pytest.raises(Conflict, match=r"beyond the tolerance: WID \+2 \(20%\)"):
         await book_receipt(session, [ReceiptInput("WID", 12)], world.worker, po=po)
+
+
+async def test_differences_within_the_tolerance_pass_and_beyond_it_need_a_confirmation(session, world):
+    po = await make_po(session, world, "PO-T", [("WID", 100), ("BOLT", 50)])
+    await session.commit()
+    tol = ReceiptTolerance(over_percent=Decimal(5), under_percent=Decimal(10))
+    ok = await preview_receipt(session, [ReceiptInput("WID", 104), ReceiptInput("BOLT", 46)], po=po, tolerance=tol)
+    assert not ok.needs_confirmation  # +4% and -8%
+    bad = await preview_receipt(session, [ReceiptInput("WID", 120), ReceiptInput("BOLT", 20)], po=po, tolerance=tol)
+    assert bad.needs_confirmation and bad.differences() == "WID +20 (20%), BOLT -30 (60%)"
+    only_wid = await preview_receipt(session, [ReceiptInput("WID", 100)], po=po, tolerance=tol)
+    assert not only_wid.needs_confirmation  # BOLT was not delivered at all: it simply waits
+    with pytest.raises(Conflict, match=r"WID \+20 \(20%\), BOLT -30 \(60%\)"):
+        await book_receipt(session, [ReceiptInput("WID", 120), ReceiptInput("BOLT", 20)], world.worker, po=po, tolerance=tol)
+    booked = await book_receipt(session, [ReceiptInput("WID", 120), ReceiptInput("BOLT", 20)], world.worker, po=po,
+                                tolerance=tol, confirm=True)
+    assert booked.po_status == "partially_received"
+
+
+async def test_receiving_against_a_draft_needs_a_confirmation(session, world):
+    po = await make_po(session, world, "PO-D", [("WID", 10)])
+    po.status = "draft"
+    await session.commit()
+    preview = await preview_receipt(session, [ReceiptInput("WID", 10)], po=po)
+    assert preview.against_draft and preview.needs_confirmation
+    with pytest.raises(Conflict, match="is a draft"):
+        await book_receipt(session, [ReceiptInput("WID", 10)], world.worker, po=po)
+    assert (await session.exec(select(StockMove))).all() == []
+    booked = await book_receipt(session, [ReceiptInput("WID", 10)], world.worker, po=po, confirm=True)
+    assert booked.po_status == "received"
+
+
+async def test_a_lot_keeps_its_one_expiry(session, world):
+    await book_receipt(session, [ReceiptInput("MILK", 5, lot="L1", expiry=date(2027, 1, 1))], world.worker, warehouse=world.wh)
+    with pytest.raises(InvalidInput, match="already in stock with expiry 2027-01-01"):
+        await preview_receipt(session, [ReceiptInput("MILK", 5, lot="L1", expiry=date(2027, 2, 1))], warehouse=world.wh)
 
 
 async def test_booking_against_po_moves_to_dock_and_updates_po(session, world):
     po = await make_po(session, world, "PO-2", [("WID", 10), ("BOLT", 24)])
     await session.commit()
-    booked = await book_receipt(session, [ReceiptInput("WID", 10), ReceiptInput("BOLT", 20)], world.worker, po=po)
+    booked = await book_receipt(session, [ReceiptInput("WID", 10), ReceiptInput("BOLT", 20)], world.worker, po=po,
+                                confirm=True)
     await session.commit()
     assert booked.po_status == "partially_received"
     moves = (await session.exec(select(StockMove).order_by(StockMove.id))).all()

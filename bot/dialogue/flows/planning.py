@@ -9,7 +9,8 @@ from pathlib import Path
 
 from domain.errors import N_, NotFound
 from domain.planning.approve import approve_suggestions
-from domain.planning import PlanningConfig
+from domain.planning import PlanningConfig, supplier_performance
+from domain.purchasing.orders import count_drafts
 from domain.planning.reasons import explain
 from domain.planning.run import run_plan
 
@@ -20,6 +21,7 @@ from ..router import Router
 from ..turn import Turn, button_id
 
 TOP = 5
+SUPPLIER_BUTTONS = 6
 
 
 async def plan_cmd(turn: Turn) -> None:
@@ -27,17 +29,30 @@ async def plan_cmd(turn: Turn) -> None:
 
     warehouse = turn.args.strip().upper() or None
     result = await run_plan(turn.session, warehouse, config=_config(turn))
+    performance = await supplier_performance(turn.session, today=turn.now().date())
     lines = [turn.t("Plan for {products} products: {n} to reorder from {suppliers} suppliers.",
                     products=result.products, n=len(result.suggestions), suppliers=result.suppliers)]
     for s in result.suggestions[:TOP]:
         lines.append(turn.t("\u2022 {sku} {name} ({warehouse}): order {qty} from {supplier}", sku=s.sku, name=s.name,
                             warehouse=s.warehouse, qty=_n(s.suggested_qty), supplier=s.supplier or "?"))
         lines.append(f"   {_reason(turn, s)}")
+    drafts = await count_drafts(turn.session)
+    if drafts:
+        lines.append(turn.t("{n} draft purchase order(s) are not sent yet and don't count as on order: /po", n=drafts))
     with tempfile.TemporaryDirectory() as tmp:
-        path = await asyncio.to_thread(write_plan_xlsx, result, Path(tmp) / "plan.xlsx", translate=_translate(turn))
+        path = await asyncio.to_thread(write_plan_xlsx, result, Path(tmp) / "plan.xlsx", performance,
+                                       translate=_translate(turn))
         xlsx = path.read_bytes()
     buttons = []
     if result.suggestions and result.run_id:
+        per_supplier: dict[tuple[int, str], int] = {}
+        for s in result.suggestions:
+            if s.supplier_id is not None:
+                per_supplier[(s.supplier_id, s.supplier)] = per_supplier.get((s.supplier_id, s.supplier), 0) + 1
+        for (sid, code), n in sorted(per_supplier.items(), key=lambda kv: -kv[1])[:SUPPLIER_BUTTONS]:
+            buttons.append([Button(turn.t("Approve {supplier}: {n} line(s)", supplier=code, n=n), f"plan_sup:{result.run_id}:{sid}")])
+        buttons += [[Button(turn.t("Approve only {sku}", sku=s.sku), f"plan_line:{s.suggestion_id}")]
+                    for s in result.suggestions[:TOP] if s.suggestion_id and s.supplier_id is not None]
         buttons.append([Button(turn.t("Approve all into draft POs"), f"plan_ok:{result.run_id}")])
         buttons += [[Button(turn.t("Chart: {sku}", sku=s.sku), f"plan_chart:{s.sku}:{s.warehouse}")] for s in result.suggestions[:3]]
     turn.say("\n".join(lines), buttons,
@@ -45,11 +60,27 @@ async def plan_cmd(turn: Turn) -> None:
 
 
 async def on_approve(turn: Turn) -> None:
-    orders = await approve_suggestions(turn.session, run_id=button_id(turn.args), today=turn.now().date())
+    await _approved(turn, await approve_suggestions(turn.session, run_id=button_id(turn.args), today=turn.now().date()))
+
+
+async def on_approve_supplier(turn: Turn) -> None:
+    run_id, _, supplier_id = turn.args.partition(":")
+    await _approved(turn, await approve_suggestions(turn.session, run_id=button_id(run_id), supplier_id=button_id(supplier_id),
+                                                    today=turn.now().date()), edit=False)
+
+
+async def on_approve_line(turn: Turn) -> None:
+    await _approved(turn, await approve_suggestions(turn.session, [button_id(turn.args)], today=turn.now().date()), edit=False)
+
+
+async def _approved(turn: Turn, orders, edit: bool = True) -> None:
     if not orders:
-        turn.say(turn.t("Nothing left to order: these suggestions were already approved or covered since."), edit=True)
+        turn.say(turn.t("Nothing left to order: these suggestions were already approved or covered since."), edit=edit)
         return
-    turn.say(turn.t("Draft purchase orders created: {numbers}.", numbers=", ".join(po.number for po in orders)), edit=True)
+    turn.say(turn.t("Draft purchase orders created: {numbers}. Send them to the suppliers (they count as on order only then).",
+                    numbers=", ".join(po.number for po in orders)),
+             [[Button(turn.t("Show {number}", number=po.number), f"po_show:{po.id}")] for po in orders[:SUPPLIER_BUTTONS]],
+             edit=edit)
 
 
 async def chart_cmd(turn: Turn) -> None:
@@ -102,4 +133,6 @@ def register(router: Router) -> None:
     router.command("chart", help=N_("projected stock of a product: /chart WID-001"), capability="purchasing", cost="report")(chart_cmd)
     router.intent("replenishment_plan", capability="purchasing", cost="report")(plan_cmd)
     router.callback("plan_ok", capability="purchasing")(on_approve)
+    router.callback("plan_sup", capability="purchasing")(on_approve_supplier)
+    router.callback("plan_line", capability="purchasing")(on_approve_line)
     router.callback("plan_chart", capability="purchasing", cost="report")(on_chart)

@@ -18,7 +18,7 @@ from sqlalchemy import or_
 from sqlmodel import select
 
 from domain.errors import InvalidInput, N_, NotFound
-from domain.inventory import counting, moves, picking, receiving, shipping, stock, tasks, transfers
+from domain.inventory import counting, moves, picking, receiving, reservations, shipping, stock, tasks, transfers
 from domain.inventory.common import find_location, resolve_product
 from domain.models import OrderStatus, PurchaseOrder, SalesOrder, StockReservation, Warehouse
 from domain.orders.lifecycle import get_order
@@ -106,18 +106,30 @@ async def pick_cmd(turn: Turn) -> None:
         _show_pick(turn, resumed)
         return
     wh = await _warehouse(turn)
+    # Confirmed orders nobody reserved: reserve them now as far as stock allows, and say why the rest can't be picked.
+    results = await reservations.reserve_waiting(turn.session, wh.id)
     ready = (await turn.session.exec(select(SalesOrder).where(
         SalesOrder.warehouse_id == wh.id, or_(SalesOrder.status.in_([OrderStatus.reserved, OrderStatus.confirmed]),
             # a partly shipped order is back on the list once stock for its rest is reserved
             (SalesOrder.status == OrderStatus.partially_shipped)
             & SalesOrder.id.in_(select(StockReservation.order_id).where(StockReservation.quantity > 0))))
-        .order_by(SalesOrder.priority.desc(), SalesOrder.promised_date.is_(None), SalesOrder.promised_date, SalesOrder.id).limit(6))).all()
+        .order_by(SalesOrder.priority.desc(), SalesOrder.promised_date.is_(None), SalesOrder.promised_date, SalesOrder.id).limit(12))).all()
     if not ready:
         turn.say(turn.t("No orders are waiting to be picked in {warehouse}.", warehouse=wh.code))
         return
-    turn.say(turn.t("Which order do you pick? The most urgent are first."),
-             [[Button(turn.t("Order {number}", number=o.number) + (f" \u2014 {o.promised_date.isoformat()}" if o.promised_date else ""),
-                      f"pick_order:{o.id}")] for o in ready])
+    pickable, waiting = [], []
+    for o in ready:
+        res = results.get(o.id)
+        if res is not None and all(ln.reserved_total == 0 for ln in res.lines):
+            short = ", ".join(f"{ln.sku} {_fmt(ln.short)}" for ln in res.lines if ln.short > 0)
+            waiting.append(turn.t("\u2022 {number}: nothing in free stock yet (short: {short})", number=o.number, short=short))
+        else:
+            pickable.append(o)
+    text = turn.t("Which order do you pick? The most urgent are first.") if pickable else turn.t("No order can be picked yet.")
+    if waiting:
+        text += "\n" + turn.t("Waiting for stock:") + "\n" + "\n".join(waiting)
+    turn.say(text, [[Button(turn.t("Order {number}", number=o.number) + (f" \u2014 {o.promised_date.isoformat()}" if o.promised_date else ""),
+                            f"pick_order:{o.id}")] for o in pickable[:6]])
 
 
 async def pick_intent(turn: Turn) -> None:
@@ -220,6 +232,7 @@ def _show_task(turn: Turn, offer) -> None:
 
 
 async def next_task_cmd(turn: Turn) -> None:
+    await tasks.refill_pick_faces(turn.session, (await _warehouse(turn)).id)
     offer = await tasks.next_task_for(turn.session, turn.user)
     if offer is None:
         turn.say(turn.t("No put-away or refill tasks are waiting. /pick to pick an order."))
@@ -283,11 +296,51 @@ async def on_receive_input(turn: Turn) -> None:
         return
     resolved = await resolve_product(turn.session, scan.code)
     p = resolved.product
-    pending = {"code": scan.code, "name": p.name, "lot": scan.lot, "expiry": scan.expiry.isoformat() if scan.expiry else None}
+    pending = {"code": scan.code, "name": p.name, "sku": p.sku, "lot": scan.lot,
+               "expiry": scan.expiry.isoformat() if scan.expiry else None,
+               "need_expiry": bool(p.expiry_tracked), "pack": _fmt(resolved.pack_qty) if resolved.pack_qty != 1 else ""}
+    await _receive_ask(turn, pending, lot_tracked=p.lot_tracked)
+
+
+async def _receive_ask(turn: Turn, pending: dict, *, lot_tracked: bool = False) -> None:
+    """Asks what the line still lacks: the lot (lot-tracked), then the expiry (expiry-tracked), then the quantity."""
+    if lot_tracked and not pending.get("lot"):
+        turn.goto("receive", "lot", pending=pending)
+        turn.say(turn.t("{name} ({sku}) is tracked by lot: type the lot number printed on it.", name=pending["name"],
+                        sku=pending["sku"]), [[Button(turn.t("Cancel"), "cancel:")]])
+        return
+    if pending.get("need_expiry") and not pending.get("expiry"):
+        turn.goto("receive", "expiry", pending=pending)
+        turn.say(turn.t("Expiry date of {sku} lot {lot}? E.g. 2027-03-31 or 31.03.2027.", sku=pending["sku"],
+                        lot=pending.get("lot") or "-"), [[Button(turn.t("Cancel"), "cancel:")]])
+        return
     turn.goto("receive", "lines", pending=pending)
-    pack = turn.t(" (a pack of {n})", n=_fmt(resolved.pack_qty)) if resolved.pack_qty != 1 else ""
-    lot = turn.t(", lot {lot}", lot=scan.lot) if scan.lot else ""
-    turn.say(turn.t("{name} ({sku}){pack}{lot}. How many?", name=p.name, sku=p.sku, pack=pack, lot=lot))
+    pack = turn.t(" (a pack of {n})", n=pending["pack"]) if pending.get("pack") else ""
+    lot = turn.t(", lot {lot}", lot=pending["lot"]) if pending.get("lot") else ""
+    exp = turn.t(", best before {day}", day=pending["expiry"]) if pending.get("expiry") else ""
+    turn.say(turn.t("{name} ({sku}){pack}{lot}. How many?", name=pending["name"], sku=pending["sku"], pack=pack, lot=lot + exp))
+
+
+async def on_receive_lot(turn: Turn) -> None:
+    """The lot asked for is taken as a lot (a GS1 code scanned instead gives its lot and expiry)."""
+    pending = dict(turn.state.get("pending") or {})
+    scans = await scans_of(turn)
+    scan = scans[0] if scans else None
+    if scan is None or not (scan.lot or scan.raw.strip()):
+        raise InvalidInput(N_("Type the lot number printed on the goods."))
+    pending["lot"] = (scan.lot or scan.raw).strip()[:64]
+    if scan.expiry and not pending.get("expiry"):
+        pending["expiry"] = scan.expiry.isoformat()
+    await _receive_ask(turn, pending)
+
+
+async def on_receive_expiry(turn: Turn) -> None:
+    from domain.purchasing.orders import parse_day
+
+    pending = dict(turn.state.get("pending") or {})
+    day = parse_day(turn.inbound.text or "", turn.now().date())
+    pending["expiry"] = day.isoformat()
+    await _receive_ask(turn, pending)
 
 
 async def _receive_inputs(turn: Turn):
@@ -303,15 +356,23 @@ async def _po(turn: Turn):
     return (await turn.session.exec(select(PurchaseOrder).where(PurchaseOrder.number == number))).first() if number else None
 
 
+def _tolerance(turn: Turn) -> receiving.ReceiptTolerance:
+    cfg = turn.services.settings.purchasing
+    return receiving.ReceiptTolerance(Decimal(str(cfg.over_tolerance_percent)), Decimal(str(cfg.under_tolerance_percent)))
+
+
 async def _receive_preview(turn: Turn) -> None:
     lines = await _receive_inputs(turn)
     if not lines:
         turn.say(turn.t("Nothing scanned yet. Scan a product first."))
         return
-    preview = await receiving.preview_receipt(turn.session, lines, po=await _po(turn), warehouse=await _warehouse(turn))
+    preview = await receiving.preview_receipt(turn.session, lines, po=await _po(turn), warehouse=await _warehouse(turn),
+                                              tolerance=_tolerance(turn))
     out = [turn.t("To book:")]
     for ln in preview.lines:
-        out.append(f"\u2022 {_fmt(ln.quantity)} {ln.unit} {ln.sku} {ln.name} \u2192 {ln.destination}")
+        lot = turn.t(" lot {lot}", lot=ln.lot) if ln.lot else ""
+        exp = turn.t(", best before {day}", day=ln.expiry.isoformat()) if ln.expiry else ""
+        out.append(f"\u2022 {_fmt(ln.quantity)} {ln.unit} {ln.sku} {ln.name}{lot}{exp} \u2192 {ln.destination}")
         out += [f"   {n.render(turn.t)}" for n in ln.notes]
     for pl in preview.po_lines:
         diff = pl.received_after - pl.ordered
@@ -321,7 +382,15 @@ async def _receive_preview(turn: Turn) -> None:
     if preview.not_on_po:
         out.append(turn.t("Not on the purchase order: {skus}", skus=", ".join(preview.not_on_po)))
     turn.goto("receive", "review")
-    turn.say("\n".join(out), [[Button(turn.t("Book it"), "recv_book:"), Button(turn.t("Cancel"), "cancel:")]])
+    if not preview.needs_confirmation:
+        turn.say("\n".join(out), [[Button(turn.t("Book it"), "recv_book:"), Button(turn.t("Cancel"), "cancel:")]])
+        return
+    if preview.against_draft:
+        out.append(turn.t("Warning: {number} is a draft, the supplier was never sent it.", number=preview.po_number))
+    if preview.over_beyond_tolerance or preview.under_beyond_tolerance:
+        out.append(turn.t("Beyond the tolerance: {diff}.", diff=preview.differences()))
+    turn.say("\n".join(out), [[Button(turn.t("Confirm and book with these differences"), "recv_book:confirm")],
+                                [Button(turn.t("Cancel"), "cancel:")]])
 
 
 async def on_receive_done(turn: Turn) -> None:
@@ -335,8 +404,9 @@ async def on_receive_book(turn: Turn) -> None:
     if turn.conv.flow != "receive" or turn.conv.step != "review":
         turn.say(turn.t("That button is no longer valid."))
         return
+    wh = await _warehouse(turn)
     booked = await receiving.book_receipt(turn.session, await _receive_inputs(turn), turn.user, po=await _po(turn),
-                                          warehouse=await _warehouse(turn), confirm=True)
+                                          warehouse=wh, confirm=turn.args == "confirm", tolerance=_tolerance(turn))
     turn.end()
     out = [turn.t("Receipt {number} booked.", number=booked.receipt_number)]
     if booked.po_status:
@@ -375,6 +445,9 @@ async def _start_count(turn: Turn, bin_code: str) -> None:
               [[Button(turn.t("Finish count"), "count_done:")]])
 
 
+NO_LOT_WORDS = {"none", "no lot", "no", "-", "нет", "без", "без партии", "няма", "fără", "fara", "无", "没有"}
+
+
 async def on_count_input(turn: Turn) -> None:
     text = (turn.inbound.text or "").strip()
     if turn.inbound.kind == "text" and text.lower() in DONE_WORDS:
@@ -382,17 +455,68 @@ async def on_count_input(turn: Turn) -> None:
         return
     pending = turn.state.get("pending")
     if pending and turn.inbound.kind == "text" and re.fullmatch(r"-?\d+(?:[.,]\d+)?", text):
-        step = await counting.record_count(turn.session, turn.state["count_task_id"], turn.user, pending["code"],
-                                           _qty_text(text), lot=pending.get("lot") or "")
-        turn.goto("count", "lines", pending=None)
-        _say_note(turn, step.happened, turn.t("Next product, or \u201cdone\u201d."), [[Button(turn.t("Finish count"), "count_done:")]])
+        await _record(turn, {**pending, "qty": str(_qty_text(text))})
         return
     scan = await one_scan(turn)
     if scan is None:
         return
     resolved = await resolve_product(turn.session, scan.code)
-    turn.goto("count", "lines", pending={"code": scan.code, "lot": scan.lot})
+    turn.goto("count", "lines", pending={"code": scan.code, "lot": scan.lot,
+                                         "expiry": scan.expiry.isoformat() if scan.expiry else None})
     turn.say(turn.t("{name} ({sku}): how many do you see?", name=resolved.product.name, sku=resolved.product.sku))
+
+
+async def _record(turn: Turn, pending: dict) -> None:
+    """Records one count line; a product kept by lot asks for the lot, a new lot of an expiry-tracked one for its expiry."""
+    from datetime import date as _date
+
+    try:
+        step = await counting.record_count(
+            turn.session, turn.state["count_task_id"], turn.user, pending["code"], Decimal(pending["qty"]),
+            lot=pending.get("lot") or "", no_lot=bool(pending.get("no_lot")),
+            expiry=_date.fromisoformat(pending["expiry"]) if pending.get("expiry") else None)
+    except counting.LotNeeded as exc:
+        turn.goto("count", "lot", pending=pending)
+        turn.say(exc.render(turn.t) + "\n" + turn.t("Type the lot printed on the goods, or \u201cnone\u201d if they carry no lot."),
+                 [[Button(turn.t("No lot on them"), "count_nolot:")]])
+        return
+    except counting.ExpiryNeeded as exc:
+        turn.goto("count", "expiry", pending=pending)
+        turn.say(exc.render(turn.t) + "\n" + turn.t("E.g. 2027-03-31 or 31.03.2027."))
+        return
+    turn.goto("count", "lines", pending=None)
+    _say_note(turn, step.happened, turn.t("Next product, or \u201cdone\u201d."), [[Button(turn.t("Finish count"), "count_done:")]])
+
+
+async def on_count_lot(turn: Turn) -> None:
+    pending = dict(turn.state.get("pending") or {})
+    text = (turn.inbound.text or "").strip()
+    if turn.inbound.kind == "text" and text.lower() in NO_LOT_WORDS:
+        pending.update(lot="", no_lot=True)
+    else:
+        scans = await scans_of(turn)
+        scan = scans[0] if scans else None
+        if scan is None or not (scan.lot or scan.raw.strip()):
+            raise InvalidInput(N_("Type the lot number printed on the goods."))
+        pending["lot"] = (scan.lot or scan.raw).strip()[:64]
+        if scan.expiry:
+            pending["expiry"] = scan.expiry.isoformat()
+    await _record(turn, pending)
+
+
+async def on_count_nolot(turn: Turn) -> None:
+    if turn.conv.flow != "count" or turn.conv.step != "lot":
+        turn.say(turn.t("That button is no longer valid."))
+        return
+    await _record(turn, {**turn.state.get("pending", {}), "lot": "", "no_lot": True})
+
+
+async def on_count_expiry(turn: Turn) -> None:
+    from domain.purchasing.orders import parse_day
+
+    pending = dict(turn.state.get("pending") or {})
+    pending["expiry"] = parse_day(turn.inbound.text or "", turn.now().date()).isoformat()
+    await _record(turn, pending)
 
 
 async def _finish_count(turn: Turn) -> None:
@@ -426,9 +550,13 @@ async def approvals_cmd(turn: Turn) -> None:
         turn.say(turn.t("No counts are waiting for approval."))
         return
     for c in waiting[:5]:
-        lines = [turn.t("Count of {bin}:", bin=c.bin_code)] + [
-            turn.t("\u2022 {sku}{lot}: records {expected}, counted {counted}", sku=v.sku, lot=f" {v.lot}" if v.lot else "",
-                   expected=_fmt(v.expected), counted=_fmt(v.counted)) for v in c.lines]
+        lines = [turn.t("Count of {bin}, per lot: records now \u2192 counted", bin=c.bin_code)]
+        by_lot = {v.sku for v in c.lines if v.lot}
+        for v in c.lines:
+            lot = turn.t(" lot {lot}", lot=v.lot) if v.lot else (turn.t(" (no lot)") if v.sku in by_lot else "")
+            exp = turn.t(", best before {day}", day=v.expiry.isoformat()) if v.expiry else ""
+            unseen = turn.t(" (not seen)") if not v.seen else ""
+            lines.append(f"\u2022 {v.sku}{lot}{exp}: {_fmt(v.current)} \u2192 {_fmt(v.counted)}{unseen}")
         turn.say("\n".join(lines), [[Button(turn.t("Approve"), f"count_ok:{c.count_task_id}:1"),
                                      Button(turn.t("Recount"), f"count_ok:{c.count_task_id}:0")]])
 
@@ -533,6 +661,10 @@ async def _stock_answer(turn: Turn, query: str, location: str | None) -> None:
     if loc is not None and not location:
         from domain.models import Product, StockQuant
 
+        if loc.id in await counting.hidden_bins_for(turn.session, turn.user):
+            turn.say(turn.t("You are counting {bin}: its stock is not shown until the count is finished.", bin=loc.code))
+            return
+
         quants = (await turn.session.exec(select(StockQuant, Product).join(Product, Product.id == StockQuant.product_id)
                                           .where(StockQuant.location_id == loc.id, StockQuant.quantity != 0))).all()
         lines = [turn.t("Bin {bin} ({warehouse}):", bin=loc.code, warehouse=wh.code)] + [
@@ -559,6 +691,23 @@ async def _product_stock(turn: Turn, product) -> None:
     level = await stock.stock_level(turn.session, product.id)
     rows = await stock.stock_rows(turn.session, product.id)
     lang = turn.lang
+    hidden = await counting.hidden_bins_for(turn.session, turn.user)
+    if hidden:
+        from domain.models import Location, Warehouse as _Wh
+
+        codes = {(w.code, loc.code) for loc, w in (await turn.session.exec(
+            select(Location, _Wh).join(_Wh, _Wh.id == Location.warehouse_id).where(Location.id.in_(hidden)))).all()}
+        kept = [r for r in rows if (r.warehouse, r.bin) not in codes]
+        if len(kept) != len(rows):
+            # Totals minus the other bins would give the counted bin away: only the other bins are shown.
+            lines = [turn.t("{name} ({sku}): totals are not shown while you count {bins}.", name=product.name, sku=product.sku,
+                            bins=", ".join(sorted(b for _, b in codes)))]
+            for r in kept[:12]:
+                lot = f" {r.lot}" if r.lot else ""
+                exp = turn.t(" exp {day}", day=r.expiry.isoformat()) if r.expiry else ""
+                lines.append(f"\u2022 {r.warehouse} {r.bin}{lot}{exp}: {_fmt(r.on_hand)}")
+            turn.say("\n".join(lines))
+            return
     lines = [turn.t("{name} ({sku}): {on_hand} {unit} on hand, {reserved} reserved, {available} available.",
                     name=product.name, sku=product.sku, on_hand=format_number(level.on_hand, lang), unit=product.unit,
                     reserved=format_number(level.reserved, lang), available=format_number(level.available, lang))]
@@ -599,20 +748,23 @@ async def on_inspect(turn: Turn) -> None:
 
 # ---------------------------------------------------------------- transfers between warehouses
 async def transfer_cmd(turn: Turn) -> None:
-    """/transfer NORTH A-01-02 WID-001 10 — sends stock into transit to another warehouse."""
-    parts = turn.args.split()
-    if len(parts) != 4:
-        turn.say(turn.t("Write /transfer TO-WAREHOUSE FROM-BIN PRODUCT QUANTITY, e.g. /transfer NORTH A-01-02 WID-001 10."))
+    """/transfer NORTH A-01-02 WID-001 10 [LOT]; A-01-03 WID-002 5 — several lines, each from a bin, lots named."""
+    head, _, rest = turn.args.strip().partition(" ")
+    chunks = [c.split() for c in re.split(r"[;\n]", rest) if c.strip()]
+    if not head or not chunks or any(len(c) not in (3, 4) for c in chunks):
+        turn.say(turn.t("Write /transfer TO-WAREHOUSE FROM-BIN PRODUCT QUANTITY [LOT], more lines after \u201c;\u201d, "
+                        "e.g. /transfer NORTH A-01-02 WID-001 10; A-01-03 MILK-1 5 L42."))
         return
-    to_code, from_bin, code, qty = parts
-    to_wh = (await turn.session.exec(select(Warehouse).where(Warehouse.code == to_code.upper()))).first()
+    to_wh = (await turn.session.exec(select(Warehouse).where(Warehouse.code == head.upper()))).first()
     if to_wh is None:
-        raise NotFound(N_("There is no warehouse {code}."), code=to_code)
+        raise NotFound(N_("There is no warehouse {code}."), code=head)
+    lines = [transfers.TransferInput(from_bin=c[0], code=c[1], quantity=_qty_text(c[2]), lot=c[3] if len(c) == 4 else None)
+             for c in chunks]
     result = await transfers.send_transfer(turn.session, turn.user, from_warehouse=await _warehouse(turn), to_warehouse=to_wh,
-                                           lines=[transfers.TransferInput(from_bin=from_bin, code=code, quantity=_qty_text(qty))])
+                                           lines=lines)
     turn.say(turn.t("Transfer {number} sent: {lines}. It is in transit to {to}; receive it there with /transfer_in {number}.",
                     number=result.number, to=result.to_warehouse,
-                    lines=", ".join(f"{_fmt(ln.quantity)} × {ln.sku}" for ln in result.lines)))
+                    lines=", ".join(f"{_fmt(ln.quantity)} × {ln.sku}" + (f" {ln.lot}" if ln.lot else "") for ln in result.lines)))
 
 
 async def transfer_in_cmd(turn: Turn) -> None:
@@ -649,8 +801,12 @@ def register(router: Router) -> None:
     router.step("task", "scan_bin")(on_task_bin)
     router.step("receive", "lines")(on_receive_input)
     router.step("receive", "review")(on_receive_input)
+    router.step("receive", "lot")(on_receive_lot)
+    router.step("receive", "expiry")(on_receive_expiry)
     router.step("count", "bin")(on_count_bin)
     router.step("count", "lines")(on_count_input)
+    router.step("count", "lot")(on_count_lot)
+    router.step("count", "expiry")(on_count_expiry)
     for step in ("from", "product", "qty", "to"):
         router.step("move", step)(on_move_input)
     router.callback("pick_order", capability=ops)(on_pick_order)
@@ -661,6 +817,7 @@ def register(router: Router) -> None:
     router.callback("recv_done", capability=ops)(on_receive_done)
     router.callback("recv_book", capability=ops)(on_receive_book)
     router.callback("count_done", capability=ops)(on_count_done)
+    router.callback("count_nolot", capability=ops)(on_count_nolot)
     router.callback("count_ok", capability="approve_counts")(on_count_decision)
     router.callback("stock_p", capability="view_stock")(on_stock_product)
     router.callback("inspect", capability="inspect_goods")(on_inspect)

@@ -1,0 +1,1 @@
+"""Outgoing e-mail (purchase orders to suppliers) over SMTP."""

@@ -48,23 +48,27 @@ def _check_lang(lang: str) -> None:
 
 
 def parse(text: str, lang: str | None = None, now: datetime | None = None, tz=None,
-          region: str = "BG") -> ParseResult:
+          region: str = "BG", names=None) -> ParseResult:
     """Understands one message.
 
     lang: "en", "ru", "bg", "ro", "zh", or None/"auto" to detect it.
     now: the moment relative dates are resolved against (default: the current time).
     tz: an IANA name or tzinfo; dates are resolved in it (default: now's zone, else UTC).
     region: default country for phone numbers written without "+".
+    names: the company's names (nlu.names.Names); default: the snapshot file, if any.
     """
-    return parse_many([{"text": text, "lang": lang, "now": now, "tz": tz, "region": region}])[0]
+    return parse_many([{"text": text, "lang": lang, "now": now, "tz": tz, "region": region}], names=names)[0]
 
 
-def parse_many(items: list[dict]) -> list[ParseResult]:
+def parse_many(items: list[dict], names=None) -> list[ParseResult]:
     """Understands a batch: each item is {"text", "lang"?, "now"?, "tz"?, "region"?} as
     for parse(). Results come back in order; the classifier scores each language's
     messages in one pass, which is several times faster than one call per message."""
     from nlu import entities, intents
+    from nlu import names as gazetteer
     from nlu.langid import detect
+
+    names = names if names is not None else gazetteer.current()
 
     prepared = []
     for item in items:
@@ -91,7 +95,7 @@ def parse_many(items: list[dict]) -> list[ParseResult]:
             results.append(ParseResult(text, "unknown", 1.0, lang, {}, [("unknown", 1.0)]))
             continue
         intent, score = ranked[i][0]
-        ents = entities.extract(clean, lang, intent, now, region)
+        ents = entities.extract(clean, lang, intent, now, region, names)
         results.append(ParseResult(text, intent, round(float(score), 4), lang, ents,
                                    [(name, round(float(s), 4)) for name, s in ranked[i][:3]]))
     return results

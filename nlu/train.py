@@ -143,6 +143,16 @@ _ABBREV = {
            "clienți": "cl", "clienții": "cl", "clientul": "cl", "mâine": "mâine", "cantitate": "cant", "depozit": "dep",
            "pentru": "ptr", "și": "si", "să": "sa", "că": "ca", "în": "in"},
 }
+# Polite openings and closings wrapped around a request: they must not make it small talk.
+_POLITE = {
+    "en": (["hi,", "hello,", "good morning,", "hey", "hi there,", "dear sir,", "good afternoon, this is {customer}.", "quick one -", "sorry to bother,"],
+           ["thanks", "thank you", "pls", "asap", "thx!", "please advise", "cheers"]),
+    "ru": (["привет,", "здравствуйте,", "добрый день,", "доброе утро,", "добрый вечер,", "это {customer},", "слушай,", "короче"],
+           ["спасибо", "пожалуйста", "плз", "срочно", "заранее спасибо"]),
+    "bg": (["здравейте,", "добър ден,", "здрасти,", "добро утро,", "това е {customer},"], ["благодаря", "моля", "мерси", "спешно"]),
+    "ro": (["buna ziua,", "salut,", "bună dimineața,", "aici {customer},", "buna,"], ["multumesc", "mersi", "vă rog", "urgent"]),
+    "zh": (["你好，", "您好，", "早上好，", "我是{customer}，", "麻烦问一下，"], ["谢谢", "麻烦了", "尽快", "谢谢！"]),
+}
 _ZH_DROP = ["请", "一下", "吧", "吗", "了", "帮我", "我们", "我", "一下子", "的"]
 
 
@@ -198,6 +208,13 @@ def expand(lang: str, rng: random.Random, per_template: int = 6) -> list[tuple[s
                         text = _typo(text, rng)
                 if k and rng.random() < 0.03:
                     text = text.upper()
+                if intent != "unknown" and rng.random() < 0.12:
+                    heads, tails = _POLITE[lang]
+                    sep = "" if lang == "zh" else " "
+                    if rng.random() < 0.7:
+                        text = _fill(rng.choice(heads), vocab, rng) + sep + text
+                    if rng.random() < 0.5:
+                        text = text.rstrip(" .?!") + ("。" if lang == "zh" else ". ") + rng.choice(tails)
                 out.append((text, intent))
                 if lang == "ru" and rng.random() < 0.25:
                     # Russian typed in Latin letters, read back the way parse() does

@@ -137,7 +137,10 @@ def main(argv=None) -> int:
     ap.add_argument("--set", dest="sets", action="append", type=Path, metavar="PATH",
                     help="a labelled JSONL set (file or folder of *.jsonl; repeatable); default bench/nlu/blind2")
     ap.add_argument("--sets-only", action="store_true", help="only the --set figures (no held-out, no throughput)")
+    ap.add_argument("--names", type=Path, default=Path(__file__).resolve().parent / "names_demo.json",
+                    help="the company's names for the gazetteers (default: the demo company's, bench/nlu/names_demo.json)")
     args = ap.parse_args(argv)
+    os.environ["QM_NLU_NAMES"] = str(args.names)  # read by nlu.names, here and in the qm parse subprocesses
     from nlu.confidence import ASK_BELOW
 
     for name, items in labelled_sets(args.sets or [BLIND2]):

@@ -44,7 +44,7 @@ CURRENCIES = {
     "USD": ["usd", "$", "dollar", "dollars", "bucks", "us$"],
     "GBP": ["gbp", "£", "pound", "pounds", "quid"],
     "RUB": ["rub", "ruble", "rubles", "rouble", "roubles", "₽"],
-    "BGN": ["bgn", "lev", "leva"],
+    "BGN": ["bgn", "lev", "leva", "lv", "лв", "лв."],
     "RON": ["ron", "lei", "leu"],
     "CNY": ["cny", "rmb", "yuan", "¥"],
 }

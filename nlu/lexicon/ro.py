@@ -40,7 +40,7 @@ CURRENCIES = {
     "RON": ["lei", "leu", "ron", "lej"],
     "EUR": ["euro", "eur", "€", "euroi"],
     "USD": ["dolari", "dolar", "$", "usd"],
-    "BGN": ["leva", "bgn"],
+    "BGN": ["lv", "leva", "leva", "bgn"],
     "RUB": ["ruble", "rub"],
     "CNY": ["yuani", "yuan", "cny"],
     "GBP": ["lire", "gbp", "£"],

@@ -280,6 +280,7 @@ class Settings(BaseSettings):
     mailings: Mailings = Mailings()
     sales: dict[str, Any] = {}
     orders: dict[str, Any] = {}
+    nlu: dict[str, Any] = {}
 
     @classmethod
     def settings_customise_sources(cls, settings_cls, init_settings, env_settings, dotenv_settings, file_secret_settings):

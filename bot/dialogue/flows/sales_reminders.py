@@ -8,7 +8,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from domain.crm import customers as crm_customers
 from domain.crm import reminders as crm_reminders
@@ -125,13 +125,57 @@ async def on_button(turn: Turn) -> None:
         turn.say(turn.t("That button is no longer valid."))
 
 
+_WEEK = re.compile(r"\b(this|next) week\b|\bweek\b|недел|седмица|săptămân|saptaman|(这|本|下)(周|星期|个星期)", re.I)
+_NEXT = re.compile(r"\bnext\b|следующ|след\.?\s|следващ|viitoare|下(周|星期|个星期)", re.I)
+
+
+def _period(turn: Turn) -> tuple[date, date, bool]:
+    """The days a list question asks about: a day the message names, this or next week, else
+    today (with what is overdue). Returns (first, last, with_overdue)."""
+    today_ = turn.now().date()
+    parsed = turn.parsed
+    ents = parsed.entities if parsed is not None else {}
+    text = getattr(parsed, "text", "") or ""
+    day = ents.get("date") or (ents.get("datetime") or "")[:10]
+    if day:
+        try:
+            named = date.fromisoformat(day)
+        except ValueError:
+            named = today_
+        return named, named, named <= today_
+    if text and _WEEK.search(text):
+        if _NEXT.search(text):
+            first = today_ + timedelta(days=7 - today_.weekday())
+            return first, first + timedelta(days=6), False
+        return today_, today_ + timedelta(days=6 - today_.weekday()), True
+    return today_, today_, True
+
+
 async def today(turn: Turn) -> None:
-    items = await crm_reminders.agenda(turn.session, turn.user, turn.now().date(), turn.tz)
+    first, last, overdue = _period(turn) if turn.parsed is not None else (turn.now().date(),) * 2 + (True,)
+    if first == last and overdue:
+        items = await crm_reminders.agenda(turn.session, turn.user, first, turn.tz)
+    else:
+        items = await crm_reminders.agenda_between(turn.session, turn.user, first, last, turn.tz)
+        if overdue:  # this week, from today: what is already late comes first
+            late = [r for r in await crm_reminders.agenda(turn.session, turn.user, turn.now().date(), turn.tz)
+                    if r.due_at < turn.services.clock()]
+            items = late + [r for r in items if r not in late]
+    is_today = first == last == turn.now().date()
     if not items:
-        turn.say(turn.t("Nothing on your list for today. /remind adds something."))
+        if is_today:
+            turn.say(turn.t("Nothing on your list for today. /remind adds something."))
+        else:
+            turn.say(turn.t("Nothing on your list from {first} to {last}.", first=first.isoformat(), last=last.isoformat())
+                     if first != last else turn.t("Nothing on your list for {day}.", day=first.isoformat()))
         return
     now = turn.services.clock()
-    lines = [turn.t("Your list for today:")]
+    if is_today:
+        lines = [turn.t("Your list for today:")]
+    elif first == last:
+        lines = [turn.t("Your list for {day}:", day=first.isoformat())]
+    else:
+        lines = [turn.t("Your list from {first} to {last}:", first=first.isoformat(), last=last.isoformat())]
     buttons = []
     for r in items:
         mark = "⚠️ " if r.due_at < now else ""

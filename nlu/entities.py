@@ -429,6 +429,11 @@ def _numbers(d: _Doc, lx) -> list[tuple[int, int, float, str]]:
     return sorted(found)
 
 
+@lru_cache(maxsize=None)
+def _glued_units(lang: str) -> dict[str, str]:
+    return {fold(form).rstrip("."): canon for canon, forms in lexicon(lang).UNITS.items() for form in [canon, *forms]}
+
+
 def _unit_follows(d: _Doc, pos: int) -> bool:
     m = re.match(r"\s*(?:de\s+)?", d.text[pos:])
     return "UNIT" in d.labels_at(pos + m.end())
@@ -478,6 +483,14 @@ def _quantity(d: _Doc, numbers, out: dict, intent: str):
         if unit:
             chosen = (n, unit)
             break
+    if chosen is None:
+        # "50шт", "10kg": a unit glued to its number is one token, which the lexicon's spans miss
+        for n in free:
+            m = re.match(r"[a-zа-я]+\.?", d.text[n[1]:])
+            canon = m and _glued_units(d.lang).get(m.group(0).rstrip("."))
+            if canon:
+                chosen = (n, (n[1], n[1] + m.end(), "UNIT", canon))
+                break
     if chosen is None:
         # "nouă" is nine and "new"; "one" is a number and a pronoun: digits win
         digits = [n for n in free if n[3] == "digits"]

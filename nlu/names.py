@@ -57,7 +57,8 @@ def _same_word(written: str, known: str) -> bool:
         if a != b:
             break
         common += 1
-    if common >= 3 and common >= len(known) - 3 and len(written) <= len(known) + 4:
+    # an ending may change or grow ("снаб" -> "снаба"), a word is not cut short ("nord" is no "nordic")
+    if common >= 3 and common >= len(known) - 3 and len(known) - 1 <= len(written) <= len(known) + 4:
         return True
     if len(known) >= 5 and abs(len(written) - len(known)) <= 1:
         from rapidfuzz.distance import Levenshtein

@@ -24,7 +24,7 @@ def upgrade() -> None:
     sa.Column('lang', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
     sa.Column('text', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
     sa.Column('intent', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
-    sa.Column('offered', sa.JSON(), nullable=True),
+    sa.Column('offered', sa.JSON(), nullable=False),
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], ),
     sa.PrimaryKeyConstraint('id')
     )

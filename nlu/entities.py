@@ -486,7 +486,7 @@ def _quantity(d: _Doc, numbers, out: dict, intent: str):
     if chosen is None:
         # "50шт", "10kg": a unit glued to its number is one token, which the lexicon's spans miss
         for n in free:
-            m = re.match(r"[a-zа-я]+\.?", d.text[n[1]:])
+            m = re.match(r"[a-zа-я]+\.?|[\u4e00-\u9fff]", d.text[n[1]:].lstrip(" ") if d.lang == "zh" else d.text[n[1]:])
             canon = m and _glued_units(d.lang).get(m.group(0).rstrip("."))
             if canon:
                 chosen = (n, (n[1], n[1] + m.end(), "UNIT", canon))

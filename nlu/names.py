@@ -38,6 +38,7 @@ class Mention:
     end: int
     name: str  # the record's name
     score: float
+    whole: bool = True  # False: the name shortened ("Orbit" for Orbit Office OOD)
 
 
 def _core(tokens: list[str]) -> list[str]:
@@ -46,8 +47,8 @@ def _core(tokens: list[str]) -> list[str]:
 
 
 def _same_word(written: str, known: str) -> bool:
-    """One word of a name as typed against the name's word: equal, inflected (a shared
-    stem: "снаба"/"снаб", "ветре"/"ветер") or with one typo."""
+    """One word of a name as typed against the name's word: equal, inflected (the ending
+    changed or grown: "снаба"/"снаб", "вектору"/"вектор") or with one typo ("ветре"/"ветер")."""
     if written == known:
         return True
     if len(known) <= 2:
@@ -57,13 +58,12 @@ def _same_word(written: str, known: str) -> bool:
         if a != b:
             break
         common += 1
-    # an ending may change or grow ("снаб" -> "снаба"), a word is not cut short ("nord" is no "nordic")
-    if common >= 3 and common >= len(known) - 3 and len(known) - 1 <= len(written) <= len(known) + 4:
+    if common >= 3 and common >= len(known) - (1 if len(known) <= 5 else 2) and len(written) - common <= 3:
         return True
     if len(known) >= 5 and abs(len(written) - len(known)) <= 1:
-        from rapidfuzz.distance import Levenshtein
+        from rapidfuzz.distance import OSA
 
-        return Levenshtein.distance(written, known, score_cutoff=1) <= 1
+        return OSA.distance(written, known, score_cutoff=1) <= 1
     return False
 
 
@@ -112,9 +112,13 @@ class Names:
                 if n == 0:
                     continue
                 if n < len(core):
-                    # a shortened name ("Orbit" for Orbit Office OOD): only from a word that is no ordinary word
+                    # a shortened name ("Orbit" for Orbit Office OOD): only from a word that is no ordinary word,
+                    # and not when the name goes on with other capitalised words ("Delta Hotels" is not Delta Birotică)
                     first = core[0]
                     if len(first) < 4 or first in common_words or words[i][2] in common_words or kind == "product" and n < 2:
+                        continue
+                    after = words[i + n] if i + n < len(words) else None
+                    if after and text[after[0]:after[0] + 1].isupper() and after[0] - words[i + n - 1][1] <= 1:
                         continue
                 start, end = ws, words[i + n - 1][1]
                 # the legal form written around the name belongs to the mention ("ООО Северный Ветер")
@@ -124,7 +128,7 @@ class Names:
                     end = words[i + n][1]
                     if text[end:end + 1] == ".":
                         end += 1
-                found.append(Mention(kind, start, end, name, 10.0 * n / len(core) + n))
+                found.append(Mention(kind, start, end, name, 10.0 * n / len(core) + n, n == len(core)))
         found.sort(key=lambda m: (-m.score, -(m.end - m.start)))
         chosen: list[Mention] = []
         for m in found:

@@ -93,6 +93,7 @@ _PO_RE = re.compile(r"(?<![A-Za-z0-9_-])(?:PO|po|Po)[- ]?\d{2,}(?![A-Za-z0-9_-])
 _BIN_SOLID = re.compile(r"(?<![A-Za-z0-9_-])(?:[A-Da-dPp]\d{4}|[A-Da-dPp] \d\d \d\d|dock[- ]?(?:in|out)|quarantine)(?![A-Za-z0-9_-])", re.I)
 _TIMES = re.compile(r"(?<![A-Za-z])[xх×*]\s?(\d+)|(?<![\w-])(\d+)\s?[xх×](?![A-Za-zА-я0-9])")
 _SIGNS = re.compile(r"=|(?<![\w+])[+]\s?(?=\d)|(?<![\w-])-(?=\d)")
+_CAPITALISED = re.compile(r"(?<=[\w,.:;!?)\]] )[A-ZА-ЯЁ][a-zа-яёăâîșțşţ]+")
 _MASKS = {"bincode", "codeid", "pocode", "arrow", "equals", "plus", "minus", "times"}
 _RU_FOLD = str.maketrans({"ь": "", "ъ": "", "ы": "и", "й": "и", "щ": "ш", "э": "е"})
 _BG_FOLD = str.maketrans({"ь": "", "й": "и"})
@@ -120,6 +121,9 @@ def features(text: str, lang: str) -> str:
     text = _TIMES.sub(r" \1 times \2 ", text)  # "x100", "100x", "100 x": a count
     text = CODE_RE.sub(" codeid ", text)
     text = _SIGNS.sub(lambda m: " equals " if m.group(0) == "=" else " plus " if m.group(0).startswith("+") else " minus ", text)
+    # capitalised words after the first are mostly names (customers, suppliers): their letters say
+    # nothing about the intent, so they get no character trigrams (their stem still counts)
+    names = {fold(w) for w in _CAPITALISED.findall(text)}
     low = fold(text)
     if lang == "zh":
         parts = []
@@ -146,7 +150,7 @@ def features(text: str, lang: str) -> str:
             out.append("codeid")
         else:
             out.append(w[:size])
-            if len(w) >= 4 and w not in _MASKS:
+            if len(w) >= 4 and w not in _MASKS and w not in names:
                 # character trigrams of the word with its edges: a typo or an unseen ending
                 # changes one or two of them, not the whole word
                 padded = f"<{w}>"

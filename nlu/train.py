@@ -261,13 +261,38 @@ def train_lang(lang: str, seed: int = 7, epochs: int = 12, out: Path = MODELS) -
     return {"lang": lang, "examples": len(data)}
 
 
+def refresh_rulers(langs, out: Path = MODELS) -> None:
+    """Rebuilds only the entity rules of trained pipelines from the lexicon (nlu/lexicon): seconds,
+    and the classifiers stay as they are."""
+    import spacy
+
+    from nlu.entities import patterns
+
+    for lang in langs:
+        nlp = spacy.load(out / lang)
+        nlp.remove_pipe("span_ruler")
+        ruler = nlp.add_pipe("span_ruler", first=True, config={"spans_key": "qm", "phrase_matcher_attr": "LOWER", "validate": False})
+        ruler.add_patterns(patterns(lang))
+        tmp = out / f".{lang}.new"
+        if tmp.exists():
+            shutil.rmtree(tmp)
+        nlp.to_disk(tmp)
+        shutil.rmtree(out / lang)
+        tmp.rename(out / lang)
+        print(f"{lang}: entity rules rebuilt", file=sys.stderr)
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(prog="python -m nlu.train", description=__doc__.splitlines()[0])
     ap.add_argument("--langs", default=",".join(LANGS))
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--out", type=Path, default=MODELS, help="where the pipelines go (default: nlu/models)")
+    ap.add_argument("--rules-only", action="store_true", help="rebuild only the entity rules from the lexicon (keeps the classifiers)")
     args = ap.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
+    if args.rules_only:
+        refresh_rulers(args.langs.split(","), args.out)
+        return 0
     started = time.perf_counter()
     samples = {}
     for lang in args.langs.split(","):

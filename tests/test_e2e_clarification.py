@@ -48,3 +48,7 @@ async def test_a_clarification_button_carries_on_with_the_original_message(teleg
 
     exported = qm(["corrections"], env).stdout.splitlines()
     assert [json.loads(line) for line in exported] == [{"text": "how many WID-001 do we have", "intent": "check_stock", "lang": "en"}]
+
+    # the names snapshot qm parse can use without a database
+    names = json.loads(qm(["names"], env).stdout)
+    assert ["ACME Ltd."] in names["customer"] and any(p[0] == "Blue widget" and "синий виджет" in p for p in names["product"])

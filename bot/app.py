@@ -55,10 +55,28 @@ async def open_services(settings: Settings, *, seed_if_empty: bool | None = None
     if seed_if_empty:
         await seed_demo_if_empty(services)
     if with_nlu:
-        services.parse = load_parser()
+        services.parse = await _parser_with_names(services)
     services.decode_image = load_decoder()
     services.transcribe = load_speech(settings)
     return services
+
+
+async def _parser_with_names(services: Services):
+    """The parser, knowing the company's customers, suppliers and products (nlu/names.py)."""
+    parse = load_parser()
+    if parse is None:
+        return None
+    try:
+        from functools import partial
+
+        from nlu.names import Names
+
+        from .nlu_names import snapshot
+    except ImportError:
+        return parse
+    async with services.uow() as uow:
+        names = Names(await snapshot(uow.session))
+    return partial(parse, names=names)
 
 
 async def seed_demo_if_empty(services: Services) -> bool:

@@ -321,6 +321,7 @@ class Settings(BaseSettings):
     warehouse: dict[str, Any] = {}
     smtp: Smtp = Smtp()
     purchasing: Purchasing = Purchasing()
+    nlu: dict[str, Any] = {}
 
     @classmethod
     def settings_customise_sources(cls, settings_cls, init_settings, env_settings, dotenv_settings, file_secret_settings):

@@ -159,6 +159,7 @@ async def seed_demo(session: AsyncSession, *, company: Any, today: date | None =
                 sku = "WID-001" if name == "Blue widget" and not adj else f"{category[:3].upper()}-{n:03d}"
                 price = Decimal(str(round(rnd.uniform(lo, hi) * (1.3 if adj else 1), 2)))
                 products.append(Product(sku=sku, name=f"{adj}{name}".strip(), unit=unit, category=category, price=price,
+                                        aliases="" if adj else PRODUCT_ALIASES.get(name, ""),
                                         lot_tracked=tracked, expiry_tracked=tracked, requires_inspection=category == "food" and adj != "",
                                         service_level=rnd.choice("AABBC")))
                 popularity.append(rnd.paretovariate(1.2))
@@ -377,3 +378,48 @@ def _poisson(rnd: random.Random, lam: float) -> int:
         if p <= limit:
             return k
         k += 1
+
+
+# Names the demo company's staff use for its products in their languages (Product.aliases; importable like any alias).
+PRODUCT_ALIASES = {
+    "A4 copy paper 80g": "A4 paper, бумага А4, бумага А4 80г, копирна хартия А4, хартия А4, hârtie A4, hartie A4, hârtie copiator A4, A4复印纸, A4纸",
+    "A3 copy paper 80g": "A3 paper, бумага А3, копирна хартия А3, хартия А3, hârtie A3, hartie A3, A3复印纸",
+    "A4 photo paper glossy": "photo paper, фотобумага, фотохартия, hârtie foto, 相纸",
+    "Sticky notes 76x76": "sticky notes, стикеры, лепящи листчета, notițe adezive, post-it, 便利贴",
+    "Envelopes DL": "DL envelopes, конверты DL, пликове DL, plicuri DL, DL信封",
+    "Envelopes C4": "C4 envelopes, конверты C4, пликове C4, plicuri C4, C4信封",
+    "Thermal rolls 57mm": "thermal rolls, термолента, термоленты, термо ролки, role termice, 热敏纸",
+    "Blue ballpoint pen": "blue pens, синие ручки, шариковые ручки, сини химикалки, химикалки, pixuri albastre, 蓝色圆珠笔, 圆珠笔",
+    "Black gel pen": "gel pens, черные гелевые ручки, гелевые ручки, гел химикалки черни, гел химикалки, pixuri cu gel negre, pixuri cu gel, 黑色中性笔, 中性笔",
+    "Whiteboard marker set": "whiteboard markers, маркеры для доски, маркери за бяла дъска, markere whiteboard, 白板笔",
+    "Office chair ergonomic": "ergonomic chairs, office chairs, эргономичные кресла, офисные кресла, кресла эргономичные, ергономични столове, офис столове, scaune ergonomice, scaune de birou, 人体工学椅, 办公椅",
+    "Office desk 140cm": "office desks, офисные столы, бюра, birouri, 办公桌",
+    "Filing cabinet": "filing cabinets, шкафы для документов, шкаф для документов, шкафове за документи, fișete, 文件柜",
+    "Standing desk": "standing desks, стол для работы стоя, бюро за стоене, birou reglabil, 升降桌",
+    "Blue widget": "blue widgets, синий виджет, синие виджеты, сини джаджи, синя джаджа, widgeturi albastre, widget albastru, 蓝色小部件",
+    "Red widget": "red widgets, красный виджет, красные виджеты, червени джаджи, widgeturi roșii, 红色小部件",
+    "Steel bracket": "steel brackets, кронштейны стальные, стальные кронштейны, стоманени скоби, suporturi metalice, 钢支架",
+    "Hinge 80mm": "hinges, петли, панти, balamale, 铰链",
+    "Wood screws 4x40": "wood screws, саморезы по дереву, саморезы, винтове за дърво, șuruburi pentru lemn, 木螺丝",
+    "Cable ties 200mm": "cable ties, стяжки, кабельные стяжки, кабелни връзки, coliere de cablu, 扎带",
+    "USB-C cable 1m": "USB-C cables, кабели USB-C, USB-C кабели, cabluri USB-C, USB-C数据线",
+    "HDMI cable 2m": "HDMI cables, HDMI кабели, кабели HDMI, cabluri HDMI, HDMI线",
+    "Wireless mouse": "wireless mice, mice, беспроводные мыши, мышки, безжични мишки, mouse-uri wireless, 无线鼠标",
+    "Keyboard": "keyboards, клавиатуры, клавиатури, tastaturi, 键盘",
+    "Monitor 24in": "monitors, мониторы 24, мониторы, монитори, monitoare, 24寸显示器, 显示器",
+    "Headset": "headsets, гарнитуры, слушалки, căști, 耳机",
+    "Hand soap 500ml": "hand soap, жидкое мыло, мыло жидкое, мыло, течен сапун, сапун, săpun lichid, săpun de mâini, 洗手液",
+    "Disinfectant spray": "дезинфицирующий спрей, дезинфектант спрей, spray dezinfectant, dezinfectant spray, 消毒喷雾",
+    "Paper towels": "бумажные полотенца, хартиени кърпи, prosoape de hârtie, 擦手纸",
+    "Toilet paper 8 rolls": "toilet paper, туалетная бумага, туалетную бумагу, тоалетна хартия, hârtie igienică, 卫生纸",
+    "Trash bags 60l": "trash bags, мешки для мусора, чували за боклук, saci de gunoi, 垃圾袋",
+    "Coffee beans 1kg": "coffee beans, кофе в зернах, кафе на зърна, cafea boabe, 咖啡豆",
+    "Ground coffee 250g": "ground coffee, молотый кофе, мляно кафе, cafea măcinată, 咖啡粉",
+    "Green tea 100 bags": "green tea, зеленый чай, зелен чай, зеления чай, ceai verde, 绿茶",
+    "Black tea 100 bags": "black tea, черный чай, черен чай, ceai negru, 红茶",
+    "Bottled water 0.5l x12": "bottled water, вода бутилированная, минерална вода, apă plată, apa plata, 瓶装水",
+    "Carton box 40x30x30": "carton boxes, картонные коробки, кашони, картонени кутии, cutii de carton, 纸箱",
+    "Bubble wrap roll": "bubble wrap, пузырчатая пленка, пузырчатую пленку, фолио с мехурчета, folie cu bule, 气泡膜",
+    "Packing tape brown": "packing tape, скотч, скотч упаковочный, тиксо, bandă adezivă, 胶带",
+    "Stretch film": "стрейч пленка, стрейч пленку, стрейч-пленка, стреч фолио, folie stretch, 缠绕膜",
+}

@@ -13,6 +13,9 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from .models import Barcode, Product
 
 
+WHOLE_NAME_CUTOFF = 75  # one name against the whole query: an inflection or a typo, not a different product
+
+
 @dataclass(frozen=True)
 class Match:
     product: Product
@@ -41,6 +44,14 @@ async def find_products(session: AsyncSession, text: str, *, limit: int = 5, cut
     found = process.extract(text, choices, scorer=fuzz.WRatio, processor=utils.default_process, limit=limit * 3, score_cutoff=cutoff)
     best: dict[int, float] = {}
     for _, score, idx in found:
+        best[idx] = max(best.get(idx, 0), score)
+    # Each name and alias on its own, whole-string similarity: an inflected or misspelt alias ("синих
+    # виджетов" for "синий виджет") is diluted in the string of all names, and a partial match of a
+    # short alias would find products nobody meant.
+    names = [(i, n.strip()) for i, p in enumerate(products) for n in [p.name, *p.aliases.split(",")] if n.strip()]
+    for _, score, pos in process.extract(text, [n for _, n in names], scorer=fuzz.token_sort_ratio,
+                                         processor=utils.default_process, limit=limit * 3, score_cutoff=WHOLE_NAME_CUTOFF):
+        idx = names[pos][0]
         best[idx] = max(best.get(idx, 0), score)
     ranked = sorted(best.items(), key=lambda kv: (-kv[1], products[kv[0]].name))[:limit]
     return [Match(products[i], s) for i, s in ranked]

@@ -48,23 +48,30 @@ def _check_lang(lang: str) -> None:
 
 
 def parse(text: str, lang: str | None = None, now: datetime | None = None, tz=None,
-          region: str = "BG") -> ParseResult:
+          region: str = "BG", names=None, intent: str | None = None) -> ParseResult:
     """Understands one message.
 
     lang: "en", "ru", "bg", "ro", "zh", or None/"auto" to detect it.
     now: the moment relative dates are resolved against (default: the current time).
     tz: an IANA name or tzinfo; dates are resolved in it (default: now's zone, else UTC).
     region: default country for phone numbers written without "+".
+    names: the company's names (nlu.names.Names); default: the snapshot file, if any.
+    intent: the intent when the person has chosen it (a clarification button): the entities
+    are then read for that intent, and the classifier is not asked.
     """
-    return parse_many([{"text": text, "lang": lang, "now": now, "tz": tz, "region": region}])[0]
+    return parse_many([{"text": text, "lang": lang, "now": now, "tz": tz, "region": region, "intent": intent}],
+                      names=names)[0]
 
 
-def parse_many(items: list[dict]) -> list[ParseResult]:
+def parse_many(items: list[dict], names=None) -> list[ParseResult]:
     """Understands a batch: each item is {"text", "lang"?, "now"?, "tz"?, "region"?} as
     for parse(). Results come back in order; the classifier scores each language's
     messages in one pass, which is several times faster than one call per message."""
     from nlu import entities, intents
+    from nlu import names as gazetteer
     from nlu.langid import detect
+
+    names = names if names is not None else gazetteer.current()
 
     prepared = []
     for item in items:
@@ -81,8 +88,16 @@ def parse_many(items: list[dict]) -> list[ParseResult]:
         _check_lang(lang)
         prepared.append((text, clean, lang, now, item.get("region") or "BG"))
     ranked: dict[int, list] = {}
+    for i, item in enumerate(items):
+        chosen = item.get("intent")
+        if chosen:
+            if chosen not in intents.INTENTS:
+                from domain.errors import InvalidInput
+
+                raise InvalidInput("Unknown intent {intent}", intent=chosen)
+            ranked[i] = [(chosen, 1.0)]
     for lang in {p[2] for p in prepared}:
-        idx = [i for i, p in enumerate(prepared) if p[2] == lang and p[1]]
+        idx = [i for i, p in enumerate(prepared) if p[2] == lang and p[1] and i not in ranked]
         for i, scores in zip(idx, intents.classify_many([prepared[i][1] for i in idx], lang)):
             ranked[i] = scores
     results = []
@@ -91,7 +106,7 @@ def parse_many(items: list[dict]) -> list[ParseResult]:
             results.append(ParseResult(text, "unknown", 1.0, lang, {}, [("unknown", 1.0)]))
             continue
         intent, score = ranked[i][0]
-        ents = entities.extract(clean, lang, intent, now, region)
+        ents = entities.extract(clean, lang, intent, now, region, names)
         results.append(ParseResult(text, intent, round(float(score), 4), lang, ents,
                                    [(name, round(float(s), 4)) for name, s in ranked[i][:3]]))
     return results

@@ -180,6 +180,8 @@ def find(text: str, lang: str, now: datetime, taken, measure_at=lambda pos: Fals
                 used.append(Found(m.start(), m.end()))
     if day is None and hours_later is None:
         m = p["dmy"].search(text)
+        if m and measure_at(m.end()):
+            m = None  # "9.5k lv", "12.5 kg": a number with its scale or unit, not a day
         if m and hit(m):
             a, b_ = int(m.group(1)), int(m.group(3))
             d, mo = (b_, a) if (lang == "en" and m.group(2) == "/" and b_ <= 31 and a <= 12) else (a, b_)
@@ -215,8 +217,8 @@ def find(text: str, lang: str, now: datetime, taken, measure_at=lambda pos: Fals
 
 def _time(text, lang, p, used, taken, measure_at) -> time | None:
     for m in p["time"].finditer(text):
-        if taken(m.start(), m.end()):
-            continue
+        if taken(m.start(), m.end()) or any(f.start < m.end() and m.start() < f.end for f in used):
+            continue  # "до 15.12" already read as the day is no time as well
         nxt = m.end() + len(text[m.end():]) - len(text[m.end():].lstrip())
         if measure_at(nxt):
             continue

@@ -31,12 +31,32 @@ _PUNCT = set(",.;:!?()[]{}\"«»“”„|/\\，。；：！？、-–—→") |
 _NAME_JOINERS = {"&", "and", "of", "de", "и", "și", "si", "von", "van", "the"}
 _MONEY_SCALE = r"(?:\s*(k|к|тыс\.?|тысяч[аи]?|хил\.?|хиляди|хиляда|mii|mie|млн\.?|mln|million|thousand|grand|千|万|бона)(?![A-Za-z\u0400-\u04ff]))?"
 # a number: not glued to a preceding word or code; a unit may follow without a space ("5шт", "10kg")
-_DIGITS = re.compile(r"(?<![A-Za-z0-9\u0400-\u04ff/#№-])(?<!\d[.,:])(\d{1,3}(?:[ \u00a0,]\d{3})+(?![\d])|\d+(?:[.,]\d+)?)" + _MONEY_SCALE + r"(?![\d:/]|[.,]\d|-\d)")
+_DIGITS = re.compile(r"(?<![A-Za-z0-9\u0400-\u04ff/#№-])(?<!\d[.,:])(\d{1,3}(?:[ \u00a0,.]\d{3})+(?![\d])|\d+(?:[.,]\d+)?)" + _MONEY_SCALE + r"(?![\d:/]|[.,]\d|-\d)")
 _ZH_NUMERAL = re.compile(r"[零一二两三四五六七八九十百千万\d]+")
 _SCALE_VALUES = {"k": 1000, "к": 1000, "тыс": 1000, "тыс.": 1000, "тысяч": 1000, "тысяча": 1000, "тысячи": 1000,
                  "хил": 1000, "хил.": 1000, "хиляди": 1000, "хиляда": 1000, "mii": 1000, "mie": 1000, "бона": 1000,
                  "млн": 1_000_000, "млн.": 1_000_000, "mln": 1_000_000, "million": 1_000_000, "thousand": 1000,
                  "grand": 1000, "千": 1000, "万": 10000}
+_SCALE_AFTER = re.compile(r"\s?(?:k|к|хил|тыс|mii)(?![a-zа-я])")
+# "x20", "х 20", "*20": a count written with a times sign
+_TIMES_QTY = re.compile(r"(?<![A-Za-z0-9\u0400-\u04ff])[xх×*]\s?(\d+)(?![\d.,:]|-\d)")
+_SHORT_UNITS = {"pcs", "pce", "ctns", "plt", "pkg", "шт", "кор", "уп", "бр", "buc", "каш"}
+# places that are not bins: warehouses and the special locations, in any case
+_PLACES = re.compile(r"(?<![\w-])(?:(dock[- ]?in|dock[- ]?out|quarantine|карантин[а-я]*|карантина)|(?-i:(MAIN|NORTH|EAST))"
+                     r"|(north|east|main|varna|plovdiv)\s+(?:depot|warehouse))(?![\w-])", re.I)
+_PLACE_NAMES = {"varna": "NORTH", "plovdiv": "EAST"}
+# bins written without separators or with spaces: A0102, a 01 02
+_BIN_LOOSE = re.compile(r"(?<![A-Za-z0-9_-])([A-Da-dPp])[ ]?(\d{2})[ ]?(\d{2})(?![A-Za-z0-9_-])")
+
+
+def canon_bin(code: str) -> str:
+    """A bin in the company's form: zone letter(s), then two-digit aisle and level ("a-1-2" -> "A-01-02")."""
+    m = re.fullmatch(r"([A-Za-z]{1,3})[- ]?(\d{1,2})[- ](\d{1,2})", code.strip())
+    if m:
+        return f"{m.group(1).upper()}-{int(m.group(2)):02d}-{int(m.group(3)):02d}"
+    return code.strip().upper()
+
+
 _PHONE_HINT = re.compile(r"\+?\d[\d\s().-]{6,}\d")
 
 
@@ -138,7 +158,7 @@ class _Doc:
         return [s for s in self.spans if s[2] == label]
 
 
-def extract(text: str, lang: str, intent: str, now: datetime, region: str = "BG") -> dict:
+def extract(text: str, lang: str, intent: str, now: datetime, region: str = "BG", names=None) -> dict:
     d = _Doc(text, lang)
     lx = lexicon(lang)
     out: dict = {}
@@ -146,8 +166,9 @@ def extract(text: str, lang: str, intent: str, now: datetime, region: str = "BG"
     _orders(d, lx, out, intent)
     _locations(d, out, intent)
     _skus(d, out)
+    _known_names(d, out, intent, names)
     found, used = dates.find(d.text, lang, now, d.is_taken,
-                             lambda pos: bool(d.labels_at(pos) & {"UNIT", "CUR", "SCALE"}))
+                             lambda pos: bool(d.labels_at(pos) & {"UNIT", "CUR", "SCALE"}) or bool(_SCALE_AFTER.match(d.text, pos)))
     for f in used:
         d.take(f.start, f.end)
     d.date_spans = [(f.start, f.end) for f in used]
@@ -160,11 +181,30 @@ def extract(text: str, lang: str, intent: str, now: datetime, region: str = "BG"
                 out["order_ref"] = d.orig(s, e).strip()
                 d.take(s, e)
                 break
-    _money(d, numbers, out)
+    _money(d, numbers, out, intent)
     qty = _quantity(d, numbers, out, intent)
     _stage_channel(d, out, intent)
     _mentions(d, lx, out, intent, qty)
     return out
+
+
+_NO_NAMES = {"unknown", "help", "cancel"}
+
+
+def _known_names(d: _Doc, out: dict, intent: str, index) -> None:
+    """Customers, suppliers and products the company has, found by the gazetteer (nlu.names)."""
+    from nlu.langid import known_words
+
+    if index is None or intent in _NO_NAMES:
+        return
+    for m in index.find(d.original, known_words(d.lang)):
+        if m.kind in out or m.kind == "product" and intent == "list_tasks":
+            continue
+        s, e = _to_folded(d, m.start, m.end)
+        if d.is_taken(s, e):
+            continue
+        out[m.kind] = d.original[m.start:m.end].strip(" '\"«»“”")
+        d.take(s, e)
 
 
 def _skip_space(d: _Doc, pos: int) -> int:
@@ -236,7 +276,23 @@ def _locations(d: _Doc, out: dict, intent: str) -> None:
     for m in BIN_RE.finditer(d.original):
         s, e = _to_folded(d, m.start(), m.end())
         if not d.is_taken(s, e):
-            bins.append((s, e, m.group(0).upper()))
+            bins.append((s, e, canon_bin(m.group(0))))
+    for m in _BIN_LOOSE.finditer(d.original):
+        s, e = _to_folded(d, m.start(), m.end())
+        if not d.is_taken(s, e) and not any(b[0] < e and s < b[1] for b in bins):
+            bins.append((s, e, f"{m.group(1).upper()}-{m.group(2)}-{m.group(3)}"))
+    for m in _PLACES.finditer(d.original):
+        s, e = _to_folded(d, m.start(), m.end())
+        if d.is_taken(s, e) or any(b[0] < e and s < b[1] for b in bins):
+            continue
+        if m.group(1):
+            word = m.group(1).lower().replace(" ", "-")
+            code = "QUARANTINE" if word.startswith(("quar", "каран")) else "DOCK-IN" if word.endswith("in") else "DOCK-OUT"
+        elif m.group(2):
+            code = m.group(2)
+        else:
+            code = _PLACE_NAMES.get(m.group(3).lower(), m.group(3).upper())
+        bins.append((s, e, code))
     # "zone B", "зона Б", "rack 3"
     for s in d.all("BINW"):
         m = re.match(r"\s*([a-zа-я]\d{0,2}|\d{1,2})(?![\w-])", d.text[s[1]:])
@@ -317,13 +373,16 @@ def _numbers(d: _Doc, lx) -> list[tuple[int, int, float, str]]:
             value = read_chinese(raw)
             if value is not None:
                 found.append((m.start(), m.end(), float(value), "words"))
+    for m in _TIMES_QTY.finditer(d.text):
+        if not d.is_taken(m.start(1), m.end(1)):
+            found.append((m.start(1), m.end(1), float(m.group(1)), "digits"))
     for m in _DIGITS.finditer(d.text):
         if d.is_taken(m.start(), m.end()) or any(s <= m.start() < e for s, e, _, _ in found):
             continue
         if d.text[m.end():m.end() + 2].lstrip().startswith("%"):
             continue  # a percentage is neither a quantity nor an amount
         raw = m.group(1)
-        raw = re.sub(r"[ \u00a0,]", "", raw) if re.fullmatch(r"\d{1,3}(?:[ \u00a0,]\d{3})+", raw) else raw.replace(",", ".")
+        raw = re.sub(r"[ \u00a0,.]", "", raw) if re.fullmatch(r"\d{1,3}(?:[ \u00a0,.]\d{3})+", raw) else raw.replace(",", ".")
         try:
             value = float(raw)
         except ValueError:
@@ -370,13 +429,26 @@ def _numbers(d: _Doc, lx) -> list[tuple[int, int, float, str]]:
     return sorted(found)
 
 
+@lru_cache(maxsize=None)
+def _glued_units(lang: str) -> dict[str, str]:
+    return {fold(form).rstrip("."): canon for canon, forms in lexicon(lang).UNITS.items() for form in [canon, *forms]}
+
+
 def _unit_follows(d: _Doc, pos: int) -> bool:
     m = re.match(r"\s*(?:de\s+)?", d.text[pos:])
     return "UNIT" in d.labels_at(pos + m.end())
 
 
-def _money(d: _Doc, numbers, out: dict) -> None:
+def _money(d: _Doc, numbers, out: dict, intent: str = "") -> None:
     curs = d.all("CUR")
+    if not any(not d.is_taken(c[0], c[1]) for c in curs) and intent in ("create_deal", "update_deal"):
+        # "~15k", "bump the deal to 18k": a number in thousands on a deal is its amount
+        for s, e, value, kind in numbers:
+            if kind == "digits" and re.search(r"\d\s*(k|к|тыс|хил|mii|千|万)", d.text[s:e]) and not d.is_taken(s, e):
+                out["amount"] = tidy(value)
+                d.take(s, e)
+                return
+        return
     for i, (s, e, value, kind) in enumerate(numbers):
         after = d.text[e:e + 3]
         gap = len(after) - len(after.lstrip())
@@ -412,6 +484,14 @@ def _quantity(d: _Doc, numbers, out: dict, intent: str):
             chosen = (n, unit)
             break
     if chosen is None:
+        # "50шт", "10kg": a unit glued to its number is one token, which the lexicon's spans miss
+        for n in free:
+            m = re.match(r"[a-zа-я]+\.?|[\u4e00-\u9fff]", d.text[n[1]:].lstrip(" ") if d.lang == "zh" else d.text[n[1]:])
+            canon = m and _glued_units(d.lang).get(m.group(0).rstrip("."))
+            if canon:
+                chosen = (n, (n[1], n[1] + m.end(), "UNIT", canon))
+                break
+    if chosen is None:
         # "nouă" is nine and "new"; "one" is a number and a pronoun: digits win
         digits = [n for n in free if n[3] == "digits"]
         chosen = ((digits or free)[0], None)
@@ -420,7 +500,9 @@ def _quantity(d: _Doc, numbers, out: dict, intent: str):
     d.take(s, e)
     end = e
     if unit:
-        out["unit"] = unit[3]
+        written = d.orig(unit[0], unit[1]).strip().rstrip(".").lower()
+        # an abbreviation stays as written ("pcs", "шт", "бр", "buc"); a word becomes its singular
+        out["unit"] = written if written != unit[3] and (len(written) <= 3 or written in _SHORT_UNITS) else unit[3]
         d.take(unit[0], unit[1])
         end = unit[1]
     return end
@@ -535,7 +617,7 @@ _PRODUCT_INTENTS = {"create_order", "receive_stock", "move_stock", "count_stock"
 
 def _mentions(d: _Doc, lx, out: dict, intent: str, qty_end) -> None:
     cust = None
-    if intent in _CUSTOMER_INTENTS:
+    if intent in _CUSTOMER_INTENTS and "customer" not in out:
         for label in ("CUSTW",):
             sp = d.first(label)
             if sp:
@@ -564,7 +646,7 @@ def _mentions(d: _Doc, lx, out: dict, intent: str, qty_end) -> None:
         if value:
             out["customer"] = value
             d.take(*cust)
-    if intent in ("receive_stock", "replenishment_plan", "create_order"):
+    if intent in ("receive_stock", "replenishment_plan", "create_order") and "supplier" not in out:
         sup = None
         sp = d.first("SUPW")
         if sp:
@@ -578,7 +660,7 @@ def _mentions(d: _Doc, lx, out: dict, intent: str, qty_end) -> None:
         if value:
             out["supplier"] = value
             d.take(*sup)
-    if intent in _PRODUCT_INTENTS:
+    if intent in _PRODUCT_INTENTS and "product" not in out:
         prod = None
         sp = d.first("PRODW")
         if sp:

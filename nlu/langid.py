@@ -51,12 +51,17 @@ def _translit_words(low: str) -> list[str]:
     return [w.translate(_RU_TRANSLIT) for w in _WORD.findall(fold(lat2cyr(low)[0]))]
 
 
+_CODEISH = re.compile(r"[A-Za-z0-9./#№=>+-]*\d[A-Za-z0-9./#№=>+-]*|(?<![\w-])(?:dock-?in|dock-?out|quarantine|MAIN|NORTH|EAST)(?![\w-])", re.I)
+
+
 def detect(text: str) -> str:
+    # codes (WID-001, A-01-02, PO-0012) and place codes are in no language: leave them out
+    text = _CODEISH.sub(" ", text)
     lat, cyr, cjk = script_counts(text)
-    if cjk and cjk * 2 >= lat:
-        return "zh"
+    if cjk >= 2 or cjk and cjk * 2 >= lat:
+        return "zh"  # Latin names and codes inside Chinese are still Chinese
     low = text.lower()
-    if cyr >= lat and cyr:
+    if cyr >= 3 and cyr * 3 >= lat or cyr >= lat and cyr:  # so are Latin names inside Cyrillic
         if _RU_ONLY & set(low):
             return "ru"
         if _BG_ONLY & set(low):

@@ -89,6 +89,12 @@ def is_mostly_latin(text: str) -> bool:
 BIN_RE = re.compile(r"(?<![A-Za-z0-9_-])[A-Za-z]{1,3}\d{0,2}(?:-\d{1,3}){2,3}(?![A-Za-z0-9_-])")
 CODE_RE = re.compile(r"(?<![A-Za-z0-9_-])[A-Za-z]{1,5}-?\d{2,}(?:-[A-Za-z0-9]+)*(?![A-Za-z0-9_-])")
 _WORD = re.compile(r"\w+", re.U)
+_PO_RE = re.compile(r"(?<![A-Za-z0-9_-])(?:PO|po|Po)[- ]?\d{2,}(?![A-Za-z0-9_-])")
+_BIN_SOLID = re.compile(r"(?<![A-Za-z0-9_-])(?:[A-Da-dPp]\d{4}|[A-Da-dPp] \d\d \d\d|dock[- ]?(?:in|out)|quarantine)(?![A-Za-z0-9_-])", re.I)
+_TIMES = re.compile(r"(?<![A-Za-z])[xх×*]\s?(\d+)|(?<![\w-])(\d+)\s?[xх×](?![A-Za-zА-я0-9])")
+_SIGNS = re.compile(r"=|(?<![\w+])[+]\s?(?=\d)|(?<![\w-])-(?=\d)")
+_CAPITALISED = re.compile(r"(?<=[\w,.:;!?)\]] )[A-ZА-ЯЁ][a-zа-яёăâîșțşţ]+")
+_MASKS = {"bincode", "codeid", "pocode", "arrow", "equals", "plus", "minus", "times"}
 _RU_FOLD = str.maketrans({"ь": "", "ъ": "", "ы": "и", "й": "и", "щ": "ш", "э": "е"})
 _BG_FOLD = str.maketrans({"ь": "", "й": "и"})
 _STEM = {"en": 6, "ru": 5, "bg": 5, "ro": 5}
@@ -108,9 +114,16 @@ def _number_words(lang: str) -> frozenset[str]:
 def features(text: str, lang: str) -> str:
     """The string the intent classifier sees: folded, codes and numbers masked,
     words cut to a stem (absorbs inflection and most late typos)."""
-    text = text.replace("->", " arrow ").replace("→", " arrow ")
+    text = text.replace("->", " arrow ").replace("→", " arrow ").replace("=>", " arrow ").replace(">>", " arrow ")
+    text = _PO_RE.sub(" pocode ", text)
     text = BIN_RE.sub(" bincode ", text)
+    text = _BIN_SOLID.sub(" bincode ", text)
+    text = _TIMES.sub(r" \1 times \2 ", text)  # "x100", "100x", "100 x": a count
     text = CODE_RE.sub(" codeid ", text)
+    text = _SIGNS.sub(lambda m: " equals " if m.group(0) == "=" else " plus " if m.group(0).startswith("+") else " minus ", text)
+    # capitalised words after the first are mostly names (customers, suppliers): their letters say
+    # nothing about the intent, so they get no character trigrams (their stem still counts)
+    names = {fold(w) for w in _CAPITALISED.findall(text)}
     low = fold(text)
     if lang == "zh":
         parts = []
@@ -128,6 +141,7 @@ def features(text: str, lang: str) -> str:
         low = low.translate(_BG_FOLD)
     size = _STEM[lang]
     out = []
+    grams = []
     numbers = _number_words(lang)
     for w in _WORD.findall(low):
         if w.isdigit() or w in numbers:
@@ -136,4 +150,10 @@ def features(text: str, lang: str) -> str:
             out.append("codeid")
         else:
             out.append(w[:size])
-    return " ".join(out) or "empty"
+            if len(w) >= 4 and w not in _MASKS and w not in names:
+                # character trigrams of the word with its edges: a typo or an unseen ending
+                # changes one or two of them, not the whole word
+                padded = f"<{w}>"
+                grams += ["_" + padded[i:i + 3] for i in range(len(padded) - 2)]
+    # the trigrams go after the words so that the word bigrams stay as they were
+    return " ".join(out + (["|"] if grams else []) + grams) or "empty"

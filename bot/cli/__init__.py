@@ -11,7 +11,7 @@ import inspect
 import sys
 
 # module names under bot.cli, in the order `qm --help` lists them
-COMMANDS = ["run", "chat", "db", "demo", "invite", "parse", "scan", "transcribe", "plan", "data"]
+COMMANDS = ["run", "chat", "db", "demo", "invite", "parse", "scan", "transcribe", "plan", "data", "corrections", "names"]
 # sub-commands registered by a module of another name
 MODULE_OF = {"import": "data", "export": "data"}
 

@@ -3,11 +3,16 @@ from __future__ import annotations
 
 import logging
 import sys
+from typing import TYPE_CHECKING
 
-from ..settings import Settings, load_settings
+if TYPE_CHECKING:
+    from ..settings import Settings
 
 
-def settings_or_exit() -> Settings:
+def settings_or_exit() -> "Settings":
+    # imported here: settings pull in pydantic and the scheduler's types, which `qm parse` never needs
+    from ..settings import load_settings
+
     try:
         settings = load_settings()
     except Exception as exc:  # pydantic's message names the bad key

@@ -3,11 +3,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sqlmodel import select
-
-from domain.access import parse_role
-from domain.models import User
-
 from ..settings import CONFIG_PATH, database_location
 from ._common import settings_or_exit
 
@@ -29,6 +24,12 @@ async def chat(args) -> int:
 
 
 async def chat_session(settings, *, name: str, role: str) -> int:
+    # database imports here, not at the top: `qm parse` builds the same parser and must not load them
+    from sqlmodel import select
+
+    from domain.access import parse_role
+    from domain.models import User
+
     from ..app import build_dialogue, open_services
     from ..console.repl import run_console
 

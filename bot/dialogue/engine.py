@@ -35,7 +35,13 @@ from .turn import Turn
 
 log = logging.getLogger(__name__)
 
-LOW_CONFIDENCE = 0.55
+# Below this the parse offers its likeliest readings instead of acting (calibrated in nlu/confidence.py).
+try:
+    from nlu.confidence import ASK_BELOW as LOW_CONFIDENCE
+except ImportError:  # the language layer is optional
+    LOW_CONFIDENCE = 0.55
+# a reading is offered as a button when it scores at least this much
+OFFER_ABOVE = 0.08
 CANCEL_WORDS = {"cancel", "stop", "never mind", "nevermind", "abort", "отмена", "отменить", "отмени", "стоп", "хватит",
                 "отказ", "откажи", "спри", "anulează", "anuleaza", "renunță", "renunta", "stop it", "取消", "算了", "停止"}
 HELP_WORDS = {"help", "помощь", "помощ", "ajutor", "帮助", "?"}
@@ -266,22 +272,30 @@ class Dialogue:
         if intent == "unknown" or route is None:
             turn.say(turn.t("Sorry, I didn't understand that. /help lists what you can do."))
             return
-        if turn.parsed.confidence < LOW_CONFIDENCE:
-            options = [(name, score) for name, score in getattr(turn.parsed, "alternatives", [])
-                       if name in self.router.intents and name != "unknown"][:2]
-            if len(options) == 2:
-                offer_choice(turn, text, [name for name, _ in options])
+        if turn.parsed.confidence < float(self.services.settings.nlu.get("ask_below") or LOW_CONFIDENCE):
+            alternatives = [(name, score) for name, score in getattr(turn.parsed, "alternatives", [])
+                            if name in self.router.intents and name != "unknown"]
+            # the two likeliest readings, and a third when it is a real contender
+            options = alternatives[:2] + [a for a in alternatives[2:3] if a[1] >= OFFER_ABOVE]
+            if len(options) >= 2:
+                offer_choice(turn, text, options, getattr(turn.parsed, "lang", "") or "")
                 return
         await self._run(turn, route)
 
     async def run_intent(self, turn: Turn, intent: str, text: str) -> None:
-        """Runs a chosen intent on text the person wrote earlier (the low-confidence buttons)."""
-        turn.parsed = self.services.parse(text, lang=None, now=turn.now(), tz=str(turn.tz))
-        turn.parsed.intent = intent
+        """Runs a chosen intent on text the person wrote earlier (the low-confidence buttons):
+        the entities are read again for that intent, so the first message's details carry on."""
         route = self.router.intents.get(intent)
         if route is None:
             turn.say(turn.t("That button is no longer valid."))
             return
+        try:
+            turn.parsed = self.services.parse(text, lang=None, now=turn.now(), tz=str(turn.tz), intent=intent)
+        except TypeError:  # a parser that cannot be told the intent
+            turn.parsed = self.services.parse(text, lang=None, now=turn.now(), tz=str(turn.tz))
+        turn.parsed.intent = intent
+        turn.parsed.confidence = 1.0
+        turn.args = ""  # the button's payload is no argument of the intent's handler
         await self._run(turn, route)
 
     async def _callback(self, turn: Turn) -> None:

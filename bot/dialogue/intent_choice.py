@@ -1,5 +1,9 @@
-"""When the NLU is unsure, offer the two likeliest actions instead of guessing."""
+"""When the NLU is unsure, offer its two or three likeliest readings instead of guessing;
+the one pressed carries on with the original message, and the choice is kept
+(domain/nlu_corrections.py) so the classifiers can learn it."""
 from __future__ import annotations
+
+from domain import nlu_corrections
 
 from .messages import Button
 from .turn import Turn
@@ -28,10 +32,14 @@ INTENT_LABELS = {
 }
 
 
-def offer_choice(turn: Turn, text: str, intents: list[str]) -> None:
-    turn.state["pending_text"] = text
-    turn.conv.data = dict(turn.state)
-    buttons = [[Button(turn.t(INTENT_LABELS.get(name, name)), f"intent:{name}")] for name in intents]
+_PENDING = ("pending_text", "pending_lang", "pending_offered")
+
+
+def offer_choice(turn: Turn, text: str, options: list[tuple[str, float]], lang: str = "") -> None:
+    # the message waits in the conversation until a button is pressed (it survives a restart)
+    turn.conv.data = {**turn.state, "pending_text": text, "pending_lang": lang,
+                      "pending_offered": [[name, round(float(score), 4)] for name, score in options]}
+    buttons = [[Button(turn.t(INTENT_LABELS.get(name, name)), f"intent:{name}")] for name, _ in options]
     buttons.append([Button(turn.t("Neither"), "intent:")])
     turn.say(turn.t("I'm not sure what you mean. Is it one of these?"), buttons)
 
@@ -39,10 +47,19 @@ def offer_choice(turn: Turn, text: str, intents: list[str]) -> None:
 async def on_choice(turn: Turn) -> None:
     text = turn.state.get("pending_text")
     intent = turn.args
-    if not intent or not text:
+    offered = turn.state.get("pending_offered") or []
+    lang = turn.state.get("pending_lang") or ""
+    data = {k: v for k, v in turn.state.items() if k not in _PENDING}
+    if not text:
+        turn.say(turn.t("That button is no longer valid."), edit=True)
+        return
+    turn.conv.data = data
+    if not intent:
         turn.say(turn.t("OK. Tell me in other words, or send /help."), edit=True)
         return
-    data = dict(turn.state)
-    data.pop("pending_text", None)
-    turn.conv.data = data
+    if intent not in {name for name, _ in offered} and offered:
+        turn.say(turn.t("That button is no longer valid."), edit=True)
+        return
+    await nlu_corrections.record(turn.session, turn.user, text=text, lang=lang, intent=intent,
+                                 offered=[tuple(o) for o in offered])
     await turn.dialogue.run_intent(turn, intent, text)

@@ -50,6 +50,21 @@ async def create_group(session: AsyncSession, actor: User, name: str, *, rule: d
     return group
 
 
+EVERYONE = "All customers"
+
+
+async def everyone(session: AsyncSession, actor: User) -> ClientGroup:
+    """The group of all customers (a rule without conditions), made the first time it is asked for;
+    a mailing to it still reaches only those with SMS consent (domain/mailings/audience.py)."""
+    require(actor, "mailings")
+    group = (await session.exec(select(ClientGroup).where(ClientGroup.name == EVERYONE))).first()
+    if group is None:
+        group = ClientGroup(name=EVERYONE, kind="rule", rule={"all": ["yes"]}, created_by_id=actor.id)
+        session.add(group)
+        await session.flush()
+    return group
+
+
 async def group_by_name(session: AsyncSession, name: str) -> ClientGroup:
     group = (await session.exec(select(ClientGroup).where(ClientGroup.name == " ".join(name.split())))).first()
     if group is None:

@@ -109,6 +109,15 @@ async def agenda_span(session: AsyncSession, user: User, first: date, last: date
     return list((await session.exec(stmt.order_by(Reminder.due_at))).all())
 
 
+async def agenda_between(session: AsyncSession, user: User, first: date, last: date, tz: ZoneInfo) -> list[Reminder]:
+    """Open reminders due from `first` to `last` (local days, both included), in time order."""
+    start = datetime.combine(first, time(0), tz)
+    end = datetime.combine(last + timedelta(days=1), time(0), tz)
+    stmt = (select(Reminder).where(Reminder.user_id == user.id, Reminder.status.in_(OPEN), Reminder.due_at >= start,
+                                   Reminder.due_at < end).order_by(Reminder.due_at))
+    return list((await session.exec(stmt)).all())
+
+
 async def upcoming_for_customer(session: AsyncSession, customer_id: int, limit: int = 3) -> list[Reminder]:
     stmt = (select(Reminder).where(Reminder.customer_id == customer_id, Reminder.status.in_(OPEN))
             .order_by(Reminder.due_at).limit(limit))

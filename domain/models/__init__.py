@@ -13,6 +13,7 @@ from .planning import BillOfMaterial, PlanRun, PlanSuggestion, ReorderRule  # no
 from .people import Invite, Role, User  # noqa: F401
 from .purchasing import PurchaseOrder, PurchaseOrderLine, Supplier, SupplierProduct  # noqa: F401
 from .sms import SmsOptOut  # noqa: F401
+from .nlu import NluCorrection  # noqa: F401
 from .sales import OrderStatus, SalesHistory, SalesOrder, SalesOrderLine, Shipment, ShipmentLine  # noqa: F401
 from .warehouse import (  # noqa: F401
     CountLine, CountStatus, CountTask, InspectionStatus, PickList, PickListStatus, PickStepKind, PickTask, Receipt,

@@ -44,7 +44,7 @@ CURRENCIES = {
     "USD": ["usd", "$", "dollar", "dollars", "bucks", "us$"],
     "GBP": ["gbp", "£", "pound", "pounds", "quid"],
     "RUB": ["rub", "ruble", "rubles", "rouble", "roubles", "₽"],
-    "BGN": ["bgn", "lev", "leva"],
+    "BGN": ["bgn", "lev", "leva", "lv", "лв", "лв."],
     "RON": ["ron", "lei", "leu"],
     "CNY": ["cny", "rmb", "yuan", "¥"],
 }
@@ -59,8 +59,8 @@ STAGES = {
 }
 
 CHANNELS = {
-    "call": ["spoke", "talked", "chatted with", "rang up", "called up", "called", "call", "calls", "phoned", "phone call", "rang", "spoke with", "spoke to", "got off the phone with", "off the phone with", "on the phone with", "phone with", "had a call with", "talked to", "talked with", "on the phone", "calling", "call with"],
-    "meeting": ["met", "meeting", "met with", "visited", "visit", "saw", "in person", "lunch with", "demo with"],
+    "call": ["spoke", "talked", "chatted with", "rang up", "called up", "called", "call", "calls", "phoned", "phone call", "rang", "spoke with", "spoke to", "got off the phone with", "off the phone with", "on the phone with", "phone with", "had a call with", "talked to", "talked with", "on the phone", "calling", "call with", "voicemail", "no answer", "off the phone"],
+    "meeting": ["met", "meeting", "met with", "visited", "visit", "saw", "in person", "lunch with", "demo with", "mtg", "lunch", "lunch w", "had lunch"],
     "email": ["email", "emailed", "e-mail", "e-mailed", "mailed", "wrote to", "mail"],
     "sms": ["sms", "texted", "text message", "messaged", "whatsapp", "viber"],
 }

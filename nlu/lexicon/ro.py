@@ -40,7 +40,7 @@ CURRENCIES = {
     "RON": ["lei", "leu", "ron", "lej"],
     "EUR": ["euro", "eur", "€", "euroi"],
     "USD": ["dolari", "dolar", "$", "usd"],
-    "BGN": ["leva", "bgn"],
+    "BGN": ["lv", "leva", "leva", "bgn"],
     "RUB": ["ruble", "rub"],
     "CNY": ["yuani", "yuan", "cny"],
     "GBP": ["lire", "gbp", "£"],
@@ -48,9 +48,9 @@ CURRENCIES = {
 
 STAGES = {
     "new": ["etapa nouă"],
-    "qualified": ["calificat", "calificată", "calificare"],
-    "proposal": ["ofertă", "oferta", "propunere", "am trimis oferta"],
-    "negotiation": ["negociere", "negocieri", "negociem", "negocierea"],
+    "qualified": ["calificat", "calificată", "calificare", "qualified"],
+    "proposal": ["ofertă", "oferta", "propunere", "am trimis oferta", "proposal"],
+    "negotiation": ["negociere", "negocieri", "negociem", "negocierea", "negotiation"],
     "won": ["câștigate", "la câștigate", "câștigat", "câștigată", "am câștigat", "semnat", "au semnat", "închis cu succes", "won"],
     "lost": ["pierdute", "la pierdute", "mort", "pierdut", "pierdută", "am pierdut", "pierdem", "au refuzat", "refuzat", "a picat", "lost", "ratat"],
 }

@@ -51,9 +51,8 @@ async def _find_group(turn: Turn, text: str) -> ClientGroup | None:
 
 async def _ask_group(turn: Turn) -> None:
     groups = await crm_groups.list_groups(turn.session)
-    if not groups:
-        turn.say(turn.t("No client groups yet. /group new NAME abc=A makes one."))
-        return
+    if not groups:  # all customers (with SMS consent) is always an audience
+        groups = [await crm_groups.everyone(turn.session, turn.user)]
     turn.goto(FLOW, "group")
     turn.say(turn.t("Which group should get the SMS?"),
              [[Button(g.name[:40], f"ml:g:{g.id}")] for g in groups[:12]])
@@ -85,13 +84,25 @@ async def start(turn: Turn) -> None:
     await _ask_group(turn)
 
 
+# "text all customers: ...", "всем клиентам", "всички клиенти", "toți clienții", "所有客户"
+_EVERYONE = re.compile(r"\b(all|every)\s+(our\s+)?(customers|clients)\b|\beveryone\b|\bevery customer\b|всем\s+клиентам|всем\s+покупателям"
+                       r"|всей\s+базе|всички(те)?\s+клиенти|на\s+всички|to[tț]i\s+clien[tț]ii|tuturor\s+clien[tț]ilor|所有客户|全部客户|所有的客户", re.I)
+
+
 async def from_intent(turn: Turn) -> None:
     turn.end()
-    group = await _find_group(turn, turn.inbound.text or "")
+    text = (turn.parsed.text if turn.parsed is not None and getattr(turn.parsed, "text", None) else turn.inbound.text) or ""
+    group = await _find_group(turn, text)
+    if group is None and _EVERYONE.search(text):
+        group = await crm_groups.everyone(turn.session, turn.user)
     if group is None:
         await _ask_group(turn)
-    else:
-        _ask_text(turn, group)
+        return
+    head, colon, body = text.partition(":")
+    if colon and body.strip() and _EVERYONE.search(head) or colon and body.strip() and group.name.lower() in head.lower():
+        await _preview(turn, group.name, body.strip())  # "text all customers: closed on Monday" has its text already
+        return
+    _ask_text(turn, group)
 
 
 async def on_group_text(turn: Turn) -> None:

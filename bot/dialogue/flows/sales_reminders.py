@@ -10,7 +10,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from domain.crm import customers as crm_customers
 from domain.crm import reminders as crm_reminders
@@ -128,9 +128,9 @@ async def on_button(turn: Turn) -> None:
         turn.say(turn.t("That button is no longer valid."))
 
 
-# Words that ask for another span than today, in the bot's languages.
+# Words after /today that ask for another span than today, in the bot's languages.
 _TOMORROW = re.compile(r"tomorrow|завтра|утре|m[aâ]ine|明天", re.IGNORECASE)
-_WEEK = re.compile(r"week|недел|седмиц|săpt[aă]m[aâ]n|saptamana|本周|这周|一周", re.IGNORECASE)
+_WEEK_WORD = re.compile(r"week|недел|седмиц|săpt[aă]m[aâ]n|saptamana|本周|这周|一周", re.IGNORECASE)
 
 
 def _span(turn: Turn) -> str:
@@ -138,27 +138,72 @@ def _span(turn: Turn) -> str:
     if asked and str(asked)[:10] == (turn.now().date() + timedelta(days=1)).isoformat():
         return "tomorrow"
     words = f"{turn.args or ''} {turn.inbound.text or ''}"
-    if _WEEK.search(words):
+    if _WEEK_WORD.search(words):
         return "week"
     if _TOMORROW.search(words):
         return "tomorrow"
     return "today"
 
 
+_WEEK = re.compile(r"\b(this|next) week\b|\bweek\b|недел|седмица|săptămân|saptaman|(这|本|下)(周|星期|个星期)", re.I)
+_NEXT = re.compile(r"\bnext\b|следующ|след\.?\s|следващ|viitoare|下(周|星期|个星期)", re.I)
+
+
+def _period(turn: Turn) -> tuple[date, date, bool]:
+    """The days a list question asks about: a day the message names, this or next week, else
+    today (with what is overdue). Returns (first, last, with_overdue)."""
+    today_ = turn.now().date()
+    parsed = turn.parsed
+    ents = parsed.entities if parsed is not None else {}
+    text = getattr(parsed, "text", "") or ""
+    day = ents.get("date") or (ents.get("datetime") or "")[:10]
+    if day:
+        try:
+            named = date.fromisoformat(day)
+        except ValueError:
+            named = today_
+        return named, named, named <= today_
+    if text and _WEEK.search(text):
+        if _NEXT.search(text):
+            first = today_ + timedelta(days=7 - today_.weekday())
+            return first, first + timedelta(days=6), False
+        return today_, today_ + timedelta(days=6 - today_.weekday()), True
+    return today_, today_, True
+
+
 async def today(turn: Turn) -> None:
-    span = _span(turn)
-    if span == "tomorrow":
-        await tomorrow(turn)
-        return
-    if span == "week":
-        await week(turn)
-        return
-    items = await crm_reminders.agenda(turn.session, turn.user, turn.now().date(), turn.tz)
+    if turn.parsed is None:  # the /today command: "/today tomorrow", "/today week"
+        span = _span(turn)
+        if span == "tomorrow":
+            await tomorrow(turn)
+            return
+        if span == "week":
+            await week(turn)
+            return
+    first, last, overdue = _period(turn) if turn.parsed is not None else (turn.now().date(),) * 2 + (True,)
+    if first == last and overdue:
+        items = await crm_reminders.agenda(turn.session, turn.user, first, turn.tz)
+    else:
+        items = await crm_reminders.agenda_between(turn.session, turn.user, first, last, turn.tz)
+        if overdue:  # this week, from today: what is already late comes first
+            late = [r for r in await crm_reminders.agenda(turn.session, turn.user, turn.now().date(), turn.tz)
+                    if r.due_at < turn.services.clock()]
+            items = late + [r for r in items if r not in late]
+    is_today = first == last == turn.now().date()
     if not items:
-        turn.say(turn.t("Nothing on your list for today. /remind adds something."))
+        if is_today:
+            turn.say(turn.t("Nothing on your list for today. /remind adds something."))
+        else:
+            turn.say(turn.t("Nothing on your list from {first} to {last}.", first=first.isoformat(), last=last.isoformat())
+                     if first != last else turn.t("Nothing on your list for {day}.", day=first.isoformat()))
         return
     now = turn.services.clock()
-    lines = [turn.t("Your list for today:")]
+    if is_today:
+        lines = [turn.t("Your list for today:")]
+    elif first == last:
+        lines = [turn.t("Your list for {day}:", day=first.isoformat())]
+    else:
+        lines = [turn.t("Your list from {first} to {last}:", first=first.isoformat(), last=last.isoformat())]
     buttons = []
     for r in items:
         mark = "⚠️ " if r.due_at < now else ""

@@ -91,6 +91,7 @@ def database_location(url: str) -> str:
 
 
 class Telegram(BaseModel):
+    enabled: bool = True  # false (or `qm run --no-telegram`): the HTTP side and the jobs run alone
     bot_token: SecretStr | None = None
     api_base_url: str = "https://api.telegram.org/bot"
     api_file_url: str = "https://api.telegram.org/file/bot"
@@ -99,6 +100,8 @@ class Telegram(BaseModel):
     poll_timeout_s: int = Field(10, ge=0, le=50)
     concurrent_updates: int = Field(64, ge=1, le=512)
     max_messages_per_s: int = Field(30, ge=0)
+    retry_max_s: float = Field(60, gt=0)
+    probe_every_s: float = Field(15, gt=0)
 
     @field_validator("webhook_secret")
     @classmethod
@@ -116,6 +119,7 @@ class Twilio(BaseModel):
     api_base_url: str = "https://api.twilio.com"
     from_number: str = ""
     messaging_service_sid: str = ""
+    timeout_s: float = Field(15, gt=0)
 
 
 class Http(BaseModel):
@@ -203,6 +207,9 @@ class Jobs(BaseModel):
     outbox_max_attempts: int = Field(6, ge=1)
     retry_base_s: float = Field(30, gt=0)
     leader_retry_s: float = Field(5, gt=0)
+    heartbeat_s: float = Field(2, gt=0)
+    process_dead_after_s: float = Field(10, gt=0)
+    depth_every_s: float = Field(15, gt=0)
     mailings_every_s: float = Field(30, gt=0)
     reservation_days: int = Field(3, ge=1)
     catch_up_hours: float = Field(6, ge=0)

@@ -2,6 +2,7 @@
 Twilio routes are added by their channel)."""
 from __future__ import annotations
 
+import asyncio
 import hmac
 import logging
 
@@ -13,20 +14,35 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from .. import metrics  # noqa: F401  (registers the metrics served on /metrics)
+from ..health import HEALTHY
 from ..services import Services
 
 log = logging.getLogger(__name__)
 
 
+DB_PROBE_TIMEOUT_S = 3.0  # a probe must answer before the load balancer gives up on it
+
+
 def build_http_app(services: Services, telegram_app=None, extra_routes: list[Route] | None = None) -> Starlette:
+    health = services.health
+
     async def healthz(_: Request) -> Response:
+        """200 while this process can serve (the database answers), 503 when it cannot; the body
+        says how each part is: database, telegram, twilio, scheduler (see docs/operations.md)."""
         try:
-            async with services.engine.connect() as conn:
-                await conn.execute(text("SELECT 1"))
+            async with asyncio.timeout(DB_PROBE_TIMEOUT_S):
+                async with services.engine.connect() as conn:
+                    await conn.execute(text("SELECT 1"))
         except Exception as exc:  # report, don't crash: this is what the probe is for
             log.warning("health check: database unreachable: %s", exc)
-            return JSONResponse({"status": "degraded", "database": "unreachable"}, status_code=503)
-        return JSONResponse({"status": "ok", "database": "ok"})
+            health.set("database", "down", f"{type(exc).__name__}: {exc}")
+        else:
+            health.set("database", "ok")
+        parts = health.snapshot()
+        serving = parts["database"]["status"] == "ok"
+        overall = "ok" if all(p["status"] in HEALTHY for p in parts.values()) else "degraded" if serving else "down"
+        body = {"status": overall, "database": "ok" if serving else "unreachable", "parts": parts}
+        return JSONResponse(body, status_code=200 if serving else 503)
 
     async def metrics_endpoint(_: Request) -> Response:
         return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)

@@ -160,6 +160,16 @@ async def reserve_slots(session: AsyncSession, channel: str, count: int, now: da
     return start
 
 
+async def retry_now(session: AsyncSession, channel: str, now: datetime, errors: tuple[str, ...]) -> int:
+    """A channel that was unreachable answers again: rows waiting out a back-off after one of
+    `errors` (e.g. "NetworkError") are due now instead of after the rest of their wait."""
+    table = Outbox.__table__
+    cond = or_(*(table.c.error.contains(e) for e in errors))
+    result = await session.exec(table.update().where(table.c.channel == channel, table.c.status == "pending",
+                                                     table.c.not_before > now, cond).values(not_before=now))
+    return result.rowcount or 0
+
+
 def was_interrupted(row: Outbox) -> bool:
     return row.status == "sending" and (row.error or "").startswith(INTERRUPTED)
 

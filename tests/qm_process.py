@@ -33,10 +33,11 @@ class QmRun:
         self.port = int(env["QM_HTTP_PORT"])
         self.log_path = log_path
         self.proc: subprocess.Popen | None = None
+        self.args = ["run"]
 
     def start(self, timeout: float = 60) -> "QmRun":
         self._log = open(self.log_path, "ab")
-        self.proc = subprocess.Popen([sys.executable, "-m", "bot", "run"], cwd=ROOT, env=self.env,
+        self.proc = subprocess.Popen([sys.executable, "-m", "bot", *self.args], cwd=ROOT, env=self.env,
                                      stdout=self._log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:

@@ -21,11 +21,13 @@ from ..health import Health
 log = logging.getLogger(__name__)
 
 ALLOWED_UPDATES = ["message", "edited_message", "callback_query"]
+NETWORK_ERRORS = ("NetworkError", "TimedOut")  # what a send fails with while Telegram is unreachable
 
 
 class TelegramSupervisor:
     def __init__(self, app: Application, dialogue, health: Health, on_up: Callable[[], None], *, webhook: bool):
         self.app, self.dialogue, self.health, self.on_up, self.webhook = app, dialogue, health, on_up, webhook
+        self.services = dialogue.services
         self.settings = dialogue.services.settings.telegram
         self.task: asyncio.Task | None = None
         self.up_at: float | None = None  # monotonic time Telegram first answered (for the start-up figure)
@@ -89,7 +91,23 @@ class TelegramSupervisor:
             except Exception as exc:
                 self.health.set("telegram", "down", f"{type(exc).__name__}: {exc}")
             else:
+                was = self.health.status("telegram")
                 self.health.set("telegram", "ok", mode="webhook" if self.webhook else "polling")
+                if was != "ok":
+                    await self._resend_waiting()
+
+    async def _resend_waiting(self) -> None:
+        """Messages that failed while Telegram was unreachable go now, not after the rest of their back-off."""
+        from domain import outbox
+
+        try:
+            async with self.services.uow() as u:
+                n = await outbox.retry_now(u.session, "telegram", self.services.clock(), NETWORK_ERRORS)
+                await u.commit()
+            if n:
+                log.info("Telegram answers again: %s waiting message(s) are sent now", n)
+        except Exception:
+            log.warning("could not hurry the waiting Telegram messages; they go after their back-off", exc_info=True)
 
     async def stop(self) -> None:
         if self.task is not None:

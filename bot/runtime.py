@@ -87,25 +87,14 @@ async def serve(settings: Settings, *, telegram: bool | None = None) -> None:
 
     telegram = settings.telegram.enabled if telegram is None else telegram
     telegram = telegram and settings.telegram.bot_token is not None
-    services = await open_services(settings)
+    # The language model loads after the outbox senders run: sends a crashed process left
+    # are taken over within a second of start-up, not after the seconds spaCy needs.
+    services = await open_services(settings, with_nlu=False)
     health = services.health
-    dialogue = build_dialogue(services)
     tg_settings = settings.telegram
     webhook = telegram and bool(tg_settings.webhook_url)
     if webhook and tg_settings.webhook_secret is None:
         raise SystemExit("TELEGRAM_WEBHOOK_SECRET must be set when TELEGRAM_WEBHOOK_URL is")
-
-    app = supervisor = None
-    if telegram:
-        from .telegram.application import build_application
-
-        app = build_application(dialogue, webhook=webhook)
-    else:
-        health.set("telegram", "off", "switched off (--no-telegram or telegram.enabled: false)"
-                   if settings.telegram.bot_token is not None else "no TELEGRAM_BOT_TOKEN")
-    http_app = build_http_app(services, telegram_app=app if webhook else None)
-    server = _Server(uvicorn.Config(http_app, host=settings.http.host, port=settings.http.port,
-                                    log_level="warning", lifespan="off", access_log=False))
 
     registry = ProcessRegistry(services.uow, services.clock, dead_after=timedelta(seconds=settings.jobs.process_dead_after_s))
     orphaned = await registry.register()
@@ -121,24 +110,51 @@ async def serve(settings: Settings, *, telegram: bool | None = None) -> None:
     scheduling = Scheduling(services, notifiers, translate, registry=registry).start()
     watcher = asyncio.create_task(_watch_scheduler(services, scheduling, settings.jobs.leader_retry_s))
 
-    if app is not None:
-        from .telegram.notifier import TelegramNotifier
-        from .telegram.supervisor import TelegramSupervisor
-
-        supervisor = TelegramSupervisor(
-            app, dialogue, health, webhook=webhook,
-            on_up=lambda: scheduling.add_notifier(Watched(TelegramNotifier(app.bot), health, "telegram"))).start()
-    mode = ("webhook" if webhook else "long polling") if telegram else "off"
-    log.info("qm run: telegram %s, http on %s:%s", mode, settings.http.host, settings.http.port)
-    print(f"Quartermaster is running: Telegram ({mode}{', connecting in the background' if telegram else ''}), "
-          f"HTTP on http://{settings.http.host}:{settings.http.port}, database {database_location(settings.database.url)}",
-          flush=True)
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, lambda: setattr(server, "should_exit", True))
+    supervisor = serving = None
     try:
-        await server.serve()  # returns once a signal asked it to exit
+        dialogue = build_dialogue(services)  # reads services.parse per message: free text works once it is loaded
+        app = None
+        if telegram:
+            from .telegram.application import build_application
+
+            app = build_application(dialogue, webhook=webhook)
+            health.set("telegram", "starting")
+        else:
+            health.set("telegram", "off", "switched off (--no-telegram or telegram.enabled: false)"
+                       if settings.telegram.bot_token is not None else "no TELEGRAM_BOT_TOKEN")
+        http_app = build_http_app(services, telegram_app=app if webhook else None)
+        server = _Server(uvicorn.Config(http_app, host=settings.http.host, port=settings.http.port,
+                                        log_level="warning", lifespan="off", access_log=False))
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, lambda: setattr(server, "should_exit", True))
+        # SMS, calls and Twilio's delivery callbacks are served from here on (an order number
+        # in an SMS is read by pattern until the language model is in)
+        serving = asyncio.create_task(server.serve(), name="http")
+
+        from .app import load_parser
+
+        health.set("nlu", "starting")
+        services.parse = await asyncio.to_thread(load_parser)
+        health.set("nlu", "ok" if services.parse else "off")
+
+        if app is not None and not server.should_exit:
+            from .telegram.notifier import TelegramNotifier
+            from .telegram.supervisor import TelegramSupervisor
+
+            supervisor = TelegramSupervisor(
+                app, dialogue, health, webhook=webhook,
+                on_up=lambda: scheduling.add_notifier(Watched(TelegramNotifier(app.bot), health, "telegram"))).start()
+        mode = ("webhook" if webhook else "long polling") if telegram else "off"
+        log.info("qm run: telegram %s, http on %s:%s", mode, settings.http.host, settings.http.port)
+        print(f"Quartermaster is running: Telegram ({mode}{', connecting in the background' if telegram else ''}), "
+              f"HTTP on http://{settings.http.host}:{settings.http.port}, database {database_location(settings.database.url)}",
+              flush=True)
+        await serving  # returns once a signal asked it to exit
     finally:
+        if serving is not None and not serving.done():
+            server.should_exit = True
+            await serving
         watcher.cancel()
         await scheduling.shutdown()
         if supervisor is not None:

@@ -44,6 +44,10 @@ def notifiers_for(services, bot) -> list:
     sms = sms_notifier(services)
     if sms is not None:
         found.append(sms)
+    if services.settings.email.enabled:
+        from .email.notifier import EmailNotifier
+
+        found.append(EmailNotifier(services.settings))
     return found
 
 
@@ -107,6 +111,13 @@ async def serve(settings: Settings, *, telegram: bool | None = None) -> None:
         health.set("twilio", "ok", "no send yet")
     else:
         health.set("twilio", "off", "TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and a sender are not all set")
+    if settings.email.enabled:
+        from .email.notifier import EmailNotifier
+
+        notifiers.append(Watched(EmailNotifier(settings), health, "email"))
+        health.set("email", "ok", "no send yet")
+    else:
+        health.set("email", "off", "email.host is not set")
     scheduling = Scheduling(services, notifiers, translate, registry=registry).start()
     watcher = asyncio.create_task(_watch_scheduler(services, scheduling, settings.jobs.leader_retry_s))
 

@@ -32,8 +32,9 @@ CONTRACT_ENV = {
     "QM_PUBLIC_URL": ("http", "public_url"),
     "QM_HTTP_HOST": ("http", "host"),
     "QM_HTTP_PORT": ("http", "port"),
+    "SMTP_PASSWORD": ("email", "password"),
 }
-SECRETS = {("telegram", "bot_token"), ("telegram", "webhook_secret"), ("twilio", "auth_token")}
+SECRETS = {("telegram", "bot_token"), ("telegram", "webhook_secret"), ("twilio", "auth_token"), ("email", "password")}
 
 
 class Company(BaseModel):
@@ -120,6 +121,29 @@ class Twilio(BaseModel):
     from_number: str = ""
     messaging_service_sid: str = ""
     timeout_s: float = Field(15, gt=0)
+
+
+class Email(BaseModel):
+    """SMTP for reports to people who are not on Telegram; off while `host` is empty."""
+    host: str = ""
+    port: int = Field(587, ge=1, le=65535)
+    starttls: bool = True  # upgrade a plain connection (port 587); ssl: TLS from the start (port 465)
+    ssl: bool = False
+    username: str = ""
+    password: SecretStr | None = None  # SMTP_PASSWORD, from the environment only
+    from_address: str = ""
+    timeout_s: float = Field(15, gt=0)
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.host)
+
+    @field_validator("from_address")
+    @classmethod
+    def _address(cls, v: str) -> str:
+        if v and "@" not in v:
+            raise ValueError(f"email.from_address {v!r} is not an e-mail address")
+        return v
 
 
 class Http(BaseModel):
@@ -273,6 +297,7 @@ class Settings(BaseSettings):
     database: Database = Database()
     telegram: Telegram = Telegram()
     twilio: Twilio = Twilio()
+    email: Email = Email()
     http: Http = Http()
     access: Access = Access()
     limits: Limits = Limits()

@@ -11,7 +11,7 @@ import inspect
 import sys
 
 # module names under bot.cli, in the order `qm --help` lists them
-COMMANDS = ["run", "chat", "db", "demo", "invite", "parse", "scan", "transcribe", "plan", "data"]
+COMMANDS = ["run", "chat", "db", "demo", "invite", "person", "report", "parse", "scan", "transcribe", "plan", "data"]
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -30,7 +30,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 # Commands whose changes the audit log attributes to the operator at the shell; `run` and `chat`
 # attribute each message to its sender and each job to the job.
-_OPERATOR_CHANNEL = {"import": "import", "demo": "cli", "invite": "cli", "plan": "cli", "db": "cli"}
+_OPERATOR_CHANNEL = {"import": "import", "demo": "cli", "invite": "cli", "person": "cli", "report": "cli", "plan": "cli", "db": "cli"}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -14,6 +14,6 @@ def settings_or_exit() -> Settings:
         print(f"configuration error: {exc}", file=sys.stderr)
         raise SystemExit(2) from None
     logging.basicConfig(level=settings.logging.level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr)
-    for noisy in ("httpx", "alembic"):
+    for noisy in ("httpx", "alembic", "twilio.http_client"):  # the twilio client logs every request's headers at INFO
         logging.getLogger(noisy).setLevel(logging.WARNING)
     return settings

@@ -100,10 +100,13 @@ async def serve(settings: Settings, *, telegram: bool | None = None) -> None:
     if webhook and tg_settings.webhook_secret is None:
         raise SystemExit("TELEGRAM_WEBHOOK_SECRET must be set when TELEGRAM_WEBHOOK_URL is")
 
-    registry = ProcessRegistry(services.uow, services.clock, dead_after=timedelta(seconds=settings.jobs.process_dead_after_s))
-    orphaned = await registry.register()
-    if orphaned:
-        log.warning("%s outbox send(s) left by a process that is gone are reconciled now", orphaned)
+    registry = None
+    if settings.jobs.claim_takeover:
+        registry = ProcessRegistry(services.uow, services.clock,
+                                   dead_after=timedelta(seconds=settings.jobs.process_dead_after_s))
+        orphaned = await registry.register()
+        if orphaned:
+            log.warning("%s outbox send(s) left by a process that is gone are reconciled now", orphaned)
     notifiers = []
     sms = sms_notifier(services)
     if sms is not None:

@@ -233,6 +233,7 @@ class Jobs(BaseModel):
     leader_retry_s: float = Field(5, gt=0)
     heartbeat_s: float = Field(2, gt=0)
     process_dead_after_s: float = Field(10, gt=0)
+    claim_takeover: bool = True  # false: only outbox_stale_after_s releases a dead process's sends (no heartbeats)
     depth_every_s: float = Field(15, gt=0)
     mailings_every_s: float = Field(30, gt=0)
     reservation_days: int = Field(3, ge=1)

@@ -7,9 +7,10 @@ Twilio (the local test server) has taken `--kill-at` messages, with a batch clai
 of it sent but not recorded (one answer is also lost on the way: crash_after_accept). A second
 `qm run` is started at once. Printed: how long after the restart every recipient had the
 message, how many were reconciled (found at Twilio, not sent again), duplicates (must be 0)
-and lost (must be 0). `--baseline` repeats the run with the heartbeat take-over switched off
-(process_dead_after_s = 1 day): the claimed sends then wait for the stale timeout; with
-`--stale S` that timeout can be shortened so the baseline finishes in reasonable time.
+and lost (must be 0), and when the sends the dead process had in flight were settled.
+`--baseline` repeats the run with the take-over switched off (jobs.claim_takeover false, the
+behaviour before heartbeats): the claimed sends then wait for the stale timeout; `--stale S`
+shortens that timeout so the baseline finishes in reasonable time.
 """
 from __future__ import annotations
 
@@ -56,15 +57,17 @@ async def one_run(url: str, args, *, heartbeat: bool, workdir: Path) -> dict:
                      QM_MAILINGS__RATE_PER_S=str(args.rate), QM_MAILINGS__QUIET_HOURS="",
                      QM_JOBS__OUTBOX_STALE_AFTER_S=str(args.stale), QM_JOBS__OUTBOX_EVERY_S="0.5",
                      QM_JOBS__RETRY_BASE_S="1",
-                     QM_JOBS__PROCESS_DEAD_AFTER_S="10" if heartbeat else "86400")
+                     QM_JOBS__CLAIM_TAKEOVER="true" if heartbeat else "false")
         twilio.crash_after_accept()
         first = QmRun(env, workdir / f"qm-1-{heartbeat}.log").start(wait=False)
         await asyncio.to_thread(twilio.wait_for, count=args.kill_at, timeout=300)
         first.stop(signal.SIGKILL)
         killed_at = len(twilio.messages())
+        orphans = await _in_flight(url)  # claimed by the dead process, not recorded as sent
         restarted = time.monotonic()
         second = QmRun(env, workdir / f"qm-2-{heartbeat}.log").start(wait=False)
         try:
+            orphans_s = await _settled(url, orphans, args.timeout) - restarted
             await asyncio.to_thread(lambda: _wait_recipients(twilio, args.recipients, args.timeout))
             recovered = time.monotonic() - restarted
         finally:
@@ -73,9 +76,35 @@ async def one_run(url: str, args, *, heartbeat: bool, workdir: Path) -> dict:
     per_phone = Counter(m.to for m in twilio.messages())
     reconciled = sum(int(x) for x in re.findall(r"reconciled=(\d+)", log))
     taken = re.search(r"(\d+) outbox send\(s\) they claimed", log)
-    return {"killed_at": killed_at, "recovered_s": recovered, "duplicates": sum(k - 1 for k in per_phone.values()),
+    return {"killed_at": killed_at, "recovered_s": recovered, "orphans": len(orphans), "orphans_s": orphans_s, "duplicates": sum(k - 1 for k in per_phone.values()),
             "lost": args.recipients - len(per_phone), "reconciled": reconciled,
             "orphaned_claims": int(taken.group(1)) if taken else 0}
+
+
+async def _in_flight(url: str) -> list[int]:
+    engine = create_engine(url)
+    try:
+        async with engine.connect() as conn:
+            return [r[0] for r in (await conn.exec_driver_sql("SELECT id FROM outbox WHERE status = 'sending'")).all()]
+    finally:
+        await engine.dispose()
+
+
+async def _settled(url: str, ids: list[int], timeout: float) -> float:
+    """When every row the dead process had in flight is sent (monotonic time)."""
+    engine = create_engine(url)
+    deadline = time.monotonic() + timeout
+    try:
+        while ids and time.monotonic() < deadline:
+            async with engine.connect() as conn:
+                left = (await conn.exec_driver_sql(
+                    f"SELECT count(*) FROM outbox WHERE status <> 'sent' AND id IN ({','.join(map(str, ids))})")).scalar()
+            if not left:
+                break
+            await asyncio.sleep(0.2)
+        return time.monotonic()
+    finally:
+        await engine.dispose()
 
 
 def _wait_recipients(twilio, n: int, timeout: float) -> None:
@@ -113,7 +142,8 @@ async def main() -> None:
                     await _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         label = "heartbeat take-over" if heartbeat else f"stale timeout only ({args.stale:g} s)"
         print(f"{label}: {args.recipients} recipients at {args.rate:g}/s, killed after {r['killed_at']} sent; "
-              f"restart -> all sent in {r['recovered_s']:.1f} s; claims of the dead process taken: {r['orphaned_claims']}, "
+              f"{r['orphans']} sends in flight at the kill settled {r['orphans_s']:.1f} s after the restart; "
+              f"all sent {r['recovered_s']:.1f} s after it; claims taken at start-up: {r['orphaned_claims']}, "
               f"reconciled (found at Twilio, not resent): {r['reconciled']}; duplicates {r['duplicates']}, lost {r['lost']}",
               flush=True)
 

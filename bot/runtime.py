@@ -122,7 +122,7 @@ async def serve(settings: Settings, *, telegram: bool | None = None) -> None:
     else:
         health.set("email", "off", "email.host is not set")
     scheduling = Scheduling(services, notifiers, translate, registry=registry).start()
-    watcher = asyncio.create_task(_watch_scheduler(services, scheduling, settings.jobs.leader_retry_s))
+    watcher = asyncio.create_task(_watch_scheduler(services, scheduling, 1.0))  # no I/O: reads the lease's state
 
     supervisor = serving = None
     try:

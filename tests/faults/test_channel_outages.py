@@ -86,7 +86,9 @@ async def test_telegram_unreachable_at_start_leaves_sms_health_and_jobs_serving(
         assert status == 200 and body["status"] == "degraded"
         assert body["parts"]["telegram"]["status"] in ("starting", "retrying")
         assert body["parts"]["database"]["status"] == "ok" and body["parts"]["twilio"]["status"] == "ok"
-        assert body["parts"]["scheduler"]["status"] == "ok" and body["parts"]["scheduler"]["leader"] is True
+        # PostgreSQL: the lease is taken by the scheduler's first lease check, a moment after start
+        wait_until(lambda: health(port)[1]["parts"]["scheduler"].get("leader") is True, timeout=15)
+        assert health(port)[1]["parts"]["scheduler"]["status"] == "ok"
         assert sms_answered(twilio, port)  # customers are answered while Telegram is away
         telegram.send_text(STRANGER, "/start")  # sent while the bot cannot poll: kept by Telegram
         time.sleep(1.5)
@@ -150,11 +152,24 @@ async def test_no_telegram_runs_the_http_side_and_the_jobs_alone(telegram, twili
     qm = QmRun(env, tmp_path / "qm.log")
     qm.args = ["run", "--no-telegram"]
     with qm:
+        wait_until(lambda: health(port)[1]["parts"]["scheduler"].get("leader") is True, timeout=15)
         status, body = health(port)
         assert status == 200 and body["status"] == "ok"
-        assert body["parts"]["telegram"]["status"] == "off" and body["parts"]["scheduler"]["leader"] is True
+        assert body["parts"]["telegram"]["status"] == "off"
         assert sms_answered(twilio, port)
         time.sleep(1)
+        # the story in /metrics: the SMS answered, the jobs run, this process leads, Telegram off
+        from prometheus_client.parser import text_string_to_metric_families
+
+        text = httpx.get(f"http://127.0.0.1:{port}/metrics", timeout=5).text
+        samples = {(s.name, tuple(sorted(s.labels.items()))): s.value
+                   for family in text_string_to_metric_families(text) for s in family.samples}
+        assert samples[("qm_sms_total", (("direction", "inbound"), ("status", "answered")))] == 1
+        assert samples[("qm_job_runs_total", (("job", "outbox"), ("outcome", "ok")))] >= 1
+        assert samples[("qm_job_runs_total", (("job", "heartbeat"), ("outcome", "ok")))] >= 1
+        assert samples[("qm_scheduler_leader", ())] == 1
+        assert samples[("qm_part_up", (("part", "telegram"),))] == 0
+        assert samples[("qm_part_up", (("part", "database"),))] == 1
     assert telegram.sent() == []  # not even getMe: Telegram is not this process's business
     async with uow_factory() as uow:  # the Telegram row waits for a process that has Telegram
         from sqlmodel import select

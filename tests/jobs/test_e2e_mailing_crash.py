@@ -61,8 +61,10 @@ async def test_sigkill_in_the_middle_of_a_mailing_sends_each_message_once(telegr
     finally:
         second.stop()
     await assert_sent_exactly_once(uow_factory, twilio, mailing_id, N)
-    # the rest of the mailing at 20/s plus start-up; the stale timeout (300 s) played no part
-    assert recovered_s < 30, recovered_s
+    # start-up (10-30 s on the loaded 2-core machine) plus the rest of the mailing at 20/s; waiting
+    # for the stale timeout instead would take 300 s from the claim
+    assert recovered_s < 90, recovered_s
+    print(f"SIGKILL mid-mailing: all {N} sent {recovered_s:.1f} s after the restart")
     assert f"{N} recipients, {N} sent" in summary.text
     # every "delivered" callback the app accepted is on its row
     accepted = {c.params["MessageSid"] for c in twilio.callbacks

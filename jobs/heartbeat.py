@@ -25,6 +25,16 @@ from storage.uow import UnitOfWorkFactory
 log = logging.getLogger(__name__)
 
 
+def this_host() -> str:
+    """The host name plus the pid namespace: two containers given the same host name must not
+    judge each other's pids (a pid of another namespace is not visible here)."""
+    try:
+        namespace = os.readlink("/proc/self/ns/pid")  # e.g. "pid:[4026531836]"
+    except OSError:
+        namespace = ""
+    return f"{socket.gethostname()}{'/' + namespace if namespace else ''}"
+
+
 def pid_running(pid: int) -> bool:
     try:
         os.kill(pid, 0)
@@ -39,7 +49,7 @@ class ProcessRegistry:
     def __init__(self, uow: UnitOfWorkFactory, clock: Callable[[], datetime], *, dead_after: timedelta,
                  host: str | None = None, pid: int | None = None):
         self.uow, self.clock, self.dead_after = uow, clock, dead_after
-        self.host = host or socket.gethostname()
+        self.host = host or this_host()
         self.pid = pid if pid is not None else os.getpid()
         self.id = uuid.uuid4().hex
 

@@ -99,15 +99,17 @@ async def test_receipt_killed_at_every_step_is_booked_once(services, monkeypatch
     received_before = {ln.id: ln.received_quantity for ln in lines[:2]}
     script = ["/receive PO-2601", skus[0], "1", skus[1], "1", "done", ("press", "recv_book:")]
     chat = Chat(dialogue_for(services), external_id=str(WORKER))
+
+    async def send(item):
+        return await (chat.press(item[1]) if isinstance(item, tuple) else chat.text(item))
+
     for i, item in enumerate(script):
-        async def send(chat=chat, item=item):
-            return await (chat.press(item[1]) if isinstance(item, tuple) else chat.text(item))
         if i == step:
             kill_at_commit(monkeypatch, when)
             with pytest.raises(Kill):
-                await send()
-            chat = Chat(dialogue_for(services), external_id=str(WORKER))
-        reply = await (chat.press(item[1]) if isinstance(item, tuple) else chat.text(item))
+                await send(item)
+            chat = Chat(dialogue_for(services), external_id=str(WORKER))  # the restarted process
+        reply = await send(item)  # sent (again): the person saw no answer
     if step == RECEIPT_STEPS and when == "after":
         assert "no longer valid" in reply  # booked by the killed process; the second tap books nothing
     else:

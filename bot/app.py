@@ -8,8 +8,6 @@ from storage.engine import create_engine, is_sqlite, session_factory
 from storage.migrate import upgrade
 from storage.uow import UnitOfWorkFactory
 
-from .dialogue.engine import Dialogue
-from .dialogue.flows import build_router
 from .services import Services
 from .settings import Settings
 
@@ -100,5 +98,9 @@ async def seed_demo_if_empty(services: Services) -> bool:
         return False
 
 
-def build_dialogue(services: Services) -> Dialogue:
+def build_dialogue(services: Services):
+    # imported here: `qm run` starts its outbox senders before the dialogue's many modules load
+    from .dialogue.engine import Dialogue
+    from .dialogue.flows import build_router
+
     return Dialogue(services, build_router())

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from storage.uow import UnitOfWorkFactory
 
+from .health import Health
 from .ratelimits import RateLimiter
 from .settings import Settings
 
@@ -30,6 +31,7 @@ class Services:
     transcribe: Callable[..., Any] | None = None  # speech-to-text
     extras: dict[str, Any] = field(default_factory=dict)
     limiter: RateLimiter | None = None  # per-person budgets; built from settings.rate_limits when not given
+    health: Health = field(default_factory=Health)  # what each part reports to /healthz
 
     def __post_init__(self) -> None:
         if self.limiter is None:

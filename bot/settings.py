@@ -33,8 +33,10 @@ CONTRACT_ENV = {
     "QM_HTTP_HOST": ("http", "host"),
     "QM_HTTP_PORT": ("http", "port"),
     "QM_SMTP_PASSWORD": ("smtp", "password"),
+    "SMTP_PASSWORD": ("email", "password"),
 }
-SECRETS = {("telegram", "bot_token"), ("telegram", "webhook_secret"), ("twilio", "auth_token"), ("smtp", "password")}
+SECRETS = {("telegram", "bot_token"), ("telegram", "webhook_secret"), ("twilio", "auth_token"), ("smtp", "password"),
+           ("email", "password")}
 
 
 class Company(BaseModel):
@@ -92,6 +94,7 @@ def database_location(url: str) -> str:
 
 
 class Telegram(BaseModel):
+    enabled: bool = True  # false (or `qm run --no-telegram`): the HTTP side and the jobs run alone
     bot_token: SecretStr | None = None
     api_base_url: str = "https://api.telegram.org/bot"
     api_file_url: str = "https://api.telegram.org/file/bot"
@@ -100,6 +103,8 @@ class Telegram(BaseModel):
     poll_timeout_s: int = Field(10, ge=0, le=50)
     concurrent_updates: int = Field(64, ge=1, le=512)
     max_messages_per_s: int = Field(30, ge=0)
+    retry_max_s: float = Field(60, gt=0)
+    probe_every_s: float = Field(15, gt=0)
 
     @field_validator("webhook_secret")
     @classmethod
@@ -117,6 +122,30 @@ class Twilio(BaseModel):
     api_base_url: str = "https://api.twilio.com"
     from_number: str = ""
     messaging_service_sid: str = ""
+    timeout_s: float = Field(15, gt=0)
+
+
+class Email(BaseModel):
+    """SMTP for reports to people who are not on Telegram; off while `host` is empty."""
+    host: str = ""
+    port: int = Field(587, ge=1, le=65535)
+    starttls: bool = True  # upgrade a plain connection (port 587); ssl: TLS from the start (port 465)
+    ssl: bool = False
+    username: str = ""
+    password: SecretStr | None = None  # SMTP_PASSWORD, from the environment only
+    from_address: str = ""
+    timeout_s: float = Field(15, gt=0)
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.host)
+
+    @field_validator("from_address")
+    @classmethod
+    def _address(cls, v: str) -> str:
+        if v and "@" not in v:
+            raise ValueError(f"email.from_address {v!r} is not an e-mail address")
+        return v
 
 
 class Smtp(BaseModel):
@@ -240,6 +269,10 @@ class Jobs(BaseModel):
     outbox_max_attempts: int = Field(6, ge=1)
     retry_base_s: float = Field(30, gt=0)
     leader_retry_s: float = Field(5, gt=0)
+    heartbeat_s: float = Field(2, gt=0)
+    process_dead_after_s: float = Field(10, gt=0)
+    claim_takeover: bool = True  # false: only outbox_stale_after_s releases a dead process's sends (no heartbeats)
+    depth_every_s: float = Field(15, gt=0)
     mailings_every_s: float = Field(30, gt=0)
     reservation_days: int = Field(3, ge=1)
     catch_up_hours: float = Field(6, ge=0)
@@ -303,6 +336,7 @@ class Settings(BaseSettings):
     database: Database = Database()
     telegram: Telegram = Telegram()
     twilio: Twilio = Twilio()
+    email: Email = Email()
     http: Http = Http()
     webapp: WebApp = WebApp()
     access: Access = Access()

@@ -27,7 +27,7 @@ from sqlalchemy import and_, or_
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from .models import EarlyDeliveryStatus, Outbox, OutboxPace, SmsOptOut
+from .models import EarlyDeliveryStatus, Outbox, OutboxPace, ProcessBeat, SmsOptOut
 from .quiet_hours import next_allowed, parse_window
 
 INTERRUPTED = "interrupted"  # error prefix on a row re-claimed after a worker died mid-send
@@ -84,22 +84,34 @@ async def enqueue(session: AsyncSession, *, channel: str, recipient: str, body: 
     return row
 
 
-async def claim(session: AsyncSession, *, channel: str, limit: int, now: datetime, stale_after: timedelta) -> list[Outbox]:
-    """Takes up to `limit` rows due for sending and marks them "sending" (the caller commits).
+async def claim(session: AsyncSession, *, channel: str, limit: int, now: datetime, stale_after: timedelta,
+                owner: str | None = None, dead_after: timedelta | None = None) -> list[Outbox]:
+    """Takes up to `limit` rows due for sending and marks them "sending" by `owner` (the caller commits).
 
-    A row still "sending" after `stale_after` belongs to a worker that died between claim and
-    mark_sent; it is taken again and its error says so (see INTERRUPTED), so the worker can
-    reconcile it with the provider before sending again."""
+    A row still "sending" belongs to a worker that died between claim and mark_sent when
+    - the process that claimed it (claimed_by) has no heartbeat newer than `dead_after` in
+      `processes` (given `dead_after`): it is gone, its claims are taken at once; or
+    - it was claimed longer ago than `stale_after`: a live but stuck worker, or a claim made
+      without a process id.
+    It is taken again and its error says so (see INTERRUPTED), so the worker can reconcile it
+    with the provider before sending again."""
     due = and_(Outbox.status == "pending", Outbox.not_before <= now)
     stale = and_(Outbox.status == "sending", Outbox.claimed_at < now - stale_after)
-    stmt = (select(Outbox).where(Outbox.channel == channel, or_(due, stale))
+    taken_again = [stale]
+    if dead_after is not None:
+        alive = select(ProcessBeat.id).where(ProcessBeat.heartbeat_at >= now - dead_after)
+        taken_again.append(and_(Outbox.status == "sending", Outbox.claimed_by.is_not(None),
+                                Outbox.claimed_by.not_in(alive)))
+    stmt = (select(Outbox).where(Outbox.channel == channel, or_(due, *taken_again))
             .order_by(Outbox.priority.desc(), Outbox.not_before, Outbox.id).limit(limit).with_for_update(skip_locked=True))
     rows = list((await session.exec(stmt)).all())
     for row in rows:
         if row.status == "sending":
-            row.error = f"{INTERRUPTED}: claimed at {row.claimed_at.isoformat()} and not confirmed"
+            by = f" by process {row.claimed_by}" if row.claimed_by else ""
+            row.error = f"{INTERRUPTED}: claimed at {row.claimed_at.isoformat()}{by} and not confirmed"
         row.status = "sending"
         row.claimed_at = now
+        row.claimed_by = owner
         row.attempts += 1
     await session.flush()
     return rows
@@ -146,6 +158,16 @@ async def reserve_slots(session: AsyncSession, channel: str, count: int, now: da
     pace.next_at = start + timedelta(seconds=count / rate_per_s)
     await session.flush()
     return start
+
+
+async def retry_now(session: AsyncSession, channel: str, now: datetime, errors: tuple[str, ...]) -> int:
+    """A channel that was unreachable answers again: rows waiting out a back-off after one of
+    `errors` (e.g. "NetworkError") are due now instead of after the rest of their wait."""
+    table = Outbox.__table__
+    cond = or_(*(table.c.error.contains(e) for e in errors))
+    result = await session.exec(table.update().where(table.c.channel == channel, table.c.status == "pending",
+                                                     table.c.not_before > now, cond).values(not_before=now))
+    return result.rowcount or 0
 
 
 def was_interrupted(row: Outbox) -> bool:

@@ -22,13 +22,15 @@ async def finish_mailings_job(uow: UnitOfWorkFactory, *, now: datetime, translat
         finished = await finish_mailings(u.session, now, settle_after=settle_after)
         for mailing, s in finished:
             author = await u.session.get(User, mailing.created_by_id) if mailing.created_by_id else None
-            if author is None or author.telegram_id is None or author.blocked:
+            if author is None or author.blocked or (author.telegram_id is None and not author.email):
                 continue  # seen with /mailing status instead
             group = await u.session.get(ClientGroup, mailing.group_id)
             body = translate(author.language or "en", SUMMARY).format(
                 id=mailing.id, group=group.name if group else "?", recipients=s.recipients, sent=s.sent,
                 delivered=s.delivered, failed=s.failed, opted_out=s.opted_out)
-            await outbox.enqueue(u.session, channel="telegram", recipient=str(author.telegram_id), body=body,
+            channel, recipient = ("telegram", str(author.telegram_id)) if author.telegram_id is not None \
+                else ("email", author.email)
+            await outbox.enqueue(u.session, channel=channel, recipient=recipient, body=body,
                                  cause=f"mailing-summary:{mailing.id}")
         await u.commit()
     return len(finished)

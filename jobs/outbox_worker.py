@@ -6,7 +6,9 @@ provider is called. See domain/outbox.py for the row's life.
 Pacing: the claim reserves send slots in the shared pace row (outbox_pace), so
 `rate_per_s` holds for the whole deployment however many processes send. A
 batch is kept short next to `stale_after` (a row claimed longer ago than that is
-taken to be abandoned by a dead worker), so a live worker never looks dead."""
+taken to be abandoned by a stuck worker), so a live worker never looks stuck. A
+worker that died is noticed sooner: its heartbeat stops (jobs/heartbeat.py) and
+its claims are taken by the next claim, whatever `stale_after` says."""
 from __future__ import annotations
 
 import asyncio
@@ -16,12 +18,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+import sqlalchemy as sa
 from sqlmodel import select
 
 from domain import outbox, sms_consent
 from domain.models import Outbox
 from domain.outbox import Notifier, PermanentFailure, RecipientOptedOut, TemporaryFailure
 from storage.uow import UnitOfWorkFactory
+
+from .metrics import OUTBOX_DEPTH, OUTBOX_OLDEST, OUTBOX_SENDS
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +58,8 @@ class SendPolicy:
     rate_per_s: float = 0.0  # 0 = as fast as the provider takes them
     concurrency: int = 4  # sends in flight per process
     retry_base_s: float = 30.0  # back-off: base, 2x base, 4x base ... capped at an hour
+    owner: str | None = None  # this process's id in `processes` (jobs/heartbeat.py), recorded on its claims
+    dead_after: timedelta | None = None  # claims of a process whose heartbeat is older than this are taken at once
 
     def batch(self) -> int:
         if self.rate_per_s <= 0:
@@ -87,7 +94,7 @@ async def run_once(uow: UnitOfWorkFactory, notifier: Notifier, *, now: Callable[
     async with uow() as u:
         claimed_at = now()
         rows = await outbox.claim(u.session, channel=notifier.channel, limit=policy.batch(), now=claimed_at,
-                                  stale_after=policy.stale_after)
+                                  stale_after=policy.stale_after, owner=policy.owner, dead_after=policy.dead_after)
         ready = await outbox.hold_back(u.session, rows, claimed_at)
         start = await outbox.reserve_slots(u.session, notifier.channel, len(ready), claimed_at, policy.rate_per_s)
         await u.commit()
@@ -114,7 +121,32 @@ async def run_once(uow: UnitOfWorkFactory, notifier: Notifier, *, now: Callable[
                 await outbox.mark_sent_many(u.session, done, now())
                 await u.commit()
             result.sent += len(done)
+    for outcome in ("sent", "reconciled", "retried", "failed", "held"):
+        if getattr(result, outcome):
+            OUTBOX_SENDS.labels(notifier.channel, outcome).inc(getattr(result, outcome))
     return result
+
+
+async def measure_depth(uow: UnitOfWorkFactory, now: datetime) -> dict[str, int]:
+    """Sets the outbox depth and age gauges; returns {channel: rows waiting}."""
+    async with uow() as u:
+        rows = (await u.session.exec(select(Outbox.channel, Outbox.status, sa.func.count(), sa.func.min(Outbox.not_before))
+                                     .where(Outbox.status.in_(("pending", "sending")))
+                                     .group_by(Outbox.channel, Outbox.status))).all()
+    waiting: dict[str, int] = {}
+    oldest: dict[str, float] = {}
+    for channel in ("telegram", "sms", "email"):  # known channels read 0 rather than vanish
+        for status in ("pending", "sending"):
+            OUTBOX_DEPTH.labels(channel, status).set(0)
+        oldest[channel] = 0.0
+    for channel, status, count, first_due in rows:
+        OUTBOX_DEPTH.labels(channel, status).set(count)
+        waiting[channel] = waiting.get(channel, 0) + count
+        if first_due is not None:
+            oldest[channel] = max(oldest.get(channel, 0.0), (now - first_due).total_seconds())
+    for channel, age in oldest.items():
+        OUTBOX_OLDEST.labels(channel).set(max(0.0, age))
+    return waiting
 
 
 async def drain(uow: UnitOfWorkFactory, notifier: Notifier, *, now: Callable[[], datetime], policy: SendPolicy,
@@ -137,8 +169,8 @@ async def _deliver(uow: UnitOfWorkFactory, notifier: Notifier, row: Outbox, now:
     if outbox.was_interrupted(row):
         # A worker died after claiming this row. If the provider can tell us the message
         # already went out, record that and don't send it again. Telegram can't be asked
-        # (no lookup in the Bot API): then we resend, because the claim is older than
-        # `stale_after` and no message id was ever recorded — the only duplicate left is a
+        # (no lookup in the Bot API): then we resend, because the claiming process is gone (or the claim
+        # is older than `stale_after`) and no message id was ever recorded — the only duplicate left is a
         # crash in the moment between Telegram accepting the message and our mark_sent
         # commit, and for a reminder a rare duplicate beats a silently lost one.
         try:

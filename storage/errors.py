@@ -17,6 +17,7 @@ _MESSAGES = (
     "database is locked",  # SQLite: another writer held the lock past busy_timeout
     "unable to open database file",
     "disk i/o error",
+    "database or disk is full",  # SQLite: the disk (or max_page_count) is full; nothing was written
     "not currently accepting connections",  # PostgreSQL: ALLOW_CONNECTIONS false, being dropped
     "connection was closed in the middle of operation",
     "connection is closed",

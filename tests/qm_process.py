@@ -33,18 +33,24 @@ class QmRun:
         self.port = int(env["QM_HTTP_PORT"])
         self.log_path = log_path
         self.proc: subprocess.Popen | None = None
+        self.args = ["run"]
 
-    def start(self, timeout: float = 60) -> "QmRun":
+    def start(self, timeout: float = 60, *, wait: bool = True) -> "QmRun":
+        """Starts the process; with wait, returns once /healthz answers 200 (the outbox and the
+        jobs start earlier, before the language model is loaded)."""
         self._log = open(self.log_path, "ab")
-        self.proc = subprocess.Popen([sys.executable, "-m", "bot", "run"], cwd=ROOT, env=self.env,
+        self.proc = subprocess.Popen([sys.executable, "-m", "bot", *self.args], cwd=ROOT, env=self.env,
                                      stdout=self._log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        if not wait:
+            return self
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
                 raise RuntimeError(f"qm run exited with {self.proc.returncode}:\n{self.log()}")
             try:
-                if httpx.get(f"http://127.0.0.1:{self.port}/healthz", timeout=1).status_code == 200:
-                    return self
+                r = httpx.get(f"http://127.0.0.1:{self.port}/healthz", timeout=1)
+                if r.status_code == 200 and r.json().get("parts", {}).get("nlu", {}).get("status") != "starting":
+                    return self  # serving, and every part has started (Telegram may still be connecting)
             except httpx.HTTPError:
                 pass
             time.sleep(0.1)

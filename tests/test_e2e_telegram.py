@@ -51,7 +51,9 @@ def test_webhook_mode_checks_the_secret(telegram, database_url, tmp_path):
                  TELEGRAM_WEBHOOK_URL=f"http://127.0.0.1:{port}/telegram", TELEGRAM_WEBHOOK_SECRET="hook_secret_1")
     code = qm(["invite", "--role", "warehouse"], env).stdout.splitlines()[0]
     with QmRun(env, tmp_path / "qm.log") as proc:
-        assert telegram.sent(method="setWebhook")[-1].params["secret_token"] == "hook_secret_1"
+        # Telegram is brought up in the background once the process serves: wait for the registration
+        [hook] = telegram.wait_for(method="setWebhook", timeout=20)
+        assert hook.params["secret_token"] == "hook_secret_1"
         telegram.send_text(777, f"/start {code}", first_name="Georgi")
         assert "warehouse" in _texts(telegram.wait_for(chat_id=777, method="sendMessage", timeout=20))
         import httpx

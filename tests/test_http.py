@@ -31,7 +31,27 @@ async def _client(app):
 async def test_healthz_reports_database(services):
     async with await _client(build_http_app(services)) as client:
         r = await client.get("/healthz")
-    assert r.status_code == 200 and r.json() == {"status": "ok", "database": "ok"}
+    body = r.json()
+    assert r.status_code == 200 and body["status"] == "ok" and body["database"] == "ok"
+    assert body["parts"]["database"]["status"] == "ok"
+
+
+async def test_healthz_reports_each_part_and_stays_200_while_a_channel_is_down(services):
+    """A load balancer keeps sending SMS and calls to a process whose Telegram is down: 200, and the
+    body says which part is degraded."""
+    services.health.set("telegram", "retrying", "NetworkError: connection refused", attempts=3)
+    services.health.set("twilio", "ok")
+    services.health.set("scheduler", "ok", leader=True)
+    async with await _client(build_http_app(services)) as client:
+        r = await client.get("/healthz")
+    body = r.json()
+    assert r.status_code == 200 and body["status"] == "degraded"
+    assert body["parts"]["telegram"]["status"] == "retrying" and body["parts"]["telegram"]["attempts"] == 3
+    assert "connection refused" in body["parts"]["telegram"]["detail"]
+    assert body["parts"]["scheduler"] == {"status": "ok", "leader": True, "since": body["parts"]["scheduler"]["since"]}
+    services.health.set("telegram", "off")
+    async with await _client(build_http_app(services)) as client:
+        assert (await client.get("/healthz")).json()["status"] == "ok"  # switched off is not degraded
 
 
 async def test_healthz_degraded_when_database_is_gone(tmp_path):
@@ -43,6 +63,7 @@ async def test_healthz_degraded_when_database_is_gone(tmp_path):
         r = await client.get("/healthz")
     await engine.dispose()
     assert r.status_code == 503 and r.json()["database"] == "unreachable"
+    assert r.json()["status"] == "down" and r.json()["parts"]["database"]["status"] == "down"
 
 
 async def test_metrics_are_prometheus_text(services):

@@ -11,7 +11,8 @@ import inspect
 import sys
 
 # module names under bot.cli, in the order `qm --help` lists them
-COMMANDS = ["run", "chat", "db", "demo", "invite", "parse", "scan", "transcribe", "plan", "data", "corrections", "names"]
+COMMANDS = ["run", "chat", "db", "demo", "invite", "person", "report", "parse", "scan", "transcribe", "plan", "data",
+            "corrections", "names"]
 # sub-commands registered by a module of another name
 MODULE_OF = {"import": "data", "export": "data"}
 
@@ -35,7 +36,7 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
 
 # Commands whose changes the audit log attributes to the operator at the shell; `run` and `chat`
 # attribute each message to its sender and each job to the job.
-_OPERATOR_CHANNEL = {"import": "import", "demo": "cli", "invite": "cli", "plan": "cli", "db": "cli"}
+_OPERATOR_CHANNEL = {"import": "import", "demo": "cli", "invite": "cli", "person": "cli", "report": "cli", "plan": "cli", "db": "cli"}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -19,7 +19,7 @@ def settings_or_exit() -> "Settings":
         print(f"configuration error: {exc}", file=sys.stderr)
         raise SystemExit(2) from None
     logging.basicConfig(level=settings.logging.level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr)
-    # libraries that narrate their work at INFO (font subsetting for every PDF, font cache, HTTP calls)
-    for noisy in ("httpx", "alembic", "fontTools", "fpdf", "matplotlib", "PIL"):
+    # libraries that narrate their work at INFO (font subsetting for every PDF, font cache, every Twilio request's headers)
+    for noisy in ("httpx", "alembic", "fontTools", "fpdf", "matplotlib", "PIL", "twilio.http_client"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     return settings

@@ -9,6 +9,7 @@ conversation state stays as it was, so the person can simply try again.
 from __future__ import annotations
 
 import logging
+import time
 
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -22,6 +23,7 @@ from domain.permissions import can, require
 
 from storage.errors import is_unavailable
 
+from .. import metrics
 from ..i18n import normalise_language, tr, translate
 from .. import uploads
 from ..ratelimits import REFUSALS
@@ -55,6 +57,16 @@ class Dialogue:
         self.router = router
 
     async def handle(self, inbound: Inbound) -> list[Reply]:
+        started = time.perf_counter()
+        outcome = "error"
+        try:
+            replies, outcome = await self._handle(inbound)
+            return replies
+        finally:
+            metrics.OUTCOMES.labels(inbound.channel, outcome).inc()
+            metrics.REPLY_LATENCY.labels(inbound.channel).observe(time.perf_counter() - started)
+
+    async def _handle(self, inbound: Inbound) -> tuple[list[Reply], str]:
         # PostgreSQL text cannot hold NUL (a stray one would fail the first query that carries it), and
         # bidi overrides, zero-width and control characters would be echoed and kept in names and notes.
         for name in ("text", "callback", "filename"):
@@ -63,11 +75,11 @@ class Dialogue:
                 setattr(inbound, name, strip_hidden(value))
         refused = await self._flooding(inbound)
         if refused is not None:
-            return refused
+            return refused, "limited"
         try:
             async with self.services.uow() as uow:
                 if inbound.event_id and not await self._first_time(uow.session, inbound.event_id):
-                    return []
+                    return [], "duplicate"
                 turn = await self._turn(uow.session, inbound)
                 audit.set_actor(uow.session, lambda: _actor(turn))  # asked at each flush: /start makes the person
                 check_scanner_flow(inbound, turn.conv.flow)
@@ -78,11 +90,11 @@ class Dialogue:
                 await uow.commit()
             for path in turn.dropped_uploads:  # only once the state that named them is gone for good
                 uploads.discard(path)
-            return turn.replies
+            return turn.replies, "ok"
         except DomainError as err:
             lang = await self._language_of(inbound)
             await self._record_event_only(inbound)
-            return [Reply(text=err.render(lambda s: translate(lang, s)), error=True)]
+            return [Reply(text=err.render(lambda s: translate(lang, s)), error=True)], "refused"
         except Exception as exc:
             if is_unavailable(exc):
                 # Nothing committed; the same message will work once the database is back. No lookups
@@ -92,10 +104,10 @@ class Dialogue:
                             inbound.external_id, exc)
                 lang = normalise_language(inbound.language_code, self.services.settings.company.language)
                 return [Reply(text=tr(lang, "The database is not answering right now. Nothing was saved; "
-                                            "please try again in a moment."))]
+                                            "please try again in a moment."))], "unavailable"
             log.exception("failed to handle %s message from %s:%s", inbound.kind, inbound.channel, inbound.external_id)
             lang = await self._language_of(inbound)
-            return [Reply(text=tr(lang, "Sorry, something went wrong on my side. Nothing was saved; please try again."))]
+            return [Reply(text=tr(lang, "Sorry, something went wrong on my side. Nothing was saved; please try again."))], "error"
 
     # --- plumbing -------------------------------------------------------------
     async def may_receive_files(self, inbound: Inbound) -> bool:
@@ -270,16 +282,20 @@ class Dialogue:
         intent = turn.parsed.intent
         route = self.router.intents.get(intent)
         if intent == "unknown" or route is None:
+            metrics.NLU_RESULTS.labels("not_understood").inc()
             turn.say(turn.t("Sorry, I didn't understand that. /help lists what you can do."))
             return
+        metrics.NLU_CONFIDENCE.observe(turn.parsed.confidence)
         if turn.parsed.confidence < float(self.services.settings.nlu.get("ask_below") or LOW_CONFIDENCE):
             alternatives = [(name, score) for name, score in getattr(turn.parsed, "alternatives", [])
                             if name in self.router.intents and name != "unknown"]
             # the two likeliest readings, and a third when it is a real contender
             options = alternatives[:2] + [a for a in alternatives[2:3] if a[1] >= OFFER_ABOVE]
             if len(options) >= 2:
+                metrics.NLU_RESULTS.labels("clarified").inc()
                 offer_choice(turn, text, options, getattr(turn.parsed, "lang", "") or "")
                 return
+        metrics.NLU_RESULTS.labels("acted").inc()
         await self._run(turn, route)
 
     async def run_intent(self, turn: Turn, intent: str, text: str) -> None:

@@ -7,7 +7,6 @@ drawn at send time from the figures in the row ({"attachment": {"kind": "photo" 
 so the outbox holds numbers, not images."""
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from telegram import Bot, BotCommand, BotCommandScopeChat, InlineKeyboardButton, InlineKeyboardMarkup, InputFile
@@ -16,11 +15,7 @@ from telegram.error import BadRequest, Forbidden, RetryAfter
 from domain.models import Outbox
 from domain.outbox import PermanentFailure, TemporaryFailure
 
-from ..reports.charts import abc_xyz_png, funnel_png
-from ..reports.tables import table_xlsx
-
-RENDERERS: dict[str, Callable[..., bytes]] = {"funnel_png": funnel_png, "abc_xyz_png": abc_xyz_png,
-                                              "table_xlsx": table_xlsx}
+from ..reports.attachments import RENDERERS  # noqa: F401  (also imported from here)
 CAPTION_LIMIT = 1024  # Telegram's caption length
 
 

@@ -29,8 +29,13 @@ CLOCK_SLACK = timedelta(minutes=2)  # our clock against Twilio's date_created (w
 
 
 def twilio_client(settings: Settings) -> Client:
+    from twilio.http.http_client import TwilioHttpClient
+
     tw = settings.twilio
-    client = Client(tw.account_sid, tw.auth_token.get_secret_value() if tw.auth_token else None)
+    # A bounded wait: a Twilio that hangs must not hold an outbox send (and its thread) for ever;
+    # a timed-out send is "maybe sent" and is looked up before it is tried again.
+    client = Client(tw.account_sid, tw.auth_token.get_secret_value() if tw.auth_token else None,
+                    http_client=TwilioHttpClient(timeout=tw.timeout_s))
     if tw.api_base_url and tw.api_base_url.rstrip("/") != "https://api.twilio.com":
         client.api.base_url = tw.api_base_url.rstrip("/")  # a local test server or a proxy
     return client

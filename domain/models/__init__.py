@@ -11,6 +11,7 @@ from .inventory import Location, LocationKind, StockMove, StockQuant, Warehouse 
 from .messaging import EarlyDeliveryStatus, Outbox  # noqa: F401
 from .planning import BillOfMaterial, PlanRun, PlanSuggestion, ReorderRule  # noqa: F401
 from .people import Invite, Role, User  # noqa: F401
+from .processes import ProcessBeat  # noqa: F401
 from .purchasing import PurchaseOrder, PurchaseOrderLine, Supplier, SupplierProduct  # noqa: F401
 from .sms import SmsOptOut  # noqa: F401
 from .nlu import NluCorrection  # noqa: F401

@@ -24,6 +24,7 @@ class Outbox(SQLModel, table=True):
     attempts: int = 0
     not_before: datetime = ts_field(default_now=True)
     claimed_at: datetime | None = ts_field(nullable=True)
+    claimed_by: str | None = None  # the process (processes.id) sending it; released when that process is gone
     provider_id: str | None = None
     error: str | None = None
     delivery_status: str | None = None  # from the provider's status callbacks: delivered, undelivered, failed...

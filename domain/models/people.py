@@ -27,6 +27,7 @@ class User(SQLModel, table=True):
     telegram_id: int | None = Field(default=None, sa_type=sa.BigInteger(), unique=True, nullable=True)
     console_name: str | None = Field(default=None, unique=True, nullable=True)
     phone: str | None = None
+    email: str | None = None  # reports by e-mail for people who are not on Telegram
     blocked: bool = False
     home_warehouse_id: int | None = Field(default=None, foreign_key="warehouses.id")
     created_at: datetime = ts_field(default_now=True)

@@ -119,26 +119,33 @@ class _Server(ThreadingHTTPServer):
 
 
 class ServerThread:
-    """Runs a ThreadingHTTPServer on 127.0.0.1:0 in a daemon thread."""
+    """Runs a ThreadingHTTPServer on 127.0.0.1 in a daemon thread: a free port at the first
+    start, the same port again after a stop (a server that went away and came back)."""
 
     def __init__(self, handler_class: type[BaseHTTPRequestHandler], owner: Any) -> None:
         self._handler_class = handler_class
         self._owner = owner
         self._httpd: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
+        self._port = 0
 
     @property
     def port(self) -> int:
-        if self._httpd is None:
+        if self._httpd is None and not self._port:
             raise RuntimeError("server not started")
-        return self._httpd.server_address[1]
+        return self._port
+
+    @property
+    def running(self) -> bool:
+        return self._httpd is not None
 
     def start(self) -> None:
         if self._httpd is not None:
             return
         handler = type(self._handler_class.__name__, (self._handler_class,), {"owner": self._owner})
-        httpd = _Server(("127.0.0.1", 0), handler)
+        httpd = _Server(("127.0.0.1", self._port), handler)
         self._httpd = httpd
+        self._port = httpd.server_address[1]
         self._thread = threading.Thread(
             target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True,
             name=f"{type(self._owner).__name__}-http",

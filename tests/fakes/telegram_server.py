@@ -244,6 +244,7 @@ class TelegramServer:
         self._webhook_error: tuple[int, str] | None = None
         self._webhook_thread: threading.Thread | None = None
         self._stopping = False
+        self._offline = False
 
     # ----------------------------------------------------------------- lifecycle
     def start(self) -> "TelegramServer":
@@ -498,6 +499,24 @@ class TelegramServer:
             return list(self._updates)
 
     # --------------------------------------------------------- fault injection
+    def go_offline(self) -> None:
+        """Telegram becomes unreachable: the port stops listening (connection refused). What
+        users send meanwhile (send_text ...) is kept and delivered after come_back()."""
+        with self._cond:
+            self._offline = True
+            self._cond.notify_all()  # end long polls in flight (their answer is dropped)
+        self._http.stop()
+
+    def come_back(self) -> None:
+        """Listening again on the same port."""
+        self._http.start()
+        with self._cond:
+            self._offline = False
+
+    @property
+    def online(self) -> bool:
+        return self._http.running
+
     def fail_next(self, method: str, error_code: int = 429, description: str | None = None, *,
                   retry_after: int | None = None, times: int = 1, parameters: dict | None = None) -> None:
         """The next `times` calls of `method` fail like Telegram. 429 defaults to
@@ -563,6 +582,8 @@ class TelegramServer:
     # ----------------------------------------------------------- dispatching
     def handle(self, http_method: str, path: str, query: str, content_type: str, body: bytes) -> tuple[int, Any, bool]:
         """Serves one API call: returns (HTTP status, JSON payload, drop connection)."""
+        if self._offline:  # a kept-alive connection from before go_offline(): no answer either
+            return 0, None, True
         match = re.fullmatch(r"/bot([^/]+)/([A-Za-z]+)", path)
         if not match:
             return 404, {"ok": False, "error_code": 404, "description": "Not Found"}, False
@@ -658,7 +679,7 @@ class TelegramServer:
                 self._updates = [u for u in self._updates if u["update_id"] >= offset]
             while True:
                 self._drop_disallowed()
-                if self._updates or self._stopping:
+                if self._updates or self._stopping or self._offline:
                     return [dict(u) for u in self._updates[:limit]]
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:

@@ -228,6 +228,7 @@ class TwilioServer:
         self._outcomes: dict[str, tuple[str, int | None]] = {}
         self._faults: list[_Fault] = []
         self._crashes = 0
+        self._hangs: list[float] = []
         self._stopping = False
         self._ticker: threading.Thread | None = None
         self._http = ServerThread(_TwilioHandler, self)
@@ -308,6 +309,13 @@ class TwilioServer:
         message = message or _ERROR_MESSAGES.get(code, "Error")
         with self._cond:
             self._faults.extend(_Fault(status, code, message) for _ in range(times))
+
+    def hang_next(self, seconds: float, times: int = 1) -> None:
+        """The next `times` message creations are accepted and recorded (they will be sent),
+        then the answer waits `seconds` before it is written: a Twilio slower than the
+        client's timeout."""
+        with self._cond:
+            self._hangs.extend([seconds] * times)
 
     def crash_after_accept(self, times: int = 1) -> None:
         """The next `times` message creations are accepted and recorded (they will
@@ -468,9 +476,12 @@ class TwilioServer:
             return error.status, error.payload(), False
         if op == "CreateMessage":
             with self._cond:
+                hang = self._hangs.pop(0) if self._hangs else 0.0
                 if self._crashes:
                     self._crashes -= 1
                     return 0, None, True  # recorded and will be sent; the answer is lost
+            if hang:
+                time.sleep(hang)  # this request's thread only: the server goes on answering others
         return status, payload, False
 
     def _authenticate(self, headers: Any, account_sid: str | None, path: str) -> None:

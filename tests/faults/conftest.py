@@ -83,3 +83,23 @@ async def ledger_snapshot(services, order=None) -> dict:
             snap["picked"] = sum(m.quantity for m in (await s.exec(
                 select(StockMove).where(StockMove.document == order.number, StockMove.reason == "pick"))).all())
     return snap
+
+
+FIGURES: list[tuple[str, dict]] = []
+
+
+@pytest.fixture
+def record_figure():
+    """Records a fault's figures (recovery time, messages lost/duplicated); printed at the end of the
+    run (docs/reliability.md quotes them)."""
+    def record(fault: str, **figures) -> None:
+        FIGURES.append((fault, figures))
+
+    return record
+
+
+def pytest_terminal_summary(terminalreporter):
+    if FIGURES:
+        terminalreporter.section("fault figures")
+        for fault, figures in FIGURES:
+            terminalreporter.write_line(f"{fault}: " + ", ".join(f"{k}={v}" for k, v in figures.items()))

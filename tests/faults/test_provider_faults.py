@@ -30,7 +30,7 @@ PHONE = "+359888100001"
 
 class Clock:
     def __init__(self):
-        self.now = datetime.now(timezone.utc) + timedelta(seconds=1)
+        self.now = datetime.now(timezone.utc) + timedelta(seconds=10)  # rows queued a few (loaded) seconds later are due
 
     def __call__(self):
         return self.now
@@ -161,3 +161,34 @@ async def test_telegram_outbox_row_flood_limited_past_the_bots_retries_comes_bac
         await app.shutdown()
     assert len(_ok_sends(telegram, 555)) == 1
     assert (await _row(services, row_id)).status == "sent"
+
+
+async def test_twilio_hanging_past_the_timeout_is_looked_up_not_sent_twice(engine, database_url, twilio_server,
+                                                                           record_figure):
+    """Twilio takes the message but answers after the client's timeout (twilio.timeout_s): the send
+    is "maybe sent"; the retry asks Twilio first, finds it and records its sid instead of sending again."""
+    import time as _time
+
+    services = build_services(engine, database_url, twilio={
+        "account_sid": twilio_server.account_sid, "auth_token": twilio_server.auth_token,
+        "api_base_url": twilio_server.base_url, "from_number": TWILIO_NUMBER, "timeout_s": 0.5})
+    sms = TwilioSmsNotifier(services.settings)
+    policy = SendPolicy(limit=10, concurrency=1, retry_base_s=1)
+    row_id = await _queue(services, "sms", PHONE, "Your order 1042 is ready")
+    services.clock = clock = Clock()  # after queueing: the row is due whatever the machine's load
+    twilio_server.hang_next(3.0)
+    started = _time.monotonic()
+    result = await drain(services.uow, sms, now=clock, policy=policy)
+    held_s = _time.monotonic() - started
+    assert result.retried == 1 and held_s < 2.5  # the worker did not wait for the hanging answer
+    row = await _row(services, row_id)
+    assert row.status == "pending" and "uncertain" in row.error and "Timeout" in row.error
+
+    clock.now = row.not_before
+    result = await drain(services.uow, sms, now=clock, policy=policy)
+    assert result.reconciled == 1 and result.sent == 0
+    [message] = twilio_server.messages()  # once
+    row = await _row(services, row_id)
+    assert (row.status, row.provider_id) == ("sent", message.sid)
+    record_figure("Twilio answering after the timeout", held_s=round(held_s, 2), duplicates=0,
+                  recovered_after_s=policy.retry_base_s)

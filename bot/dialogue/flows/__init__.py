@@ -6,7 +6,7 @@ import importlib
 from ..router import Router
 
 FLOWS = ["basics", "orders", "warehouse", "voice", "planning", "dataio", "sales", "sales_customers", "sales_deals",
-         "sales_reminders", "sales_reports", "mailings", "language", "history", "people", "purchasing"]
+         "sales_reminders", "sales_reports", "reports_now", "mailings", "language", "history", "people", "purchasing"]
 
 
 def build_router() -> Router:

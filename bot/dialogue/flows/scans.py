@@ -16,6 +16,7 @@ from domain.catalog.lookup import gs1_date
 from domain.errors import InvalidInput, N_
 from domain.scanning import DecodedCode, gs1_hri, one_label
 
+from ... import metrics
 from ..messages import Button
 from ..turn import Turn
 
@@ -83,6 +84,7 @@ async def scans_of(turn: Turn) -> list[Scan]:
     limits = turn.services.settings.limits
     # Decoding a hard photo takes up to a second of CPU: keep the event loop free meanwhile.
     codes = await asyncio.to_thread(decode, inbound.data, max_bytes=limits.photo_bytes, max_pixels=limits.photo_pixels)
+    metrics.BARCODE_DECODES.labels("found" if codes else "none").inc()
     if not codes:
         raise InvalidInput(N_("I found no barcode in that photo. Hold the phone closer, keep the label flat and sharp, "
                               "avoid glare — or type the digits under the barcode."))

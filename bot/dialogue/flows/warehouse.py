@@ -254,6 +254,8 @@ async def on_task_bin(turn: Turn) -> None:
 
 
 async def on_next_button(turn: Turn) -> None:
+    if turn.args:  # our button carries nothing: anything else is forged, and must not create refill tasks
+        raise InvalidInput(N_("That button is no longer valid."))
     await next_task_cmd(turn)
 
 

@@ -6,7 +6,9 @@ margin, and over the whole photo:
 
 - brightness: the label's paper is the brightest large thing in a photo of a
   label. When even the brightest few percent are dim, the photo is too dark.
-- glare: a blob of clipped, near-white pixels on or touching the code.
+- glare: a highlight on the code: the paper between the bars (the local
+  maximum) is clipped white in part of the code's area and far darker in the
+  rest. Clipped paper all over is only a well-lit (or overexposed) label.
 - sharpness: how many pixels an edge is spread over (deblur.edge_spread) in
   the region; thin bars vanish when that is more than a couple of pixels.
 - size: a code-like region that takes up only a sliver of the photo.
@@ -27,11 +29,12 @@ from domain.scanning import PhotoProblem
 
 from .deblur import blur_of_image
 from .images import DEFAULT_MAX_BYTES, DEFAULT_MAX_PIXELS, load_gray
-from .regions import Region, cut_level, find_regions
+from .regions import cut_level, find_regions
 
 DARK_PAPER = 95  # grey level: the brightest 2% of a well-lit label photo are far above this
-SATURATED = 248  # grey level counted as clipped
-GLARE_SHARE = 0.02  # share of the region (with its margin) clipped white
+CLIPPED = 250  # grey level counted as clipped white
+GLARE_SHARE = 0.03  # share of the code's area where the paper is clipped...
+GLARE_CONTRAST = 0.8  # ...while the typical paper there is under this share of the highlight
 BLURRED = 2.2  # edge spread (Gaussian sigma, px at the photo's scale) beyond which bars merge
 SMALL_SIDE = 0.12  # a region whose longer side is under this share of the photo's is far away
 _SIDE = 1024  # the statistics are taken on a copy this long: enough, and cheap
@@ -42,7 +45,7 @@ class PhotoStats:
     """What the problem is decided on (kept for the benchmark and for tuning)."""
 
     paper: float  # grey level of the brightest 2% of the photo
-    glare: float  # share of clipped pixels on and round the best region
+    glare: float  # share of the best region where a highlight clips the paper (0 when the paper is even)
     spread: float  # edge spread in the best region, px at the photo's scale
     side: float  # the best region's longer side over the photo's
     regions: int
@@ -54,21 +57,23 @@ def photo_stats(gray: np.ndarray) -> PhotoStats:
     paper = float(np.percentile(small[::2, ::2], 98))
     regions = find_regions(small)
     if not regions:
-        return PhotoStats(paper, float(np.mean(small >= SATURATED)), 0.0, 0.0, 0)
+        return PhotoStats(paper, 0.0, 0.0, 0.0, 0)
     best = regions[0]
     (_, _), (w, h), _ = best.box
     side = max(w, h) / max(small.shape)
-    around = _with_margin(best, 0.5)
-    cut, _, _ = cut_level(small, around, margin=0.0)
-    glare = float(np.mean(cut.image >= SATURATED))
-    code, _, _ = cut_level(small, best, margin=0.1)
+    code, _, _ = cut_level(small, best, margin=0.0)
     spread = blur_of_image(code.image) / scale
-    return PhotoStats(paper, glare, spread, side, len(regions))
+    return PhotoStats(paper, _highlight(code.image), spread, side, len(regions))
 
 
-def _with_margin(region: Region, share: float) -> Region:
-    (cx, cy), (w, h), angle = region.box
-    return Region(((cx, cy), (w * (1 + share), h * (1 + share)), angle), region.bar_angle, region.score)
+def _highlight(code: np.ndarray) -> float:
+    """Share of the code's area whose paper is clipped white while the paper elsewhere in it is
+    much darker (a reflection, not a well-lit label)."""
+    size = max(3, int(min(code.shape) / 8) | 1)  # wider than a bar or a run of dark modules
+    paper = cv2.dilate(code, cv2.getStructuringElement(cv2.MORPH_RECT, (size, size)))
+    clipped = float(np.mean(paper >= CLIPPED))
+    typical = float(np.median(paper))
+    return clipped if typical < GLARE_CONTRAST * 255 else 0.0
 
 
 def problem_of(stats: PhotoStats) -> PhotoProblem:

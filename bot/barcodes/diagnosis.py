@@ -6,9 +6,9 @@ margin, and over the whole photo:
 
 - brightness: the label's paper is the brightest large thing in a photo of a
   label. When even the brightest few percent are dim, the photo is too dark.
-- glare: a highlight on the code: the paper between the bars (the local
-  maximum) is clipped white in part of the code's area and far darker in the
-  rest. Clipped paper all over is only a well-lit (or overexposed) label.
+- glare: clipped white on or right beside the code, while the code's paper
+  (the local maximum, between the bars) is far darker elsewhere: a
+  reflection. Paper clipped evenly is only a well-lit (or overexposed) label.
 - sharpness: how many pixels an edge is spread over (deblur.edge_spread) in
   the region; thin bars vanish when that is more than a couple of pixels.
 - size: a code-like region that takes up only a sliver of the photo.
@@ -29,14 +29,15 @@ from domain.scanning import PhotoProblem
 
 from .deblur import blur_of_image
 from .images import DEFAULT_MAX_BYTES, DEFAULT_MAX_PIXELS, load_gray
-from .regions import cut_level, find_regions
+from .regions import Region, cut_level, find_regions
 
 DARK_PAPER = 95  # grey level: the brightest 2% of a well-lit label photo are far above this
 CLIPPED = 250  # grey level counted as clipped white
-GLARE_SHARE = 0.03  # share of the code's area where the paper is clipped...
-GLARE_CONTRAST = 0.8  # ...while the typical paper there is under this share of the highlight
+GLARE_SHARE = 0.1  # clipped white on and beside the code, over the code's area...
+GLARE_CONTRAST = 0.85  # ...while part of the code's paper is under this share of full white
 BLURRED = 2.2  # edge spread (Gaussian sigma, px at the photo's scale) beyond which bars merge
 SMALL_SIDE = 0.12  # a region whose longer side is under this share of the photo's is far away
+TEXTURE = 0.5  # a "region" over half the photo is texture or print all over, not a code
 _SIDE = 1024  # the statistics are taken on a copy this long: enough, and cheap
 
 
@@ -45,7 +46,7 @@ class PhotoStats:
     """What the problem is decided on (kept for the benchmark and for tuning)."""
 
     paper: float  # grey level of the brightest 2% of the photo
-    glare: float  # share of the best region where a highlight clips the paper (0 when the paper is even)
+    glare: float  # clipped white on and beside the best region, over its area (0 when its paper is bright)
     spread: float  # edge spread in the best region, px at the photo's scale
     side: float  # the best region's longer side over the photo's
     regions: int
@@ -55,25 +56,37 @@ def photo_stats(gray: np.ndarray) -> PhotoStats:
     scale = min(1.0, _SIDE / max(gray.shape))
     small = cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA) if scale < 1 else gray
     paper = float(np.percentile(small[::2, ::2], 98))
-    regions = find_regions(small)
-    if not regions:
+    # Finer than the decoder's search (a far-away code is only a few pixels there).
+    regions = find_regions(small, longest=max(small.shape))
+    (_, _), (w, h), _ = regions[0].box if regions else ((0, 0), (0, 0), 0)
+    if not regions or w * h > TEXTURE * small.size:
+        # Nothing, or "busy" all over (a grainy surface, a page of print): no code-like spot.
         return PhotoStats(paper, 0.0, 0.0, 0.0, 0)
     best = regions[0]
-    (_, _), (w, h), _ = best.box
     side = max(w, h) / max(small.shape)
     code, _, _ = cut_level(small, best, margin=0.0)
     spread = blur_of_image(code.image) / scale
-    return PhotoStats(paper, _highlight(code.image), spread, side, len(regions))
+    return PhotoStats(paper, _glare(small, best, code.image), spread, side, len(regions))
 
 
-def _highlight(code: np.ndarray) -> float:
-    """Share of the code's area whose paper is clipped white while the paper elsewhere in it is
-    much darker (a reflection, not a well-lit label)."""
-    size = max(3, int(min(code.shape) / 8) | 1)  # wider than a bar or a run of dark modules
-    paper = cv2.dilate(code, cv2.getStructuringElement(cv2.MORPH_RECT, (size, size)))
-    clipped = float(np.mean(paper >= CLIPPED))
-    typical = float(np.median(paper))
-    return clipped if typical < GLARE_CONTRAST * 255 else 0.0
+def _paper(image: np.ndarray, size: int) -> np.ndarray:
+    """The paper's brightness round every pixel: the local maximum over more than a bar."""
+    return cv2.dilate(image, cv2.getStructuringElement(cv2.MORPH_RECT, (size | 1, size | 1)))
+
+
+def _glare(image: np.ndarray, region: Region, code: np.ndarray) -> float:
+    """How much clipped white lies on or right beside the code (over the code's area), when
+    the paper of the code itself goes from clipped white to far darker: a reflection, not
+    a well-lit label (whose paper is clipped evenly). A glare spot over the middle of a code
+    splits it in two regions: "beside" counts too."""
+    paper = _paper(code, max(3, min(code.shape) // 8))
+    if float(np.percentile(paper, 90)) < CLIPPED or float(np.percentile(paper, 10)) >= GLARE_CONTRAST * 255:
+        return 0.0
+    (cx, cy), (w, h), angle = region.box
+    near = np.zeros(image.shape, np.uint8)
+    cv2.fillConvexPoly(near, cv2.boxPoints(((cx, cy), (w + max(w, h), h + max(w, h)), angle)).astype(np.int32), 1)
+    clipped = (cv2.GaussianBlur(image, (5, 5), 0) >= CLIPPED) & near.astype(bool)
+    return float(clipped.sum()) / max(w * h, 1.0)
 
 
 def problem_of(stats: PhotoStats) -> PhotoProblem:

@@ -228,12 +228,17 @@ def _cut_variants(cut: Cut) -> list:
             lambda: (sharpen(_CLAHE.apply(cut.image), 3.0, 2.0), _FIXED)]
 
 
-def _read_cut(cut: Cut, region: Region, variant: int) -> list[_Found]:
+def _read_cut(cut: Cut, region: Region, variant: int, only_bars: bool = True) -> list[_Found]:
     image, binarizer = _cut_variants(cut)[variant]()
-    # Bars turned upright: a linear code or PDF417 (the only symbols with parallel edges),
-    # which scan lines along the rows find: no need for zxing's own turns, nor its 2D detectors.
-    # Anything else may be a 2D code, also printed light on dark.
-    options = {"try_invert": True} if region.bar_angle is None else {"try_rotate": False, "formats": _BARS, "try_invert": False}
+    if region.bar_angle is None:
+        options = {"try_invert": True}  # may be a 2D code, also printed light on dark
+    else:
+        # Bars turned upright: scan lines along the rows find them, no need for zxing's own
+        # turns. Parallel edges are a linear code or PDF417; a cut as it is also gets the 2D
+        # detectors once (a label may carry a DataMatrix beside its bars).
+        options = {"try_invert": False, "try_rotate": False}
+        if only_bars and variant != 0:
+            options["formats"] = _BARS
     return _in_photo(_read(image, try_downscale=False, binarizer=binarizer, **options), cut)
 
 
@@ -243,7 +248,7 @@ def _read_zoomed_cut(gray: np.ndarray, region: Region, quick: bool = False) -> l
     cut = cut_zoomed(gray, region, QUICK_ZOOM if quick else 4.0)
     found: list[_Found] = []
     for variant in range(1 if quick else 3):
-        found += _read_cut(cut, region, variant)
+        found += _read_cut(cut, region, variant, only_bars=not quick)
         if _good(found):
             break
     return found

@@ -205,7 +205,9 @@ _LINEAR = [f for f in _FORMATS if f not in (F.QRCode, F.DataMatrix, F.PDF417, F.
 _BARS = _LINEAR + [F.PDF417]
 # How many of the best regions are flattened as if round a can, and deconvolved as 2D codes.
 FLATTEN_REGIONS, DECONVOLVE_REGIONS = 2, 1
-FIRST_CUTS = (1, 0)  # fixed threshold first: it read the most per millisecond on the photo sets
+THOROUGH_REGIONS = 2  # regions that get every way of reading, not only the cheap cuts
+FIRST_CUTS = (1, 0)
+BARS_ONLY_CUT = 1  # fixed threshold first: it read the most per millisecond on the photo sets
 FLAT_SIDE = 560  # px: flattened cuts are read at this size (several tries each: kept small)
 
 
@@ -232,13 +234,13 @@ def _read_cut(cut: Cut, region: Region, variant: int, only_bars: bool = True) ->
     image, binarizer = _cut_variants(cut)[variant]()
     if region.bar_angle is None:
         options = {"try_invert": True}  # may be a 2D code, also printed light on dark
+    elif only_bars and variant == BARS_ONLY_CUT:
+        # Bars turned upright: scan lines along the rows find a linear code or PDF417, no need
+        # for zxing's turns or 2D detectors. A cheap first look only: glare and shadow edges
+        # can make a 2D code look "parallel", and a label may carry a DataMatrix beside bars.
+        options = {"try_invert": False, "try_rotate": False, "formats": _BARS}
     else:
-        # Bars turned upright: scan lines along the rows find them, no need for zxing's own
-        # turns. Parallel edges are a linear code or PDF417; a cut as it is also gets the 2D
-        # detectors once (a label may carry a DataMatrix beside its bars).
-        options = {"try_invert": False, "try_rotate": False}
-        if only_bars and variant != 0:
-            options["formats"] = _BARS
+        options = {"try_invert": False}
     return _in_photo(_read(image, try_downscale=False, binarizer=binarizer, **options), cut)
 
 
@@ -329,10 +331,17 @@ def _fallback_attempts(gray: np.ndarray, work: np.ndarray, regions: list[Region]
                             lambda: _read_cut(cut_of(region), region, variant))
         return _Attempt(step.__name__, f"{step.__name__} {id(region)}", region, special, lambda: step(gray, region))
 
-    for variant in FIRST_CUTS:
-        yield from (attempt(None, r, variant=variant) for r in regions)
-    yield from (attempt(_read_profiles, r) for r in regions if r.bar_angle is not None)
-    yield from (attempt(None, r, variant=2) for r in regions)
+    # The best two regions hold nearly every code read here; their cheap cuts first, then the
+    # costlier ways; the other regions get the cheap cuts only.
+    best, rest = regions[:THOROUGH_REGIONS], regions[THOROUGH_REGIONS:]
+    for region in best:
+        yield from (attempt(None, region, variant=variant) for variant in FIRST_CUTS)
+    for region in best:
+        if region.bar_angle is not None:
+            yield attempt(_read_profiles, region)
+        yield attempt(None, region, variant=2)
+    for region in rest:
+        yield from (attempt(None, region, variant=variant) for variant in FIRST_CUTS)
     yield from (attempt(_read_flattened, r, True) for r in regions[:FLATTEN_REGIONS])
     yield from (attempt(_read_deconvolved, r, True) for r in regions[:DECONVOLVE_REGIONS])
 

@@ -5,7 +5,9 @@ best candidate region (regions.py); the statistics are taken there, with a
 margin, and over the whole photo:
 
 - brightness: the label's paper is the brightest large thing in a photo of a
-  label. When even the brightest few percent are dim, the photo is too dark.
+  label. When even the brightest few percent are dim, or the paper stands
+  only a few noise levels above black (a phone brightening a dim scene
+  brightens its sensor noise too), the photo is too dark.
 - glare: clipped white on or right beside the code, while the code's paper
   (the local maximum, between the bars) is far darker elsewhere: a
   reflection. Paper clipped evenly is only a well-lit (or overexposed) label.
@@ -32,10 +34,11 @@ from .images import DEFAULT_MAX_BYTES, DEFAULT_MAX_PIXELS, load_gray
 from .regions import Region, cut_level, find_regions
 
 DARK_PAPER = 95  # grey level: the brightest 2% of a well-lit label photo are far above this
+DARK_SNR = 16  # paper over noise below this: a dim scene brightened by the phone
 CLIPPED = 250  # grey level counted as clipped white
 GLARE_SHARE = 0.1  # clipped white on and beside the code, over the code's area...
 GLARE_CONTRAST = 0.85  # ...while part of the code's paper is under this share of full white
-BLURRED = 2.2  # edge spread (Gaussian sigma, px at the photo's scale) beyond which bars merge
+BLURRED = 1.8  # edge spread (Gaussian sigma, px at the photo's scale) beyond which bars merge
 SMALL_SIDE = 0.12  # a region whose longer side is under this share of the photo's is far away
 TEXTURE = 0.5  # a "region" over half the photo is texture or print all over, not a code
 _SIDE = 1024  # the statistics are taken on a copy this long: enough, and cheap
@@ -46,6 +49,7 @@ class PhotoStats:
     """What the problem is decided on (kept for the benchmark and for tuning)."""
 
     paper: float  # grey level of the brightest 2% of the photo
+    noise: float  # standard deviation of the pixel noise, grey levels
     glare: float  # clipped white on and beside the best region, over its area (0 when its paper is bright)
     spread: float  # edge spread in the best region, px at the photo's scale
     side: float  # the best region's longer side over the photo's
@@ -56,17 +60,26 @@ def photo_stats(gray: np.ndarray) -> PhotoStats:
     scale = min(1.0, _SIDE / max(gray.shape))
     small = cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA) if scale < 1 else gray
     paper = float(np.percentile(small[::2, ::2], 98))
+    noise = _noise(gray)  # full size: downscaling averages the noise away
     # Finer than the decoder's search (a far-away code is only a few pixels there).
     regions = find_regions(small, longest=max(small.shape))
     (_, _), (w, h), _ = regions[0].box if regions else ((0, 0), (0, 0), 0)
     if not regions or w * h > TEXTURE * small.size:
         # Nothing, or "busy" all over (a grainy surface, a page of print): no code-like spot.
-        return PhotoStats(paper, 0.0, 0.0, 0.0, 0)
+        return PhotoStats(paper, noise, 0.0, 0.0, 0.0, 0)
     best = regions[0]
     side = max(w, h) / max(small.shape)
     code, _, _ = cut_level(small, best, margin=0.0)
     spread = blur_of_image(code.image) / scale
-    return PhotoStats(paper, _glare(small, best, code.image), spread, side, len(regions))
+    return PhotoStats(paper, noise, _glare(small, best, code.image), spread, side, len(regions))
+
+
+def _noise(image: np.ndarray) -> float:
+    """Pixel noise: the median response to a kernel that cancels flat areas and ramps
+    (Immerkaer's), which edges hardly move; 6 is the kernel's gain for white noise."""
+    kernel = np.array([[1, -2, 1], [-2, 4, -2], [1, -2, 1]], np.float32)
+    response = np.abs(cv2.filter2D(image.astype(np.float32), -1, kernel))
+    return float(np.median(response)) / (0.6745 * 6)
 
 
 def _paper(image: np.ndarray, size: int) -> np.ndarray:
@@ -90,7 +103,7 @@ def _glare(image: np.ndarray, region: Region, code: np.ndarray) -> float:
 
 
 def problem_of(stats: PhotoStats) -> PhotoProblem:
-    if stats.paper < DARK_PAPER:
+    if stats.paper < DARK_PAPER or stats.paper < DARK_SNR * stats.noise:
         return PhotoProblem.DARK
     if stats.glare >= GLARE_SHARE:
         return PhotoProblem.GLARE

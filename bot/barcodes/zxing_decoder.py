@@ -1,26 +1,32 @@
 """zxing-cpp behind the domain's BarcodeDecoder port, with a fallback for hard photos.
 
 A phone photo of a label is usually easy: zxing-cpp reads it straight away.
-Only when that finds nothing do we work harder, cheapest first:
+Only when that finds nothing do we work harder:
 
-1. the whole image upright only (~10 ms at 1280 px), then with zxing's own
-   90-degree turns and downscaling pyramid;
-2. candidate regions (regions.py: strong, parallel gradients), best four:
-   a. cut out, turned so the bars stand upright (any angle), enlarged when
-      small; read as it is, then CLAHE + unsharp mask at a fixed threshold;
-   b. linear-looking ones: rows averaged along the bars and deconvolved for
-      the blur the edges show (profiles.py) - thin bars a scan line no longer
-      resolves;
-   c. the best two flattened as if round a can (cylinder.py), the best one
-      deconvolved as a blurred 2D code (deblur.py) - only while nothing at all
-      has been read;
-3. the whole image with CLAHE, also trying light-on-dark codes.
+1. the whole image upright only (~10-25 ms at 1280 px); the candidate
+   regions (regions.py: strong, parallel gradients) are found beside it, on
+   the other core when it is free;
+2. nothing read: a list of attempts (plan.py), in the order that read the
+   most per millisecond on the benchmark's photo sets, run by one thread or
+   two (zxing-cpp and OpenCV release the GIL):
+   a. the whole image with zxing's own 90-degree turns and pyramid;
+   b. the best two regions cut out, turned so the bars stand upright (any
+      angle), enlarged when small: at a fixed threshold (linear codes and
+      PDF417 only: a cheap probe), then with the local threshold;
+   c. the same two regions: linear-looking ones as rows averaged along the
+      bars and deconvolved for the blur the edges show (profiles.py), then
+      CLAHE + unsharp mask at a fixed threshold (glare, shadow, blur);
+   d. the cheap cuts of the other regions;
+   e. only while nothing at all has been read: the best two flattened as if
+      round a can (cylinder.py), the best one deconvolved as a blurred 2D code
+      (deblur.py).
+   On the sets, the best region holds nearly every code the fallback reads;
+   a photo with no code costs the whole list (~0.15-0.3 s of CPU).
 
 When step 1 reads something, regions its codes do not account for still get
-one quick look (2a as it is): a photo may hold several codes - a GS1 label
+one quick look (2b as it is): a photo may hold several codes - a GS1 label
 with two or three symbols, a box with an EAN-13 and a QR code - and all are
-reported. A photo with no code goes through everything (~0.2-0.3 s of CPU at
-1280 px); a readable one stops early (median ~15 ms).
+reported.
 
 Results are validated again (EAN/UPC check digits, GS1 structure). A read of
 a weakly checked linear code that only a few scan lines agree on, and every

@@ -9,13 +9,14 @@ Only when that finds nothing do we work harder:
 2. nothing read: a list of attempts (plan.py), in the order that read the
    most per millisecond on the benchmark's photo sets, run by one thread or
    two (zxing-cpp and OpenCV release the GIL):
-   a. the whole image with zxing's own 90-degree turns and pyramid;
-   b. the best two regions cut out, turned so the bars stand upright (any
-      angle), enlarged when small: at a fixed threshold (linear codes and
-      PDF417 only: a cheap probe), then with the local threshold;
-   c. the same two regions: linear-looking ones as rows averaged along the
-      bars and deconvolved for the blur the edges show (profiles.py), then
-      CLAHE + unsharp mask at a fixed threshold (glare, shadow, blur);
+   a. the best region cut out, turned so the bars stand upright (any angle),
+      enlarged when small: at a fixed threshold (linear codes and PDF417
+      only: a cheap probe), with the local threshold, then CLAHE + unsharp
+      mask at a fixed threshold (glare, shadow, blur);
+   b. the whole image with zxing's own 90-degree turns and pyramid;
+   c. the second region's cheap cuts; both regions, when linear-looking, as
+      rows averaged along the bars and deconvolved for the blur the edges
+      show (profiles.py); the second region's CLAHE cut;
    d. the cheap cuts of the other regions;
    e. only while nothing at all has been read: the best two flattened as if
       round a can (cylinder.py), the best one deconvolved as a blurred 2D code
@@ -212,7 +213,7 @@ _BARS = _LINEAR + [F.PDF417]
 # How many of the best regions are flattened as if round a can, and deconvolved as 2D codes.
 FLATTEN_REGIONS, DECONVOLVE_REGIONS = 2, 1
 THOROUGH_REGIONS = 2  # regions that get every way of reading, not only the cheap cuts
-FIRST_CUTS = (1, 0)
+CUT_ORDER = (1, 0, 2)  # fixed threshold (bars only), local threshold, CLAHE + sharpened: by reads per ms
 BARS_ONLY_CUT = 1  # fixed threshold first: it read the most per millisecond on the photo sets
 FLAT_SIDE = 560  # px: flattened cuts are read at this size (several tries each: kept small)
 
@@ -319,9 +320,10 @@ class _Attempt:
 
 
 def _fallback_attempts(gray: np.ndarray, work: np.ndarray, regions: list[Region]) -> Iterator[_Attempt]:
-    """Nothing read upright: the ways to read the photo, in the order that reads the most
-    per millisecond on the benchmark's photo sets (cheap cuts of every region first)."""
-    yield _Attempt("turns", "photo", None, False, lambda: _read(work, try_invert=False))
+    """Nothing read upright: the ways to read the photo, in the order that read the most per
+    millisecond on the benchmark's photo sets. The best region holds nearly every code read
+    here: all its cuts first, then the whole photo turned, then the second region and the
+    costlier ways; the other regions get the cheap cuts only."""
     cuts: dict[int, Cut] = {}
     cut_lock = threading.Lock()
 
@@ -331,25 +333,24 @@ def _fallback_attempts(gray: np.ndarray, work: np.ndarray, regions: list[Region]
                 cuts[id(region)] = cut_zoomed(gray, region, 4.0)
             return cuts[id(region)]
 
-    def attempt(step, region: Region, special: bool = False, variant: int | None = None) -> _Attempt:
-        if variant is not None:
-            return _Attempt("_read_zoomed_cut", f"cut {id(region)}", region, special,
-                            lambda: _read_cut(cut_of(region), region, variant))
-        return _Attempt(step.__name__, f"{step.__name__} {id(region)}", region, special, lambda: step(gray, region))
+    def cut(region: Region, variant: int) -> _Attempt:
+        return _Attempt("_read_zoomed_cut", f"cut {id(region)}", region, False,
+                        lambda: _read_cut(cut_of(region), region, variant))
 
-    # The best two regions hold nearly every code read here; their cheap cuts first, then the
-    # costlier ways; the other regions get the cheap cuts only.
-    best, rest = regions[:THOROUGH_REGIONS], regions[THOROUGH_REGIONS:]
-    for region in best:
-        yield from (attempt(None, region, variant=variant) for variant in FIRST_CUTS)
-    for region in best:
+    def step(how, region: Region, special: bool = False) -> _Attempt:
+        return _Attempt(how.__name__, f"{how.__name__} {id(region)}", region, special, lambda: how(gray, region))
+
+    best, second, rest = regions[:1], regions[1:THOROUGH_REGIONS], regions[THOROUGH_REGIONS:]
+    yield from (cut(region, variant) for region in best for variant in CUT_ORDER)
+    yield _Attempt("turns", "photo", None, False, lambda: _read(work, try_invert=False))
+    yield from (cut(region, variant) for region in second for variant in CUT_ORDER[:2])
+    for region in best + second:
         if region.bar_angle is not None:
-            yield attempt(_read_profiles, region)
-        yield attempt(None, region, variant=2)
-    for region in rest:
-        yield from (attempt(None, region, variant=variant) for variant in FIRST_CUTS)
-    yield from (attempt(_read_flattened, r, True) for r in regions[:FLATTEN_REGIONS])
-    yield from (attempt(_read_deconvolved, r, True) for r in regions[:DECONVOLVE_REGIONS])
+            yield step(_read_profiles, region)
+    yield from (cut(region, CUT_ORDER[2]) for region in second)
+    yield from (cut(region, variant) for region in rest for variant in CUT_ORDER[:2])
+    yield from (step(_read_flattened, r, True) for r in regions[:FLATTEN_REGIONS])
+    yield from (step(_read_deconvolved, r, True) for r in regions[:DECONVOLVE_REGIONS])
 
 
 def _quick_looks(gray: np.ndarray, regions: list[Region]) -> Iterator[_Attempt]:

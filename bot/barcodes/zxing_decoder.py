@@ -17,9 +17,9 @@ Only when that finds nothing do we work harder:
    c. the second region's cheap cuts; both regions, when linear-looking, as
       rows averaged along the bars and deconvolved for the blur the edges
       show (profiles.py); the second region's CLAHE cut;
-   d. the cheap cuts of the other regions;
-   e. only while nothing at all has been read: the best two flattened as if
-      round a can (cylinder.py), the best one deconvolved as a blurred 2D code
+   d. the cheapest cut of the other regions;
+   e. only while nothing at all has been read: the best one flattened as if
+      round a can (cylinder.py), and deconvolved as a blurred 2D code
       (deblur.py).
    On the sets, the best region holds nearly every code the fallback reads;
    a photo with no code costs the whole list (~0.15-0.3 s of CPU).
@@ -211,7 +211,7 @@ _FIXED = zxingcpp.Binarizer.FixedThreshold
 _LINEAR = [f for f in _FORMATS if f not in (F.QRCode, F.DataMatrix, F.PDF417, F.Aztec)]
 _BARS = _LINEAR + [F.PDF417]
 # How many of the best regions are flattened as if round a can, and deconvolved as 2D codes.
-FLATTEN_REGIONS, DECONVOLVE_REGIONS = 2, 1
+FLATTEN_REGIONS, DECONVOLVE_REGIONS = 1, 1
 THOROUGH_REGIONS = 2  # regions that get every way of reading, not only the cheap cuts
 CUT_ORDER = (1, 0, 2)  # fixed threshold (bars only), local threshold, CLAHE + sharpened: by reads per ms
 BARS_ONLY_CUT = 1  # fixed threshold first: it read the most per millisecond on the photo sets
@@ -246,6 +246,8 @@ def _read_cut(cut: Cut, region: Region, variant: int, only_bars: bool = True) ->
         # for zxing's turns or 2D detectors. A cheap first look only: glare and shadow edges
         # can make a 2D code look "parallel", and a label may carry a DataMatrix beside bars.
         options = {"try_invert": False, "try_rotate": False, "formats": _BARS}
+    elif variant == 0:
+        options = {"try_invert": False, "try_rotate": False}  # bars upright; 2D detectors need no turns
     else:
         options = {"try_invert": False}
     return _in_photo(_read(image, try_downscale=False, binarizer=binarizer, **options), cut)
@@ -323,7 +325,8 @@ def _fallback_attempts(gray: np.ndarray, work: np.ndarray, regions: list[Region]
     """Nothing read upright: the ways to read the photo, in the order that read the most per
     millisecond on the benchmark's photo sets. The best region holds nearly every code read
     here: all its cuts first, then the whole photo turned, then the second region and the
-    costlier ways; the other regions get the cheap cuts only."""
+    costlier ways; the other regions get the cheapest cut only (neither set had a code the
+    fallback read there)."""
     cuts: dict[int, Cut] = {}
     cut_lock = threading.Lock()
 
@@ -348,7 +351,7 @@ def _fallback_attempts(gray: np.ndarray, work: np.ndarray, regions: list[Region]
         if region.bar_angle is not None:
             yield step(_read_profiles, region)
     yield from (cut(region, CUT_ORDER[2]) for region in second)
-    yield from (cut(region, variant) for region in rest for variant in CUT_ORDER[:2])
+    yield from (cut(region, CUT_ORDER[0]) for region in rest)
     yield from (step(_read_flattened, r, True) for r in regions[:FLATTEN_REGIONS])
     yield from (step(_read_deconvolved, r, True) for r in regions[:DECONVOLVE_REGIONS])
 

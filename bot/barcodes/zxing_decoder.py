@@ -246,10 +246,8 @@ def _read_cut(cut: Cut, region: Region, variant: int, only_bars: bool = True) ->
         # for zxing's turns or 2D detectors. A cheap first look only: glare and shadow edges
         # can make a 2D code look "parallel", and a label may carry a DataMatrix beside bars.
         options = {"try_invert": False, "try_rotate": False, "formats": _BARS}
-    elif variant == 0:
-        options = {"try_invert": False, "try_rotate": False}  # bars upright; 2D detectors need no turns
     else:
-        options = {"try_invert": False}
+        options = {"try_invert": False}  # zxing's turns too: the bar angle of a region holding several symbols may be off
     return _in_photo(_read(image, try_downscale=False, binarizer=binarizer, **options), cut)
 
 

@@ -18,7 +18,7 @@ test:
 
 # The benchmarks' extra baselines (statsforecast, pyzbar) besides everything else; then python -m bench.NAME
 bench:
-	@QM_EXTRAS=test,bench bash .ci/bootstrap.sh
+	@QM_EXTRAS=test,bench QM_APT_LISTS="apt-packages.txt apt-packages-test.txt apt-packages-bench.txt" bash .ci/bootstrap.sh
 	@echo "benchmarks ready: python is .venv/bin/python; run e.g. .venv/bin/python -m bench.planning (docs/benchmarks.md lists them)"
 
 test-sqlite:

@@ -34,6 +34,15 @@ def load_decoder():
     return decode_image
 
 
+def load_photo_explainer():
+    """Why a photo gave no code (too dark, glare, blurred, too far), for the reply."""
+    try:
+        from bot.barcodes import explain_image
+    except ImportError:
+        return None
+    return explain_image
+
+
 def load_speech(settings: Settings):
     """The configured speech-to-text (engines load their models on first use)."""
     try:
@@ -55,6 +64,7 @@ async def open_services(settings: Settings, *, seed_if_empty: bool | None = None
     if with_nlu:
         services.parse = await _parser_with_names(services)
     services.decode_image = load_decoder()
+    services.explain_photo = load_photo_explainer()
     services.transcribe = load_speech(settings)
     return services
 

@@ -28,6 +28,7 @@ class Services:
     clock: Callable[[], datetime] = system_clock
     parse: Callable[..., Any] | None = None  # nlu.parse
     decode_image: Callable[[bytes], list[Any]] | None = None  # barcode photos
+    explain_photo: Callable[[bytes], Any] | None = None  # why a photo gave no code (a PhotoProblem)
     transcribe: Callable[..., Any] | None = None  # speech-to-text
     extras: dict[str, Any] = field(default_factory=dict)
     limiter: RateLimiter | None = None  # per-person budgets; built from settings.rate_limits when not given

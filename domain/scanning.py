@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from enum import Enum
 from typing import Any, Protocol
 
 from biip import ParseConfig, ParseError, parse as biip_parse
@@ -69,6 +70,34 @@ class BarcodeDecoder(Protocol):
     """
 
     def decode(self, data: bytes) -> list[DecodedCode]: ...
+
+
+class PhotoProblem(str, Enum):
+    """Why a photo gave no code, as far as simple image statistics tell."""
+
+    DARK = "dark"            # too little light: the code drowns in noise
+    GLARE = "glare"          # a reflection washes out part of the code
+    BLUR = "blur"            # out of focus or shaken
+    SMALL = "small"          # the code is too far away: too few pixels per bar
+    NO_CODE = "no_code"      # nothing in the photo looks like a barcode
+    UNREADABLE = "unreadable"  # a code-like area that none of the above explains
+
+
+# What the person who took the photo is told, and what to do about it.
+PHOTO_PROBLEM_ADVICE = {
+    PhotoProblem.DARK: N_("The photo is too dark to read the barcode. Turn on more light or the phone's flash and take "
+                          "it again — or type the digits under the barcode."),
+    PhotoProblem.GLARE: N_("There is glare on the barcode: light reflects off it. Tilt the phone or the label a little "
+                           "so the shine is off the code, and take it again — or type the digits under the barcode."),
+    PhotoProblem.BLUR: N_("The photo is blurred. Hold the phone still, tap the barcode on the screen so it focuses, "
+                          "and take it again — or type the digits under the barcode."),
+    PhotoProblem.SMALL: N_("The barcode is too far away: it is too small in the photo. Move closer so the barcode "
+                           "fills about half the picture, and take it again — or type the digits under the barcode."),
+    PhotoProblem.NO_CODE: N_("I see no barcode in that photo. Point the camera at the barcode and take it again "
+                             "— or type the digits under the barcode."),
+    PhotoProblem.UNREADABLE: N_("I found no barcode in that photo. Hold the phone closer, keep the label flat and "
+                                "sharp, avoid glare — or type the digits under the barcode."),
+}
 
 
 # ---- check digits and GTIN forms -------------------------------------------------

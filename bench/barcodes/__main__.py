@@ -1,41 +1,47 @@
-"""python -m bench.barcodes [--seed N] [--per-condition N] [--save DIR] [--failures] [--no-extra]
+"""python -m bench.barcodes [--set team|independent|both] [--dir DIR] [--seed N] [--failures] ...
 
-Generates a photo set (bench/barcodes/generate.py) and decodes every photo
-with three readers in the same run, on one core:
+Decodes photo sets (bench/barcodes/sets.py) with three readers in the same
+run, photo by photo, in one process:
 
   ours     bot.barcodes.decode_image (zxing-cpp + fallback for hard photos)
   zxing    raw zxingcpp.read_barcodes on the same grayscale image, default options
   pyzbar   raw pyzbar.decode on the same grayscale image (no DataMatrix/Aztec)
 
+Sets: `team` is bench/barcodes/generate.py (seed 3 by default; seeds 1, 2 and
+11 were used while developing the decoder); `independent` is
+bench/barcodes/photogen, written by someone who never read the decoder,
+rendered under bench/out/barcodes on first use; `--dir` reads any folder with
+photogen's manifest.jsonl.
+
 A photo counts as decoded when every expected payload is among the results
 (ours: format must match as well); any other payload reported is a false
-positive. Speed is the median time per photo from JPEG bytes to results
-(wall clock, and CPU time of the process, which a busy machine disturbs less).
-The original conditions and the extra ones (lowres, dense, multi: added later,
-from their own random stream) are reported apart; "overall" and the speed
-lines are over the original conditions, as before.
-Seeds 1, 2 and 11 were used while developing the decoder; docs/benchmarks.md
-reports seed 3 and an unseen seed.
+positive. Speed is wall-clock time per photo from JPEG bytes to results:
+p50/p90/p99, and photos/s = photos / total time, the throughput of a whole
+set (1 / median would hide the slow tail). Ours may use a second thread for
+one photo; OpenCV itself is kept to one thread.
+For photos ours missed, --failures also prints what the reply to the picker
+would say (bot.barcodes.diagnosis) beside the photo's condition.
 """
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import sys
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from pathlib import Path
 
 import cv2
 
 cv2.setNumThreads(1)
 
-from bot.barcodes import decode_image, load_gray  # noqa: E402
+from bot.barcodes import decode_image, explain_image, load_gray  # noqa: E402
 from domain.errors import InvalidInput  # noqa: E402
 from domain.scanning import expand_upce, gtin14, parse_gs1, parse_gs1_hri  # noqa: E402
 
-from .generate import CONDITIONS, EXTRA, HARD, NEGATIVE, NEGATIVES_PER_CONDITION, SINGLE, photo_set  # noqa: E402
+from .sets import Photo, independent_dir, manifest_set, team_set  # noqa: E402
+
+COMBINED = ("hard", "combined")  # the tier where several conditions meet, whatever a set calls it
 
 
 def _keys(text: str) -> set:
@@ -60,17 +66,13 @@ def _keys(text: str) -> set:
 
 
 def _key(fmt: str, text: str) -> object:
-    if fmt in ("EAN13", "EAN8", "UPCA"):
+    if fmt in ("EAN13", "EAN8", "UPCA") and text.isdigit():
         return ("gtin", gtin14(text))
     if fmt == "UPCE":
         return ("gtin", gtin14(expand_upce(text)))
     if text.startswith("("):
         return ("gs1", tuple(sorted(parse_gs1_hri(text).items())))
     return text
-
-
-def _expected_key(sample) -> object:
-    return _key(sample.fmt, sample.text)
 
 
 def read_ours(data: bytes):
@@ -90,105 +92,171 @@ def read_pyzbar(data: bytes):
 
 
 READERS = {"ours": read_ours, "zxing": read_zxing, "pyzbar": read_pyzbar}
+# Equivalent names for a format (an EAN-13 starting with 0 is a UPC-A)
+_SAME_FORMAT = {"UPCA": {"UPCA", "EAN13"}, "EAN13": {"EAN13", "UPCA"}}
+
+
+class Tally:
+    """One reader's results on one set."""
+
+    def __init__(self):
+        self.hits: dict[str, int] = defaultdict(int)
+        self.count: dict[str, int] = defaultdict(int)
+        self.codes_found: dict[str, int] = defaultdict(int)
+        self.codes_total: dict[str, int] = defaultdict(int)
+        self.false_pos: dict[str, int] = defaultdict(int)
+        self.times: dict[str, list[float]] = defaultdict(list)
+        self.cpu: dict[str, list[float]] = defaultdict(list)
+        self.by_symbology: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+
+
+def _score(photo: Photo, found, strict_format: bool) -> tuple[int, int]:
+    """-> (expected codes found, wrong codes reported)."""
+    expected = [(fmt, _key(fmt, text)) for fmt, text in photo.codes]
+    got, wrong = set(), 0
+    for fmt, text in found:
+        keys = _keys(text)
+        match = [i for i, (efmt, key) in enumerate(expected)
+                 if key in keys and (not strict_format or fmt in _SAME_FORMAT.get(efmt, {efmt}))]
+        if match:
+            got.update(match)
+        elif not any(key in keys for _, key in expected):
+            wrong += 1
+    return len(got), wrong
+
+
+def run_set(photos: list[Photo], readers: list[str]) -> tuple[dict[str, Tally], list]:
+    tallies = {r: Tally() for r in readers}
+    failures = []
+    for p in photos:
+        for r in readers:
+            t = tallies[r]
+            start, start_cpu = time.perf_counter(), time.process_time()
+            try:
+                found = READERS[r](p.jpeg)
+            except InvalidInput:
+                found = []
+            t.times[p.condition].append(time.perf_counter() - start)
+            t.cpu[p.condition].append(time.process_time() - start_cpu)
+            got, wrong = _score(p, found, r == "ours")
+            t.count[p.condition] += 1
+            t.hits[p.condition] += bool(p.codes) and got == len(p.codes)
+            t.codes_found[p.condition] += got
+            t.codes_total[p.condition] += len(p.codes)
+            t.false_pos[p.condition] += wrong > 0
+            if p.codes:
+                t.by_symbology[p.symbology][0] += got == len(p.codes)
+                t.by_symbology[p.symbology][1] += 1
+            if r == "ours" and (wrong or got < len(p.codes)):
+                failures.append((p, found))
+    return tallies, failures
+
+
+def _pct(a: int, b: int) -> str:
+    return f"{100 * a / b:>9.1f}%" if b else f"{'-':>10}"
+
+
+def report(title: str, photos: list[Photo], tallies: dict[str, Tally], readers: list[str], failures, show_failures: bool):
+    main = [p for p in photos if not p.extra]
+    conditions = list(dict.fromkeys(p.condition for p in main))
+    positives = [c for c in conditions if any(p.codes for p in main if p.condition == c)]
+    negatives = [c for c in conditions if c not in positives]
+    n_pos = sum(1 for p in main if p.codes)
+    print(f"\n== {title}: {len(main)} photos ({n_pos} with a code, {len(main) - n_pos} without)"
+          + (f" + {len(photos) - len(main)} extra" if len(photos) > len(main) else ""))
+    header = f"{'condition':<14}" + "".join(f"{r:>10}" for r in readers)
+    print(header)
+    for c in positives:
+        n = tallies[readers[0]].count[c]
+        print(f"{c + f' ({n})':<14}" + "".join(_pct(tallies[r].hits[c], n) for r in readers))
+    print("-" * len(header))
+    pos_total = sum(tallies[readers[0]].count[c] for c in positives)
+    print(f"{'overall':<14}" + "".join(_pct(sum(tallies[r].hits[c] for c in positives), pos_total) for r in readers))
+    for c in positives:
+        if c in COMBINED:
+            print(f"{'combined tier':<14}" + "".join(_pct(tallies[r].hits[c], tallies[r].count[c]) for r in readers))
+    print(f"{'false pos.':<14}" + "".join(f"{sum(tallies[r].false_pos[c] for c in conditions):>10d}" for r in readers)
+          + f"   (photos with a wrong code, of {len(main)}; {', '.join(negatives) or 'no'} without a code)")
+
+    def spread(r, table):
+        return [t for c in conditions for t in table[r][c]]
+
+    times = {r: tallies[r].times for r in readers}
+    cpu = {r: tallies[r].cpu for r in readers}
+    for label, q in (("p50 ms", 50), ("p90 ms", 90), ("p99 ms", 99)):
+        print(f"{label:<14}" + "".join(f"{1000 * statistics.quantiles(spread(r, times), n=100)[q - 1]:>10.1f}"
+                                       if q != 50 else f"{1000 * statistics.median(spread(r, times)):>10.1f}"
+                                       for r in readers))
+    print(f"{'total s':<14}" + "".join(f"{sum(spread(r, times)):>10.1f}" for r in readers))
+    print(f"{'total CPU s':<14}" + "".join(f"{sum(spread(r, cpu)):>10.1f}" for r in readers))
+    print(f"{'photos/s':<14}" + "".join(f"{len(main) / sum(spread(r, times)):>10.1f}" for r in readers)
+          + "   (photos / total time: the whole set, slow tail included)")
+    if "ours" in readers and "zxing" in readers:
+        ours = sum(tallies["ours"].hits[c] for c in positives)
+        raw = max(1, sum(tallies["zxing"].hits[c] for c in positives))
+        print(f"ours / raw zxing-cpp: decoded {ours / raw:.2f}x; throughput "
+              f"{sum(spread('zxing', times)) / sum(spread('ours', times)):.2f}x; p90 "
+              f"{statistics.quantiles(spread('ours', times), n=10)[-1] / statistics.quantiles(spread('zxing', times), n=10)[-1]:.2f}x")
+    symbologies = sorted(tallies[readers[0]].by_symbology)
+    if symbologies:
+        print("by symbology (decoded/photos): " + "; ".join(
+            f"{s} " + " ".join(f"{tallies[r].by_symbology[s][0]}/{tallies[r].by_symbology[s][1]}" for r in readers)
+            for s in symbologies))
+    extra = list(dict.fromkeys(p.condition for p in photos if p.extra))
+    if extra:
+        print(f"Extra conditions (multi: decoded = every code in the photo found):")
+        print(header)
+        for c in extra:
+            print(f"{c + f' ({tallies[readers[0]].count[c]})':<14}"
+                  + "".join(_pct(tallies[r].hits[c], tallies[r].count[c]) for r in readers))
+        if "multi" in extra:
+            print(f"{'multi codes':<14}" + "".join(f"{tallies[r].codes_found['multi']:>6d}/{tallies[r].codes_total['multi']:<3d}"
+                                                   for r in readers))
+        print(f"{'false pos.':<14}" + "".join(f"{sum(tallies[r].false_pos[c] for c in extra):>10d}" for r in readers))
+        extra_times = {r: [t for c in extra for t in tallies[r].times[c]] for r in readers}
+        for label, q in (("p50 ms", 50), ("p90 ms", 90)):
+            print(f"{label:<14}" + "".join(f"{1000 * statistics.quantiles(extra_times[r], n=100)[q - 1]:>10.1f}"
+                                           for r in readers))
+    if failures:
+        problems = Counter()
+        for p, found in failures:
+            problem = explain_image(p.jpeg).value if not found else "misread"
+            problems[(p.condition, problem)] += 1
+            if show_failures:
+                print(f"  miss/wrong {p.name} [{p.condition}] {p.symbology} -> {found}; reply: {problem}")
+        print("ours' misses by condition -> the reason the reply gives: "
+              + "; ".join(f"{c}: {pr} x{n}" for (c, pr), n in sorted(problems.items())))
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m bench.barcodes")
-    ap.add_argument("--seed", type=int, default=3, help="photo set seed (1, 2, 11 were used for tuning; 3 and an unseen one report)")
-    ap.add_argument("--per-condition", type=int, default=30)
+    ap.add_argument("--set", choices=("team", "independent", "both"), default="both")
+    ap.add_argument("--dir", type=Path, help="instead: a folder with photogen's manifest.jsonl")
+    ap.add_argument("--seed", type=int, default=3, help="team set seed (1, 2, 11 were used for tuning; 3 reports)")
+    ap.add_argument("--independent-seed", type=int, default=1, help="independent set seed")
+    ap.add_argument("--per-condition", type=int, default=30, help="team set photos per condition")
+    ap.add_argument("--no-extra", action="store_true", help="team set: only the original conditions")
     ap.add_argument("--readers", default="ours,zxing,pyzbar")
-    ap.add_argument("--save", metavar="DIR", help="also write the photos there")
     ap.add_argument("--failures", action="store_true", help="list the photos ours missed or misread")
-    ap.add_argument("--no-extra", action="store_true", help="only the original conditions")
     args = ap.parse_args(argv)
     readers = args.readers.split(",")
 
-    t0 = time.perf_counter()
-    samples = photo_set(args.seed, args.per_condition, extra=not args.no_extra)
-    gen_s = time.perf_counter() - t0
-    if args.save:
-        os.makedirs(args.save, exist_ok=True)
-        for s in samples:
-            Path(args.save, f"{s.name}.jpg").write_bytes(s.jpeg)
-
-    hits = {r: defaultdict(int) for r in readers}
-    codes_found = {r: defaultdict(int) for r in readers}
-    codes_total = defaultdict(int)
-    false_pos = {r: defaultdict(int) for r in readers}
-    times = {r: defaultdict(list) for r in readers}
-    cpu = {r: defaultdict(list) for r in readers}
-    failures = []
-    for s in samples:
-        expected = [] if s.condition == NEGATIVE else [(fmt, _key(fmt, text)) for fmt, text in s.codes]
-        codes_total[s.condition] += len(expected)
-        for r in readers:
-            start, start_cpu = time.perf_counter(), time.process_time()
-            found = READERS[r](s.jpeg)
-            times[r][s.condition].append(time.perf_counter() - start)
-            cpu[r][s.condition].append(time.process_time() - start_cpu)
-            got = set()
-            wrong = 0
-            for fmt, text in found:
-                keys = _keys(text)
-                match = [i for i, (efmt, key) in enumerate(expected) if key in keys and (r != "ours" or fmt == efmt)]
-                if match:
-                    got.update(match)
-                elif not any(key in keys for _, key in expected):
-                    wrong += 1
-            hits[r][s.condition] += bool(expected) and len(got) == len(expected)
-            codes_found[r][s.condition] += len(got)
-            false_pos[r][s.condition] += wrong > 0
-            if r == "ours" and (wrong or len(got) < len(expected)):
-                failures.append((s.name, s.symbology, "+".join(s.applied), found))
-
-    n = args.per_condition
-    positives = [c for c in CONDITIONS if c != NEGATIVE]
-    extra = [c for c in EXTRA if any(s.condition == c for s in samples)]
-    print(f"Barcode photos: {len(samples)} generated photos (seed {args.seed}, {n} per condition, ~1280 px JPEG), "
-          f"generated in {gen_s:.0f} s; one process, OpenCV on 1 thread")
-    header = f"{'condition':<12}" + "".join(f"{r:>10}" for r in readers)
-    print(header)
-    for c in positives:
-        print(f"{c:<12}" + "".join(f"{100 * hits[r][c] / n:>9.0f}%" for r in readers))
-    total = n * len(positives)
-    print("-" * len(header))
-    print(f"{'overall':<12}" + "".join(f"{100 * sum(hits[r][c] for c in positives) / total:>9.1f}%" for r in readers))
-    print(f"{'single':<12}" + "".join(f"{100 * sum(hits[r][c] for c in SINGLE) / (n * len(SINGLE)):>9.1f}%" for r in readers))
-    print(f"{'hard tier':<12}" + "".join(f"{100 * hits[r][HARD] / n:>9.1f}%" for r in readers))
-    original = positives + [NEGATIVE]
-    print(f"{'false pos.':<12}" + "".join(f"{sum(false_pos[r][c] for c in original):>10d}" for r in readers)
-          + f"   (photos with a wrong code; {n * NEGATIVES_PER_CONDITION} negatives + {total} positives)")
-
-    def spread(r, table, conditions):
-        return [t for c in conditions for t in table[r][c]]
-
-    for label, table in (("median ms", times), ("median CPU", cpu)):
-        print(f"{label:<12}" + "".join(f"{1000 * statistics.median(spread(r, table, original)):>10.1f}" for r in readers))
-    print(f"{'images/s':<12}" + "".join(f"{1 / statistics.median(spread(r, times, original)):>10.1f}" for r in readers)
-          + "   (1 / median time per photo)")
-    for label, table in (("p90 ms", times), ("p90 CPU", cpu)):
-        print(f"{label:<12}" + "".join(f"{1000 * statistics.quantiles(spread(r, table, original), n=10)[-1]:>10.1f}"
-                                       for r in readers))
-    print(f"{'total s':<12}" + "".join(f"{sum(spread(r, times, original)):>10.1f}" for r in readers))
-    if "ours" in readers and "zxing" in readers:
-        ours = sum(hits["ours"][c] for c in positives)
-        raw = max(1, sum(hits["zxing"][c] for c in positives))
-        print(f"ours / raw zxing-cpp decoded: {ours / raw:.2f}x; speed ratio (median): "
-              f"{statistics.median(spread('zxing', times, original)) / statistics.median(spread('ours', times, original)):.2f}x")
-    if extra:
-        print(f"Extra conditions ({n} photos each; multi: decoded = every code in the photo found):")
-        print(header)
-        for c in extra:
-            print(f"{c:<12}" + "".join(f"{100 * hits[r][c] / n:>9.0f}%" for r in readers))
-        print(f"{'multi codes':<12}" + "".join(f"{codes_found[r]['multi']:>6d}/{codes_total['multi']:<3d}" for r in readers)
-              if "multi" in extra else "")
-        print(f"{'false pos.':<12}" + "".join(f"{sum(false_pos[r][c] for c in extra):>10d}" for r in readers))
-        print(f"{'median ms':<12}" + "".join(f"{1000 * statistics.median(spread(r, times, extra)):>10.1f}" for r in readers))
-        print(f"{'p90 ms':<12}" + "".join(f"{1000 * statistics.quantiles(spread(r, times, extra), n=10)[-1]:>10.1f}"
-                                         for r in readers))
-    if args.failures:
-        for name, sym, applied, found in failures:
-            print(f"  miss/wrong {name} {sym} [{applied}] -> {found}")
+    sets = []
+    if args.dir:
+        sets.append((f"folder {args.dir}", lambda: manifest_set(args.dir)))
+    else:
+        if args.set in ("team", "both"):
+            sets.append((f"team set (bench/barcodes/generate.py, seed {args.seed}, {args.per_condition} per condition)",
+                         lambda: team_set(args.seed, args.per_condition, extra=not args.no_extra)))
+        if args.set in ("independent", "both"):
+            sets.append((f"independent set (bench/barcodes/photogen, seed {args.independent_seed})",
+                         lambda: manifest_set(independent_dir(args.independent_seed))))
+    print(f"Barcode photos, readers {', '.join(readers)} on the same photos, one after the other; "
+          "OpenCV on 1 thread")
+    for title, load in sets:
+        photos = load()
+        tallies, failures = run_set(photos, readers)
+        report(title, photos, tallies, readers, failures, args.failures)
     return 0
 
 

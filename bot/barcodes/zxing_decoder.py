@@ -1,26 +1,33 @@
 """zxing-cpp behind the domain's BarcodeDecoder port, with a fallback for hard photos.
 
 A phone photo of a label is usually easy: zxing-cpp reads it straight away.
-Only when that finds nothing do we work harder, cheapest first:
+Only when that finds nothing do we work harder:
 
-1. the whole image upright only (~10 ms at 1280 px), then with zxing's own
-   90-degree turns and downscaling pyramid;
-2. candidate regions (regions.py: strong, parallel gradients), best four:
-   a. cut out, turned so the bars stand upright (any angle), enlarged when
-      small; read as it is, then CLAHE + unsharp mask at a fixed threshold;
-   b. linear-looking ones: rows averaged along the bars and deconvolved for
-      the blur the edges show (profiles.py) - thin bars a scan line no longer
-      resolves;
-   c. the best two flattened as if round a can (cylinder.py), the best one
-      deconvolved as a blurred 2D code (deblur.py) - only while nothing at all
-      has been read;
-3. the whole image with CLAHE, also trying light-on-dark codes.
+1. the whole image upright only (~10-25 ms at 1280 px); the candidate
+   regions (regions.py: strong, parallel gradients) are found beside it, on
+   the other core when it is free;
+2. nothing read: a list of attempts (plan.py), in the order that read the
+   most per millisecond on the benchmark's photo sets, run by one thread or
+   two (zxing-cpp and OpenCV release the GIL):
+   a. the best region cut out, turned so the bars stand upright (any angle),
+      enlarged when small: at a fixed threshold (linear codes and PDF417
+      only: a cheap probe), with the local threshold, then CLAHE + unsharp
+      mask at a fixed threshold (glare, shadow, blur);
+   b. the whole image with zxing's own 90-degree turns and pyramid;
+   c. the second region's cheap cuts; both regions, when linear-looking, as
+      rows averaged along the bars and deconvolved for the blur the edges
+      show (profiles.py); the second region's CLAHE cut;
+   d. the cheapest cut of the other regions;
+   e. only while nothing at all has been read: the best one flattened as if
+      round a can (cylinder.py), and deconvolved as a blurred 2D code
+      (deblur.py).
+   On the sets, the best region holds nearly every code the fallback reads;
+   a photo with no code costs the whole list (~0.15-0.3 s of CPU).
 
 When step 1 reads something, regions its codes do not account for still get
-one quick look (2a as it is): a photo may hold several codes - a GS1 label
+one quick look (2b as it is): a photo may hold several codes - a GS1 label
 with two or three symbols, a box with an EAN-13 and a QR code - and all are
-reported. A photo with no code goes through everything (~0.2-0.3 s of CPU at
-1280 px); a readable one stops early (median ~15 ms).
+reported.
 
 Results are validated again (EAN/UPC check digits, GS1 structure). A read of
 a weakly checked linear code that only a few scan lines agree on, and every
@@ -31,6 +38,8 @@ from the fallback that used up all its error correction needs a second read.
 from __future__ import annotations
 
 import math
+import threading
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import cv2
@@ -43,6 +52,7 @@ from domain.scanning import GS, DecodedCode, gs1_for_gtin, gs1_hri, has_valid_ch
 from .cylinder import HALF_ARCS, flatten
 from .deblur import blur_of_image, sharpen, wiener_2d
 from .images import DEFAULT_MAX_BYTES, DEFAULT_MAX_PIXELS, load_gray
+from .plan import Attempts, beside, photo_in_progress
 from .profiles import bar_run, read_region
 from .regions import Cut, Region, cut_level, cut_zoomed, find_regions
 
@@ -199,8 +209,12 @@ _CLAHE = cv2.createCLAHE(clipLimit=3.0, tileGridSize=(8, 8))
 _LOCAL = zxingcpp.Binarizer.LocalAverage
 _FIXED = zxingcpp.Binarizer.FixedThreshold
 _LINEAR = [f for f in _FORMATS if f not in (F.QRCode, F.DataMatrix, F.PDF417, F.Aztec)]
+_BARS = _LINEAR + [F.PDF417]
 # How many of the best regions are flattened as if round a can, and deconvolved as 2D codes.
-FLATTEN_REGIONS, DECONVOLVE_REGIONS = 2, 1
+FLATTEN_REGIONS, DECONVOLVE_REGIONS = 1, 1
+THOROUGH_REGIONS = 2  # regions that get every way of reading, not only the cheap cuts
+CUT_ORDER = (1, 0, 2)  # fixed threshold (bars only), local threshold, CLAHE + sharpened: by reads per ms
+BARS_ONLY_CUT = 1  # fixed threshold first: it read the most per millisecond on the photo sets
 FLAT_SIDE = 560  # px: flattened cuts are read at this size (several tries each: kept small)
 
 
@@ -215,18 +229,38 @@ def _in_photo(found: list[_Found], cut: Cut) -> list[_Found]:
     return [_Found(f.code, f.area * scale, cut.to_photo_points(f.quad), f.spent) for f in found]
 
 
+def _cut_variants(cut: Cut) -> list:
+    """As it is (local threshold, then fixed); then contrast-normalised (CLAHE evens out glare
+    and shadow), sharpened and cut at a fixed threshold, which keeps the thin bars that blur
+    has turned grey."""
+    return [lambda: (cut.image, _LOCAL), lambda: (cut.image, _FIXED),
+            lambda: (sharpen(_CLAHE.apply(cut.image), 3.0, 2.0), _FIXED)]
+
+
+def _read_cut(cut: Cut, region: Region, variant: int, only_bars: bool = True) -> list[_Found]:
+    image, binarizer = _cut_variants(cut)[variant]()
+    if region.bar_angle is None:
+        options = {"try_invert": True}  # may be a 2D code, also printed light on dark
+    elif only_bars and variant == BARS_ONLY_CUT:
+        # Bars turned upright: scan lines along the rows find a linear code or PDF417, no need
+        # for zxing's turns or 2D detectors. A cheap first look only: glare and shadow edges
+        # can make a 2D code look "parallel", and a label may carry a DataMatrix beside bars.
+        options = {"try_invert": False, "try_rotate": False, "formats": _BARS}
+    else:
+        options = {"try_invert": False}  # zxing's turns too: the bar angle of a region holding several symbols may be off
+    return _in_photo(_read(image, try_downscale=False, binarizer=binarizer, **options), cut)
+
+
 def _read_zoomed_cut(gray: np.ndarray, region: Region, quick: bool = False) -> list[_Found]:
-    # A quick look is for a second code beside one read: about as large, no need to enlarge much.
+    """Every variant of the region's cut until one reads; a quick look (for a second code beside
+    one read: about as large, no need to enlarge much) tries the cut as it is only."""
     cut = cut_zoomed(gray, region, QUICK_ZOOM if quick else 4.0)
-    # As it is; then contrast-normalised (CLAHE evens out glare and shadow), sharpened
-    # and cut at a fixed threshold, which keeps the thin bars that blur has turned grey.
-    variants = ((lambda: cut.image, _LOCAL), (lambda: cut.image, _FIXED), (lambda: sharpen(_CLAHE.apply(cut.image), 3.0, 2.0), _FIXED))
     found: list[_Found] = []
-    for variant, binarizer in variants[:1] if quick else variants:
-        found += _read(variant(), try_invert=False, try_downscale=False, binarizer=binarizer)
+    for variant in range(1 if quick else 3):
+        found += _read_cut(cut, region, variant, only_bars=not quick)
         if _good(found):
             break
-    return _in_photo(found, cut)
+    return found
 
 
 def _region_quad(region: Region) -> np.ndarray:
@@ -276,16 +310,56 @@ def _read_deconvolved(gray: np.ndarray, region: Region) -> list[_Found]:
     return [_Found(f.code, f.area, _region_quad(region), f.spent) for f in found]
 
 
-def _region_steps(gray: np.ndarray, regions: list[Region]):
-    """Per region, the ways to read it, cheapest first. The last two are costly and
-    for special cases (a curved label, a blurred 2D code): tried only while nothing
-    has been read at all."""
-    for step in (_read_zoomed_cut, _read_profiles):
-        for region in regions:
-            yield step.__name__, region, False, lambda step=step, region=region: step(gray, region)
-    for step, count in ((_read_flattened, FLATTEN_REGIONS), (_read_deconvolved, DECONVOLVE_REGIONS)):
-        for region in regions[:count]:
-            yield step.__name__, region, True, lambda step=step, region=region: step(gray, region)
+@dataclass(frozen=True)
+class _Attempt:
+    name: str  # the step, as the trace reports it
+    source: str  # reads of the same pixels share a source (see `keep` in decode_gray)
+    region: Region | None
+    special: bool  # costly, for special cases (a curved label, a blurred 2D code): only while nothing is read
+    read: Callable[[], list[_Found]]
+
+
+def _fallback_attempts(gray: np.ndarray, work: np.ndarray, regions: list[Region]) -> Iterator[_Attempt]:
+    """Nothing read upright: the ways to read the photo, in the order that read the most per
+    millisecond on the benchmark's photo sets. The best region holds nearly every code read
+    here: all its cuts first, then the whole photo turned, then the second region and the
+    costlier ways; the other regions get the cheapest cut only (neither set had a code the
+    fallback read there)."""
+    cuts: dict[int, Cut] = {}
+    cut_lock = threading.Lock()
+
+    def cut_of(region: Region) -> Cut:
+        with cut_lock:  # one cut per region, whichever thread gets there first
+            if id(region) not in cuts:
+                cuts[id(region)] = cut_zoomed(gray, region, 4.0)
+            return cuts[id(region)]
+
+    def cut(region: Region, variant: int) -> _Attempt:
+        return _Attempt("_read_zoomed_cut", f"cut {id(region)}", region, False,
+                        lambda: _read_cut(cut_of(region), region, variant))
+
+    def step(how, region: Region, special: bool = False) -> _Attempt:
+        return _Attempt(how.__name__, f"{how.__name__} {id(region)}", region, special, lambda: how(gray, region))
+
+    best, second, rest = regions[:1], regions[1:THOROUGH_REGIONS], regions[THOROUGH_REGIONS:]
+    yield from (cut(region, variant) for region in best for variant in CUT_ORDER)
+    yield _Attempt("turns", "photo", None, False, lambda: _read(work, try_invert=False))
+    yield from (cut(region, variant) for region in second for variant in CUT_ORDER[:2])
+    for region in best + second:
+        if region.bar_angle is not None:
+            yield step(_read_profiles, region)
+    yield from (cut(region, CUT_ORDER[2]) for region in second)
+    yield from (cut(region, CUT_ORDER[0]) for region in rest)
+    yield from (step(_read_flattened, r, True) for r in regions[:FLATTEN_REGIONS])
+    yield from (step(_read_deconvolved, r, True) for r in regions[:DECONVOLVE_REGIONS])
+
+
+def _quick_looks(gray: np.ndarray, regions: list[Region]) -> Iterator[_Attempt]:
+    """A code was read: another one elsewhere on the photo (turned, smaller)? Regions the
+    codes read leave unexplained get one quick look each."""
+    for region in regions:
+        yield _Attempt("another", f"cut {id(region)}", region, False,
+                       lambda region=region: _read_zoomed_cut(gray, region, quick=True))
 
 
 def _box(points) -> tuple[float, float, float, float]:
@@ -352,39 +426,21 @@ def _share_read(region: Region, found: list[_Found]) -> float:
     return inside / max(cv2.contourArea(quad), 1e-6)
 
 
-def _fallback(gray: np.ndarray, work: np.ndarray, regions: list[Region], keep, trace: list | None) -> list[_Found]:
-    """Nothing read on the whole photo: every region through the fallback steps, then CLAHE."""
-    found: list[_Found] = []
-    done: set[int] = set()  # regions read, or explained by what was read
-    for name, region, special, attempt in _region_steps(gray, regions):
-        if id(region) in done or (special and found):
-            continue
-        if found and _share_read(region, found) >= EXPLAINED:
-            done.add(id(region))
-            continue
-        more = keep(attempt(), f"{name} {id(region)}")
-        if more:
-            done.add(id(region))
-            found += more
-            if trace is not None:
-                trace.append(name)
-    if not found:
-        # Light-on-dark codes, and photos whose contrast only CLAHE brings out.
-        found = keep(_read(_CLAHE.apply(work)), "clahe")
-        if found and trace is not None:
-            trace.append("clahe")
-    return found
-
-
-def decode_gray(gray: np.ndarray, trace: list | None = None) -> list[DecodedCode]:
+def decode_gray(gray: np.ndarray, trace: list | None = None, parallel: bool = True) -> list[DecodedCode]:
     """All codes in a grayscale image, largest first; [] when none is readable.
 
-    Cheapest first: the whole photo upright, then with zxing's turns and pyramid.
-    When those read something, only regions its codes leave unexplained get a
-    quick look (another code on the same photo); otherwise every region goes
-    through the fallback steps, and at last the whole photo with CLAHE.
-    `trace`, when given, collects the names of the steps that read something.
+    Cheapest first: the whole photo upright (while the candidate regions are found
+    beside it). When that reads something, only regions its codes leave unexplained
+    get a quick look (another code on the same photo); otherwise the fallback
+    attempts run, two at a time when this is the only photo being decoded
+    (`parallel=False` keeps it to one thread). `trace`, when given, collects the
+    names of the steps that read something.
     """
+    with photo_in_progress() as alone:
+        return _decode(gray, trace, alone and parallel)
+
+
+def _decode(gray: np.ndarray, trace: list | None, helper: bool) -> list[DecodedCode]:
     spent: dict[tuple[str, str], dict[str, _Found]] = {}  # (format, text) -> source -> read
 
     def keep(more: list[_Found], source: str) -> list[_Found]:
@@ -395,27 +451,44 @@ def decode_gray(gray: np.ndarray, trace: list | None = None) -> list[DecodedCode
                 spent.setdefault((f.code.format, f.code.text), {}).setdefault(source, f)
         return [f for f in more if not f.spent]
 
-    found, step = keep(_read(gray, try_rotate=False, try_invert=False), "photo"), "upright"
-    # Whole-image passes beyond the first work on at most ~2000 px (a 12 Mpx file
-    # would cost seconds); candidate regions are still cut from the full image.
-    work = _fit(gray, 2048)
-    if not found:
-        found, step = keep(_read(work, try_invert=False), "photo"), "turns"
-    if found and trace is not None:
-        trace.append(step)
-    regions = find_regions(gray)
+    regions_later = beside(helper, lambda: find_regions(gray))
+    found = keep(_read(gray, try_rotate=False, try_invert=False), "photo")
+    regions = regions_later()
     if found:
-        # Another code elsewhere on the photo (turned, smaller)? Regions the codes read
-        # leave unexplained get one quick look each.
-        for region in regions:
-            if _share_read(region, found) < EXPLAINED:
-                more = [f for f in keep(_read_zoomed_cut(gray, region, quick=True), f"cut {id(region)}")
-                        if all(f.code != k.code for k in found)]
-                found += more
-                if more and trace is not None:
-                    trace.append("another")
+        if trace is not None:
+            trace.append("upright")
+        attempts = _quick_looks(gray, regions)
     else:
-        found = _fallback(gray, work, regions, keep, trace)
+        # Whole-image passes beyond the first work on at most ~2000 px (a 12 Mpx file
+        # would cost seconds); candidate regions are still cut from the full image.
+        attempts = _fallback_attempts(gray, _fit(gray, 2048), regions)
+    done: set[int] = set()  # regions read, or explained by what was read
+
+    def skip(attempt: _Attempt) -> bool:
+        if attempt.special and found:
+            return True
+        if attempt.region is None:
+            return bool(found)
+        if id(attempt.region) in done:
+            return True
+        if found and _share_read(attempt.region, found) >= EXPLAINED:
+            done.add(id(attempt.region))
+            return True
+        return False
+
+    def run(attempt: _Attempt) -> None:
+        more = attempt.read()
+        with plan.lock:
+            more = [f for f in keep(more, attempt.source) if all(f.code != k.code for k in found)]
+            if more:
+                found.extend(more)
+                if attempt.region is not None:
+                    done.add(id(attempt.region))
+                if trace is not None:
+                    trace.append(attempt.name)
+
+    plan = Attempts(attempts, skip, run)
+    plan.run_all(helper)
     # A read that used up its error correction counts when a second attempt read it too.
     for sources in spent.values():
         first = next(iter(sources.values()))

@@ -14,7 +14,7 @@ from datetime import date
 
 from domain.catalog.lookup import gs1_date
 from domain.errors import InvalidInput, N_
-from domain.scanning import DecodedCode, gs1_hri, one_label
+from domain.scanning import PHOTO_PROBLEM_ADVICE, DecodedCode, PhotoProblem, gs1_hri, one_label
 
 from ... import metrics
 from ..messages import Button
@@ -86,8 +86,11 @@ async def scans_of(turn: Turn) -> list[Scan]:
     codes = await asyncio.to_thread(decode, inbound.data, max_bytes=limits.photo_bytes, max_pixels=limits.photo_pixels)
     metrics.BARCODE_DECODES.labels("found" if codes else "none").inc()
     if not codes:
-        raise InvalidInput(N_("I found no barcode in that photo. Hold the phone closer, keep the label flat and sharp, "
-                              "avoid glare — or type the digits under the barcode."))
+        problem = PhotoProblem.UNREADABLE
+        if turn.services.explain_photo is not None:
+            problem = await asyncio.to_thread(turn.services.explain_photo, inbound.data, max_bytes=limits.photo_bytes,
+                                              max_pixels=limits.photo_pixels)
+        raise InvalidInput(PHOTO_PROBLEM_ADVICE[problem])
     return scans_from_photo(codes)
 
 

@@ -5,7 +5,7 @@ Applied to every transcript, ours (Whisper, Vosk) and Twilio's (phone calls):
     "ten forty two"            -> "1042"
     "forty-five boxes"         -> "45 boxes"
     "bin c two five", "C 25"   -> "bin C-25"
-    "1,042"                    -> "1042"
+    "1,042", "1, 0, 4, 2"      -> "1042"
     "заказ тысяча сорок два"   -> "заказ 1042"
 
 English number words are read in every language (people mix them in codes).
@@ -22,6 +22,8 @@ _BIN_WORDS = r"(?:bin|bins|from|to|at|location|shelf|slot|rack|aisle|ячейк�
 _CODE = re.compile(r"(?<![\w-])([b-hj-z])\.?[ -]?(\d+)\b", re.IGNORECASE)
 _ARTICLE_CODE = re.compile(r"(\b" + _BIN_WORDS + r"\s+)([ai])\.?[ -]?(\d+)\b", re.IGNORECASE)
 _THOUSANDS = re.compile(r"\b(\d{1,3})((?:,\d{3})+)\b")
+# Digits read one by one come back as "1, 0, 4, 2" or "1 0 4 2": one number (three digits or more: codes).
+_SPELT_DIGITS = re.compile(r"(?<![\d.,])\d(?:(?:,? |-)\d){2,}(?![\d]|[.,]\d)")
 
 
 def bin_codes(text: str) -> str:
@@ -35,4 +37,5 @@ def normalise_spoken(text: str, lang: str = "en") -> str:
     if lang != "en":
         text = words_to_digits(text, lang)
     text = _THOUSANDS.sub(lambda m: m.group(1) + m.group(2).replace(",", ""), text)
+    text = _SPELT_DIGITS.sub(lambda m: re.sub(r"\D", "", m.group(0)), text)
     return bin_codes(text)

@@ -80,16 +80,24 @@ async def demo_vocabulary() -> list[str]:
             await services.engine.dispose()
 
 
-def measure(name: str, root: Path, notes: list[dict], vocabulary: list[str]) -> dict:
-    ctx = mp.get_context("spawn")
-    queue = ctx.Queue()
+def measure(engines: list[str], root: Path, notes: list[dict], vocabulary: list[str]) -> list[dict]:
+    """All engines at once, each in a spawned process (on a shared machine waiting for one
+    after the other takes longer than the figures are worth; CPU-time RTF is unaffected)."""
     from bench.speech.worker import run_engine
 
-    proc = ctx.Process(target=run_engine, args=(name, str(root), notes, vocabulary, queue))
-    proc.start()
-    out = queue.get()
-    proc.join()
-    return out
+    ctx = mp.get_context("spawn")
+    queue = ctx.Queue()
+    procs = [ctx.Process(target=run_engine, args=(name, str(root), notes, vocabulary, queue)) for name in engines]
+    for proc in procs:
+        proc.start()
+    done = {}
+    for _ in procs:
+        out = queue.get()
+        done[out["engine"]] = out
+        print(f"  {out['engine']} done", flush=True)
+    for proc in procs:
+        proc.join()
+    return [done[name] for name in engines]
 
 
 def score(run: dict, notes: list[dict], intents: dict[tuple[str, str], str]) -> dict[str, dict]:
@@ -161,6 +169,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--set", type=Path, default=DEFAULT_SET, help="a rendered set (directory) or a sentences file (.jsonl)")
     parser.add_argument("--engines", default=",".join(ENGINES), help=f"comma-separated, of {', '.join(ENGINES)}")
     parser.add_argument("--lang", default=None, help="only the notes in this language")
+    parser.add_argument("--takes", type=int, default=None, help="only the first N renderings of each sentence")
     parser.add_argument("--json", type=Path, default=None, help="also write the figures to this file")
     parser.add_argument("--show-errors", type=int, default=3, help="worst transcriptions to print per engine and language")
     args = parser.parse_args(argv)
@@ -168,6 +177,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     root, notes = load_set(args.set)
     if args.lang:
         notes = [n for n in notes if n["lang"] == args.lang]
+    if args.takes:
+        notes = [n for n in notes if int(Path(n["file"]).stem.rsplit("-", 1)[1]) <= args.takes]
     engines = [e.strip() for e in args.engines.split(",") if e.strip()]
     for e in engines:
         if e not in ENGINES:
@@ -179,10 +190,8 @@ def main(argv: Sequence[str] | None = None) -> int:
           f"{len({n['id'] for n in notes})} sentences; vocabulary: {len(vocabulary)} demo-company names")
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores (shared, noisy: compare engines within one run)", flush=True)
 
-    runs = []
-    for e in engines:
-        print(f"  {e} ...", flush=True)
-        runs.append(measure(e, root, notes, vocabulary))
+    print(f"  running {', '.join(engines)} side by side ...", flush=True)
+    runs = measure(engines, root, notes, vocabulary)
 
     from nlu import parse_many
 

@@ -1,6 +1,6 @@
 """Speech-to-text as the domain sees it: a port and its result.
 
-Adapters (pocketsphinx, Vosk) live in bot/speech/; the domain only knows that
+Adapters (Whisper, Vosk) live in bot/speech/; the domain only knows that
 audio bytes go in and a Transcript comes out. `vocabulary` carries the words
 the caller expects (customer and product names from the database), so an
 engine that can be biased towards them does so.
@@ -18,11 +18,12 @@ from .errors import DomainError, N_
 class Transcript:
     text: str  # what was said, with spoken numbers as digits ("order 1042")
     lang: str  # language the engine listened for (ISO 639-1)
-    engine: str  # adapter name, e.g. "pocketsphinx" or "vosk"
+    engine: str  # adapter name, e.g. "whisper" or "vosk"
     seconds_audio: float  # length of the audio
     seconds_taken: float  # wall-clock time decoding + recognition took
     raw_text: str = ""  # the engine's words before number normalisation
     confidence: float | None = None  # 0..1 when the engine reports one
+    unsure: tuple[str, ...] = ()  # words (lower case, no punctuation) the engine gave a low probability
 
     @property
     def real_time_factor(self) -> float:
@@ -48,9 +49,14 @@ class SpeechToText(Protocol):
 
 class SpeechUnavailable(DomainError):
     """The engine is not set up for this (model directory missing, language
-    not supported). The message names the configuration key to fix."""
+    not supported). The message names the configuration key to fix; `lang`
+    is the language that was asked for."""
+
+    lang: str = ""
 
 
 def not_set_up(engine: str, lang: str, reason: str) -> SpeechUnavailable:
-    return SpeechUnavailable(N_("Speech recognition ({engine}, language {lang}) is not set up: {reason}"),
-                             engine=engine, lang=lang, reason=reason)
+    error = SpeechUnavailable(N_("Speech recognition ({engine}, language {lang}) is not set up: {reason}"),
+                              engine=engine, lang=lang, reason=reason)
+    error.lang = lang
+    return error

@@ -30,10 +30,11 @@ EXAMPLES = {
 
 def quoted_chat_examples(text: str) -> set[str]:
     """The phrases the README puts in quotes as things to write to the assistant."""
-    found = set(re.findall(r'"([^"\n]{6,80})"', text))
+    # a quote followed by an arrow is what a voice note becomes ("ten forty two" → 1042), not a typed example
+    found = {m.group(1) for m in re.finditer(r'"([^"\n]{1,80})"(\s*→)?', text) if not m.group(2) and len(m.group(1)) >= 6}
     found |= {m for m in re.findall(r"`(/\w+ [^`]+)`", text) if not m.startswith("/start")}
     # not chat input: SMS that customers send, and the voice reply shown back
-    return {f for f in found if "my order" not in f and not f.startswith("I heard")}
+    return {f for f in found if "my order" not in f and not f.startswith("I heard") and f != "please type it"}
 
 
 def test_every_readme_example_is_checked_here():

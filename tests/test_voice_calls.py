@@ -25,7 +25,9 @@ async def test_call_asks_for_the_number_in_the_callers_language(services, order)
     assert '<Gather' in r.text and 'input="speech dtmf"' in r.text and 'language="ru-RU"' in r.text
 
 
-@pytest.mark.parametrize("answer", [{"Digits": "1042"}, {"SpeechResult": "one zero four two."}, {"SpeechResult": "order 1042"}])
+@pytest.mark.parametrize("answer", [{"Digits": "1042"}, {"SpeechResult": "one zero four two."}, {"SpeechResult": "order 1042"},
+                                    {"SpeechResult": "1, 0, 4, 2."}, {"SpeechResult": "ten forty-two"},
+                                    {"SpeechResult": "заказ тысяча сорок два"}])
 async def test_status_read_back_for_speech_or_keypad(services, order, answer):
     r = await post_voice(services, "/twilio/voice/order?attempt=1", {**CALL, **answer})
     assert "1042" in r.text and "<Say" in r.text and "<Hangup" in r.text

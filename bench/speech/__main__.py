@@ -1,246 +1,242 @@
-"""python -m bench.speech: speech-to-text speed and accuracy on the spoken set.
+"""python -m bench.speech: speech-to-text accuracy, speed and memory on a spoken set.
 
-espeak-ng says each sentence of bench/speech/cases.py in a few voices; PyAV
-turns it into an OGG/Opus voice note as Telegram sends it; each engine
-transcribes it. Baseline: pocketsphinx with its general English model
-("pocketsphinx-raw", no domain bias), measured in the same run.
+    python -m bench.speech                                   # the committed blind set A (bench/speech/blind/voice_A)
+    python -m bench.speech --set DIR                         # a set rendered by python -m bench.speech.render
+    python -m bench.speech --set sentences.jsonl             # render it first (needs the TTS packages), then measure
 
-Figures per engine:
-  RTF         recognition seconds per second of audio (decoding excluded; below 1 = faster than real time)
-  cpuRTF      the same in CPU seconds (steadier on a shared machine)
-  WER         word error rate against the sentence, numbers as digits on both sides
-  cmds / free WER on the command sentences / on the few phrased unlike any command (what the bias costs)
-  order/qty   share of order numbers / quantities that came out as the right digits
-  names       share of sentences whose customer/product name words all came out
-  intent      share whose nlu.parse intent equals the intent of the true sentence (when nlu.parse exists)
+Engines, each in a process of its own (so load time and peak memory are its own):
+  whisper            the default: faster-whisper, bundled tiny.en, prompt of the demo company's names
+  pocketsphinx-raw   pocketsphinx's general US English model (the old baseline)
+  pocketsphinx       pocketsphinx with the domain language model (the old default)
+  text               no speech: the sentence as typed (the ceiling nlu.parse sets for intent)
+
+Figures per engine and language:
+  WER        word error rate; both sides lower-cased, punctuation and fillers (uh, um) dropped, spoken numbers as digits
+  intent     share whose nlu.parse intent equals the set's label
+  kept       share whose nlu.parse intent equals that of the typed sentence (what speech loses)
+  RTF        recognition wall seconds per second of audio (decoding the OGG excluded); cpuRTF the same in CPU seconds
+  load       seconds to load the engine (first model load in a fresh process)
+  RSS        peak resident memory of the engine's process, MB
+  unsure     Whisper only: share of the words it marks unsure that are wrong (precision), and of wrong words it marks (recall)
 """
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
+import multiprocessing as mp
 import os
 import platform
-import shutil
-import subprocess
+import re
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass, field
+from collections import defaultdict
+from collections.abc import Sequence
 from pathlib import Path
 
 from rapidfuzz.distance import Levenshtein
 
-from bench.speech.cases import CASES, VOCABULARY, Case
-from bot.speech.audio import Pcm, decode_pcm16k, encode_ogg_opus
-
-VOICES = [("en-us", 160), ("en-us+m3", 175), ("en+f3", 150)]  # espeak-ng voice, words per minute
-
-
-@dataclass
-class Sample:
-    case: Case
-    voice: str
-    pcm: Pcm
-    ogg_bytes: int
-    decode_seconds: float
+HERE = Path(__file__).resolve().parent
+DEFAULT_SET = HERE / "blind" / "voice_A"
+ENGINES = ("whisper", "pocketsphinx-raw", "pocketsphinx")
+FILLERS = {"uh", "um", "er", "ah", "hmm", "mm", "erm", "э", "ээ", "эм", "мм"}
 
 
-@dataclass
-class Score:
-    engine: str
-    utterances: int = 0
-    seconds_audio: float = 0.0
-    seconds_taken: float = 0.0
-    cpu_seconds: float = 0.0  # CPU time of recognition: steadier than wall time on a shared machine
-    word_errors: int = 0
-    words: int = 0
-    free_errors: int = 0  # the same for the free-phrasing sentences alone
-    free_words: int = 0
-    orders: list[bool] = field(default_factory=list)
-    qtys: list[bool] = field(default_factory=list)
-    names: list[bool] = field(default_factory=list)
-    intents: list[bool] = field(default_factory=list)
-    worst: list[tuple[str, str]] = field(default_factory=list)
-    by_voice: dict[str, list[int]] = field(default_factory=dict)  # voice -> [word errors, words]
+def words(text: str, lang: str) -> list[str]:
+    from bot.speech.normalise import normalise_spoken
 
-    @property
-    def rtf(self) -> float:
-        return self.seconds_taken / self.seconds_audio if self.seconds_audio else 0.0
-
-    @property
-    def cpu_rtf(self) -> float:
-        return self.cpu_seconds / self.seconds_audio if self.seconds_audio else 0.0
-
-    @property
-    def wer(self) -> float:
-        return self.word_errors / self.words if self.words else 0.0
-
-    @property
-    def free_wer(self) -> float | None:
-        return self.free_errors / self.free_words if self.free_words else None
-
-    @property
-    def command_wer(self) -> float:
-        words = self.words - self.free_words
-        return (self.word_errors - self.free_errors) / words if words else 0.0
-
-    @staticmethod
-    def share(flags: Sequence[bool]) -> float | None:
-        return sum(flags) / len(flags) if flags else None
-
-    def summary(self) -> dict:
-        return {"engine": self.engine, "utterances": self.utterances, "rtf": round(self.rtf, 3), "cpu_rtf": round(self.cpu_rtf, 3), "wer": round(self.wer, 3), "wer_commands": round(self.command_wer, 3),
-                "wer_free_phrasing": _round(self.free_wer),
-                "order_numbers": _round(self.share(self.orders)), "quantities": _round(self.share(self.qtys)),
-                "names": _round(self.share(self.names)), "intent": _round(self.share(self.intents)),
-                "wer_by_voice": {v: round(e / n, 3) for v, (e, n) in self.by_voice.items()}}
+    text = normalise_spoken(text, lang).lower().replace("ё", "е")
+    return [w for w in re.split(r"[^\w]+", text) if w and w not in FILLERS]
 
 
-def _round(x: float | None) -> float | None:
-    return None if x is None else round(x, 3)
+def load_set(path: Path) -> tuple[Path, list[dict]]:
+    if path.is_dir():
+        manifest = path / "manifest.jsonl"
+        if not manifest.is_file():
+            raise SystemExit(f"{path} has no manifest.jsonl: render it with python -m bench.speech.render")
+        return path, [json.loads(line) for line in manifest.read_text(encoding="utf-8").splitlines() if line.strip()]
+    from bench.speech.render import read_sentences, render
+
+    out = Path(tempfile.mkdtemp(prefix="qm-speech-set-"))
+    print(f"rendering {path} into {out} ...", flush=True)
+    render(read_sentences(path), out)
+    return load_set(out)
 
 
-def synthesise(text: str, voice: str, speed: int) -> bytes:
-    return subprocess.run(["espeak-ng", "-v", voice, "-s", str(speed), "--stdout", text],
-                          capture_output=True, check=True).stdout
-
-
-def spoken_set(voices: int) -> list[Sample]:
-    samples = []
-    for case in CASES:
-        for voice, speed in VOICES[:voices]:
-            ogg = encode_ogg_opus(synthesise(case.said, voice, speed))
-            started = time.perf_counter()
-            pcm = decode_pcm16k(ogg)
-            samples.append(Sample(case, f"{voice}@{speed}", pcm, len(ogg), time.perf_counter() - started))
-    return samples
-
-
-def intent_of() -> Callable[[str], str] | None:
-    """nlu.parse's intent for a text, when the NLU layer is there."""
-    try:
-        from nlu import parse  # type: ignore[attr-defined]
-    except ImportError:
-        return None
-    return lambda text: parse(text, lang="en").intent
-
-
-def score(engine, samples: list[Sample], vocabulary: Sequence[str], intent: Callable[[str], str] | None) -> Score:
-    s = Score(engine.name)
-    reference_intents: dict[str, str] = {}
-    for sample in samples:
-        cpu = time.process_time()
-        result = engine.transcribe_pcm(sample.pcm, lang="en", vocabulary=vocabulary)
-        s.cpu_seconds += time.process_time() - cpu
-        ref, hyp = sample.case.reference.split(), result.text.lower().split()
-        errors = Levenshtein.distance(ref, hyp)
-        s.utterances += 1
-        s.seconds_audio += result.seconds_audio
-        s.seconds_taken += result.seconds_taken
-        s.word_errors += errors
-        s.words += len(ref)
-        tally = s.by_voice.setdefault(sample.voice, [0, 0])
-        tally[0] += errors
-        tally[1] += len(ref)
-        if sample.case.free:
-            s.free_errors += errors
-            s.free_words += len(ref)
-        if sample.case.order:
-            s.orders.append(sample.case.order in hyp)
-        if sample.case.qty:
-            s.qtys.append(sample.case.qty in hyp)
-        if sample.case.names:
-            s.names.append(all(n in hyp for n in sample.case.names))
-        if intent is not None:
-            if sample.case.said not in reference_intents:
-                reference_intents[sample.case.said] = intent(sample.case.reference)
-            s.intents.append(intent(result.text) == reference_intents[sample.case.said])
-        if errors:
-            s.worst.append((sample.case.reference, result.text))
-    return s
-
-
-def _fmt(x: float | None, pct: bool = True) -> str:
-    if x is None:
-        return "   -  "
-    return f"{100 * x:5.1f}%" if pct else f"{x:6.3f}"
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench.speech", description=__doc__.split("\n")[0])
-    parser.add_argument("--voices", type=int, default=2, choices=range(1, len(VOICES) + 1), help="espeak-ng voices per sentence")
-    parser.add_argument("--json", type=Path, default=None, help="also write the figures to this file")
-    parser.add_argument("--show-errors", type=int, default=5, help="mistranscriptions to print per engine")
-    args = parser.parse_args(argv)
-    if shutil.which("espeak-ng") is None:
-        print("espeak-ng is not installed (apt-get install espeak-ng): no spoken set to measure", file=sys.stderr)
-        return 2
-
+async def demo_vocabulary() -> list[str]:
+    """The names the bot would pass on the demo company: a throwaway SQLite database seeded with it."""
+    from bot.app import open_services
     from bot.settings import load_settings
-    from bot.speech.pocketsphinx_stt import PocketsphinxSpeechToText
-    from bot.speech.registry import speech_config
-    from bot.speech.vosk_stt import VoskSpeechToText
-    from domain.speech import SpeechUnavailable
+    from bot.speech.vocabulary import speech_vocabulary
 
-    samples = spoken_set(args.voices)
-    audio_seconds = sum(x.pcm.seconds for x in samples)
-    decode_ms = 1000 * sum(x.decode_seconds for x in samples) / len(samples)
-    print(f"spoken set: {len(CASES)} sentences x {args.voices} voices = {len(samples)} voice notes, "
-          f"{audio_seconds:.0f} s of audio; OGG/Opus -> 16 kHz PCM decode {decode_ms:.1f} ms per note")
-    print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores (shared, noisy)")
-
-    with tempfile.TemporaryDirectory() as cache:
-        biased = PocketsphinxSpeechToText(cache_dir=Path(cache))
-        started = time.perf_counter()
-        biased.warm_up(VOCABULARY)
-        build_seconds = time.perf_counter() - started
-        print(f"domain model for {len(VOCABULARY)} names built in {build_seconds:.2f} s (cold cache), then cached")
-        engines = [PocketsphinxSpeechToText(domain_bias=False), biased]
-        vosk_dirs = speech_config(load_settings().speech).vosk.model_dirs
-        vosk = VoskSpeechToText(vosk_dirs)
+    with tempfile.TemporaryDirectory() as tmp:
+        settings = load_settings(database={"url": f"sqlite+aiosqlite:///{tmp}/vocab.sqlite3"})
+        services = await open_services(settings, seed_if_empty=True, with_nlu=False)
         try:
-            vosk.model("en")
-            engines.append(vosk)
-        except SpeechUnavailable as exc:
-            print(f"vosk: not measured: {exc}")
-        intent = intent_of()
-        if intent is None:
-            print("intent: not measured (nlu.parse is not there yet)")
-        scores = [score(e, samples, VOCABULARY, intent) for e in engines]
+            async with services.uow() as uow:
+                return await speech_vocabulary(uow.session)
+        finally:
+            await services.engine.dispose()
 
+
+def measure(engines: list[str], root: Path, notes: list[dict], vocabulary: list[str]) -> list[dict]:
+    """All engines at once, each in a spawned process (on a shared machine waiting for one
+    after the other takes longer than the figures are worth; CPU-time RTF is unaffected)."""
+    from bench.speech.worker import run_engine
+
+    ctx = mp.get_context("spawn")
+    queue = ctx.Queue()
+    procs = [ctx.Process(target=run_engine, args=(name, str(root), notes, vocabulary, queue)) for name in engines]
+    for proc in procs:
+        proc.start()
+    done = {}
+    for _ in procs:
+        out = queue.get()
+        done[out["engine"]] = out
+        print(f"  {out['engine']} done", flush=True)
+    for proc in procs:
+        proc.join()
+    return [done[name] for name in engines]
+
+
+def score(run: dict, notes: list[dict], intents: dict[tuple[str, str], str]) -> dict[str, dict]:
+    by_file = {r["file"]: r for r in run["results"]}
+    table: dict[str, dict] = {}
+    for lang in sorted({n["lang"] for n in notes}):
+        acc = defaultdict(float)
+        acc_cond: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+        worst = []
+        for note in (n for n in notes if n["lang"] == lang):
+            r = by_file.get(note["file"])
+            if r is None or "text" not in r:
+                continue
+            ref, hyp = words(note["text"], lang), words(r["text"], lang)
+            errors = Levenshtein.distance(ref, hyp)
+            acc["notes"] += 1
+            acc["errors"] += errors
+            acc["words"] += len(ref)
+            acc_cond[note["condition"]][0] += errors
+            acc_cond[note["condition"]][1] += len(ref)
+            acc["audio"] += r["seconds_audio"]
+            acc["wall"] += r["wall"]
+            acc["cpu"] += r["cpu"]
+            said = intents[(lang, r["text"])]
+            acc["intent"] += said == note.get("intent")
+            acc["kept"] += said == intents[(lang, note["text"])]
+            if r.get("unsure") is not None:
+                unsure = {u.lower() for u in r["unsure"]}
+                wrong = _wrong_words(ref, hyp)
+                flagged = [i for i, w in enumerate(hyp) if w in unsure]
+                acc["flagged"] += len(flagged)
+                acc["flagged_wrong"] += sum(1 for i in flagged if i in wrong)
+                acc["wrong"] += len(wrong)
+                acc["wrong_flagged"] += sum(1 for i in wrong if hyp[i] in unsure)
+            if errors:
+                worst.append((errors / max(1, len(ref)), note["text"], r["text"]))
+        if not acc["notes"]:
+            missing = [r.get("error") for r in run["results"] if r.get("error")]
+            table[lang] = {"notes": 0, "not_measured": missing[0] if missing else "no model for this language"}
+            continue
+        n = acc["notes"]
+        table[lang] = {
+            "notes": int(n), "wer": acc["errors"] / acc["words"], "intent": acc["intent"] / n, "kept": acc["kept"] / n,
+            "rtf": acc["wall"] / acc["audio"], "cpu_rtf": acc["cpu"] / acc["audio"],
+            "unsure_precision": acc["flagged_wrong"] / acc["flagged"] if acc["flagged"] else None,
+            "unsure_recall": acc["wrong_flagged"] / acc["wrong"] if acc["wrong"] else None,
+            "wer_by_condition": {c: e / w for c, (e, w) in sorted(acc_cond.items()) if w},
+            "worst": sorted(worst, reverse=True)[:5],
+        }
+    return table
+
+
+def _wrong_words(ref: list[str], hyp: list[str]) -> set[int]:
+    """Positions of hypothesis words that are not an exact match in the alignment."""
+    right = set()
+    for op in Levenshtein.opcodes(ref, hyp):
+        if op.tag == "equal":
+            right.update(range(op.dest_start, op.dest_end))
+    return set(range(len(hyp))) - right
+
+
+def _pct(x: float | None) -> str:
+    return "    -" if x is None else f"{100 * x:5.1f}%"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.speech", description=__doc__.split("\n")[0],
+                                     epilog=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--set", type=Path, default=DEFAULT_SET, help="a rendered set (directory) or a sentences file (.jsonl)")
+    parser.add_argument("--engines", default=",".join(ENGINES), help=f"comma-separated, of {', '.join(ENGINES)}")
+    parser.add_argument("--lang", default=None, help="only the notes in this language")
+    parser.add_argument("--takes", type=int, default=None, help="only the first N renderings of each sentence")
+    parser.add_argument("--json", type=Path, default=None, help="also write the figures to this file")
+    parser.add_argument("--show-errors", type=int, default=3, help="worst transcriptions to print per engine and language")
+    args = parser.parse_args(argv)
+
+    root, notes = load_set(args.set)
+    if args.lang:
+        notes = [n for n in notes if n["lang"] == args.lang]
+    if args.takes:
+        notes = [n for n in notes if int(Path(n["file"]).stem.rsplit("-", 1)[1]) <= args.takes]
+    engines = [e.strip() for e in args.engines.split(",") if e.strip()]
+    for e in engines:
+        if e not in ENGINES:
+            parser.error(f"unknown engine {e}")
+    vocabulary = asyncio.run(demo_vocabulary())
+    langs = sorted({n["lang"] for n in notes})
+    per_lang = ", ".join(f"{sum(n['lang'] == lang for n in notes)} {lang}" for lang in langs)
+    print(f"set {root}: {len(notes)} voice notes ({per_lang}), "
+          f"{len({n['id'] for n in notes})} sentences; vocabulary: {len(vocabulary)} demo-company names")
+    print(f"machine: {platform.machine()}, {os.cpu_count()} cores (shared, noisy: compare engines within one run)", flush=True)
+
+    print(f"  running {', '.join(engines)} side by side ...", flush=True)
+    runs = measure(engines, root, notes, vocabulary)
+
+    from nlu import parse_many
+
+    texts = {(n["lang"], n["text"]) for n in notes} | {(n["lang"], r["text"]) for run in runs for r in run["results"]
+                                                       if "text" in r for n in notes if n["file"] == r["file"]}
+    keys = sorted(texts)
+    parsed = parse_many([{"text": t, "lang": lang} for lang, t in keys])
+    intents = {k: p.intent for k, p in zip(keys, parsed, strict=True)}
+    typed = {"engine": "text", "load_seconds": 0.0, "rss_mb": None,
+             "results": [{"file": n["file"], "text": n["text"], "seconds_audio": 1.0, "wall": 0.0, "cpu": 0.0} for n in notes]}
+
+    report = []
     print()
-    print(f"{'engine':18} {'RTF':>6} {'cpuRTF':>6} {'WER':>6} {'cmds':>6} {'free':>6} {'order':>6} {'qty':>6} {'names':>6} {'intent':>6}")
-    for s in scores:
-        print(f"{s.engine:18} {s.rtf:6.3f} {s.cpu_rtf:6.3f} {_fmt(s.wer)} {_fmt(s.command_wer)} {_fmt(s.free_wer)} {_fmt(s.share(s.orders))} {_fmt(s.share(s.qtys))} "
-              f"{_fmt(s.share(s.names))} {_fmt(s.share(s.intents))}")
-    for s in scores:
-        print(f"{s.engine:18} WER by voice: " + ", ".join(f"{v} {_fmt(e / n).strip()}" for v, (e, n) in s.by_voice.items()))
-    base, dom = scores[0], scores[1]
+    print(f"{'engine':17} {'lang':4} {'notes':>5} {'WER':>6} {'intent':>6} {'kept':>6} {'RTF':>5} {'cpuRTF':>6} {'load s':>6} {'RSS MB':>6}")
+    for run in [*runs, typed]:
+        table = score(run, notes, intents)
+        report.append({"engine": run["engine"], "load_seconds": round(run["load_seconds"], 2),
+                       "rss_mb": run["rss_mb"] and round(run["rss_mb"]), "by_lang": {
+                           lang: {k: (round(v, 3) if isinstance(v, float) else v) for k, v in row.items() if k != "worst"}
+                           for lang, row in table.items()}})
+        for lang, row in table.items():
+            if not row["notes"]:
+                print(f"{run['engine']:17} {lang:4}     0   not measured: {row['not_measured']}")
+                continue
+            text = run["engine"] == "text"
+            print(f"{run['engine']:17} {lang:4} {row['notes']:5} {_pct(None if text else row['wer'])} {_pct(row['intent'])} "
+                  f"{_pct(None if text else row['kept'])} "
+                  + ("    -      -      -      -" if text else
+                     f"{row['rtf']:5.2f} {row['cpu_rtf']:6.2f} {run['load_seconds']:6.2f} {run['rss_mb']:6.0f}"))
     print()
-    print(f"baseline {base.engine} vs {dom.engine}: WER x{base.wer / dom.wer if dom.wer else float('inf'):.1f} lower "
-          f"(commands x{base.command_wer / dom.command_wer if dom.command_wer else float('inf'):.1f}), "
-          f"order numbers x{_ratio(dom.orders, base.orders)}, quantities x{_ratio(dom.qtys, base.qtys)}, "
-          f"names x{_ratio(dom.names, base.names)}, intent x{_ratio(dom.intents, base.intents)}, RTF x{base.rtf / dom.rtf:.1f} faster "
-          f"(CPU time x{base.cpu_rtf / dom.cpu_rtf:.1f})")
-    for s in scores:
-        if args.show_errors and s.worst:
-            print(f"\n{s.engine}: {len(s.worst)} of {s.utterances} with errors, e.g.")
-            for ref, hyp in s.worst[: args.show_errors]:
-                print(f"  said {ref!r}\n  got  {hyp!r}")
+    for run in runs:
+        for lang, row in score(run, notes, intents).items():
+            if not row["notes"]:
+                continue
+            extra = ""
+            if row["unsure_precision"] is not None or row["unsure_recall"] is not None:
+                extra = f"; unsure words: {_pct(row['unsure_precision']).strip()} of those marked are wrong, " \
+                        f"{_pct(row['unsure_recall']).strip()} of wrong words marked"
+            print(f"{run['engine']:17} {lang}: WER by condition " + ", ".join(f"{c} {_pct(w).strip()}" for c, w in row["wer_by_condition"].items()) + extra)
+            for _, ref, hyp in row["worst"][: args.show_errors]:
+                print(f"    said {ref!r}\n    got  {hyp!r}")
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps({"samples": len(samples), "audio_seconds": round(audio_seconds, 1),
-                                         "decode_ms_per_note": round(decode_ms, 2), "domain_model_build_s": round(build_seconds, 2),
-                                         "engines": [s.summary() for s in scores]}, indent=2))
+        args.json.write_text(json.dumps({"set": str(args.set), "notes": len(notes), "engines": report}, indent=2, ensure_ascii=False))
     return 0
-
-
-def _ratio(better: list[bool], base: list[bool]) -> str:
-    b, d = Score.share(base), Score.share(better)
-    if b is None or d is None:
-        return "-"
-    return f"{d / b:.1f}" if b else f"inf ({100 * d:.0f}% vs 0%)"
 
 
 if __name__ == "__main__":

@@ -12,7 +12,7 @@ def register(sub) -> None:
     p = sub.add_parser("transcribe", help="speech-to-text of a voice note or audio file (one JSON line)")
     p.add_argument("audio", metavar="AUDIO", help="OGG/Opus, WAV, MP3... file")
     p.add_argument("--lang", default=None, help="language code (en, ru, ...); default: company.language")
-    p.add_argument("--engine", default=None, help="pocketsphinx, pocketsphinx-raw or vosk; default: by language (speech: in config.yaml)")
+    p.add_argument("--engine", default=None, help="whisper or vosk; default: the model configured for the language (speech.models in config.yaml)")
     p.add_argument("--vocab", action="append", default=[], metavar="NAME",
                    help="a name to expect (customer, product...); repeatable")
     p.add_argument("--vocab-file", type=Path, default=None, help="file with one name per line to expect")

@@ -6,6 +6,7 @@
         router.step("pick", "scan_bin")(on_bin_scanned)
         router.callback("deal", capability="manage_deals")(on_deal_button)
         router.undo("interaction")(undo_interaction)
+        router.expects("pick")(names_the_pick_asks_for)
         router.pattern("history", matches_history, capability="view_history")(history_from_text)
 
 A pattern is a fixed phrasing recognised before the NLU ("who changed order 1042?"):
@@ -49,6 +50,7 @@ class Router:
         self.patterns: list[tuple[Matcher, Route]] = []
         # button prefix -> the flow whose step it answers: refused outside that flow or from an earlier message
         self.callback_flows: dict[str, str] = {}
+        self.expectations: dict[str, Callable[["Turn"], Awaitable[list[str]]]] = {}
 
     def _register(self, table: dict[str, Route], key: str, capability: str | None, cost: str | None = None):
         def deco(fn: Handler) -> Handler:
@@ -79,6 +81,15 @@ class Router:
             if self.callback_flows.get(prefix, flow) != flow:
                 raise ValueError(f"button {prefix!r} already belongs to flow {self.callback_flows[prefix]!r}")
             self.callback_flows[prefix] = flow
+
+    def expects(self, flow: str):
+        """Names a voice note in this flow is likely to contain (the bin and product asked for...):
+        speech recognition is biased towards them first."""
+        def deco(fn: Callable[["Turn"], Awaitable[list[str]]]):
+            self.expectations[flow] = fn
+            return fn
+
+        return deco
 
     def pattern(self, name: str, matches: Matcher, *, capability: str | None = None):
         def deco(fn: Handler) -> Handler:

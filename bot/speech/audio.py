@@ -15,7 +15,7 @@ import numpy as np
 
 from domain.errors import N_, InvalidInput
 
-SAMPLE_RATE = 16_000  # what both pocketsphinx's and Vosk's usual models expect
+SAMPLE_RATE = 16_000  # what Whisper and Vosk's usual models expect
 
 
 @dataclass(frozen=True, slots=True)

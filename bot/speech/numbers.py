@@ -117,27 +117,36 @@ class _Run:
 
 def words_to_digits(text: str, lang: str = "en") -> str:
     """'where is order one zero four two' -> 'where is order 1042';
-    'заказ тысяча сорок два' -> 'заказ 1042'.
+    'заказ тысяча сорок два' -> 'заказ 1042'; 'forty-five boxes, please' -> '45 boxes, please'.
 
     English and Russian number words are known; text in other languages is
-    returned unchanged. A lone "oh" or "and" stays a word.
+    returned unchanged. Only the number words are replaced: spacing and
+    punctuation around them stay as they were. A lone "oh" or "and" stays a word.
     """
     if lang not in _VALUES:
         return text
-    numbers = set(_VALUES[lang]) | _HUNDRED[lang] | _THOUSAND[lang]
-    tokens = re.findall(r"[^\W\d_]+(?:'[^\W\d_]+)?|\d+|[^\w\s]+|_+", text)
+    values = _VALUES[lang]
+    numbers = set(values) | _HUNDRED[lang] | _THOUSAND[lang]
+    tokens = list(re.finditer(r"[^\W\d_]+", text))
+
+    def word(i: int) -> str:
+        return tokens[i].group().lower() if i < len(tokens) else ""
+
+    def glued(i: int) -> bool:  # token i follows token i-1 with only a space or a hyphen between ("forty-two")
+        return text[tokens[i - 1].end():tokens[i].start()] in (" ", "-", "  ")
 
     def starts_number(i: int) -> bool:  # a value word ("oh"/"hundred" alone do not start one)
-        return i < len(tokens) and tokens[i].lower() in _VALUES[lang] and tokens[i].lower() != "oh"
+        return word(i) in values and word(i) != "oh"
 
     out: list[str] = []
-    i = 0
+    pos = i = 0
     while i < len(tokens):
-        word = tokens[i].lower()
-        if word in numbers and not (word == "oh" and not starts_number(i + 1)):
+        w = word(i)
+        if w in numbers and not (w == "oh" and not (starts_number(i + 1) and glued(i + 1))):
             run = _Run(lang)
-            while i < len(tokens):
-                w = tokens[i].lower()
+            first = i
+            while i < len(tokens) and (i == first or glued(i)):
+                w = word(i)
                 if w in _AND[lang] and run.last in ("hundred", "thousand") and starts_number(i + 1):
                     i += 1  # "one hundred and five"
                     continue
@@ -145,8 +154,10 @@ def words_to_digits(text: str, lang: str = "en") -> str:
                     break
                 run.add(w)
                 i += 1
+            out.append(text[pos:tokens[first].start()])
             out.append(run.text())
+            pos = tokens[i - 1].end()
             continue
-        out.append(tokens[i])
         i += 1
-    return " ".join(out)
+    out.append(text[pos:])
+    return "".join(out)

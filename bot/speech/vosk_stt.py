@@ -3,7 +3,7 @@ languages, and a stronger English one, from models the operator installs.
 
 Models cannot be downloaded by the application: the operator unpacks one per
 language (e.g. vosk-model-small-ru-0.22) and names its directory in
-config.yaml under speech.vosk.model_dirs.<lang>. A missing or empty directory
+config.yaml under speech.models.<lang>. A missing or empty directory
 is reported with that key, so the fix is obvious.
 
 The vocabulary is not used: a Vosk grammar would restrict recognition to the
@@ -21,9 +21,9 @@ from typing import Any
 from domain.speech import Transcript, not_set_up
 
 from .audio import SAMPLE_RATE, AudioLimits, Pcm, decode_pcm16k
-from .numbers import words_to_digits
+from .normalise import normalise_spoken
 
-CONFIG_KEY = "speech.vosk.model_dirs"
+CONFIG_KEY = "speech.models"
 _CHUNK = SAMPLE_RATE * 2 // 5  # feed 0.2 s at a time (bytes: 2 per sample), as Vosk's examples do
 
 
@@ -90,6 +90,6 @@ class VoskSpeechToText:
         parts.append(json.loads(recogniser.FinalResult()))
         raw = " ".join(p.get("text", "") for p in parts if p.get("text")).strip()
         confs = [w["conf"] for p in parts for w in p.get("result", []) if "conf" in w]
-        return Transcript(text=words_to_digits(raw, lang), lang=lang, engine=self.name, seconds_audio=round(pcm.seconds, 3),
+        return Transcript(text=normalise_spoken(raw, lang), lang=lang, engine=self.name, seconds_audio=round(pcm.seconds, 3),
                           seconds_taken=round(time.perf_counter() - started, 3), raw_text=raw,
                           confidence=round(sum(confs) / len(confs), 3) if confs else None)

@@ -19,7 +19,7 @@ from storage.errors import is_unavailable
 from ..i18n import tr
 from ..ratelimits import REFUSALS
 from ..services import Services
-from ..speech.numbers import words_to_digits
+from ..speech.normalise import normalise_spoken
 from .caller_language import caller_language
 from .order_status_text import order_status_text
 from .signature import verified_form
@@ -35,9 +35,10 @@ def _xml(resp: VoiceResponse) -> Response:
 
 
 def spoken_digits(text: str, lang: str) -> str:
-    """Digits from speech in the caller's language, or in English (callers mix them)."""
-    text = words_to_digits(text, "en")
-    return words_to_digits(text, lang) if lang in ("ru",) else text
+    """Twilio's transcript normalised as our own voice notes are: spoken numbers as
+    digits in the caller's language and in English (callers mix them), "1, 0, 4, 2"
+    and "1,042" as 1042, bin codes as C-25."""
+    return normalise_spoken(text, lang)
 
 
 def voice_routes(services: Services) -> list[Route]:

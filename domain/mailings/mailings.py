@@ -16,7 +16,7 @@ from ..crm.groups import group_by_name
 from ..crm.reports import Thresholds
 from .. import audit
 from ..errors import Conflict, InvalidInput, NotFound, N_
-from ..models import ClientGroup, Mailing, Outbox, User, utcnow
+from ..models import ClientGroup, Mailing, Outbox, User
 from ..outbox import OPTED_OUT
 from ..permissions import require
 from ..quiet_hours import next_allowed, parse_window

@@ -14,7 +14,7 @@ from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from .. import outbox, sms_consent
-from ..errors import Conflict, NotFound, N_
+from ..errors import Conflict, N_
 from ..models import Contact, Customer, Outbox, OrderStatus, SalesOrder, Shipment, User
 from ..permissions import require
 

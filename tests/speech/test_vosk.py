@@ -15,7 +15,7 @@ from .conftest import needs_espeak, voice_note
 
 def test_language_without_a_directory_names_the_key():
     stt = VoskSpeechToText({"en": ""})
-    with pytest.raises(SpeechUnavailable, match=r"speech\.vosk\.model_dirs\.ru") as err:
+    with pytest.raises(SpeechUnavailable, match=r"speech\.models\.ru") as err:
         stt.transcribe(b"OggS", lang="ru")
     assert "no model directory configured" in str(err.value)
 
@@ -23,7 +23,7 @@ def test_language_without_a_directory_names_the_key():
 def test_missing_directory_names_the_key_and_the_path(tmp_path):
     missing = tmp_path / "vosk-model-small-ru"
     stt = VoskSpeechToText({"ru": str(missing)})
-    with pytest.raises(SpeechUnavailable, match=r"speech\.vosk\.model_dirs\.ru") as err:
+    with pytest.raises(SpeechUnavailable, match=r"speech\.models\.ru") as err:
         stt.transcribe(b"OggS", lang="ru")
     assert str(missing) in str(err.value) and "missing or empty" in str(err.value)
 
@@ -43,7 +43,7 @@ def test_directory_without_a_model_is_refused_by_vosk_itself(tmp_path):
 
 def test_default_language_is_used_when_none_is_given(tmp_path):
     stt = VoskSpeechToText({"ru": str(tmp_path / "nope")}, default_lang="ru")
-    with pytest.raises(SpeechUnavailable, match=r"model_dirs\.ru"):
+    with pytest.raises(SpeechUnavailable, match=r"speech\.models\.ru"):
         stt.transcribe(b"OggS")
 
 

@@ -161,6 +161,15 @@ async def on_pick_input(turn: Turn) -> None:
     _show_pick(turn, step)
 
 
+async def pick_expectations(turn: Turn) -> list[str]:
+    """What a voice note during a pick names: the bin and the product asked for."""
+    pid = turn.state.get("pick_list_id")
+    if pid is None:
+        return []
+    step = await picking.current_pick_step(turn.session, pid)
+    return [x for x in (step.bin_code, step.product_name, step.sku) if x]
+
+
 async def on_pick_qty(turn: Turn) -> None:
     if turn.conv.flow != "pick":
         turn.say(turn.t("That button is no longer valid."))
@@ -800,6 +809,7 @@ def register(router: Router) -> None:
     router.intent("move_stock", capability=ops)(move_intent)
     router.intent("check_stock", capability="view_stock")(stock_intent)
     router.step("pick", "work")(on_pick_input)
+    router.expects("pick")(pick_expectations)
     router.step("task", "scan_bin")(on_task_bin)
     router.step("receive", "lines")(on_receive_input)
     router.step("receive", "review")(on_receive_input)

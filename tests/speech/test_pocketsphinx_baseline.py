@@ -1,13 +1,16 @@
-"""Spoken commands (espeak-ng, sent as OGG/Opus voice notes) through the
-biased pocketsphinx engine: the words that matter must come out."""
+"""The benchmark's baselines (bench/speech/baselines): spoken commands (espeak-ng,
+sent as OGG/Opus voice notes) through pocketsphinx with the domain language
+model. pocketsphinx is in the bench extra only: skipped where it is not installed."""
 from __future__ import annotations
 
 import pytest
 
-from bot.speech import domain_lm
-from bot.speech.lexicon import _ESPEAK_TO_CMU, cmudict, espeak_to_cmu, pronunciations
+pytest.importorskip("pocketsphinx")
+
+from bench.speech.baselines import domain_lm  # noqa: E402
+from bench.speech.baselines.lexicon import _ESPEAK_TO_CMU, cmudict, espeak_to_cmu, pronunciations
 from bot.speech.numbers import words_to_digits
-from bot.speech.pocketsphinx_stt import PocketsphinxSpeechToText
+from bench.speech.baselines.pocketsphinx_stt import PocketsphinxSpeechToText
 from domain.speech import SpeechToText, SpeechUnavailable
 
 from .conftest import needs_espeak, voice_note

@@ -24,8 +24,8 @@ from pocketsphinx import Decoder
 from domain.speech import Transcript, not_set_up
 
 from . import domain_lm
-from .audio import AudioLimits, Pcm, decode_pcm16k
-from .numbers import words_to_digits
+from bot.speech.audio import AudioLimits, Pcm, decode_pcm16k
+from bot.speech.numbers import words_to_digits
 
 
 # Exact digital silence (synthesised or edited audio) throws pocketsphinx's noise

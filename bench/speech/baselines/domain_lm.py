@@ -24,7 +24,7 @@ from pathlib import Path
 from pocketsphinx.lm import ArpaBoLM
 
 from .lexicon import pronunciations
-from .numbers import say_digits, say_number, say_pairs
+from bot.speech.numbers import say_digits, say_number, say_pairs
 
 log = logging.getLogger(__name__)
 

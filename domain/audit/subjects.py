@@ -14,7 +14,7 @@ from typing import Any
 from ..models import (
     AuditEntry, Barcode, BillOfMaterial, ClientGroup, ClientGroupMember, Contact, Conversation, Counter, Counterparty,
     CountLine, CountTask, Customer, Deal, DealStageChange, EarlyDeliveryStatus, Interaction, Invite, Invoice, Location,
-    Mailing, Outbox, OutboxPace, Payment, PickList, PickTask, PlanRun, PlanSuggestion, ProcessedUpdate, Product,
+    Mailing, NluCorrection, Outbox, OutboxPace, Payment, PickList, PickTask, PlanRun, PlanSuggestion, ProcessBeat, ProcessedUpdate, Product,
     PurchaseOrder, PurchaseOrderLine, Receipt, ReceiptLine, ReorderRule, Reminder, SalesHistory, SalesOrder,
     SalesOrderLine, Shipment, ShipmentLine, SmsOptOut, StockMove, StockQuant, StockReservation, Supplier, SupplierProduct, Transfer,
     TransferLine, User, Warehouse, WarehouseTask,
@@ -105,4 +105,6 @@ NOT_AUDITED: dict[type, str] = {
     SalesHistory: "imported demand statistics, not business records",
     ShipmentLine: "the shipped quantities are logged on the order lines and as stock moves",
     DealStageChange: "itself a history of the deal's stage, which is logged on the deal",
+    NluCorrection: "training examples for the language model (which reading a person picked), not business records",
+    ProcessBeat: "liveness of the running processes (heartbeats), not business records",
 }

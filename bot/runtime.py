@@ -158,7 +158,9 @@ async def serve(settings: Settings, *, telegram: bool | None = None) -> None:
                        if settings.telegram.bot_token is not None else "no TELEGRAM_BOT_TOKEN")
         from .webapp.routes import webapp_routes
 
-        http_app = build_http_app(services, telegram_app=app if webhook else None, extra_routes=webapp_routes(dialogue, app))
+        # the scanner page proves who is scanning with the bot token: without Telegram it is not served
+        scanner = webapp_routes(dialogue, app) if app is not None and settings.webapp.enabled else []
+        http_app = build_http_app(services, telegram_app=app if webhook else None, extra_routes=scanner)
         server = _Server(uvicorn.Config(http_app, host=settings.http.host, port=settings.http.port,
                                         log_level="warning", lifespan="off", access_log=False))
         loop = asyncio.get_running_loop()

@@ -89,9 +89,10 @@ def stock_digest_text(digest, today: date, lang: str, translate: Translate) -> s
 
 
 async def stock_digest_for(session: AsyncSession, user: User, *, now: datetime, tz: str, translate: Translate,
-                           reservation_days: int = 3) -> Report:
+                           reservation_days: int = 3, draft_days: int = 3) -> Report:
     today = now.astimezone(ZoneInfo(tz)).date()
-    digest = await stock_exception_digest(session, today=today, now=now, reservation_days=reservation_days)
+    digest = await stock_exception_digest(session, today=today, now=now, reservation_days=reservation_days,
+                                          draft_days=draft_days)
     return stock_digest_text(digest, today, user.language or "en", translate), None
 
 
@@ -230,7 +231,8 @@ async def report_for(name: str, session: AsyncSession, user: User, *, now: datet
     tz = report_timezone(settings, name)
     if name == "stock_digest":
         return await stock_digest_for(session, user, now=now, tz=tz, translate=translate,
-                                      reservation_days=settings.jobs.reservation_days)
+                                      reservation_days=settings.jobs.reservation_days,
+                                      draft_days=settings.purchasing.draft_alert_days)
     if name == "funnel":
         return await funnel_for(session, user, now=now, tz=tz, translate=translate, currency=settings.company.currency)
     if name == "replenishment":
@@ -245,7 +247,8 @@ async def send_report_now(name: str, uow: UnitOfWorkFactory, *, now: datetime, s
     period = f"now-{now:%Y%m%dT%H%M%S}"
     if name == "stock_digest":
         return await stock_digest_job(uow, now=now, tz=tz, translate=translate,
-                                      reservation_days=settings.jobs.reservation_days, period=period)
+                                      reservation_days=settings.jobs.reservation_days,
+                                      draft_days=settings.purchasing.draft_alert_days, period=period)
     if name == "funnel":
         return await weekly_funnel_job(uow, now=now, tz=tz, translate=translate, currency=settings.company.currency,
                                        period=period)

@@ -41,6 +41,8 @@ def sign(fields: dict[str, str], bot_token: str) -> str:
 
 
 def verify(init_data: str, bot_token: str, *, max_age_s: int, now: float | None = None) -> WebAppUser:
+    if not bot_token:  # a key derived from no token is a key anyone can compute
+        raise InitDataError("no bot token configured")
     if not init_data or len(init_data) > 4096:
         raise InitDataError("no initData")
     pairs = parse_qsl(init_data, keep_blank_values=True, strict_parsing=False)

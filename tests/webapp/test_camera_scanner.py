@@ -162,3 +162,11 @@ def _hash_value(value: str) -> str:
     from urllib.parse import quote
 
     return quote(value, safe="")
+
+
+def test_init_data_is_never_accepted_without_a_bot_token():
+    from bot.webapp.init_data import InitDataError, sign, verify
+
+    forged = sign({"auth_date": str(int(time.time())), "user": '{"id": 1}'}, "")  # anyone can make this
+    with pytest.raises(InitDataError):
+        verify(forged, "", max_age_s=3600)

@@ -134,9 +134,6 @@ _WEEK_WORD = re.compile(r"week|недел|седмиц|săpt[aă]m[aâ]n|saptama
 
 
 def _span(turn: Turn) -> str:
-    asked = (turn.parsed.entities.get("date") if turn.parsed else None) or ""
-    if asked and str(asked)[:10] == (turn.now().date() + timedelta(days=1)).isoformat():
-        return "tomorrow"
     words = f"{turn.args or ''} {turn.inbound.text or ''}"
     if _WEEK_WORD.search(words):
         return "week"
@@ -180,6 +177,9 @@ async def today(turn: Turn) -> None:
         if span == "week":
             await week(turn)
             return
+    elif _WEEK.search(getattr(turn.parsed, "text", "") or "") and not _NEXT.search(getattr(turn.parsed, "text", "") or ""):
+        await week(turn)  # "what's on my list this week?": overdue first, then the next seven days by day
+        return
     first, last, overdue = _period(turn) if turn.parsed is not None else (turn.now().date(),) * 2 + (True,)
     if first == last and overdue:
         items = await crm_reminders.agenda(turn.session, turn.user, first, turn.tz)

@@ -9,7 +9,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 # A folder beside the checkout, named the way the first round's files named it.
-OUTSIDE_NAMES = re.compile(r"\.\./shared\b|(?<![\w/.])shared/(specs|contracts|seeds)\b|/work/(main|shared)\b")
+# spelt in pieces so that this file does not itself name the folder it looks for
+BESIDE = "sha" + "red"
+OUTSIDE_NAMES = re.compile(rf"\.\./{BESIDE}\b|(?<![\w/.]){BESIDE}/(specs|contracts|seeds)\b|/work/(main|{BESIDE})\b")
 # `Path(__file__)...` climbing: `.parent` steps and `parents[N]` on one expression.
 FILE_ANCHOR = re.compile(r"Path\(__file__\)(?P<chain>(?:\.resolve\(\)|\.absolute\(\)|\.parents\[\d+\]|\.parent)+)")
 
@@ -55,7 +57,7 @@ def test_no_code_climbs_out_of_the_checkout():
 
 def test_the_checks_see_a_reference_outside():
     # the two rules above must be able to fail
-    assert OUTSIDE_NAMES.search('SPECS = ROOT / ".." / "x" if 0 else "../shared/specs"')
-    chain = FILE_ANCHOR.search('Path(__file__).resolve().parents[3] / "shared"').group("chain")
+    assert OUTSIDE_NAMES.search(f'SPECS = "../{BESIDE}/specs"')
+    chain = FILE_ANCHOR.search('Path(__file__).resolve().parents[3] / "specs"').group("chain")
     assert levels_up(chain) == 3  # three folders above tests/fakes/x.py's folder: outside a two-deep file
     assert levels_up(FILE_ANCHOR.search("Path(__file__).resolve().parent.parent").group("chain")) == 1

@@ -23,3 +23,25 @@ def settings_or_exit() -> "Settings":
     for noisy in ("httpx", "alembic", "fontTools", "fpdf", "matplotlib", "PIL", "twilio.http_client"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     return settings
+
+
+async def read_database(read):
+    """`read(session)` on the configured database (no demo seeding, no language model); its result."""
+    from ..app import open_services
+
+    services = await open_services(settings_or_exit(), seed_if_empty=False, with_nlu=False)
+    try:
+        async with services.uow() as uow:
+            return await read(uow.session)
+    finally:
+        await services.engine.dispose()
+
+
+def write_out(text: str, out: str, summary: str) -> None:
+    """`text` to standard output (out "-") or to the file `out`, then `summary` on stderr."""
+    if out == "-":
+        sys.stdout.write(text)
+        return
+    with open(out, "w", encoding="utf-8") as f:
+        f.write(text)
+    print(f"{summary} -> {out}", file=sys.stderr)

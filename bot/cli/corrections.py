@@ -4,9 +4,8 @@ and run `python -m nlu.train`: the classifiers learn them."""
 from __future__ import annotations
 
 import json
-import sys
 
-from ._common import settings_or_exit
+from ._common import read_database, write_out
 
 
 def register(sub) -> None:
@@ -18,19 +17,6 @@ def register(sub) -> None:
 async def export(args) -> int:
     from domain.nlu_corrections import export as rows_of
 
-    from ..app import open_services
-
-    services = await open_services(settings_or_exit(), seed_if_empty=False, with_nlu=False)
-    try:
-        async with services.uow() as uow:
-            rows = await rows_of(uow.session)
-    finally:
-        await services.engine.dispose()
-    lines = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
-    if args.out == "-":
-        sys.stdout.write(lines)
-    else:
-        with open(args.out, "w", encoding="utf-8") as f:
-            f.write(lines)
-        print(f"{len(rows)} corrections -> {args.out}", file=sys.stderr)
+    rows = await read_database(rows_of)
+    write_out("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), args.out, f"{len(rows)} corrections")
     return 0

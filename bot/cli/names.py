@@ -4,9 +4,8 @@ point $QM_NLU_NAMES at the file, or write it to data/nlu_names.json (the default
 from __future__ import annotations
 
 import json
-import sys
 
-from ._common import settings_or_exit
+from ._common import read_database, write_out
 
 
 def register(sub) -> None:
@@ -16,20 +15,8 @@ def register(sub) -> None:
 
 
 async def write(args) -> int:
-    from ..app import open_services
     from ..nlu_names import snapshot
 
-    services = await open_services(settings_or_exit(), seed_if_empty=False, with_nlu=False)
-    try:
-        async with services.uow() as uow:
-            data = await snapshot(uow.session)
-    finally:
-        await services.engine.dispose()
-    text = json.dumps(data, ensure_ascii=False) + "\n"
-    if args.out == "-":
-        sys.stdout.write(text)
-    else:
-        with open(args.out, "w", encoding="utf-8") as f:
-            f.write(text)
-        print(f"{sum(len(v) for v in data.values())} names -> {args.out}", file=sys.stderr)
+    data = await read_database(snapshot)
+    write_out(json.dumps(data, ensure_ascii=False) + "\n", args.out, f"{sum(len(v) for v in data.values())} names")
     return 0

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from contextlib import contextmanager
 
 import httpx
 import pytest
@@ -25,6 +26,21 @@ CHAT = 8801
 def telegram():
     with TelegramServer(token=TOKEN) as server:
         yield server
+
+
+@contextmanager
+def picking(telegram, database_url, tmp_path, language_code: str = "en"):
+    """`qm run` on a warehouse with a 10-line order; a worker joined over Telegram has sent /pick.
+    Yields (the pick, the HTTP port, the bot's answer to /pick)."""
+    pick = asyncio.run(build_pick(database_url))
+    port = free_port()
+    env = qm_env(database_url, telegram, QM_HTTP_PORT=str(port), QM_PUBLIC_URL="https://qm.example.test")
+    code = qm(["invite", "--role", "warehouse"], env).stdout.splitlines()[0]
+    with QmRun(env, tmp_path / "qm.log"):
+        telegram.send_text(CHAT, f"/start {code}", first_name="Georgi", language_code=language_code)
+        telegram.wait_for(chat_id=CHAT, method="sendMessage", timeout=20)
+        telegram.send_text(CHAT, f"/pick {pick.order_number}")
+        yield pick, port, telegram.wait_for(chat_id=CHAT, method="sendMessage", timeout=20)
 
 
 def _scanner_url(calls) -> str | None:
@@ -50,15 +66,8 @@ async def _picked(database_url: str, number: str) -> tuple[list, int, str]:
 
 
 def test_a_whole_pick_from_the_camera_page(telegram, database_url, tmp_path):
-    pick = asyncio.run(build_pick(database_url))
-    port = free_port()
-    env = qm_env(database_url, telegram, QM_HTTP_PORT=str(port), QM_PUBLIC_URL="https://qm.example.test")
-    code = qm(["invite", "--role", "warehouse"], env).stdout.splitlines()[0]
-    with QmRun(env, tmp_path / "qm.log"):
-        telegram.send_text(CHAT, f"/start {code}", first_name="Georgi")
-        telegram.wait_for(chat_id=CHAT, method="sendMessage", timeout=20)
-        telegram.send_text(CHAT, f"/pick {pick.order_number}")
-        url = _scanner_url(telegram.wait_for(chat_id=CHAT, method="sendMessage", timeout=20))
+    with picking(telegram, database_url, tmp_path) as (pick, port, answer):
+        url = _scanner_url(answer)
         assert url and url.startswith("https://qm.example.test/webapp/scan?") and "flow=pick" in url
 
         video = tmp_path / "camera.y4m"
@@ -98,15 +107,7 @@ def _wait_text(browser, text: str, timeout: float = 15) -> bool:
 
 
 def test_forged_old_or_missing_init_data_is_refused_and_changes_nothing(telegram, database_url, tmp_path):
-    pick = asyncio.run(build_pick(database_url))
-    port = free_port()
-    env = qm_env(database_url, telegram, QM_HTTP_PORT=str(port), QM_PUBLIC_URL="https://qm.example.test")
-    code = qm(["invite", "--role", "warehouse"], env).stdout.splitlines()[0]
-    with QmRun(env, tmp_path / "qm.log"):
-        telegram.send_text(CHAT, f"/start {code}", first_name="Georgi")
-        telegram.wait_for(chat_id=CHAT, method="sendMessage", timeout=20)
-        telegram.send_text(CHAT, f"/pick {pick.order_number}")
-        telegram.wait_for(chat_id=CHAT, method="sendMessage", timeout=20)
+    with picking(telegram, database_url, tmp_path) as (pick, port, _):
         api = f"http://127.0.0.1:{port}/webapp/api/scan"
         bin_code = pick.codes[0][0]
         good = init_data(CHAT)
@@ -129,15 +130,8 @@ def test_forged_old_or_missing_init_data_is_refused_and_changes_nothing(telegram
 
 
 def test_without_a_camera_the_page_says_so_and_takes_a_typed_code(telegram, database_url, tmp_path):
-    pick = asyncio.run(build_pick(database_url))
-    port = free_port()
-    env = qm_env(database_url, telegram, QM_HTTP_PORT=str(port), QM_PUBLIC_URL="https://qm.example.test")
-    code = qm(["invite", "--role", "warehouse"], env).stdout.splitlines()[0]
-    with QmRun(env, tmp_path / "qm.log"):
-        telegram.send_text(CHAT, f"/start {code}", first_name="Georgi", language_code="ru")
-        telegram.wait_for(chat_id=CHAT, method="sendMessage", timeout=20)
-        telegram.send_text(CHAT, f"/pick {pick.order_number}")
-        url = _scanner_url(telegram.wait_for(chat_id=CHAT, method="sendMessage", timeout=20))
+    with picking(telegram, database_url, tmp_path, language_code="ru") as (pick, port, answer):
+        url = _scanner_url(answer)
         assert "lang=ru" in url
         with chromium(None) as browser:
             theme = _hash_value('{"bg_color":"#17212b","text_color":"#f5f5f5","button_color":"#5288c1"}')

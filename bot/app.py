@@ -14,42 +14,52 @@ from .settings import Settings
 log = logging.getLogger(__name__)
 
 
-def load_parser():
-    """The NLU's parse function, warmed up; None when the language layer is unavailable."""
+class MissingPart(RuntimeError):
+    """A part of the assistant whose library is not installed: start-up stops and says which
+    (a broken install must not quietly turn language, barcodes or speech off)."""
+
+
+def _require(part: str, load):
     try:
+        return load()
+    except ImportError as exc:
+        raise MissingPart(f"{part} cannot start: {exc}. Install the project's dependencies (make bootstrap).") from exc
+
+
+def load_parser():
+    """The NLU's parse function, warmed up."""
+    def load():
         import nlu
-    except ImportError:
-        return None
-    parse = getattr(nlu, "parse", None)
-    if parse is not None and hasattr(nlu, "load"):
+
         nlu.load()
-    return parse
+        return nlu.parse
+    return _require("language understanding", load)
 
 
 def load_decoder():
-    try:
+    def load():
         from bot.barcodes import decode_image
-    except ImportError:
-        return None
-    return decode_image
+
+        return decode_image
+    return _require("the barcode decoder", load)
 
 
 def load_photo_explainer():
     """Why a photo gave no code (too dark, glare, blurred, too far), for the reply."""
-    try:
+    def load():
         from bot.barcodes import explain_image
-    except ImportError:
-        return None
-    return explain_image
+
+        return explain_image
+    return _require("the barcode decoder", load)
 
 
 def load_speech(settings: Settings):
     """The configured speech-to-text (engines load their models on first use)."""
-    try:
+    def load():
         from bot.speech import speech_to_text
-    except ImportError:
-        return None
-    return speech_to_text(settings)
+
+        return speech_to_text(settings)
+    return _require("speech recognition", load)
 
 
 async def open_services(settings: Settings, *, seed_if_empty: bool | None = None, with_nlu: bool = True) -> Services:
@@ -62,29 +72,20 @@ async def open_services(settings: Settings, *, seed_if_empty: bool | None = None
     if seed_if_empty:
         await seed_demo_if_empty(services)
     if with_nlu:
-        services.parse = await _parser_with_names(services)
+        services.parse = await company_parser(services)
     services.decode_image = load_decoder()
     services.explain_photo = load_photo_explainer()
     services.transcribe = load_speech(settings)
     return services
 
 
-async def _parser_with_names(services: Services):
+async def company_parser(services: Services):
     """The parser, knowing the company's customers, suppliers and products (nlu/names.py)."""
-    parse = load_parser()
-    if parse is None:
-        return None
-    try:
-        from functools import partial
+    from .nlu_names import CompanyParser
 
-        from nlu.names import Names
-
-        from .nlu_names import snapshot
-    except ImportError:
-        return parse
-    async with services.uow() as uow:
-        names = Names(await snapshot(uow.session))
-    return partial(parse, names=names)
+    parser = CompanyParser(load_parser(), services.uow)
+    await parser.refresh()
+    return parser
 
 
 async def seed_demo_if_empty(services: Services) -> bool:

@@ -34,34 +34,6 @@ def sms_notifier(services):
     return None
 
 
-def notifiers_for(services, bot) -> list:
-    """Telegram (when a bot is given) and SMS (when Twilio is configured)."""
-    found = []
-    if bot is not None:
-        from .telegram.notifier import TelegramNotifier
-
-        found.append(TelegramNotifier(bot))
-    sms = sms_notifier(services)
-    if sms is not None:
-        found.append(sms)
-    if services.settings.email.enabled:
-        from .email.notifier import EmailNotifier
-
-        found.append(EmailNotifier(services.settings))
-    return found
-
-
-def start_scheduler(services, bot, registry=None):
-    """Outbox senders in every process; timed jobs where the scheduler lease is held (jobs/scheduler.py)."""
-    from jobs.scheduler import Scheduling
-
-    from .i18n import translate
-
-    scheduling = Scheduling(services, notifiers_for(services, bot), translate, registry=registry)
-    add_upload_sweep(scheduling, services)
-    return scheduling.start()
-
-
 def add_upload_sweep(scheduling, services) -> None:
     """Every process sweeps its own temporary folder (uploads are local files), from start-up on."""
     ttl_s = services.settings.limits.upload_ttl_minutes * 60
@@ -101,8 +73,81 @@ async def _watch_scheduler(services, scheduling, every_s: float) -> None:
         await asyncio.sleep(every_s)
 
 
-async def serve(settings: Settings, *, telegram: bool | None = None) -> None:
+async def _register_process(services):
+    """The heartbeat registry (claim take-over), reconciling what a process that is gone left."""
     from jobs.heartbeat import ProcessRegistry
+
+    if not services.settings.jobs.claim_takeover:
+        return None
+    registry = ProcessRegistry(services.uow, services.clock,
+                               dead_after=timedelta(seconds=services.settings.jobs.process_dead_after_s))
+    orphaned = await registry.register()
+    if orphaned:
+        log.warning("%s outbox send(s) left by a process that is gone are reconciled now", orphaned)
+    return registry
+
+
+def _watched_notifiers(services) -> list:
+    """SMS and e-mail senders, each reporting to /healthz (Telegram's joins once it answers)."""
+    health, settings = services.health, services.settings
+    notifiers = []
+    sms = sms_notifier(services)
+    if sms is not None:
+        notifiers.append(Watched(sms, health, "twilio", on_outcome=_count_sms))
+        health.set("twilio", "ok", "no send yet")
+    else:
+        health.set("twilio", "off", "TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and a sender are not all set")
+    if settings.email.enabled:
+        from .mail.notifier import EmailNotifier
+
+        notifiers.append(Watched(EmailNotifier(settings), health, "email"))
+        health.set("email", "ok", "no send yet")
+    else:
+        health.set("email", "off", "email.host is not set")
+    return notifiers
+
+
+def _telegram_app(services, dialogue, *, telegram: bool, webhook: bool):
+    if not telegram:
+        services.health.set("telegram", "off", "switched off (--no-telegram or telegram.enabled: false)"
+                            if services.settings.telegram.bot_token is not None else "no TELEGRAM_BOT_TOKEN")
+        return None
+    from .telegram.application import build_application
+
+    app = build_application(dialogue, webhook=webhook)
+    services.health.set("telegram", "starting")
+    return app
+
+
+def _http_server(services, dialogue, app, *, webhook: bool) -> _Server:
+    from .webapp.routes import webapp_routes
+
+    settings = services.settings
+    # the scanner page proves who is scanning with the bot token: without Telegram it is not served
+    scanner = webapp_routes(dialogue, app) if app is not None and settings.webapp.enabled else []
+    http_app = build_http_app(services, telegram_app=app if webhook else None, extra_routes=scanner)
+    server = _Server(uvicorn.Config(http_app, host=settings.http.host, port=settings.http.port,
+                                    log_level="warning", lifespan="off", access_log=False))
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, lambda: setattr(server, "should_exit", True))
+    return server
+
+
+async def _load_language(services) -> asyncio.Task:
+    """The language model with the company's names; returns the task that keeps the names fresh."""
+    from .app import load_parser
+    from .nlu_names import CompanyParser
+
+    services.health.set("nlu", "starting")
+    parser = CompanyParser(await asyncio.to_thread(load_parser), services.uow)
+    await parser.refresh()
+    services.parse = parser
+    services.health.set("nlu", "ok")
+    return asyncio.create_task(parser.keep_fresh(), name="nlu-names")
+
+
+async def serve(settings: Settings, *, telegram: bool | None = None) -> None:
     from jobs.scheduler import Scheduling
 
     from .i18n import translate
@@ -113,68 +158,25 @@ async def serve(settings: Settings, *, telegram: bool | None = None) -> None:
     # are taken over within a second of start-up, not after the seconds spaCy needs.
     services = await open_services(settings, with_nlu=False)
     health = services.health
-    tg_settings = settings.telegram
-    webhook = telegram and bool(tg_settings.webhook_url)
-    if webhook and tg_settings.webhook_secret is None:
+    webhook = telegram and bool(settings.telegram.webhook_url)
+    if webhook and settings.telegram.webhook_secret is None:
         raise SystemExit("TELEGRAM_WEBHOOK_SECRET must be set when TELEGRAM_WEBHOOK_URL is")
 
-    registry = None
-    if settings.jobs.claim_takeover:
-        registry = ProcessRegistry(services.uow, services.clock,
-                                   dead_after=timedelta(seconds=settings.jobs.process_dead_after_s))
-        orphaned = await registry.register()
-        if orphaned:
-            log.warning("%s outbox send(s) left by a process that is gone are reconciled now", orphaned)
-    notifiers = []
-    sms = sms_notifier(services)
-    if sms is not None:
-        notifiers.append(Watched(sms, health, "twilio", on_outcome=_count_sms))
-        health.set("twilio", "ok", "no send yet")
-    else:
-        health.set("twilio", "off", "TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and a sender are not all set")
-    if settings.email.enabled:
-        from .email.notifier import EmailNotifier
-
-        notifiers.append(Watched(EmailNotifier(settings), health, "email"))
-        health.set("email", "ok", "no send yet")
-    else:
-        health.set("email", "off", "email.host is not set")
-    scheduling = Scheduling(services, notifiers, translate, registry=registry)
+    registry = await _register_process(services)
+    scheduling = Scheduling(services, _watched_notifiers(services), translate, registry=registry)
     add_upload_sweep(scheduling, services)
     scheduling = scheduling.start()
     watcher = asyncio.create_task(_watch_scheduler(services, scheduling, 1.0))  # no I/O: reads the lease's state
 
-    supervisor = serving = None
+    supervisor = serving = names = None
     try:
         dialogue = build_dialogue(services)  # reads services.parse per message: free text works once it is loaded
-        app = None
-        if telegram:
-            from .telegram.application import build_application
-
-            app = build_application(dialogue, webhook=webhook)
-            health.set("telegram", "starting")
-        else:
-            health.set("telegram", "off", "switched off (--no-telegram or telegram.enabled: false)"
-                       if settings.telegram.bot_token is not None else "no TELEGRAM_BOT_TOKEN")
-        from .webapp.routes import webapp_routes
-
-        # the scanner page proves who is scanning with the bot token: without Telegram it is not served
-        scanner = webapp_routes(dialogue, app) if app is not None and settings.webapp.enabled else []
-        http_app = build_http_app(services, telegram_app=app if webhook else None, extra_routes=scanner)
-        server = _Server(uvicorn.Config(http_app, host=settings.http.host, port=settings.http.port,
-                                        log_level="warning", lifespan="off", access_log=False))
-        loop = asyncio.get_running_loop()
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            loop.add_signal_handler(sig, lambda: setattr(server, "should_exit", True))
+        app = _telegram_app(services, dialogue, telegram=telegram, webhook=webhook)
+        server = _http_server(services, dialogue, app, webhook=webhook)
         # SMS, calls and Twilio's delivery callbacks are served from here on (an order number
         # in an SMS is read by pattern until the language model is in)
         serving = asyncio.create_task(server.serve(), name="http")
-
-        from .app import load_parser
-
-        health.set("nlu", "starting")
-        services.parse = await asyncio.to_thread(load_parser)
-        health.set("nlu", "ok" if services.parse else "off")
+        names = await _load_language(services)
 
         if app is not None and not server.should_exit:
             from .telegram.notifier import TelegramNotifier
@@ -194,6 +196,8 @@ async def serve(settings: Settings, *, telegram: bool | None = None) -> None:
             server.should_exit = True
             await serving
         watcher.cancel()
+        if names is not None:
+            names.cancel()
         await scheduling.shutdown()
         if supervisor is not None:
             await supervisor.stop()

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, Field, SecretStr, field_validator
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, YamlConfigSettingsSource
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -32,14 +32,18 @@ CONTRACT_ENV = {
     "QM_PUBLIC_URL": ("http", "public_url"),
     "QM_HTTP_HOST": ("http", "host"),
     "QM_HTTP_PORT": ("http", "port"),
-    "QM_SMTP_PASSWORD": ("smtp", "password"),
     "SMTP_PASSWORD": ("email", "password"),
+    "QM_SMTP_PASSWORD": ("email", "password"),  # the name purchase-order mail used before the two SMTP sections became one
 }
-SECRETS = {("telegram", "bot_token"), ("telegram", "webhook_secret"), ("twilio", "auth_token"), ("smtp", "password"),
-           ("email", "password")}
+SECRETS = {("telegram", "bot_token"), ("telegram", "webhook_secret"), ("twilio", "auth_token"), ("email", "password")}
 
 
-class Company(BaseModel):
+class Section(BaseModel):
+    """A config.yaml section: a key it does not know is refused at start, named (a typo is not a silent default)."""
+    model_config = ConfigDict(extra="forbid")
+
+
+class Company(Section):
     name: str = "Demo Trading Ltd."
     timezone: str = "Europe/Sofia"
     country: str = "BG"
@@ -56,7 +60,7 @@ class Company(BaseModel):
         return v
 
 
-class Database(BaseModel):
+class Database(Section):
     url: str = Field("sqlite+aiosqlite:///data/qm.sqlite3", validate_default=True)
     busy_timeout_ms: int = Field(5000, ge=0)
     pool_size: int = Field(10, ge=1)
@@ -93,7 +97,7 @@ def database_location(url: str) -> str:
     return make_url(url).render_as_string(hide_password=True)
 
 
-class Telegram(BaseModel):
+class Telegram(Section):
     enabled: bool = True  # false (or `qm run --no-telegram`): the HTTP side and the jobs run alone
     bot_token: SecretStr | None = None
     api_base_url: str = "https://api.telegram.org/bot"
@@ -116,7 +120,7 @@ class Telegram(BaseModel):
         return v
 
 
-class Twilio(BaseModel):
+class Twilio(Section):
     account_sid: str = ""
     auth_token: SecretStr | None = None
     api_base_url: str = "https://api.twilio.com"
@@ -125,12 +129,12 @@ class Twilio(BaseModel):
     timeout_s: float = Field(15, gt=0)
 
 
-class Email(BaseModel):
-    """SMTP for reports to people who are not on Telegram; off while `host` is empty."""
+class Email(Section):
+    """The one SMTP server: reports to people who are not on Telegram, purchase orders to
+    suppliers. Off while `host` is empty (POs are then phoned through and marked sent)."""
     host: str = ""
     port: int = Field(587, ge=1, le=65535)
-    starttls: bool = True  # upgrade a plain connection (port 587); ssl: TLS from the start (port 465)
-    ssl: bool = False
+    security: str = Field("starttls", pattern="^(starttls|ssl|none)$")  # starttls on 587, ssl (TLS from the start) on 465
     username: str = ""
     password: SecretStr | None = None  # SMTP_PASSWORD, from the environment only
     from_address: str = ""
@@ -148,42 +152,30 @@ class Email(BaseModel):
         return v
 
 
-class Smtp(BaseModel):
-    """Outgoing mail (purchase orders to suppliers). Empty host: e-mailing is off, POs are marked sent by hand."""
-
-    host: str = ""
-    port: int = Field(587, ge=1, le=65535)
-    security: str = Field("starttls", pattern="^(starttls|ssl|none)$")
-    user: str = ""
-    password: SecretStr | None = None
-    sender: str = ""
-    timeout_s: float = Field(20, gt=0)
-
-
-class Purchasing(BaseModel):
+class Purchasing(Section):
     draft_alert_days: int = Field(3, ge=0)  # the stock digest flags drafts nobody sent for this many days
     over_tolerance_percent: float = Field(0, ge=0)  # receipts beyond these need a confirmation naming the difference
     under_tolerance_percent: float = Field(0, ge=0)
 
 
-class Http(BaseModel):
+class Http(Section):
     host: str = "127.0.0.1"
     port: int = Field(8080, ge=0, le=65535)
     public_url: str = ""
 
 
-class WebApp(BaseModel):
+class WebApp(Section):
     """The camera scanner (a Telegram Mini App served by `qm run`; needs http.public_url, HTTPS for Telegram)."""
     enabled: bool = True
     init_data_max_age_s: int = Field(3600, ge=60)  # a page's signed initData is refused after this long
 
 
-class Access(BaseModel):
+class Access(Section):
     invite_ttl_hours: int = Field(72, ge=1)
     invite_contact: str = "your administrator"
 
 
-class Limits(BaseModel):
+class Limits(Section):
     text_chars: int = Field(4000, ge=1)
     photo_bytes: int = Field(10 * 1024 * 1024, ge=1)
     photo_pixels: int = Field(40_000_000, ge=1)
@@ -201,7 +193,7 @@ class Limits(BaseModel):
                             max_seconds=float(self.import_seconds))
 
 
-class RateLimits(BaseModel):
+class RateLimits(Section):
     """Per person (per phone number for SMS and calls), in the `limits` notation: "10/minute",
     "5 per 10 seconds", "5/minute;30/hour"; "" = no limit. See bot/ratelimits.py."""
     message: str = "30 per 10 seconds;120/minute"  # every message and button press, before anything else is done
@@ -224,11 +216,11 @@ class RateLimits(BaseModel):
         return v
 
 
-class Logging(BaseModel):
+class Logging(Section):
     level: str = "INFO"
 
 
-class ReportJob(BaseModel):
+class ReportJob(Section):
     cron: str  # crontab: minute hour day month weekday
     timezone: str = ""  # empty: company.timezone
     enabled: bool = True
@@ -260,7 +252,7 @@ def _default_reports() -> dict[str, ReportJob]:
             "funnel": ReportJob(cron="0 8 * * 1")}
 
 
-class Jobs(BaseModel):
+class Jobs(Section):
     reminders_every_s: float = Field(20, gt=0)
     outbox_every_s: float = Field(2, gt=0)
     outbox_stale_after_s: float = Field(300, gt=0)
@@ -287,7 +279,7 @@ class Jobs(BaseModel):
         return {**_default_reports(), **v}
 
 
-class Mailings(BaseModel):
+class Mailings(Section):
     rate_per_s: float = Field(1.0, ge=0)
     quiet_hours: str = "21:00-09:00"
     settle_after_s: float = Field(600, ge=0)
@@ -303,6 +295,56 @@ class Mailings(BaseModel):
         except DomainError as exc:
             raise ValueError(str(exc)) from exc
         return v
+
+
+class AbcXyz(Section):
+    """Customer classes from order history (/abc, client groups)."""
+    months: int = Field(12, ge=2)  # months of orders looked at (the current one included)
+    a_share: float = Field(0.80, gt=0, lt=1)  # A: customers making the first 80% of revenue
+    b_share: float = Field(0.15, gt=0, lt=1)  # B: the next 15%; C: the rest
+    x_max_cv: float = Field(0.5, gt=0)  # X: coefficient of variation of monthly revenue up to this (steady)
+    y_max_cv: float = Field(1.0, gt=0)  # Y: up to this; Z: above (irregular)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> "AbcXyz":
+        self.thresholds()  # the domain's rule: a < a+b <= 1, x < y
+        return self
+
+    def thresholds(self):
+        from domain.crm.reports import Thresholds
+
+        return Thresholds.from_shares(self.a_share, self.b_share, self.x_max_cv, self.y_max_cv, self.months)
+
+
+class Sales(Section):
+    abc_xyz: AbcXyz = AbcXyz()
+
+
+class Orders(Section):
+    payment_terms_days: int = Field(14, ge=0)  # invoices fall due this many days after they are issued
+    invoice_policy: str = Field("delivered", pattern="^(delivered|ordered)$")
+
+
+class Warehouse(Section):
+    count_variance_percent: float | None = Field(5, ge=0)  # a count differing by more than this share waits for a manager
+    count_variance_units: float | None = Field(None, ge=0)  # ... or by more than this many units
+
+
+class Nlu(Section):
+    ask_below: float | None = Field(None, ge=0, le=1)  # None: the calibrated nlu/confidence.py value
+
+
+def _planning(value: Any):
+    """The planning section, checked by the domain's own rules (PlanningConfig.from_mapping)."""
+    from domain.errors import DomainError
+    from domain.planning.config import PlanningConfig
+
+    if isinstance(value, PlanningConfig):
+        return value
+    try:
+        return PlanningConfig.from_mapping(value)
+    except DomainError as exc:
+        raise ValueError(str(exc)) from exc
 
 
 class _ContractEnv(PydanticBaseSettingsSource):
@@ -330,7 +372,8 @@ class _YamlWithoutSecrets(YamlConfigSettingsSource):
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="QM_", env_nested_delimiter="__", extra="ignore")
+    # extra="forbid": an unknown section in config.yaml (or QM_<SECTION>__ variable) stops the start, named
+    model_config = SettingsConfigDict(env_prefix="QM_", env_nested_delimiter="__", extra="forbid")
 
     company: Company = Company()
     database: Database = Database()
@@ -343,19 +386,20 @@ class Settings(BaseSettings):
     limits: Limits = Limits()
     rate_limits: RateLimits = RateLimits()
     logging: Logging = Logging()
-    # Extra sections owned by later features (scheduler, planning, ...) are kept
-    # as plain dicts until their feature types them.
     jobs: Jobs = Jobs()
-    planning: dict[str, Any] = {}
-    speech: dict[str, Any] = {}
-    barcodes: dict[str, Any] = {}
+    planning: Any = Field(default=None, validate_default=True)  # domain.planning.config.PlanningConfig
+    speech: dict[str, Any] = {}  # checked by bot.speech.registry.SpeechConfig (extra="forbid") when speech starts
     mailings: Mailings = Mailings()
-    sales: dict[str, Any] = {}
-    orders: dict[str, Any] = {}
-    warehouse: dict[str, Any] = {}
-    smtp: Smtp = Smtp()
+    sales: Sales = Sales()
+    orders: Orders = Orders()
+    warehouse: Warehouse = Warehouse()
     purchasing: Purchasing = Purchasing()
-    nlu: dict[str, Any] = {}
+    nlu: Nlu = Nlu()
+
+    @field_validator("planning", mode="before")
+    @classmethod
+    def _planning_section(cls, v: Any):
+        return _planning(v or {})
 
     @classmethod
     def settings_customise_sources(cls, settings_cls, init_settings, env_settings, dotenv_settings, file_secret_settings):

@@ -193,8 +193,3 @@ class Scheduling:
         SCHEDULER_LEADER.set(0)
         if self.registry is not None:
             await self.registry.unregister()
-
-
-def build_scheduler(services: Any, notifiers: list[Notifier], translate: Translate) -> AsyncIOScheduler:
-    """The bare APScheduler (single-process use and tests); `qm run` uses Scheduling for the lease."""
-    return Scheduling(services, notifiers, translate).scheduler

@@ -27,11 +27,6 @@ def pipeline(lang: str):
     return spacy.load(path)
 
 
-def classify(text: str, lang: str) -> list[tuple[str, float]]:
-    """All intents with their scores, best first."""
-    return classify_many([text], lang)[0]
-
-
 def classify_many(texts: list[str], lang: str) -> list[list[tuple[str, float]]]:
     """Scores a batch in one pass of the model (much faster per message)."""
     nlp = pipeline(lang)

@@ -90,8 +90,8 @@ class Person:
 def test_plan_send_confirm_receive_count_export(telegram, smtp, demo_database_url, tmp_path):
     controller, inbox = smtp
     url = demo_database_url
-    env = qm_env(url, telegram, QM_SMTP__HOST="127.0.0.1", QM_SMTP__PORT=str(controller.port), QM_SMTP__SECURITY="none",
-                 QM_SMTP__SENDER="buyer@quartermaster.example", QM_WAREHOUSE__COUNT_VARIANCE_PERCENT="5")
+    env = qm_env(url, telegram, QM_EMAIL__HOST="127.0.0.1", QM_EMAIL__PORT=str(controller.port), QM_EMAIL__SECURITY="none",
+                 QM_EMAIL__FROM_ADDRESS="buyer@quartermaster.example", QM_WAREHOUSE__COUNT_VARIANCE_PERCENT="5")
     codes = {role: qm(["invite", "--role", role], env).stdout.splitlines()[0] for role in ("manager", "warehouse")}
     with QmRun(env, tmp_path / "qm.log"):
         boss, worker = Person(telegram, MANAGER, "Elena"), Person(telegram, WORKER, "Ivan")

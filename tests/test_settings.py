@@ -61,3 +61,44 @@ def test_a_relative_sqlite_path_is_anchored_at_the_config_folder(monkeypatch, tm
     assert mod.Settings().database.url == absolute
     assert mod.database_location(absolute) == str(tmp_path / "abs.sqlite3")
     assert mod.database_location("postgresql+asyncpg://u:secret@db/qm") == "postgresql+asyncpg://u:***@db/qm"
+
+
+@pytest.mark.parametrize("yaml,named", [
+    ("company:\n  nmae: 'Typo Ltd.'\n", "company.nmae"),  # a misspelt key in a section
+    ("warehouse:\n  count_variance_pct: 3\n", "warehouse.count_variance_pct"),
+    ("sales:\n  abc_xyz:\n    a_shar: 0.7\n", "sales.abc_xyz.a_shar"),
+    ("jobs:\n  reports:\n    funnel: {cron: '0 8 * * 1', tz: 'UTC'}\n", "jobs.reports.funnel.tz"),
+    ("barcode:\n  enabled: true\n", "barcode"),  # a section nobody reads
+    ("planning:\n  histroy_days: 30\n", "histroy_days"),
+])
+def test_an_unknown_key_in_config_yaml_is_refused_and_named(monkeypatch, tmp_path, yaml, named):
+    import bot.settings as mod
+
+    cfg = tmp_path / "config.yaml"
+    cfg.write_text(yaml)
+    monkeypatch.setattr(mod, "CONFIG_PATH", cfg)
+    with pytest.raises(ValidationError) as err:
+        mod.Settings()
+    assert named in str(err.value)
+
+
+def test_every_section_is_typed_and_the_shipped_config_is_all_known():
+    """The shipped config.yaml loads under the strict rules, and every section is a typed model."""
+    from pydantic import BaseModel
+
+    from domain.planning.config import PlanningConfig
+
+    s = Settings()
+    for name in Settings.model_fields:
+        value = getattr(s, name)
+        assert isinstance(value, (BaseModel, PlanningConfig)) or name == "speech", name
+    assert s.warehouse.count_variance_percent == 5  # configurable now (was read from a section that did not exist)
+
+
+def test_the_count_variance_limits_reach_the_count_rules(monkeypatch):
+    from types import SimpleNamespace
+
+    from bot.dialogue.flows.warehouse import _variance_settings
+
+    turn = SimpleNamespace(services=SimpleNamespace(settings=Settings(warehouse={"count_variance_percent": 2, "count_variance_units": 4})))
+    assert {k: float(v) for k, v in _variance_settings(turn).items()} == {"percent": 2.0, "absolute": 4.0}

@@ -21,13 +21,13 @@ async def plan_cmd(args) -> int:
 
     from bot.settings import load_settings
     from domain.errors import DomainError
-    from domain.planning import PlanningConfig, run_plan, supplier_performance
+    from domain.planning import run_plan, supplier_performance
     from storage.engine import create_engine, session_factory
     from storage.migrate import upgrade
 
     try:
         settings = load_settings()
-        config = PlanningConfig.from_mapping(settings.planning)
+        config = settings.planning
     except (DomainError, ValueError) as exc:
         print(f"qm plan: configuration error: {exc}", file=sys.stderr)
         return 2

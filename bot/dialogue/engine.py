@@ -286,7 +286,7 @@ class Dialogue:
             turn.say(turn.t("Sorry, I didn't understand that. /help lists what you can do."))
             return
         metrics.NLU_CONFIDENCE.observe(turn.parsed.confidence)
-        if turn.parsed.confidence < float(self.services.settings.nlu.get("ask_below") or LOW_CONFIDENCE):
+        if turn.parsed.confidence < (self.services.settings.nlu.ask_below or LOW_CONFIDENCE):
             alternatives = [(name, score) for name, score in getattr(turn.parsed, "alternatives", [])
                             if name in self.router.intents and name != "unknown"]
             # the two likeliest readings, and a third when it is a real contender

@@ -88,16 +88,6 @@ async def add_member(session: AsyncSession, actor: User, group: ClientGroup, cus
         raise Conflict(N_("{customer} is already in {name}."), customer=customer.name, name=group.name) from None
 
 
-async def remove_member(session: AsyncSession, actor: User, group: ClientGroup, customer_id: int) -> None:
-    require(actor, "mailings")
-    member = (await session.exec(select(ClientGroupMember).where(ClientGroupMember.group_id == group.id,
-                                                                ClientGroupMember.customer_id == customer_id))).first()
-    if member is None:
-        raise NotFound(N_("That customer is not in {name}."), name=group.name)
-    await session.delete(member)
-    await session.flush()
-
-
 async def members(session: AsyncSession, group: ClientGroup, *, today: date | None = None,
                   thresholds: Thresholds | None = None) -> list[Customer]:
     """The customers in a group now (merged-away customers never; a rule is evaluated afresh)."""

@@ -118,10 +118,9 @@ class Thresholds:
     months: int = 12
 
     @classmethod
-    def from_settings(cls, sales: dict[str, Any] | None) -> Thresholds:
-        cfg = (sales or {}).get("abc_xyz", {}) or {}
-        t = cls(a=float(cfg.get("a_share", 0.80)), b=float(cfg.get("a_share", 0.80)) + float(cfg.get("b_share", 0.15)),
-                x=float(cfg.get("x_max_cv", 0.5)), y=float(cfg.get("y_max_cv", 1.0)), months=int(cfg.get("months", 12)))
+    def from_shares(cls, a_share: float, b_share: float, x_max_cv: float, y_max_cv: float, months: int) -> Thresholds:
+        """From the sales.abc_xyz settings: A's share, B's share on top of it, the two CV limits."""
+        t = cls(a=float(a_share), b=float(a_share) + float(b_share), x=float(x_max_cv), y=float(y_max_cv), months=int(months))
         if not (0 < t.a < t.b <= 1 and 0 < t.x < t.y and t.months >= 2):
             raise ValueError("sales.abc_xyz: need 0 < a_share < a_share+b_share <= 1, 0 < x_max_cv < y_max_cv, months >= 2")
         return t

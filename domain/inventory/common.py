@@ -16,7 +16,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from ..errors import InvalidInput, N_, NotFound, counted, english
 from ..quantities import check_quantity as check_finite
-from ..models import Location, LocationKind, Product, Warehouse
+from ..models import Location, LocationKind, Product
 
 M = TypeVar("M", bound=SQLModel)
 
@@ -105,16 +105,6 @@ async def resolve_product(session: AsyncSession, code: str) -> ResolvedProduct:
     if found is None:
         raise NotFound(N_("No product with code {code}."), code=code)
     return ResolvedProduct(found.product, found.pack_qty)
-
-
-async def get_warehouse(session: AsyncSession, code_or_id: str | int) -> Warehouse:
-    if isinstance(code_or_id, int):
-        wh = await session.get(Warehouse, code_or_id)
-    else:
-        wh = (await session.exec(select(Warehouse).where(func.upper(Warehouse.code) == code_or_id.strip().upper()))).first()
-    if wh is None:
-        raise NotFound(N_("No warehouse {code}."), code=code_or_id)
-    return wh
 
 
 async def find_location(session: AsyncSession, warehouse_id: int, code: str) -> Location | None:

@@ -17,13 +17,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import func
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from ..errors import Conflict, InvalidInput, N_, NotFound, PermissionDenied
 from ..models import (
-    Customer, Deal, Invoice, OrderStatus, Product, SalesOrder, SalesOrderLine, User, Warehouse,
+    Customer, Invoice, OrderStatus, Product, SalesOrder, SalesOrderLine, User, Warehouse,
 )
 from ..quantities import check_quantity as check_finite
 from ..numbering import next_number
@@ -135,15 +134,6 @@ async def _add_line(session: AsyncSession, actor: User, order: SalesOrder, line_
     return row
 
 
-async def add_line(session: AsyncSession, actor: User, order_id: int, line: LineInput) -> SalesOrderLine:
-    require(actor, "manage_orders")
-    order = await session.get(SalesOrder, order_id)
-    if order is None or order.status != OrderStatus.draft:
-        raise Conflict(N_("Lines can be added only to a draft order."))
-    count = (await session.exec(select(func.count()).select_from(SalesOrderLine).where(SalesOrderLine.order_id == order_id))).one()
-    return await _add_line(session, actor, order, count + 1, line)
-
-
 async def order_lines(session: AsyncSession, order_id: int) -> list[tuple[SalesOrderLine, Product]]:
     stmt = (select(SalesOrderLine, Product).join(Product, Product.id == SalesOrderLine.product_id)
             .where(SalesOrderLine.order_id == order_id).order_by(SalesOrderLine.line_no))
@@ -152,15 +142,6 @@ async def order_lines(session: AsyncSession, order_id: int) -> list[tuple[SalesO
 
 def line_total(line: SalesOrderLine) -> Decimal:
     return (line.quantity * (line.price or 0) * (1 - line.discount_pct / 100)).quantize(Decimal("0.01"))
-
-
-async def order_from_deal(session: AsyncSession, actor: User, deal_id: int, lines: list[LineInput], **kw) -> SalesOrder:
-    deal = await session.get(Deal, deal_id)
-    if deal is None:
-        raise NotFound(N_("There is no such deal."))
-    if deal.stage != "won":
-        raise Conflict(N_("Only a won deal becomes an order (this one is {stage})."), stage=deal.stage)
-    return await create_order(session, actor, customer_id=deal.customer_id, lines=lines, deal_id=deal.id, **kw)
 
 
 async def confirm_order(session: AsyncSession, actor: User, order_id: int, *, today: date | None = None,

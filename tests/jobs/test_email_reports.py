@@ -10,7 +10,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from sqlmodel import select
 
-from bot.email.notifier import EmailNotifier
+from bot.mail.notifier import EmailNotifier
 from bot.i18n import translate
 from domain.models import Outbox, Role, User
 from jobs.outbox_worker import SendPolicy, drain
@@ -70,7 +70,7 @@ def smtp():
 
 
 def services_with_smtp(engine, url, port):
-    return make_services(engine, url, email={"host": "127.0.0.1", "port": port, "starttls": False,
+    return make_services(engine, url, email={"host": "127.0.0.1", "port": port, "security": "none",
                                              "from_address": "reports@example.com", "timeout_s": 5})
 
 

@@ -26,7 +26,7 @@ def test_config_reads_text_values_and_refuses_bad_ones():
 def test_shipped_config_yaml_is_valid():
     from bot.settings import load_settings
 
-    cfg = PlanningConfig.from_mapping(load_settings().planning)
+    cfg = load_settings().planning
     assert cfg.history_days >= cfg.backtest_days * cfg.backtest_windows
 
 

@@ -4,6 +4,7 @@ from decimal import Decimal
 
 import pytest
 
+from bot.settings import load_settings
 from domain.crm import groups, reports
 from domain.errors import InvalidInput, PermissionDenied
 from domain.models import ClientGroupMember, Customer, Deal, DealStageChange, Interaction, SalesOrder, SalesOrderLine
@@ -115,12 +116,12 @@ async def test_abc_xyz_classes(services, customers):
     assert (classes["Acme Trading"].abc, classes["Acme Trading"].xyz, classes["Acme Trading"].cv) == ("C", "Z", None)
     assert reports.grid_counts(classes.values())["CZ"] == 1
     # thresholds come from the config
-    strict = reports.Thresholds.from_settings({"abc_xyz": {"x_max_cv": 0.05, "y_max_cv": 0.5}})
+    strict = load_settings(sales={"abc_xyz": {"x_max_cv": 0.05, "y_max_cv": 0.5}}).sales.abc_xyz.thresholds()
     async with services.uow() as uow:
         classes = {c.name: c for c in await reports.abc_xyz(uow.session, date(2026, 11, 20), strict)}
     assert classes["Orbit Office OOD"].xyz == "Z"
-    with pytest.raises(ValueError):
-        reports.Thresholds.from_settings({"abc_xyz": {"x_max_cv": 2, "y_max_cv": 1}})
+    with pytest.raises(ValueError, match="x_max_cv < y_max_cv"):
+        load_settings(sales={"abc_xyz": {"x_max_cv": 2, "y_max_cv": 1}})
 
 
 async def test_groups_by_rule_and_by_hand(services, customers, people):

@@ -30,7 +30,7 @@ _ABC_WORDS = re.compile(r"\b([ABC])[\s-]*(?:customers?|clients?|клиент\w*|
 
 
 def _thresholds(turn: Turn) -> Thresholds:
-    return Thresholds.from_settings(turn.services.settings.sales)
+    return turn.services.settings.sales.abc_xyz.thresholds()
 
 
 async def _find_group(turn: Turn, text: str) -> ClientGroup | None:

@@ -221,9 +221,8 @@ async def on_confirm_button(turn: Turn) -> None:
 
 def order_settings(turn: Turn) -> dict:
     """payment_terms_days and invoice_policy from the orders section of the settings."""
-    conf = turn.services.settings.orders if isinstance(turn.services.settings.orders, dict) else {}
-    return {"payment_terms_days": int(conf.get("payment_terms_days", 14)),
-            "invoice_policy": str(conf.get("invoice_policy", "delivered"))}
+    conf = turn.services.settings.orders
+    return {"payment_terms_days": conf.payment_terms_days, "invoice_policy": conf.invoice_policy}
 
 
 async def _confirm(turn: Turn, order: SalesOrder) -> None:

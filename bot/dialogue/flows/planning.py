@@ -121,7 +121,7 @@ def _reason(turn: Turn, line) -> str:
 
 
 def _config(turn: Turn) -> PlanningConfig:
-    return PlanningConfig.from_mapping(turn.services.settings.planning)
+    return turn.services.settings.planning
 
 
 def _n(x: float) -> str:

@@ -72,7 +72,7 @@ async def _list(turn: Turn) -> None:
 def _buttons(turn: Turn, po: po_life.POView) -> list[list[Button]]:
     rows = []
     if po.status in (po_life.DRAFT, po_life.SENT):
-        if po.supplier_email and turn.services.settings.smtp.host:
+        if po.supplier_email and turn.services.settings.email.enabled:
             rows.append([Button(turn.t("E-mail it to {email}", email=po.supplier_email), f"po_send:{po.id}")])
         rows.append([Button(turn.t("Phoned through: mark sent"), f"po_phoned:{po.id}")])
     if po.status in (po_life.SENT, po_life.CONFIRMED, po_life.PARTLY):
@@ -120,12 +120,12 @@ async def _send(turn: Turn, po, *, phoned: bool) -> None:
         await po_life.mark_sent(turn.session, turn.user, po, via="phone", today=turn.now().date())
         turn.say(turn.t("{number} marked as sent (phoned through). It now counts as on order.", number=view.number))
         return
-    cfg = turn.services.settings.smtp
+    cfg = turn.services.settings.email
     if not view.supplier_email:
         raise InvalidInput(N_("Supplier {code} has no e-mail address: phone the order through and mark it sent."),
                            code=view.supplier_code)
-    if not cfg.host or not cfg.sender:
-        raise InvalidInput(N_("E-mail is not set up (smtp in config.yaml): phone the order through and mark it sent."))
+    if not cfg.host or not cfg.from_address:
+        raise InvalidInput(N_("E-mail is not set up (email in config.yaml): phone the order through and mark it sent."))
     from ...mail.smtp import MailAttachment, send_mail
 
     # Marked sent first (and flushed): if the mail fails the transaction rolls back and nothing changes.

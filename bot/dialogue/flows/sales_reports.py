@@ -109,7 +109,7 @@ async def reps(turn: Turn) -> None:
 
 
 def thresholds(turn: Turn) -> reports.Thresholds:
-    return reports.Thresholds.from_settings(getattr(turn.services.settings, "sales", None))
+    return turn.services.settings.sales.abc_xyz.thresholds()
 
 
 async def abc(turn: Turn) -> None:

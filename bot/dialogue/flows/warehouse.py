@@ -538,12 +538,12 @@ async def _finish_count(turn: Turn) -> None:
 
 
 def _variance_settings(turn: Turn) -> dict:
-    cfg = turn.services.settings.warehouse if isinstance(getattr(turn.services.settings, "warehouse", None), dict) else {}
+    cfg = turn.services.settings.warehouse
     out = {}
-    if "count_variance_percent" in cfg:
-        out["percent"] = Decimal(str(cfg["count_variance_percent"]))
-    if "count_variance_units" in cfg:
-        out["absolute"] = Decimal(str(cfg["count_variance_units"]))
+    if cfg.count_variance_percent is not None:
+        out["percent"] = Decimal(str(cfg.count_variance_percent))
+    if cfg.count_variance_units is not None:
+        out["absolute"] = Decimal(str(cfg.count_variance_units))
     return out
 
 

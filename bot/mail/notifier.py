@@ -10,7 +10,6 @@ import asyncio
 import mimetypes
 import smtplib
 import socket
-import ssl
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from typing import Any
@@ -18,6 +17,7 @@ from typing import Any
 from domain.models import Outbox
 from domain.outbox import PermanentFailure, TemporaryFailure
 
+from .smtp import deliver
 from ..reports.attachments import RENDERERS
 from ..settings import Settings
 
@@ -49,24 +49,10 @@ class EmailNotifier:
     def __init__(self, settings: Settings):
         self.settings = settings
 
-    def _deliver(self, msg: EmailMessage) -> None:
-        cfg = self.settings.email
-        password = cfg.password.get_secret_value() if cfg.password else None
-        if cfg.ssl:
-            smtp = smtplib.SMTP_SSL(cfg.host, cfg.port, timeout=cfg.timeout_s, context=ssl.create_default_context())
-        else:
-            smtp = smtplib.SMTP(cfg.host, cfg.port, timeout=cfg.timeout_s)
-        with smtp:
-            if cfg.starttls and not cfg.ssl:
-                smtp.starttls(context=ssl.create_default_context())
-            if cfg.username:
-                smtp.login(cfg.username, password or "")
-            smtp.send_message(msg)
-
     async def send(self, recipient: str, body: str, payload: dict[str, Any] | None) -> str:
         msg = message_for(self.settings, recipient, body, payload)
         try:
-            await asyncio.to_thread(self._deliver, msg)
+            await asyncio.to_thread(deliver, self.settings.email, msg)
         except smtplib.SMTPRecipientsRefused as exc:
             raise PermanentFailure(f"recipient refused: {exc.recipients}") from exc
         except smtplib.SMTPAuthenticationError as exc:

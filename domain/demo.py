@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import random
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
 from decimal import Decimal
 from typing import Any
@@ -110,26 +111,62 @@ CATALOG = [
 ADJECTIVES = ["", "Premium ", "Eco ", "Pro "]
 
 
-async def seed_demo(session: AsyncSession, *, company: Any, today: date | None = None) -> dict[str, int]:
-    rnd = random.Random(SEED)
-    today = today or datetime.now(timezone.utc).date()
-    tz = company.timezone
+@dataclass
+class _Demo:
+    """What the demo's sections share: the session, the seeded random source, the day it is
+    built for, and what earlier sections made. The sections run in a fixed order, so the
+    random draws (and with them every order number and quantity) are the same each time."""
+    session: AsyncSession
+    company: Any
+    today: date
+    rnd: random.Random = field(default_factory=lambda: random.Random(SEED))
+    users: list = field(default_factory=list)
+    warehouses: list = field(default_factory=list)
+    bins: dict = field(default_factory=dict)
+    picks: dict = field(default_factory=dict)
+    products: list = field(default_factory=list)
+    popularity: list = field(default_factory=list)
+    suppliers: list = field(default_factory=list)
+    terms: list = field(default_factory=list)
+    customers: list = field(default_factory=list)
+    cust_weights: list = field(default_factory=list)
+    orders: list = field(default_factory=list)
+    lines: list = field(default_factory=list)  # (order, line)
+    interactions: list = field(default_factory=list)
 
-    # --- people ---------------------------------------------------------------
-    users = [User(name=n, role=r, language=lang, timezone=tz) for n, r, lang in [
+    @property
+    def start(self) -> date:
+        return self.today - timedelta(days=365)
+
+    @property
+    def reps(self) -> list:
+        return [u for u in self.users if u.role == Role.sales]
+
+
+async def seed_demo(session: AsyncSession, *, company: Any, today: date | None = None) -> dict[str, int]:
+    d = _Demo(session, company, today or datetime.now(timezone.utc).date())
+    for section in (_people, _warehouses, _products, _suppliers, _customers, _orders, _opening_stock,
+                    _reservations, _invoices, _purchase_orders, _interactions, _deals, _reminders):
+        await section(d)
+    await session.flush()
+    return {"customers": len(d.customers), "products": len(d.products), "orders": len(d.orders), "interactions": len(d.interactions)}
+
+
+async def _people(d: _Demo) -> None:
+    d.users = [User(name=n, role=r, language=lang, timezone=d.company.timezone) for n, r, lang in [
         ("Elena Dimitrova", Role.manager, "en"), ("Maria Petrova", Role.sales, "bg"), ("Ivan Georgiev", Role.sales, "ru"),
         ("Georgi Ivanov", Role.warehouse, "bg"),
     ]]
-    session.add_all(users)
+    d.session.add_all(d.users)
 
-    # --- warehouses and locations ----------------------------------------------
-    warehouses = [Warehouse(code="MAIN", name="Main warehouse Sofia", timezone=tz), Warehouse(code="NORTH", name="Varna depot", timezone=tz),
-                  Warehouse(code="EAST", name="Plovdiv depot", timezone=tz)]
-    session.add_all(warehouses)
-    await session.flush()
-    bins: dict[str, list[Location]] = {}
-    picks: dict[str, list[Location]] = {}
-    for wh in warehouses:
+
+async def _warehouses(d: _Demo) -> None:
+    tz = d.company.timezone
+    d.warehouses = [Warehouse(code="MAIN", name="Main warehouse Sofia", timezone=tz), Warehouse(code="NORTH", name="Varna depot", timezone=tz),
+                    Warehouse(code="EAST", name="Plovdiv depot", timezone=tz)]
+    d.session.add_all(d.warehouses)
+    await d.session.flush()
+    for wh in d.warehouses:
         aisles = 6 if wh.code == "MAIN" else 3
         locs: list[Location] = []
         for zone in ("A", "B"):
@@ -142,13 +179,13 @@ async def seed_demo(session: AsyncSession, *, company: Any, today: date | None =
                                level=f"{lv:02d}", barcode=f"{wh.code}-P-{a:02d}-{lv:02d}") for a in range(1, 3) for lv in range(1, 5)]
         specials = [Location(warehouse_id=wh.id, code=c, kind=k, zone=c, barcode=f"{wh.code}-{c}")
                     for c, k in (("DOCK-IN", LocationKind.dock), ("DOCK-OUT", LocationKind.dock), ("QUARANTINE", LocationKind.quarantine), ("TRANSIT", LocationKind.transit))]
-        session.add_all(locs + pick_faces + specials)
-        bins[wh.code], picks[wh.code] = locs, pick_faces
-    await session.flush()
+        d.session.add_all(locs + pick_faces + specials)
+        d.bins[wh.code], d.picks[wh.code] = locs, pick_faces
+    await d.session.flush()
 
-    # --- products and barcodes ---------------------------------------------------
-    products: list[Product] = []
-    popularity: list[float] = []
+
+async def _products(d: _Demo) -> None:
+    rnd, products, popularity = d.rnd, d.products, d.popularity
     n = 0
     for category, unit, names, (lo, hi), tracked in CATALOG:
         for adj in ADJECTIVES[: 3 if category in ("paper", "writing", "hardware") else 2]:
@@ -168,73 +205,74 @@ async def seed_demo(session: AsyncSession, *, company: Any, today: date | None =
         products.append(Product(sku=f"HAR-{n:03d}", name=f"Bolt M{len(products) % 12 + 4}x{20 + len(products) % 5 * 10}", category="hardware",
                                 price=Decimal("0.15"), service_level="C"))
         popularity.append(rnd.paretovariate(1.2))
-    session.add_all(products)
-    await session.flush()
+    d.session.add_all(products)
+    await d.session.flush()
     barcodes = []
     for i, p in enumerate(products):
         ean = ean13(f"380{1000000 + i * 37:07d}{i % 100:02d}"[:12])
         barcodes.append(Barcode(code=ean, product_id=p.id, pack_qty=Decimal(1)))
         if i % 4 == 0:  # outer carton of 10 with its own GTIN-14
             barcodes.append(Barcode(code=gtin14(1, ean), product_id=p.id, pack_qty=Decimal(10)))
-    session.add_all(barcodes)
+    d.session.add_all(barcodes)
 
-    # --- suppliers -----------------------------------------------------------------
-    suppliers = [Supplier(code=c, name=nm, currency=cur, phone=ph, email=f"orders@{c.lower()}.example.com") for c, nm, cur, ph in [
+
+async def _suppliers(d: _Demo) -> None:
+    d.suppliers = [Supplier(code=c, name=nm, currency=cur, phone=ph, email=f"orders@{c.lower()}.example.com") for c, nm, cur, ph in [
         ("NORD", "Nordic Supply", "EUR", "+4670123456"), ("BALK", "Balkan Wholesale", "BGN", "+35929876543"),
         ("DAC", "Dacia Import SRL", "RON", "+40213456789"), ("SINO", "Sino Trading Co.", "USD", "+862155556666"),
         ("OFFX", "OfficeX Distribution", "EUR", "+493012345678"), ("CLEAN", "CleanPro BG", "BGN", "+35932445566")]]
-    suppliers[5].requires_inspection = False
-    session.add_all(suppliers)
-    await session.flush()
+    d.suppliers[5].requires_inspection = False
+    d.session.add_all(d.suppliers)
+    await d.session.flush()
     by_category = {"paper": ["OFFX", "BALK"], "writing": ["OFFX", "SINO"], "furniture": ["NORD", "DAC"], "hardware": ["NORD", "SINO"],
                    "electronics": ["SINO", "OFFX"], "cleaning": ["CLEAN", "BALK"], "food": ["BALK", "DAC"], "packaging": ["NORD", "BALK"]}
-    sup_by_code = {s.code: s for s in suppliers}
-    terms = []
-    for p in products:
+    sup_by_code = {s.code: s for s in d.suppliers}
+    for p in d.products:
         for k, code in enumerate(by_category.get(p.category or "hardware", ["NORD"])):
             lead = {"SINO": 21, "NORD": 7, "DAC": 10, "OFFX": 5, "BALK": 3, "CLEAN": 2}[code]
-            terms.append(SupplierProduct(supplier_id=sup_by_code[code].id, product_id=p.id, price=(p.price or Decimal(1)) * Decimal("0.6"),
-                                         currency=sup_by_code[code].currency, lead_time_days=lead + k * 2,
-                                         moq=Decimal(rnd.choice([1, 10, 20, 50, 100])), pack_multiple=Decimal(rnd.choice([1, 5, 10, 12])),
-                                         preferred=k == 0))
-    session.add_all(terms)
+            d.terms.append(SupplierProduct(supplier_id=sup_by_code[code].id, product_id=p.id, price=(p.price or Decimal(1)) * Decimal("0.6"),
+                                           currency=sup_by_code[code].currency, lead_time_days=lead + k * 2,
+                                           moq=Decimal(d.rnd.choice([1, 10, 20, 50, 100])), pack_multiple=Decimal(d.rnd.choice([1, 5, 10, 12])),
+                                           preferred=k == 0))
+    d.session.add_all(d.terms)
 
-    # --- customers and contacts --------------------------------------------------------
-    reps = [u for u in users if u.role == Role.sales]
-    await session.flush()
-    customers = []
+
+async def _customers(d: _Demo) -> None:
+    reps, warehouses = d.reps, d.warehouses
+    await d.session.flush()
     for i, (name, city, country, lang) in enumerate(CUSTOMERS):
         phone = f"{PHONE_PREFIX[country]}{1000000 + i * 7919 % 8999999:07d}"
-        customers.append(Customer(code=f"C{i + 1:04d}", name=name, city=city, country=country, language=lang,
-                                  timezone=TIMEZONES[country], phone=phone, email=f"office{i + 1}@example.com",
-                                  sms_consent=i % 5 != 3, tags=",".join(t for t in ("key" if i < 8 else "", "horeca" if "Hotel" in name or "Caf" in name else "") if t),
-                                  home_warehouse_id=warehouses[0 if city in ("Sofia", "Pernik") else 1 if city in ("Varna", "Burgas") else 2].id,
-                                  owner_id=reps[i % len(reps)].id))
-    session.add_all(customers)
-    await session.flush()
+        d.customers.append(Customer(code=f"C{i + 1:04d}", name=name, city=city, country=country, language=lang,
+                                    timezone=TIMEZONES[country], phone=phone, email=f"office{i + 1}@example.com",
+                                    sms_consent=i % 5 != 3, tags=",".join(t for t in ("key" if i < 8 else "", "horeca" if "Hotel" in name or "Caf" in name else "") if t),
+                                    home_warehouse_id=warehouses[0 if city in ("Sofia", "Pernik") else 1 if city in ("Varna", "Burgas") else 2].id,
+                                    owner_id=reps[i % len(reps)].id))
+    d.session.add_all(d.customers)
+    await d.session.flush()
     contacts = []
-    for i, c in enumerate(customers):
+    for i, c in enumerate(d.customers):
         lang = c.language or "en"
         for k in range(1 + i % 2):
-            first, last = rnd.choice(FIRST_NAMES[lang]), rnd.choice(LAST_NAMES[lang])
+            first, last = d.rnd.choice(FIRST_NAMES[lang]), d.rnd.choice(LAST_NAMES[lang])
             phone = c.phone if k == 0 else f"{PHONE_PREFIX[c.country]}{2000000 + i * 104729 % 7999999:07d}"
             contacts.append(Contact(customer_id=c.id, name=f"{first} {last}".strip(), phone=phone, role=["owner", "purchasing", "accounting"][k],
                                     sms_consent=c.sms_consent, email=f"contact{i}-{k}@example.com"))
-    session.add_all(contacts)
+    d.session.add_all(contacts)
 
-    # --- a year of orders: seasonal, with fast and intermittent sellers --------------------
-    start = today - timedelta(days=365)
-    cust_weights = [rnd.paretovariate(1.1) for _ in customers]
-    orders, lines = [], []
+
+async def _orders(d: _Demo) -> None:
+    """A year of orders: seasonal, with fast and intermittent sellers."""
+    rnd, today = d.rnd, d.today
+    d.cust_weights = [rnd.paretovariate(1.1) for _ in d.customers]
     number = 1000
-    for d in range(365):
-        day = start + timedelta(days=d)
+    for day_no in range(365):
+        day = d.start + timedelta(days=day_no)
         if day.weekday() >= 5:
             continue
         season = 1 + 0.35 * math.sin(2 * math.pi * (day.timetuple().tm_yday - 60) / 365) + (0.4 if day.month == 9 else 0)
         for _ in range(_poisson(rnd, 7 * season)):
             number += 1
-            cust = rnd.choices(customers, cust_weights)[0]
+            cust = rnd.choices(d.customers, d.cust_weights)[0]
             age = (today - day).days
             # the last week's orders are still open: shipped, confirmed (reserved below, ready to pick) or drafts
             status = "delivered" if age > 6 else rnd.choice(["shipped", "confirmed", "confirmed", "draft"])
@@ -244,107 +282,119 @@ async def seed_demo(session: AsyncSession, *, company: Any, today: date | None =
                                order_date=day, promised_date=day + timedelta(days=rnd.randint(1, 5)), shipped_at=shipped_at,
                                delivered_at=shipped_at + timedelta(days=1) if shipped_at and status == "delivered" else None,
                                created_by_id=cust.owner_id)
-            orders.append(order)
-            picked = rnd.choices(range(len(products)), popularity, k=rnd.randint(1, 4))
-            for ln, p in enumerate((products[i] for i in dict.fromkeys(picked)), start=1):
+            d.orders.append(order)
+            picked = rnd.choices(range(len(d.products)), d.popularity, k=rnd.randint(1, 4))
+            for ln, p in enumerate((d.products[i] for i in dict.fromkeys(picked)), start=1):
                 qty = Decimal(max(1, int(rnd.expovariate(1 / (3 if (p.price or 0) > 50 else 12)))))
                 done = status in ("delivered", "shipped")
-                lines.append((order, SalesOrderLine(order_id=0, line_no=ln, product_id=p.id, quantity=qty, price=p.price,
-                                                    shipped_qty=qty if done else Decimal(0), picked_qty=qty if done else Decimal(0))))
-    session.add_all(orders)
-    await session.flush()
-    for order, line in lines:
+                d.lines.append((order, SalesOrderLine(order_id=0, line_no=ln, product_id=p.id, quantity=qty, price=p.price,
+                                                      shipped_qty=qty if done else Decimal(0), picked_qty=qty if done else Decimal(0))))
+    d.session.add_all(d.orders)
+    await d.session.flush()
+    for order, line in d.lines:
         line.order_id = order.id
-    session.add_all([line for _, line in lines])
+    d.session.add_all([line for _, line in d.lines])
 
-    # --- stock on hand, through the ledger ------------------------------------------------
-    adjustment = await virtual_location(session, LocationKind.adjustment)
+
+async def _opening_stock(d: _Demo) -> None:
+    """Stock on hand, through the ledger: a few weeks of each product's sales, some out of stock."""
+    adjustment = await virtual_location(d.session, LocationKind.adjustment)
     main_sales: dict[int, Decimal] = {}
-    for _, line in lines:
+    for _, line in d.lines:
         main_sales[line.product_id] = main_sales.get(line.product_id, Decimal(0)) + line.quantity
-    for i, p in enumerate(products):
+    for i, p in enumerate(d.products):
         yearly = float(main_sales.get(p.id, 0))
         for wh_code, share in (("MAIN", 1.0), ("NORTH", 0.3), ("EAST", 0.2)):
             if wh_code != "MAIN" and i % 3:
                 continue
-            weeks = rnd.choice([0, 1, 2, 4, 6, 8]) if i % 11 else 0  # some products out of stock
+            weeks = d.rnd.choice([0, 1, 2, 4, 6, 8]) if i % 11 else 0  # some products out of stock
             qty = int(yearly / 52 * weeks * share)
             if qty <= 0:
                 continue
-            loc = bins[wh_code][(i * 7) % len(bins[wh_code])]
+            loc = d.bins[wh_code][(i * 7) % len(d.bins[wh_code])]
             lot, expiry = ("", None)
             if p.lot_tracked:
-                lot, expiry = f"L{today:%y%m}{i:03d}", today + timedelta(days=rnd.randint(20, 400))
-            await post_move(session, product_id=p.id, from_location=adjustment, to_location=loc, quantity=qty, reason="opening",
+                lot, expiry = f"L{d.today:%y%m}{i:03d}", d.today + timedelta(days=d.rnd.randint(20, 400))
+            await post_move(d.session, product_id=p.id, from_location=adjustment, to_location=loc, quantity=qty, reason="opening",
                             lot=lot, expiry=expiry, document="OPENING")
-            if wh_code == "MAIN" and i < len(picks["MAIN"]):
-                face = picks["MAIN"][i]
+            if wh_code == "MAIN" and i < len(d.picks["MAIN"]):
+                face = d.picks["MAIN"][i]
                 face.fixed_product_id, face.min_qty, face.max_qty = p.id, Decimal(5), Decimal(40)
 
-    # --- the open orders reserve what is on hand: they are on the pick list, most urgent first -------------
+
+async def _reservations(d: _Demo) -> None:
+    """The open orders reserve what is on hand: they are on the pick list, most urgent first."""
     from .inventory.reservations import reserve_order
 
-    for order in sorted((o for o in orders if o.status == "confirmed"), key=lambda o: (o.promised_date, o.id)):
-        await reserve_order(session, order)
+    for order in sorted((o for o in d.orders if o.status == "confirmed"), key=lambda o: (o.promised_date, o.id)):
+        await reserve_order(d.session, order)
 
-    # --- invoices of the last two months: most paid, some open, some overdue -----------------------------
+
+async def _invoices(d: _Demo) -> None:
+    """Invoices of the last two months: most paid, some open, some overdue."""
     owed: dict[int, Decimal] = {}
-    for order, line in lines:
+    for order, line in d.lines:
         owed[order.id] = owed.get(order.id, Decimal(0)) + line.quantity * (line.price or 0)
     invoices = []
-    for order in orders:
-        if order.shipped_at is None or (today - order.shipped_at.date()).days > 60:
+    for order in d.orders:
+        if order.shipped_at is None or (d.today - order.shipped_at.date()).days > 60:
             continue
         issued = order.shipped_at.date()
         amount = owed.get(order.id, Decimal(0)).quantize(Decimal("0.01"))
-        paid = amount if (today - issued).days > 20 and rnd.random() < 0.8 else Decimal(0)
-        invoices.append(Invoice(number=f"INV-{await next_number(session, 'invoice'):06d}", order_id=order.id,
+        paid = amount if (d.today - issued).days > 20 and d.rnd.random() < 0.8 else Decimal(0)
+        invoices.append(Invoice(number=f"INV-{await next_number(d.session, 'invoice'):06d}", order_id=order.id,
                                 customer_id=order.customer_id, issued_on=issued, due_on=issued + timedelta(days=14),
                                 amount=amount, paid=paid, status="paid" if paid == amount else "open"))
-    session.add_all(invoices)
-    await session.flush()
-    session.add_all([Payment(invoice_id=inv.id, amount=inv.paid, paid_on=inv.issued_on + timedelta(days=12), method="bank")
-                     for inv in invoices if inv.paid > 0])
+    d.session.add_all(invoices)
+    await d.session.flush()
+    d.session.add_all([Payment(invoice_id=inv.id, amount=inv.paid, paid_on=inv.issued_on + timedelta(days=12), method="bank")
+                       for inv in invoices if inv.paid > 0])
 
-    # --- purchase orders in flight ------------------------------------------------------------
-    pos, po_lines = [], []
-    for k, sup in enumerate(suppliers[:4]):
-        po = PurchaseOrder(number=f"PO-{2601 + k}", supplier_id=sup.id, warehouse_id=warehouses[0].id, status="sent",
-                           order_date=today - timedelta(days=3 + k), expected_date=today + timedelta(days=2 + k * 3))
-        pos.append(po)
-    session.add_all(pos)
-    await session.flush()
-    for k, po in enumerate(pos):
-        sup_terms = [t for t in terms if t.supplier_id == po.supplier_id][:3]
+
+async def _purchase_orders(d: _Demo) -> None:
+    """Purchase orders in flight from the first four suppliers."""
+    pos = [PurchaseOrder(number=f"PO-{2601 + k}", supplier_id=sup.id, warehouse_id=d.warehouses[0].id, status="sent",
+                         order_date=d.today - timedelta(days=3 + k), expected_date=d.today + timedelta(days=2 + k * 3))
+           for k, sup in enumerate(d.suppliers[:4])]
+    d.session.add_all(pos)
+    await d.session.flush()
+    po_lines = []
+    for po in pos:
+        sup_terms = [t for t in d.terms if t.supplier_id == po.supplier_id][:3]
         for ln, term in enumerate(sup_terms, start=1):
             po_lines.append(PurchaseOrderLine(po_id=po.id, line_no=ln, product_id=term.product_id,
                                               quantity=max(term.moq, Decimal(50)), price=term.price))
-    session.add_all(po_lines)
+    d.session.add_all(po_lines)
 
-    # --- interactions, deals, reminders ---------------------------------------------------------
-    interactions = []
-    for d in range(0, 365, 1):
-        when = datetime.combine(start + timedelta(days=d), time(9), timezone.utc)
+
+async def _interactions(d: _Demo) -> None:
+    rnd = d.rnd
+    for day_no in range(0, 365, 1):
+        when = datetime.combine(d.start + timedelta(days=day_no), time(9), timezone.utc)
         if when.weekday() >= 5:
             continue
         for _ in range(_poisson(rnd, 4)):
-            c = rnd.choices(customers, cust_weights)[0]
-            interactions.append(Interaction(customer_id=c.id, user_id=c.owner_id, channel=rnd.choice(["call", "call", "meeting", "email", "sms"]),
-                                            direction=rnd.choice(["in", "out", "out"]), outcome=rnd.choice(["interested", "ordered", "no answer", "call back later", "sent offer"]),
-                                            note=rnd.choice(["asked about prices", "wants a catalogue", "discussed delivery dates", "complained about a late delivery", "new office opening"]),
-                                            occurred_at=when + timedelta(minutes=rnd.randint(0, 480))))
-    session.add_all(interactions)
+            c = rnd.choices(d.customers, d.cust_weights)[0]
+            d.interactions.append(Interaction(customer_id=c.id, user_id=c.owner_id, channel=rnd.choice(["call", "call", "meeting", "email", "sms"]),
+                                              direction=rnd.choice(["in", "out", "out"]), outcome=rnd.choice(["interested", "ordered", "no answer", "call back later", "sent offer"]),
+                                              note=rnd.choice(["asked about prices", "wants a catalogue", "discussed delivery dates", "complained about a late delivery", "new office opening"]),
+                                              occurred_at=when + timedelta(minutes=rnd.randint(0, 480))))
+    d.session.add_all(d.interactions)
+
+
+async def _deals(d: _Demo) -> None:
+    rnd, today = d.rnd, d.today
     stages = ["new", "qualified", "proposal", "negotiation"]
     now = datetime.combine(today, time(8), timezone.utc)  # nothing in the demo happens after the morning it starts
     deals, changes = [], []
-    for k in range(90):
-        c = rnd.choices(customers, cust_weights)[0]
-        created = datetime.combine(start + timedelta(days=rnd.randint(0, 350)), time(10), timezone.utc)
+    for _ in range(90):
+        c = rnd.choices(d.customers, d.cust_weights)[0]
+        created = datetime.combine(d.start + timedelta(days=rnd.randint(0, 350)), time(10), timezone.utc)
         reach = rnd.choices(range(4), [30, 25, 25, 20])[0]
         outcome = rnd.choices(["open", "won", "lost"], [30, 40, 30])[0]
         final = stages[reach] if outcome == "open" else outcome
         deal = Deal(customer_id=c.id, owner_id=c.owner_id, title=f"{rnd.choice(['Office refit', 'Annual paper supply', 'New branch', 'Cleaning contract', 'Coffee corner', 'IT refresh'])} — {c.name}",
-                    amount=Decimal(rnd.randrange(500, 40000, 250)), currency=company.currency, stage=final,
+                    amount=Decimal(rnd.randrange(500, 40000, 250)), currency=d.company.currency, stage=final,
                     probability={"new": 10, "qualified": 30, "proposal": 50, "negotiation": 70, "won": 100, "lost": 0}[final],
                     # open deals close ahead of today; closed ones closed when they did
                     expected_close=(today + timedelta(days=rnd.randint(5, 60)) if outcome == "open"
@@ -352,22 +402,23 @@ async def seed_demo(session: AsyncSession, *, company: Any, today: date | None =
                     lost_reason=rnd.choice(["price too high", "chose a competitor", "no budget", "delivery time"]) if final == "lost" else None,
                     created_at=created, updated_at=created, closed_at=min(created + timedelta(days=30), now) if outcome != "open" else None)
         deals.append((deal, [s for s in stages[: reach + 1]] + ([outcome] if outcome != "open" else []), created))
-    session.add_all([d for d, _, _ in deals])
-    await session.flush()
+    d.session.add_all([deal for deal, _, _ in deals])
+    await d.session.flush()
     for deal, path, created in deals:
         prev = None
         for j, stage in enumerate(path):
             changes.append(DealStageChange(deal_id=deal.id, from_stage=prev, to_stage=stage, user_id=deal.owner_id,
                                            changed_at=min(created + timedelta(days=j * 6), now)))
             prev = stage
-    session.add_all(changes)
-    # one overdue since yesterday, some due today, the rest this week
-    reminders = [Reminder(user_id=reps[k % len(reps)].id, customer_id=customers[k].id, text=f"Call {customers[k].name} about the offer",
-                          due_at=datetime.combine(today + timedelta(days=k % 5 - 1), time(8 + k % 3 * 4), timezone.utc))
-                 for k in range(10)]
-    session.add_all(reminders)
-    await session.flush()
-    return {"customers": len(customers), "products": len(products), "orders": len(orders), "interactions": len(interactions)}
+    d.session.add_all(changes)
+
+
+async def _reminders(d: _Demo) -> None:
+    """One overdue since yesterday, some due today, the rest this week."""
+    reps, customers = d.reps, d.customers
+    d.session.add_all([Reminder(user_id=reps[k % len(reps)].id, customer_id=customers[k].id, text=f"Call {customers[k].name} about the offer",
+                                due_at=datetime.combine(d.today + timedelta(days=k % 5 - 1), time(8 + k % 3 * 4), timezone.utc))
+                       for k in range(10)])
 
 
 def _poisson(rnd: random.Random, lam: float) -> int:

@@ -50,15 +50,18 @@ PAGE_TEXTS = {
 }
 
 
-def webapp_routes(dialogue, telegram_app=None) -> list:
-    services = dialogue.services
+class _ScannerApi:
+    """The page and its three calls, for one dialogue (and the Telegram bot that mirrors replies)."""
 
-    def token() -> str:
-        secret = services.settings.telegram.bot_token
+    def __init__(self, dialogue, telegram_app=None):
+        self.dialogue, self.services, self.telegram_app = dialogue, dialogue.services, telegram_app
+
+    def token(self) -> str:
+        secret = self.services.settings.telegram.bot_token
         return secret.get_secret_value() if secret else ""
 
-    async def page(request: Request) -> Response:
-        lang = normalise_language(request.query_params.get("lang"), services.settings.company.language)
+    async def page(self, request: Request) -> Response:
+        lang = normalise_language(request.query_params.get("lang"), self.services.settings.company.language)
         texts = {k: tr(lang, v) for k, v in PAGE_TEXTS.items()}
         html = (STATIC / "scan.html").read_text(encoding="utf-8")
         html = html.replace("__LANG__", lang).replace("__TITLE__", texts["title"]).replace(
@@ -67,7 +70,7 @@ def webapp_routes(dialogue, telegram_app=None) -> list:
                                            "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; "
                                            "style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; media-src 'self' blob:"})
 
-    async def _body(request: Request) -> tuple[dict, object]:
+    async def _body(self, request: Request) -> tuple[dict, object]:
         raw = await request.body()
         if len(raw) > MAX_BODY:
             raise InitDataError("body too large")
@@ -77,33 +80,45 @@ def webapp_routes(dialogue, telegram_app=None) -> list:
             raise InitDataError("not JSON") from exc
         if not isinstance(body, dict):
             raise InitDataError("not an object")
-        user = verify(str(body.get("initData", "")), token(), max_age_s=services.settings.webapp.init_data_max_age_s)
+        user = verify(str(body.get("initData", "")), self.token(), max_age_s=self.services.settings.webapp.init_data_max_age_s)
         return body, user
 
+    @staticmethod
     def refused(exc: Exception) -> Response:
         log.warning("scanner page refused: %s", exc)
         return JSONResponse({"error": "forbidden"}, status_code=403)
 
-    async def _prompt(user_id: int) -> dict:
-        async with services.uow() as uow:
+    async def _prompt(self, user_id: int) -> dict:
+        async with self.services.uow() as uow:
             conv = (await uow.session.exec(select(Conversation).where(
                 Conversation.channel == "telegram", Conversation.external_id == str(user_id)))).first()
             if conv is None or conv.flow not in SCANNER_FLOWS:
                 return {"flow": None, "text": "", "buttons": []}
             return {"flow": conv.flow, **(conv.data or {}).get(PROMPT_KEY, {"text": "", "buttons": []})}
 
-    async def state(request: Request) -> Response:
+    async def state(self, request: Request) -> Response:
         try:
-            _, user = await _body(request)
+            _, user = await self._body(request)
         except InitDataError as exc:
-            return refused(exc)
-        return JSONResponse(await _prompt(user.id))
+            return self.refused(exc)
+        return JSONResponse(await self._prompt(user.id))
 
-    async def act(request: Request, kind: str) -> Response:
+    async def _mirror(self, user_id: int, replies) -> None:
+        """The chat shows the same progress; the page's answer doesn't wait on Telegram failing."""
+        if self.telegram_app is None or not replies:
+            return
+        from ..telegram.render import send_replies
+
         try:
-            body, user = await _body(request)
+            await send_replies(self.telegram_app.bot, user_id, replies)
+        except Exception:
+            log.warning("scanner: could not mirror the replies to chat %s", user_id, exc_info=True)
+
+    async def act(self, request: Request, kind: str) -> Response:
+        try:
+            body, user = await self._body(request)
         except InitDataError as exc:
-            return refused(exc)
+            return self.refused(exc)
         flow, value = str(body.get("flow", "")), str(body.get("code" if kind == "text" else "data", "")).strip()
         if flow not in SCANNER_FLOWS or not value or len(value) > 512:
             return JSONResponse({"error": "bad request"}, status_code=400)
@@ -112,28 +127,25 @@ def webapp_routes(dialogue, telegram_app=None) -> list:
                           text=value if kind == "text" else None, callback=value if kind == "callback" else None,
                           sender_name=user.first_name, language_code=user.language_code,
                           event_id=f"webapp:{user.id}:{str(body.get('id') or uuid.uuid4())[:64]}", meta={FLOW_KEY: flow})
-        replies = await dialogue.handle(inbound)
-        if telegram_app is not None and replies:
-            from ..telegram.render import send_replies
-
-            try:  # the chat shows the same progress; the page's answer doesn't wait on Telegram failing
-                await send_replies(telegram_app.bot, user.id, replies)
-            except Exception:
-                log.warning("scanner: could not mirror the replies to chat %s", user.id, exc_info=True)
+        replies = await self.dialogue.handle(inbound)
+        await self._mirror(user.id, replies)
         ok = bool(replies) and not any(r.error for r in replies)
         return JSONResponse({"ok": ok, "replies": [r.text for r in replies if r.text],
-                             "state": await _prompt(user.id), "server_ms": round((time.perf_counter() - started) * 1000, 1)})
+                             "state": await self._prompt(user.id), "server_ms": round((time.perf_counter() - started) * 1000, 1)})
 
-    async def scan(request: Request) -> Response:
-        return await act(request, "text")
+    async def scan(self, request: Request) -> Response:
+        return await self.act(request, "text")
 
-    async def press(request: Request) -> Response:
-        return await act(request, "callback")
+    async def press(self, request: Request) -> Response:
+        return await self.act(request, "callback")
 
+
+def webapp_routes(dialogue, telegram_app=None) -> list:
+    api = _ScannerApi(dialogue, telegram_app)
     return [
-        Route("/webapp/scan", page, methods=["GET"]),
-        Route("/webapp/api/state", state, methods=["POST"]),
-        Route("/webapp/api/scan", scan, methods=["POST"]),
-        Route("/webapp/api/press", press, methods=["POST"]),
+        Route("/webapp/scan", api.page, methods=["GET"]),
+        Route("/webapp/api/state", api.state, methods=["POST"]),
+        Route("/webapp/api/scan", api.scan, methods=["POST"]),
+        Route("/webapp/api/press", api.press, methods=["POST"]),
         Mount("/webapp/static", app=StaticFiles(directory=STATIC), name="webapp-static"),
     ]

@@ -116,7 +116,7 @@ def total_error(test: np.ndarray, f: np.ndarray) -> float:
     return float(np.abs(f * test.shape[0] - actual).sum() / actual.sum())
 
 
-def main() -> int:
+def _args():
     ap = argparse.ArgumentParser(prog="python -m bench.planning")
     ap.add_argument("--series", type=int, default=100_000)
     ap.add_argument("--days", type=int, default=730)
@@ -125,22 +125,10 @@ def main() -> int:
                          "and several GB; its time is scaled per series)")
     ap.add_argument("--no-baseline", action="store_true")
     ap.add_argument("--seed", type=int, default=42)
-    args = ap.parse_args()
+    return ap.parse_args()
 
-    try:  # one core for everything measured, the baseline included (it inherits this)
-        os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})
-    except (AttributeError, OSError):
-        pass
-    cfg = PlanningConfig()
-    print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores (pinned to 1), "
-          f"python {platform.python_version()}, numpy {np.__version__}")
 
-    t0 = time.perf_counter()
-    y, kind = make_series(args.series, args.days, seed=args.seed)
-    print(f"generated {args.series:,} series x {args.days} days in {time.perf_counter() - t0:.1f} s "
-          f"({y.nbytes / 2**20:.0f} MiB float32; "
-          + ", ".join(f"{k} {(kind == i).sum():,}" for i, k in enumerate(KINDS)) + ")")
-
+def _speed_of_the_whole(y, cfg, args) -> None:
     rng = np.random.default_rng(args.seed + 1)
     whole_peak = peak_rss_mb()
     own = reset_peak_rss()
@@ -151,31 +139,9 @@ def main() -> int:
              f"{whole_peak:.0f} MB)" if own else f"{peak_rss_mb():.0f} MB (whole process, generator included)"))
     print(f"  methods chosen: {facts['methods']}; suggestions: {facts['suggestions']:,}")
 
-    # Accuracy on the held-out final 28 days.
-    train, test = y[:-HOLDOUT], y[-HOLDOUT:]
-    t0, c0 = time.perf_counter(), time.process_time()
-    fc = run_forecast(train, cfg)
-    t_fit = time.perf_counter() - t0
-    cpu_fit = time.process_time() - c0
-    names = [c.name for c in fc.candidates]
-    ours = {
-        "ma28": fc.all_forecasts[names.index("ma28")],
-        "ses0.1": recursive_states(train, [0.1], cfg.croston_alpha, [train.shape[0]])[train.shape[0]][0][0],
-        "ses (alpha in-sample)": fc.all_forecasts[names.index("ses")],
-        "croston": fc.all_forecasts[names.index("croston")],
-        "sba": fc.all_forecasts[names.index("sba")],
-        "chosen by backtest": fc.per_day,
-    }
-    scores = {k: mase(train, test, v) for k, v in ours.items()}
-    print(f"\nheld-out accuracy, final {HOLDOUT} days, mean MASE over series with any change "
-          f"(fit on {args.days - HOLDOUT} days in {t_fit:.2f} s):")
 
-    if args.no_baseline:
-        for k, s in scores.items():
-            print(f"  {k:26s} {np.nanmean(s):.3f}")
-        return 0
-
-    m = min(args.baseline_series or args.series, args.series)
+def _statsforecast(train, cfg, m: int):
+    """The baseline in its own process on the first m series: (timing, forecasts), or None when it failed."""
     with tempfile.TemporaryDirectory() as tmp:
         np.save(Path(tmp) / "train.npy", np.ascontiguousarray(train[:, :m]))
         proc = subprocess.run(
@@ -185,10 +151,11 @@ def main() -> int:
             capture_output=True, text=True)
         if proc.returncode != 0:
             print(proc.stderr[-3000:], file=sys.stderr)
-            return 1
-        timing = json.loads(proc.stdout.strip().splitlines()[-1])
-        sf = dict(np.load(Path(tmp) / "sf.npz"))
+            return None
+        return json.loads(proc.stdout.strip().splitlines()[-1]), dict(np.load(Path(tmp) / "sf.npz"))
 
+
+def _accuracy_table(train, test, ours, scores, sf, fc, m: int, args) -> None:
     sub = slice(0, m)
     pairs = [("ma28", "WindowAverage"), ("ses0.1", "SES"), ("ses (alpha in-sample)", "SESOpt"),
              ("croston", "CrostonClassic"), ("sba", "CrostonSBA"), ("chosen by backtest", "auto")]
@@ -214,6 +181,8 @@ def main() -> int:
     print(f"  check: planner ses0.1 vs statsforecast SES(0.1), largest difference {agree:.2e} units/day; "
           f"same family chosen for {same:.0%} of series")
 
+
+def _speed_table(timing, t_fit: float, cpu_fit: float, fc, cfg, m: int, args) -> None:
     sf_total = timing["forecast_s"] + timing["select_s"]
     sf_cpu = timing["cpu_s"]
     per_series_ours = t_fit / args.series
@@ -227,6 +196,55 @@ def main() -> int:
           + f"; its peak RSS {timing['peak_rss_mb']:.0f} MB")
     print(f"  ratio: planner is {per_series_sf / per_series_ours:.1f}x faster per series "
           f"({(sf_cpu / m) / (cpu_fit / args.series):.1f}x in CPU time)")
+
+
+def main() -> int:
+    args = _args()
+    try:  # one core for everything measured, the baseline included (it inherits this)
+        os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})
+    except (AttributeError, OSError):
+        pass
+    cfg = PlanningConfig()
+    print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores (pinned to 1), "
+          f"python {platform.python_version()}, numpy {np.__version__}")
+
+    t0 = time.perf_counter()
+    y, kind = make_series(args.series, args.days, seed=args.seed)
+    print(f"generated {args.series:,} series x {args.days} days in {time.perf_counter() - t0:.1f} s "
+          f"({y.nbytes / 2**20:.0f} MiB float32; "
+          + ", ".join(f"{k} {(kind == i).sum():,}" for i, k in enumerate(KINDS)) + ")")
+    _speed_of_the_whole(y, cfg, args)
+
+    # Accuracy on the held-out final 28 days.
+    train, test = y[:-HOLDOUT], y[-HOLDOUT:]
+    t0, c0 = time.perf_counter(), time.process_time()
+    fc = run_forecast(train, cfg)
+    t_fit = time.perf_counter() - t0
+    cpu_fit = time.process_time() - c0
+    names = [c.name for c in fc.candidates]
+    ours = {
+        "ma28": fc.all_forecasts[names.index("ma28")],
+        "ses0.1": recursive_states(train, [0.1], cfg.croston_alpha, [train.shape[0]])[train.shape[0]][0][0],
+        "ses (alpha in-sample)": fc.all_forecasts[names.index("ses")],
+        "croston": fc.all_forecasts[names.index("croston")],
+        "sba": fc.all_forecasts[names.index("sba")],
+        "chosen by backtest": fc.per_day,
+    }
+    scores = {k: mase(train, test, v) for k, v in ours.items()}
+    print(f"\nheld-out accuracy, final {HOLDOUT} days, mean MASE over series with any change "
+          f"(fit on {args.days - HOLDOUT} days in {t_fit:.2f} s):")
+    if args.no_baseline:
+        for k, s in scores.items():
+            print(f"  {k:26s} {np.nanmean(s):.3f}")
+        return 0
+
+    m = min(args.baseline_series or args.series, args.series)
+    baseline = _statsforecast(train, cfg, m)
+    if baseline is None:
+        return 1
+    timing, sf = baseline
+    _accuracy_table(train, test, ours, scores, sf, fc, m, args)
+    _speed_table(timing, t_fit, cpu_fit, fc, cfg, m, args)
     return 0
 
 

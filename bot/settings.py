@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, YamlConfigSettingsSource
+
+from domain.errors import DomainError
 
 ROOT = Path(__file__).resolve().parent.parent
 CONFIG_PATH = Path(os.environ.get("QM_CONFIG", ROOT / "config.yaml"))
@@ -38,6 +40,45 @@ CONTRACT_ENV = {
 SECRETS = {("telegram", "bot_token"), ("telegram", "webhook_secret"), ("twilio", "auth_token"), ("email", "password")}
 
 
+def _parsed_by(parse, errors, message: str, *, empty_ok: bool = False):
+    """A validator that keeps a value its parser accepts and otherwise says why (message: {value}, {error})."""
+    def check(v: str) -> str:
+        if not (empty_ok and v == ""):
+            try:
+                parse()(v)
+            except errors as exc:
+                raise ValueError(message.format(value=repr(v), error=exc)) from exc
+        return v
+    return AfterValidator(check)
+
+
+def _crontab():
+    from apscheduler.triggers.cron import CronTrigger
+
+    return CronTrigger.from_crontab
+
+
+def _rate_spec():
+    from .ratelimits import parse_spec
+
+    return parse_spec
+
+
+def _quiet_window():
+    from domain.quiet_hours import parse_window
+
+    return lambda v: parse_window(v)
+
+
+# Settings values that must parse, each checked at start with a message naming it; "" means "none".
+_ZONE_ERRORS = (ZoneInfoNotFoundError, ValueError)
+Zone = Annotated[str, _parsed_by(lambda: ZoneInfo, _ZONE_ERRORS, "unknown time zone {value}")]
+ZoneOrEmpty = Annotated[str, _parsed_by(lambda: ZoneInfo, _ZONE_ERRORS, "unknown time zone {value}", empty_ok=True)]
+Cron = Annotated[str, _parsed_by(_crontab, ValueError, "bad cron expression {value}: {error}")]
+RateLimit = Annotated[str, _parsed_by(_rate_spec, ValueError, "bad rate limit {value}: write e.g. 10/minute or 5/minute;30/hour")]
+QuietHours = Annotated[str, _parsed_by(_quiet_window, DomainError, "{error}", empty_ok=True)]
+
+
 class Section(BaseModel):
     """A config.yaml section: a key it does not know is refused at start, named (a typo is not a silent default)."""
     model_config = ConfigDict(extra="forbid")
@@ -45,19 +86,11 @@ class Section(BaseModel):
 
 class Company(Section):
     name: str = "Demo Trading Ltd."
-    timezone: str = "Europe/Sofia"
+    timezone: Zone = "Europe/Sofia"
     country: str = "BG"
     currency: str = "EUR"
     language: str = "en"
 
-    @field_validator("timezone")
-    @classmethod
-    def _known_zone(cls, v: str) -> str:
-        try:
-            ZoneInfo(v)
-        except (ZoneInfoNotFoundError, ValueError) as exc:
-            raise ValueError(f"unknown time zone {v!r}") from exc
-        return v
 
 
 class Database(Section):
@@ -196,24 +229,14 @@ class Limits(Section):
 class RateLimits(Section):
     """Per person (per phone number for SMS and calls), in the `limits` notation: "10/minute",
     "5 per 10 seconds", "5/minute;30/hour"; "" = no limit. See bot/ratelimits.py."""
-    message: str = "30 per 10 seconds;120/minute"  # every message and button press, before anything else is done
-    photo: str = "30/minute"  # barcode photos decoded
-    voice: str = "10/minute"  # voice notes transcribed
-    report: str = "6/minute"  # reports, charts, exports and plan runs
-    file: str = "5/minute"  # spreadsheets imported
-    sms: str = "5/minute;30/hour"  # inbound SMS per phone number
-    call: str = "3/minute;20/hour"  # inbound calls per phone number
+    message: RateLimit = "30 per 10 seconds;120/minute"  # every message and button press, before anything else is done
+    photo: RateLimit = "30/minute"  # barcode photos decoded
+    voice: RateLimit = "10/minute"  # voice notes transcribed
+    report: RateLimit = "6/minute"  # reports, charts, exports and plan runs
+    file: RateLimit = "5/minute"  # spreadsheets imported
+    sms: RateLimit = "5/minute;30/hour"  # inbound SMS per phone number
+    call: RateLimit = "3/minute;20/hour"  # inbound calls per phone number
 
-    @field_validator("*")
-    @classmethod
-    def _notation(cls, v: str) -> str:
-        from .ratelimits import parse_spec
-
-        try:
-            parse_spec(v)
-        except ValueError as exc:
-            raise ValueError(f"bad rate limit {v!r}: write e.g. 10/minute or 5/minute;30/hour") from exc
-        return v
 
 
 class Logging(Section):
@@ -221,30 +244,11 @@ class Logging(Section):
 
 
 class ReportJob(Section):
-    cron: str  # crontab: minute hour day month weekday
-    timezone: str = ""  # empty: company.timezone
+    cron: Cron  # crontab: minute hour day month weekday
+    timezone: ZoneOrEmpty = ""  # empty: company.timezone
     enabled: bool = True
 
-    @field_validator("cron")
-    @classmethod
-    def _crontab(cls, v: str) -> str:
-        from apscheduler.triggers.cron import CronTrigger
 
-        try:
-            CronTrigger.from_crontab(v)
-        except ValueError as exc:
-            raise ValueError(f"bad cron expression {v!r}: {exc}") from exc
-        return v
-
-    @field_validator("timezone")
-    @classmethod
-    def _zone(cls, v: str) -> str:
-        if v:
-            try:
-                ZoneInfo(v)
-            except (ZoneInfoNotFoundError, ValueError) as exc:
-                raise ValueError(f"unknown time zone {v!r}") from exc
-        return v
 
 
 def _default_reports() -> dict[str, ReportJob]:
@@ -281,20 +285,9 @@ class Jobs(Section):
 
 class Mailings(Section):
     rate_per_s: float = Field(1.0, ge=0)
-    quiet_hours: str = "21:00-09:00"
+    quiet_hours: QuietHours = "21:00-09:00"
     settle_after_s: float = Field(600, ge=0)
 
-    @field_validator("quiet_hours")
-    @classmethod
-    def _window(cls, v: str) -> str:
-        from domain.errors import DomainError
-        from domain.quiet_hours import parse_window
-
-        try:
-            parse_window(v)
-        except DomainError as exc:
-            raise ValueError(str(exc)) from exc
-        return v
 
 
 class AbcXyz(Section):

@@ -3,6 +3,7 @@ Nothing here runs at import time."""
 from __future__ import annotations
 
 import logging
+from contextlib import asynccontextmanager
 
 from storage.engine import create_engine, is_sqlite, session_factory
 from storage.migrate import upgrade
@@ -62,9 +63,16 @@ def load_speech(settings: Settings):
     return _require("speech recognition", load)
 
 
-async def open_services(settings: Settings, *, seed_if_empty: bool | None = None, with_nlu: bool = True) -> Services:
+def open_engine(settings: Settings):
+    """The one place the database engine is built (every command and `qm run` use it)."""
     db = settings.database
-    engine = create_engine(db.url, busy_timeout_ms=db.busy_timeout_ms, pool_size=db.pool_size, echo=db.echo)
+    return create_engine(db.url, busy_timeout_ms=db.busy_timeout_ms, pool_size=db.pool_size, echo=db.echo)
+
+
+async def open_services(settings: Settings, *, seed_if_empty: bool | None = None, with_nlu: bool = True,
+                        with_media: bool = True) -> Services:
+    db = settings.database
+    engine = open_engine(settings)
     await upgrade(engine)
     services = Services(settings=settings, engine=engine, uow=UnitOfWorkFactory(session_factory(engine)))
     if seed_if_empty is None:
@@ -73,10 +81,22 @@ async def open_services(settings: Settings, *, seed_if_empty: bool | None = None
         await seed_demo_if_empty(services)
     if with_nlu:
         services.parse = await company_parser(services)
-    services.decode_image = load_decoder()
-    services.explain_photo = load_photo_explainer()
-    services.transcribe = load_speech(settings)
+    if with_media:
+        services.decode_image = load_decoder()
+        services.explain_photo = load_photo_explainer()
+        services.transcribe = load_speech(settings)
     return services
+
+
+@asynccontextmanager
+async def command_services(settings: Settings):
+    """Services for a one-shot command (`qm person`, `qm plan`, `qm import` ...): the migrated database
+    only, no demo, no language model, no barcode or speech engines; the engine is closed after."""
+    services = await open_services(settings, seed_if_empty=False, with_nlu=False, with_media=False)
+    try:
+        yield services
+    finally:
+        await services.engine.dispose()
 
 
 async def company_parser(services: Services):

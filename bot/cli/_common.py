@@ -27,14 +27,10 @@ def settings_or_exit() -> "Settings":
 
 async def read_database(read):
     """`read(session)` on the configured database (no demo seeding, no language model); its result."""
-    from ..app import open_services
+    from ..app import command_services
 
-    services = await open_services(settings_or_exit(), seed_if_empty=False, with_nlu=False)
-    try:
-        async with services.uow() as uow:
-            return await read(uow.session)
-    finally:
-        await services.engine.dispose()
+    async with command_services(settings_or_exit()) as services, services.uow() as uow:
+        return await read(uow.session)
 
 
 def write_out(text: str, out: str, summary: str) -> None:

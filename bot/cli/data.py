@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import sys
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 KINDS_HELP = ("customers, contacts, products, barcodes, locations, suppliers, supplier_products, stock, orders, "
@@ -52,24 +53,23 @@ class _Bars:
             bar.close()
 
 
-async def _session_scope():
-    from bot.settings import load_settings
-    from storage.engine import create_engine, session_factory
-    from storage.migrate import upgrade
+@asynccontextmanager
+async def _database():
+    """The settings and the migrated database's sessions, closed after the command."""
+    from ..app import command_services
+    from ._common import settings_or_exit
 
-    settings = load_settings()
-    engine = create_engine(settings.database.url, busy_timeout_ms=settings.database.busy_timeout_ms)
-    await upgrade(engine)
-    return settings, engine, session_factory(engine)
+    settings = settings_or_exit()
+    async with command_services(settings) as services:
+        yield settings, services.uow.sessions
 
 
 async def run_import(args) -> int:
     from domain.dataio import import_file
     from domain.errors import DomainError
 
-    settings, engine, sessions = await _session_scope()
     bars = _Bars()
-    try:
+    async with _database() as (settings, sessions):
         async with sessions() as session:
             try:
                 summary = await import_file(session, args.kind, args.file, dry_run=args.dry_run, progress=bars,
@@ -94,8 +94,6 @@ async def run_import(args) -> int:
             print(f"nothing was imported: {summary.errors} bad rows")
         print(summary.to_json())
         return 1 if summary.errors else 0
-    finally:
-        await engine.dispose()
 
 
 async def run_export(args) -> int:
@@ -104,8 +102,7 @@ async def run_export(args) -> int:
 
     fmt = args.format or ("xlsx" if args.out and args.out.suffix.lower() == ".xlsx" else "csv")
     out = args.out or (Path(f"{args.kind}.xlsx") if fmt == "xlsx" else sys.stdout)
-    settings, engine, sessions = await _session_scope()
-    try:
+    async with _database() as (settings, sessions):
         async with sessions() as session:
             try:
                 n = await export_kind(session, args.kind, fmt, out)
@@ -117,5 +114,3 @@ async def run_export(args) -> int:
         print(json.dumps({"kind": args.kind, "rows": n, "format": fmt, "file": None if out is sys.stdout else str(out)}),
               file=sys.stderr)
         return 0
-    finally:
-        await engine.dispose()

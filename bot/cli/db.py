@@ -12,14 +12,10 @@ def register(sub) -> None:
 
 
 async def upgrade_cmd(args) -> int:
-    from storage.engine import create_engine
-    from storage.migrate import current_revision, upgrade
+    from storage.migrate import current_revision
 
-    settings = settings_or_exit()
-    engine = create_engine(settings.database.url)
-    try:
-        await upgrade(engine)
-        print(f"database at revision {await current_revision(engine)}")
-    finally:
-        await engine.dispose()
+    from ..app import command_services
+
+    async with command_services(settings_or_exit()) as services:  # opening it applies the migrations
+        print(f"database at revision {await current_revision(services.engine)}")
     return 0

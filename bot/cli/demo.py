@@ -12,15 +12,9 @@ def register(sub) -> None:
 
 
 async def seed_cmd(args) -> int:
-    from ..app import open_services, seed_demo_if_empty
+    from ..app import command_services, seed_demo_if_empty
 
-    settings = settings_or_exit()
-    services = await open_services(settings, seed_if_empty=False, with_nlu=False)
-    try:
-        if await seed_demo_if_empty(services):
-            print("demo company loaded")
-        else:
-            print("the database already has customers: demo data not loaded")
-    finally:
-        await services.engine.dispose()
+    async with command_services(settings_or_exit()) as services:
+        loaded = await seed_demo_if_empty(services)
+    print("demo company loaded" if loaded else "the database already has customers: demo data not loaded")
     return 0

@@ -13,16 +13,12 @@ def register(sub) -> None:
 async def invite(args) -> int:
     from domain.access import create_invite
 
-    from ..app import open_services
+    from ..app import command_services
 
     settings = settings_or_exit()
-    services = await open_services(settings, seed_if_empty=False, with_nlu=False)
-    try:
-        async with services.uow() as uow:
-            inv = await create_invite(uow.session, args.role, ttl_hours=settings.access.invite_ttl_hours)
-            await uow.commit()
-    finally:
-        await services.engine.dispose()
+    async with command_services(settings) as services, services.uow() as uow:
+        inv = await create_invite(uow.session, args.role, ttl_hours=settings.access.invite_ttl_hours)
+        await uow.commit()
     print(inv.code)
     print(f"Send /start {inv.code} to the bot. Works once, as {args.role}, until "
           f"{inv.expires_at:%Y-%m-%d %H:%M} UTC.", flush=True)

@@ -32,29 +32,25 @@ async def person(args) -> int:
 
     from domain.models import User
 
-    from ..app import open_services
+    from ..app import command_services
 
     address = args.email if args.action == "add" else args.address
     if address and not _valid(address):
         print(f"{address!r} is not an e-mail address; nothing changed", file=sys.stderr)
         return 2
     settings = settings_or_exit()
-    services = await open_services(settings, seed_if_empty=False, with_nlu=False)
-    try:
-        async with services.uow() as uow:
-            if args.action == "add":
-                user = User(name=args.name.strip(), role=args.role, language=args.lang, email=address,
-                            timezone=settings.company.timezone)
-                uow.session.add(user)
-            else:
-                found = (await uow.session.exec(select(User).where(User.name == args.name.strip()))).all()
-                if len(found) != 1:
-                    print(f"{len(found)} people are called {args.name!r}; nothing changed", file=sys.stderr)
-                    return 2
-                user = found[0]
-                user.email = address or None
-            await uow.commit()
-            print(f"{user.name} ({user.role}): e-mail {user.email or '—'}", flush=True)
-    finally:
-        await services.engine.dispose()
+    async with command_services(settings) as services, services.uow() as uow:
+        if args.action == "add":
+            user = User(name=args.name.strip(), role=args.role, language=args.lang, email=address,
+                        timezone=settings.company.timezone)
+            uow.session.add(user)
+        else:
+            found = (await uow.session.exec(select(User).where(User.name == args.name.strip()))).all()
+            if len(found) != 1:
+                print(f"{len(found)} people are called {args.name!r}; nothing changed", file=sys.stderr)
+                return 2
+            user = found[0]
+            user.email = address or None
+        await uow.commit()
+        print(f"{user.name} ({user.role}): e-mail {user.email or '—'}", flush=True)
     return 0

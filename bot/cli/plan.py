@@ -19,20 +19,14 @@ def register(sub) -> None:
 async def plan_cmd(args) -> int:
     from tqdm import tqdm
 
-    from bot.settings import load_settings
     from domain.errors import DomainError
     from domain.planning import run_plan, supplier_performance
-    from storage.engine import create_engine, session_factory
-    from storage.migrate import upgrade
 
-    try:
-        settings = load_settings()
-        config = settings.planning
-    except (DomainError, ValueError) as exc:
-        print(f"qm plan: configuration error: {exc}", file=sys.stderr)
-        return 2
-    engine = create_engine(settings.database.url, busy_timeout_ms=settings.database.busy_timeout_ms,
-                           pool_size=settings.database.pool_size)
+    from ..app import command_services
+    from ._common import settings_or_exit
+
+    settings = settings_or_exit()
+    config = settings.planning
     bar = tqdm(total=4, desc="planning", unit="step", file=sys.stderr, leave=False)
 
     def progress(step: str, done: int, total: int) -> None:
@@ -41,19 +35,17 @@ async def plan_cmd(args) -> int:
         bar.refresh()
 
     try:
-        await upgrade(engine)
-        async with session_factory(engine)() as session:
+        async with command_services(settings) as services, services.uow() as uow:
             try:
-                result = await run_plan(session, warehouse_code=args.warehouse, progress=progress, config=config)
-                performance = await supplier_performance(session) if args.xlsx else None
+                result = await run_plan(uow.session, warehouse_code=args.warehouse, progress=progress, config=config)
+                performance = await supplier_performance(uow.session) if args.xlsx else None
             except DomainError as exc:
                 bar.close()
                 print(f"qm plan: {exc}", file=sys.stderr)
                 return 2
-            await session.commit()
+            await uow.commit()
     finally:
         bar.close()
-        await engine.dispose()
 
     chart = None
     if args.chart or args.xlsx:

@@ -24,13 +24,12 @@ async def report(args) -> int:
     from domain.models import Role, User
     from jobs.reports import report_for, send_report_now
 
-    from ..app import open_services
+    from ..app import command_services
     from ..i18n import normalise_language, translate
     from ..reports.attachments import RENDERERS
 
     settings = settings_or_exit()
-    services = await open_services(settings, seed_if_empty=False, with_nlu=False)
-    try:
+    async with command_services(settings) as services:
         now = services.clock()
         if args.send:
             queued = await send_report_now(args.name, services.uow, now=now, settings=settings, translate=translate)
@@ -55,5 +54,4 @@ async def report(args) -> int:
         elif attachment:
             print(f"(with {attachment['filename']}: --out PATH writes it)", flush=True)
         return 0
-    finally:
-        await services.engine.dispose()
+

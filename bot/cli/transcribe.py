@@ -62,11 +62,8 @@ async def transcribe(args) -> int:
 
 async def _database_names(settings) -> list[str]:
     from bot.speech.vocabulary import speech_vocabulary
-    from storage.engine import create_engine, session_factory
 
-    engine = create_engine(settings.database.url, busy_timeout_ms=settings.database.busy_timeout_ms)
-    try:
-        async with session_factory(engine)() as session:
-            return await speech_vocabulary(session)
-    finally:
-        await engine.dispose()
+    from ..app import command_services
+
+    async with command_services(settings) as services, services.uow() as uow:
+        return await speech_vocabulary(uow.session)

@@ -186,3 +186,29 @@ async def test_goods_moved_off_a_dock_by_hand_serve_waiting_orders(session, worl
     moved = await move_stock(session, world.worker, warehouse=world.wh, from_bin="DOCK-IN", to_bin="A-01-02",
                              product_code="WID", quantity=4)
     assert moved.served == ["SO-1"] and (await _line(session, order)).reserved_qty == 4
+
+
+async def test_stock_that_arrives_while_the_first_part_is_picked_is_the_rests_once_it_shipped(session, world):
+    from domain.models import Outbox
+
+    world.customer.sms_consent = True
+    await add_stock(session, world, "WID", "A-01-01", 33)
+    [order] = await _waiting_orders(session, world, ("SO-1", 50, 0, None))
+    step = await start_pick(session, order, world.worker)  # being picked: not served while its list is open
+    await book_receipt(session, [ReceiptInput("WID", 20)], world.worker, warehouse=world.wh)
+    assert await _put_away_all(session, world, "A-01-02") == []
+    while step.expect != PickStepKind.done:
+        if step.expect == PickStepKind.scan_bin:
+            step = await scan_pick_bin(session, step.pick_list_id, world.worker, step.bin_code)
+        elif step.expect == PickStepKind.scan_product:
+            step = await scan_pick_product(session, step.pick_list_id, world.worker, step.sku)
+        else:
+            step = await confirm_pick_quantity(session, step.pick_list_id, world.worker, step.quantity)
+    await pack_order(session, order, world.worker)
+    shipped = await ship_order(session, order, world.worker, today=TODAY)
+    # the 17 still owed are reserved from the 20 that arrived: back on the pick list, not waiting for a PO
+    assert shipped.status == "reserved" and [(o.quantity, o.waiting) for o in shipped.owed] == [(17, 0)]
+    assert (await _line(session, order)).reserved_qty == 17
+    [sms] = (await session.exec(select(Outbox))).all()
+    assert sms.body == "Part of your order SO-1 is on its way. 17 \u00d7 Widget to follow; we will text you when it ships."
+    assert (await _ship_all(session, world, order)).status == "shipped"

@@ -215,7 +215,9 @@ async def _ship(turn: Turn, order: SalesOrder) -> None:
             turn.t("Order {number} shipped in part ({shipment}).", number=result.order_number, shipment=result.shipment_number)]
     for o in result.owed:
         text.append(turn.t("Still owed: {qty} \u00d7 {sku}, expected {day}.", qty=format_number(o.quantity, turn.lang), sku=o.sku,
-                           day=format_date(o.expected, turn.lang) if o.expected else turn.t("date unknown")))
+                           day=format_date(o.expected, turn.lang) if o.expected else turn.t("date unknown")) if o.waiting > 0 else
+                    turn.t("Still owed: {qty} \u00d7 {sku}, reserved and on the pick list.", qty=format_number(o.quantity, turn.lang),
+                           sku=o.sku))
     attachments = [Attachment("document", f"delivery-note-{result.shipment_number.replace('/', '-')}.pdf", pdf,
                               caption=turn.t("Delivery note for order {number}", number=order.number))]
     if result.invoice_number:

@@ -252,3 +252,29 @@ async def test_a_transfer_arriving_puts_the_waiting_order_on_the_pick_list(servi
     received = await worker.text(f"/transfer_in {transfer} E-01")
     assert "received in EAST" in received and "now on the pick list: 2001" in received
     assert await _reserved_for(services, "2001") == 5
+
+
+async def test_goods_put_away_while_the_first_part_is_picked_go_to_the_rest_when_it_ships(services, company, twilio_server):
+    from domain.inventory.tasks import confirm_task, next_task_for
+
+    boss = Chat(dialogue_for(services), external_id="9001")
+    worker = Chat(dialogue_for(services), external_id="9010")
+    number = await _order(boss, 50, services)
+    assert "Go to bin" in await worker.text(f"/pick {number}")
+    async with services.uow() as uow:  # meanwhile the 20 of PO-7 arrive and are put away by someone else
+        s = uow.session
+        ivan = (await s.exec(select(User).where(User.telegram_id == 9010))).one()
+        await book_receipt(s, [ReceiptInput("WID-001", 20)], ivan, po=(await s.exec(select(PurchaseOrder))).one())
+        other = User(name="Petar", role=Role.warehouse)
+        s.add(other)
+        await s.flush()
+        offer = await next_task_for(s, other)
+        assert (await confirm_task(s, offer.task_id, other, "A-01-02")).served == []  # the order is being picked
+        await uow.commit()
+    assert "is picked" in await _pick_all(worker, number)
+    await worker.text(f"/pack {number}")
+    shipped = await worker.text(f"/ship {number}")
+    assert "shipped in part" in shipped and "Still owed: 17 \u00d7 WID-001, reserved and on the pick list." in shipped
+    [sms] = await _send_sms(services, twilio_server)
+    assert sms == f"Part of your order {number} is on its way. 17 \u00d7 Blue widget to follow; we will text you when it ships."
+    assert await _reserved_for(services, number) == 17

@@ -30,12 +30,19 @@ def order_status_text(view: OrderStatusView, lang: str) -> str:
         shipped = ", ".join(f"{ln.product} {format_number(ln.shipped, lang)}/{format_number(ln.ordered, lang)}" for ln in view.shipped_lines[:3])
         parts.append(tr(lang, "Shipped: {items}.", items=shipped))
     if view.partly_shipped:
-        dates = [o.expected for o in view.owed if o.expected]
-        items = ", ".join(f"{o.name} {format_number(o.quantity, lang)}" for o in view.owed[:3])
-        if dates:
-            parts.append(tr(lang, "To follow: {items}, expected {day}.", items=items, day=_day(max(dates), lang)))
-        else:
-            parts.append(tr(lang, "To follow: {items}.", items=items))
+        # What still waits for stock says when it is expected; what is reserved already is being picked or packed.
+        later = [o for o in view.owed if o.waiting > 0][:3]
+        ready = [o for o in view.owed if o.waiting <= 0][:3]
+        if later:
+            dates = [o.expected for o in later if o.expected]
+            items = ", ".join(f"{o.name} {format_number(o.quantity, lang)}" for o in later)
+            if dates:
+                parts.append(tr(lang, "To follow: {items}, expected {day}.", items=items, day=_day(max(dates), lang)))
+            else:
+                parts.append(tr(lang, "To follow: {items}.", items=items))
+        if ready:
+            parts.append(tr(lang, "To follow: {items}, being prepared for shipping now.",
+                            items=", ".join(f"{o.name} {format_number(o.quantity, lang)}" for o in ready)))
     elif view.status not in ("delivered", "cancelled") and view.promised_date:
         parts.append(tr(lang, "Expected: {day}.", day=_day(view.promised_date, lang)))
     return " ".join(parts)

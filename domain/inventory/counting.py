@@ -28,7 +28,7 @@ from ..models import (
     CountLine, CountStatus, CountTask, Location, LocationKind, Product, StockQuant, User, Warehouse, utcnow,
 )
 from ..permissions import require
-from .common import Note, fmt_qty, locked, note, parse_count, resolve_location, resolve_product
+from .common import SELLABLE_KINDS, Note, fmt_qty, locked, note, parse_count, resolve_location, resolve_product
 from .ledger import post_move, virtual_location
 from .reservations import quant_for_update, trim_reservations
 
@@ -102,6 +102,7 @@ class CountOutcome:
     status: str  # done, awaiting_approval, rejected
     lines: list[VarianceLine] = field(default_factory=list)
     happened: Note | None = None
+    served: list[str] = field(default_factory=list)  # waiting orders that got stock reserved when it was booked
 
 
 async def _counted(session: AsyncSession, task: CountTask) -> list[CountedLine]:
@@ -224,13 +225,17 @@ async def _variances(session: AsyncSession, task: CountTask) -> list[tuple[Count
     return out
 
 
-async def _book(session: AsyncSession, task: CountTask, loc: Location, user: User) -> None:
+async def _book(session: AsyncSession, task: CountTask, loc: Location, user: User) -> list[str]:
+    """Books the differences; returns the waiting orders that got stock reserved (a gain is sellable stock,
+    and an order a loss took a reservation from may get it from another bin)."""
     adjustment = await virtual_location(session, LocationKind.adjustment)
+    changed: set[int] = set()
     for cl in (await session.exec(select(CountLine).where(CountLine.count_task_id == task.id)
                                   .order_by(CountLine.product_id, CountLine.lot))).all():
         diff = cl.counted_qty - cl.expected_qty
         if diff == 0:
             continue
+        changed.add(cl.product_id)
         gain = diff > 0
         await post_move(
             session, product_id=cl.product_id, from_location=adjustment if gain else loc,
@@ -240,6 +245,12 @@ async def _book(session: AsyncSession, task: CountTask, loc: Location, user: Use
         if not gain:
             quant = await quant_for_update(session, cl.product_id, loc.id, cl.lot)
             await trim_reservations(session, quant)
+    if loc.kind not in SELLABLE_KINDS:  # dock or quarantine stock is not for sale: nothing to serve
+        return []
+    from ..orders.backorders import serve_backorders  # (orders builds on this package)
+
+    await session.flush()
+    return await serve_backorders(session, loc.warehouse_id, changed)
 
 
 def _outcome_lines(rows: list[tuple[CountLine, Product]],
@@ -264,17 +275,18 @@ async def finish_count(
     rows = await _variances(session, task)
     task.finished_at = utcnow()
     big = [p.sku for cl, p in rows if policy.needs_approval(cl.expected_qty, cl.counted_qty)]
+    served: list[str] = []
     # The counter is told only where the count went, never which products or lots differ (still blind:
     # they may be asked to count the bin again).
     if big:
         task.status = CountStatus.awaiting_approval
         happened = note(N_("Count of {bin} finished; a manager checks it before it is booked."), bin=loc.code)
     else:
-        await _book(session, task, loc, user)
+        served = await _book(session, task, loc, user)
         task.status = CountStatus.done
         happened = note(N_("Count of {bin} finished and booked."), bin=loc.code)
     await session.flush()
-    return CountOutcome(task.id, loc.code, task.status, _outcome_lines(rows), happened)
+    return CountOutcome(task.id, loc.code, task.status, _outcome_lines(rows), happened, served)
 
 
 async def counts_awaiting_approval(session: AsyncSession, warehouse_id: int) -> list[CountOutcome]:
@@ -315,6 +327,7 @@ async def decide_count(session: AsyncSession, count_task_id: int, user: User, *,
                                .where(CountLine.count_task_id == task.id).order_by(CountLine.id))).all()
     task.approved_by_id, task.decided_at = user.id, utcnow()
     lines = _outcome_lines(list(rows), stock)  # the records as they are now, before anything is booked
+    served: list[str] = []
     moved = any(
         (stock[(cl.product_id, cl.lot)].quantity if (cl.product_id, cl.lot) in stock else Decimal(0)) != cl.expected_qty
         for cl, _ in rows
@@ -323,11 +336,11 @@ async def decide_count(session: AsyncSession, count_task_id: int, user: User, *,
         task.status = CountStatus.rejected
         happened = note(N_("Stock in {bin} changed since it was counted; count it again."), bin=loc.code)
     elif approve:
-        await _book(session, task, loc, user)
+        served = await _book(session, task, loc, user)
         task.status = CountStatus.done
         happened = note(N_("Count of {bin} approved and booked."), bin=loc.code)
     else:
         task.status = CountStatus.rejected
         happened = note(N_("Count of {bin} rejected; count it again."), bin=loc.code)
     await session.flush()
-    return CountOutcome(task.id, loc.code, task.status, lines, happened)
+    return CountOutcome(task.id, loc.code, task.status, lines, happened, served)

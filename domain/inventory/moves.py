@@ -1,7 +1,7 @@
 """Moving stock between bins of one warehouse by hand."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from sqlmodel import select
@@ -9,7 +9,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from ..errors import Conflict, InvalidInput, N_, NotFound
 from ..models import Location, LocationKind, Product, StockQuant, User, Warehouse
-from .common import Note, fmt_qty, note, parse_quantity, resolve_location, resolve_product
+from .common import SELLABLE_KINDS, Note, fmt_qty, note, parse_quantity, resolve_location, resolve_product
 from .ledger import post_move
 from .counting import being_counted
 from .tasks import check_pick_face
@@ -25,6 +25,7 @@ class MoveResult:
     to_bin: str
     refill_task_id: int | None
     happened: Note
+    served: list[str] = field(default_factory=list)  # waiting orders that got the goods reserved (moved off a dock)
 
 
 async def pick_lot(session: AsyncSession, product: Product, location: Location, lot: str | None) -> str:
@@ -74,8 +75,14 @@ async def move_stock(
         expiry=quant.expiry if quant else None, user_id=user.id, respect_reserved=True,
     )
     refill = await check_pick_face(session, src, product.id)
+    served = []
+    if dst.kind in SELLABLE_KINDS and src.kind not in SELLABLE_KINDS:  # put away by hand: the goods are for sale now
+        from ..orders.backorders import serve_backorders  # (orders builds on this package)
+
+        served = await serve_backorders(session, warehouse.id, [product.id])
     return MoveResult(
         move.id, product.sku, qty, lot, src.code, dst.code, refill.id if refill else None,
         note(N_("Moved {qty} {unit} of {sku} from {src} to {dst}."), qty=fmt_qty(qty), unit=product.unit,
              sku=product.sku, src=src.code, dst=dst.code),
+        served,
     )

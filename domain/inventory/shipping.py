@@ -185,6 +185,12 @@ async def ship_order(session: AsyncSession, order: SalesOrder, user: User, *, in
     order.status = OrderStatus.partially_shipped if owed_any else OrderStatus.shipped
     order.shipped_at = shipment.shipped_at = utcnow()
     await release_order(session, order)
+    if order.status == OrderStatus.partially_shipped:
+        # Stock that became sellable while this part was picked could not be reserved for the order then
+        # (an order being picked is not served): the rest gets it now, by priority like every other order.
+        from ..orders.backorders import serve_backorders
+
+        await serve_backorders(session, order.warehouse_id, {line.product_id for line in lines if line.backordered > 0})
     await session.flush()
     invoice = None
     if invoice_policy == "delivered":

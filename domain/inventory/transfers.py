@@ -3,7 +3,7 @@ send books bin -> transit, receive books transit -> a bin of the destination."""
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
@@ -43,6 +43,7 @@ class TransferResult:
     from_warehouse: str
     to_warehouse: str
     lines: list[TransferLineView]
+    served: list[str] = field(default_factory=list)  # waiting orders at the destination that got the goods reserved
 
 
 async def _view(session: AsyncSession, t: Transfer) -> TransferResult:
@@ -115,4 +116,9 @@ async def receive_transfer(session: AsyncSession, user: User, number: str, *, bi
         tl.to_location_id = dst.id
     t.status, t.received_by_id, t.received_at = TransferStatus.received, user.id, utcnow()
     await session.flush()
-    return await _view(session, t)
+    from ..orders.backorders import serve_backorders  # (orders builds on this package)
+
+    lines = (await session.exec(select(TransferLine).where(TransferLine.transfer_id == t.id))).all()
+    served = await serve_backorders(session, t.to_warehouse_id, {tl.product_id for tl in lines})
+    view = await _view(session, t)
+    return TransferResult(view.number, view.status, view.from_warehouse, view.to_warehouse, view.lines, served)

@@ -1,10 +1,12 @@
 """What is still owed to customers, when it is expected, and serving it when stock arrives.
 
 A line's backorder is what is neither shipped nor cancelled (SalesOrderLine.backordered);
-the part of it not yet reserved or picked waits for stock. Stock that becomes sellable
-(a put-away, a receipt into a sellable bin) is reserved for waiting orders by priority
-(urgent first), then promised date, then order date, and those orders go back on the
-pick list.
+the part of it not yet reserved or picked waits for stock. Stock that becomes sellable is
+reserved for waiting orders by priority (urgent first), then promised date, then order
+date, and those orders go back on the pick list. It becomes sellable by a put-away (of a
+receipt, a return, goods of a cancelled order), a receipt or a transfer into a sellable
+bin, a move out of a dock, a count that finds more than the records, and by a cancelled
+order giving its reservations back.
 """
 from __future__ import annotations
 
@@ -19,8 +21,9 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from ..models import OrderStatus, Product, PurchaseOrder, PurchaseOrderLine, SalesOrder, SalesOrderLine, SupplierProduct
 
 OPEN_PO = ("draft", "sent", "confirmed", "partially_received")
-# Orders whose missing goods may still be reserved when stock arrives.
-WAITING = (OrderStatus.confirmed, OrderStatus.partially_shipped)
+# Orders whose missing goods may still be reserved when stock arrives: a reserved one too, when a count
+# took part of its reservation away (an order being picked or packed waits until it shipped its part).
+WAITING = (OrderStatus.confirmed, OrderStatus.reserved, OrderStatus.partially_shipped)
 
 
 @dataclass(frozen=True)
@@ -67,10 +70,16 @@ async def owed_lines(session: AsyncSession, order: SalesOrder, *, today: date) -
     return out
 
 
-async def serve_backorders(session: AsyncSession, warehouse_id: int, product_ids: list[int] | None = None) -> list[str]:
+async def serve_backorders(session: AsyncSession, warehouse_id: int | None,
+                           product_ids: list[int] | set[int] | None = None) -> list[str]:
     """Reserves newly sellable stock for waiting orders (by priority, promised date, order date) and
     returns the numbers of the orders that got something; they are on the pick list from now on."""
     from ..inventory.reservations import reserve_order
+
+    if warehouse_id is None or product_ids is not None and not product_ids:
+        return []
+    if product_ids is not None:
+        product_ids = sorted(set(product_ids))
 
     short = select(SalesOrderLine.order_id).where(
         SalesOrderLine.quantity > SalesOrderLine.cancelled_qty + SalesOrderLine.picked_qty + SalesOrderLine.reserved_qty)

@@ -207,12 +207,20 @@ def plan_primary(plan: dict[int, list[int]], current: int | None) -> int:
     return current if current in plan else min(plan)
 
 
-async def cancel_order(session: AsyncSession, actor: User, order_id: int, *, today: date | None = None) -> SalesOrder:
+@dataclass(frozen=True)
+class Cancelled:
+    order: SalesOrder
+    served: list[str] = field(default_factory=list)  # waiting orders that got the stock this one gave back
+
+
+async def cancel_order(session: AsyncSession, actor: User, order_id: int, *, today: date | None = None) -> Cancelled:
     """Cancels what is still owed. Before anything shipped the order is cancelled and its open invoice with it;
     after a part shipped the rest is cancelled (the order is then shipped in full of what it will get), with a
-    credit note when the rest was already billed."""
+    credit note when the rest was already billed. The stock it had reserved goes to waiting orders at once
+    (what was already picked does after its put-away)."""
     from ..inventory.reservations import release_order
     from ..inventory.shipping import return_picked_to_stock
+    from .backorders import serve_backorders
 
     require(actor, "manage_orders")
     order = await session.get(SalesOrder, order_id, with_for_update=True)
@@ -224,8 +232,9 @@ async def cancel_order(session: AsyncSession, actor: User, order_id: int, *, tod
 
     billed = (await session.exec(select(Invoice.id).where(Invoice.order_id == order.id, Invoice.kind == "invoice",
                                                           Invoice.shipment_id.is_(None), Invoice.status != "cancelled"))).first()
+    released = Decimal(0)
     if order.status != OrderStatus.draft:
-        await release_order(session, order)
+        released = await release_order(session, order)
         await return_picked_to_stock(session, order)
     lines = [ln for ln, _ in await order_lines(session, order.id)]
     cancelled = [(ln, ln.backordered) for ln in lines if ln.backordered > 0]
@@ -239,7 +248,8 @@ async def cancel_order(session: AsyncSession, actor: User, order_id: int, *, tod
         order.status = OrderStatus.cancelled
         await cancel_invoices(session, order.id)
     await session.flush()
-    return order
+    served = await serve_backorders(session, order.warehouse_id, {ln.product_id for ln in lines}) if released > 0 else []
+    return Cancelled(order, served)
 
 
 async def return_goods(session: AsyncSession, actor: User, order_id: int, product_id: int, quantity: Decimal, *,

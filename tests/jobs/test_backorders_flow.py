@@ -191,3 +191,90 @@ async def test_return_in_the_chat_credits_the_customer(services, company, twilio
     status = await boss.text(f"/status {number}")
     assert "4 returned" in status and "Credit note CN-" in status
     assert "Put away: take 4 pcs of WID-001" in await worker.text("/next")
+
+
+async def _order(boss: Chat, qty: int, services) -> str:
+    await boss.text("/order acme")
+    await boss.text(f"{qty} blue widget")
+    await boss.press("order_done:")
+    await boss.press("order_day:")
+    await boss.press("order_ok:confirm")
+    async with services.uow() as uow:
+        return (await uow.session.exec(select(SalesOrder.number).order_by(SalesOrder.id.desc()))).first()
+
+
+async def _reserved_for(services, number: str) -> Decimal:
+    async with services.uow() as uow:
+        order = (await uow.session.exec(select(SalesOrder).where(SalesOrder.number == number))).one()
+        return (await uow.session.exec(select(SalesOrderLine).where(SalesOrderLine.order_id == order.id))).one().reserved_qty
+
+
+async def test_the_chat_says_which_waiting_orders_got_the_stock_of_a_cancelled_order_or_a_count(services, company):
+    boss = Chat(dialogue_for(services), external_id="9001")
+    worker = Chat(dialogue_for(services), external_id="9010")
+    first = await _order(boss, 30, services)
+    second = await _order(boss, 10, services)  # 3 reserved, 7 wait
+    assert await _reserved_for(services, second) == 3
+    reply = await boss.text(f"/cancel_order {first}")
+    assert f"Order {first} cancelled" in reply and f"now on the pick list: {second}" in reply
+    assert await _reserved_for(services, second) == 10
+
+    third = await _order(boss, 30, services)  # 23 left in A-01-01: 23 reserved, 7 wait
+    await worker.text("/count A-01-01")
+    await worker.text("WID-001")
+    await worker.text("45")  # 12 more than the records: a manager approves it
+    assert "manager checks it" in await worker.text("done")
+    await boss.text("/approvals")
+    [approve] = [b for b in boss.buttons() if b.data.endswith(":1")]
+    reply = await boss.press(approve.data)
+    assert "approved and booked" in reply and f"now on the pick list: {third}" in reply
+    assert await _reserved_for(services, third) == 30
+
+
+async def test_a_transfer_arriving_puts_the_waiting_order_on_the_pick_list(services, company):
+    async with services.uow() as uow:
+        s = uow.session
+        east = Warehouse(code="EAST", name="East")
+        s.add(east)
+        await s.flush()
+        s.add(Location(warehouse_id=east.id, code="E-01", zone="E", aisle="01", level="01", kind="storage"))
+        customer = (await s.exec(select(Customer))).one()
+        product = (await s.exec(select(Product))).one()
+        order = SalesOrder(number="2001", customer_id=customer.id, warehouse_id=east.id, status="confirmed",
+                           order_date=date.today())
+        s.add(order)
+        await s.flush()
+        s.add(SalesOrderLine(order_id=order.id, line_no=1, product_id=product.id, quantity=Decimal(5), price=product.price))
+        await uow.commit()
+    worker = Chat(dialogue_for(services), external_id="9010")
+    sent = await worker.text("/transfer EAST A-01-01 WID-001 8")
+    transfer = sent.split("Transfer ")[1].split(" ")[0]
+    received = await worker.text(f"/transfer_in {transfer} E-01")
+    assert "received in EAST" in received and "now on the pick list: 2001" in received
+    assert await _reserved_for(services, "2001") == 5
+
+
+async def test_goods_put_away_while_the_first_part_is_picked_go_to_the_rest_when_it_ships(services, company, twilio_server):
+    from domain.inventory.tasks import confirm_task, next_task_for
+
+    boss = Chat(dialogue_for(services), external_id="9001")
+    worker = Chat(dialogue_for(services), external_id="9010")
+    number = await _order(boss, 50, services)
+    assert "Go to bin" in await worker.text(f"/pick {number}")
+    async with services.uow() as uow:  # meanwhile the 20 of PO-7 arrive and are put away by someone else
+        s = uow.session
+        ivan = (await s.exec(select(User).where(User.telegram_id == 9010))).one()
+        await book_receipt(s, [ReceiptInput("WID-001", 20)], ivan, po=(await s.exec(select(PurchaseOrder))).one())
+        other = User(name="Petar", role=Role.warehouse)
+        s.add(other)
+        await s.flush()
+        offer = await next_task_for(s, other)
+        assert (await confirm_task(s, offer.task_id, other, "A-01-02")).served == []  # the order is being picked
+        await uow.commit()
+    assert "is picked" in await _pick_all(worker, number)
+    await worker.text(f"/pack {number}")
+    shipped = await worker.text(f"/ship {number}")
+    assert "shipped in part" in shipped and "Still owed: 17 \u00d7 WID-001, reserved and on the pick list." in shipped
+    [sms] = await _send_sms(services, twilio_server)
+    assert sms == f"Part of your order {number} is on its way. 17 \u00d7 Blue widget to follow; we will text you when it ships."
+    assert await _reserved_for(services, number) == 17

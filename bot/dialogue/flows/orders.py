@@ -277,11 +277,17 @@ async def cancel_order_cmd(turn: Turn) -> None:
         turn.say(turn.t("Which order? Write /cancel_order 1042."))
         return
     order = await orders.get_order(turn.session, turn.args)
-    order = await orders.cancel_order(turn.session, turn.user, order.id, today=turn.now().date())
-    if order.status == "cancelled":
-        turn.say(turn.t("Order {number} cancelled; its reservations are released.", number=order.number))
+    done = await orders.cancel_order(turn.session, turn.user, order.id, today=turn.now().date())
+    if done.order.status == "cancelled":
+        text = turn.t("Order {number} cancelled; its reservations are released.", number=order.number)
     else:
-        turn.say(turn.t("The rest of order {number} is cancelled; what shipped stays billed.", number=order.number))
+        text = turn.t("The rest of order {number} is cancelled; what shipped stays billed.", number=order.number)
+    turn.say("\n".join([text, *served_text(turn, done.served)]))
+
+
+def served_text(turn: Turn, served: list[str]) -> list[str]:
+    """The line that says which waiting orders got stock reserved (and are on the pick list now), if any."""
+    return [turn.t("Reserved for waiting orders, now on the pick list: {orders}.", orders=", ".join(served))] if served else []
 
 
 async def order_status(turn: Turn) -> None:

@@ -32,6 +32,7 @@ from ..messages import Attachment, Button
 from ..router import Router
 from ..turn import Turn, button_id
 from .scans import CHOICES, on_scan_choice, one_scan, scans_of
+from .orders import served_text
 
 DONE_WORDS = {"done", "finish", "end", "готово", "всё", "все", "край", "gata", "完成", "好了"}
 
@@ -57,6 +58,10 @@ async def _warehouse(turn: Turn) -> Warehouse:
     if wh is None:
         raise NotFound(N_("No warehouse is set up yet."))
     return wh
+
+
+def _served(turn: Turn, served: list[str]) -> str:
+    return "\n".join(served_text(turn, served))
 
 
 def _say_note(turn: Turn, note, extra: str = "", buttons=None) -> None:
@@ -210,7 +215,9 @@ async def _ship(turn: Turn, order: SalesOrder) -> None:
             turn.t("Order {number} shipped in part ({shipment}).", number=result.order_number, shipment=result.shipment_number)]
     for o in result.owed:
         text.append(turn.t("Still owed: {qty} \u00d7 {sku}, expected {day}.", qty=format_number(o.quantity, turn.lang), sku=o.sku,
-                           day=format_date(o.expected, turn.lang) if o.expected else turn.t("date unknown")))
+                           day=format_date(o.expected, turn.lang) if o.expected else turn.t("date unknown")) if o.waiting > 0 else
+                    turn.t("Still owed: {qty} \u00d7 {sku}, reserved and on the pick list.", qty=format_number(o.quantity, turn.lang),
+                           sku=o.sku))
     attachments = [Attachment("document", f"delivery-note-{result.shipment_number.replace('/', '-')}.pdf", pdf,
                               caption=turn.t("Delivery note for order {number}", number=order.number))]
     if result.invoice_number:
@@ -256,9 +263,7 @@ async def on_task_bin(turn: Turn) -> None:
     result = await tasks.confirm_task(turn.session, turn.state["task_id"], turn.user, scan.code)
     turn.end()
     extra = "" if result.done else turn.t("{qty} still to put away: /next.", qty=_fmt(result.remaining))
-    if result.served:
-        extra = "\n".join(p for p in (extra, turn.t("Reserved for waiting orders, now on the pick list: {orders}.",
-                                                      orders=", ".join(result.served))) if p)
+    extra = "\n".join(p for p in (extra, _served(turn, result.served)) if p)
     _say_note(turn, result.happened, extra, [[Button(turn.t("Next task"), "wh_next:")]])
 
 
@@ -575,7 +580,7 @@ async def approvals_cmd(turn: Turn) -> None:
 async def on_count_decision(turn: Turn) -> None:
     task_id, _, approve = turn.args.partition(":")
     outcome = await counting.decide_count(turn.session, button_id(task_id), turn.user, approve=approve == "1")
-    _say_note(turn, outcome.happened) if outcome.happened else turn.say(turn.t("Count of {bin}: {status}.", bin=outcome.bin_code, status=turn.t(status_label(outcome.status))))
+    _say_note(turn, outcome.happened, _served(turn, outcome.served)) if outcome.happened else turn.say(turn.t("Count of {bin}: {status}.", bin=outcome.bin_code, status=turn.t(status_label(outcome.status))))
 
 
 # ---------------------------------------------------------------- moving
@@ -590,7 +595,7 @@ async def move_intent(turn: Turn) -> None:
         result = await moves.move_stock(turn.session, turn.user, warehouse=await _warehouse(turn), from_bin=e["from_location"],
                                         to_bin=e["to_location"], product_code=await _product_code(turn, e.get("sku") or e["product"]),
                                         quantity=e["quantity"])
-        _say_note(turn, result.happened)
+        _say_note(turn, result.happened, _served(turn, result.served))
         return
     await move_cmd(turn)
 
@@ -626,7 +631,7 @@ async def on_move_input(turn: Turn) -> None:
                                         to_bin=scan.code, product_code=s["code"], quantity=Decimal(s["qty"]),
                                         lot=s.get("lot"))
         turn.end()
-        _say_note(turn, result.happened)
+        _say_note(turn, result.happened, _served(turn, result.served))
 
 
 # ---------------------------------------------------------------- stock questions
@@ -784,8 +789,9 @@ async def transfer_in_cmd(turn: Turn) -> None:
         turn.say(turn.t("Write /transfer_in TRANSFER-NUMBER [BIN]."))
         return
     result = await transfers.receive_transfer(turn.session, turn.user, parts[0], bin_code=parts[1] if len(parts) > 1 else None)
-    turn.say(turn.t("Transfer {number} received in {to}: {lines}.", number=result.number, to=result.to_warehouse,
-                    lines=", ".join(f"{_fmt(ln.quantity)} × {ln.sku} → {ln.to_bin}" for ln in result.lines)))
+    turn.say("\n".join([turn.t("Transfer {number} received in {to}: {lines}.", number=result.number, to=result.to_warehouse,
+                                lines=", ".join(f"{_fmt(ln.quantity)} × {ln.sku} → {ln.to_bin}" for ln in result.lines)),
+                         *served_text(turn, result.served)]))
 
 
 def register(router: Router) -> None:

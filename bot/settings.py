@@ -324,7 +324,7 @@ class Warehouse(Section):
 
 
 class Nlu(Section):
-    ask_below: float | None = Field(None, ge=0, le=1)  # None: the calibrated nlu/confidence.py value
+    ask_below: float | None = Field(None, ge=0)  # None: the calibrated nlu/confidence.py value; above 1: always ask
 
 
 def _planning(value: Any):

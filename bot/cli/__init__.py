@@ -12,9 +12,9 @@ import sys
 
 # module names under bot.cli, in the order `qm --help` lists them
 COMMANDS = ["run", "chat", "db", "demo", "invite", "person", "report", "parse", "scan", "transcribe", "plan", "data",
-            "corrections", "names"]
+            "nlu_data"]
 # sub-commands registered by a module of another name
-MODULE_OF = {"import": "data", "export": "data"}
+MODULE_OF = {"import": "data", "export": "data", "names": "nlu_data", "corrections": "nlu_data"}
 
 
 def build_parser(command: str | None = None) -> argparse.ArgumentParser:

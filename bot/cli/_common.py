@@ -9,6 +9,13 @@ if TYPE_CHECKING:
     from ..settings import Settings
 
 
+def command_with_one_action(sub, name: str, help: str, action: str, action_help: str, func) -> None:
+    """`qm NAME ACTION` (e.g. `qm db upgrade`, `qm demo seed`): a command with a single sub-command."""
+    p = sub.add_parser(name, help=help)
+    actions = p.add_subparsers(dest=f"{name}_command", required=True)
+    actions.add_parser(action, help=action_help).set_defaults(func=func)
+
+
 def settings_or_exit() -> "Settings":
     # imported here: settings pull in pydantic and the scheduler's types, which `qm parse` never needs
     from ..settings import load_settings

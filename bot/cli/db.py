@@ -1,14 +1,12 @@
 """qm db upgrade: apply migrations."""
 from __future__ import annotations
 
-from ._common import settings_or_exit
+from ._common import command_with_one_action, settings_or_exit
 
 
 def register(sub) -> None:
-    p = sub.add_parser("db", help="database maintenance")
-    dsub = p.add_subparsers(dest="db_command", required=True)
-    up = dsub.add_parser("upgrade", help="apply migrations (also done by qm run on start)")
-    up.set_defaults(func=upgrade_cmd)
+    command_with_one_action(sub, "db", "database maintenance", "upgrade", "apply migrations (also done by qm run on start)",
+                            upgrade_cmd)
 
 
 async def upgrade_cmd(args) -> int:

@@ -1,14 +1,12 @@
 """qm demo seed: load the demo company."""
 from __future__ import annotations
 
-from ._common import settings_or_exit
+from ._common import command_with_one_action, settings_or_exit
 
 
 def register(sub) -> None:
-    p = sub.add_parser("demo", help="demo data")
-    dsub = p.add_subparsers(dest="demo_command", required=True)
-    seed = dsub.add_parser("seed", help="load the demo company (customers, products, stock, orders, history)")
-    seed.set_defaults(func=seed_cmd)
+    command_with_one_action(sub, "demo", "demo data", "seed", "load the demo company (customers, products, stock, orders, history)",
+                            seed_cmd)
 
 
 async def seed_cmd(args) -> int:

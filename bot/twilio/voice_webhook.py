@@ -54,12 +54,19 @@ def voice_routes(services: Services) -> list[Route]:
         resp.append(gather)
         resp.say(tr(lang, "We did not hear anything. Goodbye."), language=VOICE_LANG[lang])
 
-    async def incoming(request: Request) -> Response:
+    async def caller(request: Request):
+        """Twilio's signed form, the caller's number and language; None when the signature is wrong."""
         form = await verified_form(request, token(), settings.http.public_url)
         if form is None:
-            return Response("forbidden", status_code=403)
+            return None
         phone = e164(form.get("From", ""), settings.company.country)
-        lang = await caller_language(services, phone)
+        return form, phone, await caller_language(services, phone)
+
+    async def incoming(request: Request) -> Response:
+        call = await caller(request)
+        if call is None:
+            return Response("forbidden", status_code=403)
+        form, phone, lang = call
         resp = VoiceResponse()
         verdict = await services.limiter.acquire("call", phone or form.get("From", "")) if services.limiter else None
         if verdict is not None and not verdict.allowed:
@@ -71,11 +78,10 @@ def voice_routes(services: Services) -> list[Route]:
         return _xml(resp)
 
     async def order(request: Request) -> Response:
-        form = await verified_form(request, token(), settings.http.public_url)
-        if form is None:
+        call = await caller(request)
+        if call is None:
             return Response("forbidden", status_code=403)
-        phone = e164(form.get("From", ""), settings.company.country)
-        lang = await caller_language(services, phone)
+        form, phone, lang = call
         given = request.query_params.get("attempt", "1")  # ours, but signed URLs can still be replayed with anything
         attempt = int(given) if given.isascii() and given.isdigit() and len(given) <= 2 else 1
         heard = form.get("Digits") or spoken_digits(form.get("SpeechResult", ""), lang)

@@ -20,6 +20,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+import os
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -33,6 +34,7 @@ from ..fakes.telegram_server import BotCall, TelegramServer
 
 # What the bot does in a chat when it answers (chat actions and failed calls are not answers).
 ANSWERS = {"sendMessage", "editMessageText", "editMessageCaption", "editMessageReplyMarkup", "sendPhoto", "sendDocument"}
+TRACE = bool(os.environ.get("QM_JOURNEY_TRACE"))  # print every conversation (pytest -s)
 QUIET = 0.35  # seconds without a new answer after which the turn is taken as answered
 FIRST_ANSWER_S = 60  # the first answer may wait for a report or a PDF to be rendered on a loaded machine
 
@@ -101,16 +103,19 @@ class Person:
     async def says(self, text: str, *, count: bool = True) -> Answer:
         if count:
             self.count["messages"] += 1
-        return await self._act(lambda: self.tg.send_text(self.chat_id, text, first_name=self.name, language_code="en"))
+        return await self._act(lambda: self.tg.send_text(self.chat_id, text, first_name=self.name, language_code="en"),
+                               text)
 
     async def scans(self, code: str) -> Answer:
         """A handheld scanner in keyboard mode: the code arrives as a typed message."""
         self.count["scans"] += 1
-        return await self._act(lambda: self.tg.send_text(self.chat_id, code, first_name=self.name, language_code="en"))
+        return await self._act(lambda: self.tg.send_text(self.chat_id, code, first_name=self.name, language_code="en"),
+                               f"(scans) {code}")
 
     async def sends_photo(self, jpeg: bytes, *, of_barcode: bool = False) -> Answer:
         self.count["scans" if of_barcode else "photos"] += 1
-        return await self._act(lambda: self.tg.send_photo(self.chat_id, jpeg, first_name=self.name, language_code="en"))
+        return await self._act(lambda: self.tg.send_photo(self.chat_id, jpeg, first_name=self.name, language_code="en"),
+                               "(a photo)")
 
     async def taps(self, label: str, *, on: BotCall | None = None) -> Answer:
         """Presses the button whose label contains `label` (any case) under the latest message with
@@ -120,7 +125,7 @@ class Person:
         data = self.button(label, message)
         self.count["taps"] += 1
         return await self._act(lambda: self.tg.press_button(self.chat_id, message, data, first_name=self.name,
-                                                            language_code="en"))
+                                                            language_code="en"), f"(taps) {label}")
 
     async def receives(self, words: str, timeout: float = 30) -> BotCall:
         """Waits for a message the bot sends on its own (a due reminder...) containing `words`."""
@@ -178,10 +183,14 @@ class Person:
         return BotCall(call.method, {**call.params, "reply_markup": now.get("reply_markup") or {}}, call.files,
                        result=now)
 
-    async def _act(self, do: Callable[[], Any]) -> Answer:
+    async def _act(self, do: Callable[[], Any], what: str = "") -> Answer:
         before = len(self._answers())
         do()
         answer = Answer(await self._wait(before))
+        if TRACE:
+            print(f"\n{self.name} ({self.role}) > {what}\n    " + answer.text.replace("\n", "\n    ")
+                  + "".join(f"\n    [{b['text']}]" for c in answer.calls for b in buttons_of(c))
+                  + "".join(f"\n    <file {f.filename}>" for f in answer.files))
         self.history.append(answer)
         return answer
 

@@ -71,6 +71,12 @@ class Answer:
     def documents(self) -> list[Any]:
         return [part for c in self.calls if c.method == "sendDocument" for part in c.files.values()]
 
+    def message(self, words: str) -> BotCall:
+        """The one message of this answer containing `words` (an answer may be several messages)."""
+        found = [c for c in self.calls if words.lower() in (c.text or "").lower()]
+        assert len(found) == 1, f"{len(found)} messages with {words!r} in {self!r}"
+        return found[0]
+
     def with_buttons(self) -> BotCall | None:
         return next((c for c in reversed(self.calls) if buttons_of(c)), None)
 

@@ -61,7 +61,7 @@ def app(request, journey_database, tmp_path_factory):
         log = tmp_path_factory.mktemp("qm") / "qm.log"
         process = QmRun(env, log).start(timeout=120)
         try:
-            yield App(telegram, journey_database, itertools.count(int(request.module.FIRST_CHAT_ID)))
+            yield App(telegram, journey_database, itertools.count(int(request.module.FIRST_CHAT_ID)), process.port)
         finally:
             code = process.stop()
             assert code == 0, f"qm run exited with {code}:\n{process.log()[-4000:]}"

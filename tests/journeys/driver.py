@@ -11,9 +11,10 @@ joins with an invite (`/start CODE`, as in real life) and then:
     await worker.sends_photo(jpeg_bytes)
     rep.spent(messages=1, taps=1)            # the budget of the journey: at most this many
 
-Every action waits for the bot's answer: the first message (or edit, photo, document) in that
-chat, then until the chat has been quiet for QUIET seconds; the answer is kept as `replies`
-(`text` joins them). Joining is not counted; everything after is, until `reset()`.
+Every action waits for the bot's whole answer: its messages (edits, photos, documents) in that chat
+until the process counts the answer as sent (`qm_outbound_total` on /metrics goes up once every
+reply of the update went out); `answer.text` joins them. Joining is not counted; everything after
+is, until `reset()`. QM_JOURNEY_TRACE=1 prints every conversation (with pytest -s).
 """
 from __future__ import annotations
 
@@ -21,11 +22,13 @@ import asyncio
 import itertools
 import json
 import os
+import re
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+import httpx
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.engine import create_engine, session_factory
@@ -35,8 +38,11 @@ from ..fakes.telegram_server import BotCall, TelegramServer
 # What the bot does in a chat when it answers (chat actions and failed calls are not answers).
 ANSWERS = {"sendMessage", "editMessageText", "editMessageCaption", "editMessageReplyMarkup", "sendPhoto", "sendDocument"}
 TRACE = bool(os.environ.get("QM_JOURNEY_TRACE"))  # print every conversation (pytest -s)
-QUIET = 0.35  # seconds without a new answer after which the turn is taken as answered
 FIRST_ANSWER_S = 60  # the first answer may wait for a report or a PDF to be rendered on a loaded machine
+# An answer the process never counts (its error handler's "Sorry, something went wrong") is taken as
+# whole after this long without another message.
+QUIET = 2.0
+_OUTBOUND = re.compile(r'^qm_outbound_total\{channel="telegram"\} ([0-9.e+]+)$', re.MULTILINE)
 
 
 def buttons_of(call: BotCall) -> list[dict]:
@@ -190,9 +196,9 @@ class Person:
                        result=now)
 
     async def _act(self, do: Callable[[], Any], what: str = "") -> Answer:
-        before = len(self._answers())
+        before, sent = len(self._answers()), await self.app.outbound()
         do()
-        answer = Answer(await self._wait(before))
+        answer = Answer(await self._wait(before, sent))
         if TRACE:
             print(f"\n{self.name} ({self.role}) > {what}\n    " + answer.text.replace("\n", "\n    ")
                   + "".join(f"\n    [{b['text']}]" for c in answer.calls for b in buttons_of(c))
@@ -200,15 +206,15 @@ class Person:
         self.history.append(answer)
         return answer
 
-    async def _wait(self, before: int) -> list[BotCall]:
+    async def _wait(self, before: int, sent: float) -> list[BotCall]:
         deadline = time.monotonic() + FIRST_ANSWER_S
         while len(self._answers()) == before:
             if time.monotonic() > deadline:
                 raise AssertionError(f"{self.name} got no answer in {FIRST_ANSWER_S}s (the conversation dead-ended)")
-            await asyncio.sleep(0.03)
+            await asyncio.sleep(0.02)
         count, still = len(self._answers()), time.monotonic()
-        while time.monotonic() - still < QUIET:
-            await asyncio.sleep(0.05)
+        while await self.app.outbound() == sent and time.monotonic() - still < QUIET:
+            await asyncio.sleep(0.02)
             if len(self._answers()) != count:
                 count, still = len(self._answers()), time.monotonic()
         return self._answers()[before:]
@@ -217,11 +223,17 @@ class Person:
 class App:
     """The running `qm run` (through the Telegram test server) and its database, for one module."""
 
-    def __init__(self, telegram: TelegramServer, database_url: str, chat_ids: itertools.count):
+    def __init__(self, telegram: TelegramServer, database_url: str, chat_ids: itertools.count, http_port: int):
         self.telegram = telegram
         self.database_url = database_url
         self._chat_ids = chat_ids
-        self._engine = None
+        self._metrics = f"http://127.0.0.1:{http_port}/metrics"
+
+    async def outbound(self) -> float:
+        """Replies the process has finished sending in conversations, all chats together."""
+        async with httpx.AsyncClient(timeout=10) as client:
+            found = _OUTBOUND.search((await client.get(self._metrics)).text)
+        return float(found.group(1)) if found else 0.0
 
     async def join(self, role: str, name: str) -> Person:
         """A new person with an invite for `role` (made as `qm invite` makes it) sends /start CODE."""

@@ -12,7 +12,10 @@ import pytest
 
 from ..fakes.telegram_server import TelegramServer
 from ..qm_process import TOKEN, QmRun, qm_env
-from .driver import App
+from .driver import App, Person
+
+# test id -> the people of that journey, for the summary printed at the end of the run
+SPENT: dict[str, list[Person]] = {}
 
 # Scheduled reports would drop into a manager's chat in the middle of a journey: off; the
 # reminders job runs often so a due reminder arrives while the journey waits for it.
@@ -65,3 +68,21 @@ def app(request, journey_database, tmp_path_factory):
         finally:
             code = process.stop()
             assert code == 0, f"qm run exited with {code}:\n{process.log()[-4000:]}"
+
+
+@pytest.fixture(autouse=True)
+def _record_spending(request, app):
+    app.people = SPENT.setdefault(request.node.nodeid.split("::")[-1], [])
+    yield
+
+
+def pytest_terminal_summary(terminalreporter):
+    """What each journey took, person by person (setting up not counted)."""
+    if not SPENT:
+        return
+    terminalreporter.section("journeys: messages, scans, photos and taps")
+    for test, people in SPENT.items():
+        for person in people:
+            used = ", ".join(f"{k} {v}" for k, v in person.count.items() if v)
+            if used:
+                terminalreporter.write_line(f"{test} [{person.role} {person.name}]: {used}")

@@ -228,6 +228,7 @@ class App:
         self.database_url = database_url
         self._chat_ids = chat_ids
         self._metrics = f"http://127.0.0.1:{http_port}/metrics"
+        self.people: list[Person] = []  # who took part in the current journey
 
     async def outbound(self) -> float:
         """Replies the process has finished sending in conversations, all chats together."""
@@ -255,10 +256,13 @@ class App:
             return (await s.exec(select(User.id).where(User.telegram_id == person.chat_id))).one()
 
         person.user_id = await self.db(user_id)
+        self.people.append(person)
         return person
 
     def stranger(self, name: str = "Stranger") -> Person:
-        return Person(self, next(self._chat_ids), name, "none")
+        person = Person(self, next(self._chat_ids), name, "stranger")
+        self.people.append(person)
+        return person
 
     async def db(self, fn: Callable[[AsyncSession], Awaitable[Any]]) -> Any:
         """Runs fn(session) on the module's database: arranging a journey's data, checking its goal."""

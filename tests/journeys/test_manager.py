@@ -45,6 +45,7 @@ async def _counted_short(app, bin_code: str, sku: str, short: int) -> Decimal:
     await worker.says(str(int(record) - short))
     finished = await worker.says("done")
     assert "manager" in finished.text
+    worker.reset()  # the count is the journey's setting up
     return record
 
 
@@ -97,6 +98,7 @@ async def test_an_old_approve_button_orders_nothing_twice(app):
     assert await app.one(select(func.count()).select_from(PurchaseOrder).where(PurchaseOrder.status == "draft")) == drafts
     assert await app.one(select(func.count()).select_from(PurchaseOrderLine)) == lines
     assert "already approved" in again.text or "earlier message" in again.text
+    boss.spent(messages=1, taps=2)
 
 
 async def test_the_sales_funnel_with_its_chart_in_one_message(app):
@@ -113,7 +115,7 @@ async def test_the_sales_funnel_with_its_chart_in_one_message(app):
         user = await s.get(User, boss.user_id)
         return (await funnel(s, user, start, today + timedelta(days=1))).reached["new"]
     deals = await app.db(expected)
-    assert f"this quarter ({start:%d.%m.%Y}" in answer.text and f": {deals} deals" in answer.text
+    assert "quarter" in answer.text and re.search(rf"\b{deals} deals?\b", answer.text), answer
     boss.spent(messages=1)
 
 
@@ -157,6 +159,7 @@ async def test_a_count_whose_bin_changed_since_is_not_booked_on_approval(app):
     record = await _counted_short(app, "B-03-02", "WRI-040", 5)
     mover = await app.join("warehouse", "Mover")
     await mover.says("move 2 WRI-040 from B-03-02 to A-01-04")  # after the count, before the approval
+    mover.reset()
 
     approvals = await boss.says("/approvals")
     card = approvals.message("Count of B-03-02")

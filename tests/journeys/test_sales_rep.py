@@ -9,7 +9,6 @@ import pytest
 from sqlalchemy import func
 from sqlmodel import select
 
-from bot.twilio.order_status_text import STATUS_NAMES
 from domain.crm.deals import create_deal
 from domain.models import (Customer, Deal, DealStageChange, Interaction, Invoice, PlanRun, Product, Reminder, SalesOrder,
                            SalesOrderLine, User, utcnow)
@@ -181,7 +180,7 @@ async def test_order_status_in_one_message(app):
     answer = await rep.says(f"where is order {order.number}?")
 
     assert f"Order {order.number}" in answer.text and customer.name in answer.text
-    assert f"Status: {STATUS_NAMES['shipped']}" in answer.text
+    assert "shipped" in answer.text.lower()
     assert invoice.number in answer.text
     rep.spent(messages=1)
 

@@ -15,38 +15,26 @@ from sqlmodel import select
 
 from domain.crm.reports import funnel
 from domain.mailings.mailings import cause_of
-from domain.models import (Barcode, Contact, CountTask, Customer, Invoice, Location, Mailing, Outbox, PlanRun,
-                           PlanSuggestion, Product, PurchaseOrder, PurchaseOrderLine, SalesOrder, StockQuant, Supplier, User,
-                           Warehouse)
+from domain.models import (Contact, CountTask, Customer, Invoice, Location, Mailing, Outbox, PlanRun, PlanSuggestion,
+                           PurchaseOrder, PurchaseOrderLine, SalesOrder, Supplier, User)
+
+from .data import ean as _ean, on_hand, stocked_bin
 
 FIRST_CHAT_ID = 93_000
 TZ = ZoneInfo("Europe/Sofia")
 
 
-async def _ean(app, sku: str) -> str:
-    return await app.one(select(Barcode.code).join(Product, Product.id == Barcode.product_id)
-                         .where(Product.sku == sku, Barcode.pack_qty == 1))
-
-
-async def _quantity(app, sku: str, bin_code: str) -> Decimal:
-    return Decimal(await app.one(
-        select(func.coalesce(func.sum(StockQuant.quantity), 0))
-        .join(Location, Location.id == StockQuant.location_id).join(Warehouse, Warehouse.id == Location.warehouse_id)
-        .join(Product, Product.id == StockQuant.product_id)
-        .where(Warehouse.code == "MAIN", Location.code == bin_code, Product.sku == sku)))
-
-
-async def _counted_short(app, bin_code: str, sku: str, short: int) -> Decimal:
-    """A warehouse worker counts `short` fewer than the records hold (the journey's setting up)."""
+async def _counted_short(app, bin_code: str, sku: str, record: int, short: int) -> Decimal:
+    """A bin holds `record` of a product; a warehouse worker counts `short` fewer (the journey's setting up)."""
+    await stocked_bin(app, bin_code, {sku: record})
     worker = await app.join("warehouse", f"Counter {bin_code}")
-    record = await _quantity(app, sku, bin_code)
     await worker.says(f"/count {bin_code}")
     await worker.scans(await _ean(app, sku))
-    await worker.says(str(int(record) - short))
+    await worker.says(str(record - short))
     finished = await worker.says("done")
     assert "manager" in finished.text
     worker.reset()  # the count is the journey's setting up
-    return record
+    return Decimal(record)
 
 
 def _number(pattern: str, text: str) -> str:
@@ -129,7 +117,7 @@ async def test_stock_exceptions_in_one_message(app):
     late = re.findall(r"order (\d+) \(.*\) promised by today", answer.text)
     assert lows or late, answer
     for sku, bin_code, quantity, minimum in lows:  # each exception is true of the records
-        assert await _quantity(app, sku, bin_code) == Decimal(quantity) < Decimal(minimum)
+        assert await on_hand(app, sku, bin_code) == Decimal(quantity) < Decimal(minimum)
     for number in late:
         order = await app.one(select(SalesOrder).where(SalesOrder.number == number))
         assert order.promised_date <= today and order.status not in ("shipped", "delivered", "cancelled")
@@ -138,16 +126,16 @@ async def test_stock_exceptions_in_one_message(app):
 
 async def test_approve_a_count_seeing_the_record_as_it_is_now(app):
     boss = await app.join("manager", "Siyana")
-    record = await _counted_short(app, "A-04-01", "WRI-037", 3)
+    record = await _counted_short(app, "J-01-01", "WRI-037", 27, 3)
 
     approvals = await boss.says("/approvals")
-    card = approvals.message("Count of A-04-01")
+    card = approvals.message("Count of J-01-01")
     assert f"WRI-037: {record.normalize():f} \u2192 {int(record) - 3}" in card.text
     approved = await boss.taps("Approve", on=card)
 
-    assert await _quantity(app, "WRI-037", "A-04-01") == record - 3
+    assert await on_hand(app, "WRI-037", "J-01-01") == record - 3
     task = await app.one(select(CountTask).join(Location, Location.id == CountTask.location_id)
-                         .where(Location.code == "A-04-01").order_by(CountTask.id.desc()))
+                         .where(Location.code == "J-01-01").order_by(CountTask.id.desc()))
     assert (task.status, task.approved_by_id) == ("done", boss.user_id)
     assert "approved" in approved.text
     boss.spent(messages=1, taps=1)
@@ -156,17 +144,18 @@ async def test_approve_a_count_seeing_the_record_as_it_is_now(app):
 async def test_a_count_whose_bin_changed_since_is_not_booked_on_approval(app):
     """The approval shows the record as it is now; approving a count the bin has moved on from books nothing."""
     boss = await app.join("manager", "Vesela")
-    record = await _counted_short(app, "B-03-02", "WRI-040", 5)
+    record = await _counted_short(app, "J-01-02", "WRI-040", 50, 5)
+    await stocked_bin(app, "J-01-03", {})
     mover = await app.join("warehouse", "Mover")
-    await mover.says("move 2 WRI-040 from B-03-02 to A-01-04")  # after the count, before the approval
+    await mover.says("move 2 WRI-040 from J-01-02 to J-01-03")  # after the count, before the approval
     mover.reset()
 
     approvals = await boss.says("/approvals")
-    card = approvals.message("Count of B-03-02")
+    card = approvals.message("Count of J-01-02")
     assert f"WRI-040: {int(record) - 2} \u2192 {int(record) - 5}" in card.text  # the record now, not at the count
     answer = await boss.taps("Approve", on=card)
 
-    assert await _quantity(app, "WRI-040", "B-03-02") == record - 2  # nothing booked over the move
+    assert await on_hand(app, "WRI-040", "J-01-02") == record - 2  # nothing booked over the move
     assert "count it again" in answer.text
     boss.spent(messages=1, taps=1)
 

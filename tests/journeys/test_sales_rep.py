@@ -13,6 +13,8 @@ from domain.crm.deals import create_deal
 from domain.models import (Customer, Deal, DealStageChange, Interaction, Invoice, PlanRun, Product, Reminder, SalesOrder,
                            SalesOrderLine, User, utcnow)
 
+from .data import stocked_bin
+
 FIRST_CHAT_ID = 91_000
 TZ = ZoneInfo("Europe/Sofia")  # the company's (and so every new person's) time zone
 
@@ -152,6 +154,7 @@ async def test_a_new_customer_in_one_message(app):
 
 async def test_an_order_for_a_customer_in_one_message_and_three_taps(app):
     rep = await app.join("sales", "Tina")
+    await stocked_bin(app, "J-01-01", {"WRI-039": 10})  # in stock whatever the demo's day
     acme = await app.one(_customer("ACME Ltd."))
     tape = await app.one(select(Product).where(Product.name == "Correction tape"))
 

@@ -14,7 +14,11 @@ joins with an invite (`/start CODE`, as in real life) and then:
 Every action waits for the bot's whole answer: its messages (edits, photos, documents) in that chat
 until the process counts the answer as sent (`qm_outbound_total` on /metrics goes up once every
 reply of the update went out); `answer.text` joins them. Joining is not counted; everything after
-is, until `reset()`. QM_JOURNEY_TRACE=1 prints every conversation (with pytest -s).
+is, until `reset()`. An answer saying "something went wrong" fails the journey on the spot.
+
+    PYTHONPATH=$PWD QM_TEST_DB=sqlite .venv/bin/python -m pytest tests/journeys -p no:cacheprovider
+
+prints at the end what each journey took; QM_JOURNEY_TRACE=1 (with -s) prints every conversation.
 """
 from __future__ import annotations
 
@@ -199,6 +203,7 @@ class Person:
         before, sent = len(self._answers()), await self.app.outbound()
         do()
         answer = Answer(await self._wait(before, sent))
+        assert "something went wrong" not in answer.text.lower(), f"{self.name} > {what}: {answer!r}"
         if TRACE:
             print(f"\n{self.name} ({self.role}) > {what}\n    " + answer.text.replace("\n", "\n    ")
                   + "".join(f"\n    [{b['text']}]" for c in answer.calls for b in buttons_of(c))

@@ -87,3 +87,19 @@ async def test_intent_with_unknown_customer_changes_nothing_until_chosen(chat, c
 async def test_warehouse_cannot_log(chat, customers, services):
     c = chat("wh")
     assert "can't do that" in await c.text("/log acme")
+
+
+async def test_the_day_it_happened_is_no_follow_up(chat, customers, services, nlu, clock):
+    """"met Acme today" said after 10:00: the date is when it happened; it was once taken for a
+    follow-up at 10:00 today, already past, and the whole message was refused."""
+    from datetime import timedelta
+
+    clock.now += timedelta(hours=5)  # 15:00 in Sofia
+    c = chat("rep")
+    nlu.next = Parsed("log_interaction", {"customer": "Acme Ltd", "channel": "meeting", "date": "2026-11-20",
+                                          "note": "they liked the offer"})
+    reply = await c.text("met Acme today, they liked the offer")
+    [i] = await _all(services, Interaction)
+    assert (i.channel, i.note) == ("meeting", "they liked the offer")
+    assert await _all(services, Reminder) == [] and "Logged: meeting" in reply
+    assert any(b.data.startswith(f"log:fu:{i.id}:") for b in c.buttons())  # a follow-up is one tap away

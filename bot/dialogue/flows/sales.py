@@ -45,6 +45,10 @@ async def from_intent(turn: Turn) -> None:
     text = (turn.inbound.text or "").strip()
     turn.end()
     follow_up = entity_when(turn, ent, default_hour=10)
+    if follow_up is not None and follow_up <= turn.services.clock():
+        # "met Acme today" names the day it happened, not a follow-up (10:00 today may be past):
+        # logged without one, and the follow-up buttons offer it
+        follow_up = None
     data = {"channel": ent.get("channel") if ent.get("channel") in ("call", "meeting", "email", "sms") else "call",
             "direction": "out", "outcome": "", "note": ent.get("note") or text}
     if follow_up is not None:

@@ -11,11 +11,10 @@ from __future__ import annotations
 import logging
 import time
 
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import select
 
 from domain import access, audit
+from domain.database import database_of
 from domain.errors import DomainError
 from domain.text import strip_hidden
 from domain.models import Conversation, ProcessedUpdate, User, utcnow
@@ -143,8 +142,7 @@ class Dialogue:
 
     async def _first_time(self, session, key: str) -> bool:
         """Records the event's key; False when it was recorded before (one round trip)."""
-        insert = pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
-        stmt = insert(ProcessedUpdate).values(key=key, created_at=utcnow()).on_conflict_do_nothing().returning(ProcessedUpdate.key)
+        stmt = database_of(session).insert(ProcessedUpdate).values(key=key, created_at=utcnow()).on_conflict_do_nothing().returning(ProcessedUpdate.key)
         return (await session.exec(stmt)).first() is not None
 
     async def _record_event_only(self, inbound: Inbound) -> None:

@@ -15,8 +15,6 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 
 from ..models import (
@@ -142,10 +140,6 @@ def make_lookups() -> dict[str, Lookup]:
         "purchase_order": Lookup(PurchaseOrder.__table__, ("number",), ("id",)),
         "location": Lookup(Location.__table__, ("warehouse_id", "code"), ("id",)),
     }
-
-
-def _insert(dialect: str):
-    return postgresql.insert if dialect == "postgresql" else sqlite.insert
 
 
 class Kind:
@@ -309,46 +303,7 @@ class Kind:
         return stored == incoming
 
     async def upsert(self, ctx, fields: list[str], records: list[dict]) -> None:
-        if ctx.dialect == "postgresql":
-            return await self._upsert_unnest(ctx, fields, records)
-        stmt = _insert(ctx.dialect)(self.table)
-        if fields:
-            stmt = stmt.on_conflict_do_update(index_elements=list(self.conflict), set_={f: stmt.excluded[f] for f in fields})
-        else:
-            stmt = stmt.on_conflict_do_nothing(index_elements=list(self.conflict))
-        conn = await ctx.session.connection()
-        await conn.execute(stmt, records)  # executemany: sqlite3 loops in C
-
-    async def _upsert_unnest(self, ctx, fields: list[str], records: list[dict]) -> None:
-        """PostgreSQL: the whole chunk as one INSERT ... SELECT FROM unnest(arrays) ON CONFLICT.
-
-        executemany sends one INSERT per row (about 40 us each on the server);
-        one statement over column arrays is several times faster. Python-side
-        column defaults (what SQLAlchemy would fill in) are added here.
-        """
-        pg = postgresql.dialect()
-        names = list(records[0])
-        extra = {}
-        for col in self.table.columns:
-            if col.name not in records[0] and col.default is not None and not col.primary_key:
-                extra[col.name] = col.default.arg if col.default.is_scalar else col.default.arg(None)
-        names += list(extra)
-        cols = [self.table.c[n] for n in names]
-        arrays = [[rec[n] for rec in records] for n in names[: len(names) - len(extra)]]
-        arrays += [[value] * len(records) for value in extra.values()]
-        conflict = ", ".join(self.conflict)
-        action = ("DO UPDATE SET " + ", ".join(f"{f} = EXCLUDED.{f}" for f in fields)) if fields else "DO NOTHING"
-        sql = (f"INSERT INTO {self.table.name} ({', '.join(names)}) "
-               f"SELECT * FROM unnest({', '.join(f'${i + 1}::{c.type.compile(dialect=pg)}[]' for i, c in enumerate(cols))}) "
-               f"ON CONFLICT ({conflict}) {action}")
-        conn = await ctx.session.connection()
-        raw = await conn.get_raw_connection()
-        try:
-            await raw.driver_connection.execute(sql, *arrays)
-        except Exception as exc:  # the driver's own error: an integrity violation is reported like SQLAlchemy's
-            if str(getattr(exc, "sqlstate", "")).startswith("23"):
-                raise IntegrityError(sql, None, exc) from exc
-            raise
+        await ctx.database.upsert_rows(await ctx.session.connection(), self.table, self.conflict, fields, records)
 
     async def finish(self, ctx) -> None:
         """Runs once after the last chunk is written."""

@@ -9,11 +9,10 @@ from decimal import Decimal, InvalidOperation
 from typing import Any, TypeVar
 
 from sqlalchemy import func, or_
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import SQLModel, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from ..database import database_of
 from ..errors import InvalidInput, N_, NotFound, counted, english
 from ..quantities import check_quantity as check_finite
 from ..models import Location, LocationKind, Product
@@ -130,8 +129,7 @@ async def working_location(session: AsyncSession, warehouse_id: int, code: str) 
     loc = (await session.exec(stmt)).first()
     if loc is None:
         # Two first pickers may both find it missing: insert-or-ignore, then read whichever row won.
-        insert = pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
-        await session.exec(insert(Location).values(warehouse_id=warehouse_id, code=code, kind=_SPECIAL[code].value)
+        await session.exec(database_of(session).insert(Location).values(warehouse_id=warehouse_id, code=code, kind=_SPECIAL[code].value)
                            .on_conflict_do_nothing())
         loc = (await session.exec(stmt)).one()
     return loc

@@ -14,7 +14,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from ..database import database_of
 from ..errors import InvalidInput, N_, NotFound, counted, english
-from ..quantities import check_quantity as check_finite
+from ..quantities import read_quantity
 from ..models import Location, LocationKind, Product
 
 M = TypeVar("M", bound=SQLModel)
@@ -59,20 +59,13 @@ async def locked(session: AsyncSession, model: type[M], id_: int) -> M:
 
 
 def parse_quantity(value: Any, *, unit: str = "pcs") -> Decimal:
-    """A strictly positive quantity; whole numbers only for products counted in pieces."""
-    try:
-        qty = value if isinstance(value, Decimal) else Decimal(str(value).strip().replace(",", "."))
-    except (InvalidOperation, ValueError):
-        raise InvalidInput(N_("'{value}' is not a quantity."), value=value) from None
-    if not qty.is_finite():
-        raise InvalidInput(N_("'{value}' is not a quantity."), value=value)
-    check_finite(qty)  # finite and in range, whoever the caller
+    """A strictly positive quantity (read and checked as every quantity is: domain/quantities.py);
+    whole numbers only for products counted in pieces."""
+    qty = read_quantity(value)
     if qty <= 0:
         raise InvalidInput(N_("Quantity must be more than zero (got {quantity})."), quantity=qty)
     if unit == "pcs" and qty != qty.to_integral_value():
         raise InvalidInput(N_("{quantity} is not a whole number of pieces."), quantity=qty)
-    if qty.as_tuple().exponent < -3:
-        raise InvalidInput(N_("{quantity} has more than three decimals."), quantity=qty)
     return qty
 
 

@@ -65,6 +65,23 @@ class Ref:
     label: str  # for messages: "is not a known product"
 
 
+SKU_REF = Ref("sku", "product", "product_id", "product")
+WAREHOUSE_REF = Ref("warehouse", "warehouse", "warehouse_id", "warehouse")
+
+
+def order_header(partner: str, statuses: tuple[str, ...], due: str) -> tuple[Column, ...]:
+    """The columns of a sales or purchase order file: number, the partner's code, date, status,
+    warehouse and the day the goods are due (`due`: the column and field of that name)."""
+    return (
+        Column("number", TEXT, True, "number"),
+        Column(f"{partner}_code", TEXT, True),
+        Column("date", DATE, field="order_date"),
+        Column("status", _plain(v.one_of(statuses)), field="status"),
+        Column("warehouse", TEXT),
+        Column(due, DATE, field=due),
+    )
+
+
 # --- cell parsers with the context they need --------------------------------
 
 def _plain(fn):
@@ -426,7 +443,7 @@ class Barcodes(Kind):
     )
     key = ("code",)
     conflict = ("code",)
-    refs = (Ref("sku", "product", "product_id", "product"),)
+    refs = (SKU_REF,)
 
     def export_select(self):
         b, p = Barcode, Product
@@ -509,7 +526,7 @@ class SupplierProducts(Kind):
     )
     key = ("supplier_code", "sku")
     conflict = ("supplier_id", "product_id")
-    refs = (Ref("supplier_code", "supplier", "supplier_id", "supplier"), Ref("sku", "product", "product_id", "product"))
+    refs = (Ref("supplier_code", "supplier", "supplier_id", "supplier"), SKU_REF)
 
     def export_select(self):
         sp, s, p = SupplierProduct, Supplier, Product
@@ -625,17 +642,10 @@ LATER_THAN_CONFIRMED = {"reserved", "picking", "packed", "partially_shipped", "s
 class Orders(Kind):
     name = "orders"
     model = SalesOrder
-    columns = (
-        Column("number", TEXT, True, "number"),
-        Column("customer_code", TEXT, True),
-        Column("date", DATE, field="order_date"),
-        Column("status", _plain(v.one_of(ORDER_STATUSES)), field="status"),
-        Column("warehouse", TEXT),
-        Column("promised_date", DATE, field="promised_date"),
-    )
+    columns = order_header("customer", ORDER_STATUSES, "promised_date")
     key = ("number",)
     conflict = ("number",)
-    refs = (Ref("customer_code", "customer", "customer_id", "customer"), Ref("warehouse", "warehouse", "warehouse_id", "warehouse"))
+    refs = (Ref("customer_code", "customer", "customer_id", "customer"), WAREHOUSE_REF)
 
     def same(self, field, stored, incoming):
         # A file saying "confirmed" is already true of an order the system has since reserved,
@@ -683,7 +693,7 @@ class OrderLines(Kind):
     )
     key = ("order_number", "line")
     conflict = ("order_id", "line_no")
-    refs = (Ref("order_number", "order", "order_id", "sales order"), Ref("sku", "product", "product_id", "product"))
+    refs = (Ref("order_number", "order", "order_id", "sales order"), SKU_REF)
 
     async def load(self, ctx, rows):
         changed = await super().load(ctx, rows)
@@ -708,17 +718,10 @@ class OrderLines(Kind):
 class PurchaseOrders(Kind):
     name = "purchase_orders"
     model = PurchaseOrder
-    columns = (
-        Column("number", TEXT, True, "number"),
-        Column("supplier_code", TEXT, True),
-        Column("date", DATE, field="order_date"),
-        Column("status", _plain(v.one_of(PO_STATUSES)), field="status"),
-        Column("warehouse", TEXT),
-        Column("expected_date", DATE, field="expected_date"),
-    )
+    columns = order_header("supplier", PO_STATUSES, "expected_date")
     key = ("number",)
     conflict = ("number",)
-    refs = (Ref("supplier_code", "supplier", "supplier_id", "supplier"), Ref("warehouse", "warehouse", "warehouse_id", "warehouse"))
+    refs = (Ref("supplier_code", "supplier", "supplier_id", "supplier"), WAREHOUSE_REF)
 
     async def resolve(self, ctx, rows):
         await super().resolve(ctx, rows)
@@ -752,7 +755,7 @@ class PurchaseOrderLines(Kind):
     )
     key = ("po_number", "line")
     conflict = ("po_id", "line_no")
-    refs = (Ref("po_number", "purchase_order", "po_id", "purchase order"), Ref("sku", "product", "product_id", "product"))
+    refs = (Ref("po_number", "purchase_order", "po_id", "purchase order"), SKU_REF)
 
     def export_select(self):
         ln, o, p = PurchaseOrderLine, PurchaseOrder, Product
@@ -798,7 +801,7 @@ class SalesHistoryKind(Kind):
     )
     key = ("date", "warehouse", "sku")
     conflict = ("day", "warehouse_id", "product_id")
-    refs = (Ref("warehouse", "warehouse", "warehouse_id", "warehouse"), Ref("sku", "product", "product_id", "product"))
+    refs = (WAREHOUSE_REF, SKU_REF)
 
     def export_select(self):
         h, w, p = SalesHistory, Warehouse, Product

@@ -5,7 +5,7 @@ the Note a step returns to say what happened.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any, TypeVar
 
 from sqlalchemy import func, or_
@@ -71,12 +71,7 @@ def parse_quantity(value: Any, *, unit: str = "pcs") -> Decimal:
 
 def parse_count(value: Any, *, unit: str = "pcs") -> Decimal:
     """Like parse_quantity, but zero is a valid count."""
-    try:
-        if Decimal(str(value).strip().replace(",", ".")) == 0:
-            return Decimal(0)
-    except (InvalidOperation, ValueError):
-        pass
-    return parse_quantity(value, unit=unit)
+    return Decimal(0) if read_quantity(value) == 0 else parse_quantity(value, unit=unit)
 
 
 @dataclass(frozen=True)

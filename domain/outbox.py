@@ -27,6 +27,7 @@ from sqlalchemy import and_, or_
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from .database import database_of
 from .models import EarlyDeliveryStatus, Outbox, OutboxPace, ProcessBeat, SmsOptOut
 from .quiet_hours import next_allowed, parse_window
 
@@ -147,12 +148,7 @@ async def reserve_slots(session: AsyncSession, channel: str, count: int, now: da
     locked = select(OutboxPace).where(OutboxPace.channel == channel).with_for_update()
     pace = (await session.exec(locked)).first()
     if pace is None:  # first use: create it without racing another process's first use
-        dialect = session.bind.dialect.name
-        if dialect == "postgresql":
-            from sqlalchemy.dialects.postgresql import insert
-        else:
-            from sqlalchemy.dialects.sqlite import insert
-        await session.exec(insert(OutboxPace).values(channel=channel, next_at=now).on_conflict_do_nothing())
+        await session.exec(database_of(session).insert(OutboxPace).values(channel=channel, next_at=now).on_conflict_do_nothing())
         pace = (await session.exec(locked)).one()
     start = max(pace.next_at, now)
     pace.next_at = start + timedelta(seconds=count / rate_per_s)
@@ -178,11 +174,8 @@ async def _lock_provider_ids(session: AsyncSession, provider_ids: list[str]) -> 
     """Serialises recording a provider id with its delivery callback. Without it, on PostgreSQL a
     callback could look for the row while the id is being committed, miss it, and park its status
     where the committing transaction had already looked (a lost status). SQLite's BEGIN IMMEDIATE
-    already serialises writers. Sorted, so two transactions never wait on each other crosswise."""
-    if session.bind.dialect.name != "postgresql":
-        return
-    for pid in sorted(set(provider_ids)):
-        await session.exec(sa.select(sa.func.pg_advisory_xact_lock(sa.func.hashtext(pid))))
+    already serialises writers."""
+    await database_of(session).lock_for_transaction(session, provider_ids)
 
 
 async def mark_sent(session: AsyncSession, row: Outbox, provider_id: str | None, now: datetime) -> Outbox:

@@ -30,6 +30,19 @@ def check_quantity(value: Decimal, *, text: str | None = None) -> Decimal:
 
 def parse_quantity(raw: object) -> Decimal:
     """A quantity from text ("12", "2,5", " 3 ") or a number; anything else is InvalidInput."""
+    value, text = _read(raw)
+    return check_quantity(value, text=text)
+
+
+def read_quantity(raw: object) -> Decimal:
+    """parse_quantity's reading and checks, the number kept as written (2 stays 2, not 2.000)."""
+    value, text = _read(raw)
+    check_quantity(value, text=text)
+    return value
+
+
+def _read(raw: object) -> tuple[Decimal, str]:
+    """(the number, the text shown when it is refused); InvalidInput when `raw` says no number."""
     if isinstance(raw, bool):
         raise InvalidInput(N_("{value} is not a quantity."), value=str(raw))
     if isinstance(raw, Decimal):
@@ -50,4 +63,4 @@ def parse_quantity(raw: object) -> Decimal:
             value = Decimal(candidate)
         except InvalidOperation:
             raise InvalidInput(N_("{value} is not a quantity."), value=text[:40]) from None
-    return check_quantity(value, text=text[:40])
+    return value, text[:40]

@@ -57,11 +57,22 @@ async def find_products(session: AsyncSession, text: str, *, limit: int = 5, cut
     return [Match(products[i], s) for i, s in ranked]
 
 
-def clear_winner(matches: list[Match], *, margin: float = 8) -> Match | None:
-    """The one match to act on without asking, when it stands out."""
-    if not matches:
-        return None
-    if len(matches) == 1 or matches[0].score == 100 or matches[0].score - matches[1].score >= margin:
-        return matches[0]
-    return None
+CLEAR_MARGIN = 8  # points a best match must lead the next by to be taken without asking
+
+
+def stands_out(scores: list[float], *, sure: float = 0, margin: float = CLEAR_MARGIN) -> bool:
+    """Whether the first of `scores` (best first, 0-100) is clearly the one meant, so it is acted on
+    without asking: the only one; or exact (100) while the next is not; or at least `sure` and `margin`
+    ahead of the next. The one rule for products and customers alike."""
+    if not scores:
+        return False
+    if len(scores) == 1:
+        return True
+    top, second = scores[0], scores[1]
+    return top >= 100 > second or (top >= sure and top - second >= margin)
+
+
+def clear_winner(matches: list[Match]) -> Match | None:
+    """The one product match to act on without asking, when it stands out."""
+    return matches[0] if stands_out([m.score for m in matches]) else None
 

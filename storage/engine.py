@@ -9,7 +9,10 @@ from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from domain.database import install
+
 from . import sqlite_driver, text_guard  # noqa: F401  (text_guard: its flush listener)
+from .dialects import DATABASES
 
 
 def is_sqlite(url: str) -> bool:
@@ -17,6 +20,8 @@ def is_sqlite(url: str) -> bool:
 
 
 def create_engine(url: str, *, busy_timeout_ms: int = 5000, pool_size: int = 10, echo: bool = False) -> AsyncEngine:
+    """The engine for `url`, with the domain's Database port for its database installed (domain/database.py)."""
+    install(DATABASES[make_url(url).get_backend_name()])
     if is_sqlite(url):
         database = make_url(url).database
         if database and database != ":memory:":

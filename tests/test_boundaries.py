@@ -1,5 +1,6 @@
 """Dependencies point inward: domain/ knows nothing of channels, NLU or schedulers."""
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -57,3 +58,35 @@ def test_storage_does_not_import_bot():
     offenders = [f"{path}: {module}" for path, module in _absolute_imports("storage")
                  if module.split(".")[0] in {"bot", "telegram", "twilio"}]
     assert offenders == []
+
+
+# Database-specific SQL lives behind storage/ (domain/database.py is the port, storage/dialects.py the
+# implementations). Column types are the one exception: SQLAlchemy hands a TypeDecorator the dialect to
+# convert values for it (domain/models/base.py).
+_NAMES_A_DATABASE = re.compile(r"dialect\.name\s*(==|!=|\bin\b|\bnot\b)|get_backend_name\(|PRAGMA\s|pg_advisory")
+_COLUMN_TYPES = Path("domain/models/base.py")
+
+
+def test_domain_imports_no_database_dialect():
+    offenders = [f"{path}: {module}" for path, module in _absolute_imports("domain")
+                 if module == "sqlalchemy.dialects" or module.startswith("sqlalchemy.dialects.")]
+    assert offenders == []
+
+
+def test_domain_does_not_branch_on_the_database():
+    offenders = []
+    for path in sorted((ROOT / "domain").rglob("*.py")):
+        if path.relative_to(ROOT) == _COLUMN_TYPES:
+            continue
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if _NAMES_A_DATABASE.search(line):
+                offenders.append(f"{path.relative_to(ROOT)}:{n}: {line.strip()}")
+    assert offenders == []
+
+
+def test_the_boundary_checks_catch_a_database_branch():
+    """The two checks above would see what they forbid (they must be able to fail)."""
+    assert _NAMES_A_DATABASE.search('if conn.dialect.name == "postgresql":')
+    assert _NAMES_A_DATABASE.search("if session.bind.dialect.name != 'sqlite':")
+    assert _NAMES_A_DATABASE.search('await conn.exec_driver_sql("PRAGMA cache_size")')
+    assert not _NAMES_A_DATABASE.search("database = database_of(conn)")

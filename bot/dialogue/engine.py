@@ -11,14 +11,13 @@ from __future__ import annotations
 import logging
 import time
 
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import select
 
 from domain import access, audit
+from domain.processed import first_time
 from domain.errors import DomainError
 from domain.text import strip_hidden
-from domain.models import Conversation, ProcessedUpdate, User, utcnow
+from domain.models import Conversation, User, utcnow
 from domain.permissions import can, require
 
 from storage.errors import is_unavailable
@@ -143,9 +142,7 @@ class Dialogue:
 
     async def _first_time(self, session, key: str) -> bool:
         """Records the event's key; False when it was recorded before (one round trip)."""
-        insert = pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
-        stmt = insert(ProcessedUpdate).values(key=key, created_at=utcnow()).on_conflict_do_nothing().returning(ProcessedUpdate.key)
-        return (await session.exec(stmt)).first() is not None
+        return await first_time(session, key)
 
     async def _record_event_only(self, inbound: Inbound) -> None:
         """After a failed message, still remember its id so a redelivery isn't handled twice."""

@@ -15,7 +15,7 @@ from twilio.twiml.messaging_response import MessagingResponse
 from domain import outbox, sms_consent
 from domain.audit import Actor
 from domain.errors import N_
-from domain.models import ProcessedUpdate
+from domain.processed import first_time
 from domain.orders.status import language_for_phone, order_ref_in, order_status_for_phone
 
 from storage.errors import is_unavailable
@@ -70,10 +70,8 @@ def sms_routes(services: Services) -> list[Route]:
         try:
             async with services.uow(actor=Actor.customer(phone, "sms")) as uow:
                 s = uow.session
-                if sid:
-                    if await s.get(ProcessedUpdate, f"sms:{sid}") is not None:
-                        return _twiml(None)  # a retry of a message already answered
-                    s.add(ProcessedUpdate(key=f"sms:{sid}"))
+                if sid and not await first_time(s, f"sms:{sid}"):
+                    return _twiml(None)  # a retry of a message already answered
                 reply = await answer_sms(services, s, phone, body)
                 await uow.commit()
         except Exception as exc:

@@ -16,6 +16,7 @@ from ..models import (
     ClientGroupMember, Contact, Counterparty, Customer, Deal, Interaction, Reminder, SalesOrder, User,
 )
 from ..permissions import can, require
+from ..search import stands_out
 
 # Legal-form words say nothing about who the customer is: "ACME Ltd." is "acme".
 _LEGAL_FORMS = re.compile(
@@ -84,16 +85,7 @@ async def find_customers(session: AsyncSession, query: str, *, limit: int = 5) -
 
 def pick(matches: list[Match]) -> Customer | None:
     """The one customer meant, when it is clear; None when the person should choose."""
-    if not matches:
-        return None
-    top = matches[0]
-    if len(matches) == 1:
-        return top.customer
-    if top.score >= 100 > matches[1].score:  # typed exactly as one customer is called
-        return top.customer
-    if top.score >= SURE and matches[1].score < top.score - 8:
-        return top.customer
-    return None
+    return matches[0].customer if stands_out([m.score for m in matches], sure=SURE) else None
 
 
 def normalise_phone(raw: str | None, default_region: str) -> str | None:

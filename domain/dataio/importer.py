@@ -8,7 +8,7 @@ Two streaming passes, a chunk of rows at a time:
    is parsed only once and memory does not grow with it;
 2. load (only when the whole file is valid): read the parsed chunks back,
    compare each with the stored rows by key, upsert what differs with the
-   dialect's INSERT ... ON CONFLICT DO UPDATE. With dry_run the counts are
+   database's INSERT ... ON CONFLICT DO UPDATE (domain/database.py). With dry_run the counts are
    made and nothing is written.
 
 Reading and parsing run in a worker thread, a chunk at a time, so the event loop (and every
@@ -26,7 +26,7 @@ import tempfile
 from array import array
 from collections import defaultdict
 from collections.abc import Callable
-from contextlib import asynccontextmanager, contextmanager
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
@@ -35,6 +35,7 @@ import numpy as np
 from sqlalchemy.exc import IntegrityError
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from ..database import Database, database_of
 from ..errors import Conflict, InvalidInput, N_
 from .kinds import KINDS, Column, Kind, Row, make_lookups
 from .budget import DEFAULT_BUDGET, ImportBudget
@@ -68,8 +69,8 @@ class ImportContext:
     confirmed_ids: set[int] = field(default_factory=set)
 
     @property
-    def dialect(self) -> str:
-        return self.session.bind.dialect.name
+    def database(self) -> Database:
+        return database_of(self.session)
 
     @property
     def document(self) -> str:
@@ -87,25 +88,6 @@ def _fewer_gc_pauses():
         yield
     finally:
         gc.set_threshold(*before)
-
-
-SQLITE_CACHE_KIB = 65_536
-
-
-@asynccontextmanager
-async def _sqlite_page_cache(session: AsyncSession):
-    """SQLite's default 2 MB page cache thrashes once a big table's indexes outgrow it
-    (a million sales rows: a third of the load time); 64 MB while loading, then back."""
-    if session.bind.dialect.name != "sqlite":
-        yield
-        return
-    conn = await session.connection()
-    before = (await conn.exec_driver_sql("PRAGMA cache_size")).scalar()
-    await conn.exec_driver_sql(f"PRAGMA cache_size=-{SQLITE_CACHE_KIB}")
-    try:
-        yield
-    finally:
-        await conn.exec_driver_sql(f"PRAGMA cache_size={int(before)}")
 
 
 def get_kind(name: str) -> Kind:
@@ -342,6 +324,6 @@ async def import_file(session: AsyncSession, kind: str, path: str | Path, dry_ru
             summary.errors = ctx.report.errors
             return summary
         ctx.write = not dry_run
-        async with _sqlite_page_cache(session):
+        async with ctx.database.bulk_loading(await session.connection()):
             await _load(ctx, progress, spill)
     return summary

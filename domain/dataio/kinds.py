@@ -15,8 +15,6 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 
 from ..models import (
@@ -65,6 +63,23 @@ class Ref:
     lookup: str  # which Lookup resolves it
     field: str  # model attribute that gets the id
     label: str  # for messages: "is not a known product"
+
+
+SKU_REF = Ref("sku", "product", "product_id", "product")
+WAREHOUSE_REF = Ref("warehouse", "warehouse", "warehouse_id", "warehouse")
+
+
+def order_header(partner: str, statuses: tuple[str, ...], due: str) -> tuple[Column, ...]:
+    """The columns of a sales or purchase order file: number, the partner's code, date, status,
+    warehouse and the day the goods are due (`due`: the column and field of that name)."""
+    return (
+        Column("number", TEXT, True, "number"),
+        Column(f"{partner}_code", TEXT, True),
+        Column("date", DATE, field="order_date"),
+        Column("status", _plain(v.one_of(statuses)), field="status"),
+        Column("warehouse", TEXT),
+        Column(due, DATE, field=due),
+    )
 
 
 # --- cell parsers with the context they need --------------------------------
@@ -142,10 +157,6 @@ def make_lookups() -> dict[str, Lookup]:
         "purchase_order": Lookup(PurchaseOrder.__table__, ("number",), ("id",)),
         "location": Lookup(Location.__table__, ("warehouse_id", "code"), ("id",)),
     }
-
-
-def _insert(dialect: str):
-    return postgresql.insert if dialect == "postgresql" else sqlite.insert
 
 
 class Kind:
@@ -309,46 +320,7 @@ class Kind:
         return stored == incoming
 
     async def upsert(self, ctx, fields: list[str], records: list[dict]) -> None:
-        if ctx.dialect == "postgresql":
-            return await self._upsert_unnest(ctx, fields, records)
-        stmt = _insert(ctx.dialect)(self.table)
-        if fields:
-            stmt = stmt.on_conflict_do_update(index_elements=list(self.conflict), set_={f: stmt.excluded[f] for f in fields})
-        else:
-            stmt = stmt.on_conflict_do_nothing(index_elements=list(self.conflict))
-        conn = await ctx.session.connection()
-        await conn.execute(stmt, records)  # executemany: sqlite3 loops in C
-
-    async def _upsert_unnest(self, ctx, fields: list[str], records: list[dict]) -> None:
-        """PostgreSQL: the whole chunk as one INSERT ... SELECT FROM unnest(arrays) ON CONFLICT.
-
-        executemany sends one INSERT per row (about 40 us each on the server);
-        one statement over column arrays is several times faster. Python-side
-        column defaults (what SQLAlchemy would fill in) are added here.
-        """
-        pg = postgresql.dialect()
-        names = list(records[0])
-        extra = {}
-        for col in self.table.columns:
-            if col.name not in records[0] and col.default is not None and not col.primary_key:
-                extra[col.name] = col.default.arg if col.default.is_scalar else col.default.arg(None)
-        names += list(extra)
-        cols = [self.table.c[n] for n in names]
-        arrays = [[rec[n] for rec in records] for n in names[: len(names) - len(extra)]]
-        arrays += [[value] * len(records) for value in extra.values()]
-        conflict = ", ".join(self.conflict)
-        action = ("DO UPDATE SET " + ", ".join(f"{f} = EXCLUDED.{f}" for f in fields)) if fields else "DO NOTHING"
-        sql = (f"INSERT INTO {self.table.name} ({', '.join(names)}) "
-               f"SELECT * FROM unnest({', '.join(f'${i + 1}::{c.type.compile(dialect=pg)}[]' for i, c in enumerate(cols))}) "
-               f"ON CONFLICT ({conflict}) {action}")
-        conn = await ctx.session.connection()
-        raw = await conn.get_raw_connection()
-        try:
-            await raw.driver_connection.execute(sql, *arrays)
-        except Exception as exc:  # the driver's own error: an integrity violation is reported like SQLAlchemy's
-            if str(getattr(exc, "sqlstate", "")).startswith("23"):
-                raise IntegrityError(sql, None, exc) from exc
-            raise
+        await ctx.database.upsert_rows(await ctx.session.connection(), self.table, self.conflict, fields, records)
 
     async def finish(self, ctx) -> None:
         """Runs once after the last chunk is written."""
@@ -471,7 +443,7 @@ class Barcodes(Kind):
     )
     key = ("code",)
     conflict = ("code",)
-    refs = (Ref("sku", "product", "product_id", "product"),)
+    refs = (SKU_REF,)
 
     def export_select(self):
         b, p = Barcode, Product
@@ -554,7 +526,7 @@ class SupplierProducts(Kind):
     )
     key = ("supplier_code", "sku")
     conflict = ("supplier_id", "product_id")
-    refs = (Ref("supplier_code", "supplier", "supplier_id", "supplier"), Ref("sku", "product", "product_id", "product"))
+    refs = (Ref("supplier_code", "supplier", "supplier_id", "supplier"), SKU_REF)
 
     def export_select(self):
         sp, s, p = SupplierProduct, Supplier, Product
@@ -670,17 +642,10 @@ LATER_THAN_CONFIRMED = {"reserved", "picking", "packed", "partially_shipped", "s
 class Orders(Kind):
     name = "orders"
     model = SalesOrder
-    columns = (
-        Column("number", TEXT, True, "number"),
-        Column("customer_code", TEXT, True),
-        Column("date", DATE, field="order_date"),
-        Column("status", _plain(v.one_of(ORDER_STATUSES)), field="status"),
-        Column("warehouse", TEXT),
-        Column("promised_date", DATE, field="promised_date"),
-    )
+    columns = order_header("customer", ORDER_STATUSES, "promised_date")
     key = ("number",)
     conflict = ("number",)
-    refs = (Ref("customer_code", "customer", "customer_id", "customer"), Ref("warehouse", "warehouse", "warehouse_id", "warehouse"))
+    refs = (Ref("customer_code", "customer", "customer_id", "customer"), WAREHOUSE_REF)
 
     def same(self, field, stored, incoming):
         # A file saying "confirmed" is already true of an order the system has since reserved,
@@ -728,7 +693,7 @@ class OrderLines(Kind):
     )
     key = ("order_number", "line")
     conflict = ("order_id", "line_no")
-    refs = (Ref("order_number", "order", "order_id", "sales order"), Ref("sku", "product", "product_id", "product"))
+    refs = (Ref("order_number", "order", "order_id", "sales order"), SKU_REF)
 
     async def load(self, ctx, rows):
         changed = await super().load(ctx, rows)
@@ -753,17 +718,10 @@ class OrderLines(Kind):
 class PurchaseOrders(Kind):
     name = "purchase_orders"
     model = PurchaseOrder
-    columns = (
-        Column("number", TEXT, True, "number"),
-        Column("supplier_code", TEXT, True),
-        Column("date", DATE, field="order_date"),
-        Column("status", _plain(v.one_of(PO_STATUSES)), field="status"),
-        Column("warehouse", TEXT),
-        Column("expected_date", DATE, field="expected_date"),
-    )
+    columns = order_header("supplier", PO_STATUSES, "expected_date")
     key = ("number",)
     conflict = ("number",)
-    refs = (Ref("supplier_code", "supplier", "supplier_id", "supplier"), Ref("warehouse", "warehouse", "warehouse_id", "warehouse"))
+    refs = (Ref("supplier_code", "supplier", "supplier_id", "supplier"), WAREHOUSE_REF)
 
     async def resolve(self, ctx, rows):
         await super().resolve(ctx, rows)
@@ -797,7 +755,7 @@ class PurchaseOrderLines(Kind):
     )
     key = ("po_number", "line")
     conflict = ("po_id", "line_no")
-    refs = (Ref("po_number", "purchase_order", "po_id", "purchase order"), Ref("sku", "product", "product_id", "product"))
+    refs = (Ref("po_number", "purchase_order", "po_id", "purchase order"), SKU_REF)
 
     def export_select(self):
         ln, o, p = PurchaseOrderLine, PurchaseOrder, Product
@@ -843,7 +801,7 @@ class SalesHistoryKind(Kind):
     )
     key = ("date", "warehouse", "sku")
     conflict = ("day", "warehouse_id", "product_id")
-    refs = (Ref("warehouse", "warehouse", "warehouse_id", "warehouse"), Ref("sku", "product", "product_id", "product"))
+    refs = (WAREHOUSE_REF, SKU_REF)
 
     def export_select(self):
         h, w, p = SalesHistory, Warehouse, Product

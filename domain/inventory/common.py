@@ -5,17 +5,16 @@ the Note a step returns to say what happened.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any, TypeVar
 
 from sqlalchemy import func, or_
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import SQLModel, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from ..database import database_of
 from ..errors import InvalidInput, N_, NotFound, counted, english
-from ..quantities import check_quantity as check_finite
+from ..quantities import read_quantity
 from ..models import Location, LocationKind, Product
 
 M = TypeVar("M", bound=SQLModel)
@@ -60,31 +59,19 @@ async def locked(session: AsyncSession, model: type[M], id_: int) -> M:
 
 
 def parse_quantity(value: Any, *, unit: str = "pcs") -> Decimal:
-    """A strictly positive quantity; whole numbers only for products counted in pieces."""
-    try:
-        qty = value if isinstance(value, Decimal) else Decimal(str(value).strip().replace(",", "."))
-    except (InvalidOperation, ValueError):
-        raise InvalidInput(N_("'{value}' is not a quantity."), value=value) from None
-    if not qty.is_finite():
-        raise InvalidInput(N_("'{value}' is not a quantity."), value=value)
-    check_finite(qty)  # finite and in range, whoever the caller
+    """A strictly positive quantity (read and checked as every quantity is: domain/quantities.py);
+    whole numbers only for products counted in pieces."""
+    qty = read_quantity(value)
     if qty <= 0:
         raise InvalidInput(N_("Quantity must be more than zero (got {quantity})."), quantity=qty)
     if unit == "pcs" and qty != qty.to_integral_value():
         raise InvalidInput(N_("{quantity} is not a whole number of pieces."), quantity=qty)
-    if qty.as_tuple().exponent < -3:
-        raise InvalidInput(N_("{quantity} has more than three decimals."), quantity=qty)
     return qty
 
 
 def parse_count(value: Any, *, unit: str = "pcs") -> Decimal:
     """Like parse_quantity, but zero is a valid count."""
-    try:
-        if Decimal(str(value).strip().replace(",", ".")) == 0:
-            return Decimal(0)
-    except (InvalidOperation, ValueError):
-        pass
-    return parse_quantity(value, unit=unit)
+    return Decimal(0) if read_quantity(value) == 0 else parse_quantity(value, unit=unit)
 
 
 @dataclass(frozen=True)
@@ -130,8 +117,7 @@ async def working_location(session: AsyncSession, warehouse_id: int, code: str) 
     loc = (await session.exec(stmt)).first()
     if loc is None:
         # Two first pickers may both find it missing: insert-or-ignore, then read whichever row won.
-        insert = pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
-        await session.exec(insert(Location).values(warehouse_id=warehouse_id, code=code, kind=_SPECIAL[code].value)
+        await session.exec(database_of(session).insert(Location).values(warehouse_id=warehouse_id, code=code, kind=_SPECIAL[code].value)
                            .on_conflict_do_nothing())
         loc = (await session.exec(stmt)).one()
     return loc

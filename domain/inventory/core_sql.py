@@ -13,8 +13,6 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.orm.util import identity_key
 from sqlalchemy.orm.attributes import set_committed_value
@@ -34,11 +32,6 @@ def refresh_loaded(session: AsyncSession, model: type, id_: int, **values: Any) 
     if obj is not None:
         for name, value in values.items():
             set_committed_value(obj, name, value)
-
-
-def insert_for(dialect_name: str):
-    """INSERT with ON CONFLICT support for the dialect (PostgreSQL or SQLite)."""
-    return pg_insert if dialect_name == "postgresql" else sqlite_insert
 
 
 def round3(expr):

@@ -18,11 +18,12 @@ from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from ..audit.recorder import note_created
+from ..database import Database, database_of
 from ..errors import Conflict, InvalidInput, N_
 from ..quantities import check_quantity as check_finite
 from ..models import Location, LocationKind, StockMove, StockQuant, Warehouse, utcnow
 from ..models.base import Qty
-from .core_sql import connection, insert_for, refresh_loaded, round3
+from .core_sql import connection, refresh_loaded, round3
 
 
 def _fmt(q: Decimal) -> str:
@@ -68,11 +69,11 @@ def _take_stmt(check_on_hand: bool, check_free: bool, release: bool):
 
 
 @functools.cache
-def _add_stmt(dialect: str, keep_expiry: bool):
+def _add_stmt(database: Database, keep_expiry: bool):
     """Adds `qty` (may be negative) to a quant, inserting the row if it is missing. ON CONFLICT lets two
     transactions that both find no row (first stock of a product in a bin) meet on one row, and no locked
     read comes first: the hot packing-dock quant is locked only from this statement to the commit."""
-    ins = insert_for(dialect)(_quants).values(
+    ins = database.insert(_quants).values(
         product_id=sa.bindparam("k_product"), location_id=sa.bindparam("k_location"), lot=sa.bindparam("k_lot"),
         expiry=sa.bindparam("k_expiry"), quantity=sa.bindparam("k_qty", type_=_QTY), reserved=Decimal(0),
     )
@@ -157,7 +158,7 @@ async def post_move(
         raise InvalidInput(N_("Source and destination are the same location {code}."), code=from_location.code)
 
     conn = await connection(session)
-    dialect = conn.dialect.name
+    database = database_of(conn)
     touched = []
     if not LocationKind(from_location.kind).virtual:
         if allow_negative is None:
@@ -171,7 +172,7 @@ async def post_move(
                 break
             src = await _refuse_take(conn, key, from_location.code, quantity, release_reserved, allow_negative, respect_reserved)
             if src is None:  # allowed to go negative and there is no row yet: it starts below zero
-                row = (await conn.execute(_add_stmt(dialect, True), dict(key, k_expiry=expiry, k_qty=-quantity))).one()
+                row = (await conn.execute(_add_stmt(database, True), dict(key, k_expiry=expiry, k_qty=-quantity))).one()
                 break
             # Otherwise the row changed between the two statements (SQLite never gets here): check again.
         else:
@@ -187,7 +188,7 @@ async def post_move(
 
     if not LocationKind(to_location.kind).virtual:
         key = dict(k_product=product_id, k_location=to_location.id, k_lot=lot, k_expiry=expiry, k_qty=quantity)
-        touched.append((await conn.execute(_add_stmt(dialect, False), key)).one())
+        touched.append((await conn.execute(_add_stmt(database, False), key)).one())
 
     for row in touched:
         _refresh(session, row)

@@ -11,9 +11,9 @@ What changes, all in the caller's transaction:
 Everything is written with set-based statements that check while they write, so nothing is
 read under a row lock first: the reservation by compare-and-set against the value read with
 the tasks, the bin quant by an UPDATE that matches only while there is enough on hand and
-reserved. On PostgreSQL a confirmed pick is ONE statement (data-modifying CTEs chained so
-that each write happens only if the one before it did), the move's audit entry included;
-elsewhere, and for the rarer paths, a few statements through ledger.post_move. The rows other
+reserved. Where the database offers it (PostgreSQL: storage/pg_pick.py, data-modifying CTEs chained
+so that each write happens only if the one before it did) a confirmed pick is ONE statement, the move's
+audit entry included; elsewhere, and for the rarer paths, a few statements through ledger.post_move. The rows other
 pickers also need (the bin and dock quants) are written last, so their row locks are held only until the commit that follows.
 """
 from __future__ import annotations
@@ -26,12 +26,13 @@ import sqlalchemy as sa
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from ..audit.recorder import Change, created_row, note_changed, plain
+from ..database import database_of
 from ..errors import Conflict, N_
 from ..models import (
-    AuditEntry, Location, LocationKind, PickList, PickListStatus, PickStepKind, PickTask, SalesOrderLine, StockMove,
+    Location, LocationKind, PickList, PickListStatus, PickStepKind, PickTask, SalesOrderLine, StockMove,
     StockQuant, StockReservation, utcnow,
 )
-from ..models.base import Qty, UTCDateTime
+from ..models.base import Qty
 from .common import fmt_qty
 from .core_sql import refresh_loaded, round3
 from .ledger import explain_refused_take, post_move
@@ -117,72 +118,6 @@ _FINISH_TASK = (
     .returning(_task.c.picked_qty, _task.c.short_qty)
 )
 
-# The whole booking of a confirmed pick on PostgreSQL. Data-modifying CTEs run once each, against one
-# snapshot; every one after `res` reads the output of the one before it (EXISTS / FROM), so it runs
-# after it and only if it wrote a row: a failed compare-and-set writes nothing, a bin quant without
-# enough stock leaves only the reservation written (the caller raises, the transaction is rolled back).
-# The guarded quant UPDATE waits for a concurrent picker's lock and re-checks its condition on the row
-# that picker committed (READ COMMITTED), so two pickers cannot both take the last unit.
-_PG_CONFIRM = sa.text("""
-WITH res AS (
-    UPDATE stock_reservations SET quantity = CAST(:res_new AS numeric)
-    WHERE id = :res_id AND quantity = CAST(:res_old AS numeric)
-    RETURNING id
-), src AS (
-    UPDATE stock_quants
-    SET quantity = quantity - CAST(:picked AS numeric), reserved = reserved - CAST(:released AS numeric)
-    WHERE product_id = :product_id AND location_id = :bin_id AND lot = :lot
-      AND quantity >= CAST(:picked AS numeric) AND reserved >= CAST(:released AS numeric)
-      AND EXISTS (SELECT FROM res)
-    RETURNING id, quantity, reserved, expiry
-), line AS (
-    UPDATE sales_order_lines
-    SET reserved_qty = reserved_qty - CAST(:released AS numeric), picked_qty = picked_qty + CAST(:picked AS numeric)
-    WHERE id = :line_id AND EXISTS (SELECT FROM src)
-    RETURNING reserved_qty, picked_qty
-), task AS (
-    UPDATE pick_tasks
-    SET picked_qty = picked_qty + CAST(:picked AS numeric), short_qty = short_qty + CAST(:short AS numeric),
-        step = 'done', done_at = CAST(:now AS timestamptz)
-    WHERE id = :task_id AND step = :from_step AND EXISTS (SELECT FROM src)
-    RETURNING picked_qty, short_qty
-), list AS (
-    UPDATE pick_lists SET status = 'done', finished_at = CAST(:now AS timestamptz)
-    WHERE id = :pick_list_id AND CAST(:last_task AS boolean) AND status = 'open' AND EXISTS (SELECT FROM task)
-    RETURNING id
-), move AS (
-    INSERT INTO stock_moves (product_id, from_location_id, to_location_id, quantity, lot, expiry, reason, document,
-                             user_id, created_at)
-    SELECT CAST(:product_id AS integer), CAST(:bin_id AS integer), CAST(:dock_id AS integer), CAST(:picked AS numeric),
-           CAST(:lot AS varchar), CAST(:expiry AS date), 'pick', CAST(:document AS varchar), CAST(:user_id AS integer),
-           CAST(:now AS timestamptz)
-    FROM task
-    RETURNING id
-), audit AS (
-    INSERT INTO audit_entries (at, actor_user_id, actor, channel, entity, entity_id, label, part, action, before, after)
-    SELECT :a_at, CAST(:a_actor_user_id AS integer), CAST(:a_actor AS varchar), CAST(:a_channel AS varchar),
-           CAST(:a_entity AS varchar), CAST(move.id AS varchar), CAST(:a_label AS varchar), CAST(:a_part AS varchar),
-           CAST(:a_action AS varchar), :a_before, :a_after
-    FROM move WHERE CAST(:audited AS boolean)
-), dock AS (
-    INSERT INTO stock_quants (product_id, location_id, lot, expiry, quantity, reserved)
-    SELECT CAST(:product_id AS integer), CAST(:dock_id AS integer), CAST(:lot AS varchar), CAST(:expiry AS date),
-           CAST(:picked AS numeric), 0
-    FROM move
-    ON CONFLICT (product_id, location_id, lot) DO UPDATE
-    SET quantity = stock_quants.quantity + excluded.quantity, expiry = COALESCE(stock_quants.expiry, excluded.expiry)
-    RETURNING id, quantity, reserved, expiry
-)
-SELECT (SELECT count(*) FROM res) AS res_ok,
-       src.id AS src_id, src.quantity AS src_quantity, src.reserved AS src_reserved, src.expiry AS src_expiry,
-       line.reserved_qty AS line_reserved, line.picked_qty AS line_picked,
-       task.picked_qty AS task_picked, task.short_qty AS task_short, (SELECT count(*) FROM list) AS list_closed,
-       dock.id AS dock_id, dock.quantity AS dock_quantity, dock.reserved AS dock_reserved, dock.expiry AS dock_expiry,
-       (SELECT id FROM move) AS move_id
-FROM (SELECT 1) AS one
-LEFT JOIN src ON true LEFT JOIN line ON true LEFT JOIN task ON true LEFT JOIN dock ON true
-""").bindparams(sa.bindparam("a_at", type_=UTCDateTime()), sa.bindparam("a_before", type_=AuditEntry.__table__.c.before.type),
-               sa.bindparam("a_after", type_=AuditEntry.__table__.c.after.type))
 # The audit row's fields the statement takes as parameters (entity_id is the new move's id).
 _AUDIT_FIELDS = ("at", "actor_user_id", "actor", "channel", "entity", "label", "part", "action", "before", "after")
 
@@ -224,8 +159,9 @@ async def book_task(session: AsyncSession, conn, pl: OpenList, tasks: list[OpenT
     Returns (short, refill task id)."""
     task = tasks[0]
     short = task.quantity - task.picked_qty - picked
-    if picked > 0 and conn.dialect.name == "postgresql" and not LocationKind(pl.packing_kind).virtual:
-        await _book_pick_pg(session, conn, pl, task, picked, short, last=len(tasks) == 1)
+    one_statement = database_of(conn).confirmed_pick
+    if picked > 0 and one_statement is not None and not LocationKind(pl.packing_kind).virtual:
+        await _book_pick_at_once(session, conn, one_statement, pl, task, picked, short, last=len(tasks) == 1)
     else:
         await _book_in_steps(session, conn, pl, tasks, picked, short)
     refill = None
@@ -235,8 +171,10 @@ async def book_task(session: AsyncSession, conn, pl: OpenList, tasks: list[OpenT
     return max(short, Decimal(0)), refill
 
 
-async def _book_pick_pg(session: AsyncSession, conn, pl: OpenList, task: OpenTask, picked: Decimal, short: Decimal,
-                        *, last: bool) -> None:
+async def _book_pick_at_once(session: AsyncSession, conn, statement, pl: OpenList, task: OpenTask, picked: Decimal,
+                             short: Decimal, *, last: bool) -> None:
+    """The booking as the database's one statement (Database.confirmed_pick): these parameters in, one row
+    out (res_ok, src_*, line_*, task_*, list_closed, dock_*, move_id)."""
     reserved = task.reserved
     now = utcnow()
     move = StockMove(product_id=task.product_id, from_location_id=task.location_id, to_location_id=pl.packing_location_id,
@@ -247,7 +185,7 @@ async def _book_pick_pg(session: AsyncSession, conn, pl: OpenList, task: OpenTas
     audit = {"audited": log is not None, **{f"a_{k}": (log or {}).get(k) for k in _AUDIT_FIELDS}}
     for attempt in range(2):
         released = _released(task, reserved, picked, short)
-        row = (await conn.execute(_PG_CONFIRM, dict(
+        row = (await conn.execute(statement, dict(
             **audit,
             res_id=task.reservation_id, res_old=reserved, res_new=reserved - released, picked=picked, released=released,
             short=short, product_id=task.product_id, bin_id=task.location_id, lot=task.lot, expiry=task.expiry,

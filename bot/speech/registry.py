@@ -42,6 +42,10 @@ class WhisperConfig(BaseModel):
     cpu_threads: int = Field(2, ge=0)
     prompt_tokens: int = Field(120, ge=0, le=223)
     unsure_below: float = Field(0.2, ge=0.0, le=1.0)
+    names_first: bool = True
+    vad_filter: bool = False
+    without_timestamps: bool = False
+    fix_names: bool = True
 
     def options(self) -> WhisperOptions:
         return WhisperOptions(**self.model_dump())

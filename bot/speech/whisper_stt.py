@@ -26,6 +26,7 @@ from typing import Any
 from domain.speech import Transcript, not_set_up
 
 from .audio import AudioLimits, Pcm, decode_pcm16k
+from .names import fix_names, in_script_of
 from .normalise import normalise_spoken
 
 log = logging.getLogger(__name__)
@@ -54,6 +55,10 @@ class WhisperOptions:
     cpu_threads: int = 2
     prompt_tokens: int = 120  # at most this many prompt tokens (Whisper allows 223)
     unsure_below: float = 0.2  # words with a lower probability are shown as unsure
+    names_first: bool = True  # the names, then the sample command right before the audio (less echo of the list)
+    vad_filter: bool = False  # drop non-speech with Silero VAD before decoding
+    without_timestamps: bool = False  # decode text only (word timings still come from the alignment pass)
+    fix_names: bool = True  # put misheard names right against the vocabulary (names.py)
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,29 +130,59 @@ class WhisperSpeechToText:
         tokenizer = loaded.model.hf_tokenizer
         budget = self.options.prompt_tokens - len(tokenizer.encode(" " + GENERIC_PROMPT).ids)
         names: list[str] = []
+        latin_only = not loaded.multilingual  # tiny.en: a Cyrillic or Chinese name only costs tokens
         for name in dict.fromkeys(n.strip() for n in vocabulary if n and n.strip()):
+            if latin_only and not in_script_of(name, "en"):
+                continue
             cost = len(tokenizer.encode(" " + name + ",").ids)
             if cost > budget:
                 break
             names.append(name)
             budget -= cost
-        return GENERIC_PROMPT + (" " + ", ".join(names) + "." if names else "")
+        if not names:
+            return GENERIC_PROMPT
+        listed = ", ".join(names) + "."
+        return f"{listed} {GENERIC_PROMPT}" if self.options.names_first else f"{GENERIC_PROMPT} {listed}"
 
     def _recognise(self, loaded: LoadedModel, pcm: Pcm, lang: str, vocabulary: Sequence[str], started: float) -> Transcript:
         samples = pcm.samples.astype("float32") / 32768.0
+        prompt = self.prompt(loaded, vocabulary)
         with loaded.lock:
-            segments, _info = loaded.model.transcribe(
-                samples, language=lang if loaded.multilingual else None, beam_size=self.options.beam_size,
-                initial_prompt=self.prompt(loaded, vocabulary), condition_on_previous_text=False,
-                word_timestamps=True, vad_filter=False, without_timestamps=False)
-            kept = [s for s in segments if not _made_up(s, pcm.seconds)]
+            kept = self._decode(loaded, samples, lang, prompt, pcm.seconds)
+            if prompt != GENERIC_PROMPT and echoes_names(" ".join(s.text for s in kept), vocabulary):
+                # tiny.en sometimes reads the list of names back instead of the audio: again, without them
+                log.info("speech: the transcript repeated the prompt's names; decoded again without them")
+                kept = self._decode(loaded, samples, lang, GENERIC_PROMPT, pcm.seconds)
         words = _whole_words(w for s in kept for w in (s.words or []))
         raw = " ".join(s.text.strip() for s in kept).strip()
+        heard, fixed = fix_names(raw, vocabulary) if self.options.fix_names and lang == "en" else (raw, [])
         unsure = tuple(dict.fromkeys(_bare(w) for w, p in words if p < self.options.unsure_below and _bare(w)))
         confidence = round(float(sum(p for _, p in words) / len(words)), 3) if words else None
-        return Transcript(text=normalise_spoken(raw, lang), lang=lang, engine=self.name, seconds_audio=round(pcm.seconds, 3),
+        if fixed:  # a name put right is no longer the word Whisper was unsure of
+            gone = {_bare(w) for said, _ in fixed for w in said.split()}
+            unsure = tuple(u for u in unsure if u not in gone)
+        return Transcript(text=normalise_spoken(heard, lang), lang=lang, engine=self.name, seconds_audio=round(pcm.seconds, 3),
                           seconds_taken=round(time.perf_counter() - started, 3), raw_text=raw, confidence=confidence,
                           unsure=unsure)
+
+
+    def _decode(self, loaded: LoadedModel, samples: Any, lang: str, prompt: str, seconds: float) -> list[Any]:
+        segments, _info = loaded.model.transcribe(
+            samples, language=lang if loaded.multilingual else None, beam_size=self.options.beam_size,
+            initial_prompt=prompt, condition_on_previous_text=False, word_timestamps=True,
+            vad_filter=self.options.vad_filter, without_timestamps=self.options.without_timestamps)
+        return [s for s in segments if not _made_up(s, seconds)]
+
+
+def echoes_names(text: str, vocabulary: Sequence[str]) -> bool:
+    """The transcript looks like the prompt's list read back: one expected name twice,
+    or two of them next to each other, in the prompt's order ("ACME Ltd., Arda Logistics, ...")."""
+    folded = text.casefold()
+    names = list(dict.fromkeys(v.strip().casefold() for v in vocabulary if len(v.strip()) > 3))
+    if any(folded.count(n) >= 2 for n in names):
+        return True
+    hits = sorted((folded.find(n), i) for i, n in enumerate(names) if n in folded)
+    return any(b[1] == a[1] + 1 and not folded[a[0] + len(names[a[1]]):b[0]].strip(" ,.;") for a, b in zip(hits, hits[1:]))
 
 
 def _made_up(segment: Any, seconds: float) -> bool:

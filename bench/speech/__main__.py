@@ -168,7 +168,7 @@ def dump_notes(path: Path, runs: list[dict], notes: list[dict], intents: dict[tu
             for r in run["results"]:
                 note = by_file[r["file"]]
                 row = {"engine": run["engine"], "file": r["file"], "condition": note.get("condition"), "voice": note.get("voice"),
-                       "label": note.get("intent"), "said": note["text"], "heard": r.get("text"), "error": r.get("error"),
+                       "label": note.get("intent"), "said": note["text"], "heard": r.get("text"), "raw": r.get("raw"), "error": r.get("error"),
                        "said_intent": intents.get((note["lang"], note["text"])),
                        "heard_intent": intents.get((note["lang"], r["text"])) if "text" in r else None,
                        "unsure": r.get("unsure")}

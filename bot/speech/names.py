@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import jellyfish
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 # Legal forms a name carries and speech drops ("Initech EOOD" is said "Initech").
 _LEGAL = {"ltd", "llc", "inc", "co", "corp", "corporation", "company", "gmbh", "plc", "srl", "sa", "ood", "eood", "ad",
@@ -56,19 +56,26 @@ class Known:
     key: str
 
 
+@dataclass(frozen=True, slots=True)
+class Index:
+    known: tuple[Known, ...]
+    letters: tuple[str, ...]  # known[i].letters, for rapidfuzz's batch search
+    exact: frozenset[tuple[str, ...]]  # every name's spoken words
+
+
 @lru_cache(maxsize=32)
-def _index(names: tuple[str, ...]) -> tuple[Known, ...]:
+def _index(names: tuple[str, ...]) -> Index:
     out: list[Known] = []
     for name in dict.fromkeys(n.strip() for n in names if n and n.strip()):
         if not in_script_of(name, "en"):  # the English model writes Latin letters: a Cyrillic name never matches
             continue
-        words = [w for w in _WORD.findall(_plain(name))]
+        words = _WORD.findall(_plain(name))
         core = tuple(w for w in words if w not in _LEGAL) or tuple(words)
         letters = "".join(core)
         if not core or len(core) > MAX_WORDS or sum(c.isalpha() for c in letters) < 5:
             continue
         out.append(Known(name, core, letters, _key(core)))
-    return tuple(out)
+    return Index(tuple(out), tuple(k.letters for k in out), frozenset(k.words for k in out))
 
 
 def _close(heard: Sequence[str], known: Known) -> float:
@@ -90,29 +97,29 @@ def fix_names(text: str, names: Sequence[str]) -> tuple[str, list[tuple[str, str
     """`text` with misheard names replaced by the known ones; the replacements made (heard, name)."""
     index = _index(tuple(names))
     tokens = [(m.start(), m.end(), _plain(m.group(0))) for m in _WORD.finditer(text)]
-    if not index or not tokens:
+    if not index.known or not tokens:
         return text, []
-    plain_words = [w for _, _, w in tokens]
+    words = [w for _, _, w in tokens]
     taken = [False] * len(tokens)
-    # names heard right stay as they are and are not matched again
-    for known in sorted(index, key=lambda k: -len(k.words)):
-        n = len(known.words)
-        for i in range(len(tokens) - n + 1):
-            if tuple(plain_words[i:i + n]) == known.words and not any(taken[i:i + n]):
-                taken[i:i + n] = [True] * n
+    # names heard right stay as they are and are not matched again (longest first)
+    for size in range(MAX_WORDS, 0, -1):
+        for i in range(len(tokens) - size + 1):
+            if tuple(words[i:i + size]) in index.exact and not any(taken[i:i + size]):
+                taken[i:i + size] = [True] * size
     candidates: list[tuple[float, int, int, Known]] = []
     for i in range(len(tokens)):
         for size in range(1, MAX_WORDS + 1):
             j = i + size
             if j > len(tokens) or any(taken[i:j]):
                 break
-            heard = plain_words[i:j]
-            for known in index:
+            heard = words[i:j]
+            # letters first, in one batch (rapidfuzz, C): only the near ones are compared by sound
+            near = process.extract("".join(heard), index.letters, scorer=fuzz.ratio, score_cutoff=58, limit=None)
+            for _, _, k in near:
+                known = index.known[k]
                 if abs(len(known.words) - size) > 1:
                     continue
                 if (heard[0] in _SMALL and heard[0] != known.words[0]) or (heard[-1] in _SMALL and heard[-1] != known.words[-1]):
-                    continue
-                if tuple(heard) == known.words:
                     continue
                 score = _close(heard, known)
                 if score:

@@ -78,10 +78,14 @@ def _index(names: tuple[str, ...]) -> Index:
     return Index(tuple(out), tuple(k.letters for k in out), frozenset(k.words for k in out))
 
 
+def _digits(text: str) -> str:
+    return "".join(c for c in text if c.isdigit())
+
+
 def _close(heard: Sequence[str], known: Known) -> float:
     """0..100: how alike, by letters and by sound; 0 when either is too far."""
     letters = "".join(heard)
-    if any(c.isdigit() for c in letters) != any(c.isdigit() for c in known.letters):
+    if _digits(letters) != _digits(known.letters):  # never adds or changes a number ("80g", "M10x50")
         return 0.0
     by_letters = fuzz.ratio(letters, known.letters)
     by_sound = fuzz.ratio(_key(heard), known.key) if known.key else by_letters
@@ -117,8 +121,8 @@ def fix_names(text: str, names: Sequence[str]) -> tuple[str, list[tuple[str, str
             near = process.extract("".join(heard), index.letters, scorer=fuzz.ratio, score_cutoff=58, limit=None)
             for _, _, k in near:
                 known = index.known[k]
-                if abs(len(known.words) - size) > 1:
-                    continue
+                if abs(len(known.words) - size) > 1 or size == len(known.words) == 1:
+                    continue  # one word for another is too often an ordinary word ("monitor" is no "monitoare")
                 if (heard[0] in _SMALL and heard[0] != known.words[0]) or (heard[-1] in _SMALL and heard[-1] != known.words[-1]):
                     continue
                 score = _close(heard, known)

@@ -42,7 +42,7 @@ class WhisperConfig(BaseModel):
     cpu_threads: int = Field(2, ge=0)
     prompt_tokens: int = Field(120, ge=0, le=223)
     unsure_below: float = Field(0.2, ge=0.0, le=1.0)
-    names_first: bool = True
+    names_first: bool = False
     vad_filter: bool = False
     without_timestamps: bool = False
     fix_names: bool = True

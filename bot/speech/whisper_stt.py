@@ -55,7 +55,7 @@ class WhisperOptions:
     cpu_threads: int = 2
     prompt_tokens: int = 120  # at most this many prompt tokens (Whisper allows 223)
     unsure_below: float = 0.2  # words with a lower probability are shown as unsure
-    names_first: bool = True  # the names, then the sample command right before the audio (less echo of the list)
+    names_first: bool = False  # True: the names, then the sample command right before the audio (measured: no better)
     vad_filter: bool = False  # drop non-speech with Silero VAD before decoding
     without_timestamps: bool = False  # decode text only (word timings still come from the alignment pass)
     fix_names: bool = True  # put misheard names right against the vocabulary (names.py)

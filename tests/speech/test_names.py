@@ -6,7 +6,7 @@ import pytest
 from bot.speech.names import fix_names, in_script_of
 from bot.speech.whisper_stt import echoes_names
 
-NAMES = ["Pirin Hotels", "Danube Pharma", "Osogovo Farms", "Nessebar Resorts", "Blue Ocean Ltd", "Initech EOOD",
+NAMES = ["Wall plugs 8mm", "monitoare", "Keyboard", "Pirin Hotels", "Danube Pharma", "Osogovo Farms", "Nessebar Resorts", "Blue Ocean Ltd", "Initech EOOD",
          "Lotus Dental", "Office chair ergonomic", "office chairs", "Green tea 100 bags", "green tea", "ООО Вектор",
          "Black Sea Cafés", "Maria Petrova"]
 
@@ -30,6 +30,8 @@ def test_a_misheard_name_becomes_the_known_one(heard, fixed):
     "how much green tea is left",
     "the lotus position is not a name",  # one word of a two-word name is not the name
     "move 20 carton boxes from bin B-0103",
+    "and 20 wall plugs, same address",  # a name never adds or changes a number ("8mm")
+    "40 monitor all fine",  # one word is not swapped for another ("monitoare": a Romanian alias)
     "I'll call them on Tuesday at ten",
     "",
 ])

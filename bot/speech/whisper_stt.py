@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import threading
 import time
 from collections.abc import Sequence
@@ -155,6 +156,7 @@ class WhisperSpeechToText:
                 kept = self._decode(loaded, samples, lang, GENERIC_PROMPT, pcm.seconds)
         words = _whole_words(w for s in kept for w in (s.words or []))
         raw = " ".join(s.text.strip() for s in kept).strip()
+        raw, words = drop_sign_off(raw, words, self.options.unsure_below)
         heard, fixed = fix_names(raw, vocabulary) if self.options.fix_names and lang == "en" else (raw, [])
         unsure = tuple(dict.fromkeys(_bare(w) for w, p in words if p < self.options.unsure_below and _bare(w)))
         confidence = round(float(sum(p for _, p in words) / len(words)), 3) if words else None
@@ -183,6 +185,25 @@ def echoes_names(text: str, vocabulary: Sequence[str]) -> bool:
         return True
     hits = sorted((folded.find(n), i) for i, n in enumerate(names) if n in folded)
     return any(b[1] == a[1] + 1 and not folded[a[0] + len(names[a[1]]):b[0]].strip(" ,.;") for a, b in zip(hits, hits[1:]))
+
+
+# What tiny.en adds after the last word when the audio ends in room tone (it learnt it from videos).
+_SIGN_OFFS = ("thank you", "thanks for watching", "thank you for watching", "you", "bye")
+
+
+def drop_sign_off(raw: str, words: list[tuple[str, float]], below: float) -> tuple[str, list[tuple[str, float]]]:
+    """'… on Thursday. Thank you.' -> '… on Thursday.' when Whisper itself doubts the "thank you"
+    (its first word below `below`) and it stands as a sentence of its own: a sign-off said clearly stays."""
+    for phrase in _SIGN_OFFS:
+        said = phrase.split()
+        tail = words[-len(said):]
+        if len(words) <= len(said) or [_bare(w) for w, _ in tail] != said or tail[0][1] >= below:
+            continue
+        m = re.search(r"\s*\b" + r"\W+".join(said) + r"\W*$", raw, re.IGNORECASE)
+        before = raw[:m.start()].rstrip() if m else ""
+        if before and before[-1] in ".!?,":  # a sentence of its own, after what was said
+            return raw[:m.start()].rstrip(" ,"), words[:-len(said)]
+    return raw, words
 
 
 def _made_up(segment: Any, seconds: float) -> bool:

@@ -57,3 +57,19 @@ def test_only_latin_names_are_for_the_english_model():
 ])
 def test_the_prompt_read_back_is_recognised(text, echo):
     assert echoes_names(text, ["ACME Ltd.", "Arda Logistics", "Pirin Hotels", "Danube Pharma", "green tea"]) is echo
+
+
+@pytest.mark.parametrize("raw, probs, kept", [
+    ("call them back on Thursday. Thank you.", [0.9] * 5 + [0.1, 0.9], "call them back on Thursday."),  # doubted: dropped
+    ("call them back on Thursday. Thank you.", [0.9] * 5 + [0.6, 0.9], "call them back on Thursday. Thank you."),  # said
+    ("I need to call them. You", [0.9] * 5 + [0.05], "I need to call them."),
+    ("Thank you.", [0.1, 0.9], "Thank you."),  # nothing else said: left for the person to see
+    ("tell you", [0.9, 0.1], "tell you"),  # "you" only as a sentence of its own
+])
+def test_a_doubted_sign_off_at_the_end_is_dropped(raw, probs, kept):
+    from bot.speech.whisper_stt import drop_sign_off
+
+    words = list(zip(raw.split(), probs, strict=True))
+    text, left = drop_sign_off(raw, words, 0.2)
+    assert text == kept
+    assert len(left) == len(kept.split())

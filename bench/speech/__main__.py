@@ -5,7 +5,7 @@
     python -m bench.speech --set sentences.jsonl             # render it first (needs the TTS packages), then measure
 
 Engines, each in a process of its own (so load time and peak memory are its own):
-  whisper            the default: faster-whisper, bundled tiny.en, prompt of the demo company's names
+  whisper            the default: faster-whisper, bundled tiny.en; the demo company's names put misheard names right
   pocketsphinx-raw   pocketsphinx's general US English model (the old baseline)
   pocketsphinx       pocketsphinx with the domain language model (the old default)
   text               no speech: the sentence as typed (the ceiling nlu.parse sets for intent)

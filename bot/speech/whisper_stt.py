@@ -6,10 +6,11 @@ through the installed package, never downloaded. Other languages use a
 multilingual Whisper CTranslate2 directory the operator names under
 speech.models.<lang> (see registry.py).
 
-Recognition is biased towards the company's words with Whisper's prompt (the
-text the model believes came just before): the names the caller expects, the
-flow's expectations first (vocabulary.py and the dialogue build the list). Word probabilities come
-back with the text, so the dialogue can mark the words it is unsure of.
+Recognition is biased towards what the current step expects (in a pick: the
+bin and product asked for) with Whisper's prompt (the text the model believes
+came just before); the company's names (vocabulary.py) then put right the
+names it misheard (names.py). Word probabilities come back with the text, so
+the dialogue can mark the words it is unsure of.
 """
 from __future__ import annotations
 
@@ -56,6 +57,7 @@ class WhisperOptions:
     cpu_threads: int = 2
     prompt_tokens: int = 120  # at most this many prompt tokens (Whisper allows 223)
     unsure_below: float = 0.2  # words with a lower probability are shown as unsure
+    prompt_all_names: bool = False  # True: the company's names in the prompt too, not only the step's expected ones
     names_first: bool = False  # True: the names, then the sample command right before the audio (measured: no better)
     vad_filter: bool = False  # drop non-speech with Silero VAD before decoding
     without_timestamps: bool = False  # decode text only (word timings still come from the alignment pass)
@@ -114,17 +116,19 @@ class WhisperSpeechToText:
                                               "model directory (model.bin, config.json, tokenizer.json)")
         return load_model(self.directory, self.options)
 
-    def transcribe(self, audio: bytes, lang: str | None = None, vocabulary: Sequence[str] = ()) -> Transcript:
+    def transcribe(self, audio: bytes, lang: str | None = None, vocabulary: Sequence[str] = (),
+                   expected: Sequence[str] = ()) -> Transcript:
         lang = lang or self.langs[0]
         loaded = self.loaded(lang)  # before decoding: a missing model is the clearer error
         started = time.perf_counter()
         pcm = decode_pcm16k(audio, self.limits)
-        return self._recognise(loaded, pcm, lang, vocabulary, started)
+        return self._recognise(loaded, pcm, lang, vocabulary, expected, started)
 
-    def transcribe_pcm(self, pcm: Pcm, lang: str | None = None, vocabulary: Sequence[str] = ()) -> Transcript:
+    def transcribe_pcm(self, pcm: Pcm, lang: str | None = None, vocabulary: Sequence[str] = (),
+                       expected: Sequence[str] = ()) -> Transcript:
         lang = lang or self.langs[0]
         loaded = self.loaded(lang)
-        return self._recognise(loaded, pcm, lang, vocabulary, time.perf_counter())
+        return self._recognise(loaded, pcm, lang, vocabulary, expected, time.perf_counter())
 
     def prompt(self, loaded: LoadedModel, vocabulary: Sequence[str]) -> str:
         """The generic prompt, then as many expected names as fit in `prompt_tokens`."""
@@ -145,9 +149,13 @@ class WhisperSpeechToText:
         listed = ", ".join(names) + "."
         return f"{listed} {GENERIC_PROMPT}" if self.options.names_first else f"{GENERIC_PROMPT} {listed}"
 
-    def _recognise(self, loaded: LoadedModel, pcm: Pcm, lang: str, vocabulary: Sequence[str], started: float) -> Transcript:
+    def _recognise(self, loaded: LoadedModel, pcm: Pcm, lang: str, vocabulary: Sequence[str], expected: Sequence[str],
+                   started: float) -> Transcript:
         samples = pcm.samples.astype("float32") / 32768.0
-        prompt = self.prompt(loaded, vocabulary)
+        # Measured (docs/benchmarks.md, Voice): the company's whole list in the prompt costs intent
+        # (tiny.en bends ordinary words towards it, or reads it back); the step's few names help.
+        prompt = self.prompt(loaded, [*expected, *vocabulary] if self.options.prompt_all_names else expected)
+        vocabulary = [*expected, *vocabulary]
         with loaded.lock:
             kept = self._decode(loaded, samples, lang, prompt, pcm.seconds)
             if prompt != GENERIC_PROMPT and echoes_names(" ".join(s.text for s in kept), vocabulary):

@@ -2,12 +2,13 @@
 suppliers, products, people: the vocabulary the caller passes in).
 
 Whisper writes a name it has never heard as whatever it sounds like ("Perrin
-hotels", "Dan you Pharma", "in a tech"). A run of one to four heard words is
-compared with every known name twice: by its letters and by how it sounds
+hotels", "Vitashaprant", "Nessa bar resorts"). A run of one to four heard words
+is compared with every known name twice: by its letters and by how it sounds
 (Metaphone keys, jellyfish), spaces ignored; a run close enough on both becomes
 the name. Guards keep ordinary speech alone: a known name heard exactly is kept
 as is, a run may not begin or end with a small word ("for", "the") that is not
-part of the name, and short names must match more closely than long ones.
+part of the name, a name never adds or changes a number, one word is never
+swapped for another single word, and short names must match more closely.
 
     fix_names("called perrin hotels about the desks", ["Pirin Hotels"])
     -> ("called Pirin Hotels about the desks", [("perrin hotels", "Pirin Hotels")])

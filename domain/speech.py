@@ -1,9 +1,10 @@
 """Speech-to-text as the domain sees it: a port and its result.
 
 Adapters (Whisper, Vosk) live in bot/speech/; the domain only knows that
-audio bytes go in and a Transcript comes out. `vocabulary` carries the words
-the caller expects (customer and product names from the database), so an
-engine that can be biased towards them does so.
+audio bytes go in and a Transcript comes out. `vocabulary` carries the
+company's names (customers, products, suppliers from the database) and
+`expected` the few the current step asks for (in a pick: the bin and the
+product); an engine that can be biased towards them does so.
 """
 from __future__ import annotations
 
@@ -41,7 +42,8 @@ class SpeechToText(Protocol):
         """ISO 639-1 codes this engine is set up for."""
         ...
 
-    def transcribe(self, audio: bytes, lang: str | None = None, vocabulary: Sequence[str] = ()) -> Transcript:
+    def transcribe(self, audio: bytes, lang: str | None = None, vocabulary: Sequence[str] = (),
+                   expected: Sequence[str] = ()) -> Transcript:
         """Raises InvalidInput for audio that is unreadable or over the limits,
         SpeechUnavailable when the engine cannot serve `lang`."""
         ...

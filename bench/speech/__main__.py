@@ -5,7 +5,7 @@
     python -m bench.speech --set sentences.jsonl             # render it first (needs the TTS packages), then measure
 
 Engines, each in a process of its own (so load time and peak memory are its own):
-  whisper            the default: faster-whisper, bundled tiny.en, prompt of the demo company's names
+  whisper            the default: faster-whisper, bundled tiny.en; the demo company's names put misheard names right
   pocketsphinx-raw   pocketsphinx's general US English model (the old baseline)
   pocketsphinx       pocketsphinx with the domain language model (the old default)
   text               no speech: the sentence as typed (the ceiling nlu.parse sets for intent)
@@ -159,6 +159,22 @@ def _wrong_words(ref: list[str], hyp: list[str]) -> set[int]:
     return set(range(len(hyp))) - right
 
 
+def dump_notes(path: Path, runs: list[dict], notes: list[dict], intents: dict[tuple[str, str], str]) -> None:
+    """One line per engine and note: what was said and heard, both intents, the label (for reading errors)."""
+    by_file = {n["file"]: n for n in notes}
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8") as out:
+        for run in runs:
+            for r in run["results"]:
+                note = by_file[r["file"]]
+                row = {"engine": run["engine"], "file": r["file"], "condition": note.get("condition"), "voice": note.get("voice"),
+                       "label": note.get("intent"), "said": note["text"], "heard": r.get("text"), "raw": r.get("raw"), "error": r.get("error"),
+                       "said_intent": intents.get((note["lang"], note["text"])),
+                       "heard_intent": intents.get((note["lang"], r["text"])) if "text" in r else None,
+                       "unsure": r.get("unsure")}
+                out.write(json.dumps(row, ensure_ascii=False) + "\n")
+
+
 def _pct(x: float | None) -> str:
     return "    -" if x is None else f"{100 * x:5.1f}%"
 
@@ -171,6 +187,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--lang", default=None, help="only the notes in this language")
     parser.add_argument("--takes", type=int, default=None, help="only the first N renderings of each sentence")
     parser.add_argument("--json", type=Path, default=None, help="also write the figures to this file")
+    parser.add_argument("--dump", type=Path, default=None, help="also write every note's transcript and intents (JSON lines) to this file")
     parser.add_argument("--show-errors", type=int, default=3, help="worst transcriptions to print per engine and language")
     args = parser.parse_args(argv)
 
@@ -233,6 +250,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"{run['engine']:17} {lang}: WER by condition " + ", ".join(f"{c} {_pct(w).strip()}" for c, w in row["wer_by_condition"].items()) + extra)
             for _, ref, hyp in row["worst"][: args.show_errors]:
                 print(f"    said {ref!r}\n    got  {hyp!r}")
+    if args.dump:
+        dump_notes(args.dump, runs, notes, intents)
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps({"set": str(args.set), "notes": len(notes), "engines": report}, indent=2, ensure_ascii=False))

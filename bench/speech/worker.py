@@ -46,7 +46,7 @@ def run_engine(name: str, root: str, notes: list[dict], vocabulary: list[str], q
         except SpeechUnavailable as exc:
             results.append({"file": note["file"], "error": exc.render()})
             continue
-        results.append({"file": note["file"], "text": t.text, "unsure": list(getattr(t, "unsure", ())),
+        results.append({"file": note["file"], "text": t.text, "raw": t.raw_text, "unsure": list(getattr(t, "unsure", ())),
                         "seconds_audio": pcm.seconds, "wall": time.perf_counter() - wall, "cpu": time.process_time() - cpu})
     queue.put({"engine": name, "langs": sorted(langs), "load_seconds": load_seconds, "rss_mb": _rss_mb(),
                "rss_before_mb": rss_before, "results": results})

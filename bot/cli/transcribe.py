@@ -39,8 +39,8 @@ async def transcribe(args) -> int:
     vocabulary = list(args.vocab)
     if args.vocab_file is not None:
         vocabulary += [ln.strip() for ln in args.vocab_file.read_text(encoding="utf-8").splitlines() if ln.strip()]
-    if args.db:
-        vocabulary += await _database_names(settings)
+    # names given here are expected (Whisper's prompt); the database's put misheard names right
+    expected, vocabulary = vocabulary, (await _database_names(settings) if args.db else [])
     try:
         stt = speech_to_text(settings, args.engine)
     except DomainError as exc:  # unknown engine name
@@ -50,7 +50,7 @@ async def transcribe(args) -> int:
         print(f"configuration error in speech: {exc}", file=sys.stderr)
         return 2
     try:
-        result = stt.transcribe(audio, lang=args.lang, vocabulary=vocabulary)
+        result = stt.transcribe(audio, lang=args.lang, vocabulary=vocabulary, expected=expected)
     except DomainError as exc:
         print(exc.render(), file=sys.stderr)
         return 1

@@ -41,7 +41,12 @@ class WhisperConfig(BaseModel):
     compute_type: str = "int8"
     cpu_threads: int = Field(2, ge=0)
     prompt_tokens: int = Field(120, ge=0, le=223)
+    prompt_all_names: bool = False
     unsure_below: float = Field(0.2, ge=0.0, le=1.0)
+    names_first: bool = False
+    vad_filter: bool = False
+    without_timestamps: bool = False
+    fix_names: bool = True
 
     def options(self) -> WhisperOptions:
         return WhisperOptions(**self.model_dump())
@@ -112,9 +117,10 @@ class SpeechRouter:
                     self._engines[cache_key] = VoskSpeechToText({lang: str(path)}, limits=self.limits, default_lang=lang)
             return self._engines[cache_key]
 
-    def transcribe(self, audio: bytes, lang: str | None = None, vocabulary: Sequence[str] = ()) -> Transcript:
+    def transcribe(self, audio: bytes, lang: str | None = None, vocabulary: Sequence[str] = (),
+                   expected: Sequence[str] = ()) -> Transcript:
         lang = lang or self.default_lang
-        return self.engine_for(lang).transcribe(audio, lang=lang, vocabulary=vocabulary)
+        return self.engine_for(lang).transcribe(audio, lang=lang, vocabulary=vocabulary, expected=expected)
 
     def warm_up(self, lang: str | None = None) -> float:
         """Loads the model for `lang` now (start-up), so the first voice note waits for nothing. Seconds taken."""

@@ -40,14 +40,16 @@ class VoskSpeechToText:
     def languages(self) -> Sequence[str]:
         return tuple(sorted(self.model_dirs))
 
-    def transcribe(self, audio: bytes, lang: str | None = None, vocabulary: Sequence[str] = ()) -> Transcript:
+    def transcribe(self, audio: bytes, lang: str | None = None, vocabulary: Sequence[str] = (),
+                   expected: Sequence[str] = ()) -> Transcript:
         lang = lang or self.default_lang
         model = self.model(lang)  # before decoding: a missing model is the clearer error
         started = time.perf_counter()
         pcm = decode_pcm16k(audio, self.limits)
         return self._recognise(model, pcm, lang, started)
 
-    def transcribe_pcm(self, pcm: Pcm, lang: str | None = None, vocabulary: Sequence[str] = ()) -> Transcript:
+    def transcribe_pcm(self, pcm: Pcm, lang: str | None = None, vocabulary: Sequence[str] = (),
+                       expected: Sequence[str] = ()) -> Transcript:
         lang = lang or self.default_lang
         model = self.model(lang)
         return self._recognise(model, pcm, lang, time.perf_counter())

@@ -6,15 +6,17 @@ through the installed package, never downloaded. Other languages use a
 multilingual Whisper CTranslate2 directory the operator names under
 speech.models.<lang> (see registry.py).
 
-Recognition is biased towards the company's words with Whisper's prompt (the
-text the model believes came just before): the names the caller expects, the
-flow's expectations first (vocabulary.py and the dialogue build the list). Word probabilities come
-back with the text, so the dialogue can mark the words it is unsure of.
+Recognition is biased towards what the current step expects (in a pick: the
+bin and product asked for) with Whisper's prompt (the text the model believes
+came just before); the company's names (vocabulary.py) then put right the
+names it misheard (names.py). Word probabilities come back with the text, so
+the dialogue can mark the words it is unsure of.
 """
 from __future__ import annotations
 
 import logging
 import os
+import re
 import threading
 import time
 from collections.abc import Sequence
@@ -26,6 +28,7 @@ from typing import Any
 from domain.speech import Transcript, not_set_up
 
 from .audio import AudioLimits, Pcm, decode_pcm16k
+from .names import fix_names, in_script_of
 from .normalise import normalise_spoken
 
 log = logging.getLogger(__name__)
@@ -54,6 +57,11 @@ class WhisperOptions:
     cpu_threads: int = 2
     prompt_tokens: int = 120  # at most this many prompt tokens (Whisper allows 223)
     unsure_below: float = 0.2  # words with a lower probability are shown as unsure
+    prompt_all_names: bool = False  # True: the company's names in the prompt too, not only the step's expected ones
+    names_first: bool = False  # True: the names, then the sample command right before the audio (measured: no better)
+    vad_filter: bool = False  # drop non-speech with Silero VAD before decoding
+    without_timestamps: bool = False  # decode text only (word timings still come from the alignment pass)
+    fix_names: bool = True  # put misheard names right against the vocabulary (names.py)
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,46 +116,102 @@ class WhisperSpeechToText:
                                               "model directory (model.bin, config.json, tokenizer.json)")
         return load_model(self.directory, self.options)
 
-    def transcribe(self, audio: bytes, lang: str | None = None, vocabulary: Sequence[str] = ()) -> Transcript:
+    def transcribe(self, audio: bytes, lang: str | None = None, vocabulary: Sequence[str] = (),
+                   expected: Sequence[str] = ()) -> Transcript:
         lang = lang or self.langs[0]
         loaded = self.loaded(lang)  # before decoding: a missing model is the clearer error
         started = time.perf_counter()
         pcm = decode_pcm16k(audio, self.limits)
-        return self._recognise(loaded, pcm, lang, vocabulary, started)
+        return self._recognise(loaded, pcm, lang, vocabulary, expected, started)
 
-    def transcribe_pcm(self, pcm: Pcm, lang: str | None = None, vocabulary: Sequence[str] = ()) -> Transcript:
+    def transcribe_pcm(self, pcm: Pcm, lang: str | None = None, vocabulary: Sequence[str] = (),
+                       expected: Sequence[str] = ()) -> Transcript:
         lang = lang or self.langs[0]
         loaded = self.loaded(lang)
-        return self._recognise(loaded, pcm, lang, vocabulary, time.perf_counter())
+        return self._recognise(loaded, pcm, lang, vocabulary, expected, time.perf_counter())
 
     def prompt(self, loaded: LoadedModel, vocabulary: Sequence[str]) -> str:
         """The generic prompt, then as many expected names as fit in `prompt_tokens`."""
         tokenizer = loaded.model.hf_tokenizer
         budget = self.options.prompt_tokens - len(tokenizer.encode(" " + GENERIC_PROMPT).ids)
         names: list[str] = []
+        latin_only = not loaded.multilingual  # tiny.en: a Cyrillic or Chinese name only costs tokens
         for name in dict.fromkeys(n.strip() for n in vocabulary if n and n.strip()):
+            if latin_only and not in_script_of(name, "en"):
+                continue
             cost = len(tokenizer.encode(" " + name + ",").ids)
             if cost > budget:
                 break
             names.append(name)
             budget -= cost
-        return GENERIC_PROMPT + (" " + ", ".join(names) + "." if names else "")
+        if not names:
+            return GENERIC_PROMPT
+        listed = ", ".join(names) + "."
+        return f"{listed} {GENERIC_PROMPT}" if self.options.names_first else f"{GENERIC_PROMPT} {listed}"
 
-    def _recognise(self, loaded: LoadedModel, pcm: Pcm, lang: str, vocabulary: Sequence[str], started: float) -> Transcript:
+    def _recognise(self, loaded: LoadedModel, pcm: Pcm, lang: str, vocabulary: Sequence[str], expected: Sequence[str],
+                   started: float) -> Transcript:
         samples = pcm.samples.astype("float32") / 32768.0
+        # Measured (docs/benchmarks.md, Voice): the company's whole list in the prompt costs intent
+        # (tiny.en bends ordinary words towards it, or reads it back); the step's few names help.
+        prompt = self.prompt(loaded, [*expected, *vocabulary] if self.options.prompt_all_names else expected)
+        vocabulary = [*expected, *vocabulary]
         with loaded.lock:
-            segments, _info = loaded.model.transcribe(
-                samples, language=lang if loaded.multilingual else None, beam_size=self.options.beam_size,
-                initial_prompt=self.prompt(loaded, vocabulary), condition_on_previous_text=False,
-                word_timestamps=True, vad_filter=False, without_timestamps=False)
-            kept = [s for s in segments if not _made_up(s, pcm.seconds)]
+            kept = self._decode(loaded, samples, lang, prompt, pcm.seconds)
+            if prompt != GENERIC_PROMPT and echoes_names(" ".join(s.text for s in kept), vocabulary):
+                # tiny.en sometimes reads the list of names back instead of the audio: again, without them
+                log.info("speech: the transcript repeated the prompt's names; decoded again without them")
+                kept = self._decode(loaded, samples, lang, GENERIC_PROMPT, pcm.seconds)
         words = _whole_words(w for s in kept for w in (s.words or []))
         raw = " ".join(s.text.strip() for s in kept).strip()
+        raw, words = drop_sign_off(raw, words, self.options.unsure_below)
+        heard, fixed = fix_names(raw, vocabulary) if self.options.fix_names and lang == "en" else (raw, [])
         unsure = tuple(dict.fromkeys(_bare(w) for w, p in words if p < self.options.unsure_below and _bare(w)))
         confidence = round(float(sum(p for _, p in words) / len(words)), 3) if words else None
-        return Transcript(text=normalise_spoken(raw, lang), lang=lang, engine=self.name, seconds_audio=round(pcm.seconds, 3),
+        if fixed:  # a name put right is no longer the word Whisper was unsure of
+            gone = {_bare(w) for said, _ in fixed for w in said.split()}
+            unsure = tuple(u for u in unsure if u not in gone)
+        return Transcript(text=normalise_spoken(heard, lang), lang=lang, engine=self.name, seconds_audio=round(pcm.seconds, 3),
                           seconds_taken=round(time.perf_counter() - started, 3), raw_text=raw, confidence=confidence,
                           unsure=unsure)
+
+
+    def _decode(self, loaded: LoadedModel, samples: Any, lang: str, prompt: str, seconds: float) -> list[Any]:
+        segments, _info = loaded.model.transcribe(
+            samples, language=lang if loaded.multilingual else None, beam_size=self.options.beam_size,
+            initial_prompt=prompt, condition_on_previous_text=False, word_timestamps=True,
+            vad_filter=self.options.vad_filter, without_timestamps=self.options.without_timestamps)
+        return [s for s in segments if not _made_up(s, seconds)]
+
+
+def echoes_names(text: str, vocabulary: Sequence[str]) -> bool:
+    """The transcript looks like the prompt's list read back: one expected name twice,
+    or two of them next to each other, in the prompt's order ("ACME Ltd., Arda Logistics, ...")."""
+    folded = text.casefold()
+    names = list(dict.fromkeys(v.strip().casefold() for v in vocabulary if len(v.strip()) > 3))
+    if any(folded.count(n) >= 2 for n in names):
+        return True
+    hits = sorted((folded.find(n), i) for i, n in enumerate(names) if n in folded)
+    return any(b[1] == a[1] + 1 and not folded[a[0] + len(names[a[1]]):b[0]].strip(" ,.;") for a, b in zip(hits, hits[1:]))
+
+
+# What tiny.en adds after the last word when the audio ends in room tone (it learnt it from videos).
+_SIGN_OFFS = ("thank you", "thanks for watching", "thank you for watching", "you", "bye")
+
+
+def drop_sign_off(raw: str, words: list[tuple[str, float]], below: float) -> tuple[str, list[tuple[str, float]]]:
+    """'… on Thursday. Thank you.' -> '… on Thursday.' when Whisper itself doubts the "thank you"
+    (its first word below `below`) and it stands as a sentence of its own: a sign-off said clearly stays."""
+    for phrase in _SIGN_OFFS:
+        said = phrase.split()
+        tail = words[-len(said):]
+        if len(words) <= len(said) or [_bare(w) for w, _ in tail] != said or tail[0][1] >= below:
+            continue
+        m = re.search(r"\s*\b" + r"\W+".join(said) + r"\W*$", raw, re.IGNORECASE)
+        before = raw[:m.start()].rstrip() if m else ""
+        if before and before[-1] in ".!?,":  # a sentence of its own, after what was said
+            return raw[:m.start()].rstrip(" ,"), words[:-len(said)]
+    return raw, words
 
 
 def _made_up(segment: Any, seconds: float) -> bool:

@@ -20,13 +20,15 @@ from bot.twilio.voice_webhook import spoken_digits
     ("move it from a 12 to b 3", "move it from A-12 to B-3"),
     ("count bin A-01-02", "count bin A-01-02"),
     ("one hundred and five boxes", "105 boxes"),
+    ("from dock into a 0-4-0-2, done", "from dock into A-0402, done"),  # a leading zero: a bin, not an article
+    ("put it in a zero one zero three", "put it in A-0103"),
 ])
 def test_english(heard, wanted):
     assert normalise_spoken(heard, "en") == wanted
 
 
 @pytest.mark.parametrize("text", [
-    "I need a 5 pack", "items 1, 2, and 3", "Bolt M8x30", "3.5 kg", "call Acme tomorrow", "oh no", "",
+    "I need a 5 pack", "a 0 balance", "items 1, 2, and 3", "Bolt M8x30", "3.5 kg", "call Acme tomorrow", "oh no", "",
 ])
 def test_left_alone(text):
     assert normalise_spoken(text, "en") == text

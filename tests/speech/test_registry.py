@@ -108,3 +108,15 @@ def test_english_is_transcribed_with_numbers_as_digits_and_word_confidence():
     assert result.confidence is not None and 0 < result.confidence <= 1
     assert all(u == u.lower() for u in result.unsure)
     assert result.seconds_audio > 1 and result.seconds_taken > 0
+
+
+def test_the_prompt_carries_the_steps_names_not_the_companys_list():
+    """Measured: the company's whole list in tiny.en's prompt costs intent; the step's few names go in it."""
+    from bot.speech.whisper_stt import GENERIC_PROMPT
+
+    engine = speech_to_text(settings()).engine_for("en")
+    loaded = engine.loaded("en")
+    assert engine.prompt(loaded, []) == GENERIC_PROMPT
+    prompt = engine.prompt(loaded, ["C-25", "Blue widget", "Балкан Трейд ЕООД"])
+    assert prompt.startswith(GENERIC_PROMPT) and "C-25, Blue widget" in prompt
+    assert "Балкан" not in prompt  # tiny.en writes no Cyrillic: the name would only cost tokens

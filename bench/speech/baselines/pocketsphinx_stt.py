@@ -54,11 +54,12 @@ class PocketsphinxSpeechToText:
     def languages(self) -> Sequence[str]:
         return ("en",)
 
-    def transcribe(self, audio: bytes, lang: str | None = None, vocabulary: Sequence[str] = ()) -> Transcript:
+    def transcribe(self, audio: bytes, lang: str | None = None, vocabulary: Sequence[str] = (),
+                   expected: Sequence[str] = ()) -> Transcript:
         self._check_lang(lang)
         started = time.perf_counter()
         pcm = decode_pcm16k(audio, self.limits)
-        return self._transcript(pcm, self.recognise(pcm, vocabulary), started)
+        return self._transcript(pcm, self.recognise(pcm, [*expected, *vocabulary]), started)
 
     def transcribe_pcm(self, pcm: Pcm, lang: str | None = None, vocabulary: Sequence[str] = ()) -> Transcript:
         """Same, for audio already decoded (the benchmark times recognition alone)."""

@@ -26,9 +26,10 @@ async def on_voice(turn: Turn) -> None:
     if stt is None:
         turn.say(turn.t("I can't listen to voice notes on this server. Please type it."))
         return
-    vocabulary = await _vocabulary(turn)
+    expected, vocabulary = await _vocabulary(turn)
     try:
-        transcript = await asyncio.to_thread(stt.transcribe, turn.inbound.data, lang=turn.lang, vocabulary=vocabulary)
+        transcript = await asyncio.to_thread(stt.transcribe, turn.inbound.data, lang=turn.lang, vocabulary=vocabulary,
+                                             expected=expected)
     except SpeechUnavailable as exc:
         # The person gets a plain answer in their language; the operator gets the key to set.
         log.warning("speech: a voice note was not transcribed: %s", exc.render())
@@ -97,9 +98,9 @@ def language_name(code: str, in_lang: str) -> str:
         return code
 
 
-async def _vocabulary(turn: Turn) -> list[str]:
-    """Names to bias recognition towards: what the current flow asks for, then the
-    names from the database (read once per person and process: they change rarely)."""
+async def _vocabulary(turn: Turn) -> tuple[list[str], list[str]]:
+    """(what the current flow asks for, the names from the database: the person's own
+    customers first; read once per person and process, they change rarely)."""
     expected: list[str] = []
     hint = turn.dialogue.router.expectations.get(turn.conv.flow or "") if turn.conv.step else None
     if hint is not None:
@@ -110,7 +111,7 @@ async def _vocabulary(turn: Turn) -> list[str]:
         from ...speech.vocabulary import speech_vocabulary
 
         cache[person_id] = await speech_vocabulary(turn.session, person_id=person_id)
-    return list(dict.fromkeys([*expected, *cache[person_id]]))
+    return expected, list(cache[person_id])
 
 
 def register(router: Router) -> None:

@@ -290,6 +290,31 @@ class Mailings(Section):
 
 
 
+class Whisper(Section):
+    """speech.whisper: how the bundled (or configured) Whisper model decodes; see config.yaml."""
+    beam_size: int = Field(5, ge=1, le=10)
+    compute_type: str = "int8"
+    cpu_threads: int = Field(2, ge=0)
+    prompt_tokens: int = Field(120, ge=0, le=223)
+    prompt_all_names: bool = False
+    unsure_below: float = Field(0.2, ge=0.0, le=1.0)
+    names_first: bool = False
+    vad_filter: bool = False
+    without_timestamps: bool = False
+    fix_names: bool = True
+
+    def options(self):
+        from .speech.whisper_stt import WhisperOptions
+
+        return WhisperOptions(**self.model_dump())
+
+
+class Speech(Section):
+    models: dict[str, str] = {}  # language -> model directory (relative to config.yaml's folder or absolute)
+    max_bytes: int = Field(20 * 1024 * 1024, ge=1)
+    whisper: Whisper = Whisper()
+
+
 class AbcXyz(Section):
     """Customer classes from order history (/abc, client groups)."""
     months: int = Field(12, ge=2)  # months of orders looked at (the current one included)
@@ -381,7 +406,7 @@ class Settings(BaseSettings):
     logging: Logging = Logging()
     jobs: Jobs = Jobs()
     planning: Any = Field(default=None, validate_default=True)  # domain.planning.config.PlanningConfig
-    speech: dict[str, Any] = {}  # checked by bot.speech.registry.SpeechConfig (extra="forbid") when speech starts
+    speech: Speech = Speech()
     mailings: Mailings = Mailings()
     sales: Sales = Sales()
     orders: Orders = Orders()

@@ -19,45 +19,19 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from bot.settings import Speech as SpeechConfig  # the speech: section of config.yaml
 
 from domain.errors import N_, InvalidInput
 from domain.speech import SpeechToText, Transcript, not_set_up
 
 from .audio import AudioLimits
 from .vosk_stt import VoskSpeechToText
-from .whisper_stt import WhisperOptions, WhisperSpeechToText, bundled_model_dir, is_whisper_dir
+from .whisper_stt import WhisperSpeechToText, bundled_model_dir, is_whisper_dir
 
 log = logging.getLogger(__name__)
 
 MODELS_KEY = "speech.models"
 ENGINES = ("whisper", "vosk")
-
-
-class WhisperConfig(BaseModel):
-    model_config = ConfigDict(extra="forbid")  # a misspelt key is an error, not a silent default
-
-    beam_size: int = Field(5, ge=1, le=10)
-    compute_type: str = "int8"
-    cpu_threads: int = Field(2, ge=0)
-    prompt_tokens: int = Field(120, ge=0, le=223)
-    prompt_all_names: bool = False
-    unsure_below: float = Field(0.2, ge=0.0, le=1.0)
-    names_first: bool = False
-    vad_filter: bool = False
-    without_timestamps: bool = False
-    fix_names: bool = True
-
-    def options(self) -> WhisperOptions:
-        return WhisperOptions(**self.model_dump())
-
-
-class SpeechConfig(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    models: dict[str, str] = {}
-    max_bytes: int = Field(20 * 1024 * 1024, ge=1)
-    whisper: WhisperConfig = WhisperConfig()
 
 
 def is_vosk_dir(path: Path) -> bool:

@@ -117,15 +117,18 @@ def speed(items: list[dict], n: int, runs: int = 3) -> int:
         big.write_text("\n".join(lines[i % len(lines)] for i in range(n)) + "\n", encoding="utf-8")
         one = Path(tmp, "one.jsonl")
         one.write_text(lines[0] + "\n", encoding="utf-8")
-        starts = [_run_cli(str(one))[0] for _ in range(runs)]
+        start_runs = [_run_cli(str(one)) for _ in range(runs)]
         totals = [_run_cli(str(big)) for _ in range(runs)]
-    start = statistics.median(starts)
+    starts = [wall for wall, _ in start_runs]
+    start, start_cpu = statistics.median(starts), statistics.median(cpu for _, cpu in start_runs)
     rates = [n / max(total - start, 1e-9) for total, _ in totals]
-    per_cpu = [n / cpu for _, cpu in totals]
+    # CPU seconds do not grow when other work shares the cores: the figure to compare on a busy machine
+    per_cpu = [n / max(cpu - start_cpu, 1e-9) for _, cpu in totals]
     print(f"qm parse --jsonl, {n} lines, {runs} runs (load average {os.getloadavg()[0]:.1f}, {os.cpu_count()} CPUs)")
     print(f"  start-up s: {_spread(starts)}  (target <= 1 s: {'ok' if start <= 1 else 'MISSED'})")
     print(f"  lines/s after start-up: {_spread(rates)}  (target >= 1500: {'ok' if statistics.median(rates) >= 1500 else 'MISSED'})")
-    print(f"  lines per CPU-second, whole run: {_spread(per_cpu)}")
+    print(f"  start-up CPU s: {_spread([cpu for _, cpu in start_runs])}")
+    print(f"  lines per CPU-second after start-up: {_spread(per_cpu)}")
     sample = [it for it in items][: min(300, len(items))]
     builds, brates = [], []
     for _ in range(runs):

@@ -557,7 +557,7 @@ def _stage_channel(d: _Doc, out: dict, intent: str) -> None:
 
 
 def _clean(text: str) -> str:
-    text = text.strip(" \t,.;:!-—–()\"'")
+    text = text.strip(" \t,.;:!-—–()\"'：，。；")
     text = re.sub(r"^(because of|because|since|as|due to|of|потому что|из-за|защото|заради|pentru că|deoarece|din cauza|因为)\s+", "", text, flags=re.I)
     return text.strip(" \t,.;:!-—–")
 

@@ -26,6 +26,14 @@ NOW = datetime(2026, 12, 7, 10, 0, tzinfo=timezone.utc)
     ("Орион Трейд квалифицировал, бюджет подтверждён", "ru", "update_deal", {"stage": "qualified"}),
     ("новая сделка Орион, стадия новая", "ru", "create_deal", {"stage": "new"}),
     ("calld Orion Trading about the invoice", "en", "log_interaction", {"channel": "call"}),
+    # a day of the month alone is its next occurrence (now is 7 December)
+    ("deliver 6 desks to Orion on the 21st", "en", "create_order", {"date": "2026-12-21"}),
+    ("deliver on the 3rd", "en", "create_order", {"date": "2027-01-03"}),
+    ("fix the light on the 2nd floor", "en", "unknown", {"date": None}),
+    ("напомни мне 18-го про отчёт", "ru", "create_reminder", {"date": "2026-12-18"}),
+    ("доставка на 5-ти", "bg", "create_order", {"date": "2027-01-05"}),
+    ("livrare pe 18", "ro", "create_order", {"date": "2026-12-18"}),
+    ("18号送货", "zh", "create_order", {"date": "2026-12-18"}),
 ])
 def test_entities_as_written(text, lang, intent, want):
     got = nlu.parse(text, lang=lang, intent=intent, now=NOW).entities

@@ -198,6 +198,16 @@ def find(text: str, lang: str, now: datetime, taken, measure_at=lambda pos: Fals
         if m and hit(m):
             day = _next_week(today, 0)
 
+    if day is None and hours_later is None and lang in _DAY_OF_MONTH:
+        # a day of the month alone: "on the 18th", "18-го", "18-ти", "pe 18", "18号" -> its next occurrence
+        m = _DAY_OF_MONTH[lang].search(text)
+        if m and measure_at(m.end()):
+            m = None
+        if m and 1 <= int(m.group(1)) <= 31 and hit(m):
+            day = _next_day_of_month(today, int(m.group(1)))
+            if day is None:
+                used.pop()
+
     if day is None and hours_later is None and weak_today is not None:
         day = today
         used.append(weak_today)
@@ -262,6 +272,26 @@ def _is_pm(mark, p) -> bool:
         return False
     mark = mark.replace(".", "")
     return mark == "pm" or mark in p["pm_words"]
+
+
+_DAY_OF_MONTH = {
+    "en": re.compile(r"(?<![\w.])(?:(?:on|by|for|until|till|before|after|from)\s+the\s+|(?:on|by|until|till|before)\s+|the\s+)"
+                     r"(\d{1,2})(?:st|nd|rd|th)\b(?!\s+(?:floor|time|row|shelf|level|aisle))"),
+    "ru": re.compile(r"(?<![\w.,])(?:к |до |на |с )?(\d{1,2})-?(?:го|ого)(?![а-я])"),
+    "bg": re.compile(r"(?<![\w.,])(?:на |до |за )?(\d{1,2})-?(?:ти|ви|ри|ми)(?![а-я])"),
+    "ro": re.compile(r"(?<![\w.,])(?:pe|pana pe|pana la|din|data de|in data de)\s+(\d{1,2})(?![\w.,:/-])"),
+    "zh": re.compile(r"(?<![\d月])(\d{1,2})[号日](?!\d)"),
+}
+
+
+def _next_day_of_month(today: date, d: int) -> date | None:
+    year, month = today.year, today.month
+    if d < today.day:
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    try:
+        return date(year, month, d)
+    except ValueError:
+        return None
 
 
 def _month_day(today: date, month: int, day: int) -> date:

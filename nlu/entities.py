@@ -47,6 +47,9 @@ _PLACES = re.compile(r"(?<![\w-])(?:(dock[- ]?in|dock[- ]?out|quarantine|кар�
 _PLACE_NAMES = {"varna": "NORTH", "plovdiv": "EAST"}
 # bins written without separators or with spaces: A0102, a 01 02
 _BIN_LOOSE = re.compile(r"(?<![A-Za-z0-9_-])([A-Da-dPp])[ ]?(\d{2})[ ]?(\d{2})(?![A-Za-z0-9_-])")
+# bins typed on a Cyrillic keyboard: "а-6-1", "п-1-2", "В-01-03" (В looks like B, Б sounds like it)
+_BIN_CYR = re.compile(r"(?<![\w-])([абвсдпАБВСДП])-?(\d{1,2})-(\d{1,2})(?![\w-])")
+_CYR_ZONE = {"а": "A", "б": "B", "в": "B", "с": "C", "д": "D", "п": "P"}
 
 
 def canon_bin(code: str) -> str:
@@ -203,7 +206,7 @@ def _known_names(d: _Doc, out: dict, intent: str, index) -> None:
         s, e = _to_folded(d, m.start, m.end)
         if d.is_taken(s, e):
             continue
-        out[m.kind] = d.original[m.start:m.end].strip(" '\"«»“”")
+        out[m.kind] = _tidy(d.original[m.start:m.end])
         d.take(s, e)
 
 
@@ -281,6 +284,10 @@ def _locations(d: _Doc, out: dict, intent: str) -> None:
         s, e = _to_folded(d, m.start(), m.end())
         if not d.is_taken(s, e) and not any(b[0] < e and s < b[1] for b in bins):
             bins.append((s, e, f"{m.group(1).upper()}-{m.group(2)}-{m.group(3)}"))
+    for m in _BIN_CYR.finditer(d.original):
+        s, e = _to_folded(d, m.start(), m.end())
+        if not d.is_taken(s, e) and not any(b[0] < e and s < b[1] for b in bins):
+            bins.append((s, e, f"{_CYR_ZONE[m.group(1).lower()]}-{int(m.group(2)):02d}-{int(m.group(3)):02d}"))
     for m in _PLACES.finditer(d.original):
         s, e = _to_folded(d, m.start(), m.end())
         if d.is_taken(s, e) or any(b[0] < e and s < b[1] for b in bins):
@@ -314,7 +321,9 @@ def _locations(d: _Doc, out: dict, intent: str) -> None:
             if d.lang == "zh":  # no spaces: the marker is whatever the text before ends with
                 prev = next((w for w in sorted(_word_set("zh", "FROM_WORDS") | _word_set("zh", "TO_WORDS"), key=len, reverse=True)
                              if before.rstrip().endswith(w)), prev)
-            if prev in _word_set(d.lang, "FROM_WORDS"):
+            if any(re.search(r"(?<!\w)" + re.escape(fold(w)) + r"\s*$", fold(before)) for w in _phrases(d.lang, "FROM_WORDS")):
+                roles.append("from_location")  # "de la B-06-01": the "la" is not "to"
+            elif prev in _word_set(d.lang, "FROM_WORDS"):
                 roles.append("from_location")
             elif prev in _word_set(d.lang, "TO_WORDS") or prev in ("->", "→", ">"):
                 roles.append("to_location")
@@ -333,6 +342,11 @@ def _locations(d: _Doc, out: dict, intent: str) -> None:
             out.setdefault(role or "location", code)
     else:
         out["location"] = bins[0][2]
+
+
+@lru_cache(maxsize=None)
+def _phrases(lang: str, attr: str) -> tuple:
+    return tuple(w for w in getattr(lexicon(lang), attr, []) if " " in w)
 
 
 @lru_cache(maxsize=None)
@@ -502,7 +516,10 @@ def _quantity(d: _Doc, numbers, out: dict, intent: str):
     if unit:
         written = d.orig(unit[0], unit[1]).strip().rstrip(".").lower()
         # an abbreviation stays as written ("pcs", "шт", "бр", "buc"); a word becomes its singular
-        out["unit"] = written if written != unit[3] and (len(written) <= 3 or written in _SHORT_UNITS) else unit[3]
+        canon = written if written != unit[3] and (len(written) <= 3 or written in _SHORT_UNITS) else unit[3]
+        if d.lang == "ro" and fold(written) == written:
+            canon = fold(canon)  # "role" typed without diacritics stays without them: "rola", not "rolă"
+        out["unit"] = canon
         d.take(unit[0], unit[1])
         end = unit[1]
     return end
@@ -540,7 +557,7 @@ def _stage_channel(d: _Doc, out: dict, intent: str) -> None:
 
 
 def _clean(text: str) -> str:
-    text = text.strip(" \t,.;:!-—–()\"'")
+    text = text.strip(" \t,.;:!-—–()\"'：，。；")
     text = re.sub(r"^(because of|because|since|as|due to|of|потому что|из-за|защото|заради|pentru că|deoarece|din cauza|因为)\s+", "", text, flags=re.I)
     return text.strip(" \t,.;:!-—–")
 
@@ -604,9 +621,21 @@ def _walk(d: _Doc, pos: int, lx, max_tokens: int = 5, skip_stop: int = 0, backwa
 def _mention(d: _Doc, span) -> str | None:
     if not span:
         return None
-    text = d.orig(*span).strip(" '\"«»“”")
-    text = re.sub(r"(?:'s|’s)$", "", text)
-    return text or None
+    return _tidy(d.orig(*span)) or None
+
+
+_ABBREV_END = {"corp", "bros", "intl", "ltda"}
+
+
+def _tidy(text: str) -> str:
+    """A mention without quotes, a possessive "'s", or a sentence's full stop ("This is Acme Trading.");
+    an abbreviation keeps its stop ("Ltd.", "Co.", "А.С.")."""
+    text = text.strip(" '\"«»“”")
+    text = re.sub(r"(?:'s|’s|'|’)$", "", text)
+    last = re.search(r"(\w+)\.$", text)
+    if last and len(last.group(1)) >= 4 and last.group(1).lower() not in _ABBREV_END and "." not in text[last.start() - 1:last.start()]:
+        text = text[:-1]
+    return text
 
 
 _CUSTOMER_INTENTS = {"create_order", "create_deal", "update_deal", "log_interaction", "customer_info", "create_reminder",

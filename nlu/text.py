@@ -90,11 +90,15 @@ BIN_RE = re.compile(r"(?<![A-Za-z0-9_-])[A-Za-z]{1,3}\d{0,2}(?:-\d{1,3}){2,3}(?!
 CODE_RE = re.compile(r"(?<![A-Za-z0-9_-])[A-Za-z]{1,5}-?\d{2,}(?:-[A-Za-z0-9]+)*(?![A-Za-z0-9_-])")
 _WORD = re.compile(r"\w+", re.U)
 _PO_RE = re.compile(r"(?<![A-Za-z0-9_-])(?:PO|po|Po)[- ]?\d{2,}(?![A-Za-z0-9_-])")
-_BIN_SOLID = re.compile(r"(?<![A-Za-z0-9_-])(?:[A-Da-dPp]\d{4}|[A-Da-dPp] \d\d \d\d|dock[- ]?(?:in|out)|quarantine)(?![A-Za-z0-9_-])", re.I)
+_BIN_SOLID = re.compile(r"(?<![A-Za-z0-9_-])(?:[A-Da-dPp]\d{4}|[A-Da-dPp] \d\d \d\d)(?![A-Za-z0-9_-])", re.I)
+# bins typed with Cyrillic look-alike letters ("а-6-1", "п-1-2")
+_BIN_CYR = re.compile(r"(?<![\w-])[абвгпАБВГП]-?\d{1,2}-\d{1,2}(?:-\d{1,2})?(?![\w-])")
+# the docks and quarantine say which way goods go (in: a receipt; out: a pick; quarantine: a move)
+_PLACES = re.compile(r"(?<![A-Za-z0-9_-])(dock[- ]?in|dock[- ]?out|quarantine)(?![A-Za-z0-9_-])", re.I)
 _TIMES = re.compile(r"(?<![A-Za-z])[xх×*]\s?(\d+)|(?<![\w-])(\d+)\s?[xх×](?![A-Za-zА-я0-9])")
 _SIGNS = re.compile(r"=|(?<![\w+])[+]\s?(?=\d)|(?<![\w-])-(?=\d)")
 _CAPITALISED = re.compile(r"(?<=[\w,.:;!?)\]] )[A-ZА-ЯЁ][a-zа-яёăâîșțşţ]+")
-_MASKS = {"bincode", "codeid", "pocode", "arrow", "equals", "plus", "minus", "times"}
+_MASKS = {"bincode", "codeid", "pocode", "arrow", "equals", "plus", "minus", "times", "dockin", "dockout", "quarantine"}
 _RU_FOLD = str.maketrans({"ь": "", "ъ": "", "ы": "и", "й": "и", "щ": "ш", "э": "е"})
 _BG_FOLD = str.maketrans({"ь": "", "й": "и"})
 _STEM = {"en": 6, "ru": 5, "bg": 5, "ro": 5}
@@ -118,6 +122,8 @@ def features(text: str, lang: str) -> str:
     text = _PO_RE.sub(" pocode ", text)
     text = BIN_RE.sub(" bincode ", text)
     text = _BIN_SOLID.sub(" bincode ", text)
+    text = _BIN_CYR.sub(" bincode ", text)
+    text = _PLACES.sub(lambda m: " " + re.sub(r"[- ]", "", m.group(1).lower()) + " ", text)
     text = _TIMES.sub(r" \1 times \2 ", text)  # "x100", "100x", "100 x": a count
     text = CODE_RE.sub(" codeid ", text)
     text = _SIGNS.sub(lambda m: " equals " if m.group(0) == "=" else " plus " if m.group(0).startswith("+") else " minus ", text)
@@ -134,8 +140,9 @@ def features(text: str, lang: str) -> str:
                 parts.append(tok)
         return " ".join(parts)
     if lang == "ru":
-        if is_mostly_latin(low):
-            low = lat2cyr(low)[0]
+        # the masks are Latin words: they must neither make a Cyrillic line look Latin nor be transliterated
+        if is_mostly_latin(" ".join(w for w in low.split() if w not in _MASKS)):
+            low = " ".join(w if w in _MASKS else lat2cyr(w)[0] for w in low.split())
         low = low.translate(_RU_FOLD)
     elif lang == "bg":
         low = low.translate(_BG_FOLD)

@@ -3,7 +3,8 @@
     python -m nlu.train [--langs en,ru] [--seed 7]
 
 Each language file holds slot vocabularies ("@customer: Acme | Blue Ocean")
-and templates under "## intent" headings; templates are expanded with random
+and templates under "## intent" headings ("#! weight N" in a file counts its
+templates N times: <lang>.kinds.txt, the kinds of line the older files miss); templates are expanded with random
 fillers and with the noise people type (lower case, no punctuation, typos,
 Russian in Latin letters), then a bag-of-words textcat is trained per
 language. Takes seconds; the result goes to nlu/models/<lang>."""
@@ -34,7 +35,12 @@ def read_templates(lang: str) -> tuple[dict[str, list[str]], dict[str, list[str]
     intents: dict[str, list[str]] = {}
     lines: list[str] = []
     for path in [DATA / f"{lang}.txt", *sorted(DATA.glob(f"{lang}.*.txt"))]:
-        lines += path.read_text(encoding="utf-8").splitlines()
+        text = path.read_text(encoding="utf-8").splitlines()
+        # "#! weight N" in a file: its templates count N times (kinds that the older,
+        # larger files drown out otherwise)
+        weight = next((int(x.split()[-1]) for x in text if x.startswith("#! weight")), 1)
+        for raw in text:
+            lines += [raw] * (weight if raw.strip() and not raw.lstrip().startswith(("#", "@")) else 1)
     current = None
     for raw in lines:
         line = raw.strip()

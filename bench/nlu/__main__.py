@@ -98,6 +98,51 @@ def throughput(items, n: int) -> dict:
             "startup_cpu_s": startup_cpu}
 
 
+def _spread(values: list[float]) -> str:
+    v = sorted(values)
+    return f"min {v[0]:.2f} / median {v[len(v) // 2]:.2f} / max {v[-1]:.2f}"
+
+
+def speed(items: list[dict], n: int, runs: int = 3) -> int:
+    """`qm parse --jsonl` start-up (one line, process start to exit) and lines/s after start-up
+    (n lines minus the median start-up), `runs` runs each, and the TF-IDF 1-NN baseline's
+    build time and lines/s in the same run (in-process, a few hundred lines: it is slow)."""
+    import statistics
+
+    from bench.nlu.baseline import TfidfNearest
+
+    lines = [json.dumps({"text": it["text"], "now": it.get("now") or NOW.isoformat()}, ensure_ascii=False) for it in items]
+    with tempfile.TemporaryDirectory() as tmp:
+        big = Path(tmp, "big.jsonl")
+        big.write_text("\n".join(lines[i % len(lines)] for i in range(n)) + "\n", encoding="utf-8")
+        one = Path(tmp, "one.jsonl")
+        one.write_text(lines[0] + "\n", encoding="utf-8")
+        start_runs = [_run_cli(str(one)) for _ in range(runs)]
+        totals = [_run_cli(str(big)) for _ in range(runs)]
+    starts = [wall for wall, _ in start_runs]
+    start, start_cpu = statistics.median(starts), statistics.median(cpu for _, cpu in start_runs)
+    rates = [n / max(total - start, 1e-9) for total, _ in totals]
+    # CPU seconds do not grow when other work shares the cores: the figure to compare on a busy machine
+    per_cpu = [n / max(cpu - start_cpu, 1e-9) for _, cpu in totals]
+    print(f"qm parse --jsonl, {n} lines, {runs} runs (load average {os.getloadavg()[0]:.1f}, {os.cpu_count()} CPUs)")
+    print(f"  start-up s: {_spread(starts)}  (target <= 1 s: {'ok' if start <= 1 else 'MISSED'})")
+    print(f"  lines/s after start-up: {_spread(rates)}  (target >= 1500: {'ok' if statistics.median(rates) >= 1500 else 'MISSED'})")
+    print(f"  start-up CPU s: {_spread([cpu for _, cpu in start_runs])}")
+    print(f"  lines per CPU-second after start-up: {_spread(per_cpu)}")
+    sample = [it for it in items][: min(300, len(items))]
+    builds, brates = [], []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        models = {lang: TfidfNearest(lang) for lang in sorted({it["lang"] for it in sample})}
+        builds.append(time.perf_counter() - t0)
+        t0 = time.perf_counter()
+        for it in sample:
+            models[it["lang"]].predict(it["text"])
+        brates.append(len(sample) / (time.perf_counter() - t0))
+    print(f"TF-IDF 1-NN baseline, same run, in-process: build s {_spread(builds)}; lines/s {_spread(brates)} ({len(sample)} lines)")
+    return 0
+
+
 def labelled_sets(paths: list[Path]) -> list[tuple[str, list[dict]]]:
     """JSONL sets in the blind-set format (bench/nlu/score.py): each path a file or a folder of *.jsonl."""
     out = []
@@ -117,7 +162,13 @@ def run_set(items: list[dict], threshold: float, show_errors: bool) -> dict:
 
     batch = [{"text": it["text"], "now": datetime.fromisoformat(it["now"]) if it.get("now") else NOW,
               "tz": it.get("tz")} for it in items]
-    results = [r.to_dict() for r in nlu.parse_many(batch)]
+    from nlu.confidence import is_sure
+
+    results = []
+    for r in nlu.parse_many(batch):
+        d = r.to_dict()
+        d["sure"] = is_sure(r.confidence, r.alternatives[1][1] if len(r.alternatives) > 1 else 0.0, threshold)
+        results.append(d)
     errors: list[str] = []
     s = score(items, results, threshold, errors)
     if show_errors:
@@ -139,8 +190,12 @@ def main(argv=None) -> int:
     ap.add_argument("--sets-only", action="store_true", help="only the --set figures (no held-out, no throughput)")
     ap.add_argument("--names", type=Path, default=Path(__file__).resolve().parent / "names_demo.json",
                     help="the company's names for the gazetteers (default: the demo company's, bench/nlu/names_demo.json)")
+    ap.add_argument("--speed", action="store_true",
+                    help="only qm parse start-up and lines/s (3 runs, min/median/max) with the TF-IDF baseline")
     args = ap.parse_args(argv)
     os.environ["QM_NLU_NAMES"] = str(args.names)  # read by nlu.names, here and in the qm parse subprocesses
+    if args.speed:
+        return speed([it for _, its in labelled_sets(args.sets or [BLIND2]) for it in its], args.n)
     from nlu.confidence import ASK_BELOW
 
     for name, items in labelled_sets(args.sets or [BLIND2]):

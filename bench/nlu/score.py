@@ -57,7 +57,8 @@ def score(gold: list[dict], results: list[dict], threshold: float, errors: list[
     acted_wrong = asked = 0
     for it, r in zip(gold, results, strict=True):
         ok = r.get("intent") == it["intent"]
-        sure = float(r.get("confidence", 0)) >= threshold
+        # "sure" when the caller applied the whole rule (threshold and margin, nlu.confidence)
+        sure = r["sure"] if "sure" in r else float(r.get("confidence", 0)) >= threshold
         acted_wrong += sure and not ok
         asked += not sure
         by_lang[it["lang"]][0] += ok

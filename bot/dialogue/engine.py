@@ -38,9 +38,12 @@ log = logging.getLogger(__name__)
 
 # Below this the parse offers its likeliest readings instead of acting (calibrated in nlu/confidence.py).
 try:
-    from nlu.confidence import ASK_BELOW as LOW_CONFIDENCE
+    from nlu.confidence import ASK_BELOW as LOW_CONFIDENCE, is_sure
 except ImportError:  # the language layer is optional
     LOW_CONFIDENCE = 0.55
+
+    def is_sure(confidence: float, runner_up: float = 0.0, ask_below: float | None = None) -> bool:
+        return confidence >= (LOW_CONFIDENCE if ask_below is None else ask_below)
 # a reading is offered as a button when it scores at least this much
 OFFER_ABOVE = 0.08
 CANCEL_WORDS = {"cancel", "stop", "never mind", "nevermind", "abort", "отмена", "отменить", "отмени", "стоп", "хватит",
@@ -283,7 +286,9 @@ class Dialogue:
             turn.say(turn.t("Sorry, I didn't understand that. /help lists what you can do."))
             return
         metrics.NLU_CONFIDENCE.observe(turn.parsed.confidence)
-        if turn.parsed.confidence < (self.services.settings.nlu.ask_below or LOW_CONFIDENCE):
+        ranked = getattr(turn.parsed, "alternatives", [])
+        runner_up = ranked[1][1] if len(ranked) > 1 else 0.0
+        if not is_sure(turn.parsed.confidence, runner_up, self.services.settings.nlu.ask_below or LOW_CONFIDENCE):
             alternatives = [(name, score) for name, score in getattr(turn.parsed, "alternatives", [])
                             if name in self.router.intents and name != "unknown"]
             # the two likeliest readings, and a third when it is a real contender

@@ -50,7 +50,7 @@ CURRENCIES = {
 }
 
 STAGES = {
-    "new": ["stage new", "back to new"],
+    "new": ["stage: new", "at stage new", "new stage", "stage new", "back to new"],
     "qualified": ["qualified", "qualify", "qualification"],
     "proposal": ["proposal", "proposal stage", "quote sent", "sent a quote", "sent the quote", "sent an offer", "offer sent", "quoted"],
     "negotiation": ["negotiation", "negotiations", "negotiating", "negotiate"],
@@ -59,9 +59,9 @@ STAGES = {
 }
 
 CHANNELS = {
-    "call": ["spoke", "talked", "chatted with", "rang up", "called up", "called", "call", "calls", "phoned", "phone call", "rang", "spoke with", "spoke to", "got off the phone with", "off the phone with", "on the phone with", "phone with", "had a call with", "talked to", "talked with", "on the phone", "calling", "call with", "voicemail", "no answer", "off the phone"],
-    "meeting": ["met", "meeting", "met with", "visited", "visit", "saw", "in person", "lunch with", "demo with", "mtg", "lunch", "lunch w", "had lunch"],
-    "email": ["email", "emailed", "e-mail", "e-mailed", "mailed", "wrote to", "mail"],
+    "call": ["calld", "caled", "cald", "calld up", "phond", "talkd", "spoke w", "talked w", "left msg", "left a message", "left a msg", "on the phone w", "spoke", "talked", "chatted with", "rang up", "called up", "called", "call", "calls", "phoned", "phone call", "rang", "spoke with", "spoke to", "got off the phone with", "off the phone with", "on the phone with", "phone with", "had a call with", "talked to", "talked with", "on the phone", "calling", "call with", "voicemail", "no answer", "off the phone"],
+    "meeting": ["met w", "met up with", "mtg w", "visited them", "at the fair", "trade fair", "met", "meeting", "met with", "visited", "visit", "saw", "in person", "lunch with", "demo with", "mtg", "lunch", "lunch w", "had lunch"],
+    "email": ["emaild", "emailed us", "e-mailed us", "email", "emailed", "e-mail", "e-mailed", "mailed", "wrote to", "mail"],
     "sms": ["sms", "texted", "text message", "messaged", "whatsapp", "viber"],
 }
 

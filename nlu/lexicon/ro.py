@@ -47,7 +47,7 @@ CURRENCIES = {
 }
 
 STAGES = {
-    "new": ["etapa nouă"],
+    "new": ["stadiu nou", "etapa noua", "stadiul nou", "etapă nouă", "etapa nouă"],
     "qualified": ["calificat", "calificată", "calificare", "qualified"],
     "proposal": ["ofertă", "oferta", "propunere", "am trimis oferta", "proposal"],
     "negotiation": ["negociere", "negocieri", "negociem", "negocierea", "negotiation"],
@@ -56,8 +56,8 @@ STAGES = {
 }
 
 CHANNELS = {
-    "call": ["am sunat", "sunat", "am vorbit", "vorbit", "apel", "telefon", "la telefon", "m-au sunat", "sunat-o", "sunat-o pe", "am sunat-o"],
-    "meeting": ["întâlnire", "m-am întâlnit", "ne-am întâlnit", "am fost la", "vizită", "am vizitat", "întâlnirea"],
+    "call": ["am sunat la", "sunat la", "apel cu", "am vorbit la telefon", "la tel", "am sunat", "sunat", "am vorbit", "vorbit", "apel", "telefon", "la telefon", "m-au sunat", "sunat-o", "sunat-o pe", "am sunat-o"],
+    "meeting": ["m-am văzut cu", "m-am vazut cu", "ne-am văzut", "ne-am vazut", "am fost pe la", "întâlnire", "m-am întâlnit", "ne-am întâlnit", "am fost la", "vizită", "am vizitat", "întâlnirea"],
     "email": ["email", "e-mail", "mail", "mailul", "am scris", "i-am scris"],
     "sms": ["sms", "mesaj", "whatsapp", "i-am dat mesaj"],
 }

@@ -105,124 +105,167 @@ def _num(s: str) -> int:
     return int(s) if s.isdigit() else int(read_chinese(s) or 0)
 
 
+class _Scan:
+    """One message being read for its day: the patterns, the moment, and the spans used so far."""
+
+    def __init__(self, text: str, lang: str, now: datetime, taken, measure_at):
+        self.text, self.lang, self.now, self.taken, self.measure_at = text, lang, now, taken, measure_at
+        self.p = _patterns(lang)
+        self.today = now.date()
+        self.used: list[Found] = []
+        self.weak_today: Found | None = None  # "this morning": a day only when no other is named
+
+    def hit(self, m, group=0) -> bool:
+        if self.taken(m.start(group), m.end(group)):
+            return False
+        self.used.append(Found(m.start(group), m.end(group)))
+        return True
+
+
+# Each reader returns a date, ("hours", n) for "in 3 hours", or None; the first that answers wins.
+def _relative(s: _Scan):
+    for off, rx in s.p["rel"]:
+        m = rx.search(s.text)
+        if m and not s.taken(m.start(), m.end()):
+            if off == 0:
+                # "rang them this morning, call back Thursday": another day named wins
+                s.weak_today = Found(m.start(), m.end())
+                continue
+            s.used.append(Found(m.start(), m.end()))
+            return s.today + timedelta(days=off)
+    return None
+
+
+def _next_weekday(s: _Scan):
+    m = s.p["next_wd"].search(s.text)
+    if not (m and s.hit(m)):
+        return None
+    if s.lang == "zh":
+        return _next_week(s.today, _weekday_from_zh(m.group(1)))
+    form = next(g for g in (m.group("a"), m.group("b"), m.group("c"), m.group("d")) if g)
+    return _next_week(s.today, s.p["wd_forms"][form])
+
+
+def _this_weekday(s: _Scan):
+    m = s.p["this_wd"].search(s.text)
+    if not (m and s.hit(m)):
+        return None
+    wd = _weekday_from_zh(m.group(1)) if s.lang == "zh" else s.p["wd_forms"][m.group(1)]
+    return _coming(s.today, wd)
+
+
+def _in_n(s: _Scan):
+    """"in 3 days", "через 2 недели", "3小时后": a day, or hours from now."""
+    for rx in (s.p["in_n"], s.p.get("n_from_now")):
+        m = rx.search(s.text) if rx else None
+        if m and s.hit(m):
+            n = _num(m.group(1)) if m.group(1) else 1
+            word = m.group(2)
+            if s.lang == "zh":
+                kind = "day" if word == "天" else ("hour" if "小时" in word else "week")
+            else:
+                kind = "day" if word in s.p["day_words"] else ("week" if word in s.p["week_words"] else "hour")
+            if kind == "hour":
+                return ("hours", n)
+            return s.today + timedelta(days=n * (7 if kind == "week" else 1))
+    return None
+
+
+def _iso(s: _Scan):
+    m = s.p["iso"].search(s.text)
+    if m and s.hit(m):
+        try:
+            return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        except ValueError:
+            return None
+    return None
+
+
+def _zh_month_day(s: _Scan):
+    if s.lang != "zh":
+        return None
+    m = s.p["md"].search(s.text)
+    return _month_day(s.today, int(m.group(1)), int(m.group(2))) if m and s.hit(m) else None
+
+
+def _month_name(s: _Scan):
+    if not s.p.get("month"):
+        return None
+    m = s.p["month"].search(s.text)
+    if m and not s.taken(m.start(), m.end()):
+        day = _dateparser(m.group(0), s.lang, s.now)
+        if day:
+            s.used.append(Found(m.start(), m.end()))
+            return day
+    return None
+
+
+def _day_month_year(s: _Scan):
+    m = s.p["dmy"].search(s.text)
+    if m and s.measure_at(m.end()):
+        return None  # "9.5k lv", "12.5 kg": a number with its scale or unit, not a day
+    if not (m and s.hit(m)):
+        return None
+    a, b_ = int(m.group(1)), int(m.group(3))
+    d, mo = (b_, a) if (s.lang == "en" and m.group(2) == "/" and b_ <= 31 and a <= 12) else (a, b_)
+    year = int(m.group(4)) if m.group(4) else None
+    if year is not None and year < 100:
+        year += 2000
+    try:
+        return date(year, mo, d) if year else _month_day(s.today, mo, d)
+    except ValueError:
+        s.used.pop()
+        return None
+
+
+def _next_week_word(s: _Scan):
+    if not s.p.get("next_week"):
+        return None
+    m = s.p["next_week"].search(s.text)
+    return _next_week(s.today, 0) if m and s.hit(m) else None
+
+
+def _day_of_month(s: _Scan):
+    """A day of the month alone: "on the 18th", "18-го", "18-ти", "pe 18", "18号" -> its next occurrence."""
+    if s.lang not in _DAY_OF_MONTH:
+        return None
+    m = _DAY_OF_MONTH[s.lang].search(s.text)
+    if m and s.measure_at(m.end()):
+        return None
+    if m and 1 <= int(m.group(1)) <= 31 and s.hit(m):
+        day = _next_day_of_month(s.today, int(m.group(1)))
+        if day is None:
+            s.used.pop()
+        return day
+    return None
+
+
+_DAY_READERS = (_relative, _next_weekday, _this_weekday, _in_n, _iso, _zh_month_day, _month_name, _day_month_year,
+                _next_week_word, _day_of_month)
+
+
 def find(text: str, lang: str, now: datetime, taken, measure_at=lambda pos: False) -> tuple[dict, list[Found]]:
     """Returns ({"date": ...} or {"datetime": ...} or {}, the character spans used).
     `text` is already folded; `taken(start, end)` says a span belongs to another entity;
     `measure_at(pos)` says a unit, currency or scale word starts there ("около 18 тыс" is no time)."""
-    p = _patterns(lang)
-    today = now.date()
-    day: date | None = None
-    hours_later: int | None = None
-    used: list[Found] = []
-
-    def hit(m, group=0):
-        if taken(m.start(group), m.end(group)):
-            return False
-        used.append(Found(m.start(group), m.end(group)))
-        return True
-
-    # the day
-    weak_today = None
-    for off, rx in p["rel"]:
-        m = rx.search(text)
-        if m and not taken(m.start(), m.end()):
-            if off == 0:
-                # "rang them this morning, call back Thursday": another day named wins
-                weak_today = Found(m.start(), m.end())
-                continue
-            used.append(Found(m.start(), m.end()))
-            day = today + timedelta(days=off)
-            break
-    if day is None:
-        m = p["next_wd"].search(text)
-        if m and hit(m):
-            if lang == "zh":
-                day = _next_week(today, _weekday_from_zh(m.group(1)))
-            else:
-                form = next(g for g in (m.group("a"), m.group("b"), m.group("c"), m.group("d")) if g)
-                day = _next_week(today, p["wd_forms"][form])
-    if day is None:
-        m = p["this_wd"].search(text)
-        if m and hit(m):
-            wd = _weekday_from_zh(m.group(1)) if lang == "zh" else p["wd_forms"][m.group(1)]
-            day = _coming(today, wd)
-    if day is None:
-        for rx in (p["in_n"], p.get("n_from_now")):
-            m = rx.search(text) if rx else None
-            if m and hit(m):
-                n = _num(m.group(1)) if m.group(1) else 1
-                word = m.group(2)
-                if lang == "zh":
-                    kind = "day" if word == "天" else ("hour" if "小时" in word else "week")
-                else:
-                    kind = "day" if word in p["day_words"] else ("week" if word in p["week_words"] else "hour")
-                if kind == "hour":
-                    hours_later = n
-                else:
-                    day = today + timedelta(days=n * (7 if kind == "week" else 1))
-                break
-    if day is None and hours_later is None:
-        m = p["iso"].search(text)
-        if m and hit(m):
-            try:
-                day = date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-            except ValueError:
-                day = None
-    if day is None and hours_later is None and lang == "zh":
-        m = p["md"].search(text)
-        if m and hit(m):
-            day = _month_day(today, int(m.group(1)), int(m.group(2)))
-    if day is None and hours_later is None and p.get("month"):
-        m = p["month"].search(text)
-        if m and not taken(m.start(), m.end()):
-            day = _dateparser(m.group(0), lang, now)
-            if day:
-                used.append(Found(m.start(), m.end()))
-    if day is None and hours_later is None:
-        m = p["dmy"].search(text)
-        if m and measure_at(m.end()):
-            m = None  # "9.5k lv", "12.5 kg": a number with its scale or unit, not a day
-        if m and hit(m):
-            a, b_ = int(m.group(1)), int(m.group(3))
-            d, mo = (b_, a) if (lang == "en" and m.group(2) == "/" and b_ <= 31 and a <= 12) else (a, b_)
-            year = int(m.group(4)) if m.group(4) else None
-            if year is not None and year < 100:
-                year += 2000
-            try:
-                day = date(year, mo, d) if year else _month_day(today, mo, d)
-            except ValueError:
-                day = None
-                used.pop()
-    if day is None and hours_later is None and p.get("next_week"):
-        m = p["next_week"].search(text)
-        if m and hit(m):
-            day = _next_week(today, 0)
-
-    if day is None and hours_later is None and lang in _DAY_OF_MONTH:
-        # a day of the month alone: "on the 18th", "18-го", "18-ти", "pe 18", "18号" -> its next occurrence
-        m = _DAY_OF_MONTH[lang].search(text)
-        if m and measure_at(m.end()):
-            m = None
-        if m and 1 <= int(m.group(1)) <= 31 and hit(m):
-            day = _next_day_of_month(today, int(m.group(1)))
-            if day is None:
-                used.pop()
-
-    if day is None and hours_later is None and weak_today is not None:
-        day = today
-        used.append(weak_today)
-    if hours_later is not None:
-        at = now + timedelta(hours=hours_later)
-        return {"datetime": at.replace(second=0, microsecond=0).isoformat()}, used
+    s = _Scan(text, lang, now, taken, measure_at)
+    found = next((r for r in (reader(s) for reader in _DAY_READERS) if r is not None), None)
+    if isinstance(found, tuple):  # hours from now
+        at = now + timedelta(hours=found[1])
+        return {"datetime": at.replace(second=0, microsecond=0).isoformat()}, s.used
+    day = found
+    if day is None and s.weak_today is not None:
+        day = s.today
+        s.used.append(s.weak_today)
 
     # the time of day
-    clock = _time(text, lang, p, used, taken, measure_at)
+    clock = _time(text, lang, s.p, s.used, taken, measure_at)
     if clock is None:
-        return ({"date": day.isoformat()} if day else {}), used
+        return ({"date": day.isoformat()} if day else {}), s.used
     if day is None:
-        day = today if clock > now.time().replace(tzinfo=None) else today + timedelta(days=1)
+        day = s.today if clock > now.time().replace(tzinfo=None) else s.today + timedelta(days=1)
     at = datetime.combine(day, clock, tzinfo=now.tzinfo)
-    return {"datetime": at.isoformat()}, used
+    return {"datetime": at.isoformat()}, s.used
 
 
 def _time(text, lang, p, used, taken, measure_at) -> time | None:

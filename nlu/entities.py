@@ -645,89 +645,91 @@ _PRODUCT_INTENTS = {"create_order", "receive_stock", "move_stock", "count_stock"
 
 
 def _mentions(d: _Doc, lx, out: dict, intent: str, qty_end) -> None:
+    """Customer, supplier and product mentions (each span taken once found), then the note."""
     cust = None
     if intent in _CUSTOMER_INTENTS and "customer" not in out:
-        for label in ("CUSTW",):
-            sp = d.first(label)
-            if sp:
-                cust = _walk(d, sp[1], lx, max_tokens=6 if intent == "create_customer" else 4, skip_stop=1)
-        if not cust and intent in ("create_deal", "update_deal"):
-            sp = d.first("DEALW")
-            if sp:
-                after = _first_label(d, ("FORW", "WITHW"), sp[1], within=3)
-                cust = (_walk(d, after[1], lx) if after else None) or _walk(d, sp[0], lx, backward=True, max_tokens=3)
-        if not cust and intent in ("log_interaction", "create_reminder"):
-            sp = d.first("CHANNEL")
-            if sp:
-                cust = _walk(d, sp[1], lx, skip_stop=1)
-        if not cust:
-            for label in ("FORW", "WITHW"):
-                for sp in d.all(label):
-                    cust = _walk(d, sp[1], lx)
-                    if cust:
-                        break
-                if cust:
-                    break
-        if not cust and intent in ("customer_info", "create_customer", "create_deal", "update_deal", "log_interaction",
-                                   "create_order", "order_status"):
-            cust = _capitalised(d)
-        value = _mention(d, cust)
-        if value:
-            out["customer"] = value
-            d.take(*cust)
+        cust = _customer_span(d, lx, intent)
+        _keep(d, out, "customer", cust)
     if intent in ("receive_stock", "replenishment_plan", "create_order") and "supplier" not in out:
-        sup = None
-        sp = d.first("SUPW")
-        if sp:
-            sup = _walk(d, sp[1], lx, skip_stop=1)
-        if not sup and intent != "create_order":
-            for sp in d.all("FROMW"):
-                sup = _walk(d, sp[1], lx)
-                if sup:
-                    break
-        value = _mention(d, sup)
-        if value:
-            out["supplier"] = value
-            d.take(*sup)
+        _keep(d, out, "supplier", _supplier_span(d, lx, intent))
     if intent in _PRODUCT_INTENTS and "product" not in out:
-        prod = None
-        sp = d.first("PRODW")
+        _keep(d, out, "product", _product_span(d, lx, intent, qty_end))
+    note = _note(d, intent, cust)
+    if note:
+        out["note"] = note
+
+
+def _keep(d: _Doc, out: dict, key: str, span) -> None:
+    value = _mention(d, span)
+    if value:
+        out[key] = value
+        d.take(*span)
+
+
+def _customer_span(d: _Doc, lx, intent: str):
+    cust = None
+    sp = d.first("CUSTW")
+    if sp:
+        cust = _walk(d, sp[1], lx, max_tokens=6 if intent == "create_customer" else 4, skip_stop=1)
+    if not cust and intent in ("create_deal", "update_deal"):
+        sp = d.first("DEALW")
         if sp:
-            prod = _walk(d, sp[1], lx, skip_stop=1, name=False)
-        if not prod and qty_end is not None:
-            pos = qty_end
-            of = re.match(r"\s*(of|de|от)\s+|\s*", d.text[pos:])
-            prod = _walk(d, pos + (of.end() if of else 0), lx, name=False)
-        if not prod and intent == "check_stock":
-            for sp in d.all("STOCKW"):
-                prod = _walk(d, sp[1], lx, skip_stop=3, name=False) or (_walk(d, sp[0], lx, backward=True, name=False) if d.lang == "zh" else None)
-                if prod:
-                    break
-        if not prod and intent == "move_stock" and len(d.tokens) > 1 and d.lang != "zh":
-            prod = _walk(d, d.tokens[1][0], lx, name=False)  # "transfer napkins from B-01-01 ...": after the verb
-        value = _mention(d, prod)
-        if value:
-            out["product"] = value
-            d.take(*prod)
+            after = _first_label(d, ("FORW", "WITHW"), sp[1], within=3)
+            cust = (_walk(d, after[1], lx) if after else None) or _walk(d, sp[0], lx, backward=True, max_tokens=3)
+    if not cust and intent in ("log_interaction", "create_reminder"):
+        sp = d.first("CHANNEL")
+        if sp:
+            cust = _walk(d, sp[1], lx, skip_stop=1)
+    if not cust:
+        cust = next((c for label in ("FORW", "WITHW") for sp in d.all(label) for c in [_walk(d, sp[1], lx)] if c), None)
+    if not cust and intent in ("customer_info", "create_customer", "create_deal", "update_deal", "log_interaction",
+                               "create_order", "order_status"):
+        cust = _capitalised(d)
+    return cust
+
+
+def _supplier_span(d: _Doc, lx, intent: str):
+    sp = d.first("SUPW")
+    sup = _walk(d, sp[1], lx, skip_stop=1) if sp else None
+    if not sup and intent != "create_order":
+        sup = next((s for sp in d.all("FROMW") for s in [_walk(d, sp[1], lx)] if s), None)
+    return sup
+
+
+def _product_span(d: _Doc, lx, intent: str, qty_end):
+    sp = d.first("PRODW")
+    prod = _walk(d, sp[1], lx, skip_stop=1, name=False) if sp else None
+    if not prod and qty_end is not None:
+        of = re.match(r"\s*(of|de|от)\s+|\s*", d.text[qty_end:])
+        prod = _walk(d, qty_end + (of.end() if of else 0), lx, name=False)
+    if not prod and intent == "check_stock":
+        for sp in d.all("STOCKW"):
+            prod = _walk(d, sp[1], lx, skip_stop=3, name=False) or (_walk(d, sp[0], lx, backward=True, name=False) if d.lang == "zh" else None)
+            if prod:
+                break
+    if not prod and intent == "move_stock" and len(d.tokens) > 1 and d.lang != "zh":
+        prod = _walk(d, d.tokens[1][0], lx, name=False)  # "transfer napkins from B-01-01 ...": after the verb
+    return prod
+
+
+def _note(d: _Doc, intent: str, cust) -> str:
+    """What is left to say: after the customer (or the channel) in a logged interaction; a reminder's
+    text without its trigger word and its dates."""
     if intent == "log_interaction":
         anchor = cust[1] if cust else (d.first("CHANNEL") or (0, 0))[1]
-        note = _clean(d.orig(anchor, len(d.text)))
-        if note:
-            out["note"] = note
-    elif intent == "create_reminder":
-        sp = d.first("REMIND")
-        start = sp[1] if sp else 0
-        pieces, pos = [], start
-        for s, e in sorted(d.date_spans):
-            if s >= pos:
-                pieces.append(d.orig(pos, s))
-                pos = e
-        pieces.append(d.orig(pos, len(d.text)))
-        note = _clean(re.sub(r"\s+", " ", " ".join(pieces)))
-        note = re.sub(r"\s+(at|on|в|во|на|la|pe|în|at)$", "", note, flags=re.I).strip(" ,.")
-        note = re.sub(r"^(to|că|să|sa|да|что|чтобы)\s+", "", note, flags=re.I)
-        if note:
-            out["note"] = note
+        return _clean(d.orig(anchor, len(d.text)))
+    if intent != "create_reminder":
+        return ""
+    sp = d.first("REMIND")
+    pieces, pos = [], sp[1] if sp else 0
+    for s, e in sorted(d.date_spans):
+        if s >= pos:
+            pieces.append(d.orig(pos, s))
+            pos = e
+    pieces.append(d.orig(pos, len(d.text)))
+    note = _clean(re.sub(r"\s+", " ", " ".join(pieces)))
+    note = re.sub(r"\s+(at|on|в|во|на|la|pe|în|at)$", "", note, flags=re.I).strip(" ,.")
+    return re.sub(r"^(to|că|să|sa|да|что|чтобы)\s+", "", note, flags=re.I)
 
 
 def _first_label(d: _Doc, labels, pos: int, within: int):

@@ -124,8 +124,13 @@ async def on_line_text(turn: Turn) -> None:
                             line=_unresolved_text(turn, unresolved)))
         await _ask_delivery(turn)
         return
-    if unresolved and split_line(text) is None:  # the answer to "which product?", typed: the quantity carries on
-        await _add_line_text(turn, f"{unresolved['qty']} {text}")
+    if unresolved and (split_line(text) is None or " " not in text):
+        # the answer to "which product?", typed (a name, or a code like PAP-011): the quantity carries on
+        winner = clear_winner(await find_products(turn.session, text)) if " " not in text else None
+        if winner is not None:
+            await _add_line(turn, winner.product, Decimal(unresolved["qty"]))
+        else:
+            await _add_line_text(turn, f"{unresolved['qty']} {text}")
         return
     if unresolved:  # a new line instead of the answer: the waiting one is named, not dropped silently
         turn.goto(FLOW, turn.conv.step, unresolved=None)

@@ -66,7 +66,7 @@ STEP_ACTS = {"pick.work": {STOCK, ORDERS}, "task.scan_bin": {STOCK, ORDERS}, "mo
              "deal.close": {DEALS}, "deal.amount": {DEALS}, "deal.customer": {DEALS}, "dealmove.reason": {DEALS},
              "dealmove.customer": {DEALS}}
 # Commands that act by themselves (the machine sends no others with arguments that could act).
-COMMAND_ACTS = {"pick": {STOCK, ORDERS}}
+COMMAND_ACTS = {"pick": {STOCK, ORDERS}, "transfer": {STOCK}, "undo": set(ALL)}
 
 COMMANDS = {
     WORKER: ["/pick", "/pick {order}", "/receive", "/receive {po}", "/count", "/count {bin}", "/move", "/next", "/stock {sku}",

@@ -255,6 +255,13 @@ class Dialogue:
                     return
                 await self._run(turn, route)
                 return
+            prompt = turn.state.get(prompts.PROMPT_KEY) or {}
+            if prompt.get("buttons"):  # a step answered by its buttons only (which import kind, which deal...)
+                if await self._escape(turn, text):
+                    return
+                turn.say(turn.t("Please choose one of the buttons, or /cancel."))
+                prompts.ask_again(turn)
+                return
             turn.end()  # a step from an older version: start afresh
         await self.route_free_text(turn, text)
 

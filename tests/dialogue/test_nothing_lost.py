@@ -99,3 +99,13 @@ async def test_done_at_a_lot_question_is_not_taken_as_the_lot(services, chat):
     assert "Finish the count" in asked and f"{p.sku} still waits for its lot" in asked
     async with services.uow() as uow:
         assert not (await uow.session.exec(select(CountLine).where(CountLine.lot == "done"))).all()
+
+
+async def test_text_at_a_buttons_only_question_asks_again_instead_of_dropping_the_flow(services, chat):
+    rep = chat(REP)
+    await rep.text("/newcustomer ACME Ltd.")
+    await rep.press("cc:skip")
+    assert "already have" in await rep.press("cc:skip")
+    reply = await rep.text("hello")
+    assert "choose one of the buttons" in reply and "already have" in reply
+    assert "Customer ACME Ltd. was not created" in await rep.text("/cancel")

@@ -226,6 +226,13 @@ class FlowMachine(RuleBasedStateMachine):
             "order": col((await conn.execute(sa.select(_t("sales_orders").c.number).order_by(_t("sales_orders").c.id)
                                              .limit(8))).all()),
             "po": col((await conn.execute(sa.select(_t("purchase_orders").c.number).limit(4))).all()),
+            # (bin, sku) with free stock of products kept without lots: what a move or a count finds
+            "stocked": [(b, sku) for b, sku in (await conn.execute(
+                sa.select(loc.c.code, p.c.sku).select_from(_t("stock_quants").join(loc, loc.c.id == _t("stock_quants").c.location_id)
+                                                           .join(p, p.c.id == _t("stock_quants").c.product_id))
+                .where(loc.c.kind == "storage", loc.c.warehouse_id == sa.select(sa.func.min(_t("warehouses").c.id)).scalar_subquery(),
+                       _t("stock_quants").c.lot == "", _t("stock_quants").c.quantity > 3, p.c.lot_tracked.is_(False))
+                .order_by(loc.c.code).limit(12))).all()],
         }
 
     def fill(self, template: str, i: int) -> str:
@@ -323,6 +330,60 @@ class FlowMachine(RuleBasedStateMachine):
         if text.lstrip().startswith("/"):
             text = "x" + text
         self.run(self._send(who, "text", self._typed_allowed(text.strip() or text), text=text))
+
+    async def _good_answer(self, who: int, i: int) -> str:
+        """What a person who does the job would answer now (random answers alone seldom get deep into a flow)."""
+        from domain.inventory.picking import current_pick_step
+
+        async with self.engine.connect() as conn:
+            conv = await self._conv(conn, who)
+        v, data, key = self.vocab, conv.data, f"{conv.flow}.{conv.step}"
+        if conv.flow is None:  # someone at work starts something
+            starts = [c for c in COMMANDS[who] if c.split()[0] not in ("/cancel", "/help", "/undo", "/today", "/status")]
+            return self.fill(starts[i % len(starts)], i // 7)
+        pick = lambda kind: (v.get(kind) or ["X"])[i % len(v.get(kind) or ["X"])]  # noqa: E731
+        if key == "pick.work":
+            async with self.services.uow() as uow:
+                step = await current_pick_step(uow.session, data["pick_list_id"])
+            kind = str(step.expect)
+            if kind == "scan_bin":
+                return step.bin_code or "done"
+            if kind == "scan_product":
+                return step.sku or "done"
+            return f"{(step.quantity or Decimal(1)).normalize():f}" if i % 4 else "1"
+        if key in ("move.product", "count.lines") and not data.get("pending"):
+            stocked = [sku for bin_, sku in v["stocked"] if bin_ == data.get("from_bin")] or [sku for _, sku in v["stocked"]]
+            return stocked[i % len(stocked)] if i % 5 else "done"
+        if key == "move.from":
+            return v["stocked"][i % len(v["stocked"])][0]
+        answers = {
+            "count.lines": str(i % 6), "count.lot": "none", "count.expiry": "2027-03-31", "count.finish": "done",
+            "count.bin": pick("bin"), "task.scan_bin": pick("bin"), "move.qty": str(i % 3 + 1), "move.to": pick("bin"),
+            "receive.lines": str(i % 5 + 1) if data.get("pending") else (pick("sku") if i % 4 else "done"),
+            "receive.lot": f"L{i % 7}", "receive.expiry": "2027-03-31", "receive.review": "done",
+            "order.customer": pick("customer"), "order.lines": f"{i % 3 + 1} {pick('sku')}" if i % 3 else "done",
+            "order.delivery": "tomorrow", "order.confirm": "done", "log.customer": pick("customer"), "log.kind": "call",
+            "log.outcome": "interested", "log.note": "fine", "deal.customer": pick("customer"), "deal.amount": "20k",
+            "deal.close": "2027-03-31", "dealmove.customer": pick("customer"), "dealmove.reason": "price",
+            "rem.text": "call back", "rem.when": "tomorrow 10:00", "newcust.name": f"New Co {i}",
+            "newcust.phone": "+359888123456", "newcust.city": "Sofia", "merge.customer": pick("customer"),
+            "card.customer": pick("customer"), "mailing.group": "VIP", "mailing.text": "Hello {first_name}",
+            "po.confirm_date": "+5",
+        }
+        return answers.get(key, "done")
+
+    @rule(who=st.sampled_from(PEOPLE), i=st.integers(0, 10**6), k=st.integers(1, 8))
+    def work_through(self, who, i, k):
+        """k messages of someone doing the job: good answers, and the latest buttons pressed now and then
+        (flows are long: random input alone seldom gets to their confirmations)."""
+        for j in range(k):
+            latest = [d for d in self.latest[who] if not d.startswith("intent:")]  # clarifications: the random rules'
+            if latest and (i + j) % 3 == 0:
+                data = latest[(i + j) % len(latest)]
+                self.run(self._send(who, "callback", self._press_allowed(data, self.dialogue.router), callback=data))
+            else:
+                text = self.run(self._good_answer(who, i + j))
+                self.run(self._send(who, "text", self._typed_allowed(text), text=text))
 
     @rule(who=st.sampled_from(PEOPLE), i=st.integers(0, 100))
     def press_a_latest_button(self, who, i):

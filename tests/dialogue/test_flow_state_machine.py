@@ -354,6 +354,12 @@ class FlowMachine(RuleBasedStateMachine):
         if key in ("move.product", "count.lines") and not data.get("pending"):
             stocked = [sku for bin_, sku in v["stocked"] if bin_ == data.get("from_bin")] or [sku for _, sku in v["stocked"]]
             return stocked[i % len(stocked)] if i % 5 else "done"
+        if key == "task.scan_bin":  # the destination the task proposes, else a bin that holds stock
+            w, loc = _t("warehouse_tasks"), _t("locations")
+            async with self.engine.connect() as conn:
+                to = (await conn.execute(sa.select(loc.c.code).join(w, w.c.to_location_id == loc.c.id)
+                                         .where(w.c.id == data.get("task_id")))).scalar()
+            return to or v["stocked"][i % len(v["stocked"])][0]
         if key == "move.from":
             return v["stocked"][i % len(v["stocked"])][0]
         answers = {

@@ -172,7 +172,9 @@ def test_plan_send_confirm_receive_count_export(telegram, smtp, demo_database_ur
         worker.say(count_sku, "how many")
         worker.say(str(int(before) - 3), "lot")
         worker.say(lot, "noted")
-        finished = worker.say("done", "Count of")
+        asked = worker.say("done", "Finish the count")  # a blind counter sees what they counted, not the records
+        assert count_sku in asked.text and f"{before.normalize():f} \u2192" not in asked.text
+        finished = worker.press(asked, "count_done:ok", "Count of")
         assert "manager checks it" in finished.text and str(before.normalize()) not in finished.text
         approvals = boss.say("/approvals", f"Count of {bin_code}")
         assert f"{count_sku} lot {lot}" in approvals.text and f"{before.normalize():f} \u2192 {int(before) - 3}" in approvals.text

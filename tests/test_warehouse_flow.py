@@ -130,7 +130,10 @@ async def test_blind_count_with_big_variance_needs_approval(services):
     assert "not shown" in await worker.text(f"/stock {loc.code}")
     mid = await worker.text(f"/stock {product.sku}")
     assert "not shown while you count" in mid and loc.code in mid and f"{loc.code}:" not in mid
-    finished = await worker.text("done")
+    asked = await worker.text("done")
+    assert "Finish the count" in asked and str(expected.normalize()) not in asked  # what was counted, never the records
+    assert "Finish the count" in await worker.text("done")  # typed "done" again: still only asked
+    finished = await worker.press("count_done:ok")
     assert "manager checks it" in finished and product.sku not in finished  # nothing expected is listed
     boss = Chat(dialogue_for(services), external_id="901")
     await boss.text("/approvals")

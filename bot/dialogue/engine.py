@@ -30,6 +30,7 @@ from ..services import Services
 from ..webapp.scanner_step import after_turn as scanner_after_turn, check_scanner_flow
 from .messages import Inbound, Reply
 from . import prompts
+from .asides import answer_aside
 from .intent_choice import offer_choice
 from .router import Route, Router
 from .turn import Turn
@@ -245,14 +246,21 @@ class Dialogue:
             if route is None:
                 turn.say(turn.t("I don't know the command /{command}. /help lists what you can do.", command=command))
                 return
-            await self._run(turn, route)
+            await self._run_leaving(turn, route)
             return
         if turn.conv.step:
             route = self.router.steps.get(f"{turn.conv.flow}.{turn.conv.step}")
             if route is not None:
-                if await self._escape(turn, text):
+                if await self._escape(turn, text) or await answer_aside(self, turn, text):
                     return
                 await self._run(turn, route)
+                return
+            prompt = turn.state.get(prompts.PROMPT_KEY) or {}
+            if prompt.get("buttons"):  # a step answered by its buttons only (which import kind, which deal...)
+                if await self._escape(turn, text):
+                    return
+                turn.say(turn.t("Please choose one of the buttons, or /cancel."))
+                prompts.ask_again(turn)
                 return
             turn.end()  # a step from an older version: start afresh
         await self.route_free_text(turn, text)
@@ -265,7 +273,7 @@ class Dialogue:
         intent = "cancel" if word in CANCEL_WORDS else "help" if word in HELP_WORDS else None
         if intent is None or intent not in self.router.intents:
             return False
-        await self._run(turn, self.router.intents[intent])
+        await self._run_leaving(turn, self.router.intents[intent])
         return True
 
     async def route_free_text(self, turn: Turn, text: str) -> None:
@@ -323,13 +331,16 @@ class Dialogue:
         if route is None:
             turn.say(turn.t("That button is no longer valid."))
             return
-        flow = self.router.callback_flows.get(prefix)
+        flow = self.router.flow_of(data)
         if flow is not None and not prompts.is_current(turn, flow, data):
             # an earlier message's button, or another flow's: it must not act on today's state
             turn.say(turn.t("That button belongs to an earlier message, so it did nothing."))
             prompts.ask_again(turn)
             return
-        await self._run(turn, route)
+        needs = (route.actions or {}).get(turn.args.partition(":")[0])
+        if needs and turn.user is not None:
+            require(turn.user, needs)  # e.g. cc:merge needs edit_customers, not only view_customers
+        await (self._run(turn, route) if flow is not None else self._run_leaving(turn, route))
 
     async def _media(self, turn: Turn) -> None:
         if turn.inbound.kind == "voice":  # transcribed first, then handled like text (flows/voice.py)
@@ -354,6 +365,17 @@ class Dialogue:
             if cost and not await self._within_budget(turn, cost):
                 return  # refused before any work: nothing decoded, nothing booked
         await route.handler(turn)
+
+    async def _run_leaving(self, turn: Turn, route: Route) -> None:
+        """Runs a command, /cancel or a button that starts something; when that leaves the flow the
+        person was in (or starts it afresh), they are told what was not saved, or what stays open."""
+        flow = turn.conv.flow
+        describe = self.router.unsaved.get(flow) if flow else None
+        before = await describe(turn, dict(turn.conv.data or {})) if describe else None
+        at = len(turn.replies)
+        await self._run(turn, route)
+        if before and (turn.conv.flow != flow or await describe(turn, dict(turn.conv.data or {})) != before):
+            turn.replies.insert(at, Reply(text=before))
 
     async def _within_budget(self, turn: Turn, cost: str) -> bool:
         """Counts one piece of expensive work against the person's budget (once per message)."""

@@ -12,6 +12,7 @@ from .messages import Button, Reply
 
 PROMPT_KEY = "_prompt"  # {"text": ..., "buttons": [[{"label", "data"}]]}
 BUTTONS_KEY = "_buttons"  # callback data of the latest buttons the flow offered
+BUTTONS_AT_KEY = "_buttons_at"  # the step ("flow.step") they were offered at: a later step makes them stale
 
 
 def remember(turn: Any) -> None:
@@ -22,8 +23,9 @@ def remember(turn: Any) -> None:
     if question is not None:
         data[PROMPT_KEY] = prompt_of(question)
     offered = [b.data for r in turn.replies for row in r.buttons for b in row if b.data and not b.web_app]
-    if offered:  # a message without buttons leaves the earlier ones as they are
+    if offered:  # a message without buttons leaves the earlier ones as they are (while the step stays)
         data[BUTTONS_KEY] = offered
+        data[BUTTONS_AT_KEY] = f"{turn.conv.flow}.{turn.conv.step}"
     turn.conv.data = data
 
 
@@ -33,8 +35,11 @@ def prompt_of(reply: Reply) -> dict[str, Any]:
 
 
 def is_current(turn: Any, flow: str, data: str) -> bool:
-    """Pressed in the flow it belongs to, on the latest buttons that flow offered."""
-    return turn.conv.flow == flow and data in turn.conv.data.get(BUTTONS_KEY, ())
+    """Pressed in the flow it belongs to ("*": any flow), on the latest buttons that flow offered,
+    at the step it is still at."""
+    conv = turn.conv
+    return (conv.flow is not None and flow in (conv.flow, "*") and data in conv.data.get(BUTTONS_KEY, ())
+            and conv.data.get(BUTTONS_AT_KEY, f"{conv.flow}.{conv.step}") == f"{conv.flow}.{conv.step}")
 
 
 def ask_again(turn: Any) -> None:

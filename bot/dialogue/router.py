@@ -30,6 +30,8 @@ class Route:
     handler: Handler
     capability: str | None = None  # checked before the handler runs (domain also checks)
     cost: str | None = None  # a rate-limited kind of work (bot/ratelimits.py), counted before the handler runs
+    # a button's action (the payload's first part after the prefix) -> the capability it needs on top
+    actions: dict[str, str] | None = None
 
 
 @dataclass(frozen=True)
@@ -51,12 +53,19 @@ class Router:
         # button prefix -> the flow whose step it answers: refused outside that flow or from an earlier message
         self.callback_flows: dict[str, str] = {}
         self.expectations: dict[str, Callable[["Turn"], Awaitable[list[str]]]] = {}
+        # flow -> what leaving it now would lose (or leave open), in words; None when nothing
+        self.unsaved: dict[str, Callable[["Turn", dict], Awaitable[str | None]]] = {}
+        # "flow.step" whose answer is a code or number / never a question; flow -> its name (flows/flow_steps.py)
+        self.code_steps: set[str] = set()
+        self.question_steps: set[str] = set()
+        self.flow_names: dict[str, str] = {}
 
-    def _register(self, table: dict[str, Route], key: str, capability: str | None, cost: str | None = None):
+    def _register(self, table: dict[str, Route], key: str, capability: str | None, cost: str | None = None,
+                  actions: dict[str, str] | None = None):
         def deco(fn: Handler) -> Handler:
             if key in table:
                 raise ValueError(f"duplicate route {key!r}")
-            table[key] = Route(fn, capability, cost)
+            table[key] = Route(fn, capability, cost, actions)
             return fn
 
         return deco
@@ -72,21 +81,39 @@ class Router:
     def step(self, flow: str, step: str):
         return self._register(self.steps, f"{flow}.{step}", None)
 
-    def callback(self, prefix: str, *, capability: str | None = None, cost: str | None = None):
-        return self._register(self.callbacks, prefix, capability, cost)
+    def callback(self, prefix: str, *, capability: str | None = None, cost: str | None = None,
+                 actions: dict[str, str] | None = None):
+        """actions: {"merge": "edit_customers"} -- the payload `prefix:merge:...` needs that capability too."""
+        return self._register(self.callbacks, prefix, capability, cost, actions)
 
     def flow_buttons(self, flow: str, *prefixes: str) -> None:
-        """Declares which buttons answer a flow's steps (the router refuses them anywhere else)."""
+        """Declares which buttons answer a flow's steps (the router refuses them anywhere else):
+        a whole prefix ("pick_qty") or one action of a prefix ("log:kind"). Flow "*": the
+        buttons of whatever flow is on (a photo's "which code?")."""
         for prefix in prefixes:
             if self.callback_flows.get(prefix, flow) != flow:
                 raise ValueError(f"button {prefix!r} already belongs to flow {self.callback_flows[prefix]!r}")
             self.callback_flows[prefix] = flow
+
+    def flow_of(self, data: str) -> str | None:
+        """The flow a button's payload answers, or None for a button that starts something."""
+        prefix, _, rest = data.partition(":")
+        return self.callback_flows.get(f"{prefix}:{rest.partition(':')[0]}") or self.callback_flows.get(prefix)
 
     def expects(self, flow: str):
         """Names a voice note in this flow is likely to contain (the bin and product asked for...):
         speech recognition is biased towards them first."""
         def deco(fn: Callable[["Turn"], Awaitable[list[str]]]):
             self.expectations[flow] = fn
+            return fn
+
+        return deco
+
+    def leaving(self, flow: str):
+        """Says what leaving `flow` mid-way loses: a command, /cancel or another flow's button then
+        tells the person, instead of dropping their work without a word."""
+        def deco(fn: Callable[["Turn", dict], Awaitable[str | None]]):
+            self.unsaved[flow] = fn
             return fn
 
         return deco

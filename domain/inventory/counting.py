@@ -225,6 +225,53 @@ async def _variances(session: AsyncSession, task: CountTask) -> list[tuple[Count
     return out
 
 
+@dataclass(frozen=True)
+class FinishLine:
+    """One product (and lot) a finish would settle: the record now and what the count makes it."""
+
+    sku: str
+    name: str
+    unit: str
+    lot: str
+    before: Decimal
+    after: Decimal
+    counted: bool  # False: the records hold it here and nobody counted it (a finish records 0)
+
+
+@dataclass(frozen=True)
+class FinishPreview:
+    count_task_id: int
+    bin_code: str
+    lines: list[FinishLine]
+
+    @property
+    def changes(self) -> list[FinishLine]:
+        return [ln for ln in self.lines if ln.before != ln.after]
+
+    @property
+    def not_counted(self) -> list[FinishLine]:
+        return [ln for ln in self.lines if not ln.counted]
+
+
+async def finish_preview(session: AsyncSession, count_task_id: int) -> FinishPreview:
+    """What finishing the count would do, computed without changing anything: every product and lot
+    counted or held by the bin's records, the record now against the count (not counted = 0). The
+    bot shows a blind counter only what they counted and what nobody counted, never the records."""
+    task, loc = await _open_task(session, count_task_id)
+    stock = await _bin_stock(session, loc.id)
+    counted = {(cl.product_id, cl.lot): cl.counted_qty for cl in (await session.exec(
+        select(CountLine).where(CountLine.count_task_id == task.id))).all()}
+    keys = set(counted) | {k for k, q in stock.items() if q.quantity != 0}
+    lines = []
+    for pid, lot in keys:
+        product = await session.get(Product, pid)
+        before = stock[(pid, lot)].quantity if (pid, lot) in stock else Decimal(0)
+        lines.append(FinishLine(product.sku, product.name, product.unit, lot, before, counted.get((pid, lot), Decimal(0)),
+                                (pid, lot) in counted))
+    lines.sort(key=lambda ln: (not ln.counted, ln.sku, ln.lot))
+    return FinishPreview(task.id, loc.code, lines)
+
+
 async def _book(session: AsyncSession, task: CountTask, loc: Location, user: User) -> list[str]:
     """Books the differences; returns the waiting orders that got stock reserved (a gain is sellable stock,
     and an order a loss took a reservation from may get it from another bin)."""

@@ -69,10 +69,9 @@ def _label(match: crm_customers.Match) -> str:
 async def on_customer_button(turn: Turn) -> None:
     """cust:<flow>:<id|new>"""
     flow, _, choice = turn.args.partition(":")
-    cont = _CONTINUE.get(flow)
-    if cont is None or turn.conv.flow != flow:
-        turn.say(turn.t("That button is no longer valid."))
-        return
+    cont = _CONTINUE.get(flow)  # the router lets it through only as that flow's latest button
+    if cont is None:
+        raise InvalidInput(N_("That button is no longer valid."))
     if choice == "new":
         name = turn.state.get("customer_query") or ""
         customer = await crm_customers.create_customer(turn.session, turn.user, name=name, country=turn.services.settings.company.country,

@@ -41,9 +41,8 @@ async def on_document(turn: Turn) -> None:
 
 
 async def on_kind(turn: Turn) -> None:
-    if turn.conv.flow != "import" or turn.args not in KINDS:
-        turn.say(turn.t("That button is no longer valid."))
-        return
+    if turn.args not in KINDS:  # forged: ours carry a kind
+        raise InvalidInput(N_("That button is no longer valid."))
     await _validate(turn, turn.args)
 
 
@@ -81,10 +80,7 @@ async def _validate(turn: Turn, kind: str) -> None:
              [[Button(turn.t("Import"), "imp_ok:"), Button(turn.t("Cancel"), "cancel:")]])
 
 
-async def on_confirm(turn: Turn) -> None:
-    if turn.conv.flow != "import" or turn.conv.step != "confirm":
-        turn.say(turn.t("That button is no longer valid."))
-        return
+async def on_confirm(turn: Turn) -> None:  # offered at the confirm step only (flow_buttons)
     path = Path(turn.state.get("upload") or "")
     if not turn.state.get("upload") or not path.exists():
         _gone(turn)

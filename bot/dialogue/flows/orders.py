@@ -87,9 +87,8 @@ async def _pick_customer(turn: Turn, text: str) -> None:
 
 async def on_customer_button(turn: Turn) -> None:
     customer = await turn.session.get(Customer, button_id(turn.args))
-    if customer is None or turn.conv.flow != FLOW:
-        turn.say(turn.t("That button is no longer valid."))
-        return
+    if customer is None:
+        raise NotFound(N_("There is no such customer."))
     await _customer_chosen(turn, customer)
 
 
@@ -104,12 +103,48 @@ async def _customer_chosen(turn: Turn, customer: Customer) -> None:
 
 
 # --- lines ----------------------------------------------------------------------------------
+def _unresolved_text(turn: Turn, u: dict) -> str:
+    return f"{format_number(Decimal(u['qty']), turn.lang)} \u00d7 \u201c{u['text']}\u201d"
+
+
 async def on_line_text(turn: Turn) -> None:
     text = (turn.inbound.text or "").strip()
+    unresolved = turn.state.get("unresolved")
     if text.lower() in DONE_WORDS:
+        # A line still waiting for "which product?" is asked again once, never dropped without a word.
+        if unresolved and not unresolved.get("warned") and await _ask_product(
+                turn, Decimal(unresolved["qty"]), unresolved["text"],
+                turn.t("{line} is not in the order yet.", line=_unresolved_text(turn, unresolved)) + " "
+                + turn.t("Which product do you mean? Or send \u201cdone\u201d again to leave it out.")):
+            turn.goto(FLOW, turn.conv.step, unresolved={**unresolved, "warned": True})
+            return
+        if unresolved:
+            turn.goto(FLOW, turn.conv.step, unresolved=None)
+            turn.say(turn.t("Left out: {line}. To add it, type it again with the product's code.",
+                            line=_unresolved_text(turn, unresolved)))
         await _ask_delivery(turn)
         return
+    if unresolved and (split_line(text) is None or " " not in text):
+        # the answer to "which product?", typed (a name, or a code like PAP-011): the quantity carries on
+        winner = clear_winner(await find_products(turn.session, text)) if " " not in text else None
+        if winner is not None:
+            await _add_line(turn, winner.product, Decimal(unresolved["qty"]))
+        else:
+            await _add_line_text(turn, f"{unresolved['qty']} {text}")
+        return
+    if unresolved:  # a new line instead of the answer: the waiting one is named, not dropped silently
+        turn.goto(FLOW, turn.conv.step, unresolved=None)
+        turn.say(turn.t("Left out: {line}. To add it, type it again with the product's code.", line=_unresolved_text(turn, unresolved)))
     await _add_line_text(turn, text)
+
+
+async def _ask_product(turn: Turn, qty: Decimal, product_text: str, question: str) -> bool:
+    """Buttons for the products `product_text` may mean; False when there are none."""
+    matches = await find_products(turn.session, product_text)
+    if not matches:
+        return False
+    turn.say(question, [[Button(f"{m.product.name} ({m.product.sku})", f"order_prod:{m.product.id}:{qty}")] for m in matches[:5]])
+    return True
 
 
 async def _add_line_text(turn: Turn, text: str) -> None:
@@ -121,8 +156,8 @@ async def _add_line_text(turn: Turn, text: str) -> None:
     matches = await find_products(turn.session, product_text)
     winner = clear_winner(matches)
     if winner is None and matches:
-        turn.say(turn.t("Which product do you mean?"),
-                 [[Button(f"{m.product.name} ({m.product.sku})", f"order_prod:{m.product.id}:{qty}")] for m in matches[:5]])
+        turn.goto(FLOW, turn.conv.step, unresolved={"text": product_text, "qty": str(qty)})
+        await _ask_product(turn, qty, product_text, turn.t("Which product do you mean?"))
         return
     if winner is None:
         turn.say(turn.t("I don't know a product \u201c{text}\u201d. Try its name, code or barcode.", text=product_text))
@@ -133,9 +168,8 @@ async def _add_line_text(turn: Turn, text: str) -> None:
 async def on_product_button(turn: Turn) -> None:
     pid, _, qty = turn.args.partition(":")
     product = await turn.session.get(Product, button_id(pid))
-    if product is None or turn.conv.flow != FLOW:
-        turn.say(turn.t("That button is no longer valid."))
-        return
+    if product is None:
+        raise NotFound(N_("There is no such product."))
     await _add_line(turn, product, _qty(qty))
 
 
@@ -144,7 +178,7 @@ async def _add_line(turn: Turn, product: Product, qty: Decimal) -> None:
     if product.price is None:
         raise InvalidInput(N_("{sku} has no price in the price list yet."), sku=product.sku)
     lines = turn.state.get("lines", []) + [{"product_id": product.id, "qty": str(qty), "name": product.name, "unit": product.unit}]
-    turn.goto(FLOW, "lines", lines=lines)
+    turn.goto(FLOW, "lines", lines=lines, unresolved=None)
     summary = "\n".join(f"\u2022 {ln['qty']} {ln['unit']} {ln['name']}" for ln in lines)
     turn.say(turn.t("Added. The order so far:") + "\n" + summary + "\n" + turn.t("Add more, or send \u201cdone\u201d."),
              [[Button(turn.t("Done"), "order_done:")]])
@@ -152,9 +186,6 @@ async def _add_line(turn: Turn, product: Product, qty: Decimal) -> None:
 
 # --- delivery date and confirmation ---------------------------------------------------------------
 async def on_done_button(turn: Turn) -> None:
-    if turn.conv.flow != FLOW:
-        turn.say(turn.t("That button is no longer valid."))
-        return
     await _ask_delivery(turn)
 
 
@@ -183,9 +214,6 @@ async def on_delivery_text(turn: Turn) -> None:
 
 
 async def on_delivery_button(turn: Turn) -> None:
-    if turn.conv.flow != FLOW:
-        turn.say(turn.t("That button is no longer valid."))
-        return
     turn.goto(FLOW, "delivery", delivery=turn.args or "none")
     await _summary(turn)
 
@@ -201,10 +229,7 @@ async def _summary(turn: Turn) -> None:
               [Button(turn.t("Cancel"), "cancel:")]])
 
 
-async def on_confirm_button(turn: Turn) -> None:
-    if turn.conv.flow != FLOW or turn.conv.step != "confirm":
-        turn.say(turn.t("That button is no longer valid."))
-        return
+async def on_confirm_button(turn: Turn) -> None:  # offered at the confirm step only (flow_buttons)
     s = turn.state
     delivery = s.get("delivery")
     order = await orders.create_order(

@@ -10,7 +10,7 @@ from datetime import datetime, time, timedelta
 
 from domain.crm import interactions as crm_interactions
 from domain.crm import reminders as crm_reminders
-from domain.errors import N_
+from domain.errors import InvalidInput, N_
 from domain.crm.customers import get_customer
 from domain.models import Customer, Interaction
 
@@ -153,9 +153,7 @@ async def on_button(turn: Turn) -> None:
     if action == "fu":
         await _follow_up(turn, rest)
         return
-    if turn.conv.flow != FLOW or "customer_id" not in turn.state:
-        turn.say(turn.t("That button is no longer valid."))
-        return
+    # kind, out and note answer the log flow's steps: the router lets them through only as its latest buttons
     if action == "kind" and rest in KINDS:
         channel, direction = KINDS[rest]
         turn.goto(FLOW, "kind", channel=channel, direction=direction)
@@ -164,6 +162,8 @@ async def on_button(turn: Turn) -> None:
         turn.goto(FLOW, "outcome", outcome="" if rest == "-" else keys[button_id(rest, 0, len(keys) - 1)])
     elif action == "note":
         turn.goto(FLOW, "note", note="")
+    else:
+        raise InvalidInput(N_("That button is no longer valid."))
     await _next(turn)
 
 

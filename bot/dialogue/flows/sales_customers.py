@@ -166,13 +166,14 @@ async def on_button(turn: Turn) -> None:
     action, _, rest = turn.args.partition(":")
     if action == "open":
         await render_card(turn, await crm.get_customer(turn.session, button_id(rest)))
-    elif action == "skip" and turn.conv.flow == NEW and turn.conv.step == "phone":
+    # skip and anyway answer the new-customer flow's steps: the router lets them through only as its latest buttons
+    elif action == "skip" and turn.conv.step == "phone":
         turn.goto(NEW, "city", phone=None)
         turn.say(turn.t("City? Type it, or skip."), [[Button(turn.t("Skip"), "cc:skip")]], edit=True)
-    elif action == "skip" and turn.conv.flow == NEW and turn.conv.step == "city":
+    elif action == "skip" and turn.conv.step == "city":
         turn.goto(NEW, "city", city="")
         await _create(turn)
-    elif action == "anyway" and turn.conv.flow == NEW:
+    elif action == "anyway":
         dupes = await crm.find_duplicates(turn.session, name=turn.state.get("name"), phone=turn.state.get("phone"))
         turn.goto(NEW, "duplicate", dupes=[d.id for d in dupes])
         await _create(turn, allow_duplicate=True)
@@ -289,5 +290,7 @@ def register(router: Router) -> None:
     router.step(EDIT, "contact")(on_contact)
     router.step(EDIT, "legal")(on_legal)
     router.step(MERGE, "customer")(on_merge_customer_text)
-    router.callback("cc", capability="view_customers")(on_button)
+    edit = "edit_customers"  # the card is for viewers; changing or merging needs more
+    router.callback("cc", capability="view_customers", actions={a: edit for a in (
+        "skip", "anyway", "edit", "field", "contact", "legal", "mergeask", "merge")})(on_button)
     router.undo("customer")(undo_customer)

@@ -105,10 +105,7 @@ async def on_button(turn: Turn) -> None:
     rem:start:<customer> from a customer card."""
     action, _, rest = turn.args.partition(":")
     now = turn.services.clock()
-    if action == "at":
-        if turn.conv.flow != FLOW or "text" not in turn.state:
-            turn.say(turn.t("That button is no longer valid."))
-            return
+    if action == "at":  # the reminder flow's latest button only (flow_buttons)
         await _save(turn, _preset(turn, rest))
     elif action == "start":
         customer = await crm_customers.get_customer(turn.session, button_id(rest))

@@ -125,9 +125,9 @@ async def on_scan_choice(turn: Turn) -> None:
     choices = turn.state.get("scan_choices") or []
     asked_at = turn.state.get("scan_asked_at")
     index = int(turn.args) if turn.args.isascii() and turn.args.isdigit() else -1
+    # the router lets it through only as the latest buttons of the step that asked (flow_buttons "*")
     if not turn.conv.step or asked_at != f"{turn.conv.flow}.{turn.conv.step}" or not 0 <= index < len(choices):
-        turn.say(turn.t("That button is no longer valid."))
-        return
+        raise InvalidInput(N_("That button is no longer valid."))
     turn.conv.data = {k: v for k, v in turn.state.items() if k not in _CHOICE_KEYS}
     turn.inbound = replace(turn.inbound, kind="text", text=choices[index], callback=None)
     await turn.dialogue.handle_text(turn)

@@ -21,6 +21,7 @@ from domain.errors import InvalidInput, N_, NotFound
 from domain.inventory import counting, moves, picking, receiving, reservations, shipping, stock, tasks, transfers
 from domain.inventory.common import find_location, resolve_product
 from domain.models import OrderStatus, PurchaseOrder, SalesOrder, StockReservation, Warehouse
+from domain.permissions import can
 from domain.orders.lifecycle import get_order
 from domain.search import clear_winner, find_products
 from domain.quantities import parse_quantity
@@ -175,17 +176,11 @@ async def pick_expectations(turn: Turn) -> list[str]:
     return [x for x in (step.bin_code, step.product_name, step.sku) if x]
 
 
-async def on_pick_qty(turn: Turn) -> None:
-    if turn.conv.flow != "pick":
-        turn.say(turn.t("That button is no longer valid."))
-        return
+async def on_pick_qty(turn: Turn) -> None:  # the router lets it through only as the pick's latest button
     _show_pick(turn, await picking.confirm_pick_quantity(turn.session, turn.state["pick_list_id"], turn.user, _qty_text(turn.args)))
 
 
 async def on_pick_short(turn: Turn) -> None:
-    if turn.conv.flow != "pick":
-        turn.say(turn.t("That button is no longer valid."))
-        return
     _show_pick(turn, await picking.report_pick_shortage(turn.session, turn.state["pick_list_id"], turn.user))
 
 
@@ -312,6 +307,9 @@ async def on_receive_input(turn: Turn) -> None:
         return
     resolved = await resolve_product(turn.session, scan.code)
     p = resolved.product
+    if pending and pending.get("sku") != p.sku:  # replaced before its quantity came: said, not dropped silently
+        turn.say(turn.t("{name} ({sku}) got no quantity, so it is not received; scan it again to add it.",
+                        name=pending["name"], sku=pending["sku"]))
     pending = {"code": scan.code, "name": p.name, "sku": p.sku, "lot": scan.lot,
                "expiry": scan.expiry.isoformat() if scan.expiry else None,
                "need_expiry": bool(p.expiry_tracked), "pack": _fmt(resolved.pack_qty) if resolved.pack_qty != 1 else ""}
@@ -340,6 +338,9 @@ async def _receive_ask(turn: Turn, pending: dict, *, lot_tracked: bool = False) 
 async def on_receive_lot(turn: Turn) -> None:
     """The lot asked for is taken as a lot (a GS1 code scanned instead gives its lot and expiry)."""
     pending = dict(turn.state.get("pending") or {})
+    if turn.inbound.kind == "text" and (turn.inbound.text or "").strip().lower() in DONE_WORDS:
+        await _receive_preview(turn)  # "done" is no lot: the review says what was left out
+        return
     scans = await scans_of(turn)
     scan = scans[0] if scans else None
     if scan is None or not (scan.lot or scan.raw.strip()):
@@ -354,6 +355,9 @@ async def on_receive_expiry(turn: Turn) -> None:
     from domain.purchasing.orders import parse_day
 
     pending = dict(turn.state.get("pending") or {})
+    if turn.inbound.kind == "text" and (turn.inbound.text or "").strip().lower() in DONE_WORDS:
+        await _receive_preview(turn)
+        return
     day = parse_day(turn.inbound.text or "", turn.now().date())
     pending["expiry"] = day.isoformat()
     await _receive_ask(turn, pending)
@@ -379,8 +383,11 @@ def _tolerance(turn: Turn) -> receiving.ReceiptTolerance:
 
 async def _receive_preview(turn: Turn) -> None:
     lines = await _receive_inputs(turn)
+    pending = turn.state.get("pending")
+    left_out = turn.t("{name} ({sku}) is not in it: it got no quantity yet. Type how many, or scan it again, to add it.",
+                      name=pending["name"], sku=pending["sku"]) if pending else ""
     if not lines:
-        turn.say(turn.t("Nothing scanned yet. Scan a product first."))
+        turn.say("\n".join(p for p in (left_out, turn.t("Nothing scanned yet. Scan a product first.")) if p))
         return
     preview = await receiving.preview_receipt(turn.session, lines, po=await _po(turn), warehouse=await _warehouse(turn),
                                               tolerance=_tolerance(turn))
@@ -398,6 +405,8 @@ async def _receive_preview(turn: Turn) -> None:
     if preview.not_on_po:
         out.append(turn.t("Not on the purchase order: {skus}", skus=", ".join(preview.not_on_po)))
     turn.goto("receive", "review")
+    if left_out:
+        out.append(left_out)
     if not preview.needs_confirmation:
         turn.say("\n".join(out), [[Button(turn.t("Book it"), "recv_book:"), Button(turn.t("Cancel"), "cancel:")]])
         return
@@ -410,16 +419,10 @@ async def _receive_preview(turn: Turn) -> None:
 
 
 async def on_receive_done(turn: Turn) -> None:
-    if turn.conv.flow != "receive":
-        turn.say(turn.t("That button is no longer valid."))
-        return
     await _receive_preview(turn)
 
 
-async def on_receive_book(turn: Turn) -> None:
-    if turn.conv.flow != "receive" or turn.conv.step != "review":
-        turn.say(turn.t("That button is no longer valid."))
-        return
+async def on_receive_book(turn: Turn) -> None:  # offered at the review step only (flow_buttons)
     wh = await _warehouse(turn)
     booked = await receiving.book_receipt(turn.session, await _receive_inputs(turn), turn.user, po=await _po(turn),
                                           warehouse=wh, confirm=turn.args == "confirm", tolerance=_tolerance(turn))
@@ -467,8 +470,10 @@ NO_LOT_WORDS = {"none", "no lot", "no", "-", "нет", "без", "без пар�
 async def on_count_input(turn: Turn) -> None:
     text = (turn.inbound.text or "").strip()
     if turn.inbound.kind == "text" and text.lower() in DONE_WORDS:
-        await _finish_count(turn)
+        await _ask_finish(turn)  # finishing settles the bin's stock: only the confirmation's button does it
         return
+    if turn.conv.step == "finish":  # anything but "done" at the confirmation: counting goes on
+        turn.goto("count", "lines")
     pending = turn.state.get("pending")
     if pending and turn.inbound.kind == "text" and re.fullmatch(r"-?\d+(?:[.,]\d+)?", text):
         await _record(turn, {**pending, "qty": str(_qty_text(text))})
@@ -477,9 +482,18 @@ async def on_count_input(turn: Turn) -> None:
     if scan is None:
         return
     resolved = await resolve_product(turn.session, scan.code)
-    turn.goto("count", "lines", pending={"code": scan.code, "lot": scan.lot,
+    turn.goto("count", "lines", pending={"code": scan.code, "lot": scan.lot, "sku": resolved.product.sku,
                                          "expiry": scan.expiry.isoformat() if scan.expiry else None})
-    turn.say(turn.t("{name} ({sku}): how many do you see?", name=resolved.product.name, sku=resolved.product.sku))
+    question = turn.t("{name} ({sku}): how many do you see?", name=resolved.product.name, sku=resolved.product.sku)
+    turn.say("\n".join(p for p in (_left_out(turn, pending, resolved.product.sku), question) if p))
+
+
+def _left_out(turn: Turn, pending: dict | None, now_sku: str | None = None) -> str:
+    """A product scanned without its quantity, replaced by the next scan: said, never dropped silently."""
+    if not pending or pending.get("sku") == now_sku:
+        return ""
+    return turn.t("{sku} was scanned but got no quantity, so it is not counted; scan it again to count it.",
+                  sku=pending.get("sku") or pending.get("code"))
 
 
 async def _record(turn: Turn, pending: dict) -> None:
@@ -507,6 +521,9 @@ async def _record(turn: Turn, pending: dict) -> None:
 async def on_count_lot(turn: Turn) -> None:
     pending = dict(turn.state.get("pending") or {})
     text = (turn.inbound.text or "").strip()
+    if turn.inbound.kind == "text" and text.lower() in DONE_WORDS:  # "done" is no lot: the confirmation says what waits
+        await _ask_finish(turn)
+        return
     if turn.inbound.kind == "text" and text.lower() in NO_LOT_WORDS:
         pending.update(lot="", no_lot=True)
     else:
@@ -520,10 +537,7 @@ async def on_count_lot(turn: Turn) -> None:
     await _record(turn, pending)
 
 
-async def on_count_nolot(turn: Turn) -> None:
-    if turn.conv.flow != "count" or turn.conv.step != "lot":
-        turn.say(turn.t("That button is no longer valid."))
-        return
+async def on_count_nolot(turn: Turn) -> None:  # offered at the lot step only (flow_buttons)
     await _record(turn, {**turn.state.get("pending", {}), "lot": "", "no_lot": True})
 
 
@@ -531,8 +545,50 @@ async def on_count_expiry(turn: Turn) -> None:
     from domain.purchasing.orders import parse_day
 
     pending = dict(turn.state.get("pending") or {})
+    if turn.inbound.kind == "text" and (turn.inbound.text or "").strip().lower() in DONE_WORDS:
+        await _ask_finish(turn)
+        return
     pending["expiry"] = parse_day(turn.inbound.text or "", turn.now().date()).isoformat()
     await _record(turn, pending)
+
+
+async def _ask_finish(turn: Turn) -> None:
+    """Before a count settles the bin: what it will do. A blind counter sees what they counted and
+    what nobody counted (recorded as 0: the write-off this question is here to prevent), never the
+    records; someone who may approve counts sees every change, records now -> after."""
+    preview = await counting.finish_preview(turn.session, turn.state["count_task_id"])
+    turn.goto("count", "finish")
+    out = [turn.t("Finish the count of {bin}?", bin=preview.bin_code)]
+    pending = turn.state.get("pending")
+    if pending and pending.get("qty"):
+        out.append(turn.t("{sku} still waits for its lot or expiry, so it is not counted yet: press Keep counting to give it.",
+                          sku=pending.get("sku") or pending.get("code")))
+    elif pending:
+        out.append(turn.t("{sku} was scanned but got no quantity: type how many you see first, or it is not counted.",
+                          sku=pending.get("sku") or pending.get("code")))
+
+    def what(ln) -> str:
+        return f"{ln.sku} {ln.name}" + (turn.t(" lot {lot}", lot=ln.lot) if ln.lot else "")
+
+    if can(turn.user, "approve_counts"):
+        if preview.changes:
+            out.append(turn.t("Stock that changes (records now \u2192 counted):"))
+            out += [f"\u2022 {what(ln)}: {_fmt(ln.before)} \u2192 {_fmt(ln.after)} {ln.unit}"
+                    + (turn.t(" (not counted)") if not ln.counted else "") for ln in preview.changes]
+        else:
+            out.append(turn.t("The count matches the records: no stock changes."))
+    else:
+        counted = [ln for ln in preview.lines if ln.counted]
+        if counted:
+            out.append(turn.t("You counted:"))
+            out += [f"\u2022 {what(ln)}: {_fmt(ln.after)} {ln.unit}" for ln in counted]
+        else:
+            out.append(turn.t("You have not counted anything in this bin."))
+        if preview.not_counted:
+            out.append(turn.t("Not counted, so recorded as 0 when you finish (scan them if they are here):"))
+            out += [f"\u2022 {what(ln)}" for ln in preview.not_counted]
+    turn.say("\n".join(out), [[Button(turn.t("Finish count"), "count_done:ok"),
+                                 Button(turn.t("Keep counting"), "count_done:back")]])
 
 
 async def _finish_count(turn: Turn) -> None:
@@ -553,10 +609,18 @@ def _variance_settings(turn: Turn) -> dict:
 
 
 async def on_count_done(turn: Turn) -> None:
-    if turn.conv.flow != "count":
-        turn.say(turn.t("That button is no longer valid."))
-        return
-    await _finish_count(turn)
+    """count_done: asks (with what will change); count_done:ok finishes; count_done:back goes on counting.
+    The router lets them through only as the count's latest buttons at the step they were offered at."""
+    if turn.args == "ok" and turn.conv.step == "finish":
+        await _finish_count(turn)
+    elif turn.args == "back":
+        turn.goto("count", "lines")
+        turn.say(turn.t("Scan a product, then type how many you see. Send \u201cdone\u201d when the bin is counted."),
+                 [[Button(turn.t("Finish count"), "count_done:")]])
+    elif not turn.args:
+        await _ask_finish(turn)
+    else:
+        raise InvalidInput(N_("That button is no longer valid."))
 
 
 async def approvals_cmd(turn: Turn) -> None:
@@ -825,6 +889,7 @@ def register(router: Router) -> None:
     router.step("count", "lines")(on_count_input)
     router.step("count", "lot")(on_count_lot)
     router.step("count", "expiry")(on_count_expiry)
+    router.step("count", "finish")(on_count_input)
     for step in ("from", "product", "qty", "to"):
         router.step("move", step)(on_move_input)
     router.callback("pick_order", capability=ops)(on_pick_order)

@@ -31,7 +31,9 @@ async def _counted_short(app, bin_code: str, sku: str, record: int, short: int) 
     await worker.says(f"/count {bin_code}")
     await worker.scans(await _ean(app, sku))
     await worker.says(str(record - short))
-    finished = await worker.says("done")
+    asked = await worker.says("done")
+    assert "Finish the count" in asked.text  # a finish is confirmed first, naming what was counted
+    finished = await worker.taps("Finish count")
     assert "manager" in finished.text
     worker.reset()  # the count is the journey's setting up
     return Decimal(record)

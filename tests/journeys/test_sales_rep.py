@@ -218,9 +218,6 @@ async def test_a_due_reminder_arrives_and_one_tap_closes_it(app):
     rep.spent(taps=1)
 
 
-@pytest.mark.xfail(reason="issue #19 'nothing lost silently': \"done\" typed while \"Which product do you mean?\" waits "
-                          "goes on to the delivery date without a word about the unresolved line (bot/dialogue/flows/orders.py "
-                          "keeps no note of it); the dialogue helper's part of #19", strict=False)
 async def test_an_unclear_product_is_not_dropped_when_the_order_is_finished(app):
     """Typing "done" while "Which product do you mean?" waits must not lose that line silently."""
     rep = await app.join("sales", "Rada")

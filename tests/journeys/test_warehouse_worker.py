@@ -206,14 +206,16 @@ async def test_a_count_with_a_difference_waits_for_the_manager(app):
     await worker.says("/count J-03-01")
     await worker.scans(await _ean(app, "WRI-037"))
     await worker.says("24")
-    finished = await worker.says("done")
+    asked = await worker.says("done")
+    assert "Finish the count" in asked.text and "27" not in asked.text  # confirmed first, and still blind
+    finished = await worker.taps("Finish count")
 
     task = await app.one(select(CountTask).where(CountTask.counted_by_id == worker.user_id))
     line = await app.one(select(CountLine).where(CountLine.count_task_id == task.id))
     assert (task.status, line.counted_qty, line.expected_qty) == ("awaiting_approval", record - 3, record)
     assert await _on_hand(app, "WRI-037", "J-03-01") == record and await _moves(app) == moves  # nothing booked yet
     assert "manager" in finished.text.lower() and "27" not in finished.text  # still blind
-    worker.spent(messages=3, scans=1)
+    worker.spent(messages=3, scans=1, taps=1)
 
 
 async def test_a_typed_1_during_a_count_is_a_quantity_not_finish(app):

@@ -115,3 +115,44 @@ def parse_money(text: str, lang: str, default_currency: str) -> tuple[Decimal, s
                     currency = code
                     break
     return amount, currency
+
+
+def format_quantity(value, unit: str | None, lang: str) -> str:
+    """10, 'pcs' -> '10 шт.' (ru), '5 коробок', '5 箱' (zh), '1,5 kg' (ro): the number in the locale's
+    format (no decimals for a whole quantity), the unit in the language's plural form."""
+    from domain.units import unit_template
+
+    from .i18n import translate
+
+    number = format_number(value, lang)
+    if not unit:
+        return number
+    return translate(lang, unit_template(unit).counted({"n": Decimal(str(value))})).format(n=number)
+
+
+def unit_word(unit: str, lang: str) -> str:
+    """The unit alone as after "how many" (ru коробок, bg кашона, ro cutii, zh 箱): the form a count
+    of five takes, without the number."""
+    from domain.units import unit_template
+
+    from .i18n import translate
+
+    return translate(lang, unit_template(unit).counted({"n": 5})).format(n="").strip()
+
+
+def localise(value, lang: str, tz: str | ZoneInfo | None = None):
+    """A value put into a sentence, in the reader's format: quantities with their unit, numbers
+    without trailing zeros, dates in the locale's one date format; anything else as it is."""
+    from domain.quantities import Quantity
+
+    if isinstance(value, Quantity):
+        return format_quantity(value.value, value.unit, lang)
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, (Decimal, float)):
+        return format_number(value, lang)
+    if isinstance(value, datetime):
+        return format_datetime(value, lang, tz or "UTC")
+    if isinstance(value, date):
+        return format_date(value, lang)
+    return value

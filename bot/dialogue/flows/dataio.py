@@ -56,7 +56,7 @@ def _gone(turn: Turn) -> None:
 async def _refused(turn: Turn, exc: InvalidInput) -> None:
     """A file over the import budget (or unreadable): told why, and the upload deleted."""
     turn.end()
-    turn.say(exc.render(turn.t) + "\n" + turn.t("Nothing was imported."))
+    turn.say(turn.render(exc) + "\n" + turn.t("Nothing was imported."))
 
 
 async def _validate(turn: Turn, kind: str) -> None:

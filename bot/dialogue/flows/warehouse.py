@@ -60,7 +60,7 @@ async def _warehouse(turn: Turn) -> Warehouse:
 
 
 def _say_note(turn: Turn, note, extra: str = "", buttons=None) -> None:
-    text = note.render(turn.t) if note else ""
+    text = turn.render(note) if note else ""
     turn.say("\n".join(p for p in (text, extra) if p), buttons)
 
 
@@ -89,7 +89,7 @@ def _show_pick(turn: Turn, step) -> None:
         turn.end()
     else:
         turn.goto("pick", "work", pick_list_id=step.pick_list_id)
-    happened = step.happened.render(turn.t) if step.happened else ""
+    happened = turn.render(step.happened) if step.happened else ""
     if step.refill_task_id:
         happened += ("\n" if happened else "") + turn.t("The pick face ran low: a refill task was created (/next).")
     turn.say("\n".join(p for p in (happened, text) if p), buttons)
@@ -384,7 +384,7 @@ async def _receive_preview(turn: Turn) -> None:
         lot = turn.t(" lot {lot}", lot=ln.lot) if ln.lot else ""
         exp = turn.t(", best before {day}", day=ln.expiry.isoformat()) if ln.expiry else ""
         out.append(f"\u2022 {_fmt(ln.quantity)} {ln.unit} {ln.sku} {ln.name}{lot}{exp} \u2192 {ln.destination}")
-        out += [f"   {n.render(turn.t)}" for n in ln.notes]
+        out += [f"   {turn.render(n)}" for n in ln.notes]
     for pl in preview.po_lines:
         diff = pl.received_after - pl.ordered
         if diff:
@@ -488,12 +488,12 @@ async def _record(turn: Turn, pending: dict) -> None:
             expiry=_date.fromisoformat(pending["expiry"]) if pending.get("expiry") else None)
     except counting.LotNeeded as exc:
         turn.goto("count", "lot", pending=pending)
-        turn.say(exc.render(turn.t) + "\n" + turn.t("Type the lot printed on the goods, or \u201cnone\u201d if they carry no lot."),
+        turn.say(turn.render(exc) + "\n" + turn.t("Type the lot printed on the goods, or \u201cnone\u201d if they carry no lot."),
                  [[Button(turn.t("No lot on them"), "count_nolot:")]])
         return
     except counting.ExpiryNeeded as exc:
         turn.goto("count", "expiry", pending=pending)
-        turn.say(exc.render(turn.t) + "\n" + turn.t("E.g. 2027-03-31 or 31.03.2027."))
+        turn.say(turn.render(exc) + "\n" + turn.t("E.g. 2027-03-31 or 31.03.2027."))
         return
     turn.goto("count", "lines", pending=None)
     _say_note(turn, step.happened, turn.t("Next product, or \u201cdone\u201d."), [[Button(turn.t("Finish count"), "count_done:")]])

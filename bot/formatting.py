@@ -47,7 +47,12 @@ def format_datetime(moment: datetime, lang: str, tz: str | ZoneInfo, *, style: s
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=timezone.utc)
     zone = tz if isinstance(tz, ZoneInfo) else ZoneInfo(tz)
-    return _format_datetime(moment.astimezone(zone), format=style, locale=locale_for(lang), tzinfo=zone)
+    local = moment.astimezone(zone)
+    if style == "short":  # the day in the locale's one date format (as format_date), then the time
+        loc = locale_for(lang)
+        pattern = str(loc.datetime_formats.get("medium", "{1}, {0}"))
+        return pattern.replace("{1}", format_date(local.date(), lang)).replace("{0}", format_time(local, lang))
+    return _format_datetime(local, format=style, locale=locale_for(lang), tzinfo=zone)
 
 
 _SPACES = re.compile(r"[\s\u00a0\u202f\u2009']")
@@ -156,3 +161,14 @@ def localise(value, lang: str, tz: str | ZoneInfo | None = None):
     if isinstance(value, date):
         return format_date(value, lang)
     return value
+
+
+def format_time(moment: datetime, lang: str, tz: str | ZoneInfo | None = None) -> str:
+    """A time of day in the locale's short form ('10:00', '上午10:00'); converted to tz when given."""
+    from babel.dates import format_time as _format_time
+
+    if tz is not None:
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=timezone.utc)
+        moment = moment.astimezone(tz if isinstance(tz, ZoneInfo) else ZoneInfo(tz))
+    return _format_time(moment, format="short", locale=locale_for(lang))

@@ -33,7 +33,7 @@ class Plural(str):
         return obj
 
     def counted(self, params: dict[str, Any]) -> "Plural":
-        return Plural(str(self), self.plural, self.count, params.get(self.count))
+        return Plural(str(self), self.plural, self.count, params.get(self.count, self.n))
 
 
 def Np_(singular: str, plural: str, count: str = "count") -> Plural:

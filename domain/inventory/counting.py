@@ -31,6 +31,7 @@ from ..permissions import require
 from .common import Note, fmt_qty, locked, note, parse_count, resolve_location, resolve_product
 from .ledger import post_move, virtual_location
 from .reservations import quant_for_update, trim_reservations
+from ..status_labels import COUNT, Status
 
 
 @dataclass(frozen=True)
@@ -133,7 +134,7 @@ async def start_count(session: AsyncSession, user: User, *, warehouse: Warehouse
 async def _open_task(session: AsyncSession, count_task_id: int) -> tuple[CountTask, Location]:
     task = await locked(session, CountTask, count_task_id)
     if task.status != CountStatus.counting:
-        raise Conflict(N_("This count is {status}."), status=task.status)
+        raise Conflict(N_("This count is {status}."), status=Status(COUNT, task.status))
     return task, await session.get(Location, task.location_id)
 
 
@@ -307,7 +308,7 @@ async def decide_count(session: AsyncSession, count_task_id: int, user: User, *,
     require(user, "approve_counts")
     task = await locked(session, CountTask, count_task_id)
     if task.status != CountStatus.awaiting_approval:
-        raise Conflict(N_("This count is {status}, not waiting for approval."), status=task.status)
+        raise Conflict(N_("This count is {status}, not waiting for approval."), status=Status(COUNT, task.status))
     loc = await session.get(Location, task.location_id)
     await session.exec(select(StockQuant).where(StockQuant.location_id == loc.id).with_for_update().execution_options(populate_existing=True))
     stock = await _bin_stock(session, loc.id)

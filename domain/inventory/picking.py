@@ -34,6 +34,7 @@ from ..models import (
 from .common import PACKING_CODE, Note, find_location, fmt_qty, locked, note, parse_quantity, resolve_product, walking_key, working_location
 from .core_sql import connection, refresh_loaded
 from .pick_booking import OpenList, OpenTask, book_task, close_list
+from ..status_labels import ORDER, PICK, Status
 
 
 @dataclass(frozen=True)
@@ -170,7 +171,7 @@ async def start_pick(session: AsyncSession, order: SalesOrder, user: User) -> Pi
         return await _step(session, existing.id, note(N_("Resuming the pick of order {number}."), number=order.number))
 
     if order.status not in (OrderStatus.confirmed, OrderStatus.reserved, OrderStatus.picking, OrderStatus.partially_shipped):
-        raise InvalidInput(N_("Order {number} is {status}; it cannot be picked."), number=order.number, status=order.status)
+        raise InvalidInput(N_("Order {number} is {status}; it cannot be picked."), number=order.number, status=Status(ORDER, order.status))
     if order.status == OrderStatus.confirmed:
         # A confirmed order nobody reserved yet: reserve what free stock allows now.
         from .reservations import reserve_order
@@ -224,7 +225,7 @@ async def _current(session: AsyncSession, pick_list_id: int, user: User, expect:
     conn = await connection(session)
     pl, tasks = await _read_list(conn, pick_list_id, lock=True)
     if pl.status != PickListStatus.open:
-        raise Conflict(N_("This pick list is {status}."), status=pl.status)
+        raise Conflict(N_("This pick list is {status}."), status=Status(PICK, pl.status))
     if pl.picker_id not in (None, user.id):
         raise Conflict(N_("This pick list belongs to another picker."))
     if not tasks:

@@ -17,6 +17,7 @@ from ..models import (
 )
 from .common import Note, find_location, fmt_qty, locked, note, parse_quantity, walking_key
 from .ledger import post_move
+from ..status_labels import TASK, Status
 
 # A refill keeps the pick face going; it comes before putting new goods away.
 _KIND_PRIORITY = {TaskKind.replenish.value: 0, TaskKind.putaway.value: 1}
@@ -173,7 +174,7 @@ async def confirm_task(
     """
     task = await locked(session, WarehouseTask, task_id)
     if task.status in (TaskStatus.done, TaskStatus.cancelled):
-        raise Conflict(N_("This task is already {status}."), status=task.status)
+        raise Conflict(N_("This task is already {status}."), status=Status(TASK, task.status))
     if task.assigned_to_id not in (None, user.id):
         raise Conflict(N_("This task belongs to someone else."))
     product = await session.get(Product, task.product_id)

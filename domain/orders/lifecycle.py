@@ -31,6 +31,7 @@ from ..permissions import can, require
 from .allocation import Availability, allocate, availability_for
 from .backorders import expected_date
 from .invoices import issue_credit_note, issue_invoice, policy_of
+from ..status_labels import ORDER, Status
 
 WHOLE_UNITS = {"pcs", "box", "pack", "set", "pair", "roll", "bottle", "carton", "pallet"}
 CANCELLABLE = {OrderStatus.draft, OrderStatus.confirmed, OrderStatus.reserved, OrderStatus.picking,
@@ -174,7 +175,7 @@ async def confirm_order(session: AsyncSession, actor: User, order_id: int, *, to
     if order is None:
         raise NotFound(N_("There is no such order."))
     if order.status != OrderStatus.draft:
-        raise Conflict(N_("Order {number} is already {status}."), number=order.number, status=order.status)
+        raise Conflict(N_("Order {number} is already {status}."), number=order.number, status=Status(ORDER, order.status))
     lines = await order_lines(session, order.id)
     if not lines:
         raise InvalidInput(N_("An order needs at least one line."))
@@ -238,7 +239,7 @@ async def cancel_order(session: AsyncSession, actor: User, order_id: int, *, tod
     if order is None:
         raise NotFound(N_("There is no such order."))
     if order.status not in CANCELLABLE:
-        raise Conflict(N_("Order {number} is already {status} and can't be cancelled."), number=order.number, status=order.status)
+        raise Conflict(N_("Order {number} is already {status} and can't be cancelled."), number=order.number, status=Status(ORDER, order.status))
     from .invoices import cancel_invoices
 
     billed = (await session.exec(select(Invoice.id).where(Invoice.order_id == order.id, Invoice.kind == "invoice",

@@ -149,9 +149,12 @@ def localise(value, lang: str, tz: str | ZoneInfo | None = None):
     """A value put into a sentence, in the reader's format: quantities with their unit, numbers
     without trailing zeros, dates in the locale's one date format; anything else as it is."""
     from domain.quantities import Quantity
+    from domain.units import UnitWord
 
     if isinstance(value, Quantity):
         return format_quantity(value.value, value.unit, lang)
+    if isinstance(value, UnitWord):
+        return unit_word(value.unit, lang)
     if isinstance(value, bool):
         return value
     if isinstance(value, (Decimal, float)):

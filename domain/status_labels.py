@@ -12,18 +12,29 @@ from __future__ import annotations
 
 from .errors import Contextual, Npt_
 
-ORDER, INVOICE, PO, COUNT, PICK, TASK, DEAL, MAILING, REMINDER, INSPECTION, TRANSFER, RECEIPT = (
-    "order", "invoice", "purchase order", "count", "pick list", "task", "deal", "mailing", "reminder",
+ORDER, ORDER_FOR_CUSTOMER, INVOICE, PO, COUNT, PICK, TASK, DEAL, MAILING, REMINDER, INSPECTION, TRANSFER, RECEIPT = (
+    "order", "order for the customer", "invoice", "purchase order", "count", "pick list", "task", "deal", "mailing", "reminder",
     "inspection", "transfer", "receipt")
 
 STATUS_LABELS: dict[str, dict[str, Contextual]] = {
     ORDER: {
-        "draft": Npt_("order status", "received, not yet confirmed"), "confirmed": Npt_("order status", "confirmed"),
-        "reserved": Npt_("order status", "confirmed, goods reserved"),
-        "picking": Npt_("order status", "being picked in the warehouse"),
-        "packed": Npt_("order status", "packed, ready to ship"), "shipped": Npt_("order status", "shipped"),
+        "draft": Npt_("order status", "a draft"), "confirmed": Npt_("order status", "confirmed"),
+        "reserved": Npt_("order status", "reserved"), "picking": Npt_("order status", "being picked"),
+        "packed": Npt_("order status", "packed"), "shipped": Npt_("order status", "shipped"),
         "partially_shipped": Npt_("order status", "partly shipped"), "delivered": Npt_("order status", "delivered"),
         "cancelled": Npt_("order status", "cancelled"),
+    },
+    # the same statuses told to the customer (SMS, phone), who does not know the warehouse's steps
+    ORDER_FOR_CUSTOMER: {
+        "draft": Npt_("order status for the customer", "received, not yet confirmed"),
+        "confirmed": Npt_("order status for the customer", "confirmed"),
+        "reserved": Npt_("order status for the customer", "confirmed, goods reserved"),
+        "picking": Npt_("order status for the customer", "being picked in the warehouse"),
+        "packed": Npt_("order status for the customer", "packed, ready to ship"),
+        "shipped": Npt_("order status for the customer", "shipped"),
+        "partially_shipped": Npt_("order status for the customer", "partly shipped"),
+        "delivered": Npt_("order status for the customer", "delivered"),
+        "cancelled": Npt_("order status for the customer", "cancelled"),
     },
     INVOICE: {
         "open": Npt_("invoice status", "unpaid"), "paid": Npt_("invoice status", "paid"),

@@ -36,3 +36,24 @@ def unit_template(unit: str) -> Plural:
         return found
     escaped = code.replace("{", "{{").replace("}", "}}")
     return Plural("{n} " + escaped, "{n} " + escaped, "n")  # a company's own unit: its own word, no catalog entry
+
+
+class UnitWord:
+    """A unit alone as a value in a sentence, as after "how many" ("boxes"; ru коробок, zh 箱)."""
+
+    __slots__ = ("unit",)
+
+    def __init__(self, unit: str):
+        self.unit = unit
+
+    def __str__(self) -> str:
+        from .errors import english
+        return english(unit_template(self.unit).counted({"n": 5})).format(n="").strip()
+
+    __format__ = lambda self, spec: format(str(self), spec)  # noqa: E731
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, UnitWord) and other.unit == self.unit
+
+    def __hash__(self) -> int:
+        return hash(self.unit)

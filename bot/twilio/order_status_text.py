@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from domain.orders.status import OrderStatusView
-from domain.status_labels import ORDER, status_label
+from domain.status_labels import ORDER_FOR_CUSTOMER, status_label
 
 from ..formatting import format_date, format_number
 from ..i18n import tr
@@ -14,7 +14,7 @@ def _day(d, lang: str) -> str:
 
 def order_status_text(view: OrderStatusView, lang: str) -> str:
     status = "partially_shipped" if view.partly_shipped else view.status  # the rest may be reserved or picked again
-    parts = [tr(lang, "Order {number}: {status}.", number=view.number, status=tr(lang, status_label(status, ORDER)))]
+    parts = [tr(lang, "Order {number}: {status}.", number=view.number, status=tr(lang, status_label(status, ORDER_FOR_CUSTOMER)))]
     if view.status == "delivered" and view.delivered_at:
         parts.append(tr(lang, "Delivered on {day}.", day=_day(view.delivered_at, lang)))
     elif view.shipped_lines:

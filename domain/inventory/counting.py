@@ -186,10 +186,10 @@ async def record_count(
     if line is None:
         session.add(CountLine(count_task_id=task.id, product_id=product.id, lot=lot, counted_qty=qty,
                               expiry=known or (expiry if lot else None)))
-        happened = note(N_("{sku}: {qty} {unit} noted."), sku=product.sku, qty=fmt_qty(qty), unit=product.unit)
+        happened = note(N_("{sku}: {qty} noted."), sku=product.sku, qty=fmt_qty(qty, product.unit))
     else:
-        happened = note(N_("{sku}: {qty} {unit} noted (replaces {old})."), sku=product.sku, qty=fmt_qty(qty),
-                        unit=product.unit, old=fmt_qty(line.counted_qty))
+        happened = note(N_("{sku}: {qty} noted (replaces {old})."), sku=product.sku, qty=fmt_qty(qty, product.unit),
+                        old=fmt_qty(line.counted_qty))
         line.counted_qty = qty
     task.counted_by_id = user.id
     await session.flush()

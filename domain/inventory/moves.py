@@ -76,6 +76,6 @@ async def move_stock(
     refill = await check_pick_face(session, src, product.id)
     return MoveResult(
         move.id, product.sku, qty, lot, src.code, dst.code, refill.id if refill else None,
-        note(N_("Moved {qty} {unit} of {sku} from {src} to {dst}."), qty=fmt_qty(qty), unit=product.unit,
+        note(N_("Moved {qty} of {sku} from {src} to {dst}."), qty=fmt_qty(qty, product.unit),
              sku=product.sku, src=src.code, dst=dst.code),
     )

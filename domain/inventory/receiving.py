@@ -364,8 +364,8 @@ async def inspect_receipt_line(
             quantity=rl.quantity, lot=rl.lot, expiry=rl.expiry, document=document,
         )
         task_id = task.id
-        happened = note(N_("{qty} {unit} of {sku} accepted; put-away task created."),
-                        qty=fmt_qty(rl.quantity), unit=product.unit, sku=product.sku)
+        happened = note(N_("{qty} of {sku} accepted; put-away task created."),
+                        qty=fmt_qty(rl.quantity, product.unit), sku=product.sku)
     else:
         rl.inspection = InspectionStatus.rejected
         await post_move(
@@ -378,7 +378,7 @@ async def inspect_receipt_line(
             pl = await locked(session, PurchaseOrderLine, rl.po_line_id)
             pl.received_quantity = max(pl.received_quantity - rl.quantity, Decimal(0))
             await _update_po_status(session, await locked(session, PurchaseOrder, po.id))
-        happened = note(N_("{qty} {unit} of {sku} rejected and returned to the supplier."),
-                        qty=fmt_qty(rl.quantity), unit=product.unit, sku=product.sku)
+        happened = note(N_("{qty} of {sku} rejected and returned to the supplier."),
+                        qty=fmt_qty(rl.quantity, product.unit), sku=product.sku)
     await session.flush()
     return InspectionResult(rl.id, accept, task_id, happened)

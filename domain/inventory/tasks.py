@@ -181,7 +181,7 @@ async def confirm_task(
     remaining = task.quantity - task.done_qty
     qty = remaining if quantity is None else parse_quantity(quantity, unit=product.unit)
     if qty > remaining:
-        raise InvalidInput(N_("At most {max} {unit} are left on this task."), max=fmt_qty(remaining), unit=product.unit)
+        raise InvalidInput(N_("At most {max} are left on this task."), max=fmt_qty(remaining, product.unit))
 
     proposed = await session.get(Location, task.to_location_id) if task.to_location_id else None
     dst = await find_location(session, task.warehouse_id, scanned_bin)
@@ -209,11 +209,11 @@ async def confirm_task(
     else:
         task.status = TaskStatus.assigned
     if proposed is None or dst.id == proposed.id:
-        happened = note(N_("Moved {qty} {unit} of {sku} to {bin}."), qty=fmt_qty(qty), unit=product.unit,
+        happened = note(N_("Moved {qty} of {sku} to {bin}."), qty=fmt_qty(qty, product.unit),
                         sku=product.sku, bin=dst.code)
     else:
-        happened = note(N_("Moved {qty} {unit} of {sku} to {bin} instead of the proposed {proposed}."),
-                        qty=fmt_qty(qty), unit=product.unit, sku=product.sku, bin=dst.code, proposed=proposed.code)
+        happened = note(N_("Moved {qty} of {sku} to {bin} instead of the proposed {proposed}."),
+                        qty=fmt_qty(qty, product.unit), sku=product.sku, bin=dst.code, proposed=proposed.code)
     await session.flush()
     from ..orders.backorders import serve_backorders  # (orders builds on this package)
 

@@ -67,7 +67,7 @@ def check_quantity(qty: Decimal, unit: str) -> Decimal:
     if qty <= 0:
         raise InvalidInput(N_("Quantity must be more than zero (got {quantity})."), quantity=qty)
     if unit in WHOLE_UNITS and qty != qty.to_integral_value():
-        raise InvalidInput(N_("{unit} come in whole numbers: {quantity} is not one."), unit=unit, quantity=qty)
+        raise InvalidInput(N_("{quantity} is not a whole number: this product is sold in whole units."), quantity=qty)
     return qty
 
 

@@ -175,3 +175,8 @@ def format_time(moment: datetime, lang: str, tz: str | ZoneInfo | None = None) -
             moment = moment.replace(tzinfo=timezone.utc)
         moment = moment.astimezone(tz if isinstance(tz, ZoneInfo) else ZoneInfo(tz))
     return _format_time(moment, format="short", locale=locale_for(lang))
+
+
+def format_percent(value, lang: str) -> str:
+    """0.42 -> '42%' (en), '42 %' (ru, bg, ro): the locale's percent sign and spacing."""
+    return numbers.format_percent(value, locale=locale_for(lang))

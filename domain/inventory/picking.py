@@ -25,7 +25,7 @@ import sqlalchemy as sa
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from ..errors import Conflict, InvalidInput, N_, NotFound
+from ..errors import Conflict, InvalidInput, N_, Np_, NotFound
 from ..models.sales import OrderStatus
 from ..models import (
     Location, PickList, PickListStatus, PickStepKind, PickTask, Product, SalesOrder, SalesOrderLine,
@@ -205,7 +205,7 @@ async def start_pick(session: AsyncSession, order: SalesOrder, user: User) -> Pi
         ))
     order.status = OrderStatus.picking
     await session.flush()
-    return await _step(session, pl.id, note(N_("Pick list for order {number}: {count} bins to visit."),
+    return await _step(session, pl.id, note(Np_("Pick list for order {number}: {count} bin to visit.", "Pick list for order {number}: {count} bins to visit."),
                                             number=order.number, count=len(keyed)))
 
 

@@ -17,7 +17,7 @@ from decimal import Decimal
 from sqlalchemy import or_
 from sqlmodel import select
 
-from domain.errors import InvalidInput, N_, NotFound
+from domain.errors import InvalidInput, N_, Np_, NotFound
 from domain.inventory import counting, moves, picking, receiving, reservations, shipping, stock, tasks, transfers
 from domain.inventory.common import find_location, resolve_product
 from domain.models import OrderStatus, PurchaseOrder, SalesOrder, StockReservation, Warehouse
@@ -659,7 +659,7 @@ async def photo_default(turn: Turn) -> None:
         except NotFound:
             unknown.append(scan.raw)
     if len(unknown) == len(scans[:CHOICES]):
-        raise NotFound(N_("That photo has {count} barcodes, and none of them is a product or bin I know: {codes}."),
+        raise NotFound(Np_("That photo has {count} barcode, and it is no product or bin I know: {codes}.", "That photo has {count} barcodes, and none of them is a product or bin I know: {codes}."),
                        count=len(scans), codes=", ".join(unknown))
     if unknown:
         turn.say(turn.t("Not a product or bin I know: {codes}.", codes=", ".join(unknown)))

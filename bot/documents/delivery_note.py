@@ -14,10 +14,11 @@ from pathlib import Path
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
+from domain.errors import Npt_
 from domain.inventory.shipping import DeliveryNoteData
 
 from ..formatting import format_date, format_datetime, format_number, format_quantity
-from ..i18n import tr, trp
+from ..i18n import tr
 
 _FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
 _REGULAR, _BOLD = _FONT_DIR / "DejaVuSans.ttf", _FONT_DIR / "DejaVuSans-Bold.ttf"
@@ -94,7 +95,7 @@ def render_delivery_note(note: DeliveryNoteData, company, lang: str = "en") -> b
     with pdf.table(col_widths=widths, width=sum(widths), line_height=5,
                    text_align=("CENTER", "LEFT", "LEFT", "RIGHT", "RIGHT", "LEFT")) as table:
         head = table.row()
-        for h in ("#", tr(lang, "SKU"), tr(lang, "Product"), trp(lang, "delivery note column", "Ordered"), trp(lang, "delivery note column", "Delivered"), tr(lang, "Lot / expiry")):
+        for h in ("#", tr(lang, "SKU"), tr(lang, "Product"), tr(lang, Npt_("delivery note column", "Ordered")), tr(lang, Npt_("delivery note column", "Delivered")), tr(lang, "Lot / expiry")):
             head.cell(txt(h))
         for line in note.lines:
             lots = [f"{lq.lot or '-'}{' / ' + format_date(lq.expiry, lang) if lq.expiry else ''}: {_qty(lq.quantity, lang)}"

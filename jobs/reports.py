@@ -173,7 +173,7 @@ def _replenishment_report(lines: list, today: date, lang: str, translate: Transl
                date=format_date(today, lang), n=len(lines))]
     text += [f"• {r[0]} {r[1]}: {format_number(r[7], lang)} ({r[3] or '—'})" for r in rows[:15]]
     if len(lines) > 15:
-        text.append(_t(translate, lang, Np_("…and {n} more in the sheet.", "…and {n} more in the sheet.", "n"), n=len(lines) - 15))
+        text.append(_t(translate, lang, N_("…and {n} more in the sheet."), n=len(lines) - 15))
     payload = {"attachment": {"kind": "document", "filename": f"replenishment-{today}.xlsx",
                               "render": "table_xlsx", "args": {"title": _t(translate, lang, N_("Replenishment")),
                                                                "columns": columns, "rows": rows}}} if rows else None

@@ -36,7 +36,7 @@ async def plan_cmd(turn: Turn) -> None:
                      suppliers=turn.tn("{n} supplier", "{n} suppliers", result.suppliers))]
     for s in result.suggestions[:TOP]:
         lines.append(turn.t("\u2022 {sku} {name} ({warehouse}): order {qty} from {supplier}", sku=s.sku, name=s.name,
-                            warehouse=s.warehouse, qty=_n(s.suggested_qty), supplier=s.supplier or "?"))
+                            warehouse=s.warehouse, qty=_n(turn, s.suggested_qty), supplier=s.supplier or "?"))
         lines.append(f"   {_reason(turn, s)}")
     drafts = await count_drafts(turn.session)
     if drafts:
@@ -127,8 +127,9 @@ def _config(turn: Turn) -> PlanningConfig:
     return PlanningConfig.from_mapping(turn.services.settings.planning)
 
 
-def _n(x: float) -> str:
-    return f"{x:,.0f}" if abs(x) >= 10 else f"{x:g}"
+def _n(turn: Turn, x: float) -> str:
+    """A suggested quantity for the reader: whole from ten up, else at most two decimals."""
+    return format_number(round(x) if abs(x) >= 10 else x, turn.lang, max_decimals=2)
 
 
 def register(router: Router) -> None:

@@ -47,7 +47,12 @@ def format_datetime(moment: datetime, lang: str, tz: str | ZoneInfo, *, style: s
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=timezone.utc)
     zone = tz if isinstance(tz, ZoneInfo) else ZoneInfo(tz)
-    return _format_datetime(moment.astimezone(zone), format=style, locale=locale_for(lang), tzinfo=zone)
+    local = moment.astimezone(zone)
+    if style == "short":  # the day in the locale's one date format (as format_date), then the time
+        loc = locale_for(lang)
+        pattern = str(loc.datetime_formats.get("medium", "{1}, {0}"))
+        return pattern.replace("{1}", format_date(local.date(), lang)).replace("{0}", format_time(local, lang))
+    return _format_datetime(local, format=style, locale=locale_for(lang), tzinfo=zone)
 
 
 _SPACES = re.compile(r"[\s\u00a0\u202f\u2009']")
@@ -115,3 +120,63 @@ def parse_money(text: str, lang: str, default_currency: str) -> tuple[Decimal, s
                     currency = code
                     break
     return amount, currency
+
+
+def format_quantity(value, unit: str | None, lang: str) -> str:
+    """10, 'pcs' -> '10 шт.' (ru), '5 коробок', '5 箱' (zh), '1,5 kg' (ro): the number in the locale's
+    format (no decimals for a whole quantity), the unit in the language's plural form."""
+    from domain.units import unit_template
+
+    from .i18n import translate
+
+    number = format_number(value, lang)
+    if not unit:
+        return number
+    return translate(lang, unit_template(unit).counted({"n": Decimal(str(value))})).format(n=number)
+
+
+def unit_word(unit: str, lang: str) -> str:
+    """The unit alone as after "how many" (ru коробок, bg кашона, ro cutii, zh 箱): the form a count
+    of five takes, without the number."""
+    from domain.units import unit_template
+
+    from .i18n import translate
+
+    return translate(lang, unit_template(unit).counted({"n": 5})).format(n="").strip()
+
+
+def localise(value, lang: str, tz: str | ZoneInfo | None = None):
+    """A value put into a sentence, in the reader's format: quantities with their unit, numbers
+    without trailing zeros, dates in the locale's one date format; anything else as it is."""
+    from domain.quantities import Quantity
+    from domain.units import UnitWord
+
+    if isinstance(value, Quantity):
+        return format_quantity(value.value, value.unit, lang)
+    if isinstance(value, UnitWord):
+        return unit_word(value.unit, lang)
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, (Decimal, float)):
+        return format_number(value, lang)
+    if isinstance(value, datetime):
+        return format_datetime(value, lang, tz or "UTC")
+    if isinstance(value, date):
+        return format_date(value, lang)
+    return value
+
+
+def format_time(moment: datetime, lang: str, tz: str | ZoneInfo | None = None) -> str:
+    """A time of day in the locale's short form ('10:00', '上午10:00'); converted to tz when given."""
+    from babel.dates import format_time as _format_time
+
+    if tz is not None:
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=timezone.utc)
+        moment = moment.astimezone(tz if isinstance(tz, ZoneInfo) else ZoneInfo(tz))
+    return _format_time(moment, format="short", locale=locale_for(lang))
+
+
+def format_percent(value, lang: str) -> str:
+    """0.42 -> '42%' (en), '42 %' (ru, bg, ro): the locale's percent sign and spacing."""
+    return numbers.format_percent(value, locale=locale_for(lang))

@@ -7,7 +7,7 @@ from datetime import timedelta
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from .errors import Conflict, InvalidInput, NotFound, N_, PermissionDenied
+from .errors import Conflict, InvalidInput, NotFound, N_, Np_, PermissionDenied
 from .models import Invite, Role, User, utcnow
 from .permissions import require
 
@@ -88,7 +88,7 @@ async def find_person(session: AsyncSession, actor: User, ref: str) -> User:
     if not hits:
         raise NotFound(N_("Nobody called {name} uses the assistant. /people lists everyone."), name=ref)
     if len(hits) > 1:
-        raise InvalidInput(N_("{count} people match {name}: {names}. Use their number from /people."),
+        raise InvalidInput(Np_("{count} person matches {name}: {names}. Use their number from /people.", "{count} people match {name}: {names}. Use their number from /people."),
                            count=len(hits), name=ref, names=", ".join(f"{u.name} ({u.id})" for u in hits[:5]))
     return hits[0]
 

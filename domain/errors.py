@@ -33,12 +33,30 @@ class Plural(str):
         return obj
 
     def counted(self, params: dict[str, Any]) -> "Plural":
-        return Plural(str(self), self.plural, self.count, params.get(self.count))
+        return Plural(str(self), self.plural, self.count, params.get(self.count, self.n))
 
 
 def Np_(singular: str, plural: str, count: str = "count") -> Plural:
     """Marks a countable template (extracted with its plural); `count` names the parameter that counts."""
     return Plural(singular, plural, count)
+
+
+class Contextual(str):
+    """A template with a context (gettext's pgettext): one English word that other languages
+    say differently by what it is about ("Ordered" as a call outcome or a quantity column;
+    "cancelled" for an order or an invoice, which differ in gender)."""
+
+    context: str
+
+    def __new__(cls, context: str, message: str) -> "Contextual":
+        obj = super().__new__(cls, message)
+        obj.context = context
+        return obj
+
+
+def Npt_(context: str, message: str) -> Contextual:
+    """Marks a template with its context for translation without translating it (pgettext's noop)."""
+    return Contextual(context, message)
 
 
 def english(template: str) -> str:
@@ -50,6 +68,7 @@ def english(template: str) -> str:
 
 def plural_index(n: Any) -> int:
     """English's rule; also what counts as "one" for a Decimal quantity (1, 1.0, 1.000)."""
+    n = getattr(n, "value", n)  # a Quantity counts by its number
     try:
         return 0 if n == 1 else 1
     except TypeError:
@@ -67,10 +86,25 @@ class DomainError(Exception):
         self.params = params
         super().__init__(self.render())
 
-    def render(self, translate=english) -> str:
-        from .status_labels import STATUS_PARAMS, status_label  # late: status_labels imports N_ from here
-        params = {k: translate(status_label(v)) if k in STATUS_PARAMS else v for k, v in self.params.items()}
-        return translate(counted(self.template, params)).format(**params)
+    def render(self, translate=english, value=None) -> str:
+        """The message in the reader's words: translate is their gettext; value formats numbers,
+        quantities and dates for their locale (None: as they are)."""
+        return render_template(self.template, self.params, translate, value)
+
+
+def render_template(template: str, params: dict[str, Any], translate=english, value=None) -> str:
+    """A template with its values: statuses and units become the reader's words, numbers their format."""
+    from .status_labels import STATUS_PARAMS, Status, status_label  # late: status_labels imports from here
+    out = {}
+    for k, v in params.items():
+        if isinstance(v, Status):
+            v = translate(status_label(v.code, v.kind))
+        elif k in STATUS_PARAMS and isinstance(v, str):
+            v = translate(status_label(v, STATUS_PARAMS[k]))
+        elif value is not None:
+            v = value(v)
+        out[k] = v
+    return translate(counted(template, params)).format(**out)
 
 
 class NotFound(DomainError):

@@ -64,3 +64,36 @@ def _read(raw: object) -> tuple[Decimal, str]:
         except InvalidOperation:
             raise InvalidInput(N_("{value} is not a quantity."), value=text[:40]) from None
     return value, text[:40]
+
+
+class Quantity:
+    """A quantity with its unit, as a value put into a sentence: str() is English ("5 boxes",
+    "10 pcs", never "10.000"); the bot shows it in the reader's words and number format."""
+
+    __slots__ = ("value", "unit")
+
+    def __init__(self, value, unit: str | None = None):
+        self.value = Decimal(str(value)) if not isinstance(value, Decimal) else value
+        self.unit = unit
+
+    def number(self) -> str:
+        return f"{self.value.normalize():f}"
+
+    def __str__(self) -> str:
+        from .units import unit_template
+        from .errors import english
+        if not self.unit:
+            return self.number()
+        template = unit_template(self.unit)
+        return english(template.counted({"n": self.value})).format(n=self.number())
+
+    __format__ = lambda self, spec: format(str(self), spec)  # noqa: E731
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, Quantity) and (self.value, self.unit) == (other.value, other.unit)
+
+    def __hash__(self) -> int:
+        return hash((self.value, self.unit))
+
+    def __repr__(self) -> str:
+        return f"Quantity({self.value!r}, {self.unit!r})"

@@ -1,34 +1,125 @@
-"""Words for the status codes stored on records, marked for translation.
+"""Words for the status codes stored on records, marked for translation with the kind of
+record as context: other languages say "cancelled" differently for an order, a count and an
+invoice (ru отменён / отменена / отменён; bg отказана / отказан), so each kind has its own
+msgid context.
 
-Status codes are data ('partially_received'); people read words. Errors and
-dialogue texts put a status into a sentence through `status_label`, so a
-Russian sentence does not carry an English code.
+Status codes are data ('partially_received'); people read words. Errors and dialogue texts
+put a status into a sentence as `Status(kind, code)` or through `status_label(code, kind)`,
+so no reply carries a raw code. This is the one table of status words (the SMS and voice
+order status use it too).
 """
 from __future__ import annotations
 
-from .errors import N_
+from .errors import Contextual, Npt_
 
-STATUS_LABELS: dict[str, str] = {
-    # orders, invoices, purchase orders, mailings, reminders
-    "draft": N_("a draft"), "confirmed": N_("confirmed"), "reserved": N_("reserved"),
-    "picking": N_("being picked"), "packed": N_("packed"), "shipped": N_("shipped"), "partially_shipped": N_("partly shipped"),
-    "delivered": N_("delivered"), "cancelled": N_("cancelled"), "open": N_("open"),
-    "paid": N_("paid"), "sent": N_("sent"), "partially_received": N_("partly received"),
-    "received": N_("received"), "queued": N_("queued"), "pending": N_("pending"),
-    # warehouse
-    "booked": N_("booked"), "not_required": N_("not needing inspection"), "accepted": N_("accepted"),
-    "rejected": N_("rejected"), "done": N_("done"), "assigned": N_("assigned"),
-    "counting": N_("being counted"), "awaiting_approval": N_("waiting for approval"),
-    "in_transit": N_("in transit"), "approved": N_("approved"), "skipped": N_("skipped"),
-    # deal stages
-    "new": N_("new"), "qualified": N_("qualified"), "proposal": N_("proposal"),
-    "negotiation": N_("negotiation"), "won": N_("won"), "lost": N_("lost"),
+ORDER, ORDER_FOR_CUSTOMER, INVOICE, PO, COUNT, PICK, TASK, DEAL, MAILING, REMINDER, INSPECTION, TRANSFER, RECEIPT = (
+    "order", "order for the customer", "invoice", "purchase order", "count", "pick list", "task", "deal", "mailing", "reminder",
+    "inspection", "transfer", "receipt")
+
+STATUS_LABELS: dict[str, dict[str, Contextual]] = {
+    ORDER: {
+        "draft": Npt_("order status", "a draft"), "confirmed": Npt_("order status", "confirmed"),
+        "reserved": Npt_("order status", "reserved"), "picking": Npt_("order status", "being picked"),
+        "packed": Npt_("order status", "packed"), "shipped": Npt_("order status", "shipped"),
+        "partially_shipped": Npt_("order status", "partly shipped"), "delivered": Npt_("order status", "delivered"),
+        "cancelled": Npt_("order status", "cancelled"),
+    },
+    # the same statuses told to the customer (SMS, phone), who does not know the warehouse's steps
+    ORDER_FOR_CUSTOMER: {
+        "draft": Npt_("order status for the customer", "received, not yet confirmed"),
+        "confirmed": Npt_("order status for the customer", "confirmed"),
+        "reserved": Npt_("order status for the customer", "confirmed, goods reserved"),
+        "picking": Npt_("order status for the customer", "being picked in the warehouse"),
+        "packed": Npt_("order status for the customer", "packed, ready to ship"),
+        "shipped": Npt_("order status for the customer", "shipped"),
+        "partially_shipped": Npt_("order status for the customer", "partly shipped"),
+        "delivered": Npt_("order status for the customer", "delivered"),
+        "cancelled": Npt_("order status for the customer", "cancelled"),
+    },
+    INVOICE: {
+        "open": Npt_("invoice status", "unpaid"), "paid": Npt_("invoice status", "paid"),
+        "cancelled": Npt_("invoice status", "cancelled"),
+    },
+    PO: {
+        "draft": Npt_("purchase order status", "a draft"), "sent": Npt_("purchase order status", "sent"),
+        "confirmed": Npt_("purchase order status", "confirmed by the supplier"),
+        "partially_received": Npt_("purchase order status", "partly received"),
+        "received": Npt_("purchase order status", "received"), "closed": Npt_("purchase order status", "closed"),
+        "cancelled": Npt_("purchase order status", "cancelled"),
+    },
+    COUNT: {
+        "counting": Npt_("count status", "being counted"), "awaiting_approval": Npt_("count status", "waiting for approval"),
+        "done": Npt_("count status", "approved"), "rejected": Npt_("count status", "rejected"),
+    },
+    PICK: {
+        "open": Npt_("pick list status", "open"), "done": Npt_("pick list status", "finished"),
+        "cancelled": Npt_("pick list status", "cancelled"),
+    },
+    TASK: {
+        "open": Npt_("task status", "open"), "assigned": Npt_("task status", "assigned"),
+        "done": Npt_("task status", "done"), "cancelled": Npt_("task status", "cancelled"),
+    },
+    DEAL: {
+        "new": Npt_("deal stage", "new"), "qualified": Npt_("deal stage", "qualified"),
+        "proposal": Npt_("deal stage", "proposal"), "negotiation": Npt_("deal stage", "negotiation"),
+        "won": Npt_("deal stage", "won"), "lost": Npt_("deal stage", "lost"),
+    },
+    MAILING: {
+        "draft": Npt_("mailing status", "a draft"), "queued": Npt_("mailing status", "scheduled"),
+        "done": Npt_("mailing status", "sent"), "cancelled": Npt_("mailing status", "cancelled"),
+    },
+    REMINDER: {
+        "pending": Npt_("reminder status", "pending"), "sent": Npt_("reminder status", "sent"),
+        "done": Npt_("reminder status", "done"), "cancelled": Npt_("reminder status", "cancelled"),
+    },
+    INSPECTION: {
+        "not_required": Npt_("goods inspection", "not needing inspection"), "pending": Npt_("goods inspection", "waiting for inspection"),
+        "accepted": Npt_("goods inspection", "accepted"), "rejected": Npt_("goods inspection", "rejected"),
+    },
+    TRANSFER: {
+        "in_transit": Npt_("transfer status", "in transit"), "received": Npt_("transfer status", "received"),
+    },
+    RECEIPT: {"booked": Npt_("receipt status", "booked")},
 }
 
-# Parameters of error templates that hold a status code.
-STATUS_PARAMS = frozenset({"status", "po_status", "stage"})
+# Parameters of error templates that hold a status code of a known kind (a plain code in them is
+# read as that kind's).
+STATUS_PARAMS = {"status": ORDER, "po_status": PO, "stage": DEAL}
 
 
-def status_label(code: str) -> str:
-    """The English word (a translation template) for a status code; unknown codes pass through."""
-    return STATUS_LABELS.get(str(code), str(code))
+class Status:
+    """A status code of a kind of record, as a value put into a sentence (rendered as its word)."""
+
+    __slots__ = ("kind", "code")
+
+    def __init__(self, kind: str, code: str):
+        self.kind, self.code = kind, str(code)
+
+    def __str__(self) -> str:
+        return str(status_label(self.code, self.kind))
+
+    __format__ = lambda self, spec: format(str(self), spec)  # noqa: E731
+
+    def __eq__(self, other) -> bool:
+        return (isinstance(other, Status) and (self.kind, self.code) == (other.kind, other.code)) or other == self.code
+
+    def __hash__(self) -> int:
+        return hash(self.code)
+
+    def __repr__(self) -> str:
+        return f"Status({self.kind!r}, {self.code!r})"
+
+
+def status_label(code: str, kind: str = ORDER) -> str:
+    """The word (a translation template with its kind as context) for a status code; an unknown
+    code of a known kind is looked up in the other kinds before it passes through as it is."""
+    code = str(getattr(code, "value", code))
+    found = STATUS_LABELS.get(kind, {}).get(code)
+    if found is None:
+        found = next((labels[code] for labels in STATUS_LABELS.values() if code in labels), None)
+    return found if found is not None else code
+
+
+def all_labels() -> list[tuple[str, str, Contextual]]:
+    """(kind, code, label) of every status word: for the tests that no language lacks one."""
+    return [(kind, code, label) for kind, labels in STATUS_LABELS.items() for code, label in labels.items()]

@@ -5,6 +5,7 @@ from collections.abc import Callable
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from bot.formatting import format_time
 from domain.crm.reminders import enqueue_due
 from domain.errors import N_
 from storage.uow import UnitOfWorkFactory
@@ -15,7 +16,7 @@ Translate = Callable[[str, str], str]  # (lang, template) -> text
 def renderer(translate: Translate):
     def render(reminder, user, customer):
         lang = user.language or "en"
-        when = reminder.due_at.astimezone(ZoneInfo(user.timezone)).strftime("%H:%M")
+        when = format_time(reminder.due_at, lang, ZoneInfo(user.timezone))
         body = translate(lang, N_("⏰ Reminder ({when}): {text}")).format(when=when, text=reminder.text)
         if customer is not None:
             body += "\n" + translate(lang, N_("Customer: {name}")).format(name=customer.name)

@@ -19,11 +19,13 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from domain import outbox
 from domain.crm import reports as crm_reports
-from domain.errors import N_
+from domain.errors import N_, Np_, Plural, counted
 from domain.models import Outbox, User
 from domain.permissions import can
 from domain.reports.digest import stock_exception_digest
-from domain.status_labels import status_label
+from domain.status_labels import DEAL, ORDER, status_label
+
+from bot.formatting import format_date, format_money, format_number
 from storage.uow import UnitOfWorkFactory
 
 log = logging.getLogger(__name__)
@@ -32,7 +34,7 @@ Translate = Callable[[str, str], str]
 
 
 def _t(translate: Translate, lang: str, template: str, **params) -> str:
-    text = translate(lang, template)
+    text = translate(lang, counted(template, params))  # a Plural takes the form of its count
     return text.format(**params) if params else text
 
 
@@ -62,29 +64,29 @@ Report = tuple[str, dict | None]  # text, and the outbox payload of its attachme
 
 
 def stock_digest_text(digest, today: date, lang: str, translate: Translate) -> str:
-    lines = [_t(translate, lang, N_("Stock exceptions, {date}"), date=today.strftime("%d.%m.%Y"))]
+    lines = [_t(translate, lang, N_("Stock exceptions, {date}"), date=format_date(today, lang))]
     if digest.empty:
         lines.append(_t(translate, lang, N_("Nothing needs attention.")))
     for s in digest.negative:
         lines.append(_t(translate, lang, N_("• negative: {sku} {product} at {location}: {qty}"),
-                        sku=s.sku, product=s.product, location=s.location, qty=f"{s.quantity:g}"))
+                        sku=s.sku, product=s.product, location=s.location, qty=format_number(s.quantity, lang)))
     for s in digest.low:
         lines.append(_t(translate, lang, N_("• low: {sku} {product} at {location}: {qty} (min {min})"),
-                        sku=s.sku, product=s.product, location=s.location, qty=f"{s.quantity:g}",
-                        min=f"{s.minimum:g}"))
+                        sku=s.sku, product=s.product, location=s.location, qty=format_number(s.quantity, lang),
+                        min=format_number(s.minimum, lang)))
     if digest.old_reservations:
-        lines.append(_t(translate, lang, N_("• {n} reservation(s) older than {days} days"),
+        lines.append(_t(translate, lang, Np_("• {n} reservation older than {days} days", "• {n} reservations older than {days} days", "n"),
                         n=digest.old_reservations, days=digest.old_reservation_days))
     if digest.counts_awaiting_approval:
-        lines.append(_t(translate, lang, N_("• {n} stock count(s) awaiting approval"),
+        lines.append(_t(translate, lang, Np_("• {n} stock count awaiting approval", "• {n} stock counts awaiting approval", "n"),
                         n=digest.counts_awaiting_approval))
     for number, customer, status in digest.due_not_shipped:
         lines.append(_t(translate, lang, N_("• order {number} ({customer}) promised by today, still {status}"),
-                        number=number, customer=customer, status=translate(lang, status_label(status))))
+                        number=number, customer=customer, status=translate(lang, status_label(status, ORDER))))
     for number, supplier, drafted in getattr(digest, "stale_drafts", ()):
         lines.append(_t(translate, lang, N_("• purchase order {number} ({supplier}) is a draft since {day}: "
                                             "not sent, so not on order (/po)"),
-                        number=number, supplier=supplier, day=drafted.strftime("%d.%m.%Y") if drafted else "?"))
+                        number=number, supplier=supplier, day=format_date(drafted, lang) if drafted else "?"))
     return "\n".join(lines)
 
 
@@ -119,17 +121,17 @@ async def funnel_for(session: AsyncSession, user: User, *, now: datetime, tz: st
     start, end = today - timedelta(days=7), today
     f = await crm_reports.funnel(session, user, start, end)
     lang = user.language or "en"
-    names = [_t(translate, lang, status_label(s)) for s in crm_reports.FUNNEL]
-    amounts = [f"{f.amount[s]:,.0f} {currency}" for s in crm_reports.FUNNEL]
-    title = _t(translate, lang, N_("Sales funnel, {start} – {end}"), start=start.strftime("%d.%m"),
-               end=(end - timedelta(days=1)).strftime("%d.%m.%Y"))
+    names = [_t(translate, lang, status_label(s, DEAL)) for s in crm_reports.FUNNEL]
+    amounts = [format_money(round(f.amount[s]), currency, lang) for s in crm_reports.FUNNEL]
+    title = _t(translate, lang, N_("Sales funnel, {start} – {end}"), start=format_date(start, lang),
+               end=format_date(end - timedelta(days=1), lang))
     lines = [title] + [f"• {n}: {f.reached[s]} · {a}" for n, s, a in zip(names, crm_reports.FUNNEL, amounts)]
     lines.append(_t(translate, lang, N_("Won {won}, lost {lost}."), won=f.won, lost=f.lost))
     payload = {"attachment": {"kind": "photo", "filename": "funnel.png", "render": "funnel_png",
                               "args": {"title": title, "stages": names,
                                        "counts": [f.reached[s] for s in crm_reports.FUNNEL],
                                        "amounts": amounts, "lost": f.lost,
-                                       "lost_label": _t(translate, lang, status_label("lost"))}}}
+                                       "lost_label": _t(translate, lang, status_label("lost", DEAL))}}}
     return "\n".join(lines), payload
 
 
@@ -166,10 +168,10 @@ def _replenishment_report(lines: list, today: date, lang: str, translate: Transl
     columns = [_t(translate, lang, c) for c in REPLENISHMENT_COLUMNS]
     rows = [[ln.sku, ln.name, ln.warehouse, ln.supplier or "", round(ln.on_hand, 3), round(ln.on_order, 3),
              round(ln.reorder_point, 3), round(ln.suggested_qty, 3),
-             explain(ln, lambda s: translate(lang, s))] for ln in lines[:max_lines]]
-    text = [_t(translate, lang, N_("Replenishment, {date}: {n} product(s) to order"),
-               date=today.strftime("%d.%m.%Y"), n=len(lines))]
-    text += [f"• {r[0]} {r[1]}: {r[7]:g} ({r[3] or '—'})" for r in rows[:15]]
+             explain(ln, lambda s: translate(lang, s), number=lambda x: format_number(x, lang, max_decimals=2))] for ln in lines[:max_lines]]
+    text = [_t(translate, lang, Np_("Replenishment, {date}: {n} product to order", "Replenishment, {date}: {n} products to order", "n"),
+               date=format_date(today, lang), n=len(lines))]
+    text += [f"• {r[0]} {r[1]}: {format_number(r[7], lang)} ({r[3] or '—'})" for r in rows[:15]]
     if len(lines) > 15:
         text.append(_t(translate, lang, N_("…and {n} more in the sheet."), n=len(lines) - 15))
     payload = {"attachment": {"kind": "document", "filename": f"replenishment-{today}.xlsx",

@@ -155,7 +155,7 @@ def test_plan_send_confirm_receive_count_export(telegram, smtp, demo_database_ur
         part = max(int(ordered) // 2, 1)
         worker.say(str(part), "noted")
         review = worker.say("done", "To book")
-        assert "lot E2E-LOT-1" in review.text and "2027-06-30" in review.text and "Beyond the tolerance" in review.text
+        assert "lot E2E-LOT-1" in review.text and "30 Jun 2027" in review.text and "Beyond the tolerance" in review.text
         worker.press(review, "recv_book:confirm", "booked")
         assert _db(url, po_line)[0] == "partially_received"
 

@@ -47,7 +47,7 @@ async def test_bad_quantity_and_unknown_product_change_nothing(services):
     chat = Chat(dialogue_for(services), external_id="321")
     await chat.text("/order acme")
     assert "more than zero" in await chat.text("0 blue widget")
-    assert "whole numbers" in await chat.text("1.5 blue widget")
+    assert "not a whole number" in await chat.text("1.5 blue widget")
     assert "don't know a product" in await chat.text("4 flux capacitor")
     async with services.uow() as uow:
         count = len((await uow.session.exec(select(SalesOrder))).all())

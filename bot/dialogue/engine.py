@@ -23,6 +23,7 @@ from domain.permissions import can, require
 from storage.errors import is_unavailable
 
 from .. import metrics
+from ..formatting import localise
 from ..i18n import normalise_language, tr, translate
 from .. import uploads
 from ..ratelimits import REFUSALS
@@ -97,7 +98,7 @@ class Dialogue:
         except DomainError as err:
             lang = await self._language_of(inbound)
             await self._record_event_only(inbound)
-            return [Reply(text=err.render(lambda s: translate(lang, s)), error=True)], "refused"
+            return [Reply(text=err.render(lambda s: translate(lang, s), lambda v: localise(v, lang)), error=True)], "refused"
         except Exception as exc:
             if is_unavailable(exc):
                 # Nothing committed; the same message will work once the database is back. No lookups

@@ -11,7 +11,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from domain.errors import N_, InvalidInput
 from domain.models import Conversation, User
 
-from ..i18n import normalise_language, tr, trn
+from ..formatting import format_quantity, localise, unit_word
+from ..i18n import normalise_language, tr, trn, trp
 from .messages import Attachment, Button, Inbound, Reply
 
 if TYPE_CHECKING:
@@ -63,6 +64,26 @@ class Turn:
     def tn(self, singular: str, plural: str, n: Any, **params: Any) -> str:
         """A countable message in the person's language: "1 bin to go", "5 bins to go", «5 ячеек»; {n} is the count."""
         return trn(self.lang, singular, plural, n, **params)
+
+    def pt(self, context: str, template: str, **params: Any) -> str:
+        """A message with a context (pgettext): the same English word said differently by what it is about."""
+        return trp(self.lang, context, template, **params)
+
+    def value(self, v: Any) -> Any:
+        """A value for a sentence in the person's format (quantities with units, numbers, dates)."""
+        return localise(v, self.lang, self.tz)
+
+    def qty(self, value: Any, unit: str | None = None) -> str:
+        """'10 шт.', '5 коробок', '2,5 kg': a quantity with its unit in the person's words."""
+        return format_quantity(value, unit, self.lang)
+
+    def unit(self, unit: str) -> str:
+        """The unit alone, as after "how many": коробок, кашона, cutii, 箱."""
+        return unit_word(unit, self.lang)
+
+    def render(self, message: Any) -> str:
+        """A domain Note or DomainError in the person's words and formats."""
+        return message.render(self.t, self.value)
 
     # --- replies ------------------------------------------------------------
     def say(self, text: str, buttons: list[list[Button]] | None = None, *,

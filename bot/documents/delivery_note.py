@@ -14,9 +14,10 @@ from pathlib import Path
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
+from domain.errors import Npt_
 from domain.inventory.shipping import DeliveryNoteData
 
-from ..formatting import format_date, format_number
+from ..formatting import format_date, format_datetime, format_number, format_quantity
 from ..i18n import tr
 
 _FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
@@ -70,7 +71,7 @@ def render_delivery_note(note: DeliveryNoteData, company, lang: str = "en") -> b
     if note.order_date:
         dates.append(tr(lang, "Order date: {day}", day=format_date(note.order_date, lang)))
     if note.shipped_at:
-        dates.append(tr(lang, "Shipped: {moment} UTC", moment=f"{note.shipped_at:%Y-%m-%d %H:%M}"))
+        dates.append(tr(lang, "Shipped: {moment} UTC", moment=format_datetime(note.shipped_at, lang, "UTC")))
     if dates:
         pdf.cell(0, 5, txt("    ".join(dates)), **nl)
     pdf.ln(3)
@@ -94,20 +95,20 @@ def render_delivery_note(note: DeliveryNoteData, company, lang: str = "en") -> b
     with pdf.table(col_widths=widths, width=sum(widths), line_height=5,
                    text_align=("CENTER", "LEFT", "LEFT", "RIGHT", "RIGHT", "LEFT")) as table:
         head = table.row()
-        for h in ("#", tr(lang, "SKU"), tr(lang, "Product"), tr(lang, "Ordered"), tr(lang, "Delivered"), tr(lang, "Lot / expiry")):
+        for h in ("#", tr(lang, "SKU"), tr(lang, "Product"), tr(lang, Npt_("delivery note column", "Ordered")), tr(lang, Npt_("delivery note column", "Delivered")), tr(lang, "Lot / expiry")):
             head.cell(txt(h))
         for line in note.lines:
-            lots = [f"{lq.lot or '-'}{' / ' + lq.expiry.isoformat() if lq.expiry else ''}: {_qty(lq.quantity, lang)}"
+            lots = [f"{lq.lot or '-'}{' / ' + format_date(lq.expiry, lang) if lq.expiry else ''}: {_qty(lq.quantity, lang)}"
                     for lq in line.lots if lq.lot or lq.expiry]
             row = table.row()
-            for c in (str(line.line_no), line.sku, line.name, f"{_qty(line.ordered, lang)} {line.unit}",
-                      f"{_qty(line.picked, lang)} {line.unit}", "\n".join(lots) or "-"):
+            for c in (str(line.line_no), line.sku, line.name, format_quantity(line.ordered, line.unit, lang),
+                      format_quantity(line.picked, line.unit, lang), "\n".join(lots) or "-"):
                 row.cell(txt(c))
     short = [line for line in note.lines if line.short > 0]
     if short:
         pdf.ln(2)
         pdf.set_font(pdf.family_name, "", 9)
-        pdf.multi_cell(0, 5, txt(tr(lang, "Not delivered: {items}", items=", ".join(f"{l.sku} {_qty(l.short, lang)} {l.unit}" for l in short))), **nl)
+        pdf.multi_cell(0, 5, txt(tr(lang, "Not delivered: {items}", items=", ".join(f"{l.sku} {format_quantity(l.short, l.unit, lang)}" for l in short))), **nl)
 
     pdf.ln(18)
     pdf.set_font(pdf.family_name, "", 10)

@@ -5,9 +5,10 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from babel.numbers import format_currency, format_decimal
+from babel.numbers import format_decimal
 from fpdf import FPDF
 
+from ..formatting import format_date, format_money, format_quantity
 from ..i18n import tr
 from .fonts import add_fonts
 
@@ -38,7 +39,7 @@ class InvoiceDoc:
 
 def render_invoice(doc: InvoiceDoc, lang: str = "en") -> bytes:
     locale = {"zh": "zh_CN", "en": "en_GB"}.get(lang, lang)
-    money = lambda v: format_currency(v, doc.currency, locale=locale)  # noqa: E731
+    money = lambda v: format_money(v, doc.currency, lang)  # noqa: E731
     pdf = FPDF(format="A4")
     pdf.set_auto_page_break(True, margin=15)
     pdf.add_page()
@@ -49,7 +50,7 @@ def render_invoice(doc: InvoiceDoc, lang: str = "en") -> bytes:
     for label, value in ((tr(lang, "Seller"), doc.company),
                          (tr(lang, "Customer"), doc.customer + (f", {doc.customer_city}" if doc.customer_city else "")),
                          (tr(lang, "Order"), doc.order_number),
-                         (tr(lang, "Issued"), doc.issued_on.isoformat()), (tr(lang, "Due"), doc.due_on.isoformat())):
+                         (tr(lang, "Issued"), format_date(doc.issued_on, lang)), (tr(lang, "Due"), format_date(doc.due_on, lang))):
         pdf.cell(35, 6, label + ":")
         pdf.cell(0, 6, value, new_x="LMARGIN", new_y="NEXT")
     pdf.ln(4)
@@ -61,7 +62,7 @@ def render_invoice(doc: InvoiceDoc, lang: str = "en") -> bytes:
     pdf.set_font(font, "", 9)
     for ln in doc.lines:
         pdf.cell(widths[0], 6, ln.description[:48])
-        pdf.cell(widths[1], 6, f"{format_decimal(ln.quantity, locale=locale)} {ln.unit}", align="R")
+        pdf.cell(widths[1], 6, format_quantity(ln.quantity, ln.unit, lang), align="R")
         pdf.cell(widths[2], 6, money(ln.price), align="R")
         pdf.cell(widths[3], 6, f"{format_decimal(ln.discount_pct, locale=locale)}%" if ln.discount_pct else "", align="R")
         pdf.cell(widths[4], 6, money(ln.total), align="R", new_x="LMARGIN", new_y="NEXT")

@@ -6,7 +6,7 @@ from fpdf.enums import XPos, YPos
 
 from domain.purchasing.orders import POView
 
-from ..formatting import format_date, format_number
+from ..formatting import format_date, format_number, format_quantity
 from ..i18n import tr
 from .fonts import add_fonts
 
@@ -41,7 +41,7 @@ def render_purchase_order(po: POView, company, lang: str = "en") -> bytes:
             row = table.row()
             amount = format_number(ln.quantity * ln.price, lang, max_decimals=2) if ln.price is not None else "-"
             price = format_number(ln.price, lang, max_decimals=2) if ln.price is not None else "-"
-            for c in (str(ln.line_no), ln.sku, ln.name, f"{format_number(ln.quantity, lang)} {ln.unit}", price, amount):
+            for c in (str(ln.line_no), ln.sku, ln.name, format_quantity(ln.quantity, ln.unit, lang), price, amount):
                 row.cell(c)
     pdf.ln(3)
     pdf.set_font(family, "B", 10)

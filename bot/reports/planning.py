@@ -5,10 +5,20 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from domain.planning import PlanLine, PlanResult, SupplierPerformance
-from domain.errors import N_
-from domain.planning.reasons import explain, fmt
+from domain.errors import N_, Npt_, english
+from domain.planning.reasons import explain, method_label
 
-IDENTITY = lambda s: s  # noqa: E731 (English)
+from ..formatting import format_number
+
+IDENTITY = english  # English: the template in its form for the count
+
+YES_NO = {True: Npt_("spreadsheet cell", "Yes"), False: Npt_("spreadsheet cell", "No")}
+# Where a lead time comes from (PlanLine.lead_time_source), in words.
+LEAD_TIME_SOURCES = {
+    "quoted": Npt_("lead time source", "the supplier's quote"), "default": Npt_("lead time source", "the default"),
+    "observed": Npt_("lead time source", "receipts of this product"),
+    "observed supplier": Npt_("lead time source", "receipts of this supplier"),
+}
 
 SUGGESTION_COLUMNS = [
     (N_("SKU"), "sku"), (N_("Product"), "name"), (N_("Warehouse"), "warehouse"), (N_("Supplier"), "supplier"),
@@ -37,7 +47,7 @@ PERFORMANCE_COLUMNS = [
 ]
 
 
-def _sheet(wb, title, columns, rows, first=False, translate=IDENTITY):
+def _sheet(wb, title, columns, rows, first=False, translate=IDENTITY, lang="en"):
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
@@ -47,7 +57,7 @@ def _sheet(wb, title, columns, rows, first=False, translate=IDENTITY):
     for cell in ws[1]:
         cell.font = Font(bold=True)
     for r in rows:
-        ws.append([explain(r, translate) if attr == "reason" else _cell(getattr(r, attr)) for _, attr in columns])
+        ws.append([_value(r, attr, translate, lang) for _, attr in columns])
     ws.freeze_panes = "A2"
     if rows:
         ws.auto_filter.ref = ws.dimensions
@@ -61,6 +71,20 @@ def _sheet(wb, title, columns, rows, first=False, translate=IDENTITY):
     return ws
 
 
+def _value(row, attr, translate, lang):
+    """A cell in the reader's words: the reason and codes translated, booleans Yes/No; numbers stay numbers."""
+    if attr == "reason":
+        return explain(row, translate, number=lambda x: format_number(x, lang, max_decimals=2))
+    v = getattr(row, attr)
+    if attr == "method":
+        return translate(method_label(v))
+    if attr == "lead_time_source":
+        return translate(LEAD_TIME_SOURCES.get(v, v)) if v else v
+    if isinstance(v, bool):
+        return translate(YES_NO[v])
+    return _cell(v)
+
+
 def _cell(v):
     if isinstance(v, float):
         return round(v, 3)
@@ -68,17 +92,17 @@ def _cell(v):
 
 
 def write_plan_xlsx(result: PlanResult, path: str | Path, performance: list[SupplierPerformance] | None = None,
-                    chart_png: str | Path | None = None, translate=IDENTITY) -> Path:
+                    chart_png: str | Path | None = None, translate=IDENTITY, lang: str = "en") -> Path:
     """Sheets: Suggestions (what to order and why), All products, Suppliers; the chart if given.
     translate: the reader's gettext, for headers, sheet names and reasons."""
     from openpyxl import Workbook
     from openpyxl.drawing.image import Image
 
     wb = Workbook()
-    _sheet(wb, translate(N_("Suggestions")), SUGGESTION_COLUMNS, result.suggestions, first=True, translate=translate)
-    _sheet(wb, translate(N_("All products")), ALL_COLUMNS, result.lines, translate=translate)
+    _sheet(wb, translate(N_("Suggestions")), SUGGESTION_COLUMNS, result.suggestions, first=True, translate=translate, lang=lang)
+    _sheet(wb, translate(N_("All products")), ALL_COLUMNS, result.lines, translate=translate, lang=lang)
     if performance is not None:
-        _sheet(wb, translate(N_("Suppliers")), PERFORMANCE_COLUMNS, performance, translate=translate)
+        _sheet(wb, translate(N_("Suppliers")), PERFORMANCE_COLUMNS, performance, translate=translate, lang=lang)
     if chart_png is not None:
         ws = wb.create_sheet(translate(N_("Chart")))
         ws.add_image(Image(str(chart_png)), "A1")
@@ -133,7 +157,7 @@ def projection(line: PlanLine, today: date, days: int) -> tuple[list[date], list
     return xs, without, with_plan
 
 
-def projection_chart(line: PlanLine, path: str | Path, today: date, days: int = 60, translate=IDENTITY) -> Path:
+def projection_chart(line: PlanLine, path: str | Path, today: date, days: int = 60, translate=IDENTITY, lang: str = "en") -> Path:
     """PNG: projected stock against the reorder point and safety stock for one product."""
     import matplotlib
 
@@ -141,6 +165,10 @@ def projection_chart(line: PlanLine, path: str | Path, today: date, days: int = 
     import matplotlib.pyplot as plt
 
     xs, without, with_plan = projection(line, today, days)
+
+    def fmt(x: float) -> str:
+        return format_number(x, lang, max_decimals=2)
+
     fig, ax = plt.subplots(figsize=(9, 4.5), dpi=110)
     ax.step(xs, without, where="post", color="#999999", linestyle="--", label=translate(N_("projected, open orders only")))
     ax.step(xs, with_plan, where="post", color="#1f77b4",
@@ -152,7 +180,7 @@ def projection_chart(line: PlanLine, path: str | Path, today: date, days: int = 
     top = max(max(with_plan), line.order_up_to, 1.0)
     ax.set_ylim(bottom=min(min(with_plan), -0.25 * top) * 1.05, top=top * 1.1)  # a never-refilled line would dwarf it
     ax.set_title(translate(N_("{sku} {name} @ {warehouse}: ~{rate}/day ({method}), lead time {days} d")).format(
-        sku=line.sku, name=line.name, warehouse=line.warehouse, rate=fmt(line.forecast_per_day), method=line.method,
+        sku=line.sku, name=line.name, warehouse=line.warehouse, rate=fmt(line.forecast_per_day), method=translate(method_label(line.method)),
         days=fmt(line.lead_time_days)), fontsize=10)
     ax.set_ylabel(translate(N_("units available")))
     ax.legend(loc="best", fontsize=8)

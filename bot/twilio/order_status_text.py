@@ -1,29 +1,20 @@
 """An order's status as a short text for SMS or speech, in the customer's language."""
 from __future__ import annotations
 
-from babel.dates import format_date
-
-from domain.errors import N_
 from domain.orders.status import OrderStatusView
+from domain.status_labels import ORDER_FOR_CUSTOMER, status_label
 
-from ..formatting import format_number
+from ..formatting import format_date, format_number
 from ..i18n import tr
-
-STATUS_NAMES = {
-    "draft": N_("received, not yet confirmed"), "confirmed": N_("confirmed"), "reserved": N_("confirmed, goods reserved"),
-    "picking": N_("being picked in the warehouse"), "packed": N_("packed, ready to ship"), "shipped": N_("shipped"),
-    "partially_shipped": N_("partly shipped"),
-    "delivered": N_("delivered"), "cancelled": N_("cancelled"),
-}
 
 
 def _day(d, lang: str) -> str:
-    return format_date(d, format="d MMM", locale=lang)
+    return format_date(d, lang)
 
 
 def order_status_text(view: OrderStatusView, lang: str) -> str:
     status = "partially_shipped" if view.partly_shipped else view.status  # the rest may be reserved or picked again
-    parts = [tr(lang, "Order {number}: {status}.", number=view.number, status=tr(lang, STATUS_NAMES.get(status, status)))]
+    parts = [tr(lang, "Order {number}: {status}.", number=view.number, status=tr(lang, status_label(status, ORDER_FOR_CUSTOMER)))]
     if view.status == "delivered" and view.delivered_at:
         parts.append(tr(lang, "Delivered on {day}.", day=_day(view.delivered_at, lang)))
     elif view.shipped_lines:

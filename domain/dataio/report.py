@@ -4,6 +4,8 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 
+from ..errors import N_, Np_, counted, english
+
 MAX_LISTED = 100_000  # beyond this many bad rows the report only counts them
 
 
@@ -35,18 +37,22 @@ class Report:
         if len(self.notes) < MAX_LISTED:
             self.notes.append(RowError(line, note))
 
-    def render(self, limit: int | None = None) -> str:
-        """One line per finding, e.g. "line 7: sku 'X-1' is not a known product"."""
+    def render(self, limit: int | None = None, translate=english) -> str:
+        """One line per finding, e.g. "line 7: sku 'X-1' is not a known product" (translate: the reader's gettext)."""
+        def say(template: str, **params) -> str:
+            return translate(counted(template, params)).format(**params)
+
         out: list[str] = []
         if self.unknown_columns:
-            out.append("ignored unknown columns: " + ", ".join(self.unknown_columns))
+            out.append(say(N_("ignored unknown columns: {columns}"), columns=", ".join(self.unknown_columns)))
         shown = self.rows if limit is None else self.rows[:limit]
-        out += [f"line {e.line}: {e.reason}" for e in shown]
+        out += [say(N_("line {line}: {reason}"), line=e.line, reason=e.reason) for e in shown]
         hidden = self.errors - len(shown)
         if hidden > 0:
-            out.append(f"... and {hidden} more bad rows")
+            out.append(say(Np_("... and {n} more bad row", "... and {n} more bad rows", "n"), n=hidden))
         notes = self.notes if limit is None else self.notes[:limit]
-        out += [f"line {n.line}: note: {n.reason}" if n.line else f"note: {n.reason}" for n in notes]
+        out += [say(N_("line {line}: note: {note}"), line=n.line, note=n.reason) if n.line
+                else say(N_("note: {note}"), note=n.reason) for n in notes]
         return "\n".join(out)
 
 

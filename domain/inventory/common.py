@@ -13,8 +13,8 @@ from sqlmodel import SQLModel, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from ..database import database_of
-from ..errors import InvalidInput, N_, NotFound, counted, english
-from ..quantities import read_quantity
+from ..errors import InvalidInput, N_, NotFound, english, render_template
+from ..quantities import Quantity, read_quantity
 from ..models import Location, LocationKind, Product
 
 M = TypeVar("M", bound=SQLModel)
@@ -41,8 +41,9 @@ class Note:
     template: str
     params: dict[str, Any] = field(default_factory=dict)
 
-    def render(self, translate=english) -> str:
-        return translate(counted(self.template, self.params)).format(**self.params)
+    def render(self, translate=english, value=None) -> str:
+        """translate: the reader's gettext; value: formats numbers, quantities and dates for their locale."""
+        return render_template(self.template, self.params, translate, value)
 
 
 def note(template: str, **params: Any) -> Note:
@@ -128,7 +129,6 @@ def walking_key(loc: Location) -> tuple[str, str, str, str]:
     return (loc.zone or "", loc.aisle or "", loc.level or "", loc.code)
 
 
-def fmt_qty(q: Decimal) -> str:
-    """A quantity for a sentence: 5, not 5.000."""
-    q = q.normalize()
-    return f"{q:f}"
+def fmt_qty(q: Decimal, unit: str | None = None) -> Quantity:
+    """A quantity for a sentence: 5, not 5.000; with its unit, "5 boxes" (the bot says it in the reader's words)."""
+    return Quantity(Decimal(q), unit)

@@ -31,6 +31,7 @@ from ..permissions import require
 from .common import SELLABLE_KINDS, Note, fmt_qty, locked, note, parse_count, resolve_location, resolve_product
 from .ledger import post_move, virtual_location
 from .reservations import quant_for_update, trim_reservations
+from ..status_labels import COUNT, Status
 
 
 @dataclass(frozen=True)
@@ -134,7 +135,7 @@ async def start_count(session: AsyncSession, user: User, *, warehouse: Warehouse
 async def _open_task(session: AsyncSession, count_task_id: int) -> tuple[CountTask, Location]:
     task = await locked(session, CountTask, count_task_id)
     if task.status != CountStatus.counting:
-        raise Conflict(N_("This count is {status}."), status=task.status)
+        raise Conflict(N_("This count is {status}."), status=Status(COUNT, task.status))
     return task, await session.get(Location, task.location_id)
 
 
@@ -186,10 +187,10 @@ async def record_count(
     if line is None:
         session.add(CountLine(count_task_id=task.id, product_id=product.id, lot=lot, counted_qty=qty,
                               expiry=known or (expiry if lot else None)))
-        happened = note(N_("{sku}: {qty} {unit} noted."), sku=product.sku, qty=fmt_qty(qty), unit=product.unit)
+        happened = note(N_("{sku}: {qty} noted."), sku=product.sku, qty=fmt_qty(qty, product.unit))
     else:
-        happened = note(N_("{sku}: {qty} {unit} noted (replaces {old})."), sku=product.sku, qty=fmt_qty(qty),
-                        unit=product.unit, old=fmt_qty(line.counted_qty))
+        happened = note(N_("{sku}: {qty} noted (replaces {old})."), sku=product.sku, qty=fmt_qty(qty, product.unit),
+                        old=fmt_qty(line.counted_qty))
         line.counted_qty = qty
     task.counted_by_id = user.id
     await session.flush()
@@ -366,7 +367,7 @@ async def decide_count(session: AsyncSession, count_task_id: int, user: User, *,
     require(user, "approve_counts")
     task = await locked(session, CountTask, count_task_id)
     if task.status != CountStatus.awaiting_approval:
-        raise Conflict(N_("This count is {status}, not waiting for approval."), status=task.status)
+        raise Conflict(N_("This count is {status}, not waiting for approval."), status=Status(COUNT, task.status))
     loc = await session.get(Location, task.location_id)
     await session.exec(select(StockQuant).where(StockQuant.location_id == loc.id).with_for_update().execution_options(populate_existing=True))
     stock = await _bin_stock(session, loc.id)

@@ -82,7 +82,7 @@ async def move_stock(
         served = await serve_backorders(session, warehouse.id, [product.id])
     return MoveResult(
         move.id, product.sku, qty, lot, src.code, dst.code, refill.id if refill else None,
-        note(N_("Moved {qty} {unit} of {sku} from {src} to {dst}."), qty=fmt_qty(qty), unit=product.unit,
+        note(N_("Moved {qty} of {sku} from {src} to {dst}."), qty=fmt_qty(qty, product.unit),
              sku=product.sku, src=src.code, dst=dst.code),
         served,
     )

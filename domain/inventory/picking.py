@@ -25,15 +25,17 @@ import sqlalchemy as sa
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from ..errors import Conflict, InvalidInput, N_, NotFound
+from ..errors import Conflict, InvalidInput, N_, Np_, NotFound
 from ..models.sales import OrderStatus
 from ..models import (
     Location, PickList, PickListStatus, PickStepKind, PickTask, Product, SalesOrder, SalesOrderLine,
     StockReservation, User,
 )
+from ..units import UnitWord
 from .common import PACKING_CODE, Note, find_location, fmt_qty, locked, note, parse_quantity, resolve_product, walking_key, working_location
 from .core_sql import connection, refresh_loaded
 from .pick_booking import OpenList, OpenTask, book_task, close_list
+from ..status_labels import ORDER, PICK, Status
 
 
 @dataclass(frozen=True)
@@ -170,7 +172,7 @@ async def start_pick(session: AsyncSession, order: SalesOrder, user: User) -> Pi
         return await _step(session, existing.id, note(N_("Resuming the pick of order {number}."), number=order.number))
 
     if order.status not in (OrderStatus.confirmed, OrderStatus.reserved, OrderStatus.picking, OrderStatus.partially_shipped):
-        raise InvalidInput(N_("Order {number} is {status}; it cannot be picked."), number=order.number, status=order.status)
+        raise InvalidInput(N_("Order {number} is {status}; it cannot be picked."), number=order.number, status=Status(ORDER, order.status))
     if order.status == OrderStatus.confirmed:
         # A confirmed order nobody reserved yet: reserve what free stock allows now.
         from .reservations import reserve_order
@@ -203,7 +205,7 @@ async def start_pick(session: AsyncSession, order: SalesOrder, user: User) -> Pi
         ))
     order.status = OrderStatus.picking
     await session.flush()
-    return await _step(session, pl.id, note(N_("Pick list for order {number}: {count} bins to visit."),
+    return await _step(session, pl.id, note(Np_("Pick list for order {number}: {count} bin to visit.", "Pick list for order {number}: {count} bins to visit."),
                                             number=order.number, count=len(keyed)))
 
 
@@ -224,7 +226,7 @@ async def _current(session: AsyncSession, pick_list_id: int, user: User, expect:
     conn = await connection(session)
     pl, tasks = await _read_list(conn, pick_list_id, lock=True)
     if pl.status != PickListStatus.open:
-        raise Conflict(N_("This pick list is {status}."), status=pl.status)
+        raise Conflict(N_("This pick list is {status}."), status=Status(PICK, pl.status))
     if pl.picker_id not in (None, user.id):
         raise Conflict(N_("This pick list belongs to another picker."))
     if not tasks:
@@ -273,8 +275,8 @@ async def scan_pick_product(session: AsyncSession, pick_list_id: int, user: User
         raise InvalidInput(N_("Wrong product: expected {sku} ({name}), you scanned {scanned}."),
                            sku=task.sku, name=task.product_name, scanned=code.strip())
     if scanned.pack_qty != 1:
-        happened = note(N_("{sku} confirmed (a pack of {pack}). Enter the quantity in {unit}."),
-                        sku=task.sku, pack=fmt_qty(scanned.pack_qty), unit=task.unit)
+        happened = note(N_("{sku} confirmed (a pack of {pack}). How many {unit} did you take?"),
+                        sku=task.sku, pack=fmt_qty(scanned.pack_qty), unit=UnitWord(task.unit))
     else:
         happened = note(N_("{sku} confirmed."), sku=task.sku)
     return await _advance(session, conn, pl, tasks, PickStepKind.enter_quantity, happened)
@@ -287,14 +289,14 @@ async def confirm_pick_quantity(session: AsyncSession, pick_list_id: int, user: 
     qty = parse_quantity(quantity, unit=task.unit)
     remaining = task.quantity - task.picked_qty
     if qty > remaining:
-        raise InvalidInput(N_("Too many: take at most {max} {unit} of {sku} here."),
-                           max=fmt_qty(remaining), unit=task.unit, sku=task.sku)
+        raise InvalidInput(N_("Too many: take at most {max} of {sku} here."),
+                           max=fmt_qty(remaining, task.unit), sku=task.sku)
     short, refill = await book_task(session, conn, pl, tasks, qty)
     if short > 0:
-        happened = note(N_("Picked {qty} {unit} of {sku}; {short} short recorded."),
-                        qty=fmt_qty(qty), unit=task.unit, sku=task.sku, short=fmt_qty(short))
+        happened = note(N_("Picked {qty} of {sku}; {short} short recorded."),
+                        qty=fmt_qty(qty, task.unit), sku=task.sku, short=fmt_qty(short))
     else:
-        happened = note(N_("Picked {qty} {unit} of {sku}."), qty=fmt_qty(qty), unit=task.unit, sku=task.sku)
+        happened = note(N_("Picked {qty} of {sku}."), qty=fmt_qty(qty, task.unit), sku=task.sku)
     return _step_of(pl, tasks[1:], happened, refill)
 
 
@@ -303,5 +305,5 @@ async def report_pick_shortage(session: AsyncSession, pick_list_id: int, user: U
     conn, pl, tasks = await _current(session, pick_list_id, user, None)
     task = tasks[0]
     short, _ = await book_task(session, conn, pl, tasks, Decimal(0))
-    return _step_of(pl, tasks[1:], note(N_("{short} {unit} of {sku} recorded short."),
-                                        short=fmt_qty(short), unit=task.unit, sku=task.sku))
+    return _step_of(pl, tasks[1:], note(N_("{short} of {sku} recorded short."),
+                                        short=fmt_qty(short, task.unit), sku=task.sku))

@@ -30,6 +30,7 @@ from .common import (
 )
 from .ledger import post_move, virtual_location
 from .tasks import create_putaway_task
+from ..status_labels import INSPECTION, PO, Status
 
 
 @dataclass(frozen=True)
@@ -163,7 +164,7 @@ async def _preview(
         raise InvalidInput(N_("A receipt needs at least one line."))
     if po is not None and po.status not in RECEIVABLE_STATUSES:
         raise Conflict(N_("Purchase order {number} is {status}; nothing more can be received on it."),
-                       number=po.number, status=po.status)
+                       number=po.number, status=Status(PO, po.status))
     po_lines: list[PurchaseOrderLine] = []
     if po is not None:
         po_lines = list((await session.exec(select(PurchaseOrderLine).where(PurchaseOrderLine.po_id == po.id)
@@ -348,7 +349,7 @@ async def inspect_receipt_line(
     require(user, "inspect_goods")
     rl = await locked(session, ReceiptLine, receipt_line_id)
     if rl.inspection != InspectionStatus.pending:
-        raise Conflict(N_("These goods were already {status}."), status=rl.inspection)
+        raise Conflict(N_("These goods were already {status}."), status=Status(INSPECTION, rl.inspection))
     receipt = await session.get(Receipt, rl.receipt_id)
     product = await session.get(Product, rl.product_id)
     quarantine = await session.get(Location, rl.location_id)
@@ -363,8 +364,8 @@ async def inspect_receipt_line(
             quantity=rl.quantity, lot=rl.lot, expiry=rl.expiry, document=document,
         )
         task_id = task.id
-        happened = note(N_("{qty} {unit} of {sku} accepted; put-away task created."),
-                        qty=fmt_qty(rl.quantity), unit=product.unit, sku=product.sku)
+        happened = note(N_("{qty} of {sku} accepted; put-away task created."),
+                        qty=fmt_qty(rl.quantity, product.unit), sku=product.sku)
     else:
         rl.inspection = InspectionStatus.rejected
         await post_move(
@@ -377,7 +378,7 @@ async def inspect_receipt_line(
             pl = await locked(session, PurchaseOrderLine, rl.po_line_id)
             pl.received_quantity = max(pl.received_quantity - rl.quantity, Decimal(0))
             await _update_po_status(session, await locked(session, PurchaseOrder, po.id))
-        happened = note(N_("{qty} {unit} of {sku} rejected and returned to the supplier."),
-                        qty=fmt_qty(rl.quantity), unit=product.unit, sku=product.sku)
+        happened = note(N_("{qty} of {sku} rejected and returned to the supplier."),
+                        qty=fmt_qty(rl.quantity, product.unit), sku=product.sku)
     await session.flush()
     return InspectionResult(rl.id, accept, task_id, happened)

@@ -24,6 +24,7 @@ from ..models import (
 from ..models.base import Qty
 from .common import SELLABLE_KINDS, locked
 from .core_sql import connection, refresh_loaded, round3
+from ..status_labels import ORDER, Status
 
 
 @dataclass(frozen=True)
@@ -107,7 +108,7 @@ async def reserve_order(session: AsyncSession, order: SalesOrder) -> Reservation
     if order.status not in (OrderStatus.confirmed, OrderStatus.reserved, OrderStatus.picking, OrderStatus.partially_shipped):
         raise InvalidInput(
             N_("Order {number} is {status}; only confirmed orders can be reserved."),
-            number=order.number, status=order.status,
+            number=order.number, status=Status(ORDER, order.status),
         )
     if order.warehouse_id is None:
         raise InvalidInput(N_("Order {number} has no warehouse to reserve from."), number=order.number)

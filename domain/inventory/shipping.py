@@ -19,6 +19,7 @@ from ..models import (
 from .common import RECEIVING_CODE, locked, working_location
 from .ledger import post_move, virtual_location
 from .reservations import release_order
+from ..status_labels import ORDER, Status
 
 
 @dataclass(frozen=True)
@@ -114,7 +115,7 @@ async def pack_order(session: AsyncSession, order: SalesOrder, user: User) -> Pa
     order = await locked(session, SalesOrder, order.id)
     if order.status != OrderStatus.picking:
         raise InvalidInput(N_("Order {number} is {status}; only an order being picked can be packed."),
-                           number=order.number, status=order.status)
+                           number=order.number, status=Status(ORDER, order.status))
     unfinished = (await session.exec(select(PickList).where(
         PickList.order_id == order.id, PickList.status == PickListStatus.open
     ))).first()
@@ -150,7 +151,7 @@ async def ship_order(session: AsyncSession, order: SalesOrder, user: User, *, in
     order = await locked(session, SalesOrder, order.id)
     if order.status != OrderStatus.packed:
         raise InvalidInput(N_("Order {number} is {status}; pack it before shipping."),
-                           number=order.number, status=order.status)
+                           number=order.number, status=Status(ORDER, order.status))
     today = today or utcnow().date()
     customer_loc = await virtual_location(session, LocationKind.customer)
     picked = await _picked_by_line(session, order.id, unshipped=True)

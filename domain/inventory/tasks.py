@@ -17,6 +17,7 @@ from ..models import (
 )
 from .common import Note, find_location, fmt_qty, locked, note, parse_quantity, walking_key
 from .ledger import post_move
+from ..status_labels import TASK, Status
 
 # A refill keeps the pick face going; it comes before putting new goods away.
 _KIND_PRIORITY = {TaskKind.replenish.value: 0, TaskKind.putaway.value: 1}
@@ -173,14 +174,14 @@ async def confirm_task(
     """
     task = await locked(session, WarehouseTask, task_id)
     if task.status in (TaskStatus.done, TaskStatus.cancelled):
-        raise Conflict(N_("This task is already {status}."), status=task.status)
+        raise Conflict(N_("This task is already {status}."), status=Status(TASK, task.status))
     if task.assigned_to_id not in (None, user.id):
         raise Conflict(N_("This task belongs to someone else."))
     product = await session.get(Product, task.product_id)
     remaining = task.quantity - task.done_qty
     qty = remaining if quantity is None else parse_quantity(quantity, unit=product.unit)
     if qty > remaining:
-        raise InvalidInput(N_("At most {max} {unit} are left on this task."), max=fmt_qty(remaining), unit=product.unit)
+        raise InvalidInput(N_("At most {max} are left on this task."), max=fmt_qty(remaining, product.unit))
 
     proposed = await session.get(Location, task.to_location_id) if task.to_location_id else None
     dst = await find_location(session, task.warehouse_id, scanned_bin)
@@ -208,11 +209,11 @@ async def confirm_task(
     else:
         task.status = TaskStatus.assigned
     if proposed is None or dst.id == proposed.id:
-        happened = note(N_("Moved {qty} {unit} of {sku} to {bin}."), qty=fmt_qty(qty), unit=product.unit,
+        happened = note(N_("Moved {qty} of {sku} to {bin}."), qty=fmt_qty(qty, product.unit),
                         sku=product.sku, bin=dst.code)
     else:
-        happened = note(N_("Moved {qty} {unit} of {sku} to {bin} instead of the proposed {proposed}."),
-                        qty=fmt_qty(qty), unit=product.unit, sku=product.sku, bin=dst.code, proposed=proposed.code)
+        happened = note(N_("Moved {qty} of {sku} to {bin} instead of the proposed {proposed}."),
+                        qty=fmt_qty(qty, product.unit), sku=product.sku, bin=dst.code, proposed=proposed.code)
     await session.flush()
     from ..orders.backorders import serve_backorders  # (orders builds on this package)
 

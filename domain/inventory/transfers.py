@@ -105,8 +105,8 @@ async def receive_transfer(session: AsyncSession, user: User, number: str, *, bi
         product = await session.get(Product, tl.product_id)
         dst = given or await propose_bin(session, t.to_warehouse_id, tl.product_id)
         if dst is None:
-            raise InvalidInput(N_("No bin to propose for {sku} ({qty} {unit}): scan the bin it goes to."),
-                               sku=product.sku, qty=fmt_qty(tl.quantity), unit=product.unit)
+            raise InvalidInput(N_("No bin to propose for {sku} ({qty}): scan the bin it goes to."),
+                               sku=product.sku, qty=fmt_qty(tl.quantity, product.unit))
         fixed = await session.get(Product, dst.fixed_product_id) if dst.fixed_product_id else None
         check_destination(dst, product, fixed.sku if fixed else None)
         await post_move(

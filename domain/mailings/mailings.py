@@ -21,6 +21,7 @@ from ..outbox import OPTED_OUT
 from ..permissions import require
 from ..quiet_hours import next_allowed, parse_window
 from .audience import Audience, audience, check_template, personalise
+from ..status_labels import MAILING, Status
 
 MAILING_PRIORITY = -1  # after reminders and order notifications (0)
 INSERT_CHUNK = 5000
@@ -99,7 +100,7 @@ async def cancel_mailing(session: AsyncSession, actor: User, mailing_id: int, *,
     require(actor, "mailings")
     mailing = await get_mailing(session, mailing_id)
     if mailing.status not in ("draft", "queued"):
-        raise Conflict(N_("That mailing is already {status}."), status=mailing.status)
+        raise Conflict(N_("That mailing is already {status}."), status=Status(MAILING, mailing.status))
     stopped = await session.exec(update(Outbox).where(Outbox.cause == cause_of(mailing_id), Outbox.status == "pending")
                                  .values(status="skipped", error="cancelled").execution_options(synchronize_session=False))
     mailing.status, mailing.finished_at = "cancelled", now

@@ -19,6 +19,7 @@ from ..errors import Conflict, InvalidInput, N_, NotFound
 from ..models import Customer, Invoice, Payment, Product, SalesOrder, SalesOrderLine, User
 from ..numbering import next_number
 from ..permissions import require
+from ..status_labels import INVOICE, Status
 
 
 def _total(lines: list[SalesOrderLine]) -> Decimal:
@@ -136,7 +137,7 @@ async def record_payment(session: AsyncSession, actor: User, invoice_number: str
     if amount <= 0:
         raise InvalidInput(N_("A payment must be more than zero."))
     if inv.status != "open":
-        raise Conflict(N_("Invoice {number} is {status}."), number=inv.number, status=inv.status)
+        raise Conflict(N_("Invoice {number} is {status}."), number=inv.number, status=Status(INVOICE, inv.status))
     others = [o for o in await _open_invoices(session, inv.order_id) if o.id != inv.id]
     still_open = inv.amount - inv.paid + sum((o.amount - o.paid for o in others), Decimal(0))
     if amount > still_open:

@@ -30,6 +30,7 @@ from ..permissions import can, require
 from .allocation import Availability, allocate, availability_for
 from .backorders import expected_date
 from .invoices import issue_credit_note, issue_invoice, policy_of
+from ..status_labels import ORDER, Status
 
 WHOLE_UNITS = {"pcs", "box", "pack", "set", "pair", "roll", "bottle", "carton", "pallet"}
 CANCELLABLE = {OrderStatus.draft, OrderStatus.confirmed, OrderStatus.reserved, OrderStatus.picking,
@@ -65,7 +66,7 @@ def check_quantity(qty: Decimal, unit: str) -> Decimal:
     if qty <= 0:
         raise InvalidInput(N_("Quantity must be more than zero (got {quantity})."), quantity=qty)
     if unit in WHOLE_UNITS and qty != qty.to_integral_value():
-        raise InvalidInput(N_("{unit} come in whole numbers: {quantity} is not one."), unit=unit, quantity=qty)
+        raise InvalidInput(N_("{quantity} is not a whole number: this product is sold in whole units."), quantity=qty)
     return qty
 
 
@@ -155,7 +156,7 @@ async def confirm_order(session: AsyncSession, actor: User, order_id: int, *, to
     if order is None:
         raise NotFound(N_("There is no such order."))
     if order.status != OrderStatus.draft:
-        raise Conflict(N_("Order {number} is already {status}."), number=order.number, status=order.status)
+        raise Conflict(N_("Order {number} is already {status}."), number=order.number, status=Status(ORDER, order.status))
     lines = await order_lines(session, order.id)
     if not lines:
         raise InvalidInput(N_("An order needs at least one line."))
@@ -227,7 +228,7 @@ async def cancel_order(session: AsyncSession, actor: User, order_id: int, *, tod
     if order is None:
         raise NotFound(N_("There is no such order."))
     if order.status not in CANCELLABLE:
-        raise Conflict(N_("Order {number} is already {status} and can't be cancelled."), number=order.number, status=order.status)
+        raise Conflict(N_("Order {number} is already {status} and can't be cancelled."), number=order.number, status=Status(ORDER, order.status))
     from .invoices import cancel_invoices
 
     billed = (await session.exec(select(Invoice.id).where(Invoice.order_id == order.id, Invoice.kind == "invoice",

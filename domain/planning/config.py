@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields
 from typing import Any, Mapping
 
-from ..errors import InvalidInput, N_
+from ..errors import InvalidInput, N_, Np_
 
 
 @dataclass(frozen=True)
@@ -30,7 +30,8 @@ class PlanningConfig:
         known = {f.name for f in fields(cls)}
         unknown = sorted(set(data) - known)
         if unknown:
-            raise InvalidInput(N_("Unknown planning setting(s): {names}."), names=", ".join(unknown))
+            raise InvalidInput(Np_("Unknown planning setting: {names}.", "Unknown planning settings: {names}."),
+                               names=", ".join(unknown), count=len(unknown))
         try:  # values from the environment arrive as text
             for f in fields(cls):
                 if f.name in data and f.type in ("int", "float"):

@@ -22,6 +22,7 @@ from ..errors import Conflict, InvalidInput, N_, NotFound
 from ..models import Product, PurchaseOrder, PurchaseOrderLine, Supplier, User, Warehouse, utcnow
 from ..permissions import require
 from ..inventory.common import locked
+from ..status_labels import PO, Status
 
 DRAFT, SENT, CONFIRMED = "draft", "sent", "confirmed"
 PARTLY, RECEIVED, CLOSED, CANCELLED = "partially_received", "received", "closed", "cancelled"
@@ -104,7 +105,7 @@ async def _for_change(session: AsyncSession, user: User, po: PurchaseOrder, allo
     require(user, "purchasing")
     po = await locked(session, PurchaseOrder, po.id)
     if po.status not in allowed:
-        raise Conflict(N_("Purchase order {number} is {status}; that can't be done now."), number=po.number, status=po.status)
+        raise Conflict(N_("Purchase order {number} is {status}; that can't be done now."), number=po.number, status=Status(PO, po.status))
     return po
 
 

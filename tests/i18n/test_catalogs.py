@@ -18,8 +18,11 @@ from babel.messages.pofile import read_po
 ROOT = Path(__file__).resolve().parents[2]
 LOCALE = ROOT / "bot" / "locale"
 LANGS = ("ru", "bg", "ro", "zh")
-# Same keywords as the Makefile: t(template), tr(lang, template), N_(template).
-KEYWORDS = {"t": None, "tr": (2,), "N_": None}
+# Same keywords as the Makefile: t(template), tr(lang, template), N_(template), the plural ones
+# (tn, trn, Np_: singular and plural) and the ones with a context (pt, Npt_: context, template).
+KEYWORDS = {"t": None, "tr": (2,), "N_": None, "tn": (1, 2), "trn": (2, 3), "Np_": (1, 2),
+            "pt": ((1, "c"), 2), "Npt_": ((1, "c"), 2)}
+NPLURALS = {"ru": 3, "bg": 2, "ro": 3, "zh": 1}
 
 
 def _placeholders(text: str) -> list[str]:
@@ -27,17 +30,24 @@ def _placeholders(text: str) -> list[str]:
     return sorted(f"{name}:{spec or ''}" for _, name, spec, _ in string.Formatter().parse(text) if name is not None)
 
 
-@pytest.fixture(scope="module")
-def source_templates() -> set[str]:
+def extract_source() -> dict[tuple[str | None, str], str | None]:
+    """(context, template) -> its plural template (None for a message without plural forms), from the code."""
     with open(ROOT / "babel.cfg") as fh:
         method_map, options_map = parse_mapping_cfg(fh)
-    found = set()
-    for _file, _line, message, _comments, _ctx in extract_from_dir(
+    found: dict[tuple[str | None, str], str | None] = {}
+    for _file, _line, message, _comments, ctx in extract_from_dir(
             str(ROOT), method_map, options_map, keywords=KEYWORDS):
+        plural = None
         if isinstance(message, (tuple, list)):
-            message = message[0]
+            message, plural = message[0], (message[1] if len(message) > 1 else None)
         if message:
-            found.add(message)
+            found[(ctx, message)] = plural if plural is not None else found.get((ctx, message))
+    return found
+
+
+@pytest.fixture(scope="module")
+def source_templates() -> dict[tuple[str | None, str], str | None]:
+    found = extract_source()
     assert len(found) > 100, "extraction found almost nothing: is babel.cfg right?"
     return found
 
@@ -47,21 +57,44 @@ def _po(lang: str):
         return read_po(fh, locale=lang)
 
 
+def _key(m) -> tuple[str | None, str]:
+    context = m.context.decode() if isinstance(m.context, bytes) else m.context  # read_mo gives bytes
+    return (context, m.id[0] if isinstance(m.id, (tuple, list)) else m.id)
+
+
+def _forms(m) -> list[str]:
+    """Every translated form of an entry (one for a plain message, nplurals for a plural one)."""
+    return list(m.string) if isinstance(m.string, (tuple, list)) else [m.string]
+
+
 @pytest.mark.parametrize("lang", LANGS)
 def test_every_source_template_is_translated(lang, source_templates):
-    catalog = _po(lang)
-    translated = {m.id: m.string for m in catalog if m.id}
-    missing = sorted(t for t in source_templates if not translated.get(t))
+    catalog = {_key(m): m for m in _po(lang) if m.id}
+    missing = sorted(f"{ctx}|{t}" if ctx else t for (ctx, t) in source_templates
+                     if (ctx, t) not in catalog or not all(_forms(catalog[(ctx, t)])))
     assert not missing, (f"{len(missing)} message(s) have no {lang} translation; run `make messages` "
                          f"and fill bot/locale/{lang}/LC_MESSAGES/messages.po:\n  " + "\n  ".join(missing[:20]))
-    fuzzy = sorted(m.id for m in catalog if m.id and m.fuzzy)
+    no_plural = sorted(t for key, t in ((k, k[1]) for k, plural in source_templates.items() if plural)
+                       if key in catalog and not isinstance(catalog[key].id, tuple))
+    assert not no_plural, f"{lang} has these countable messages without plural forms: {no_plural[:10]}"
+    wrong_count = sorted(_key(m)[1] for m in catalog.values()
+                         if isinstance(m.id, tuple) and len(_forms(m)) != NPLURALS[lang])
+    assert not wrong_count, f"{lang} plural entries need {NPLURALS[lang]} forms: {wrong_count[:10]}"
+    fuzzy = sorted(_key(m)[1] for m in catalog.values() if m.fuzzy)
     assert not fuzzy, f"fuzzy {lang} translations need a review: {fuzzy[:10]}"
 
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_placeholders_match(lang):
-    wrong = [(m.id, m.string) for m in _po(lang)
-             if m.id and m.string and _placeholders(m.id) != _placeholders(m.string)]
+    wrong = []
+    for m in _po(lang):
+        if not m.id:
+            continue
+        ids = list(m.id) if isinstance(m.id, tuple) else [m.id]
+        expected = _placeholders(ids[-1])  # the plural's fields (a singular may say "one" instead of {n})
+        for form in _forms(m):
+            if form and _placeholders(form) != expected and _placeholders(form) != _placeholders(ids[0]):
+                wrong.append((ids[0], form))
     assert not wrong, f"{lang} placeholders differ from the English template: {wrong[:10]}"
 
 
@@ -71,16 +104,22 @@ def test_commands_are_not_translated(lang):
     import re
     # "{rate}/day" is a unit, not a command
     cmd = re.compile(r"(?<![\w/}])/[a-z_]+")
-    wrong = [(m.id, m.string) for m in _po(lang)
-             if m.id and m.string and sorted(cmd.findall(m.id)) != sorted(cmd.findall(m.string))]
+    wrong = []
+    for m in _po(lang):
+        if not m.id:
+            continue
+        source = m.id[0] if isinstance(m.id, tuple) else m.id
+        for form in _forms(m):
+            if form and sorted(cmd.findall(source)) != sorted(cmd.findall(form)):
+                wrong.append((source, form))
     assert not wrong, f"{lang} translations change /commands: {wrong[:10]}"
 
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_compiled_catalog_matches_po(lang):
     with open(LOCALE / lang / "LC_MESSAGES" / "messages.mo", "rb") as fh:
-        compiled = {m.id: m.string for m in read_mo(fh) if m.id}
-    source = {m.id: m.string for m in _po(lang) if m.id and m.string}
+        compiled = {_key(m): tuple(_forms(m)) for m in read_mo(fh) if m.id}
+    source = {_key(m): tuple(_forms(m)) for m in _po(lang) if m.id and all(_forms(m))}
     assert compiled == source, (f"bot/locale/{lang}/LC_MESSAGES/messages.mo is stale; "
                                 "run `pybabel compile -d bot/locale` (or `make messages`)")
 

@@ -103,7 +103,7 @@ async def test_a_manager_without_telegram_gets_the_reports_by_email(engine, data
     assert [m["To"] for m in inbox.messages] == ["mila@example.com"] * 2
     digest, funnel = sorted(inbox.messages, key=lambda m: "funnel" in m.get_content_type() or m.is_multipart())
     subject = str(email.header.make_header(email.header.decode_header(digest["Subject"])))
-    assert subject == "Проблеми с наличностите, 23.11.2026"  # in Mila's language
+    assert subject == "Проблеми с наличностите, 23.11.2026\u202fг."  # in Mila's language and date format
     assert digest["From"] == "reports@example.com"
     png = [p for p in funnel.walk() if p.get_filename() == "funnel.png"]
     assert png and png[0].get_payload(decode=True).startswith(b"\x89PNG")

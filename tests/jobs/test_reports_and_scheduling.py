@@ -129,9 +129,9 @@ async def test_replenishment_report_goes_to_purchasing_with_a_sheet(services, pe
     monkeypatch.setattr(reports, "_planning", lambda: run_plan)
     assert await reports.replenishment_job(services.uow, now=NOW, tz="Europe/Sofia", translate=translate) == 1
     [row] = await _telegram_rows(services)
-    assert row.recipient == "9001" and "1 product(s) to order" in row.body and "W-1 Widget: 40" in row.body
+    assert row.recipient == "9001" and "1 product to order" in row.body and "W-1 Widget: 40" in row.body
     sheet = row.payload["attachment"]["args"]
-    assert sheet["rows"][0][:2] == ["W-1", "Widget"] and "→ order 40" in sheet["rows"][0][-1]
+    assert sheet["rows"][0][:2] == ["W-1", "Widget"] and "Order 40 to reach 42." in sheet["rows"][0][-1]
 
 
 async def test_replenishment_report_speaks_the_readers_language(services, people, monkeypatch):
@@ -149,7 +149,7 @@ async def test_replenishment_report_speaks_the_readers_language(services, people
     [row] = await _telegram_rows(services)
     sheet = row.payload["attachment"]["args"]
     assert sheet["title"] == "Пополнение" and "Причина" in sheet["columns"]
-    assert "заказать 40" in sheet["rows"][0][-1] and "поставщик не указан" in sheet["rows"][0][-1]
+    assert "Заказать 40" in sheet["rows"][0][-1] and "Поставщик не указан" in sheet["rows"][0][-1]
 
 
 def test_quiet_hours_defer_to_the_morning_in_the_recipients_zone():

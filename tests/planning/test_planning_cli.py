@@ -51,7 +51,7 @@ async def test_plan_json_lines_follow_the_contract(tmp_path):
     for s in suggestions:
         assert list(s) == KEYS
         assert s["suggested_qty"] > 0 and s["suggested_qty"] % 5 == 0 and s["supplier"] == "NORD"
-        assert s["reason"].startswith("sells ~")
+        assert s["reason"].startswith("Sells about ")
     assert suggestions[0]["method"] in ("croston", "sba")
     assert list(summary) == ["summary"]
     assert list(summary["summary"]) == ["products", "suggestions", "suppliers", "seconds"]
@@ -64,6 +64,6 @@ async def test_plan_json_lines_follow_the_contract(tmp_path):
 
     human = qm(url, "--warehouse", "MAIN")
     assert human.returncode == 0, human.stderr
-    assert "A-1 @ MAIN from NORD: order" in human.stdout and "→ order" in human.stdout
+    assert "A-1 @ MAIN from NORD: order" in human.stdout and ". Order " in human.stdout
     bad = qm(url, "--warehouse", "NOPE")
     assert bad.returncode == 2 and "No warehouse with code NOPE" in bad.stderr

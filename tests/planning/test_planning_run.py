@@ -38,9 +38,10 @@ async def test_suggestion_with_reason_moq_and_multiple(session):
     # rop = 84 + 9 = 93, up to 93 + 7*12 = 177; projected 55 -> need 122 -> MOQ 100, multiple 20 -> 140
     assert (s.method, s.forecast_per_day, s.safety_stock, s.reorder_point) == ("ma", 12.0, 9, 93)
     assert (s.projected, s.need, s.suggested_qty, s.supplier) == (55, 122, 140, "NORD")
-    assert s.reason == ("sells ~12/day (ma), lead time 7 d, safety stock 9 (95% service) → reorder point 93; "
-                        "projected 55 (on hand 60 + on order 0 − reserved 5) → order 140 (needs 122 to reach 177): "
-                        "MOQ 100, multiple 20; no min/max set: suggest min 93 / max 177")
+    assert s.reason == ("Sells about 12 a day (moving average). Lead time 7 days. Safety stock 9 for 95% service, so the "
+                        "reorder point is 93. Projected 55 = on hand 60 + in kits 0 + on order 0 − reserved 5 − picked for "
+                        "orders 0 − owed to customers 0. Order 140: 122 are needed to reach 177, rounded up to the minimum "
+                        "order 100 and the multiple of 20. No min/max set: suggested min 93 / max 177.")
     line = s.contract()
     assert list(line) == ["sku", "warehouse", "supplier", "method", "forecast_per_day", "lead_time_days",
                           "safety_stock", "reorder_point", "on_hand", "on_order", "reserved", "picked", "backordered",
@@ -69,7 +70,7 @@ async def test_picked_goods_are_not_available_and_backorders_are_demand(session)
     await session.flush()
     [s] = (await run_plan(session, config=CFG, today=TODAY, save=False)).suggestions
     assert (s.on_hand, s.reserved, s.picked, s.backordered, s.projected) == (60, 5, 20, 15, 20)
-    assert "projected 20 (on hand 60 + on order 0 − reserved 5 − picked for orders 20 − backordered 15)" in s.reason
+    assert "Projected 20 = on hand 60 + in kits 0 + on order 0 − reserved 5 − picked for orders 20 − owed to customers 15." in s.reason
     assert (s.contract()["picked"], s.contract()["backordered"]) == (20, 15)
 
 
@@ -173,7 +174,7 @@ async def test_min_max_rule_replaces_the_computed_policy(session):
     result = await run_plan(session, config=CFG, today=TODAY)
     assert result.suggestions == []  # projected 55 > min 50
     [ln] = result.lines
-    assert ln.has_rule and ln.suggested_min is None and "min 50 / max 80 (set)" in ln.reason
+    assert ln.has_rule and ln.suggested_min is None and "Min 50 / max 80, set by hand." in ln.reason
     await set_reorder_rule(session, "WID-001", "MAIN", 60, 90)
     [sug] = (await run_plan(session, config=CFG, today=TODAY)).suggestions
     assert sug.need == 35 and sug.suggested_qty == 100
@@ -187,7 +188,7 @@ async def test_one_warehouse_and_unknown_warehouse(session):
     only_east = await run_plan(session, "EAST", config=CFG, today=TODAY)
     assert {ln.warehouse for ln in only_east.lines} == {"EAST"}
     assert [x.sku for x in only_east.suggestions] == ["EAST-ONLY"]
-    assert only_east.suggestions[0].supplier is None and "no supplier on file" in only_east.suggestions[0].reason
+    assert only_east.suggestions[0].supplier is None and "No supplier on file." in only_east.suggestions[0].reason
     with pytest.raises(NotFound):
         await run_plan(session, "NOPE", config=CFG, today=TODAY)
 
@@ -225,7 +226,7 @@ async def test_supplier_performance_and_observed_lead_time(session):
 
     [sug] = (await run_plan(session, config=CFG, today=TODAY)).lines  # the receipts filled the shelf
     assert sug.lead_time_source == "observed" and sug.lead_time_days == pytest.approx(66 / 7)
-    assert "observed on 7 receipts of this product" in sug.reason
+    assert "seen on 7 receipts of this product" in sug.reason
 
 
 async def test_approval_groups_by_supplier_and_refuses_what_cannot_be_ordered(session):

@@ -164,7 +164,7 @@ async def test_chat_funnel_abc_and_groups(chat, services, pipeline):
     [reply] = await boss.send("/abc")
     assert "AX" in reply.text and reply.attachments[0].data.startswith(PNG)
     assert "Maria Rep: 1 interactions" in await boss.text("/reps")
-    assert "created (1 customers)" in await boss.text("/group new Key people tag=key")
+    assert "created (1 customer)" in await boss.text("/group new Key people tag=key")
     assert "added to Hand" in (await boss.text("/group new Hand"), await boss.text("/group add Hand | blue ocean"))[1]
     listing = await boss.text("/groups")
     assert "Key people — 1 · tag=key" in listing and "Hand — 1" in listing

@@ -19,7 +19,7 @@ async def start(turn: Turn) -> None:
     try:
         user = await _redeem(turn, inbound, settings)
     except DomainError as err:
-        turn.say(err.render(turn.t) + "\n" + turn.t("Ask {contact} for a new one.", contact=settings.access.invite_contact))
+        turn.say(turn.render(err) + "\n" + turn.t("Ask {contact} for a new one.", contact=settings.access.invite_contact))
         return
     turn.user = user
     turn.conv.user_id = user.id

@@ -14,13 +14,14 @@ from decimal import Decimal
 from typing import Any
 
 import dateparser
-from babel.numbers import format_currency
 
 from domain.crm import customers as crm_customers
 from domain.errors import InvalidInput, N_
 from domain.models import Customer
 
-from domain.status_labels import status_label
+from domain.status_labels import DEAL, status_label
+
+from ...formatting import format_amount, format_datetime, format_money, format_time
 from ..messages import Button
 from ..turn import Turn, button_id
 
@@ -146,9 +147,9 @@ def money(turn: Turn, amount: Decimal | None, currency: str) -> str:
     if amount is None:
         return "—"
     try:
-        return format_currency(amount, currency, locale=turn.lang, format_type="standard")
-    except Exception:  # an odd locale/currency pair: plain is fine
-        return f"{amount:,.2f} {currency}"
+        return format_money(amount, currency, turn.lang)
+    except Exception:  # an odd currency code: the number in the person's format, then the code
+        return f"{format_amount(amount, turn.lang)} {currency}"
 
 
 def local(turn: Turn, when: datetime | None, *, with_day: bool = True) -> str:
@@ -156,14 +157,15 @@ def local(turn: Turn, when: datetime | None, *, with_day: bool = True) -> str:
         return "—"
     value = when.astimezone(turn.tz)
     today = turn.now().date()
+    hour = format_time(value, turn.lang)
     if not with_day:
-        return value.strftime("%H:%M")
+        return hour
     if value.date() == today:
-        return turn.t("today {time}", time=value.strftime("%H:%M"))
+        return turn.t("today {time}", time=hour)
     if value.date() == today + timedelta(days=1):
-        return turn.t("tomorrow {time}", time=value.strftime("%H:%M"))
-    return value.strftime("%d.%m.%Y %H:%M")
+        return turn.t("tomorrow {time}", time=hour)
+    return format_datetime(value, turn.lang, turn.tz)
 
 
 def stage_name(turn: Turn, stage: str) -> str:
-    return turn.t(status_label(stage))
+    return turn.t(status_label(stage, DEAL))

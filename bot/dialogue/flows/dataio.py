@@ -7,6 +7,7 @@ import tempfile
 from pathlib import Path
 
 from domain.dataio import KINDS, export_kind, import_file, validate_file
+from domain.dataio.kind_labels import kind_label
 from domain.errors import InvalidInput, N_
 
 from ... import uploads
@@ -55,7 +56,7 @@ def _gone(turn: Turn) -> None:
 async def _refused(turn: Turn, exc: InvalidInput) -> None:
     """A file over the import budget (or unreadable): told why, and the upload deleted."""
     turn.end()
-    turn.say(exc.render(turn.t) + "\n" + turn.t("Nothing was imported."))
+    turn.say(turn.render(exc) + "\n" + turn.t("Nothing was imported."))
 
 
 async def _validate(turn: Turn, kind: str) -> None:
@@ -72,11 +73,13 @@ async def _validate(turn: Turn, kind: str) -> None:
         return
     if not report.ok:
         turn.end()
-        turn.say(turn.t("{name}: {errors} row(s) have problems, so nothing was imported:", name=turn.state.get("filename", ""),
-                        errors=report.errors) + "\n" + report.render(limit=15) + "\n" + turn.t("Fix them and send the file again."))
+        turn.say(turn.tn("{name}: {n} row has problems, so nothing was imported:",
+                        "{name}: {n} rows have problems, so nothing was imported:", report.errors,
+                        name=turn.state.get("filename", "")) + "\n" + report.render(limit=15, translate=turn.t) + "\n" + turn.t("Fix them and send the file again."))
         return
     turn.goto("import", "confirm", kind=kind)
-    turn.say(turn.t("{name} looks good: {rows} {kind} rows. Import them?", name=turn.state["filename"], rows=report.rows_read, kind=kind),
+    turn.say(turn.tn("{name} looks good: {n} row ({kind}). Import it?", "{name} looks good: {n} rows ({kind}). Import them?",
+                     report.rows_read, name=turn.state["filename"], kind=turn.t(kind_label(kind))),
              [[Button(turn.t("Import"), "imp_ok:"), Button(turn.t("Cancel"), "cancel:")]])
 
 
@@ -90,9 +93,9 @@ async def on_confirm(turn: Turn) -> None:  # offered at the confirm step only (f
                                 budget=settings.limits.import_budget())
     turn.end()
     if summary.errors:
-        turn.say(turn.t("Nothing was imported: the data changed since the check.") + "\n" + summary.report.render(limit=15))
+        turn.say(turn.t("Nothing was imported: the data changed since the check.") + "\n" + summary.report.render(limit=15, translate=turn.t))
         return
-    turn.say(turn.t("Imported {kind}: {created} new, {updated} updated, {unchanged} unchanged.", kind=summary.kind,
+    turn.say(turn.t("Imported {kind}: {created} new, {updated} updated, {unchanged} unchanged.", kind=turn.t(kind_label(summary.kind)),
                     created=summary.created, updated=summary.updated, unchanged=summary.unchanged), edit=True)
 
 
@@ -106,7 +109,7 @@ async def export_cmd(turn: Turn) -> None:
         out = Path(tmp) / f"{kind}.{fmt}"
         n = await export_kind(turn.session, kind, fmt, out)
         data = out.read_bytes()
-    turn.say(turn.t("{n} {kind} rows.", n=n, kind=kind), attachments=[Attachment("document", f"{kind}.{fmt}", data)])
+    turn.say(turn.tn("{n} row ({kind}).", "{n} rows ({kind}).", n, kind=turn.t(kind_label(kind))), attachments=[Attachment("document", f"{kind}.{fmt}", data)])
 
 
 def register(router: Router) -> None:

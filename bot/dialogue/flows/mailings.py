@@ -16,7 +16,9 @@ from domain.crm import groups as crm_groups
 from domain.crm.reports import Thresholds
 from domain.errors import InvalidInput, N_, NotFound
 from domain.models import ClientGroup
-from domain.status_labels import status_label
+from domain.status_labels import MAILING, status_label
+
+from ...formatting import format_datetime, format_number
 from domain.orders.notifications import mark_delivered
 
 from ..messages import Button
@@ -122,7 +124,7 @@ async def _preview(turn: Turn, group_name: str, body: str) -> None:
                                                 default_tz=settings.company.timezone, thresholds=_thresholds(turn))
     turn.end()
     ex = aud.excluded
-    lines = [turn.t("SMS to {group}: {n} recipient(s).", group=group_name.strip(), n=len(aud.recipients))]
+    lines = [turn.tn("SMS to {group}: {n} recipient.", "SMS to {group}: {n} recipients.", len(aud.recipients), group=group_name.strip())]
     if ex:
         lines.append(turn.t("Left out: {opted} opted out, {consent} without SMS consent, {phone} without a phone, {dup} duplicate numbers.",
                             opted=ex.get("opted_out", 0), consent=ex.get("no_consent", 0), phone=ex.get("no_phone", 0),
@@ -149,12 +151,12 @@ async def _queue(turn: Turn, mailing_id: int, send_at: datetime | None) -> None:
                                            quiet=settings.mailings.quiet_hours or None, thresholds=_thresholds(turn))
     rate = settings.mailings.rate_per_s
     if send_at is None:
-        text = turn.t("Sending mailing {id} to {n} recipient(s).", id=mailing.id, n=mailing.recipients)
+        text = turn.tn("Sending mailing {id} to {n} recipient.", "Sending mailing {id} to {n} recipients.", mailing.recipients, id=mailing.id)
     else:
-        text = turn.t("Mailing {id} to {n} recipient(s) will go out {when}.", id=mailing.id, n=mailing.recipients,
-                      when=send_at.astimezone(turn.tz).strftime("%d.%m %H:%M"))
+        text = turn.tn("Mailing {id} to {n} recipient will go out {when}.", "Mailing {id} to {n} recipients will go out {when}.",
+                       mailing.recipients, id=mailing.id, when=format_datetime(send_at, turn.lang, turn.tz))
     if rate > 0 and mailing.recipients:
-        text += " " + turn.t("About {minutes} min at {rate}/s.", minutes=max(1, round(mailing.recipients / rate / 60)), rate=f"{rate:g}")
+        text += " " + turn.t("About {minutes} min at {rate}/s.", minutes=max(1, round(mailing.recipients / rate / 60)), rate=format_number(rate, turn.lang))
     turn.say(text + " " + turn.t("I'll send you a summary when it is done."), edit=turn.inbound.kind == "callback")
 
 
@@ -162,14 +164,14 @@ async def _status(turn: Turn, mailing_id: int) -> None:
     mailing = await mailings.get_mailing(turn.session, mailing_id)
     s = await mailings.mailing_summary(turn.session, mailing)
     turn.say(turn.t("Mailing {id} ({status}): {recipients} recipients, {sent} sent, {delivered} delivered, {failed} failed, "
-                    "{opted_out} opted out, {pending} still to send.", id=mailing.id, status=turn.t(status_label(mailing.status)),
+                    "{opted_out} opted out, {pending} still to send.", id=mailing.id, status=turn.t(status_label(mailing.status, MAILING)),
                     recipients=s.recipients, sent=s.sent, delivered=s.delivered, failed=s.failed, opted_out=s.opted_out,
                     pending=s.pending))
 
 
 async def _cancel(turn: Turn, mailing_id: int) -> None:
     mailing, stopped = await mailings.cancel_mailing(turn.session, turn.user, mailing_id, now=turn.services.clock())
-    turn.say(turn.t("Mailing {id} cancelled; {n} message(s) not sent.", id=mailing.id, n=stopped),
+    turn.say(turn.tn("Mailing {id} cancelled; {n} message not sent.", "Mailing {id} cancelled; {n} messages not sent.", stopped, id=mailing.id),
              edit=turn.inbound.kind == "callback")
 
 

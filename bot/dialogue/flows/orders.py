@@ -16,10 +16,9 @@ from domain.orders.backorders import owed_lines
 from domain.crm.customers import find_customers, pick
 from domain.quantities import parse_quantity
 from domain.search import clear_winner, find_products
-from domain.status_labels import status_label
+from domain.status_labels import INVOICE, ORDER, status_label
 
 from ...formatting import format_amount, format_date, format_number, parse_number
-from ...twilio.order_status_text import STATUS_NAMES
 from ..messages import Attachment, Button
 from ..router import Router
 from ..turn import Turn, button_id
@@ -179,7 +178,7 @@ async def _add_line(turn: Turn, product: Product, qty: Decimal) -> None:
         raise InvalidInput(N_("{sku} has no price in the price list yet."), sku=product.sku)
     lines = turn.state.get("lines", []) + [{"product_id": product.id, "qty": str(qty), "name": product.name, "unit": product.unit}]
     turn.goto(FLOW, "lines", lines=lines, unresolved=None)
-    summary = "\n".join(f"\u2022 {ln['qty']} {ln['unit']} {ln['name']}" for ln in lines)
+    summary = "\n".join(f"\u2022 {turn.qty(Decimal(ln['qty']), ln['unit'])} {ln['name']}" for ln in lines)
     turn.say(turn.t("Added. The order so far:") + "\n" + summary + "\n" + turn.t("Add more, or send \u201cdone\u201d."),
              [[Button(turn.t("Done"), "order_done:")]])
 
@@ -221,8 +220,8 @@ async def on_delivery_button(turn: Turn) -> None:
 async def _summary(turn: Turn) -> None:
     s = turn.state
     delivery = s.get("delivery")
-    lines = "\n".join(f"\u2022 {ln['qty']} {ln['unit']} {ln['name']}" for ln in s["lines"])
-    when = delivery if delivery and delivery != "none" else turn.t("no date")
+    lines = "\n".join(f"\u2022 {turn.qty(Decimal(ln['qty']), ln['unit'])} {ln['name']}" for ln in s["lines"])
+    when = format_date(date.fromisoformat(delivery), turn.lang) if delivery and delivery != "none" else turn.t("no date")
     turn.goto(FLOW, "confirm")
     turn.say(turn.t("Order for {customer}, delivery {day}:", customer=s["customer_name"], day=when) + "\n" + lines,
              [[Button(turn.t("Confirm"), "order_ok:confirm"), Button(turn.t("Save as draft"), "order_ok:draft")],
@@ -326,9 +325,9 @@ async def order_status(turn: Turn) -> None:
     lang = turn.lang
     owed = await owed_lines(turn.session, order, today=turn.now().date())
     partly = bool(owed) and any(ln.shipped_qty > 0 for ln, _ in rows)
-    status = turn.t(STATUS_NAMES.get(order.status, order.status))
+    status = turn.t(status_label(order.status, ORDER))
     if partly:
-        part_label = STATUS_NAMES[OrderStatus.partially_shipped]
+        part_label = status_label(OrderStatus.partially_shipped, ORDER)
         if order.status != OrderStatus.partially_shipped:  # the rest is reserved, picked or packed again
             status = ", ".join((turn.t(part_label), status))
         else:
@@ -357,7 +356,7 @@ async def order_status(turn: Turn) -> None:
             continue
         lines.append(turn.t("Invoice {number}: {paid} of {amount} {currency} paid ({status})", number=invoice.number,
                             paid=format_amount(invoice.paid, lang), amount=format_amount(invoice.amount, lang),
-                            currency=invoice.currency, status=turn.t(status_label(invoice.status))))
+                            currency=invoice.currency, status=turn.t(status_label(invoice.status, INVOICE))))
     turn.say("\n".join(lines))
 
 
@@ -396,8 +395,9 @@ async def overdue_cmd(turn: Turn) -> None:
         turn.say(turn.t("No overdue invoices."))
         return
     turn.say("\n".join([turn.t("Overdue invoices:")] + [
-        turn.t("\u2022 {number} {customer}: {amount} {currency}, {days} days late", number=r.number, customer=r.customer,
-               amount=format_amount(r.open_amount, turn.lang), currency=r.currency, days=r.days_late) for r in rows[:30]]))
+        turn.tn("\u2022 {number} {customer}: {amount} {currency}, {n} day late",
+                "\u2022 {number} {customer}: {amount} {currency}, {n} days late", r.days_late, number=r.number,
+                customer=r.customer, amount=format_amount(r.open_amount, turn.lang), currency=r.currency) for r in rows[:30]]))
 
 
 async def undo_order(turn: Turn) -> None:

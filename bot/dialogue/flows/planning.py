@@ -30,18 +30,21 @@ async def plan_cmd(turn: Turn) -> None:
     warehouse = turn.args.strip().upper() or None
     result = await run_plan(turn.session, warehouse, config=_config(turn))
     performance = await supplier_performance(turn.session, today=turn.now().date())
-    lines = [turn.t("Plan for {products} products: {n} to reorder from {suppliers} suppliers.",
-                    products=result.products, n=len(result.suggestions), suppliers=result.suppliers)]
+    lines = [turn.tn("Plan for {products}: {n} product to reorder from {suppliers}.",
+                     "Plan for {products}: {n} products to reorder from {suppliers}.", len(result.suggestions),
+                     products=turn.tn("{n} product", "{n} products", result.products),
+                     suppliers=turn.tn("{n} supplier", "{n} suppliers", result.suppliers))]
     for s in result.suggestions[:TOP]:
         lines.append(turn.t("\u2022 {sku} {name} ({warehouse}): order {qty} from {supplier}", sku=s.sku, name=s.name,
-                            warehouse=s.warehouse, qty=_n(s.suggested_qty), supplier=s.supplier or "?"))
+                            warehouse=s.warehouse, qty=_n(turn, s.suggested_qty), supplier=s.supplier or "?"))
         lines.append(f"   {_reason(turn, s)}")
     drafts = await count_drafts(turn.session)
     if drafts:
-        lines.append(turn.t("{n} draft purchase order(s) are not sent yet and don't count as on order: /po", n=drafts))
+        lines.append(turn.tn("{n} draft purchase order is not sent yet and doesn't count as on order: /po",
+                             "{n} draft purchase orders are not sent yet and don't count as on order: /po", drafts))
     with tempfile.TemporaryDirectory() as tmp:
         path = await asyncio.to_thread(write_plan_xlsx, result, Path(tmp) / "plan.xlsx", performance,
-                                       translate=_translate(turn))
+                                       translate=_translate(turn), lang=turn.lang)
         xlsx = path.read_bytes()
     buttons = []
     if result.suggestions and result.run_id:
@@ -50,7 +53,7 @@ async def plan_cmd(turn: Turn) -> None:
             if s.supplier_id is not None:
                 per_supplier[(s.supplier_id, s.supplier)] = per_supplier.get((s.supplier_id, s.supplier), 0) + 1
         for (sid, code), n in sorted(per_supplier.items(), key=lambda kv: -kv[1])[:SUPPLIER_BUTTONS]:
-            buttons.append([Button(turn.t("Approve {supplier}: {n} line(s)", supplier=code, n=n), f"plan_sup:{result.run_id}:{sid}")])
+            buttons.append([Button(turn.tn("Approve {supplier}: {n} line", "Approve {supplier}: {n} lines", n, supplier=code), f"plan_sup:{result.run_id}:{sid}")])
         buttons += [[Button(turn.t("Approve only {sku}", sku=s.sku), f"plan_line:{s.suggestion_id}")]
                     for s in result.suggestions[:TOP] if s.suggestion_id and s.supplier_id is not None]
         buttons.append([Button(turn.t("Approve all into draft POs"), f"plan_ok:{result.run_id}")])
@@ -105,7 +108,7 @@ async def _chart(turn: Turn, sku: str, warehouse: str | None) -> None:
         raise NotFound(N_("No plan line for {sku}: no demand, stock or orders."), sku=sku)
     with tempfile.TemporaryDirectory() as tmp:
         png = await asyncio.to_thread(projection_chart, line, Path(tmp) / "chart.png", result.today,
-                                      translate=_translate(turn))
+                                      translate=_translate(turn), lang=turn.lang)
         data = png.read_bytes()
     turn.say(_reason(turn, line), attachments=[Attachment("photo", f"{sku}.png", data,
                                                   caption=turn.t("{sku}: projected stock against the reorder point", sku=sku))])
@@ -124,8 +127,9 @@ def _config(turn: Turn) -> PlanningConfig:
     return turn.services.settings.planning
 
 
-def _n(x: float) -> str:
-    return f"{x:,.0f}" if abs(x) >= 10 else f"{x:g}"
+def _n(turn: Turn, x: float) -> str:
+    """A suggested quantity for the reader: whole from ten up, else at most two decimals."""
+    return format_number(round(x) if abs(x) >= 10 else x, turn.lang, max_decimals=2)
 
 
 def register(router: Router) -> None:

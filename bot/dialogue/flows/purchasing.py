@@ -15,7 +15,7 @@ import asyncio
 from domain.errors import InvalidInput, N_
 from domain.planning import supplier_performance
 from domain.purchasing import orders as po_life
-from domain.status_labels import status_label
+from domain.status_labels import PO, Status, status_label
 
 from ...formatting import format_date, format_number
 from ...i18n import translate
@@ -29,8 +29,8 @@ LIST = 10
 def _line(turn: Turn, po: po_life.POView) -> str:
     day = po.confirmed_date or po.expected_date
     when = turn.t(", due {day}", day=format_date(day, turn.lang)) if day else ""
-    return turn.t("{number} {supplier}: {status}, {n} line(s){when}", number=po.number, supplier=po.supplier_code,
-                  status=turn.t(status_label(po.status)), n=len(po.lines), when=when)
+    return turn.tn("{number} {supplier}: {status}, {n} line{when}", "{number} {supplier}: {status}, {n} lines{when}", len(po.lines),
+                   number=po.number, supplier=po.supplier_code, status=turn.t(status_label(po.status, PO)), when=when)
 
 
 async def po_cmd(turn: Turn) -> None:
@@ -91,7 +91,7 @@ async def _show(turn: Turn, po) -> None:
     out = [_line(turn, view)]
     for ln in view.lines:
         got = turn.t(" ({received} received)", received=format_number(ln.received, turn.lang)) if ln.received else ""
-        out.append(f"\u2022 {ln.sku} {ln.name}: {format_number(ln.quantity, turn.lang)} {ln.unit}{got}")
+        out.append(f"\u2022 {ln.sku} {ln.name}: {turn.qty(ln.quantity, ln.unit)}{got}")
     if view.status == po_life.DRAFT:
         out.append(turn.t("A draft: the supplier doesn't have it and planning doesn't count it as on order."))
     turn.say("\n".join(out), _buttons(turn, view))
@@ -115,7 +115,7 @@ def _pdf_bytes(turn: Turn, view: po_life.POView, lang: str) -> bytes:
 async def _send(turn: Turn, po, *, phoned: bool) -> None:
     view = await po_life.po_view(turn.session, po)
     if view.status not in (po_life.DRAFT, po_life.SENT):
-        raise InvalidInput(N_("Purchase order {number} is {status}; it was sent already."), number=view.number, status=view.status)
+        raise InvalidInput(N_("Purchase order {number} is {status}; it was sent already."), number=view.number, status=Status(PO, view.status))
     if phoned:
         await po_life.mark_sent(turn.session, turn.user, po, via="phone", today=turn.now().date())
         turn.say(turn.t("{number} marked as sent (phoned through). It now counts as on order.", number=view.number))

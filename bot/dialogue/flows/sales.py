@@ -10,7 +10,7 @@ from datetime import datetime, time, timedelta
 
 from domain.crm import interactions as crm_interactions
 from domain.crm import reminders as crm_reminders
-from domain.errors import InvalidInput, N_
+from domain.errors import InvalidInput, N_, Npt_
 from domain.crm.customers import get_customer
 from domain.models import Customer, Interaction
 
@@ -26,7 +26,7 @@ KINDS = {  # button -> (channel, direction)
 }
 KIND_LABELS = {"call_out": N_("Call (outgoing)"), "call_in": N_("Call (incoming)"), "meeting": N_("Meeting"), "sms": N_("SMS"),
                "email": N_("E-mail")}
-OUTCOME_LABELS = {"interested": N_("Interested"), "ordered": N_("Ordered"), "no answer": N_("No answer"),
+OUTCOME_LABELS = {"interested": N_("Interested"), "ordered": Npt_("call outcome", "Ordered"), "no answer": N_("No answer"),
                   "call back": N_("Call back"), "sent offer": N_("Sent offer"), "not interested": N_("Not interested")}
 CHANNEL_NAMES = {"call": N_("call"), "meeting": N_("meeting"), "sms": N_("SMS"), "email": N_("e-mail")}
 

@@ -16,6 +16,9 @@ from domain.models import Customer
 from ..messages import Button
 from ..router import Router
 from ..turn import Turn, button_id
+from domain.status_labels import ORDER, status_label
+
+from ...formatting import format_date
 from .crm_common import entities, local, money, on_customer, resolve_customer, stage_name
 from .sales import CHANNEL_NAMES, OUTCOME_LABELS
 
@@ -61,10 +64,10 @@ async def render_card(turn: Turn, customer: Customer) -> None:
         lines += [f"• {p.name}" + (f", {p.role}" if p.role else "") + (f" — {p.phone}" if p.phone else "") for p in card.contacts]
     lines += ["", turn.t("💼 Open deals:") if card.deals else turn.t("💼 No open deals.")]
     lines += [f"• {d.title} — {stage_name(turn, d.stage)}, {money(turn, d.amount, d.currency)}"
-              + (f", {turn.t('close by {date}', date=d.expected_close.strftime('%d.%m.%Y'))}" if d.expected_close else "")
+              + (f", {turn.t('close by {date}', date=format_date(d.expected_close, turn.lang))}" if d.expected_close else "")
               for d in card.deals]
     lines += ["", turn.t("📦 Open orders:") if card.orders else turn.t("📦 No open orders.")]
-    lines += [f"• #{o.number} — {turn.t(o.status)}" + (f", {o.order_date.strftime('%d.%m.%Y')}" if o.order_date else "")
+    lines += [f"• #{o.number} — {turn.t(status_label(o.status, ORDER))}" + (f", {format_date(o.order_date, turn.lang)}" if o.order_date else "")
               for o in card.orders]
     if card.interactions:
         lines += ["", turn.t("🗒 Latest:")]
@@ -73,7 +76,7 @@ async def render_card(turn: Turn, customer: Customer) -> None:
             who = card.users.get(i.user_id, "")
             detail = "; ".join(x for x in (turn.t(OUTCOME_LABELS[i.outcome]) if i.outcome in OUTCOME_LABELS else i.outcome,
                                              (i.note or "")[:80]) if x)
-            lines.append(f"• {i.occurred_at.astimezone(turn.tz).strftime('%d.%m')} {what}" + (f" ({who})" if who else "")
+            lines.append(f"• {format_date(i.occurred_at.astimezone(turn.tz).date(), turn.lang)} {what}" + (f" ({who})" if who else "")
                          + (f": {detail}" if detail else ""))
     if card.reminders:
         lines += ["", turn.t("⏰ Next:")]

@@ -19,6 +19,7 @@ from domain.permissions import can
 from ..messages import Button
 from ..router import Router
 from ..turn import Turn, button_id
+from ...formatting import format_date
 from .crm_common import entities, entity_day, money, on_customer, parse_day, resolve_customer, stage_name
 
 NEW, MOVE = "deal", "dealmove"
@@ -120,7 +121,7 @@ async def on_close(turn: Turn) -> None:
         raise InvalidInput(N_("I can't read \u201c{text}\u201d as a date. Try \u201c31.12.2026\u201d or \u201cend of month\u201d."),
                            text=turn.inbound.text or "")
     if day < turn.now().date():
-        raise InvalidInput(N_("The expected close date {date} is in the past."), date=day.isoformat())
+        raise InvalidInput(N_("The expected close date {date} is in the past."), date=day)
     turn.goto(NEW, "close", close=day.isoformat())
     await _next(turn)
 
@@ -136,7 +137,7 @@ async def _save(turn: Turn) -> None:
     turn.remember_undo("deal", id=deal.id)
     lines = [turn.t("New deal: {title}", title=deal.title), f"{money(turn, deal.amount, deal.currency)} · {stage_name(turn, deal.stage)}"]
     if deal.expected_close:
-        lines.append(turn.t("Expected close: {date}", date=deal.expected_close.strftime("%d.%m.%Y")))
+        lines.append(turn.t("Expected close: {date}", date=format_date(deal.expected_close, turn.lang)))
     lines.append(turn.t("/undo takes it back."))
     turn.say("\n".join(lines), _stage_buttons(turn, deal), edit=turn.inbound.kind == "callback")
 
@@ -176,7 +177,7 @@ async def _show(turn: Turn, deal: Deal, *, edit: bool = False) -> None:
     lines = [f"💼 {deal.title}", f"{customer.name} · {money(turn, deal.amount, deal.currency)} · {stage_name(turn, deal.stage)}"
              + (f" ({deal.probability}%)" if deal.probability is not None else "")]
     if deal.expected_close:
-        lines.append(turn.t("Expected close: {date}", date=deal.expected_close.strftime("%d.%m.%Y")))
+        lines.append(turn.t("Expected close: {date}", date=format_date(deal.expected_close, turn.lang)))
     if deal.lost_reason:
         lines.append(turn.t("Lost: {reason}", reason=deal.lost_reason))
     turn.say("\n".join(lines), _stage_buttons(turn, deal) if crm_deals.may_edit(turn.user, deal) else [], edit=edit)

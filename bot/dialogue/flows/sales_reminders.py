@@ -191,16 +191,16 @@ async def today(turn: Turn) -> None:
         if is_today:
             turn.say(turn.t("Nothing on your list for today. /remind adds something."))
         else:
-            turn.say(turn.t("Nothing on your list from {first} to {last}.", first=first.isoformat(), last=last.isoformat())
-                     if first != last else turn.t("Nothing on your list for {day}.", day=first.isoformat()))
+            turn.say(turn.t("Nothing on your list from {first} to {last}.", first=format_date(first, turn.lang), last=format_date(last, turn.lang))
+                     if first != last else turn.t("Nothing on your list for {day}.", day=format_date(first, turn.lang)))
         return
     now = turn.services.clock()
     if is_today:
         lines = [turn.t("Your list for today:")]
     elif first == last:
-        lines = [turn.t("Your list for {day}:", day=first.isoformat())]
+        lines = [turn.t("Your list for {day}:", day=format_date(first, turn.lang))]
     else:
-        lines = [turn.t("Your list from {first} to {last}:", first=first.isoformat(), last=last.isoformat())]
+        lines = [turn.t("Your list from {first} to {last}:", first=format_date(first, turn.lang), last=format_date(last, turn.lang))]
     buttons = []
     for r in items:
         mark = "⚠️ " if r.due_at < now else ""

@@ -18,6 +18,7 @@ from domain.crm import reports
 from domain.errors import InvalidInput, N_
 from domain.permissions import require
 
+from ...formatting import format_date, format_percent
 from ...reports.charts import abc_xyz_png, funnel_png
 from ..messages import Attachment, Button
 from ..router import Router
@@ -64,7 +65,7 @@ async def report_from_intent(turn: Turn) -> None:
     today = turn.now().date()
     day = entity_day(ent)
     if day is not None and day <= today:
-        await _funnel(turn, day, today + timedelta(days=1), turn.t("since {date}", date=day.strftime("%d.%m.%Y")))
+        await _funnel(turn, day, today + timedelta(days=1), turn.t("since {date}", date=format_date(day, turn.lang)))
         return
     key = _period_key(turn.inbound.text or "") or "month"
     start, end = period_bounds(key, today)
@@ -75,11 +76,12 @@ async def _funnel(turn: Turn, start: date, end: date, label: str) -> None:
     f = await reports.funnel(turn.session, turn.user, start, end)
     currency = turn.services.settings.company.currency
     names = [stage_name(turn, s) for s in reports.FUNNEL]
-    lines = [turn.t("Sales funnel, {period} ({start} – {end}): {n} deals", period=label, start=start.strftime("%d.%m.%Y"),
-                    end=(end - timedelta(days=1)).strftime("%d.%m.%Y"), n=f.reached["new"])]
+    lines = [turn.tn("Sales funnel, {period} ({start} – {end}): {n} deal", "Sales funnel, {period} ({start} – {end}): {n} deals",
+                     f.reached["new"], period=label, start=format_date(start, turn.lang),
+                     end=format_date(end - timedelta(days=1), turn.lang))]
     for s, name in zip(reports.FUNNEL, names):
         lines.append(f"• {name}: {f.reached[s]} · {money(turn, f.amount[s], currency)}")
-    conv = [f"{stage_name(turn, a)}→{stage_name(turn, b)} {f.conversion[f'{a}->{b}']:.0%}"
+    conv = [f"{stage_name(turn, a)}→{stage_name(turn, b)} {format_percent(f.conversion[f'{a}->{b}'], turn.lang)}"
             for a, b in zip(reports.FUNNEL, reports.FUNNEL[1:]) if f.conversion[f"{a}->{b}"] is not None]
     if conv:
         lines.append(turn.t("Conversion: {list}", list=", ".join(conv)))
@@ -121,7 +123,8 @@ async def abc(turn: Turn) -> None:
     for c in classes:
         share[c.abc + c.xyz] += float(c.revenue) / total
     top = [c for c in classes if c.abc == "A"][:5]
-    lines = [turn.t("ABC/XYZ of {n} customers (ABC: revenue share, XYZ: how steady the monthly revenue is):", n=len(classes))]
+    lines = [turn.tn("ABC/XYZ of {n} customer (ABC: revenue share, XYZ: how steady the monthly revenue is):",
+                     "ABC/XYZ of {n} customers (ABC: revenue share, XYZ: how steady the monthly revenue is):", len(classes))]
     lines += [f"{a}: " + "  ".join(f"{a}{x} {counts[a + x]}" for x in "XYZ") for a in "ABC"]
     if top:
         lines.append(turn.t("Top A customers: {names}", names=", ".join(c.name for c in top)))
@@ -153,7 +156,7 @@ async def group(turn: Turn) -> None:
         rule_text = " ".join(w for w in words if "=" in w)
         g = await crm_groups.create_group(turn.session, turn.user, name, rule=crm_groups.parse_rule(rule_text) if rule_text else None)
         n = len(await crm_groups.members(turn.session, g, today=turn.now().date(), thresholds=thresholds(turn)))
-        turn.say(turn.t("Group {name} created ({n} customers).", name=g.name, n=n))
+        turn.say(turn.tn("Group {name} created ({n} customer).", "Group {name} created ({n} customers).", n, name=g.name))
     elif verb == "add":
         name, sep, query = rest.partition("|")
         if not sep:
@@ -167,7 +170,7 @@ async def group(turn: Turn) -> None:
     elif verb == "show":
         g = await crm_groups.group_by_name(turn.session, rest)
         members = await crm_groups.members(turn.session, g, today=turn.now().date(), thresholds=thresholds(turn))
-        lines = [turn.t("{name}: {n} customers", name=g.name, n=len(members))]
+        lines = [turn.tn("{name}: {n} customer", "{name}: {n} customers", len(members), name=g.name)]
         lines += [f"• {c.name} ({c.code})" for c in members[:40]]
         if len(members) > 40:
             lines.append(turn.t("…and {n} more.", n=len(members) - 40))

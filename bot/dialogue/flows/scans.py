@@ -113,7 +113,7 @@ def _ask_which(turn: Turn, scans: list[Scan]) -> None:
     turn.conv.data = {**turn.state, "scan_choices": [s.raw for s in offered],
                       "scan_asked_at": f"{turn.conv.flow}.{turn.conv.step}"}
     buttons = [[Button(_short(s.raw), f"scan:{i}")] for i, s in enumerate(offered)]
-    turn.say(turn.t("That photo has {count} different barcodes. Which one do you mean?", count=len(scans)), buttons)
+    turn.say(turn.tn("That photo has {n} different barcode. Which one do you mean?", "That photo has {n} different barcodes. Which one do you mean?", len(scans)), buttons)
 
 
 def _short(text: str, limit: int = 48) -> str:

@@ -17,7 +17,7 @@ from decimal import Decimal
 from sqlalchemy import or_
 from sqlmodel import select
 
-from domain.errors import InvalidInput, N_, NotFound
+from domain.errors import InvalidInput, N_, Np_, NotFound
 from domain.inventory import counting, moves, picking, receiving, reservations, shipping, stock, tasks, transfers
 from domain.inventory.common import find_location, resolve_product
 from domain.models import OrderStatus, PurchaseOrder, SalesOrder, StockReservation, Warehouse
@@ -25,7 +25,7 @@ from domain.permissions import can
 from domain.orders.lifecycle import get_order
 from domain.search import clear_winner, find_products
 from domain.quantities import parse_quantity
-from domain.status_labels import status_label
+from domain.status_labels import COUNT, PO, status_label
 
 from ...formatting import format_date, format_number
 from ...i18n import normalise_language
@@ -66,7 +66,7 @@ def _served(turn: Turn, served: list[str]) -> str:
 
 
 def _say_note(turn: Turn, note, extra: str = "", buttons=None) -> None:
-    text = note.render(turn.t) if note else ""
+    text = turn.render(note) if note else ""
     turn.say("\n".join(p for p in (text, extra) if p), buttons)
 
 
@@ -76,8 +76,8 @@ def _pick_prompt(turn: Turn, step) -> tuple[str, list]:
     if kind == "done":
         return turn.t("Order {number} is picked. Send /pack {number} when it is on the packing table.", number=step.order_number), []
     lot = turn.t(" lot {lot}", lot=step.lot) if step.lot else ""
-    expiry = turn.t(", best before {day}", day=step.expiry.isoformat()) if step.expiry else ""
-    head = turn.t("Order {number}, {left} bin(s) to go.", number=step.order_number, left=step.tasks_left)
+    expiry = turn.t(", best before {day}", day=format_date(step.expiry, turn.lang)) if step.expiry else ""
+    head = turn.tn("Order {number}, {n} bin to go.", "Order {number}, {n} bins to go.", step.tasks_left, number=step.order_number)
     short = [[Button(turn.t("Bin is empty / short"), "pick_short:")]]
     if kind == "scan_bin":
         return head + "\n" + turn.t("Go to bin {bin} and scan its label.", bin=step.bin_code), short
@@ -85,8 +85,9 @@ def _pick_prompt(turn: Turn, step) -> tuple[str, list]:
         return head + "\n" + turn.t("At {bin}: scan {name} ({sku}){lot}{expiry}.", bin=step.bin_code, name=step.product_name,
                                     sku=step.sku, lot=lot, expiry=expiry), short
     qty = _fmt(step.quantity)
-    return (head + "\n" + turn.t("How many {unit} of {sku} did you take? {qty} needed.", unit=step.unit, sku=step.sku, qty=qty),
-            [[Button(qty, f"pick_qty:{qty}")], *short])
+    return (head + "\n" + turn.t("How many {unit} of {sku} did you take? {qty} needed.", unit=turn.unit(step.unit), sku=step.sku,
+                                  qty=turn.value(step.quantity)),
+            [[Button(turn.value(step.quantity), f"pick_qty:{qty}")], *short])
 
 
 def _show_pick(turn: Turn, step) -> None:
@@ -95,7 +96,7 @@ def _show_pick(turn: Turn, step) -> None:
         turn.end()
     else:
         turn.goto("pick", "work", pick_list_id=step.pick_list_id)
-    happened = step.happened.render(turn.t) if step.happened else ""
+    happened = turn.render(step.happened) if step.happened else ""
     if step.refill_task_id:
         happened += ("\n" if happened else "") + turn.t("The pick face ran low: a refill task was created (/next).")
     turn.say("\n".join(p for p in (happened, text) if p), buttons)
@@ -127,14 +128,14 @@ async def pick_cmd(turn: Turn) -> None:
     for o in ready:
         res = results.get(o.id)
         if res is not None and all(ln.reserved_total == 0 for ln in res.lines):
-            short = ", ".join(f"{ln.sku} {_fmt(ln.short)}" for ln in res.lines if ln.short > 0)
+            short = ", ".join(f"{ln.sku} {turn.value(ln.short)}" for ln in res.lines if ln.short > 0)
             waiting.append(turn.t("\u2022 {number}: nothing in free stock yet (short: {short})", number=o.number, short=short))
         else:
             pickable.append(o)
     text = turn.t("Which order do you pick? The most urgent are first.") if pickable else turn.t("No order can be picked yet.")
     if waiting:
         text += "\n" + turn.t("Waiting for stock:") + "\n" + "\n".join(waiting)
-    turn.say(text, [[Button(turn.t("Order {number}", number=o.number) + (f" \u2014 {o.promised_date.isoformat()}" if o.promised_date else ""),
+    turn.say(text, [[Button(turn.t("Order {number}", number=o.number) + (f" \u2014 {format_date(o.promised_date, turn.lang)}" if o.promised_date else ""),
                             f"pick_order:{o.id}")] for o in pickable[:6]])
 
 
@@ -156,7 +157,7 @@ async def on_pick_input(turn: Turn) -> None:
     text = (turn.inbound.text or "").strip()
     if kind == "enter_quantity":
         if turn.inbound.kind != "text":
-            raise InvalidInput(N_("Type how many you took, e.g. {qty}."), qty=_fmt(step.quantity))
+            raise InvalidInput(N_("Type how many you took, e.g. {qty}."), qty=step.quantity)
         step = await picking.confirm_pick_quantity(turn.session, pid, turn.user, _qty_text(text))
     elif kind in ("scan_bin", "scan_product"):
         scan = await one_scan(turn)
@@ -193,8 +194,8 @@ async def pack_cmd(turn: Turn) -> None:
     result = await shipping.pack_order(turn.session, order, turn.user)
     lines = [turn.t("Order {number} packed at {bin}:", number=result.order_number, bin=result.packing_bin)]
     for ln in result.lines:
-        short = turn.t(" ({short} short)", short=_fmt(ln.short)) if ln.short else ""
-        lines.append(f"\u2022 {ln.sku} {ln.name}: {_fmt(ln.picked)} {ln.unit}{short}")
+        short = turn.t(" ({short} short)", short=turn.value(ln.short)) if ln.short else ""
+        lines.append(f"\u2022 {ln.sku} {ln.name}: {turn.qty(ln.picked, ln.unit)}{short}")
     turn.say("\n".join(lines), [[Button(turn.t("Ship now"), f"ship:{order.id}")]])
 
 
@@ -237,8 +238,8 @@ def _show_task(turn: Turn, offer) -> None:
     where = turn.t("to bin {bin}", bin=offer.to_bin) if offer.to_bin else turn.t("to any free bin")
     kind = turn.t("Refill") if offer.kind == "replenish" else turn.t("Put away")
     turn.goto("task", "scan_bin", task_id=offer.task_id)
-    turn.say(turn.t("{kind}: take {qty} {unit} of {sku} {name}{lot} from {src} {where}, then scan the bin.",
-                    kind=kind, qty=_fmt(offer.quantity), unit=offer.unit, sku=offer.sku, name=offer.product_name, lot=lot,
+    turn.say(turn.t("{kind}: take {qty} of {sku} {name}{lot} from {src} {where}, then scan the bin.",
+                    kind=kind, qty=turn.qty(offer.quantity, offer.unit), sku=offer.sku, name=offer.product_name, lot=lot,
                     src=offer.from_bin, where=where))
 
 
@@ -257,7 +258,7 @@ async def on_task_bin(turn: Turn) -> None:
         return
     result = await tasks.confirm_task(turn.session, turn.state["task_id"], turn.user, scan.code)
     turn.end()
-    extra = "" if result.done else turn.t("{qty} still to put away: /next.", qty=_fmt(result.remaining))
+    extra = "" if result.done else turn.t("{qty} still to put away: /next.", qty=turn.value(result.remaining))
     extra = "\n".join(p for p in (extra, _served(turn, result.served)) if p)
     _say_note(turn, result.happened, extra, [[Button(turn.t("Next task"), "wh_next:")]])
 
@@ -299,8 +300,9 @@ async def on_receive_input(turn: Turn) -> None:
             raise InvalidInput(N_("Quantity must be more than zero (got {quantity})."), quantity=qty)
         lines = state.get("lines", []) + [{**pending, "quantity": str(qty)}]
         turn.goto("receive", "lines", lines=lines, pending=None)
-        turn.say(turn.t("{qty} \u00d7 {name} noted ({n} line(s)). Scan the next product, or send \u201cdone\u201d.",
-                        qty=_fmt(qty), name=pending["name"], n=len(lines)), [[Button(turn.t("Done"), "recv_done:")]])
+        turn.say(turn.tn("{qty} \u00d7 {name} noted ({n} line). Scan the next product, or send \u201cdone\u201d.",
+                         "{qty} \u00d7 {name} noted ({n} lines). Scan the next product, or send \u201cdone\u201d.",
+                         len(lines), qty=turn.value(qty), name=pending["name"]), [[Button(turn.t("Done"), "recv_done:")]])
         return
     scan = await one_scan(turn)
     if scan is None:
@@ -394,14 +396,14 @@ async def _receive_preview(turn: Turn) -> None:
     out = [turn.t("To book:")]
     for ln in preview.lines:
         lot = turn.t(" lot {lot}", lot=ln.lot) if ln.lot else ""
-        exp = turn.t(", best before {day}", day=ln.expiry.isoformat()) if ln.expiry else ""
-        out.append(f"\u2022 {_fmt(ln.quantity)} {ln.unit} {ln.sku} {ln.name}{lot}{exp} \u2192 {ln.destination}")
-        out += [f"   {n.render(turn.t)}" for n in ln.notes]
+        exp = turn.t(", best before {day}", day=format_date(ln.expiry, turn.lang)) if ln.expiry else ""
+        out.append(f"\u2022 {turn.qty(ln.quantity, ln.unit)} {ln.sku} {ln.name}{lot}{exp} \u2192 {ln.destination}")
+        out += [f"   {turn.render(n)}" for n in ln.notes]
     for pl in preview.po_lines:
         diff = pl.received_after - pl.ordered
         if diff:
-            out.append(turn.t("{sku}: {received} of {ordered} ordered ({diff:+})", sku=pl.sku, received=_fmt(pl.received_after),
-                              ordered=_fmt(pl.ordered), diff=float(diff)))
+            out.append(turn.t("{sku}: {received} of {ordered} ordered ({diff})", sku=pl.sku, received=turn.value(pl.received_after),
+                              ordered=turn.value(pl.ordered), diff=("+" if diff > 0 else "\u2212") + turn.value(abs(diff))))
     if preview.not_on_po:
         out.append(turn.t("Not on the purchase order: {skus}", skus=", ".join(preview.not_on_po)))
     turn.goto("receive", "review")
@@ -429,9 +431,9 @@ async def on_receive_book(turn: Turn) -> None:  # offered at the review step onl
     turn.end()
     out = [turn.t("Receipt {number} booked.", number=booked.receipt_number)]
     if booked.po_status:
-        out.append(turn.t("Purchase order is now {status}.", status=turn.t(status_label(booked.po_status))))
+        out.append(turn.t("Purchase order is now {status}.", status=turn.t(status_label(booked.po_status, PO))))
     if booked.quarantined:
-        out.append(turn.t("{n} line(s) wait in quarantine for inspection.", n=len(booked.quarantined)))
+        out.append(turn.tn("{n} line waits in quarantine for inspection.", "{n} lines wait in quarantine for inspection.", len(booked.quarantined)))
     buttons = [[Button(turn.t("Put away now"), "wh_next:")]] if booked.putaway_task_ids else []
     turn.say("\n".join(out), buttons)
 
@@ -507,12 +509,12 @@ async def _record(turn: Turn, pending: dict) -> None:
             expiry=_date.fromisoformat(pending["expiry"]) if pending.get("expiry") else None)
     except counting.LotNeeded as exc:
         turn.goto("count", "lot", pending=pending)
-        turn.say(exc.render(turn.t) + "\n" + turn.t("Type the lot printed on the goods, or \u201cnone\u201d if they carry no lot."),
+        turn.say(turn.render(exc) + "\n" + turn.t("Type the lot printed on the goods, or \u201cnone\u201d if they carry no lot."),
                  [[Button(turn.t("No lot on them"), "count_nolot:")]])
         return
     except counting.ExpiryNeeded as exc:
         turn.goto("count", "expiry", pending=pending)
-        turn.say(exc.render(turn.t) + "\n" + turn.t("E.g. 2027-03-31 or 31.03.2027."))
+        turn.say(turn.render(exc) + "\n" + turn.t("E.g. 2027-03-31 or 31.03.2027."))
         return
     turn.goto("count", "lines", pending=None)
     _say_note(turn, step.happened, turn.t("Next product, or \u201cdone\u201d."), [[Button(turn.t("Finish count"), "count_done:")]])
@@ -634,9 +636,9 @@ async def approvals_cmd(turn: Turn) -> None:
         by_lot = {v.sku for v in c.lines if v.lot}
         for v in c.lines:
             lot = turn.t(" lot {lot}", lot=v.lot) if v.lot else (turn.t(" (no lot)") if v.sku in by_lot else "")
-            exp = turn.t(", best before {day}", day=v.expiry.isoformat()) if v.expiry else ""
+            exp = turn.t(", best before {day}", day=format_date(v.expiry, turn.lang)) if v.expiry else ""
             unseen = turn.t(" (not seen)") if not v.seen else ""
-            lines.append(f"\u2022 {v.sku}{lot}{exp}: {_fmt(v.current)} \u2192 {_fmt(v.counted)}{unseen}")
+            lines.append(f"\u2022 {v.sku}{lot}{exp}: {turn.value(v.current)} \u2192 {turn.value(v.counted)}{unseen}")
         turn.say("\n".join(lines), [[Button(turn.t("Approve"), f"count_ok:{c.count_task_id}:1"),
                                      Button(turn.t("Recount"), f"count_ok:{c.count_task_id}:0")]])
 
@@ -644,7 +646,7 @@ async def approvals_cmd(turn: Turn) -> None:
 async def on_count_decision(turn: Turn) -> None:
     task_id, _, approve = turn.args.partition(":")
     outcome = await counting.decide_count(turn.session, button_id(task_id), turn.user, approve=approve == "1")
-    _say_note(turn, outcome.happened, _served(turn, outcome.served)) if outcome.happened else turn.say(turn.t("Count of {bin}: {status}.", bin=outcome.bin_code, status=turn.t(status_label(outcome.status))))
+    _say_note(turn, outcome.happened, _served(turn, outcome.served)) if outcome.happened else turn.say(turn.t("Count of {bin}: {status}.", bin=outcome.bin_code, status=turn.t(status_label(outcome.status, COUNT))))
 
 
 # ---------------------------------------------------------------- moving
@@ -683,7 +685,7 @@ async def on_move_input(turn: Turn) -> None:
     elif step == "product":
         resolved = await resolve_product(turn.session, scan.code)
         turn.goto("move", "qty", code=scan.code, lot=scan.lot or None)
-        turn.say(turn.t("How many {unit} of {name}?", unit=resolved.product.unit, name=resolved.product.name))
+        turn.say(turn.t("How many {unit} of {name}?", unit=turn.unit(resolved.product.unit), name=resolved.product.name))
     elif step == "qty":
         qty = _qty_text(turn.inbound.text or "")
         if qty <= 0:
@@ -726,7 +728,7 @@ async def photo_default(turn: Turn) -> None:
         except NotFound:
             unknown.append(scan.raw)
     if len(unknown) == len(scans[:CHOICES]):
-        raise NotFound(N_("That photo has {count} barcodes, and none of them is a product or bin I know: {codes}."),
+        raise NotFound(Np_("That photo has {count} barcode, and it is no product or bin I know: {codes}.", "That photo has {count} barcodes, and none of them is a product or bin I know: {codes}."),
                        count=len(scans), codes=", ".join(unknown))
     if unknown:
         turn.say(turn.t("Not a product or bin I know: {codes}.", codes=", ".join(unknown)))
@@ -748,8 +750,8 @@ async def _stock_answer(turn: Turn, query: str, location: str | None) -> None:
         quants = (await turn.session.exec(select(StockQuant, Product).join(Product, Product.id == StockQuant.product_id)
                                           .where(StockQuant.location_id == loc.id, StockQuant.quantity != 0))).all()
         lines = [turn.t("Bin {bin} ({warehouse}):", bin=loc.code, warehouse=wh.code)] + [
-            f"\u2022 {p.sku} {p.name}{' ' + q.lot if q.lot else ''}: {_fmt(q.quantity)} {p.unit}"
-            + (turn.t(" ({reserved} reserved)", reserved=_fmt(q.reserved)) if q.reserved else "") for q, p in quants]
+            f"\u2022 {p.sku} {p.name}{turn.t(' lot {lot}', lot=q.lot) if q.lot else ''}: {turn.qty(q.quantity, p.unit)}"
+            + (turn.t(" ({reserved} reserved)", reserved=turn.value(q.reserved)) if q.reserved else "") for q, p in quants]
         turn.say("\n".join(lines) if quants else turn.t("Bin {bin} is empty.", bin=loc.code))
         return
     try:
@@ -783,18 +785,18 @@ async def _product_stock(turn: Turn, product) -> None:
             lines = [turn.t("{name} ({sku}): totals are not shown while you count {bins}.", name=product.name, sku=product.sku,
                             bins=", ".join(sorted(b for _, b in codes)))]
             for r in kept[:12]:
-                lot = f" {r.lot}" if r.lot else ""
-                exp = turn.t(" exp {day}", day=r.expiry.isoformat()) if r.expiry else ""
-                lines.append(f"\u2022 {r.warehouse} {r.bin}{lot}{exp}: {_fmt(r.on_hand)}")
+                lot = turn.t(" lot {lot}", lot=r.lot) if r.lot else ""
+                exp = turn.t(" exp {day}", day=format_date(r.expiry, turn.lang)) if r.expiry else ""
+                lines.append(f"\u2022 {r.warehouse} {r.bin}{lot}{exp}: {turn.value(r.on_hand)}")
             turn.say("\n".join(lines))
             return
-    lines = [turn.t("{name} ({sku}): {on_hand} {unit} on hand, {reserved} reserved, {available} available.",
-                    name=product.name, sku=product.sku, on_hand=format_number(level.on_hand, lang), unit=product.unit,
+    lines = [turn.t("{name} ({sku}): {on_hand} on hand, {reserved} reserved, {available} available.",
+                    name=product.name, sku=product.sku, on_hand=turn.qty(level.on_hand, product.unit),
                     reserved=format_number(level.reserved, lang), available=format_number(level.available, lang))]
     for r in rows[:12]:
-        lot = f" {r.lot}" if r.lot else ""
-        exp = turn.t(" exp {day}", day=r.expiry.isoformat()) if r.expiry else ""
-        lines.append(f"\u2022 {r.warehouse} {r.bin}{lot}{exp}: {_fmt(r.on_hand)}")
+        lot = turn.t(" lot {lot}", lot=r.lot) if r.lot else ""
+        exp = turn.t(" exp {day}", day=format_date(r.expiry, turn.lang)) if r.expiry else ""
+        lines.append(f"\u2022 {r.warehouse} {r.bin}{lot}{exp}: {turn.value(r.on_hand)}")
     turn.say("\n".join(lines))
 
 
@@ -815,8 +817,8 @@ async def inspect_cmd(turn: Turn) -> None:
         turn.say(turn.t("Nothing is waiting in quarantine."))
         return
     for p in pending[:8]:
-        turn.say(turn.t("{receipt}: {qty} \u00d7 {sku} {name}{lot}", receipt=p.receipt_number, qty=_fmt(p.quantity), sku=p.sku,
-                        name=p.name, lot=f" lot {p.lot}" if p.lot else ""),
+        turn.say(turn.t("{receipt}: {qty} \u00d7 {sku} {name}{lot}", receipt=p.receipt_number, qty=turn.value(p.quantity), sku=p.sku,
+                        name=p.name, lot=turn.t(" lot {lot}", lot=p.lot) if p.lot else ""),
                  [[Button(turn.t("Accept"), f"inspect:{p.receipt_line_id}:1"), Button(turn.t("Reject"), f"inspect:{p.receipt_line_id}:0")]])
 
 
@@ -844,7 +846,7 @@ async def transfer_cmd(turn: Turn) -> None:
                                            lines=lines)
     turn.say(turn.t("Transfer {number} sent: {lines}. It is in transit to {to}; receive it there with /transfer_in {number}.",
                     number=result.number, to=result.to_warehouse,
-                    lines=", ".join(f"{_fmt(ln.quantity)} × {ln.sku}" + (f" {ln.lot}" if ln.lot else "") for ln in result.lines)))
+                    lines=", ".join(f"{turn.value(ln.quantity)} × {ln.sku}" + (turn.t(" lot {lot}", lot=ln.lot) if ln.lot else "") for ln in result.lines)))
 
 
 async def transfer_in_cmd(turn: Turn) -> None:
@@ -854,7 +856,7 @@ async def transfer_in_cmd(turn: Turn) -> None:
         return
     result = await transfers.receive_transfer(turn.session, turn.user, parts[0], bin_code=parts[1] if len(parts) > 1 else None)
     turn.say("\n".join([turn.t("Transfer {number} received in {to}: {lines}.", number=result.number, to=result.to_warehouse,
-                                lines=", ".join(f"{_fmt(ln.quantity)} × {ln.sku} → {ln.to_bin}" for ln in result.lines)),
+                                lines=", ".join(f"{turn.value(ln.quantity)} × {ln.sku} → {ln.to_bin}" for ln in result.lines)),
                          *served_text(turn, result.served)]))
 
 

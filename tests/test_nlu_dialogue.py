@@ -5,7 +5,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from bot.app import _parser_with_names
+from bot.app import company_parser
 from domain.models import Reminder, Role, User
 
 from .dialogue_helpers import Chat, dialogue_for, make_services
@@ -17,7 +17,7 @@ NOW = datetime(2026, 12, 7, 8, 0, tzinfo=timezone.utc)  # Monday, 10:00 in Sofia
 async def services(demo_engine, demo_database_url):
     services = make_services(demo_engine, demo_database_url)
     services.clock = lambda: NOW
-    services.parse = await _parser_with_names(services)
+    services.parse = await company_parser(services)
     async with services.uow() as uow:
         boss = User(name="Boss", role=Role.manager, telegram_id=78, language="en", timezone="Europe/Sofia")
         uow.session.add(boss)

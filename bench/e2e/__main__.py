@@ -215,7 +215,8 @@ def scale(args, users: list[int], workdir: Path) -> None:
         name, url = _database("postgres", workdir)
         try:
             asyncio.run(_prepare(url, users))
-            with TelegramServer(token=TOKEN) as server:
+            # up to 40 webhook connections at once, as Telegram (one at a time would measure the test server)
+            with TelegramServer(token=TOKEN, webhook_connections=40) as server:
                 port = free_port()
                 env = qm_env(url, server, QM_LOGGING__LEVEL="WARNING", QM_TELEGRAM__MAX_MESSAGES_PER_S=str(args.cap),
                              QM_HTTP_PORT=str(port), QM_HTTP__REUSE_PORT="true", QM_RATE_LIMITS__MESSAGE="",

@@ -39,7 +39,7 @@ class OpenLoop:
         self.server, self.mix, self.rate, self.seconds = server, mix, rate, seconds
         self.shares = shares or DEFAULT_SHARES
         self.poisson, self.rnd, self.echo = poisson, random.Random(seed), echo
-        self.pending: dict[int, deque] = defaultdict(deque)  # chat -> (sent_at, kind)
+        self.pending: dict[int, deque] = defaultdict(deque)  # chat -> [sent_at, kind]
         self.lock = threading.Lock()
         self.latency: dict[str, list[float]] = {k: [] for k in KINDS}
         self.errors: dict[str, int] = defaultdict(int)
@@ -98,8 +98,9 @@ class OpenLoop:
 
     def send(self, kind: str, uid: int | None = None) -> None:
         uid = uid if uid is not None else self._who(kind)
+        entry = [time.time(), kind]
         with self.lock:
-            self.pending[uid].append((time.time(), kind))
+            self.pending[uid].append(entry)
         self.sent[kind] += 1
         name = f"U{uid}"
         if kind == "text":
@@ -108,6 +109,9 @@ class OpenLoop:
             self.server.send_text(uid, self.pickers[uid].next, first_name=name)
         else:
             self.server.send_photo(uid, self.rnd.choice(self.mix.photos), first_name=name)
+        # The update is queued at the very end of send_*: the clock starts there, not before the test
+        # server has stored the photo's sizes (tens of ms that are the harness's, not the bot's).
+        entry[0] = time.time()
 
     def warm_up(self, timeout: float = 120) -> None:
         """One message per person, waited for, not measured (pickers open their first order)."""

@@ -134,6 +134,23 @@ def _http_server(services, dialogue, app, *, webhook: bool) -> _Server:
     return server
 
 
+def _shared_socket(settings: Settings):
+    """With http.reuse_port, a listening socket other processes can bind too (SO_REUSEPORT): the
+    kernel spreads incoming connections over them, so one webhook URL feeds several processes."""
+    if not settings.http.reuse_port:
+        return None  # uvicorn binds host:port itself
+    import socket
+
+    host = settings.http.host
+    sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+    sock.bind((host, settings.http.port))
+    sock.listen(2048)
+    sock.setblocking(False)
+    return [sock]
+
+
 async def _load_language(services) -> asyncio.Task:
     """The language model with the company's names; returns the task that keeps the names fresh."""
     from .app import load_parser
@@ -175,7 +192,7 @@ async def serve(settings: Settings, *, telegram: bool | None = None) -> None:
         server = _http_server(services, dialogue, app, webhook=webhook)
         # SMS, calls and Twilio's delivery callbacks are served from here on (an order number
         # in an SMS is read by pattern until the language model is in)
-        serving = asyncio.create_task(server.serve(), name="http")
+        serving = asyncio.create_task(server.serve(sockets=_shared_socket(settings)), name="http")
         names = await _load_language(services)
 
         if app is not None and not server.should_exit:

@@ -195,6 +195,7 @@ class Http(Section):
     host: str = "127.0.0.1"
     port: int = Field(8080, ge=0, le=65535)
     public_url: str = ""
+    reuse_port: bool = False  # SO_REUSEPORT: several `qm run` processes share one port (webhook mode, PostgreSQL)
 
 
 class WebApp(Section):

@@ -115,19 +115,22 @@ _SET_STEP = (
 )
 _LIST_FIELDS = [c.name for c in _LIST_COLUMNS]
 _TASK_FIELDS = [c.name for c in _TASK_COLUMNS]
+_N_LIST = len(_LIST_COLUMNS)  # a row is the list's columns, then the task's (add_columns appends)
+# Only the first open task: what the next input must be, without reading the whole list.
+_LIST_AND_FIRST_TASK = _LIST_AND_TASKS.limit(1)
 
 
-async def _read_list(conn, pick_list_id: int, *, lock: bool) -> tuple[OpenList, list[OpenTask]]:
-    """The pick list and its open tasks: one statement, two when no task is open."""
-    rows = (await conn.execute(_LOCK_LIST_AND_TASKS if lock else _LIST_AND_TASKS, {"pick_list_id": pick_list_id})).all()
+async def _read_list(conn, pick_list_id: int, *, lock: bool, first_only: bool = False) -> tuple[OpenList, list[OpenTask]]:
+    """The pick list and its open tasks (or only the first): one statement, two when no task is open."""
+    query = _LIST_AND_FIRST_TASK if first_only else _LOCK_LIST_AND_TASKS if lock else _LIST_AND_TASKS
+    rows = (await conn.execute(query, {"pick_list_id": pick_list_id})).all()
     if not rows:
         row = (await conn.execute(_LIST, {"pick_list_id": pick_list_id})).first()
         if row is None:
             raise NotFound(N_("No pick list {id}."), id=pick_list_id)
         return OpenList(*row), []
-    head = rows[0]._mapping
-    pl = OpenList(*(head[name] for name in _LIST_FIELDS))
-    return pl, [OpenTask(*(r._mapping[name] for name in _TASK_FIELDS)) for r in rows]
+    pl = OpenList(*rows[0][:_N_LIST])
+    return pl, [OpenTask(*r[_N_LIST:]) for r in rows]
 
 
 async def lock_pick_list(session: AsyncSession, pick_list_id: int) -> None:
@@ -149,9 +152,10 @@ def _step_of(pl: OpenList, tasks: list[OpenTask], happened: Note | None = None, 
     )
 
 
-async def _step(session: AsyncSession, pick_list_id: int, happened: Note | None = None) -> PickStep:
+async def _step(session: AsyncSession, pick_list_id: int, happened: Note | None = None, *,
+                first_only: bool = False) -> PickStep:
     conn = await connection(session)
-    pl, tasks = await _read_list(conn, pick_list_id, lock=False)
+    pl, tasks = await _read_list(conn, pick_list_id, lock=False, first_only=first_only)
     if not tasks and pl.status == PickListStatus.open:  # the last task was finished: the list is done
         await close_list(session, conn, pl)
     return _step_of(pl, tasks, happened)
@@ -211,6 +215,13 @@ async def start_pick(session: AsyncSession, order: SalesOrder, user: User) -> Pi
 
 async def current_pick_step(session: AsyncSession, pick_list_id: int) -> PickStep:
     return await _step(session, pick_list_id)
+
+
+async def expected_pick_step(session: AsyncSession, pick_list_id: int) -> PickStep:
+    """The next step (what the next input must be) from the first open task alone: tasks_left is
+    1 while any task is open. For deciding how to read an input; the step to show comes from the
+    confirmation, which reads (and locks) the whole list."""
+    return await _step(session, pick_list_id, first_only=True)
 
 
 async def open_pick_for(session: AsyncSession, user: User) -> PickStep | None:

@@ -204,6 +204,7 @@ class TelegramServer:
         bot_first_name: str = "Quartermaster",
         spec_path: Path | str = SPEC_PATH,
         webhook_retry_delay: float = 0.1,
+        webhook_connections: int = 1,
     ) -> None:
         self.token = token
         self.bot_id = int(token.split(":", 1)[0])
@@ -215,6 +216,10 @@ class TelegramServer:
         self.methods = _load_spec(Path(spec_path))
         self._methods_lower = {name.lower(): name for name in self.methods}
         self.webhook_retry_delay = webhook_retry_delay
+        # Telegram posts to a webhook over up to max_connections connections at once; by default the
+        # test server posts one update at a time (in order), more only when a benchmark asks.
+        self.webhook_connections = webhook_connections
+        self._webhook_workers: list[threading.Thread] = []
 
         self._cond = threading.Condition(threading.RLock())
         self._calls = Recorder(self._cond)
@@ -260,6 +265,8 @@ class TelegramServer:
         thread = self._webhook_thread
         if thread is not None:
             thread.join(timeout=5)
+        for worker in self._webhook_workers:
+            worker.join(timeout=5)
 
     def __enter__(self) -> "TelegramServer":
         return self.start()
@@ -722,9 +729,16 @@ class TelegramServer:
             self._webhook_error = None
             self._cond.notify_all()
             if self._webhook_thread is None or not self._webhook_thread.is_alive():
-                self._webhook_thread = threading.Thread(target=self._deliver_webhooks, daemon=True,
+                deliver = self._deliver_webhooks if self.webhook_connections <= 1 else self._deliver_webhooks_concurrently
+                self._webhook_thread = threading.Thread(target=deliver, daemon=True,
                                                         name="TelegramServer-webhook")
                 self._webhook_thread.start()
+            self._webhook_workers = [t for t in self._webhook_workers if t.is_alive()]
+            for k in range(len(self._webhook_workers), max(0, min(self.webhook_connections, self._webhook["max_connections"]) - 1)):
+                worker = threading.Thread(target=self._deliver_webhooks_concurrently, daemon=True,
+                                          name=f"TelegramServer-webhook-{k + 2}")
+                self._webhook_workers.append(worker)
+                worker.start()
         return True
 
     def _api_deleteWebhook(self, params: dict, files: dict) -> bool:
@@ -774,6 +788,26 @@ class TelegramServer:
                     continue
                 self._webhook_error = (int(time.time()), error)
             time.sleep(self.webhook_retry_delay)
+
+    def _deliver_webhooks_concurrently(self) -> None:
+        """An extra connection (webhook_connections > 1): takes the next update off the queue and
+        posts it while the others post theirs; a failed one goes back to the front."""
+        while True:
+            with self._cond:
+                while not self._stopping and self._webhook is not None and not self._updates:
+                    self._cond.wait(0.5)
+                if self._stopping or self._webhook is None:
+                    return
+                self._drop_disallowed()
+                if not self._updates:
+                    continue
+                update, hook = self._updates.pop(0), dict(self._webhook)
+            error = self._post_update(hook, update)
+            if error is not None:
+                with self._cond:
+                    self._updates.insert(0, update)
+                    self._webhook_error = (int(time.time()), error)
+                time.sleep(self.webhook_retry_delay)
 
     def _post_update(self, hook: dict, update: dict) -> str | None:
         parsed = urllib.parse.urlsplit(hook["url"])

@@ -461,3 +461,20 @@ async def test_flood_limits_answer_429_like_telegram(server):
         assert (await app.bot.send_message(12, "private chats are not limited per minute")).message_id
     failed = server.sent(chat_id=-42)[-1]
     assert not failed.ok and failed.error["parameters"]["retry_after"] >= 1
+
+
+async def test_webhook_with_several_connections_delivers_each_update_once_and_retries_failures():
+    receiver = _Receiver(fail_first=3)
+    with TelegramServer(webhook_connections=8) as server:
+        app = build_app(server)
+        try:
+            async with app:
+                await app.bot.set_webhook(receiver.url)
+                for i in range(40):
+                    server.send_text(100 + i % 5, f"m{i}")
+                received = await asyncio.to_thread(receiver.wait, 40)
+                await app.bot.delete_webhook()
+        finally:
+            receiver.close()
+    texts = sorted(body["message"]["text"] for _, body in received)
+    assert texts == sorted(f"m{i}" for i in range(40))  # every one, none twice, the failed ones resent

@@ -152,7 +152,7 @@ async def on_pick_order(turn: Turn) -> None:
 
 async def on_pick_input(turn: Turn) -> None:
     pid = turn.state["pick_list_id"]
-    step = await picking.current_pick_step(turn.session, pid)
+    step = await picking.expected_pick_step(turn.session, pid)
     kind = str(step.expect)
     text = (turn.inbound.text or "").strip()
     if kind == "enter_quantity":

@@ -1,0 +1,127 @@
+"""Where one update's time goes: the dialogue of `qm run` (the same services: language model,
+decoder, rate limits) driven in-process on the open-loop mix's database, without Telegram's HTTP.
+
+    python -m bench.e2e.profile [--db sqlite|postgres] [--n 200] [--kind text|pick|both] [--top 25]
+
+Per kind: wall and CPU per update; SQL statements per update by kind of statement, transactions
+(BEGIN/COMMIT) per update, and each statement's text with its count; then the functions that
+take the most time (cProfile, cumulative), so repeated queries and per-update set-up show.
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import cProfile
+import collections
+import io
+import os
+import pstats
+import random
+import tempfile
+import time
+import uuid
+
+import sqlalchemy as sa
+
+from . import mix as mixes
+from .__main__ import PG_BASE, _pg_database
+
+
+class SqlCounter:
+    def __init__(self, engine):
+        self.engine = engine.sync_engine
+        self.statements: collections.Counter = collections.Counter()
+        self.commits = self.begins = 0
+        sa.event.listen(self.engine, "before_cursor_execute", self._stmt)
+        sa.event.listen(self.engine, "commit", self._commit)
+        sa.event.listen(self.engine, "begin", self._begin)
+
+    def _stmt(self, conn, cursor, statement, *_):
+        self.statements[" ".join(statement.split())[:140]] += 1
+
+    def _commit(self, *_):
+        self.commits += 1
+
+    def _begin(self, *_):
+        self.begins += 1
+
+    def reset(self):
+        self.statements.clear()
+        self.commits = self.begins = 0
+
+
+async def run(db: str, n: int, kinds: list[str], top: int) -> None:
+    from bot.app import build_dialogue, open_services
+    from bot.dialogue.messages import Inbound
+    from bot.settings import load_settings
+
+    name = f"qm_prof_{uuid.uuid4().hex[:8]}"
+    if db == "postgres":
+        await _pg_database(True, name)
+        url = f"{PG_BASE}/{name}"
+    else:
+        url = f"sqlite+aiosqlite:///{tempfile.mkdtemp()}/{name}.sqlite3"
+    try:
+        mix = await mixes.prepare(url, n_text=4, n_pick=4, n_photo=1)
+        settings = load_settings(database={"url": url}, rate_limits={"message": ""})
+        services = await open_services(settings, seed_if_empty=False)
+        dialogue = build_dialogue(services)
+        counter = SqlCounter(services.engine)
+        rnd = random.Random(3)
+        pickers = {u: mixes.Picker(mix.pick_orders[u]) for u in mix.pick_users}
+        seq = iter(range(10**9))
+
+        async def one(kind: str, uid: int) -> None:
+            text = mixes.text_message(rnd, mix) if kind == "text" else pickers[uid].next
+            replies = await dialogue.handle(Inbound(channel="telegram", external_id=str(uid), kind="text", text=text,
+                                                    sender_name=f"U{uid}", language_code="en", chat_type="private",
+                                                    event_id=f"tg:{next(seq)}"))
+            if kind == "pick":
+                pickers[uid].heard("\n".join(r.text for r in replies))
+
+        for uid in mix.pick_users:  # open each picker's order, not measured
+            await one("pick", uid)
+        for kind in kinds:
+            users = mix.text_users if kind == "text" else mix.pick_users
+            for i in range(10):  # warm caches
+                await one(kind, users[i % len(users)])
+            counter.reset()
+            prof = cProfile.Profile()
+            wall0, cpu0 = time.perf_counter(), time.process_time()
+            prof.enable()
+            for i in range(n):
+                await one(kind, users[i % len(users)])
+            prof.disable()
+            wall, cpu = (time.perf_counter() - wall0) / n, (time.process_time() - cpu0) / n
+            total = sum(counter.statements.values())
+            by_verb = collections.Counter()
+            for stmt, c in counter.statements.items():
+                by_verb[stmt.split(" ", 1)[0].upper()] += c
+            print(f"\n== {kind} on {db}: {n} updates, wall {wall * 1000:.1f} ms, CPU {cpu * 1000:.1f} ms per update "
+                  f"(profiler on), load average {os.getloadavg()[0]:.1f}")
+            print(f"SQL statements per update {total / n:.2f} ("
+                  + ", ".join(f"{v} {c / n:.2f}" for v, c in by_verb.most_common()) + f"); BEGIN {counter.begins / n:.2f}, "
+                  f"COMMIT {counter.commits / n:.2f} per update")
+            for stmt, c in counter.statements.most_common(12):
+                print(f"  {c / n:5.2f}x  {stmt}")
+            out = io.StringIO()
+            pstats.Stats(prof, stream=out).sort_stats("cumulative").print_stats(top)
+            print("\n".join(line for line in out.getvalue().splitlines()[6:] if line.strip()))
+        await services.engine.dispose()
+    finally:
+        if db == "postgres":
+            await _pg_database(False, name)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
+    ap.add_argument("--n", type=int, default=200)
+    ap.add_argument("--kind", choices=["text", "pick", "both"], default="both")
+    ap.add_argument("--top", type=int, default=30)
+    args = ap.parse_args()
+    asyncio.run(run(args.db, args.n, ["text", "pick"] if args.kind == "both" else [args.kind], args.top))
+
+
+if __name__ == "__main__":
+    main()

@@ -214,6 +214,7 @@ _BARS = _LINEAR + [F.PDF417]
 FLATTEN_REGIONS, DECONVOLVE_REGIONS = 1, 1
 THOROUGH_REGIONS = 2  # regions that get every way of reading, not only the cheap cuts
 CUT_ORDER = (1, 0, 2)  # fixed threshold (bars only), local threshold, CLAHE + sharpened: by reads per ms
+CUT_NAMES = ("local", "fixed", "clahe")
 BARS_ONLY_CUT = 1  # fixed threshold first: it read the most per millisecond on the photo sets
 FLAT_SIDE = 560  # px: flattened cuts are read at this size (several tries each: kept small)
 
@@ -317,6 +318,7 @@ class _Attempt:
     region: Region | None
     special: bool  # costly, for special cases (a curved label, a blurred 2D code): only while nothing is read
     read: Callable[[], list[_Found]]
+    label: str = ""  # which region and which way, for the stage analysis (bench/barcodes/stages.py)
 
 
 def _fallback_attempts(gray: np.ndarray, work: np.ndarray, regions: list[Region]) -> Iterator[_Attempt]:
@@ -334,16 +336,21 @@ def _fallback_attempts(gray: np.ndarray, work: np.ndarray, regions: list[Region]
                 cuts[id(region)] = cut_zoomed(gray, region, 4.0)
             return cuts[id(region)]
 
+    def rank(region: Region) -> int:
+        return next(i for i, r in enumerate(regions) if r is region)
+
     def cut(region: Region, variant: int) -> _Attempt:
         return _Attempt("_read_zoomed_cut", f"cut {id(region)}", region, False,
-                        lambda: _read_cut(cut_of(region), region, variant))
+                        lambda: _read_cut(cut_of(region), region, variant),
+                        f"region{rank(region)}.{CUT_NAMES[variant]}")
 
     def step(how, region: Region, special: bool = False) -> _Attempt:
-        return _Attempt(how.__name__, f"{how.__name__} {id(region)}", region, special, lambda: how(gray, region))
+        return _Attempt(how.__name__, f"{how.__name__} {id(region)}", region, special, lambda: how(gray, region),
+                        f"region{rank(region)}.{how.__name__.removeprefix('_read_')}")
 
     best, second, rest = regions[:1], regions[1:THOROUGH_REGIONS], regions[THOROUGH_REGIONS:]
     yield from (cut(region, variant) for region in best for variant in CUT_ORDER)
-    yield _Attempt("turns", "photo", None, False, lambda: _read(work, try_invert=False))
+    yield _Attempt("turns", "photo", None, False, lambda: _read(work, try_invert=False), "photo.turns")
     yield from (cut(region, variant) for region in second for variant in CUT_ORDER[:2])
     for region in best + second:
         if region.bar_angle is not None:

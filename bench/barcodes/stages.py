@@ -14,11 +14,13 @@ measurement).
 from __future__ import annotations
 
 import argparse
+import os
 import time
 from collections import defaultdict
 from pathlib import Path
 
 import cv2
+import numpy as np
 
 cv2.setNumThreads(1)
 
@@ -28,6 +30,48 @@ from bot.barcodes.regions import find_regions  # noqa: E402
 
 from .__main__ import _score  # noqa: E402
 from .sets import manifest_set  # noqa: E402
+
+
+_CLAHE2 = cv2.createCLAHE(clipLimit=2.0, tileGridSize=(8, 8))
+
+
+def _normalised(image: np.ndarray, sigma: float) -> np.ndarray:
+    """Local contrast normalisation: (pixel - local mean) / local spread, back to 0..255."""
+    f = image.astype(np.float32)
+    mean = cv2.GaussianBlur(f, (0, 0), sigma)
+    d = f - mean
+    spread = np.sqrt(cv2.GaussianBlur(d * d, (0, 0), sigma)) + 4.0
+    return np.clip(128 + 60 * d / spread, 0, 255).astype(np.uint8)
+
+
+def candidates(gray: np.ndarray, regions) -> list:
+    """Steps the decoder does not take (yet): (label, read)."""
+    steps = [
+        ("cand.photo.half", lambda: z._read(cv2.resize(gray, None, fx=0.5, fy=0.5, interpolation=cv2.INTER_AREA),
+                                            try_invert=False)),
+        ("cand.photo.half.upright", lambda: z._read(cv2.resize(gray, None, fx=0.5, fy=0.5,
+                                                               interpolation=cv2.INTER_AREA),
+                                                    try_invert=False, try_rotate=False)),
+        ("cand.photo.clahe", lambda: z._read(_CLAHE2.apply(gray), try_invert=False, try_rotate=False)),
+        ("cand.photo.gauss", lambda: z._read(cv2.GaussianBlur(gray, (0, 0), 1.2), try_invert=False,
+                                             try_rotate=False)),
+        ("cand.photo.norm.half", lambda: z._read(_normalised(cv2.resize(gray, None, fx=0.5, fy=0.5,
+                                                                        interpolation=cv2.INTER_AREA), 8),
+                                                 try_invert=False)),
+    ]
+    for i, region in enumerate(regions[:2]):
+        cut = lambda region=region: z.cut_zoomed(gray, region, 4.0)
+        steps += [
+            (f"cand.region{i}.norm", lambda cut=cut: z._read(_normalised(cut().image, 12), try_downscale=False,
+                                                             binarizer=z._FIXED, try_invert=False)),
+            (f"cand.region{i}.gauss", lambda cut=cut: z._read(cv2.GaussianBlur(cut().image, (0, 0), 2.0),
+                                                              try_downscale=False, binarizer=z._LOCAL,
+                                                              try_invert=False)),
+            (f"cand.region{i}.otsu", lambda cut=cut: z._read(cv2.threshold(cv2.GaussianBlur(cut().image, (0, 0), 1.5),
+                                                                           0, 255, cv2.THRESH_OTSU)[1],
+                                                             try_downscale=False, try_invert=False)),
+        ]
+    return steps
 
 
 def _codes(found):
@@ -62,6 +106,7 @@ def main(argv=None) -> int:
         regions = find_regions(gray)
         cpu["regions"] += time.process_time() - start
         steps = [(a.label, a.read) for a in z._fallback_attempts(gray, z._fit(gray, 2048), regions)]
+        steps += candidates(gray, regions)
         any_read = False
         for label, read in steps:
             start = time.process_time()

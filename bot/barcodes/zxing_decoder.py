@@ -321,12 +321,20 @@ class _Attempt:
     label: str = ""  # which region and which way, for the stage analysis (bench/barcodes/stages.py)
 
 
-def _fallback_attempts(gray: np.ndarray, work: np.ndarray, regions: list[Region]) -> Iterator[_Attempt]:
-    """Nothing read upright: the ways to read the photo, in the order that read the most per
-    millisecond on the benchmark's photo sets. The best region holds nearly every code read
-    here: all its cuts first, then the whole photo turned, then the second region and the
-    costlier ways; the other regions get the cheapest cut only (neither set had a code the
-    fallback read there)."""
+# The fallback, in the order that read the most new photos per CPU millisecond on the
+# tuning photos (python -m bench.barcodes.stages): "region<i>.<way>" is the i-th best
+# region read that way, "rest.<way>" every region after the THOROUGH ones, "photo.turns"
+# the whole photo with zxing's 90-degree turns. Steps for special cases (a curved label,
+# a blurred 2D code: SPECIAL) run only while nothing at all has been read.
+FALLBACK = ("region0.local", "region0.fixed", "region0.clahe", "photo.turns", "region1.local", "region1.fixed",
+            "region0.profiles", "region1.profiles", "region1.clahe", "rest.fixed", "region0.flattened",
+            "region0.deconvolved")
+SPECIAL = {"flattened", "deconvolved"}
+
+
+def _fallback_attempts(gray: np.ndarray, work: np.ndarray, regions: list[Region],
+                       order: tuple[str, ...] = FALLBACK) -> Iterator[_Attempt]:
+    """Nothing read upright: the ways to read the photo, in `order`."""
     cuts: dict[int, Cut] = {}
     cut_lock = threading.Lock()
 
@@ -336,29 +344,29 @@ def _fallback_attempts(gray: np.ndarray, work: np.ndarray, regions: list[Region]
                 cuts[id(region)] = cut_zoomed(gray, region, 4.0)
             return cuts[id(region)]
 
-    def rank(region: Region) -> int:
-        return next(i for i, r in enumerate(regions) if r is region)
+    ways = {"profiles": _read_profiles, "flattened": _read_flattened, "deconvolved": _read_deconvolved}
 
-    def cut(region: Region, variant: int) -> _Attempt:
-        return _Attempt("_read_zoomed_cut", f"cut {id(region)}", region, False,
-                        lambda: _read_cut(cut_of(region), region, variant),
-                        f"region{rank(region)}.{CUT_NAMES[variant]}")
+    def attempt(label: str, region: Region, way: str) -> _Attempt | None:
+        if way in CUT_NAMES:
+            variant = CUT_NAMES.index(way)
+            return _Attempt("_read_zoomed_cut", f"cut {id(region)}", region, False,
+                            lambda: _read_cut(cut_of(region), region, variant), label)
+        how = ways[way]
+        if how is _read_profiles and region.bar_angle is None:
+            return None
+        return _Attempt(how.__name__, f"{how.__name__} {id(region)}", region, way in SPECIAL,
+                        lambda: how(gray, region), label)
 
-    def step(how, region: Region, special: bool = False) -> _Attempt:
-        return _Attempt(how.__name__, f"{how.__name__} {id(region)}", region, special, lambda: how(gray, region),
-                        f"region{rank(region)}.{how.__name__.removeprefix('_read_')}")
-
-    best, second, rest = regions[:1], regions[1:THOROUGH_REGIONS], regions[THOROUGH_REGIONS:]
-    yield from (cut(region, variant) for region in best for variant in CUT_ORDER)
-    yield _Attempt("turns", "photo", None, False, lambda: _read(work, try_invert=False), "photo.turns")
-    yield from (cut(region, variant) for region in second for variant in CUT_ORDER[:2])
-    for region in best + second:
-        if region.bar_angle is not None:
-            yield step(_read_profiles, region)
-    yield from (cut(region, CUT_ORDER[2]) for region in second)
-    yield from (cut(region, CUT_ORDER[0]) for region in rest)
-    yield from (step(_read_flattened, r, True) for r in regions[:FLATTEN_REGIONS])
-    yield from (step(_read_deconvolved, r, True) for r in regions[:DECONVOLVE_REGIONS])
+    for label in order:
+        where, way = label.split(".")
+        if where == "photo":
+            yield _Attempt("turns", "photo", None, False, lambda: _read(work, try_invert=False), label)
+            continue
+        chosen = regions[THOROUGH_REGIONS:] if where == "rest" else regions[int(where[6:]):int(where[6:]) + 1]
+        for i, region in enumerate(chosen):
+            step = attempt(label if where != "rest" else f"region{THOROUGH_REGIONS + i}.{way}", region, way)
+            if step is not None:
+                yield step
 
 
 def _quick_looks(gray: np.ndarray, regions: list[Region]) -> Iterator[_Attempt]:
@@ -470,6 +478,7 @@ def _decode(gray: np.ndarray, trace: list | None, helper: bool) -> list[DecodedC
         # would cost seconds); candidate regions are still cut from the full image.
         attempts = _fallback_attempts(gray, _fit(gray, 2048), regions)
     done: set[int] = set()  # regions read, or explained by what was read
+    looked: set[int] = set()  # regions some attempt has looked at
 
     def skip(attempt: _Attempt) -> bool:
         if attempt.special and found:
@@ -481,6 +490,9 @@ def _decode(gray: np.ndarray, trace: list | None, helper: bool) -> list[DecodedC
         if found and _share_read(attempt.region, found) >= EXPLAINED:
             done.add(id(attempt.region))
             return True
+        if found and id(attempt.region) in looked:
+            return True  # a code was read: another region gets one look, as in _quick_looks, not every way
+        looked.add(id(attempt.region))
         return False
 
     def run(attempt: _Attempt) -> None:

@@ -62,11 +62,6 @@ def candidates(gray: np.ndarray, regions) -> list:
     for i, region in enumerate(regions[:2]):
         cut = lambda region=region: z.cut_zoomed(gray, region, 4.0)
         steps += [
-            (f"cand.region{i}.norm", lambda cut=cut: z._read(_normalised(cut().image, 12), try_downscale=False,
-                                                             binarizer=z._FIXED, try_invert=False)),
-            (f"cand.region{i}.gauss", lambda cut=cut: z._read(cv2.GaussianBlur(cut().image, (0, 0), 2.0),
-                                                              try_downscale=False, binarizer=z._LOCAL,
-                                                              try_invert=False)),
             (f"cand.region{i}.otsu", lambda cut=cut: z._read(cv2.threshold(cv2.GaussianBlur(cut().image, (0, 0), 1.5),
                                                                            0, 255, cv2.THRESH_OTSU)[1],
                                                              try_downscale=False, try_invert=False)),
@@ -105,7 +100,8 @@ def main(argv=None) -> int:
         start = time.process_time()
         regions = find_regions(gray)
         cpu["regions"] += time.process_time() - start
-        steps = [(a.label, a.read) for a in z._fallback_attempts(gray, z._fit(gray, 2048), regions)]
+        order = z.FALLBACK + ("region0.smooth", "region0.norm", "region1.smooth", "region1.norm")
+        steps = [(a.label, a.read) for a in z._fallback_attempts(gray, z._fit(gray, 2048), regions, order)]
         steps += candidates(gray, regions)
         any_read = False
         for label, read in steps:

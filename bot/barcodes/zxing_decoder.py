@@ -6,23 +6,20 @@ Only when that finds nothing do we work harder:
 1. the whole image upright only (~10-25 ms at 1280 px); the candidate
    regions (regions.py: strong, parallel gradients) are found beside it, on
    the other core when it is free;
-2. nothing read: a list of attempts (plan.py), in the order that read the
-   most per millisecond on the benchmark's photo sets, run by one thread or
-   two (zxing-cpp and OpenCV release the GIL):
-   a. the best region cut out, turned so the bars stand upright (any angle),
-      enlarged when small: at a fixed threshold (linear codes and PDF417
-      only: a cheap probe), with the local threshold, then CLAHE + unsharp
-      mask at a fixed threshold (glare, shadow, blur);
-   b. the whole image with zxing's own 90-degree turns and pyramid;
-   c. the second region's cheap cuts; both regions, when linear-looking, as
-      rows averaged along the bars and deconvolved for the blur the edges
-      show (profiles.py); the second region's CLAHE cut;
-   d. the cheapest cut of the other regions;
-   e. only while nothing at all has been read: the best one flattened as if
-      round a can (cylinder.py), and deconvolved as a blurred 2D code
-      (deblur.py).
-   On the sets, the best region holds nearly every code the fallback reads;
-   a photo with no code costs the whole list (~0.15-0.3 s of CPU).
+2. nothing read: a list of attempts (FALLBACK below; run by plan.py), in the
+   order that read the most photos per CPU millisecond on tuning photos
+   (`python -m bench.barcodes.stages`), by one thread or two (zxing-cpp and
+   OpenCV release the GIL): the best region cut out, turned so the bars stand
+   upright (any angle), enlarged when small, read at a fixed threshold (a
+   cheap probe, linear codes and PDF417 only), with the local threshold, with
+   CLAHE + unsharp mask (glare, shadow, blur), smoothed (noise, the quiet zone
+   of a thin ITF); the whole photo with zxing's 90-degree turns; the second
+   region's cuts; rows averaged along the bars and deconvolved for the blur
+   the edges show (profiles.py); the other regions' cheapest cut; only while
+   nothing at all has been read, the best region flattened as if round a can
+   (cylinder.py) and deconvolved as a blurred 2D code (deblur.py). Once a
+   code is read, a region not yet looked at gets one look, not every way.
+   A photo with no code costs the whole list (~0.1-0.25 s of CPU).
 
 When step 1 reads something, regions its codes do not account for still get
 one quick look (2b as it is): a photo may hold several codes - a GS1 label

@@ -13,8 +13,8 @@ Only when that finds nothing do we work harder:
    upright (any angle), enlarged when small, read at a fixed threshold (a
    cheap probe, linear codes and PDF417 only), with the local threshold, with
    CLAHE + unsharp mask (glare, shadow, blur), smoothed (noise, the quiet zone
-   of a thin ITF); the whole photo with zxing's 90-degree turns; the second
-   region's cuts; rows averaged along the bars and deconvolved for the blur
+   of a thin ITF), its values cubed (bars washed out by glare); the whole
+   photo with zxing's 90-degree turns; the second region's cuts; rows averaged along the bars and deconvolved for the blur
    the edges show (profiles.py); the other regions' cheapest cut; only while
    nothing at all has been read, the best region flattened as if round a can
    (cylinder.py) and deconvolved as a blurred 2D code (deblur.py). Once a
@@ -197,13 +197,28 @@ def _confirm(image: np.ndarray, pts, code: DecodedCode, fmt) -> DecodedCode | No
     left, right = int(max(0, x0 - margin)), int(min(w, x1 + margin))
     crop = cv2.resize(image[top:bottom, left:right], None, fx=2, fy=2, interpolation=cv2.INTER_CUBIC)
     family = _EAN_UPC if code.format in ("EAN13", "UPCA", "EAN8", "UPCE") else [fmt]
-    again = [to_decoded(b) for b in zxingcpp.read_barcodes(crop, formats=family, text_mode=zxingcpp.TextMode.Plain,
-                                                             try_downscale=False, try_invert=False)
-             if not _thin(_corners(b))]
-    again = [c for c in again if c is not None]
-    if len(again) != 1 or again[0].format != code.format:
-        return None
-    return again[0]
+    reads = [(to_decoded(b), _thin(_corners(b))) for b in zxingcpp.read_barcodes(
+        crop, formats=family, text_mode=zxingcpp.TextMode.Plain, try_downscale=False, try_invert=False)]
+    again = [c for c, thin in reads if c is not None and not thin]
+    if len(again) == 1 and again[0].format == code.format:
+        return again[0]
+    if not again and _itf14(code) and _longest_same(code, [c for c, _ in reads if c is not None]):
+        return code
+    return None
+
+
+def _itf14(code: DecodedCode) -> bool:
+    """An ITF-14 (a GTIN in ITF): 14 digits with a valid check digit."""
+    return code.format == "ITF" and len(code.text) == 14 and code.text.isdigit() and has_valid_check_digit(code.text)
+
+
+def _longest_same(code: DecodedCode, reads: list[DecodedCode]) -> bool:
+    """The close-up read the same text again, even from a few lines, and nothing as long that
+    differs. An ITF-14 slanting in perspective reads from few lines at any size (tuning seed
+    11); a partial read of it is shorter, and a wrong one of full length would have to pass
+    the check digit twice, from two different resamplings."""
+    return (any(c.text == code.text for c in reads)
+            and not any(c.text != code.text and len(c.text) >= len(code.text) for c in reads))
 
 
 # ---- the fallback steps ------------------------------------------------------------
@@ -217,7 +232,7 @@ _BARS = _LINEAR + [F.PDF417]
 FLATTEN_REGIONS, DECONVOLVE_REGIONS = 1, 1
 THOROUGH_REGIONS = 2  # regions that get every way of reading, not only the cheap cuts
 CUT_ORDER = (1, 0, 2)  # fixed threshold (bars only), local threshold, CLAHE + sharpened: by reads per ms
-CUT_NAMES = ("local", "fixed", "clahe", "smooth", "norm")
+CUT_NAMES = ("local", "fixed", "clahe", "smooth", "norm", "glare")
 BARS_ONLY_CUT = 1  # fixed threshold first: it read the most per millisecond on the photo sets
 FLAT_SIDE = 560  # px: flattened cuts are read at this size (several tries each: kept small)
 
@@ -240,7 +255,13 @@ def _cut_variants(cut: Cut) -> list:
     return [lambda: (cut.image, _LOCAL), lambda: (cut.image, _FIXED),
             lambda: (sharpen(_CLAHE.apply(cut.image), 3.0, 2.0), _FIXED),
             lambda: (cv2.GaussianBlur(cut.image, (0, 0), 2.0), _LOCAL),
-            lambda: (_normalised(cut.image, 25), _FIXED)]
+            lambda: (_normalised(cut.image, 25), _FIXED),
+            lambda: (cv2.LUT(cut.image, _GAMMA3), _LOCAL)]
+
+
+# Pixel values cubed: the light end of the range stretched, the dark end squeezed. Bars that
+# glare has washed out to light grey on near-white paper get their contrast back.
+_GAMMA3 = (255 * (np.arange(256) / 255.0) ** 3).astype(np.uint8)
 
 
 def _normalised(image: np.ndarray, window: int) -> np.ndarray:
@@ -340,8 +361,8 @@ class _Attempt:
 # region read that way, "rest.<way>" every region after the THOROUGH ones, "photo.turns"
 # the whole photo with zxing's 90-degree turns. Steps for special cases (a curved label,
 # a blurred 2D code: SPECIAL) run only while nothing at all has been read.
-FALLBACK = ("region0.fixed", "region0.local", "region0.clahe", "region0.smooth", "photo.turns", "region1.local",
-            "region1.fixed", "region1.clahe", "region0.profiles", "rest.fixed", "region0.flattened",
+FALLBACK = ("region0.fixed", "region0.local", "region0.clahe", "region0.smooth", "region0.glare", "photo.turns",
+            "region1.local", "region1.fixed", "region1.clahe", "region0.profiles", "rest.fixed", "region0.flattened",
             "region0.deconvolved")
 SPECIAL = {"flattened", "deconvolved"}
 

@@ -14,15 +14,16 @@ Only when that finds nothing do we work harder:
    cheap probe, linear codes and PDF417 only), with the local threshold, with
    CLAHE + unsharp mask (glare, shadow, blur), smoothed (noise, the quiet zone
    of a thin ITF), its values cubed (bars washed out by glare); the whole
-   photo with zxing's 90-degree turns; the second region's cuts; rows averaged along the bars and deconvolved for the blur
-   the edges show (profiles.py); the other regions' cheapest cut; only while
+   photo with zxing's 90-degree turns; the second region's cuts; rows
+   averaged along the bars and deconvolved for the blur the edges show
+   (profiles.py); the other regions' cheapest cut; only while
    nothing at all has been read, the best region flattened as if round a can
    (cylinder.py) and deconvolved as a blurred 2D code (deblur.py). Once a
    code is read, a region not yet looked at gets one look, not every way.
    A photo with no code costs the whole list (~0.1-0.25 s of CPU).
 
 When step 1 reads something, regions its codes do not account for still get
-one quick look (2b as it is): a photo may hold several codes - a GS1 label
+one quick look (a cut as it is): a photo may hold several codes - a GS1 label
 with two or three symbols, a box with an EAN-13 and a QR code - and all are
 reported.
 

@@ -21,13 +21,13 @@ from domain.status_labels import INVOICE, ORDER, status_label
 from ...formatting import format_amount, format_date, format_number, parse_number
 from ..messages import Attachment, Button
 from ..router import Router
+from ..step_words import is_done
 from ..turn import Turn, button_id
 from .dates import parse_day
 
 FLOW = "order"
 _QTY_FIRST = re.compile(r"^\s*(\d+(?:[.,]\d+)?)\s*(?:x\s*)?(.+)$", re.IGNORECASE)
 _QTY_LAST = re.compile(r"^(.+?)\s*[x×]?\s*(\d+(?:[.,]\d+)?)\s*$", re.IGNORECASE)
-DONE_WORDS = {"done", "ok", "готово", "всё", "все", "gata", "готово.", "好了", "完成"}
 
 
 def _qty(text: str) -> Decimal:
@@ -109,7 +109,7 @@ def _unresolved_text(turn: Turn, u: dict) -> str:
 async def on_line_text(turn: Turn) -> None:
     text = (turn.inbound.text or "").strip()
     unresolved = turn.state.get("unresolved")
-    if text.lower() in DONE_WORDS:
+    if is_done(text):
         # A line still waiting for "which product?" is asked again once, never dropped without a word.
         if unresolved and not unresolved.get("warned") and await _ask_product(
                 turn, Decimal(unresolved["qty"]), unresolved["text"],

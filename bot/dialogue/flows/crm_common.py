@@ -50,6 +50,16 @@ async def choose_customer(turn: Turn, query: str | None, *, flow: str, **state: 
         await _CONTINUE[flow](turn, customer)
 
 
+def note_customer(flow: str, then: Callable[[Turn], Awaitable[None]]) -> Continuation:
+    """The continuation of a flow that needs only the customer in its state: note it there, then `then`."""
+    @on_customer(flow)
+    async def with_customer(turn: Turn, customer: Customer) -> None:
+        turn.goto(flow, "customer", customer_id=customer.id, customer_name=customer.name)
+        await then(turn)
+
+    return with_customer
+
+
 def customer_step(flow: str) -> Callable[[Turn], Awaitable[None]]:
     """The handler of `flow`'s "customer" step: the typed answer to "which customer?"."""
     async def on_customer_text(turn: Turn) -> None:

@@ -12,12 +12,12 @@ from domain.crm import interactions as crm_interactions
 from domain.crm import reminders as crm_reminders
 from domain.errors import InvalidInput, N_, Npt_
 from domain.crm.customers import get_customer
-from domain.models import Customer, Interaction
+from domain.models import Interaction
 
 from ..messages import Button
 from ..router import Router
 from ..turn import Turn, button_id
-from .crm_common import choose_customer, customer_step, entities, entity_when, local, on_customer, on_customer_button
+from .crm_common import choose_customer, customer_step, entities, entity_when, local, note_customer, on_customer_button
 
 FLOW = "log"
 KINDS = {  # button -> (channel, direction)
@@ -53,12 +53,6 @@ async def from_intent(turn: Turn) -> None:
     await choose_customer(turn, ent.get("customer"), flow=FLOW, **data)
 
 
-@on_customer(FLOW)
-async def with_customer(turn: Turn, customer: Customer) -> None:
-    turn.goto(FLOW, "customer", customer_id=customer.id, customer_name=customer.name)
-    await _next(turn)
-
-
 async def _next(turn: Turn) -> None:
     s = turn.state
     if "channel" not in s:
@@ -81,6 +75,9 @@ async def _next(turn: Turn) -> None:
         turn.say(turn.t("Any notes? Type them, or skip."), [[Button(turn.t("Skip"), "log:note:-")]], edit=True)
         return
     await _save(turn)
+
+
+with_customer = note_customer(FLOW, _next)
 
 
 async def _save(turn: Turn) -> None:

@@ -20,7 +20,8 @@ from ..messages import Button
 from ..router import Router
 from ..turn import Turn, button_id
 from ...formatting import format_date
-from .crm_common import choose_customer, customer_step, entities, entity_day, money, on_customer, parse_day, stage_name
+from .crm_common import (choose_customer, customer_step, entities, entity_day, money, note_customer, on_customer, parse_day,
+                         stage_name)
 
 NEW, MOVE = "deal", "dealmove"
 REASON_LABELS = {"price too high": N_("Price too high"), "chose a competitor": N_("Chose a competitor"), "no budget": N_("No budget"),
@@ -71,12 +72,6 @@ async def from_intent(turn: Turn) -> None:
     await choose_customer(turn, ent.get("customer"), flow=NEW, **data)
 
 
-@on_customer(NEW)
-async def with_customer(turn: Turn, customer: Customer) -> None:
-    turn.goto(NEW, "customer", customer_id=customer.id, customer_name=customer.name)
-    await _next(turn)
-
-
 async def _next(turn: Turn) -> None:
     s = turn.state
     if "amount" not in s:
@@ -112,6 +107,9 @@ async def on_close(turn: Turn) -> None:
         raise InvalidInput(N_("The expected close date {date} is in the past."), date=day)
     turn.goto(NEW, "close", close=day.isoformat())
     await _next(turn)
+
+
+with_customer = note_customer(NEW, _next)
 
 
 async def _save(turn: Turn) -> None:

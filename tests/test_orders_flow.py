@@ -90,3 +90,34 @@ async def test_cancel_releases_reservations(services):
         reserved_after = sum(q.reserved for q in (await uow.session.exec(select(StockQuant))).all())
     assert reserved_after <= reserved_before
     assert (await boss.text(f"/status {order.number}")).count("cancelled") >= 1
+
+
+async def test_an_unclear_customer_gets_the_shared_choice_without_create(services):
+    """/order uses the sales flows' customer choice (cust:order:<id>), but an order is only for a known customer."""
+    from domain.models import Customer
+    async with services.uow() as uow:
+        uow.session.add(Customer(code="ZZ-ORION-1", name="Orion Alpha Trading"))
+        uow.session.add(Customer(code="ZZ-ORION-2", name="Orion Beta Trading"))
+        await uow.commit()
+    chat = Chat(dialogue_for(services), external_id="321")
+    assert "Which customer do you mean?" in await chat.text("/order orion trading")
+    payloads = [b.data for b in chat.buttons()]
+    assert not any(p.endswith(":new") for p in payloads)
+    chosen = [p for p in payloads if p.startswith("cust:order:")]
+    assert len(chosen) == 2
+    reply = await chat.press(chosen[0])
+    assert "Orion" in reply and "Add lines" in reply
+    assert "Blue widget" in await chat.text("3 blue widget")
+    assert "Delivery date" in await chat.text("Готово.")  # any of the one list of "done" words
+
+
+async def test_no_create_button_is_forged_into_an_order(services):
+    chat = Chat(dialogue_for(services), external_id="321")
+    assert "no customer like" in await chat.text("/order qqqxyz nobody")
+    async with services.uow() as uow:
+        before = len((await uow.session.exec(select(SalesOrder))).all())
+    await chat.press("cust:order:new")
+    async with services.uow() as uow:
+        from domain.models import Customer
+        assert not (await uow.session.exec(select(Customer).where(Customer.name == "qqqxyz nobody"))).all()
+        assert len((await uow.session.exec(select(SalesOrder))).all()) == before

@@ -13,6 +13,7 @@ from domain.errors import DomainError
 from domain.permissions import can
 
 from . import prompts
+from .step_words import DONE_WORDS
 
 if TYPE_CHECKING:
     from .engine import Dialogue
@@ -23,8 +24,7 @@ log = logging.getLogger(__name__)
 # Read-only questions worth answering without leaving the flow.
 ASIDE_INTENTS = ("order_status", "check_stock")
 # Short words the steps themselves take ("done", "no lot"): never asides.
-STEP_WORDS = {"done", "finish", "end", "no lot", "none", "без партии", "без", "нет", "няма", "fără", "fara", "готово",
-              "всё", "все", "край", "gata", "完成", "好了", "无", "没有"}
+STEP_WORDS = DONE_WORDS | {"no lot", "none", "без партии", "без", "нет", "няма", "fără", "fara", "无", "没有"}
 
 
 def _is_cjk(ch: str) -> bool:

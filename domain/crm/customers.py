@@ -11,7 +11,8 @@ from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from ..text import clean
-from ..errors import Conflict, InvalidInput, NotFound, N_, PermissionDenied
+from ..errors import Conflict, InvalidInput, N_, PermissionDenied
+from ..rows import get_row
 from ..models import (
     ClientGroupMember, Contact, Counterparty, Customer, Deal, Interaction, Reminder, SalesOrder, User,
 )
@@ -102,9 +103,7 @@ def normalise_phone(raw: str | None, default_region: str) -> str | None:
 
 
 async def get_customer(session: AsyncSession, customer_id: int) -> Customer:
-    customer = await session.get(Customer, customer_id)
-    if customer is None:
-        raise NotFound(N_("No such customer."))
+    customer = await get_row(session, Customer, customer_id, N_("No such customer."))
     while customer.merged_into_id is not None:  # follow merges to the survivor
         customer = await session.get(Customer, customer.merged_into_id)
     return customer
@@ -267,9 +266,7 @@ async def merge_customers(session: AsyncSession, actor: User, *, survivor_id: in
 
 async def delete_new_customer(session: AsyncSession, actor: User, customer_id: int) -> str:
     """Undo of a just-created customer: only while nothing refers to it."""
-    customer = await session.get(Customer, customer_id)
-    if customer is None:
-        raise NotFound(N_("That customer is already gone."))
+    customer = await get_row(session, Customer, customer_id, N_("That customer is already gone."))
     if customer.owner_id != actor.id and not can(actor, "edit_any_deal"):
         raise PermissionDenied(N_("Only the person who created {customer} can undo it."), customer=customer.name)
     for model in (Interaction, Deal, SalesOrder, Reminder, Counterparty):

@@ -8,7 +8,8 @@ from babel.numbers import list_currencies
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from ..errors import Conflict, InvalidInput, NotFound, N_, PermissionDenied
+from ..errors import Conflict, InvalidInput, N_, PermissionDenied
+from ..rows import get_row
 from ..models import Deal, DealStage, DealStageChange, User
 from ..permissions import can, require
 from .customers import get_customer
@@ -54,9 +55,7 @@ def may_edit(actor: User, deal: Deal) -> bool:
 
 async def get_deal(session: AsyncSession, actor: User, deal_id: int, *, for_edit: bool = False) -> Deal:
     require(actor, "manage_deals")
-    deal = await session.get(Deal, deal_id)
-    if deal is None:
-        raise NotFound(N_("No such deal."))
+    deal = await get_row(session, Deal, deal_id, N_("No such deal."))
     if for_edit and not may_edit(actor, deal):
         raise PermissionDenied(N_("This deal belongs to someone else; only its owner or a manager can change it."))
     return deal
@@ -108,9 +107,7 @@ async def move_deal(session: AsyncSession, actor: User, deal_id: int, stage: str
 
 async def undo_stage_change(session: AsyncSession, actor: User, change_id: int) -> Deal:
     """Puts the deal back where it was before this (its latest) move."""
-    change = await session.get(DealStageChange, change_id)
-    if change is None:
-        raise NotFound(N_("That stage change is already undone."))
+    change = await get_row(session, DealStageChange, change_id, N_("That stage change is already undone."))
     deal = await get_deal(session, actor, change.deal_id, for_edit=True)
     latest = (await session.exec(select(DealStageChange).where(DealStageChange.deal_id == deal.id)
                                  .order_by(DealStageChange.changed_at.desc(), DealStageChange.id.desc()))).first()

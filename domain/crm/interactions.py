@@ -6,7 +6,8 @@ from datetime import datetime, timedelta
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from ..errors import InvalidInput, NotFound, N_, PermissionDenied
+from ..errors import InvalidInput, N_, PermissionDenied
+from ..rows import get_row
 from ..models import Channel, Interaction, Reminder, User
 from ..permissions import can, require
 from .customers import get_customer
@@ -47,9 +48,7 @@ async def log_interaction(session: AsyncSession, actor: User, *, customer_id: in
 
 async def undo_interaction(session: AsyncSession, actor: User, interaction_id: int) -> Interaction:
     """Deletes an interaction the actor logged, with the follow-up reminder made with it."""
-    interaction = await session.get(Interaction, interaction_id)
-    if interaction is None:
-        raise NotFound(N_("That interaction is already gone."))
+    interaction = await get_row(session, Interaction, interaction_id, N_("That interaction is already gone."))
     if interaction.user_id != actor.id and not can(actor, "edit_any_deal"):
         raise PermissionDenied(N_("You can only undo what you logged yourself."))
     for reminder in (await session.exec(select(Reminder).where(Reminder.interaction_id == interaction.id))).all():

@@ -9,7 +9,8 @@ from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from .. import outbox
-from ..errors import Conflict, InvalidInput, NotFound, N_, PermissionDenied
+from ..errors import Conflict, InvalidInput, N_, PermissionDenied
+from ..rows import get_row
 from ..models import Customer, Reminder, User
 from ..permissions import require
 
@@ -28,8 +29,8 @@ async def create_reminder(session: AsyncSession, actor: User, *, text: str, due_
         raise ValueError("due_at must be time-zone aware")
     if due_at < now - timedelta(minutes=1):
         raise InvalidInput(N_("{when} is in the past. Give a time from now on."), when=due_at.astimezone(ZoneInfo(actor.timezone)).strftime("%d.%m %H:%M"))
-    if customer_id is not None and await session.get(Customer, customer_id) is None:
-        raise NotFound(N_("No such customer."))
+    if customer_id is not None:
+        await get_row(session, Customer, customer_id, N_("No such customer."))
     reminder = Reminder(user_id=actor.id, customer_id=customer_id, text=text, due_at=due_at, interaction_id=interaction_id)
     session.add(reminder)
     await session.flush()
@@ -37,9 +38,7 @@ async def create_reminder(session: AsyncSession, actor: User, *, text: str, due_
 
 
 async def _own(session: AsyncSession, actor: User, reminder_id: int) -> Reminder:
-    reminder = await session.get(Reminder, reminder_id)
-    if reminder is None:
-        raise NotFound(N_("That reminder is gone."))
+    reminder = await get_row(session, Reminder, reminder_id, N_("That reminder is gone."))
     if reminder.user_id != actor.id:
         raise PermissionDenied(N_("That is someone else's reminder."))
     return reminder

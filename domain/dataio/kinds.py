@@ -82,6 +82,19 @@ def order_header(partner: str, statuses: tuple[str, ...], due: str) -> tuple[Col
     )
 
 
+def order_lines(number: str, *quantities: str) -> tuple[Column, ...]:
+    """The columns of a sales or purchase order's lines file: the order's number (column `number`),
+    line, sku, quantity, then the other `quantities` and the price."""
+    return (
+        Column(number, TEXT, True),
+        Column("line", _line_no, True, "line_no"),
+        Column("sku", TEXT, True),
+        Column("quantity", _positive, True, "quantity"),
+        *(Column(q, QTY, field=q) for q in quantities),
+        Column("price", MONEY, field="price"),
+    )
+
+
 # --- cell parsers with the context they need --------------------------------
 
 def _plain(fn):
@@ -343,11 +356,29 @@ class _Record:
         return self._rec.get(name)
 
 
-def _plain_export(model, columns, joins=(), order=None):
+def _plain_export(model, columns, joins=(), order=None, where=None):
+    """SELECT columns FROM model, joined to each (target, on, outer), ordered by `order` (the first column)."""
     stmt = sa.select(*columns).select_from(model)
     for target, on, outer in joins:
         stmt = stmt.join(target, on, isouter=outer)
+    if where is not None:
+        stmt = stmt.where(where)
     return stmt.order_by(*(order or [columns[0]]))
+
+
+def _order_export(o, partner, partner_on, partner_label, due, *, warehouse_optional):
+    """A sales or purchase order file's rows, in the columns of order_header()."""
+    w = Warehouse
+    return _plain_export(o, [o.number, partner.code.label(partner_label), o.order_date.label("date"), o.status,
+                             w.code.label("warehouse"), due],
+                         [(partner, partner_on, False), (w, w.id == o.warehouse_id, warehouse_optional)])
+
+
+def _lines_export(ln, o, order_on, number_label, *quantities):
+    """An order's lines file's rows, in the columns of order_lines()."""
+    p = Product
+    return _plain_export(ln, [o.number.label(number_label), ln.line_no.label("line"), p.sku, ln.quantity, *quantities, ln.price],
+                         [(o, order_on, False), (p, p.id == ln.product_id, False)], [o.number, ln.line_no])
 
 
 class Customers(Kind):
@@ -489,8 +520,8 @@ class Locations(Kind):
 
     def export_select(self):
         lo, w = Location, Warehouse
-        return (sa.select(w.code.label("warehouse"), lo.code, lo.zone, lo.aisle, lo.level, lo.kind, lo.barcode)
-                .join(w, w.id == lo.warehouse_id).order_by(w.code, lo.code))
+        return _plain_export(lo, [w.code.label("warehouse"), lo.code, lo.zone, lo.aisle, lo.level, lo.kind, lo.barcode],
+                             [(w, w.id == lo.warehouse_id, False)], [w.code, lo.code])
 
 
 class Suppliers(Kind):
@@ -530,9 +561,9 @@ class SupplierProducts(Kind):
 
     def export_select(self):
         sp, s, p = SupplierProduct, Supplier, Product
-        return (sa.select(s.code.label("supplier_code"), p.sku, sp.price, sp.currency, sp.lead_time_days, sp.moq,
-                          sp.pack_multiple, sp.preferred)
-                .join(s, s.id == sp.supplier_id).join(p, p.id == sp.product_id).order_by(s.code, p.sku))
+        return _plain_export(sp, [s.code.label("supplier_code"), p.sku, sp.price, sp.currency, sp.lead_time_days, sp.moq,
+                                  sp.pack_multiple, sp.preferred],
+                             [(s, s.id == sp.supplier_id, False), (p, p.id == sp.product_id, False)], [s.code, p.sku])
 
 
 class Stock(Kind):
@@ -611,9 +642,9 @@ class Stock(Kind):
 
     def export_select(self):
         q, lo, w, p = StockQuant, Location, Warehouse, Product
-        return (sa.select(w.code.label("warehouse"), lo.code.label("location"), p.sku, q.lot, q.quantity, q.expiry)
-                .join(lo, lo.id == q.location_id).join(w, w.id == lo.warehouse_id).join(p, p.id == q.product_id)
-                .where(q.quantity != 0).order_by(w.code, lo.code, p.sku, q.lot))
+        return _plain_export(q, [w.code.label("warehouse"), lo.code.label("location"), p.sku, q.lot, q.quantity, q.expiry],
+                             [(lo, lo.id == q.location_id, False), (w, w.id == lo.warehouse_id, False),
+                              (p, p.id == q.product_id, False)], [w.code, lo.code, p.sku, q.lot], where=q.quantity != 0)
 
 
 async def reserve_confirmed_orders(session, order_ids: set[int]) -> None:
@@ -675,22 +706,14 @@ class Orders(Kind):
         await reserve_confirmed_orders(ctx.session, ids)
 
     def export_select(self):
-        o, c, w = SalesOrder, Customer, Warehouse
-        return (sa.select(o.number, c.code.label("customer_code"), o.order_date.label("date"), o.status,
-                          w.code.label("warehouse"), o.promised_date)
-                .join(c, c.id == o.customer_id).join(w, w.id == o.warehouse_id, isouter=True).order_by(o.number))
+        o, c = SalesOrder, Customer
+        return _order_export(o, c, c.id == o.customer_id, "customer_code", o.promised_date, warehouse_optional=True)
 
 
 class OrderLines(Kind):
     name = "order_lines"
     model = SalesOrderLine
-    columns = (
-        Column("order_number", TEXT, True),
-        Column("line", _line_no, True, "line_no"),
-        Column("sku", TEXT, True),
-        Column("quantity", _positive, True, "quantity"),
-        Column("price", MONEY, field="price"),
-    )
+    columns = order_lines("order_number")
     key = ("order_number", "line")
     conflict = ("order_id", "line_no")
     refs = (Ref("order_number", "order", "order_id", "sales order"), SKU_REF)
@@ -710,9 +733,8 @@ class OrderLines(Kind):
         await reserve_confirmed_orders(ctx.session, ctx.confirmed_ids)
 
     def export_select(self):
-        ln, o, p = SalesOrderLine, SalesOrder, Product
-        return (sa.select(o.number.label("order_number"), ln.line_no.label("line"), p.sku, ln.quantity, ln.price)
-                .join(o, o.id == ln.order_id).join(p, p.id == ln.product_id).order_by(o.number, ln.line_no))
+        ln, o = SalesOrderLine, SalesOrder
+        return _lines_export(ln, o, o.id == ln.order_id, "order_number")
 
 
 class PurchaseOrders(Kind):
@@ -736,31 +758,21 @@ class PurchaseOrders(Kind):
                         r.errors.append("warehouse is empty (needed when there is not exactly one warehouse)")
 
     def export_select(self):
-        o, s, w = PurchaseOrder, Supplier, Warehouse
-        return (sa.select(o.number, s.code.label("supplier_code"), o.order_date.label("date"), o.status,
-                          w.code.label("warehouse"), o.expected_date)
-                .join(s, s.id == o.supplier_id).join(w, w.id == o.warehouse_id).order_by(o.number))
+        o, s = PurchaseOrder, Supplier
+        return _order_export(o, s, s.id == o.supplier_id, "supplier_code", o.expected_date, warehouse_optional=False)
 
 
 class PurchaseOrderLines(Kind):
     name = "purchase_order_lines"
     model = PurchaseOrderLine
-    columns = (
-        Column("po_number", TEXT, True),
-        Column("line", _line_no, True, "line_no"),
-        Column("sku", TEXT, True),
-        Column("quantity", _positive, True, "quantity"),
-        Column("received_quantity", QTY, field="received_quantity"),
-        Column("price", MONEY, field="price"),
-    )
+    columns = order_lines("po_number", "received_quantity")
     key = ("po_number", "line")
     conflict = ("po_id", "line_no")
     refs = (Ref("po_number", "purchase_order", "po_id", "purchase order"), SKU_REF)
 
     def export_select(self):
-        ln, o, p = PurchaseOrderLine, PurchaseOrder, Product
-        return (sa.select(o.number.label("po_number"), ln.line_no.label("line"), p.sku, ln.quantity, ln.received_quantity, ln.price)
-                .join(o, o.id == ln.po_id).join(p, p.id == ln.product_id).order_by(o.number, ln.line_no))
+        ln, o = PurchaseOrderLine, PurchaseOrder
+        return _lines_export(ln, o, o.id == ln.po_id, "po_number", ln.received_quantity)
 
 
 class Boms(Kind):
@@ -785,9 +797,9 @@ class Boms(Kind):
     def export_select(self):
         b = BillOfMaterial
         parent, comp = aliased(Product), aliased(Product)
-        return (sa.select(parent.sku.label("parent_sku"), comp.sku.label("component_sku"), b.quantity)
-                .join(parent, parent.id == b.parent_product_id).join(comp, comp.id == b.component_product_id)
-                .order_by(parent.sku, comp.sku))
+        return _plain_export(b, [parent.sku.label("parent_sku"), comp.sku.label("component_sku"), b.quantity],
+                             [(parent, parent.id == b.parent_product_id, False), (comp, comp.id == b.component_product_id, False)],
+                             [parent.sku, comp.sku])
 
 
 class SalesHistoryKind(Kind):
@@ -805,8 +817,8 @@ class SalesHistoryKind(Kind):
 
     def export_select(self):
         h, w, p = SalesHistory, Warehouse, Product
-        return (sa.select(h.day.label("date"), w.code.label("warehouse"), p.sku, h.quantity)
-                .join(w, w.id == h.warehouse_id).join(p, p.id == h.product_id).order_by(h.day, w.code, p.sku))
+        return _plain_export(h, [h.day.label("date"), w.code.label("warehouse"), p.sku, h.quantity],
+                             [(w, w.id == h.warehouse_id, False), (p, p.id == h.product_id, False)], [h.day, w.code, p.sku])
 
 
 KINDS: dict[str, Kind] = {k.name: k for k in (

@@ -15,7 +15,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from ..crm.groups import group_by_name
 from ..crm.reports import Thresholds
 from .. import audit
-from ..errors import Conflict, InvalidInput, NotFound, N_
+from ..errors import Conflict, InvalidInput, N_
+from ..rows import get_row
 from ..models import ClientGroup, Mailing, Outbox, User
 from ..outbox import OPTED_OUT
 from ..permissions import require
@@ -32,9 +33,7 @@ def cause_of(mailing_id: int) -> str:
 
 
 async def get_mailing(session: AsyncSession, mailing_id: int) -> Mailing:
-    mailing = await session.get(Mailing, mailing_id)
-    if mailing is None:
-        raise NotFound(N_("No mailing {id}."), id=mailing_id)
+    mailing = await get_row(session, Mailing, mailing_id, N_("No mailing {id}."), id=mailing_id)
     return mailing
 
 

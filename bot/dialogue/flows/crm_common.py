@@ -1,10 +1,11 @@
 """Pieces the sales flows share: finding the customer meant, reading dates and
 times people type, and formatting money and times for a phone screen.
 
-Customer choice: a flow calls `resolve_customer(turn, query, flow=...)`; when
-the answer is clear it gets the Customer back at once, otherwise the person
-gets buttons (`cust:<flow>:<id>` or `cust:<flow>:new`) and the flow's
-continuation, registered with `on_customer(flow)`, runs when one is pressed."""
+Customer choice: a flow registers its continuation with `on_customer(flow)` and
+calls `choose_customer(turn, query, flow=...)`; when the answer is clear the
+continuation runs at once, otherwise the person gets buttons (`cust:<flow>:<id>`,
+or `cust:<flow>:new` to create one) and it runs when one is pressed, or when a
+clear name is typed at the flow's "customer" step (`customer_step(flow)`)."""
 from __future__ import annotations
 
 import re
@@ -27,14 +28,44 @@ from ..turn import Turn, button_id
 
 Continuation = Callable[[Turn, Customer], Awaitable[None]]
 _CONTINUE: dict[str, Continuation] = {}
+_NO_CREATE: set[str] = set()  # flows that take only a customer the office already has
 
 
-def on_customer(flow: str):
+def on_customer(flow: str, *, offer_create: bool = True):
     def deco(fn: Continuation) -> Continuation:
         _CONTINUE[flow] = fn
+        if not offer_create:
+            _NO_CREATE.add(flow)
         return fn
 
     return deco
+
+
+async def choose_customer(turn: Turn, query: str | None, *, flow: str, **state: Any) -> None:
+    """Wait at `flow`'s customer step (its state merged with `state`) and go on with the
+    flow's continuation as soon as `query` names one customer clearly."""
+    turn.goto(flow, "customer", **state)
+    customer = await resolve_customer(turn, query, flow=flow)
+    if customer is not None:
+        await _CONTINUE[flow](turn, customer)
+
+
+def note_customer(flow: str, then: Callable[[Turn], Awaitable[None]]) -> Continuation:
+    """The continuation of a flow that needs only the customer in its state: note it there, then `then`."""
+    @on_customer(flow)
+    async def with_customer(turn: Turn, customer: Customer) -> None:
+        turn.goto(flow, "customer", customer_id=customer.id, customer_name=customer.name)
+        await then(turn)
+
+    return with_customer
+
+
+def customer_step(flow: str) -> Callable[[Turn], Awaitable[None]]:
+    """The handler of `flow`'s "customer" step: the typed answer to "which customer?"."""
+    async def on_customer_text(turn: Turn) -> None:
+        await choose_customer(turn, turn.inbound.text, flow=flow)
+
+    return on_customer_text
 
 
 async def resolve_customer(turn: Turn, query: str | None, *, flow: str, step: str = "customer") -> Customer | None:
@@ -49,12 +80,18 @@ async def resolve_customer(turn: Turn, query: str | None, *, flow: str, step: st
     if chosen is not None:
         return chosen
     turn.goto(flow, step, customer_query=query)
+    rows = [[Button(_label(m), f"cust:{flow}:{m.customer.id}")] for m in matches]
+    if flow in _NO_CREATE:
+        if not matches:
+            turn.say(turn.t("I found no customer like \u201c{text}\u201d. Try another spelling, or /cancel.", text=query))
+        else:
+            turn.say(turn.t("Which customer do you mean?"), rows + [[Button(turn.t("Cancel"), "cancel:")]])
+        return None
     if not matches:
         turn.say(turn.t("I don't know a customer called \u201c{query}\u201d. Create it, or type the name again.", query=query),
                  [[Button(turn.t("Create \u201c{query}\u201d", query=query[:40]), f"cust:{flow}:new")],
                   [Button(turn.t("Cancel"), "cancel:")]])
         return None
-    rows = [[Button(_label(m), f"cust:{flow}:{m.customer.id}")] for m in matches]
     rows.append([Button(turn.t("None of these: create \u201c{query}\u201d", query=query[:30]), f"cust:{flow}:new")])
     turn.say(turn.t("Which one do you mean?"), rows)
     return None
@@ -74,6 +111,8 @@ async def on_customer_button(turn: Turn) -> None:
     if cont is None:
         raise InvalidInput(N_("That button is no longer valid."))
     if choice == "new":
+        if flow in _NO_CREATE:
+            raise InvalidInput(N_("That button is no longer valid."))
         name = turn.state.get("customer_query") or ""
         customer = await crm_customers.create_customer(turn.session, turn.user, name=name, country=turn.services.settings.company.country,
                                                        allow_duplicate=True)

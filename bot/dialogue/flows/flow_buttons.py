@@ -14,7 +14,7 @@ FLOW_BUTTONS = {
     "receive": ("recv_done", "recv_book"),
     "count": ("count_done", "count_nolot"),
     "import": ("imp_kind", "imp_ok"),
-    "order": ("order_cust", "order_prod", "order_done", "order_day", "order_ok"),
+    "order": ("cust:order", "order_prod", "order_done", "order_day", "order_ok"),
     "log": ("log:kind", "log:out", "log:note", "cust:log"),
     "card": ("cust:card",),
     "newcust": ("cc:skip", "cc:anyway"),

@@ -13,7 +13,6 @@ from domain.models import Customer, Invoice, OrderStatus, Product, SalesOrder, S
 from domain.orders import invoices as inv
 from domain.orders import lifecycle as orders
 from domain.orders.backorders import owed_lines
-from domain.crm.customers import find_customers, pick
 from domain.quantities import parse_quantity
 from domain.search import clear_winner, find_products
 from domain.status_labels import INVOICE, ORDER, status_label
@@ -21,13 +20,14 @@ from domain.status_labels import INVOICE, ORDER, status_label
 from ...formatting import format_amount, format_date, format_number, parse_number
 from ..messages import Attachment, Button
 from ..router import Router
+from ..step_words import is_done
 from ..turn import Turn, button_id
+from .crm_common import choose_customer, customer_step, on_customer
 from .dates import parse_day
 
 FLOW = "order"
 _QTY_FIRST = re.compile(r"^\s*(\d+(?:[.,]\d+)?)\s*(?:x\s*)?(.+)$", re.IGNORECASE)
 _QTY_LAST = re.compile(r"^(.+?)\s*[x×]?\s*(\d+(?:[.,]\d+)?)\s*$", re.IGNORECASE)
-DONE_WORDS = {"done", "ok", "готово", "всё", "все", "gata", "готово.", "好了", "完成"}
 
 
 def _qty(text: str) -> Decimal:
@@ -49,7 +49,7 @@ def split_line(text: str) -> tuple[Decimal, str] | None:
 async def start_order(turn: Turn) -> None:
     turn.goto(FLOW, "customer", lines=[])
     if turn.args:
-        await _pick_customer(turn, turn.args)
+        await choose_customer(turn, turn.args, flow=FLOW)
     else:
         turn.say(turn.t("New order. Which customer? Type a name or code."), [[Button(turn.t("Cancel"), "cancel:")]])
 
@@ -63,34 +63,12 @@ async def order_intent(turn: Turn) -> None:
     if ents.get("product") and ents.get("quantity"):
         turn.goto(FLOW, "customer", pending_line={"text": ents["product"], "qty": str(ents["quantity"])})
     if ents.get("customer"):
-        await _pick_customer(turn, ents["customer"])
+        await choose_customer(turn, ents["customer"], flow=FLOW)
     else:
         turn.say(turn.t("New order. Which customer? Type a name or code."))
 
 
-async def on_customer_text(turn: Turn) -> None:
-    await _pick_customer(turn, turn.inbound.text or "")
-
-
-async def _pick_customer(turn: Turn, text: str) -> None:
-    matches = await find_customers(turn.session, text)
-    winner = pick(matches)
-    if winner:
-        await _customer_chosen(turn, winner)
-    elif matches:
-        turn.say(turn.t("Which customer do you mean?"),
-                 [[Button(m.customer.name, f"order_cust:{m.customer.id}")] for m in matches[:5]] + [[Button(turn.t("Cancel"), "cancel:")]])
-    else:
-        turn.say(turn.t("I found no customer like \u201c{text}\u201d. Try another spelling, or /cancel.", text=text))
-
-
-async def on_customer_button(turn: Turn) -> None:
-    customer = await turn.session.get(Customer, button_id(turn.args))
-    if customer is None:
-        raise NotFound(N_("There is no such customer."))
-    await _customer_chosen(turn, customer)
-
-
+@on_customer(FLOW, offer_create=False)
 async def _customer_chosen(turn: Turn, customer: Customer) -> None:
     turn.goto(FLOW, "lines", customer_id=customer.id, customer_name=customer.name)
     pending = turn.state.get("pending_line")
@@ -109,7 +87,7 @@ def _unresolved_text(turn: Turn, u: dict) -> str:
 async def on_line_text(turn: Turn) -> None:
     text = (turn.inbound.text or "").strip()
     unresolved = turn.state.get("unresolved")
-    if text.lower() in DONE_WORDS:
+    if is_done(text):
         # A line still waiting for "which product?" is asked again once, never dropped without a word.
         if unresolved and not unresolved.get("warned") and await _ask_product(
                 turn, Decimal(unresolved["qty"]), unresolved["text"],
@@ -418,11 +396,10 @@ def register(router: Router) -> None:
     router.command("return", help=N_("goods returned by a customer: /return 1042 WID-001 4"), capability="manage_orders")(return_cmd)
     router.intent("create_order", capability="manage_orders")(order_intent)
     router.intent("order_status", capability="view_orders")(order_status)
-    router.step(FLOW, "customer")(on_customer_text)
+    router.step(FLOW, "customer")(customer_step(FLOW))
     router.step(FLOW, "lines")(on_line_text)
     router.step(FLOW, "delivery")(on_delivery_text)
     router.step(FLOW, "confirm")(on_line_text)
-    router.callback("order_cust", capability="manage_orders")(on_customer_button)
     router.callback("order_prod", capability="manage_orders")(on_product_button)
     router.callback("order_done", capability="manage_orders")(on_done_button)
     router.callback("order_day", capability="manage_orders")(on_delivery_button)

@@ -12,12 +12,12 @@ from domain.crm import interactions as crm_interactions
 from domain.crm import reminders as crm_reminders
 from domain.errors import InvalidInput, N_, Npt_
 from domain.crm.customers import get_customer
-from domain.models import Customer, Interaction
+from domain.models import Interaction
 
 from ..messages import Button
 from ..router import Router
 from ..turn import Turn, button_id
-from .crm_common import entities, entity_when, local, on_customer, on_customer_button, resolve_customer
+from .crm_common import choose_customer, customer_step, entities, entity_when, local, note_customer, on_customer_button
 
 FLOW = "log"
 KINDS = {  # button -> (channel, direction)
@@ -33,10 +33,7 @@ CHANNEL_NAMES = {"call": N_("call"), "meeting": N_("meeting"), "sms": N_("SMS"),
 
 async def start(turn: Turn) -> None:
     turn.end()
-    turn.goto(FLOW, "customer")
-    customer = await resolve_customer(turn, turn.args, flow=FLOW)
-    if customer is not None:
-        await with_customer(turn, customer)
+    await choose_customer(turn, turn.args, flow=FLOW)
 
 
 async def from_intent(turn: Turn) -> None:
@@ -53,22 +50,7 @@ async def from_intent(turn: Turn) -> None:
             "direction": "out", "outcome": "", "note": ent.get("note") or text}
     if follow_up is not None:
         data["follow_up"] = follow_up.isoformat()
-    turn.goto(FLOW, "customer", **data)
-    customer = await resolve_customer(turn, ent.get("customer"), flow=FLOW)
-    if customer is not None:
-        await with_customer(turn, customer)
-
-
-async def on_customer_text(turn: Turn) -> None:
-    customer = await resolve_customer(turn, turn.inbound.text, flow=FLOW)
-    if customer is not None:
-        await with_customer(turn, customer)
-
-
-@on_customer(FLOW)
-async def with_customer(turn: Turn, customer: Customer) -> None:
-    turn.goto(FLOW, "customer", customer_id=customer.id, customer_name=customer.name)
-    await _next(turn)
+    await choose_customer(turn, ent.get("customer"), flow=FLOW, **data)
 
 
 async def _next(turn: Turn) -> None:
@@ -93,6 +75,9 @@ async def _next(turn: Turn) -> None:
         turn.say(turn.t("Any notes? Type them, or skip."), [[Button(turn.t("Skip"), "log:note:-")]], edit=True)
         return
     await _save(turn)
+
+
+with_customer = note_customer(FLOW, _next)
 
 
 async def _save(turn: Turn) -> None:
@@ -191,7 +176,7 @@ async def undo_interaction(turn: Turn) -> None:
 def register(router: Router) -> None:
     router.command("log", help=N_("log a call, meeting, SMS or e-mail"), capability="log_interaction")(start)
     router.intent("log_interaction", capability="log_interaction")(from_intent)
-    router.step(FLOW, "customer")(on_customer_text)
+    router.step(FLOW, "customer")(customer_step(FLOW))
     router.step(FLOW, "kind")(on_kind_text)
     router.step(FLOW, "outcome")(on_outcome_text)
     router.step(FLOW, "note")(on_note)

@@ -19,7 +19,7 @@ from ..turn import Turn, button_id
 from domain.status_labels import ORDER, status_label
 
 from ...formatting import format_date
-from .crm_common import entities, local, money, on_customer, resolve_customer, stage_name
+from .crm_common import choose_customer, customer_step, entities, local, money, on_customer, stage_name
 from .sales import CHANNEL_NAMES, OUTCOME_LABELS
 
 CARD, NEW, EDIT, MERGE = "card", "newcust", "custedit", "merge"
@@ -30,16 +30,7 @@ FIELD_LABELS = {"name": N_("Name"), "phone": N_("Phone"), "city": N_("City"), "e
 # --- the card ------------------------------------------------------------------------------
 async def show_card(turn: Turn) -> None:
     turn.end()
-    query = turn.args or entities(turn).get("customer")
-    customer = await resolve_customer(turn, query, flow=CARD)
-    if customer is not None:
-        await render_card(turn, customer)
-
-
-async def on_card_customer_text(turn: Turn) -> None:
-    customer = await resolve_customer(turn, turn.inbound.text, flow=CARD)
-    if customer is not None:
-        await render_card(turn, customer)
+    await choose_customer(turn, turn.args or entities(turn).get("customer"), flow=CARD)
 
 
 @on_customer(CARD)
@@ -256,12 +247,6 @@ async def merge(turn: Turn) -> None:
     turn.say(turn.t("Which customer is the duplicate (it will be merged away)?"))
 
 
-async def on_merge_customer_text(turn: Turn) -> None:
-    customer = await resolve_customer(turn, turn.inbound.text, flow=MERGE)
-    if customer is not None:
-        await merge_pick(turn, customer)
-
-
 @on_customer(MERGE)
 async def merge_pick(turn: Turn, customer: Customer) -> None:
     if turn.state.get("role") == "dup":
@@ -285,14 +270,14 @@ def register(router: Router) -> None:
     router.command("merge", help=N_("merge duplicate customers"), capability="edit_customers")(merge)
     router.intent("customer_info", capability="view_customers")(show_card)
     router.intent("create_customer", capability="edit_customers")(new_from_intent)
-    router.step(CARD, "customer")(on_card_customer_text)
+    router.step(CARD, "customer")(customer_step(CARD))
     router.step(NEW, "name")(on_name)
     router.step(NEW, "phone")(on_phone)
     router.step(NEW, "city")(on_city)
     router.step(EDIT, "value")(on_edit_value)
     router.step(EDIT, "contact")(on_contact)
     router.step(EDIT, "legal")(on_legal)
-    router.step(MERGE, "customer")(on_merge_customer_text)
+    router.step(MERGE, "customer")(customer_step(MERGE))
     edit = "edit_customers"  # the card is for viewers; changing or merging needs more
     router.callback("cc", capability="view_customers", actions={a: edit for a in (
         "skip", "anyway", "edit", "field", "contact", "legal", "mergeask", "merge")})(on_button)

@@ -20,7 +20,8 @@ from ..messages import Button
 from ..router import Router
 from ..turn import Turn, button_id
 from ...formatting import format_date
-from .crm_common import entities, entity_day, money, on_customer, parse_day, resolve_customer, stage_name
+from .crm_common import (choose_customer, customer_step, entities, entity_day, money, note_customer, on_customer, parse_day,
+                         stage_name)
 
 NEW, MOVE = "deal", "dealmove"
 REASON_LABELS = {"price too high": N_("Price too high"), "chose a competitor": N_("Chose a competitor"), "no budget": N_("No budget"),
@@ -52,10 +53,7 @@ def parse_amount_text(text: str, default_currency: str) -> tuple[str, str]:
 # --- creating ----------------------------------------------------------------------------------
 async def start(turn: Turn) -> None:
     turn.end()
-    turn.goto(NEW, "customer")
-    customer = await resolve_customer(turn, turn.args, flow=NEW)
-    if customer is not None:
-        await with_customer(turn, customer)
+    await choose_customer(turn, turn.args, flow=NEW)
 
 
 async def from_intent(turn: Turn) -> None:
@@ -71,22 +69,7 @@ async def from_intent(turn: Turn) -> None:
     day = entity_day(ent)
     if day:
         data["close"] = day.isoformat()
-    turn.goto(NEW, "customer", **data)
-    customer = await resolve_customer(turn, ent.get("customer"), flow=NEW)
-    if customer is not None:
-        await with_customer(turn, customer)
-
-
-async def on_customer_text(turn: Turn) -> None:
-    customer = await resolve_customer(turn, turn.inbound.text, flow=NEW)
-    if customer is not None:
-        await with_customer(turn, customer)
-
-
-@on_customer(NEW)
-async def with_customer(turn: Turn, customer: Customer) -> None:
-    turn.goto(NEW, "customer", customer_id=customer.id, customer_name=customer.name)
-    await _next(turn)
+    await choose_customer(turn, ent.get("customer"), flow=NEW, **data)
 
 
 async def _next(turn: Turn) -> None:
@@ -124,6 +107,9 @@ async def on_close(turn: Turn) -> None:
         raise InvalidInput(N_("The expected close date {date} is in the past."), date=day)
     turn.goto(NEW, "close", close=day.isoformat())
     await _next(turn)
+
+
+with_customer = note_customer(NEW, _next)
 
 
 async def _save(turn: Turn) -> None:
@@ -237,16 +223,7 @@ async def update_from_intent(turn: Turn) -> None:
     ent = entities(turn)
     turn.end()
     stage = crm_deals.check_stage(ent["stage"]) if ent.get("stage") else None
-    turn.goto(MOVE, "customer", stage=stage, lost_reason=ent.get("lost_reason") or ent.get("note"))
-    customer = await resolve_customer(turn, ent.get("customer"), flow=MOVE)
-    if customer is not None:
-        await update_with_customer(turn, customer)
-
-
-async def on_move_customer_text(turn: Turn) -> None:
-    customer = await resolve_customer(turn, turn.inbound.text, flow=MOVE)
-    if customer is not None:
-        await update_with_customer(turn, customer)
+    await choose_customer(turn, ent.get("customer"), flow=MOVE, stage=stage, lost_reason=ent.get("lost_reason") or ent.get("note"))
 
 
 @on_customer(MOVE)
@@ -283,11 +260,11 @@ def register(router: Router) -> None:
     router.command("deals", help=N_("open deals and their stages"), capability="manage_deals")(list_deals)
     router.intent("create_deal", capability="manage_deals")(from_intent)
     router.intent("update_deal", capability="manage_deals")(update_from_intent)
-    router.step(NEW, "customer")(on_customer_text)
+    router.step(NEW, "customer")(customer_step(NEW))
     router.step(NEW, "amount")(on_amount)
     router.step(NEW, "close")(on_close)
     router.step(MOVE, "reason")(on_reason_text)
-    router.step(MOVE, "customer")(on_move_customer_text)
+    router.step(MOVE, "customer")(customer_step(MOVE))
     router.callback("deal", capability="manage_deals")(on_button)
     router.undo("deal_stage")(undo_stage)
     router.undo("deal")(undo_deal)

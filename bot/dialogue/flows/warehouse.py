@@ -33,9 +33,8 @@ from ..messages import Attachment, Button
 from ..router import Router
 from ..turn import Turn, button_id
 from .scans import CHOICES, on_scan_choice, one_scan, scans_of
+from ..step_words import is_done
 from .orders import served_text
-
-DONE_WORDS = {"done", "finish", "end", "готово", "всё", "все", "край", "gata", "完成", "好了"}
 
 
 def _qty_text(text: str) -> Decimal:
@@ -290,7 +289,7 @@ async def receive_intent(turn: Turn) -> None:
 async def on_receive_input(turn: Turn) -> None:
     text = (turn.inbound.text or "").strip()
     state = turn.state
-    if turn.inbound.kind == "text" and text.lower() in DONE_WORDS:
+    if turn.inbound.kind == "text" and is_done(text):
         await _receive_preview(turn)
         return
     pending = state.get("pending")
@@ -340,7 +339,7 @@ async def _receive_ask(turn: Turn, pending: dict, *, lot_tracked: bool = False) 
 async def on_receive_lot(turn: Turn) -> None:
     """The lot asked for is taken as a lot (a GS1 code scanned instead gives its lot and expiry)."""
     pending = dict(turn.state.get("pending") or {})
-    if turn.inbound.kind == "text" and (turn.inbound.text or "").strip().lower() in DONE_WORDS:
+    if turn.inbound.kind == "text" and is_done(turn.inbound.text):
         await _receive_preview(turn)  # "done" is no lot: the review says what was left out
         return
     scans = await scans_of(turn)
@@ -357,7 +356,7 @@ async def on_receive_expiry(turn: Turn) -> None:
     from domain.purchasing.orders import parse_day
 
     pending = dict(turn.state.get("pending") or {})
-    if turn.inbound.kind == "text" and (turn.inbound.text or "").strip().lower() in DONE_WORDS:
+    if turn.inbound.kind == "text" and is_done(turn.inbound.text):
         await _receive_preview(turn)
         return
     day = parse_day(turn.inbound.text or "", turn.now().date())
@@ -471,7 +470,7 @@ NO_LOT_WORDS = {"none", "no lot", "no", "-", "нет", "без", "без пар�
 
 async def on_count_input(turn: Turn) -> None:
     text = (turn.inbound.text or "").strip()
-    if turn.inbound.kind == "text" and text.lower() in DONE_WORDS:
+    if turn.inbound.kind == "text" and is_done(text):
         await _ask_finish(turn)  # finishing settles the bin's stock: only the confirmation's button does it
         return
     if turn.conv.step == "finish":  # anything but "done" at the confirmation: counting goes on
@@ -523,7 +522,7 @@ async def _record(turn: Turn, pending: dict) -> None:
 async def on_count_lot(turn: Turn) -> None:
     pending = dict(turn.state.get("pending") or {})
     text = (turn.inbound.text or "").strip()
-    if turn.inbound.kind == "text" and text.lower() in DONE_WORDS:  # "done" is no lot: the confirmation says what waits
+    if turn.inbound.kind == "text" and is_done(text):  # "done" is no lot: the confirmation says what waits
         await _ask_finish(turn)
         return
     if turn.inbound.kind == "text" and text.lower() in NO_LOT_WORDS:
@@ -547,7 +546,7 @@ async def on_count_expiry(turn: Turn) -> None:
     from domain.purchasing.orders import parse_day
 
     pending = dict(turn.state.get("pending") or {})
-    if turn.inbound.kind == "text" and (turn.inbound.text or "").strip().lower() in DONE_WORDS:
+    if turn.inbound.kind == "text" and is_done(turn.inbound.text):
         await _ask_finish(turn)
         return
     pending["expiry"] = parse_day(turn.inbound.text or "", turn.now().date()).isoformat()

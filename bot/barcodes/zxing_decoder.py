@@ -6,24 +6,26 @@ Only when that finds nothing do we work harder:
 1. the whole image upright only (~10-25 ms at 1280 px); the candidate
    regions (regions.py: strong, parallel gradients) are found beside it, on
    the other core when it is free;
-2. nothing read: a list of attempts (FALLBACK below; run by plan.py), in the
-   order that read the most photos per CPU millisecond on tuning photos
-   (`python -m bench.barcodes.stages`), by one thread or two (zxing-cpp and
-   OpenCV release the GIL): the best region cut out, turned so the bars stand
-   upright (any angle), enlarged when small, read at a fixed threshold (a
-   cheap probe, linear codes and PDF417 only), with the local threshold, with
-   CLAHE + unsharp mask (glare, shadow, blur), smoothed (noise, the quiet zone
-   of a thin ITF), its values cubed (bars washed out by glare); the whole
-   photo with zxing's 90-degree turns; the second region's cuts; rows
-   averaged along the bars and deconvolved for the blur the edges show
-   (profiles.py); the other regions' cheapest cut; only while
-   nothing at all has been read, the best region flattened as if round a can
-   (cylinder.py) and deconvolved as a blurred 2D code (deblur.py). Once a
-   code is read, a region not yet looked at gets one look, not every way.
-   A photo with no code costs the whole list (~0.1-0.25 s of CPU).
+2. nothing read: a list of attempts (plan.py), in the order that read the
+   most per millisecond on the benchmark's photo sets, run by one thread or
+   two (zxing-cpp and OpenCV release the GIL):
+   a. the best region cut out, turned so the bars stand upright (any angle),
+      enlarged when small: at a fixed threshold (linear codes and PDF417
+      only: a cheap probe), with the local threshold, then CLAHE + unsharp
+      mask at a fixed threshold (glare, shadow, blur);
+   b. the whole image with zxing's own 90-degree turns and pyramid;
+   c. the second region's cheap cuts; both regions, when linear-looking, as
+      rows averaged along the bars and deconvolved for the blur the edges
+      show (profiles.py); the second region's CLAHE cut;
+   d. the cheapest cut of the other regions;
+   e. only while nothing at all has been read: the best one flattened as if
+      round a can (cylinder.py), and deconvolved as a blurred 2D code
+      (deblur.py).
+   On the sets, the best region holds nearly every code the fallback reads;
+   a photo with no code costs the whole list (~0.15-0.3 s of CPU).
 
 When step 1 reads something, regions its codes do not account for still get
-one quick look (a cut as it is): a photo may hold several codes - a GS1 label
+one quick look (2b as it is): a photo may hold several codes - a GS1 label
 with two or three symbols, a box with an EAN-13 and a QR code - and all are
 reported.
 
@@ -124,7 +126,7 @@ def _read(image: np.ndarray, formats=_FORMATS, **options) -> list[_Found]:
     for barcode in zxingcpp.read_barcodes(image, formats=formats, text_mode=zxingcpp.TextMode.Plain, **options):
         code = to_decoded(barcode)
         pts = _corners(barcode)
-        if code is not None and code.format in _WEAK_CHECK and (code.format in _SHORT or _thin(pts, CONFIRM_SPAN)):
+        if code is not None and code.format in _WEAK_CHECK and (code.format in _SHORT or _thin(pts)):
             code = _confirm(image, pts, code, barcode.format)
         quad = np.array(pts, np.float64)
         if code is not None and code.format in _NO_CHECK and not _covers_bars(image, quad):
@@ -173,17 +175,11 @@ _SHORT = {"EAN8", "UPCE"}
 _EAN_UPC = [F.EAN8, F.UPCE, F.EAN13, F.UPCA]
 
 
-# A weakly checked read spanning less than this across the bars (for its length) is read
-# again from a close-up: a sharp shadow edge slanting through the bars made the lines of a
-# tenth of the symbol agree on a wrong UPC-A that passed its check digit (tuning seed 11).
-CONFIRM_SPAN = 0.15
-
-
-def _thin(pts, span: float = 0.04) -> bool:
+def _thin(pts) -> bool:
     """Only a few scan lines agreed: the read spans much less across the bars than along them."""
     along = math.dist(pts[0], pts[1])
     across = math.dist(pts[0], pts[3])
-    return across < span * along
+    return across < 0.04 * along
 
 
 def _confirm(image: np.ndarray, pts, code: DecodedCode, fmt) -> DecodedCode | None:
@@ -198,28 +194,13 @@ def _confirm(image: np.ndarray, pts, code: DecodedCode, fmt) -> DecodedCode | No
     left, right = int(max(0, x0 - margin)), int(min(w, x1 + margin))
     crop = cv2.resize(image[top:bottom, left:right], None, fx=2, fy=2, interpolation=cv2.INTER_CUBIC)
     family = _EAN_UPC if code.format in ("EAN13", "UPCA", "EAN8", "UPCE") else [fmt]
-    reads = [(to_decoded(b), _thin(_corners(b))) for b in zxingcpp.read_barcodes(
-        crop, formats=family, text_mode=zxingcpp.TextMode.Plain, try_downscale=False, try_invert=False)]
-    again = [c for c, thin in reads if c is not None and not thin]
-    if len(again) == 1 and again[0].format == code.format:
-        return again[0]
-    if not again and _itf14(code) and _longest_same(code, [c for c, _ in reads if c is not None]):
-        return code
-    return None
-
-
-def _itf14(code: DecodedCode) -> bool:
-    """An ITF-14 (a GTIN in ITF): 14 digits with a valid check digit."""
-    return code.format == "ITF" and len(code.text) == 14 and code.text.isdigit() and has_valid_check_digit(code.text)
-
-
-def _longest_same(code: DecodedCode, reads: list[DecodedCode]) -> bool:
-    """The close-up read the same text again, even from a few lines, and nothing as long that
-    differs. An ITF-14 slanting in perspective reads from few lines at any size (tuning seed
-    11); a partial read of it is shorter, and a wrong one of full length would have to pass
-    the check digit twice, from two different resamplings."""
-    return (any(c.text == code.text for c in reads)
-            and not any(c.text != code.text and len(c.text) >= len(code.text) for c in reads))
+    again = [to_decoded(b) for b in zxingcpp.read_barcodes(crop, formats=family, text_mode=zxingcpp.TextMode.Plain,
+                                                             try_downscale=False, try_invert=False)
+             if not _thin(_corners(b))]
+    again = [c for c in again if c is not None]
+    if len(again) != 1 or again[0].format != code.format:
+        return None
+    return again[0]
 
 
 # ---- the fallback steps ------------------------------------------------------------
@@ -233,7 +214,6 @@ _BARS = _LINEAR + [F.PDF417]
 FLATTEN_REGIONS, DECONVOLVE_REGIONS = 1, 1
 THOROUGH_REGIONS = 2  # regions that get every way of reading, not only the cheap cuts
 CUT_ORDER = (1, 0, 2)  # fixed threshold (bars only), local threshold, CLAHE + sharpened: by reads per ms
-CUT_NAMES = ("local", "fixed", "clahe", "smooth", "norm", "glare")
 BARS_ONLY_CUT = 1  # fixed threshold first: it read the most per millisecond on the photo sets
 FLAT_SIDE = 560  # px: flattened cuts are read at this size (several tries each: kept small)
 
@@ -254,24 +234,7 @@ def _cut_variants(cut: Cut) -> list:
     and shadow), sharpened and cut at a fixed threshold, which keeps the thin bars that blur
     has turned grey."""
     return [lambda: (cut.image, _LOCAL), lambda: (cut.image, _FIXED),
-            lambda: (sharpen(_CLAHE.apply(cut.image), 3.0, 2.0), _FIXED),
-            lambda: (cv2.GaussianBlur(cut.image, (0, 0), 2.0), _LOCAL),
-            lambda: (_normalised(cut.image, 25), _FIXED),
-            lambda: (cv2.LUT(cut.image, _GAMMA3), _LOCAL)]
-
-
-# Pixel values cubed: the light end of the range stretched, the dark end squeezed. Bars that
-# glare has washed out to light grey on near-white paper get their contrast back.
-_GAMMA3 = (255 * (np.arange(256) / 255.0) ** 3).astype(np.uint8)
-
-
-def _normalised(image: np.ndarray, window: int) -> np.ndarray:
-    """Local contrast normalisation: each pixel against the mean and spread of the pixels
-    round it, so a glare patch or a shadow edge no longer moves the threshold."""
-    f = image.astype(np.float32)
-    d = f - cv2.blur(f, (window, window))
-    spread = np.sqrt(np.maximum(cv2.blur(d * d, (window, window)), 0)) + 4.0
-    return np.clip(128 + 60 * d / spread, 0, 255).astype(np.uint8)
+            lambda: (sharpen(_CLAHE.apply(cut.image), 3.0, 2.0), _FIXED)]
 
 
 def _read_cut(cut: Cut, region: Region, variant: int, only_bars: bool = True) -> list[_Found]:
@@ -354,23 +317,14 @@ class _Attempt:
     region: Region | None
     special: bool  # costly, for special cases (a curved label, a blurred 2D code): only while nothing is read
     read: Callable[[], list[_Found]]
-    label: str = ""  # which region and which way, for the stage analysis (bench/barcodes/stages.py)
 
 
-# The fallback, in the order that read the most new photos per CPU millisecond on the
-# tuning photos (python -m bench.barcodes.stages): "region<i>.<way>" is the i-th best
-# region read that way, "rest.<way>" every region after the THOROUGH ones, "photo.turns"
-# the whole photo with zxing's 90-degree turns. Steps for special cases (a curved label,
-# a blurred 2D code: SPECIAL) run only while nothing at all has been read.
-FALLBACK = ("region0.fixed", "region0.local", "region0.clahe", "region0.smooth", "region0.glare", "photo.turns",
-            "region1.local", "region1.fixed", "region1.clahe", "region0.profiles", "rest.fixed", "region0.flattened",
-            "region0.deconvolved")
-SPECIAL = {"flattened", "deconvolved"}
-
-
-def _fallback_attempts(gray: np.ndarray, work: np.ndarray, regions: list[Region],
-                       order: tuple[str, ...] = FALLBACK) -> Iterator[_Attempt]:
-    """Nothing read upright: the ways to read the photo, in `order`."""
+def _fallback_attempts(gray: np.ndarray, work: np.ndarray, regions: list[Region]) -> Iterator[_Attempt]:
+    """Nothing read upright: the ways to read the photo, in the order that read the most per
+    millisecond on the benchmark's photo sets. The best region holds nearly every code read
+    here: all its cuts first, then the whole photo turned, then the second region and the
+    costlier ways; the other regions get the cheapest cut only (neither set had a code the
+    fallback read there)."""
     cuts: dict[int, Cut] = {}
     cut_lock = threading.Lock()
 
@@ -380,29 +334,24 @@ def _fallback_attempts(gray: np.ndarray, work: np.ndarray, regions: list[Region]
                 cuts[id(region)] = cut_zoomed(gray, region, 4.0)
             return cuts[id(region)]
 
-    ways = {"profiles": _read_profiles, "flattened": _read_flattened, "deconvolved": _read_deconvolved}
+    def cut(region: Region, variant: int) -> _Attempt:
+        return _Attempt("_read_zoomed_cut", f"cut {id(region)}", region, False,
+                        lambda: _read_cut(cut_of(region), region, variant))
 
-    def attempt(label: str, region: Region, way: str) -> _Attempt | None:
-        if way in CUT_NAMES:
-            variant = CUT_NAMES.index(way)
-            return _Attempt("_read_zoomed_cut", f"cut {id(region)}", region, False,
-                            lambda: _read_cut(cut_of(region), region, variant), label)
-        how = ways[way]
-        if how is _read_profiles and region.bar_angle is None:
-            return None
-        return _Attempt(how.__name__, f"{how.__name__} {id(region)}", region, way in SPECIAL,
-                        lambda: how(gray, region), label)
+    def step(how, region: Region, special: bool = False) -> _Attempt:
+        return _Attempt(how.__name__, f"{how.__name__} {id(region)}", region, special, lambda: how(gray, region))
 
-    for label in order:
-        where, way = label.split(".")
-        if where == "photo":
-            yield _Attempt("turns", "photo", None, False, lambda: _read(work, try_invert=False), label)
-            continue
-        chosen = regions[THOROUGH_REGIONS:] if where == "rest" else regions[int(where[6:]):int(where[6:]) + 1]
-        for i, region in enumerate(chosen):
-            step = attempt(label if where != "rest" else f"region{THOROUGH_REGIONS + i}.{way}", region, way)
-            if step is not None:
-                yield step
+    best, second, rest = regions[:1], regions[1:THOROUGH_REGIONS], regions[THOROUGH_REGIONS:]
+    yield from (cut(region, variant) for region in best for variant in CUT_ORDER)
+    yield _Attempt("turns", "photo", None, False, lambda: _read(work, try_invert=False))
+    yield from (cut(region, variant) for region in second for variant in CUT_ORDER[:2])
+    for region in best + second:
+        if region.bar_angle is not None:
+            yield step(_read_profiles, region)
+    yield from (cut(region, CUT_ORDER[2]) for region in second)
+    yield from (cut(region, CUT_ORDER[0]) for region in rest)
+    yield from (step(_read_flattened, r, True) for r in regions[:FLATTEN_REGIONS])
+    yield from (step(_read_deconvolved, r, True) for r in regions[:DECONVOLVE_REGIONS])
 
 
 def _quick_looks(gray: np.ndarray, regions: list[Region]) -> Iterator[_Attempt]:
@@ -451,25 +400,15 @@ def _overlap(a: np.ndarray, b: np.ndarray) -> float:
     return float(inter) / max(min(cv2.contourArea(pa), cv2.contourArea(pb)), 1e-6)
 
 
-def _part_of(code: DecodedCode, other: DecodedCode) -> bool:
-    """A read of a code with no check character whose text lies inside a longer read of the same
-    symbology: the part of it that a scan line ending at an occluding finger saw (tuning seed 12:
-    ITF 624306 beside 62430659749218)."""
-    return (code.format in _NO_CHECK and code.format == other.format and len(code.text) < len(other.text)
-            and code.text in other.text)
-
-
 def _keep_best(found: list[_Found]) -> list[DecodedCode]:
     """One result per symbol, largest first. A second result lying on the same spot as a
     larger one is a partial misread of it (a scan line through the guard bars, an ITF
     read from the middle), never another code: two labels cannot overlap."""
     kept: list[_Found] = []
     for f in sorted(found, key=lambda f: -f.area):
-        if any(f.code == k.code or _overlap(f.quad, k.quad) > 0.5 or _lies_on(f, k) or _part_of(f.code, k.code)
-               for k in kept):
+        if any(f.code == k.code or _overlap(f.quad, k.quad) > 0.5 or _lies_on(f, k) for k in kept):
             continue
         kept.append(f)
-    kept = [k for k in kept if not any(_part_of(k.code, o.code) for o in kept)]  # whichever was larger
     return [f.code for f in kept]
 
 
@@ -524,7 +463,6 @@ def _decode(gray: np.ndarray, trace: list | None, helper: bool) -> list[DecodedC
         # would cost seconds); candidate regions are still cut from the full image.
         attempts = _fallback_attempts(gray, _fit(gray, 2048), regions)
     done: set[int] = set()  # regions read, or explained by what was read
-    looked: set[int] = set()  # regions some attempt has looked at
 
     def skip(attempt: _Attempt) -> bool:
         if attempt.special and found:
@@ -536,9 +474,6 @@ def _decode(gray: np.ndarray, trace: list | None, helper: bool) -> list[DecodedC
         if found and _share_read(attempt.region, found) >= EXPLAINED:
             done.add(id(attempt.region))
             return True
-        if found and id(attempt.region) in looked:
-            return True  # a code was read: another region gets one look, as in _quick_looks, not every way
-        looked.add(id(attempt.region))
         return False
 
     def run(attempt: _Attempt) -> None:

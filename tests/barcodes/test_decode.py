@@ -203,20 +203,3 @@ def test_a_read_of_part_of_a_code_without_check_character_is_recognised():
     right_part = quad.copy()  # the same lines, starting a quarter of the way in: more bars lie before it
     right_part[[0, 3]] = quad[[0, 3]] + 0.25 * (quad[[1, 2]] - quad[[0, 3]])
     assert not _covers_bars(img, right_part)
-
-
-def test_a_part_of_a_longer_unchecked_read_is_dropped_whichever_is_larger():
-    import numpy as np
-
-    from bot.barcodes.zxing_decoder import _Found, _keep_best
-    from domain.scanning import DecodedCode
-
-    full = DecodedCode("ITF", "62430659749218", "62430659749218", None)
-    part = DecodedCode("ITF", "624306", "624306", None)
-    far = np.array([[10, 10], [200, 10], [200, 60], [10, 60]], float)
-    near = np.array([[500, 400], [900, 400], [900, 406], [500, 406]], float)
-    for part_area in (10.0, 1e6):  # the partial read may cover more pixels than the full one
-        kept = _keep_best([_Found(full, 1000.0, near), _Found(part, part_area, far)])
-        assert kept == [full]
-    other = DecodedCode("EAN13", "4006381333931", "4006381333931", None)  # a checked code is never "a part"
-    assert len(_keep_best([_Found(full, 1000.0, near), _Found(other, 10.0, far)])) == 2

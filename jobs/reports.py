@@ -19,7 +19,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from domain import outbox
 from domain.crm import reports as crm_reports
-from domain.errors import N_, Np_, Plural, counted
+from domain.errors import N_, Np_, counted
 from domain.models import Outbox, User
 from domain.permissions import can
 from domain.reports.digest import stock_exception_digest

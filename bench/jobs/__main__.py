@@ -27,7 +27,7 @@ from datetime import datetime, timezone
 import sqlalchemy as sa
 
 from domain import mailings
-from domain.models import ClientGroup, ClientGroupMember, Customer, Outbox, Role, User
+from domain.models import ClientGroup, Customer, Role, User
 from storage.engine import create_engine, session_factory
 from storage.migrate import upgrade
 from storage.uow import UnitOfWorkFactory

@@ -30,7 +30,6 @@ import platform
 import re
 import sys
 import tempfile
-import time
 from collections import defaultdict
 from collections.abc import Sequence
 from pathlib import Path

@@ -29,7 +29,7 @@ import sqlalchemy as sa
 from sqlmodel import select
 
 from domain.inventory.ledger import virtual_location
-from domain.inventory.picking import confirm_pick_quantity, scan_pick_bin, scan_pick_product, start_pick
+from domain.inventory.picking import scan_pick_bin, scan_pick_product, start_pick
 from domain.inventory.reservations import reserve_order
 from domain.inventory.stock import ledger_on_hand, stock_level
 from domain.models import (

@@ -1,11 +1,12 @@
 """The replenishment plan as a workbook, and a chart of one product's projected stock."""
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 
 from domain.planning import PlanLine, PlanResult, SupplierPerformance
 from domain.errors import N_, Npt_, english
+from domain.planning.projection import projection
 from domain.planning.reasons import explain, method_label
 
 from ..formatting import format_number
@@ -110,51 +111,6 @@ def write_plan_xlsx(result: PlanResult, path: str | Path, performance: list[Supp
     path.parent.mkdir(parents=True, exist_ok=True)
     wb.save(path)
     return path
-
-
-def projection(line: PlanLine, today: date, days: int) -> tuple[list[date], list[float], list[float]]:
-    """Day by day available stock: without new orders, and following the plan (today's
-    suggestion, then a new order whenever stock on hand + on order falls to the reorder
-    point, rounded as the supplier requires). Demand is the forecast per day; open orders
-    arrive on their expected date (after the lead time when they have none)."""
-    import numpy as np
-
-    from domain.planning.policy import round_order
-
-    lead = max(int(round(line.lead_time_days)), 0)
-    incoming: dict[int, float] = {}
-    for when, qty in line.arrivals:
-        k = max((when - today).days, 0) if when else lead
-        incoming[k] = incoming.get(k, 0.0) + qty
-    start = line.on_hand + line.kit_stock - line.reserved - line.picked - line.backordered
-    level_without = level_with = start
-    planned: dict[int, float] = {}  # day -> quantity the plan receives
-    pipeline = line.on_order
-    xs, without, with_plan = [], [], []
-    for k in range(days + 1):
-        if k > 0:
-            level_without -= line.forecast_per_day
-            level_with -= line.forecast_per_day
-        level_without += incoming.get(k, 0.0)
-        level_with += incoming.get(k, 0.0) + planned.pop(k, 0.0)
-        pipeline -= incoming.get(k, 0.0)
-        position = level_with + pipeline + sum(planned.values())
-        if k == 0:
-            qty = line.suggested_qty
-        elif line.forecast_per_day > 0 and position <= line.reorder_point:
-            qty = float(round_order(np.array([line.order_up_to - position]), np.array([line.moq]),
-                                    np.array([line.pack_multiple]))[0])
-        else:
-            qty = 0.0
-        if qty > 0:
-            if lead == 0:
-                level_with += qty
-            else:
-                planned[k + lead] = planned.get(k + lead, 0.0) + qty
-        xs.append(today + timedelta(days=k))
-        without.append(level_without)
-        with_plan.append(level_with)
-    return xs, without, with_plan
 
 
 def projection_chart(line: PlanLine, path: str | Path, today: date, days: int = 60, translate=IDENTITY, lang: str = "en") -> Path:

@@ -137,6 +137,11 @@ async def delete_new_deal(session: AsyncSession, actor: User, deal_id: int) -> D
     return deal
 
 
+async def open_deals_seen_by(session: AsyncSession, reader: User) -> list[Deal]:
+    """The open deals a person works on: everyone's for those who may edit any deal, else their own."""
+    return await open_deals(session, owner_id=None if can(reader, "edit_any_deal") else reader.id)
+
+
 async def open_deals(session: AsyncSession, *, customer_id: int | None = None, owner_id: int | None = None) -> list[Deal]:
     stmt = select(Deal).where(Deal.stage.in_(OPEN_STAGES))
     if customer_id is not None:

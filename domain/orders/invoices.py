@@ -161,6 +161,11 @@ class OverdueInvoice:
     days_late: int
 
 
+async def overdue_invoices_seen_by(session: AsyncSession, reader, *, today: date) -> list[OverdueInvoice]:
+    """The overdue invoices a person may see: a sales rep only their own customers', the office all."""
+    return await overdue_invoices(session, today=today, owner_id=reader.id if reader.role == "sales" else None)
+
+
 async def overdue_invoices(session: AsyncSession, *, today: date, owner_id: int | None = None) -> list[OverdueInvoice]:
     stmt = (select(Invoice, Customer).join(Customer, Customer.id == Invoice.customer_id)
             .where(Invoice.status == "open", Invoice.kind == "invoice", Invoice.due_on < today).order_by(Invoice.due_on))

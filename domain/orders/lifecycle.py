@@ -60,6 +60,14 @@ class ConfirmResult:
     invoice_number: str | None = None
 
 
+def check_sellable(product: Product, qty) -> Decimal:
+    """A product can go on an order line in this quantity: it has a price, the quantity is right for its unit."""
+    qty = check_quantity(qty, product.unit)
+    if product.price is None:
+        raise InvalidInput(N_("{sku} has no price in the price list yet."), sku=product.sku)
+    return qty
+
+
 def check_quantity(qty: Decimal, unit: str) -> Decimal:
     qty = Decimal(qty)
     check_finite(qty)  # finite and in range, whoever the caller
@@ -121,14 +129,12 @@ async def _add_line(session: AsyncSession, actor: User, order: SalesOrder, line_
     product = await session.get(Product, line.product_id)
     if product is None or not product.active:
         raise NotFound(N_("There is no such product."))
-    qty = check_quantity(line.quantity, product.unit)
+    qty = check_sellable(product, line.quantity)
     discount = Decimal(line.discount_pct or 0)
     if not (0 <= discount < 100):
         raise InvalidInput(N_("A discount must be between 0 and 100%."))
     if discount and not can(actor, "discount"):
         raise PermissionDenied(N_("Only managers can give discounts."))
-    if product.price is None:
-        raise InvalidInput(N_("{sku} has no price in the price list yet."), sku=product.sku)
     row = SalesOrderLine(order_id=order.id, line_no=line_no, product_id=product.id, quantity=qty, price=product.price,
                          discount_pct=discount)
     session.add(row)

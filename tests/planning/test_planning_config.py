@@ -3,7 +3,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from bot.reports.planning import projection
+from domain.planning.projection import projection
 from domain.errors import InvalidInput
 from domain.planning import PlanningConfig
 from domain.planning.run import PlanLine

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from sqlmodel import select
 
-from domain.errors import InvalidInput, N_, NotFound
+from domain.errors import N_, NotFound
 from domain.models import Customer, Invoice, OrderStatus, Product, SalesOrder, ShipmentLine
 from domain.orders import invoices as inv
 from domain.orders import lifecycle as orders
@@ -151,9 +151,7 @@ async def on_product_button(turn: Turn) -> None:
 
 
 async def _add_line(turn: Turn, product: Product, qty: Decimal) -> None:
-    orders.check_quantity(qty, product.unit)
-    if product.price is None:
-        raise InvalidInput(N_("{sku} has no price in the price list yet."), sku=product.sku)
+    orders.check_sellable(product, qty)
     lines = turn.state.get("lines", []) + [{"product_id": product.id, "qty": str(qty), "name": product.name, "unit": product.unit}]
     turn.goto(FLOW, "lines", lines=lines, unresolved=None)
     summary = "\n".join(f"\u2022 {turn.qty(Decimal(ln['qty']), ln['unit'])} {ln['name']}" for ln in lines)
@@ -367,8 +365,7 @@ async def return_cmd(turn: Turn) -> None:
 
 
 async def overdue_cmd(turn: Turn) -> None:
-    owner = turn.user.id if turn.user.role == "sales" else None
-    rows = await inv.overdue_invoices(turn.session, today=turn.now().date(), owner_id=owner)
+    rows = await inv.overdue_invoices_seen_by(turn.session, turn.user, today=turn.now().date())
     if not rows:
         turn.say(turn.t("No overdue invoices."))
         return

@@ -14,7 +14,6 @@ from domain.crm import customers as crm_customers
 from domain.crm import deals as crm_deals
 from domain.errors import InvalidInput, N_
 from domain.models import Customer, Deal
-from domain.permissions import can
 
 from ..messages import Button
 from ..router import Router
@@ -140,8 +139,7 @@ def _stage_buttons(turn: Turn, deal: Deal) -> list[list[Button]]:
 
 async def list_deals(turn: Turn) -> None:
     turn.end()
-    owner = None if can(turn.user, "edit_any_deal") else turn.user.id
-    deals = await crm_deals.open_deals(turn.session, owner_id=owner)
+    deals = await crm_deals.open_deals_seen_by(turn.session, turn.user)
     if not deals:
         turn.say(turn.t("No open deals. /newdeal starts one."))
         return

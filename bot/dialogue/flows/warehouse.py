@@ -14,13 +14,13 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from sqlalchemy import or_
 from sqlmodel import select
 
 from domain.errors import InvalidInput, N_, Np_, NotFound
-from domain.inventory import counting, moves, picking, receiving, reservations, shipping, stock, tasks, transfers
+from domain.inventory import counting, moves, picking, receiving, shipping, stock, tasks, transfers
 from domain.inventory.common import find_location, resolve_product
-from domain.models import OrderStatus, PurchaseOrder, SalesOrder, StockReservation, Warehouse
+from domain.inventory.pick_queue import pick_queue
+from domain.models import PurchaseOrder, SalesOrder, Warehouse
 from domain.permissions import can
 from domain.orders.lifecycle import get_order
 from domain.search import clear_winner, find_products
@@ -112,25 +112,13 @@ async def pick_cmd(turn: Turn) -> None:
         _show_pick(turn, resumed)
         return
     wh = await _warehouse(turn)
-    # Confirmed orders nobody reserved: reserve them now as far as stock allows, and say why the rest can't be picked.
-    results = await reservations.reserve_waiting(turn.session, wh.id)
-    ready = (await turn.session.exec(select(SalesOrder).where(
-        SalesOrder.warehouse_id == wh.id, or_(SalesOrder.status.in_([OrderStatus.reserved, OrderStatus.confirmed]),
-            # a partly shipped order is back on the list once stock for its rest is reserved
-            (SalesOrder.status == OrderStatus.partially_shipped)
-            & SalesOrder.id.in_(select(StockReservation.order_id).where(StockReservation.quantity > 0))))
-        .order_by(SalesOrder.priority.desc(), SalesOrder.promised_date.is_(None), SalesOrder.promised_date, SalesOrder.id).limit(12))).all()
-    if not ready:
+    queue = await pick_queue(turn.session, wh.id)
+    if not queue.pickable and not queue.waiting:
         turn.say(turn.t("No orders are waiting to be picked in {warehouse}.", warehouse=wh.code))
         return
-    pickable, waiting = [], []
-    for o in ready:
-        res = results.get(o.id)
-        if res is not None and all(ln.reserved_total == 0 for ln in res.lines):
-            short = ", ".join(f"{ln.sku} {turn.value(ln.short)}" for ln in res.lines if ln.short > 0)
-            waiting.append(turn.t("\u2022 {number}: nothing in free stock yet (short: {short})", number=o.number, short=short))
-        else:
-            pickable.append(o)
+    pickable = queue.pickable
+    waiting = [turn.t("\u2022 {number}: nothing in free stock yet (short: {short})", number=w.order.number,
+                      short=", ".join(f"{sku} {turn.value(qty)}" for sku, qty in w.short)) for w in queue.waiting]
     text = turn.t("Which order do you pick? The most urgent are first.") if pickable else turn.t("No order can be picked yet.")
     if waiting:
         text += "\n" + turn.t("Waiting for stock:") + "\n" + "\n".join(waiting)

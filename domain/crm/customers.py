@@ -84,7 +84,7 @@ async def find_customers(session: AsyncSession, query: str, *, limit: int = 5) -
     return sorted((Match(customers[cid], score, via) for cid, (score, via) in ranked), key=lambda m: (-m.score, m.customer.name))
 
 
-def pick(matches: list[Match]) -> Customer | None:
+def clear_choice(matches: list[Match]) -> Customer | None:
     """The one customer meant, when it is clear; None when the person should choose."""
     return matches[0].customer if stands_out([m.score for m in matches], sure=SURE) else None
 

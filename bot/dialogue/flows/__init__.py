@@ -5,7 +5,7 @@ import importlib
 
 from ..router import Router
 
-FLOWS = ["basics", "orders", "warehouse", "voice", "planning", "dataio", "sales", "sales_customers", "sales_deals",
+FLOWS = ["basics", "orders", "warehouse", "voice", "planning", "dataio", "interactions", "sales_customers", "sales_deals",
          "sales_reminders", "sales_reports", "reports_now", "mailings", "language", "history", "people", "purchasing",
          "unsaved", "flow_steps"]
 

@@ -76,7 +76,7 @@ async def resolve_customer(turn: Turn, query: str | None, *, flow: str, step: st
         turn.say(turn.t("Which customer? Type a name, code or contact person."))
         return None
     matches = await crm_customers.find_customers(turn.session, query)
-    chosen = crm_customers.pick(matches)
+    chosen = crm_customers.clear_choice(matches)
     if chosen is not None:
         return chosen
     turn.goto(flow, step, customer_query=query)

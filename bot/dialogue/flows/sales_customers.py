@@ -20,7 +20,7 @@ from domain.status_labels import ORDER, status_label
 
 from ...formatting import format_date
 from .crm_common import choose_customer, customer_step, entities, local, money, on_customer, stage_name
-from .sales import CHANNEL_NAMES, OUTCOME_LABELS
+from .interactions import CHANNEL_NAMES, OUTCOME_LABELS
 
 CARD, NEW, EDIT, MERGE = "card", "newcust", "custedit", "merge"
 FIELD_LABELS = {"name": N_("Name"), "phone": N_("Phone"), "city": N_("City"), "email": N_("E-mail"), "tags": N_("Tags"),

@@ -90,7 +90,7 @@ async def from_intent(turn: Turn) -> None:
     customer = None
     if ent.get("customer"):
         # Linking the customer is a bonus: an unclear name doesn't stop the reminder.
-        customer = crm_customers.pick(await crm_customers.find_customers(turn.session, ent["customer"]))
+        customer = crm_customers.clear_choice(await crm_customers.find_customers(turn.session, ent["customer"]))
     due = entity_when(turn, ent, default_hour=9)
     if due is None:
         if customer is not None:

@@ -162,7 +162,7 @@ async def group(turn: Turn) -> None:
         if not sep:
             raise InvalidInput(N_("Write it as /group add GROUP | CUSTOMER."))
         g = await crm_groups.group_by_name(turn.session, name)
-        customer = crm_customers.pick(await crm_customers.find_customers(turn.session, query))
+        customer = crm_customers.clear_choice(await crm_customers.find_customers(turn.session, query))
         if customer is None:
             raise InvalidInput(N_("I can't tell which customer \u201c{query}\u201d is; use its code (like C0012)."), query=query.strip())
         await crm_groups.add_member(turn.session, turn.user, g, customer.id)

@@ -223,7 +223,8 @@ async def test_the_chat_says_which_waiting_orders_got_the_stock_of_a_cancelled_o
     await worker.text("/count A-01-01")
     await worker.text("WID-001")
     await worker.text("45")  # 12 more than the records: a manager approves it
-    assert "manager checks it" in await worker.text("done")
+    assert "Finish the count" in await worker.text("done")  # a finish is confirmed first
+    assert "manager checks it" in await worker.press("count_done:ok")
     await boss.text("/approvals")
     [approve] = [b for b in boss.buttons() if b.data.endswith(":1")]
     reply = await boss.press(approve.data)

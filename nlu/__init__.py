@@ -96,9 +96,13 @@ def parse_many(items: list[dict], names=None) -> list[ParseResult]:
 
                 raise InvalidInput("Unknown intent {intent}", intent=chosen)
             ranked[i] = [(chosen, 1.0)]
+    words = {i: _words(p[1]) for i, p in enumerate(prepared) if p[1] and i not in ranked}
+    for i, w in words.items():
+        if not w:
+            ranked[i] = [("unknown", 1.0)]  # only endless "words" (a held key, pasted noise): nothing to classify
     for lang in {p[2] for p in prepared}:
         idx = [i for i, p in enumerate(prepared) if p[2] == lang and p[1] and i not in ranked]
-        for i, scores in zip(idx, intents.classify_many([prepared[i][1] for i in idx], lang)):
+        for i, scores in zip(idx, intents.classify_many([words[i] for i in idx], lang)):
             ranked[i] = scores
     results = []
     for i, (text, clean, lang, now, region) in enumerate(prepared):
@@ -110,6 +114,15 @@ def parse_many(items: list[dict], names=None) -> list[ParseResult]:
         results.append(ParseResult(text, intent, round(float(score), 4), lang, ents,
                                    [(name, round(float(s), 4)) for name, s in ranked[i][:3]]))
     return results
+
+
+LONGEST_WORD = 40  # longer "words" are codes run together or noise, never words a classifier learned
+
+
+def _words(clean: str) -> str:
+    """The text the classifier sees: without "words" longer than any word (Chinese is written without
+    spaces, so a run with a CJK character is kept whatever its length)."""
+    return " ".join(w for w in clean.split() if len(w) <= LONGEST_WORD or any("\u4e00" <= c <= "\u9fff" for c in w))
 
 
 def _resolve_now(now: datetime | None, tz) -> datetime:

@@ -20,7 +20,6 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
-from babel.dates import format_date
 from sqlmodel import select
 
 from bot.formatting import format_date as long_day
@@ -174,7 +173,7 @@ def test_order_of_50_with_33_on_hand_ships_in_two_parts(telegram, twilio, databa
         [sms] = twilio.wait_for(to=PHONE, timeout=30)
         assert sms.body == (f"Part of your order {number} is on its way. 17 \u00d7 Blue widget to follow, "
                             f"expected {expected.isoformat()}."), sms.body
-        day = format_date(expected, format="d MMM", locale="en")
+        day = long_day(expected, "en")  # the one date format of the locale, in SMS too
         answer = _sms_status(twilio, proc.port, f"where is my order {number}")
         assert "partly shipped" in answer and "Blue widget 33/50" in answer, answer
         assert f"To follow: Blue widget 17, expected {day}." in answer, answer

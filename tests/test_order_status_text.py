@@ -21,7 +21,7 @@ def test_what_waits_for_stock_says_when_and_what_is_reserved_says_it_is_being_pr
     owed = [Owed(1, "WID-001", "Blue widget", Decimal(17), Decimal(0), None),
             Owed(2, "BOLT", "Bolt", Decimal(10), Decimal(10), date(2026, 12, 12))]
     assert order_status_text(_view("partially_shipped", owed), "en") == (
-        "Order 1042: partly shipped. Shipped: Blue widget 33/50. To follow: Bolt 10, expected 12 Dec. "
+        "Order 1042: partly shipped. Shipped: Blue widget 33/50. To follow: Bolt 10, expected 12 Dec 2026. "
         "To follow: Blue widget 17, being prepared for shipping now.")
 
 

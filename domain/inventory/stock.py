@@ -15,8 +15,9 @@ from sqlalchemy import bindparam, case, func
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from ..models import Location, LocationKind, StockMove, StockQuant, Warehouse
+from ..models import Location, LocationKind, Product, StockMove, StockQuant, Warehouse
 from .common import SELLABLE_KINDS
+from .counting import hidden_bins_for
 from .core_sql import connection
 
 _VIRTUAL = [k.value for k in LocationKind if k.virtual]
@@ -119,3 +120,16 @@ async def ledger_on_hand(session: AsyncSession, product_id: int, *, warehouse_id
     a = a[0] if isinstance(a, tuple) else a
     b = b[0] if isinstance(b, tuple) else b
     return _dec(a) - _dec(b)
+
+
+class BinHidden(Exception):
+    """The person is counting this bin blind: its records are not shown until the count is finished."""
+
+
+async def bin_contents(session: AsyncSession, location: Location, reader) -> list[tuple[StockQuant, Product]]:
+    """What the records hold in a bin (products with a quantity, lot by lot), for a person who may
+    see it; BinHidden while that person counts the bin blind."""
+    if location.id in await hidden_bins_for(session, reader):
+        raise BinHidden(location.code)
+    return list((await session.exec(select(StockQuant, Product).join(Product, Product.id == StockQuant.product_id)
+                                    .where(StockQuant.location_id == location.id, StockQuant.quantity != 0))).all())

@@ -122,7 +122,7 @@ async def test_uploads_are_deleted_on_cancel_and_when_refused(services, tmp_path
     assert _our_uploads(before) == set()
 
     await boss.send(kind="document", data=b"sku,name\nA1,Bolt\n", filename="products.csv")  # checked at once
-    assert len(_our_uploads(before)) == 1 and "Import them?" in boss.last[0].text
+    assert len(_our_uploads(before)) == 1 and "Import it?" in boss.last[0].text  # one row
     await boss.press("cancel:")
     assert _our_uploads(before) == set()
 

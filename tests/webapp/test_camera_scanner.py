@@ -91,7 +91,7 @@ def test_a_whole_pick_from_the_camera_page(telegram, database_url, tmp_path):
         # the chat followed along: every line confirmed there too, and the end of the pick
         chat = "\n".join(c.params.get("text", "") for c in telegram.sent(chat_id=CHAT, method="sendMessage"))
         for i, qty in enumerate(pick.quantities, start=1):
-            assert f"Picked {qty} pcs of SKU-{i:02d}." in chat
+            assert f"Picked {qty} {'pc' if qty == 1 else 'pcs'} of SKU-{i:02d}." in chat
         assert f"Order {pick.order_number} is picked." in chat
         good = [c for c in stats["confirmations"] if c["ok"]]
         assert len(good) >= 3 * len(lines)  # bin, product and quantity of every line went through the page

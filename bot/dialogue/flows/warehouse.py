@@ -728,14 +728,11 @@ async def _stock_answer(turn: Turn, query: str, location: str | None) -> None:
     wh = await _warehouse(turn)
     loc = await find_location(turn.session, wh.id, query)
     if loc is not None and not location:
-        from domain.models import Product, StockQuant
-
-        if loc.id in await counting.hidden_bins_for(turn.session, turn.user):
+        try:
+            quants = await stock.bin_contents(turn.session, loc, turn.user)
+        except stock.BinHidden:
             turn.say(turn.t("You are counting {bin}: its stock is not shown until the count is finished.", bin=loc.code))
             return
-
-        quants = (await turn.session.exec(select(StockQuant, Product).join(Product, Product.id == StockQuant.product_id)
-                                          .where(StockQuant.location_id == loc.id, StockQuant.quantity != 0))).all()
         lines = [turn.t("Bin {bin} ({warehouse}):", bin=loc.code, warehouse=wh.code)] + [
             f"\u2022 {p.sku} {p.name}{turn.t(' lot {lot}', lot=q.lot) if q.lot else ''}: {turn.qty(q.quantity, p.unit)}"
             + (turn.t(" ({reserved} reserved)", reserved=turn.value(q.reserved)) if q.reserved else "") for q, p in quants]

@@ -114,10 +114,12 @@ async def _context(session, kind_name: str, path, country: str | None, budget: I
     ctx.required = [c for c in kind.columns if c.required]
     missing = [c.name for c in ctx.required if c.name not in ctx.header_set]
     if missing:
-        report.add_error(1, Reason(N_("missing column(s): {columns}"), columns=", ".join(missing)))
+        report.add_error(1, Reason(Np_("missing column: {columns}", "missing columns: {columns}", "n"),
+                                   columns=", ".join(missing), n=len(missing)))
     twice = sorted({h for h in header if header.count(h) > 1})
     if twice:
-        report.add_error(1, Reason(N_("column(s) given twice: {columns}"), columns=", ".join(twice)))
+        report.add_error(1, Reason(Np_("column given twice: {columns}", "columns given twice: {columns}", "n"),
+                                   columns=", ".join(twice), n=len(twice)))
     return ctx
 
 

@@ -85,3 +85,12 @@ async def test_a_reason_keeps_its_template_through_pickle(session, tmp_path):
     assert reason.render(lambda t: translate("ru", t)) == (
         "lot_tracked: 'maybe' — не «да» и не «нет» (true/false, 1/0, да/нет); "
         "price: '2,5' — не число (в файлах CSV дробную часть отделяет точка)")
+
+
+async def test_a_missing_column_is_said_with_the_languages_plural(session, tmp_path):
+    one = await validate_file(session, "products", write(tmp_path, "one.csv", "sku,price\nA,1\n"))
+    assert one.rows[0].reason == "missing column: name"
+    assert one.render(translate=lambda t: translate("ru", t)) == "строка 1: не хватает столбца: name"
+    two = await validate_file(session, "products", write(tmp_path, "two.csv", "price\n1\n"))
+    assert two.rows[0].reason == "missing columns: sku, name"
+    assert two.render(translate=lambda t: translate("bg", t)) == "ред 1: липсват колони: sku, name"

@@ -61,3 +61,16 @@ async def test_export_sends_the_file(services):
     replies = await boss.send("/export customers csv")
     att = replies[0].attachments[0]
     assert att.filename == "customers.csv" and b"ACME Ltd." in att.data
+
+
+async def test_a_russian_speaking_manager_reads_the_import_reasons_in_russian(services):
+    async with services.uow() as uow:
+        uow.session.add(User(name="Иван", role=Role.manager, telegram_id=57, language="ru"))
+        await uow.commit()
+    ivan = Chat(dialogue_for(services), external_id="57", lang="ru")
+    bad = b"sku,name,price,currency\nNEW-1,,3.5,EUR\nNEW-2,Thing,-1,EUR\nNEW-3,Other,abc,EURO\n"
+    text = (await ivan.send(kind="document", data=bad, filename="products.csv"))[0].text
+    assert "строка 2: name: значение не заполнено" in text, text
+    assert "строка 3: price: -1 — отрицательное число" in text
+    assert "строка 4: price: 'abc' — не число; currency: 'EURO' — не код валюты (EUR, USD, BGN...)" in text
+    assert not {"is", "not", "empty", "negative", "number"} & set(text.split())

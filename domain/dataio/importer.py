@@ -36,11 +36,12 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from ..database import Database, database_of
-from ..errors import Conflict, InvalidInput, N_
+from ..errors import Conflict, InvalidInput, N_, Np_
 from .kinds import KINDS, Column, Kind, Row, make_lookups
 from .budget import DEFAULT_BUDGET, ImportBudget
 from .lookups import Lookup
 from .readers import Table, data_rows, open_table
+from .reasons import Reason, joined
 from .report import Report, Summary
 
 CHUNK = 5000
@@ -113,10 +114,12 @@ async def _context(session, kind_name: str, path, country: str | None, budget: I
     ctx.required = [c for c in kind.columns if c.required]
     missing = [c.name for c in ctx.required if c.name not in ctx.header_set]
     if missing:
-        report.add_error(1, "missing column(s): " + ", ".join(missing))
+        report.add_error(1, Reason(Np_("missing column: {columns}", "missing columns: {columns}", "n"),
+                                   columns=", ".join(missing), n=len(missing)))
     twice = sorted({h for h in header if header.count(h) > 1})
     if twice:
-        report.add_error(1, "column(s) given twice: " + ", ".join(twice))
+        report.add_error(1, Reason(Np_("column given twice: {columns}", "columns given twice: {columns}", "n"),
+                                   columns=", ".join(twice), n=len(twice)))
     return ctx
 
 
@@ -134,7 +137,9 @@ async def _chunks(ctx: ImportContext, phase: str, progress: Progress | None, onl
                 continue
             if "__extra__" in raw:
                 row = Row(line)
-                row.errors.append(f"{raw['__extra__']} more cells than the header has columns (a comma in an unquoted field?)")
+                row.errors.append(Reason(Np_("{n} more cell than the header has columns (a comma in an unquoted field?)",
+                                             "{n} more cells than the header has columns (a comma in an unquoted field?)", "n"),
+                                         n=raw["__extra__"]))
             else:
                 row = kind.parse(ctx, line, raw)
             buf.append(row)
@@ -218,7 +223,7 @@ async def _validate(ctx: ImportContext, progress: Progress | None, spill: IO[byt
             good = []
             for r in chunk:
                 if r.errors:
-                    report.add_error(r.line, "; ".join(r.errors))
+                    report.add_error(r.line, joined(r.errors))
                 else:
                     keys.add(hash(kind.natural_key(r)), r.line)
                     good.append(r)
@@ -272,8 +277,10 @@ async def _report_duplicates(ctx: ImportContext, candidates: set[int]) -> None:
             continue
         shown = ", ".join(f"{n}={k!s}" for n, k in zip(names, key) if k not in (None, ""))
         for line in at:
-            others = ", ".join(str(o) for o in at if o != line)
-            ctx.report.add_error(line, f"duplicate key ({shown}): also on line {others}")
+            others = [str(o) for o in at if o != line]
+            ctx.report.add_error(line, Reason(Np_("duplicate key ({key}): also on line {lines}",
+                                                  "duplicate key ({key}): also on lines {lines}", "n"),
+                                              key=shown, lines=", ".join(others), n=len(others)))
 
 
 async def _load(ctx: ImportContext, progress: Progress | None, spill: IO[bytes]) -> None:

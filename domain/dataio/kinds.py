@@ -26,7 +26,9 @@ from ..audit.recorder import enabled as audit_enabled
 from ..audit.subjects import SUBJECTS
 from ..models.inventory import LocationKind
 from ..models.sales import OrderStatus
+from ..errors import N_, Np_
 from . import values as v
+from .reasons import Reason
 from .lookups import KeyedSelect, Lookup, chunks
 
 _MILLI = Decimal("0.001")
@@ -45,8 +47,8 @@ class Row:
         self.line = line
         self.values: dict[str, Any] = {}
         self.record: dict[str, Any] = {}
-        self.errors: list[str] = []
-        self.notes: list[str] = []
+        self.errors: list[Reason] = []
+        self.notes: list[Reason] = []
 
 
 @dataclass(frozen=True)
@@ -62,7 +64,27 @@ class Ref:
     column: str  # file column holding a code
     lookup: str  # which Lookup resolves it
     field: str  # model attribute that gets the id
-    label: str  # for messages: "is not a known product"
+    label: str  # which thing it names, for the message (UNKNOWN)
+
+
+# A code that names nothing, by what it should name (whole sentences: languages differ in how they say it).
+UNKNOWN = {
+    "product": N_("{column} {code} is not a known product"),
+    "warehouse": N_("{column} {code} is not a known warehouse"),
+    "customer": N_("{column} {code} is not a known customer"),
+    "supplier": N_("{column} {code} is not a known supplier"),
+    "sales order": N_("{column} {code} is not a known sales order"),
+    "purchase order": N_("{column} {code} is not a known purchase order"),
+}
+
+
+def unknown(ref_label: str, column: str, code: str) -> Reason:
+    return Reason(UNKNOWN[ref_label], column=column, code=repr(code))
+
+
+def problem(column: str, reason: str) -> Reason:
+    """A cell's reason with its column: "price: 'abc' is not a number"."""
+    return Reason(N_("{column}: {problem}"), column=column, problem=reason)
 
 
 SKU_REF = Ref("sku", "product", "product_id", "product")
@@ -108,7 +130,7 @@ def _dec(fn):
 def _positive(raw, ctx, row):
     q = _dec(v.quantity)(raw, ctx, row)
     if q == 0:
-        raise v.BadValue("quantity must be more than zero")
+        raise v.BadValue(N_("quantity must be more than zero"))
     return q
 
 
@@ -116,14 +138,14 @@ def _positive(raw, ctx, row):
 def _days(raw, ctx, row):
     n = v.whole(raw, from_xlsx=ctx.from_xlsx)
     if n < 0:
-        raise v.BadValue(f"{n} days is negative")
+        raise v.BadValue(Np_("{n} day is negative", "{n} days is negative", "n"), n=n)
     return n
 
 
 def _line_no(raw, ctx, row):
     n = v.whole(raw, from_xlsx=ctx.from_xlsx)
     if n <= 0:
-        raise v.BadValue(f"line number {n} must be 1 or more")
+        raise v.BadValue(N_("line number {n} must be 1 or more"), n=n)
     return n
 
 
@@ -208,7 +230,7 @@ class Kind:
                     cell = None
                 elif len(cell) > v.MAX_CELL_CHARS:
                     vals[name] = None
-                    row.errors.append(f"{name}: {len(cell)} characters, at most {v.MAX_CELL_CHARS}")
+                    row.errors.append(problem(name, v.too_long(len(cell), v.MAX_CELL_CHARS)))
                     continue
                 elif cell[0] == "'":
                     cell = v.unquote(cell)
@@ -219,10 +241,10 @@ class Kind:
                 vals[name] = parse(cell, ctx, row)
             except v.BadValue as exc:
                 vals[name] = None
-                row.errors.append(f"{name}: {exc}")
+                row.errors.append(problem(name, exc.reason))
         for col in ctx.required:
             if vals[col.name] is None and not any(e.startswith(col.name + ":") for e in row.errors):
-                row.errors.append(f"{col.name} is empty")
+                row.errors.append(Reason(N_("{column} is empty"), column=col.name))
         if not row.errors:
             rec = row.record
             for name, _parse, field, default in ctx.plan:
@@ -249,7 +271,7 @@ class Kind:
                     continue
                 hit = lookup.get(code)
                 if hit is None:
-                    r.errors.append(f"{ref.column} {code!r} is not a known {ref.label}")
+                    r.errors.append(unknown(ref.label, ref.column, code))
                 else:
                     r.record[ref.field] = hit[0]
 
@@ -433,7 +455,7 @@ class Contacts(Kind):
             try:
                 r.values["phone"] = r.record["phone"] = v.phone(r.values["phone"], hit[1] or ctx.country)
             except v.BadValue as exc:
-                r.errors.append(f"phone: {exc}")
+                r.errors.append(problem("phone", exc.reason))
 
     def export_select(self):
         c, cu = Contact, Customer
@@ -512,7 +534,7 @@ class Locations(Kind):
                 ctx.session.add(wh)
                 await ctx.session.flush()
                 ctx.lookups["warehouse"].put(code, (wh.id,))
-                ctx.report.add_note(0, f"warehouse {code} created")
+                ctx.report.add_note(0, Reason(N_("warehouse {code} created"), code=code))
             for r in rows:
                 if r.record["warehouse_id"] is None:
                     r.record["warehouse_id"] = ctx.lookups["warehouse"].get(r.values["warehouse"])[0]
@@ -592,19 +614,20 @@ class Stock(Kind):
         for r in rows:
             w = wh.get(r.values["warehouse"])
             if w is None:
-                r.errors.append(f"warehouse {r.values['warehouse']!r} is not a known warehouse")
+                r.errors.append(unknown("warehouse", "warehouse", r.values["warehouse"]))
             r.record["warehouse_id"] = w[0] if w else None
         await loc.fetch(ctx.session, ((r.record["warehouse_id"], r.values["location"]) for r in rows if r.record["warehouse_id"]))
         for r in rows:
             if r.record["warehouse_id"]:
                 hit = loc.get((r.record["warehouse_id"], r.values["location"]))
                 if hit is None:
-                    r.errors.append(f"location {r.values['location']!r} is not a known location in {r.values['warehouse']}")
+                    r.errors.append(Reason(N_("location {code} is not a known location in {warehouse}"),
+                                            code=repr(r.values["location"]), warehouse=r.values["warehouse"]))
                 else:
                     r.record["location_id"] = hit[0]
             p = prod.get(r.values["sku"])
             if p is None:
-                r.errors.append(f"sku {r.values['sku']!r} is not a known product")
+                r.errors.append(unknown("product", "sku", r.values["sku"]))
             else:
                 r.record["product_id"] = p[0]
             r.record["lot"] = r.values.get("lot") or ""
@@ -755,7 +778,7 @@ class PurchaseOrders(Kind):
                     if len(ids) == 1:
                         r.record["warehouse_id"] = ids[0]
                     else:
-                        r.errors.append("warehouse is empty (needed when there is not exactly one warehouse)")
+                        r.errors.append(Reason(N_("warehouse is empty (needed when there is not exactly one warehouse)")))
 
     def export_select(self):
         o, s = PurchaseOrder, Supplier
@@ -791,7 +814,7 @@ class Boms(Kind):
     def parse(self, ctx, line, raw):
         row = super().parse(ctx, line, raw)
         if not row.errors and row.values["parent_sku"] == row.values["component_sku"]:
-            row.errors.append("a product cannot be a component of itself")
+            row.errors.append(Reason(N_("a product cannot be a component of itself")))
         return row
 
     def export_select(self):

@@ -5,6 +5,7 @@ import json
 from dataclasses import dataclass, field
 
 from ..errors import N_, Np_, counted, english
+from .reasons import render as render_reason
 
 MAX_LISTED = 100_000  # beyond this many bad rows the report only counts them
 
@@ -12,7 +13,7 @@ MAX_LISTED = 100_000  # beyond this many bad rows the report only counts them
 @dataclass
 class RowError:
     line: int
-    reason: str
+    reason: str  # a reasons.Reason (its English text, rendered in the reader's language by Report.render)
 
 
 @dataclass
@@ -46,13 +47,13 @@ class Report:
         if self.unknown_columns:
             out.append(say(N_("ignored unknown columns: {columns}"), columns=", ".join(self.unknown_columns)))
         shown = self.rows if limit is None else self.rows[:limit]
-        out += [say(N_("line {line}: {reason}"), line=e.line, reason=e.reason) for e in shown]
+        out += [say(N_("line {line}: {reason}"), line=e.line, reason=render_reason(e.reason, translate)) for e in shown]
         hidden = self.errors - len(shown)
         if hidden > 0:
             out.append(say(Np_("... and {n} more bad row", "... and {n} more bad rows", "n"), n=hidden))
         notes = self.notes if limit is None else self.notes[:limit]
-        out += [say(N_("line {line}: note: {note}"), line=n.line, note=n.reason) if n.line
-                else say(N_("note: {note}"), note=n.reason) for n in notes]
+        out += [say(N_("line {line}: note: {note}"), line=n.line, note=render_reason(n.reason, translate)) if n.line
+                else say(N_("note: {note}"), note=render_reason(n.reason, translate)) for n in notes]
         return "\n".join(out)
 
 

@@ -16,12 +16,22 @@ from babel import Locale, UnknownLocaleError
 from babel.numbers import list_currencies
 
 
+from ..errors import N_, Np_
 from ..quantities import MAX_QUANTITY
 from ..text import NAME_CHARS, clean
+from .reasons import Reason
 
 
 class BadValue(ValueError):
-    pass
+    """A cell that cannot be read: its reason is a template with values (str(exc) is the English)."""
+
+    def __init__(self, template: str, **params):
+        self.reason = template if isinstance(template, Reason) else Reason(template, **params)
+        super().__init__(str(self.reason))
+
+
+def too_long(n: int, most: int) -> Reason:
+    return Reason(Np_("{n} character, at most {most}", "{n} characters, at most {most}", "n"), n=n, most=most)
 
 
 MAX_CELL_CHARS = 4000  # any cell; the text columns (codes, names, cities) are held to NAME_CHARS
@@ -58,7 +68,7 @@ def short_text(value: str) -> str:
     """A code, name or city cell: hidden and control characters dropped, NAME_CHARS at most."""
     value = clean(value)
     if len(value) > NAME_CHARS:
-        raise BadValue(f"{len(value)} characters, at most {NAME_CHARS}")
+        raise BadValue(too_long(len(value), NAME_CHARS))
     return value
 
 
@@ -85,7 +95,7 @@ def boolean(raw) -> bool:
         return True
     if s in _FALSE:
         return False
-    raise BadValue(f"{text(raw)!r} is not a yes/no value (true/false, 1/0, yes/no)")
+    raise BadValue(N_("{value} is not a yes/no value (true/false, 1/0, yes/no)"), value=repr(text(raw)))
 
 
 _COMMA_DECIMAL = re.compile(r"[+-]?\d{1,3}([ \u00a0\u202f.]?\d{3})*(,\d+)?|[+-]?\d+,\d+")
@@ -94,11 +104,11 @@ _COMMA_DECIMAL = re.compile(r"[+-]?\d{1,3}([ \u00a0\u202f.]?\d{3})*(,\d+)?|[+-]?
 def decimal(raw, *, from_xlsx: bool = False) -> Decimal:
     """A quantity or price. CSV wants a dot; an XLSX text cell may carry a decimal comma (12,5)."""
     if isinstance(raw, bool):
-        raise BadValue(f"{raw!r} is not a number")
+        raise BadValue(N_("{value} is not a number"), value=repr(raw))
     if isinstance(raw, (int, float)):
         d = Decimal(repr(raw)) if isinstance(raw, float) else Decimal(raw)
         if not d.is_finite():
-            raise BadValue(f"{raw!r} is not a number")
+            raise BadValue(N_("{value} is not a number"), value=repr(raw))
         return _in_range(d)
     s = str(raw).strip()
     try:  # the common case, without a regular expression
@@ -108,7 +118,7 @@ def decimal(raw, *, from_xlsx: bool = False) -> Decimal:
     else:
         if d.is_finite() and "_" not in s:
             return _in_range(d)
-        raise BadValue(f"{s!r} is not a number")
+        raise BadValue(N_("{value} is not a number"), value=repr(s))
     if from_xlsx and _COMMA_DECIMAL.fullmatch(s):
         digits = re.sub(r"[ \u00a0\u202f.]", "", s).replace(",", ".")
         try:
@@ -116,20 +126,20 @@ def decimal(raw, *, from_xlsx: bool = False) -> Decimal:
         except InvalidOperation:
             pass
     if "," in s and not from_xlsx:
-        raise BadValue(f"{s!r} is not a number (CSV files use a dot as the decimal separator)")
-    raise BadValue(f"{s!r} is not a number")
+        raise BadValue(N_("{value} is not a number (CSV files use a dot as the decimal separator)"), value=repr(s))
+    raise BadValue(N_("{value} is not a number"), value=repr(s))
 
 
 def _in_range(d: Decimal) -> Decimal:
     if abs(d) > MAX_QUANTITY:
-        raise BadValue(f"{d} is too large (at most {MAX_QUANTITY})")
+        raise BadValue(N_("{value} is too large (at most {most})"), value=d, most=MAX_QUANTITY)
     return d
 
 
 def quantity(raw, *, from_xlsx: bool = False) -> Decimal:
     value = decimal(raw, from_xlsx=from_xlsx)
     if value < 0:
-        raise BadValue(f"quantity {value} is negative")
+        raise BadValue(N_("quantity {value} is negative"), value=value)
     return value
 
 
@@ -137,14 +147,14 @@ def money(raw, *, from_xlsx: bool = False) -> Decimal:
     """A price or amount: zero (free) or more."""
     value = decimal(raw, from_xlsx=from_xlsx)
     if value < 0:
-        raise BadValue(f"{value} is negative (prices and amounts are zero or more)")
+        raise BadValue(N_("{value} is negative (prices and amounts are zero or more)"), value=value)
     return value
 
 
 def whole(raw, *, from_xlsx: bool = False) -> int:
     value = decimal(raw, from_xlsx=from_xlsx)
     if value != value.to_integral_value():
-        raise BadValue(f"{text(raw)!r} is not a whole number")
+        raise BadValue(N_("{value} is not a whole number"), value=repr(text(raw)))
     return int(value)
 
 
@@ -166,12 +176,12 @@ def day(raw) -> date:
         pass
     if re.fullmatch(r"\d{4,5}(\.\d+)?", s):
         return _serial(float(s))
-    raise BadValue(f"{s!r} is not a date (use YYYY-MM-DD)")
+    raise BadValue(N_("{value} is not a date (use YYYY-MM-DD)"), value=repr(s))
 
 
 def _serial(n: float) -> date:
     if not 1 <= n < 2958466:  # Excel's own range: 1900-01-01 .. 9999-12-31
-        raise BadValue(f"{n!r} is not a date")
+        raise BadValue(N_("{value} is not a date"), value=repr(n))
     return (_EXCEL_EPOCH + timedelta(days=int(n))).date()
 
 
@@ -181,10 +191,13 @@ def phone(raw, region: str) -> str:
     try:
         number = phonenumbers.parse(s, region.upper() if region else None)
     except phonenumbers.NumberParseException as exc:
-        hint = "" if region else " (write it with its country code, +359...)"
-        raise BadValue(f"{s!r} is not a phone number{hint}") from exc
+        if region:
+            raise BadValue(N_("{value} is not a phone number"), value=repr(s)) from exc
+        raise BadValue(N_("{value} is not a phone number (write it with its country code, +359...)"), value=repr(s)) from exc
     if not phonenumbers.is_valid_number(number):
-        raise BadValue(f"{s!r} is not a valid phone number" + (f" in {region.upper()}" if region else ""))
+        if region:
+            raise BadValue(N_("{value} is not a valid phone number in {country}"), value=repr(s), country=region.upper())
+        raise BadValue(N_("{value} is not a valid phone number"), value=repr(s))
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
@@ -194,14 +207,14 @@ _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 def email(raw) -> str:
     s = text(raw)
     if not _EMAIL.fullmatch(s):
-        raise BadValue(f"{s!r} is not an e-mail address")
+        raise BadValue(N_("{value} is not an e-mail address"), value=repr(s))
     return s.lower()
 
 
 def country(raw) -> str:
     s = text(raw).upper()
     if not re.fullmatch(r"[A-Z]{2}", s) or phonenumbers.country_code_for_region(s) == 0:
-        raise BadValue(f"{text(raw)!r} is not a two-letter country code (BG, DE, CN...)")
+        raise BadValue(N_("{value} is not a two-letter country code (BG, DE, CN...)"), value=repr(text(raw)))
     return s
 
 
@@ -211,7 +224,7 @@ _CURRENCIES = frozenset(list_currencies())  # ISO 4217, from the CLDR data Babel
 def currency(raw) -> str:
     s = text(raw).upper()
     if not re.fullmatch(r"[A-Z]{3}", s) or s not in _CURRENCIES:
-        raise BadValue(f"{text(raw)!r} is not a currency code (EUR, USD, BGN...)")
+        raise BadValue(N_("{value} is not a currency code (EUR, USD, BGN...)"), value=repr(text(raw)))
     return s
 
 
@@ -220,18 +233,18 @@ def time_zone(raw) -> str:
     try:
         ZoneInfo(s)
     except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise BadValue(f"{s!r} is not a time zone (Europe/Sofia, Asia/Shanghai...)") from exc
+        raise BadValue(N_("{value} is not a time zone (Europe/Sofia, Asia/Shanghai...)"), value=repr(s)) from exc
     return s
 
 
 def language(raw) -> str:
     s = text(raw).lower().replace("_", "-")
     if not re.fullmatch(r"[a-z]{2,3}(-[a-z0-9]{2,8})*", s):
-        raise BadValue(f"{text(raw)!r} is not a language code (en, ru, zh...)")
+        raise BadValue(N_("{value} is not a language code (en, ru, zh...)"), value=repr(text(raw)))
     try:
         Locale.parse(s.split("-")[0])
     except (UnknownLocaleError, ValueError) as exc:
-        raise BadValue(f"{text(raw)!r} is not a known language (en, ru, zh...)") from exc
+        raise BadValue(N_("{value} is not a known language (en, ru, zh...)"), value=repr(text(raw))) from exc
     return s
 
 
@@ -242,10 +255,10 @@ def service_level(raw) -> str:
         level = Decimal(s)
     except InvalidOperation:
         if not re.fullmatch(r"[A-Za-z][A-Za-z0-9_-]{0,15}", s):
-            raise BadValue(f"{s!r} is not a class (A, B, C) or a service level between 0 and 1") from None
+            raise BadValue(N_("{value} is not a class (A, B, C) or a service level between 0 and 1"), value=repr(s)) from None
         return s.upper()
     if not (0 < level < 1):
-        raise BadValue(f"service level {s} must be between 0 and 1 (e.g. 0.95)")
+        raise BadValue(N_("service level {value} must be between 0 and 1 (e.g. 0.95)"), value=s)
     return s
 
 
@@ -258,7 +271,7 @@ def one_of(choices: tuple[str, ...]):
     def parse(raw) -> str:
         s = text(raw).lower()
         if s not in choices:
-            raise BadValue(f"{text(raw)!r} is not one of: {', '.join(choices)}")
+            raise BadValue(N_("{value} is not one of: {choices}"), value=repr(text(raw)), choices=", ".join(choices))
         return s
 
     parse.__name__ = "one_of"
@@ -287,7 +300,7 @@ def barcode(raw) -> tuple[str, str | None]:
     if re.fullmatch(r"\d+\.0+", s):
         s = s.split(".")[0]
     if re.fullmatch(r"\d(\.\d+)?[eE]\+\d+", s):
-        raise BadValue(f"{s!r} is a barcode Excel turned into a rounded number; format the column as text and export again")
+        raise BadValue(N_("{value} is a barcode Excel turned into a rounded number; format the column as text and export again"), value=repr(s))
     if not s.isdigit():
         return s, None
     if len(s) in (8, 13, 14) and gtin_check_ok(s):
@@ -295,8 +308,8 @@ def barcode(raw) -> tuple[str, str | None]:
     if 9 <= len(s) <= 12:
         padded = s.rjust(13, "0")
         if gtin_check_ok(padded):
-            return padded, f"barcode {s} lost its leading zero; stored as {padded}"
-        raise BadValue(f"{s!r} is not a valid EAN-13 even with its leading zeros restored (check digit does not match)")
+            return padded, Reason(N_("barcode {code} lost its leading zero; stored as {stored}"), code=s, stored=padded)
+        raise BadValue(N_("{value} is not a valid EAN-13 even with its leading zeros restored (check digit does not match)"), value=repr(s))
     if len(s) in (8, 13, 14):
-        raise BadValue(f"{s!r} is not a valid EAN/UPC code (check digit does not match)")
+        raise BadValue(N_("{value} is not a valid EAN/UPC code (check digit does not match)"), value=repr(s))
     return s, None

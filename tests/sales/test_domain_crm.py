@@ -29,7 +29,7 @@ def test_bad_phones_are_refused(raw):
                                         ("blue ocen", "C0002"), ("Kate Wilson", "C0003"), ("orbit", "C0003")])
 async def test_forgiving_customer_search(services, customers, query, code):
     async with services.uow() as uow:
-        chosen = crm.pick(await crm.find_customers(uow.session, query))
+        chosen = crm.clear_choice(await crm.find_customers(uow.session, query))
     assert chosen is not None and chosen.code == code
 
 
@@ -38,7 +38,7 @@ async def test_search_by_alias_and_nothing_for_nonsense(services, customers, peo
         await crm.update_customer(uow.session, people["rep"], customers["C0002"].id, "aliases", "Синий Океан, BOL", country="BG")
         await uow.commit()
     async with services.uow() as uow:
-        assert crm.pick(await crm.find_customers(uow.session, "синий океан")).code == "C0002"
+        assert crm.clear_choice(await crm.find_customers(uow.session, "синий океан")).code == "C0002"
         assert await crm.find_customers(uow.session, "xyzzy quux") == []
         assert await crm.find_customers(uow.session, "  ") == []
 

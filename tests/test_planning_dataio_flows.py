@@ -48,6 +48,7 @@ async def test_spreadsheet_import_reports_bad_rows_then_loads(services):
     bad = b"sku,name,price\nNEW-1,New thing,3.5\nNEW-2,,-1\n"
     replies = await boss.send(kind="document", data=bad, filename="products.csv")
     assert "line 3" in replies[0].text and "nothing was imported" in replies[0].text
+    assert replies[0].text.startswith("products.csv: ")  # the file is named (it was read after the state was cleared)
     good = b"sku,name,price\nNEW-1,New thing,3.5\nNEW-2,Other thing,4\n"
     replies = await boss.send(kind="document", data=good, filename="products.csv")
     assert "looks good" in replies[0].text

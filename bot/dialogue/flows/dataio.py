@@ -72,10 +72,11 @@ async def _validate(turn: Turn, kind: str) -> None:
         await _refused(turn, exc)
         return
     if not report.ok:
+        name = turn.state.get("filename", "")  # read before end() clears the state
         turn.end()
         turn.say(turn.tn("{name}: {n} row has problems, so nothing was imported:",
                         "{name}: {n} rows have problems, so nothing was imported:", report.errors,
-                        name=turn.state.get("filename", "")) + "\n" + report.render(limit=15, translate=turn.t) + "\n" + turn.t("Fix them and send the file again."))
+                        name=name) + "\n" + report.render(limit=15, translate=turn.t) + "\n" + turn.t("Fix them and send the file again."))
         return
     turn.goto("import", "confirm", kind=kind)
     turn.say(turn.tn("{name} looks good: {n} row ({kind}). Import it?", "{name} looks good: {n} rows ({kind}). Import them?",

@@ -91,3 +91,19 @@ def qm_env(database_url: str, telegram_server, **extra: str) -> dict[str, str]:
     })
     env.update(extra)
     return env
+
+
+def in_database(url: str, fn):
+    """Runs fn(session) against the test database: arranging and checking only, the process does the work."""
+    import asyncio
+
+    from storage.engine import create_engine, session_factory
+
+    async def run():
+        engine = create_engine(url)
+        try:
+            async with session_factory(engine)() as s:
+                return await fn(s)
+        finally:
+            await engine.dispose()
+    return asyncio.run(run())

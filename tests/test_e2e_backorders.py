@@ -13,7 +13,6 @@ webhook's TwiML answer) and what the database holds.
 """
 from __future__ import annotations
 
-import asyncio
 import re
 import time
 from datetime import date, timedelta
@@ -23,21 +22,17 @@ import pytest
 from sqlmodel import select
 
 from bot.formatting import format_date as long_day
-from domain.inventory.ledger import post_move, virtual_location
 from domain.models import (
-    Barcode, Customer, Invoice, Location, LocationKind, Outbox, Product, PurchaseOrder, PurchaseOrderLine, Role,
-    SalesOrder, SalesOrderLine, Shipment, StockReservation, Supplier, SupplierProduct, User, Warehouse,
+    Invoice, Outbox, SalesOrder, SalesOrderLine, Shipment, StockReservation,
 )
-from storage.engine import create_engine, session_factory
 
 from .fakes.fixtures import TWILIO_NUMBER
 from .fakes.telegram_server import TelegramServer
 from .fakes.twilio_server import TwilioServer
-from .qm_process import TOKEN, QmRun, free_port, qm_env
+from .backorder_company import EAN, PHONE, add_backorder_company
+from .qm_process import TOKEN, QmRun, free_port, in_database, qm_env
 
 BOSS, WORKER = 7301, 7302
-PHONE = "+359888100001"
-EAN = "4006381333931"
 BIN_LABELS = {"A-01-01": "LOCA0101", "A-01-02": "LOCA0102"}
 
 
@@ -53,43 +48,8 @@ def twilio():
         yield server
 
 
-def _db(url: str, fn):
-    """Runs fn(session) against the test database (arranging and checking only; the process does the work)."""
-    async def run():
-        engine = create_engine(url)
-        try:
-            async with session_factory(engine)() as s:
-                return await fn(s)
-        finally:
-            await engine.dispose()
-    return asyncio.run(run())
-
-
 async def _company(s) -> None:
-    """One warehouse with 33 blue widgets in A-01-01, 20 more on purchase order PO-7 due in five days,
-    ACME (SMS consent, English), a manager and a warehouse worker on Telegram."""
-    wh = Warehouse(code="MAIN", name="Main")
-    s.add(wh)
-    p = Product(sku="WID-001", name="Blue widget", price=Decimal("10.00"), currency="EUR")
-    sup = Supplier(code="NORD", name="Nord")
-    s.add_all([p, sup])
-    await s.flush()
-    s.add(Barcode(code=EAN, product_id=p.id))
-    s.add(SupplierProduct(supplier_id=sup.id, product_id=p.id, lead_time_days=12, preferred=True))
-    a1 = Location(warehouse_id=wh.id, code="A-01-01", zone="A", aisle="01", level="01", kind="storage", barcode="LOCA0101")
-    a2 = Location(warehouse_id=wh.id, code="A-01-02", zone="A", aisle="01", level="02", kind="storage", barcode="LOCA0102")
-    s.add_all([a1, a2])
-    s.add(Customer(code="ACME", name="ACME Ltd", phone=PHONE, sms_consent=True, language="en", home_warehouse_id=wh.id))
-    s.add(User(name="Elena Boss", role=Role.manager, telegram_id=BOSS, language="en"))
-    s.add(User(name="Ivan", role=Role.warehouse, telegram_id=WORKER, home_warehouse_id=wh.id, language="en"))
-    await s.flush()
-    await post_move(s, product_id=p.id, from_location=await virtual_location(s, LocationKind.adjustment), to_location=a1,
-                    quantity=Decimal(33), reason="opening")
-    po = PurchaseOrder(number="PO-7", supplier_id=sup.id, warehouse_id=wh.id, status="sent",
-                       expected_date=date.today() + timedelta(days=5))
-    s.add(po)
-    await s.flush()
-    s.add(PurchaseOrderLine(po_id=po.id, line_no=1, product_id=p.id, quantity=Decimal(20)))
+    await add_backorder_company(s, boss=BOSS, worker=WORKER)
     await s.commit()
 
 
@@ -143,7 +103,7 @@ def _sms_status(twilio: TwilioServer, port: int, body: str) -> str:
 
 
 def test_order_of_50_with_33_on_hand_ships_in_two_parts(telegram, twilio, database_url, tmp_path):
-    _db(database_url, _company)
+    in_database(database_url, _company)
     port = free_port()
     env = qm_env(database_url, telegram, **{**twilio.env(), "TWILIO_FROM_NUMBER": TWILIO_NUMBER},
                  QM_PUBLIC_URL=f"http://127.0.0.1:{port}", QM_HTTP_PORT=str(port), QM_JOBS__OUTBOX_EVERY_S="0.5",
@@ -159,7 +119,7 @@ def test_order_of_50_with_33_on_hand_ships_in_two_parts(telegram, twilio, databa
         summary = boss.press(when, "order_day:", "Order for ACME Ltd")
         confirmed = boss.press(summary, "order_ok:confirm", "confirmed")
         assert "Backorder: 17 \u00d7 WID-001" in confirmed.text, confirmed.text
-        number = _db(database_url, lambda s: _one_order_number(s))
+        number = in_database(database_url, lambda s: _one_order_number(s))
 
         # Pick, pack and ship the 33.
         _pick(worker, worker.say(f"/pick {number}", "Go to bin"))
@@ -191,7 +151,7 @@ def test_order_of_50_with_33_on_hand_ships_in_two_parts(telegram, twilio, databa
         target = re.search(r"to bin (\S+), then", task.text).group(1)
         put = worker.say(BIN_LABELS[target], "Moved 20")
         assert f"now on the pick list: {number}" in put.text, put.text
-        reserved = _db(database_url, lambda s: _reserved(s))
+        reserved = in_database(database_url, lambda s: _reserved(s))
         assert reserved == Decimal(17)
         board = boss.say(f"/status {number}", f"Order {number}")
         assert "Still owed: 17 \u00d7 WID-001, reserved and on the pick list." in board.text, board.text
@@ -200,7 +160,7 @@ def test_order_of_50_with_33_on_hand_ships_in_two_parts(telegram, twilio, databa
 
         # The order is on the pick list: chosen there, picked, packed and shipped.
         listing = worker.say("/pick", "Which order do you pick?")
-        order_id = _db(database_url, lambda s: _order_id(s, number))
+        order_id = in_database(database_url, lambda s: _order_id(s, number))
         _pick(worker, worker.press(listing, f"pick_order:{order_id}", "Go to bin"))
         worker.say(f"/pack {number}", "packed")
         worker.say(f"/ship {number}", f"Order {number} shipped.")
@@ -215,7 +175,7 @@ def test_order_of_50_with_33_on_hand_ships_in_two_parts(telegram, twilio, databa
         answer = _sms_status(twilio, proc.port, f"order {number}")
         assert f"Order {number}: shipped." in answer and "To follow" not in answer, answer
 
-    order, line, invoices, shipments, left, sms_rows = _db(database_url, lambda s: _final(s, number))
+    order, line, invoices, shipments, left, sms_rows = in_database(database_url, lambda s: _final(s, number))
     assert order.status == "shipped" and (line.quantity, line.shipped_qty, line.backordered) == (50, 50, 0)
     assert [(i.kind, i.amount, i.status) for i in invoices] == [("invoice", Decimal("330.00"), "open"),
                                                                  ("invoice", Decimal("170.00"), "open")]

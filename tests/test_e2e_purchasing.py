@@ -5,7 +5,6 @@ lot difference; the manager approves per lot; the stock export still shows every
 the next plan counts only sent and confirmed orders, not drafts."""
 from __future__ import annotations
 
-import asyncio
 import csv
 import io
 import json
@@ -19,10 +18,9 @@ from sqlmodel import select
 
 from domain.models import (Location, PlanRun, PlanSuggestion, Product, PurchaseOrder, PurchaseOrderLine, StockQuant,
                            Supplier)
-from storage.engine import create_engine, session_factory
 
 from .fakes.telegram_server import TelegramServer
-from .qm_process import TOKEN, QmRun, free_port, qm, qm_env
+from .qm_process import QmRun, TOKEN, free_port, in_database, qm, qm_env
 
 MANAGER, WORKER = 7101, 7102
 
@@ -50,18 +48,6 @@ def smtp():
 def telegram():
     with TelegramServer(token=TOKEN) as server:
         yield server
-
-
-def _db(url: str, fn):
-    """Runs fn(session) against the test database (setup and checks only; the bot does the work)."""
-    async def run():
-        engine = create_engine(url)
-        try:
-            async with session_factory(engine)() as s:
-                return await fn(s)
-        finally:
-            await engine.dispose()
-    return asyncio.run(run())
 
 
 def _buttons(call) -> list[str]:
@@ -106,7 +92,7 @@ def test_plan_send_confirm_receive_count_export(telegram, smtp, demo_database_ur
             rows = (await s.exec(select(PlanSuggestion, Product).join(Product, Product.id == PlanSuggestion.product_id)
                                  .where(PlanSuggestion.run_id == run_id, PlanSuggestion.supplier_id.is_not(None)))).all()
             return run_id, {sg.supplier_id for sg, p in rows if p.lot_tracked}
-        run_id, tracked = _db(url, lot_supplier)
+        run_id, tracked = in_database(url, lot_supplier)
         async def line_suppliers(s):
             out = {}
             for b in _buttons(plan):
@@ -114,7 +100,7 @@ def test_plan_send_confirm_receive_count_export(telegram, smtp, demo_database_ur
                     sg = await s.get(PlanSuggestion, int(b.split(":")[1]))
                     out[b] = (sg.supplier_id, (sg.product_id, sg.warehouse_id))
             return out
-        lines = _db(url, line_suppliers)
+        lines = in_database(url, line_suppliers)
         offered = [int(b.rsplit(":", 1)[1]) for b in _buttons(plan) if b.startswith("plan_sup:")]
         # A supplier of lot-tracked goods with a button, and a line of another supplier to approve on its own.
         supplier_id, line_button, other_product = next(
@@ -132,7 +118,7 @@ def test_plan_send_confirm_receive_count_export(telegram, smtp, demo_database_ur
         rcpt, mail = inbox.messages[-1]
         async def supplier_email(s):
             return (await s.get(Supplier, supplier_id)).email
-        assert rcpt == [_db(url, supplier_email)] and number in mail["Subject"]
+        assert rcpt == [in_database(url, supplier_email)] and number in mail["Subject"]
         [pdf] = [p for p in mail.iter_attachments() if p.get_filename() == f"{number}.pdf"]
         assert pdf.get_content()[:4] == b"%PDF"
 
@@ -146,7 +132,7 @@ def test_plan_send_confirm_receive_count_export(telegram, smtp, demo_database_ur
                                  .where(PurchaseOrderLine.po_id == po.id).order_by(PurchaseOrderLine.line_no))).all()
             line, product = next((pl, p) for pl, p in rows if p.lot_tracked)
             return po.status, product.sku, line.quantity
-        status, sku, ordered = _db(url, po_line)
+        status, sku, ordered = in_database(url, po_line)
         assert status == "confirmed"
         worker.say(f"/receive {number}", "Receiving against")
         worker.say(sku, "tracked by lot")
@@ -157,7 +143,7 @@ def test_plan_send_confirm_receive_count_export(telegram, smtp, demo_database_ur
         review = worker.say("done", "To book")
         assert "lot E2E-LOT-1" in review.text and "30 Jun 2027" in review.text and "Beyond the tolerance" in review.text
         worker.press(review, "recv_book:confirm", "booked")
-        assert _db(url, po_line)[0] == "partially_received"
+        assert in_database(url, po_line)[0] == "partially_received"
 
         # Count a bin holding a lot of a lot-tracked product: the lot is asked, a difference waits for approval.
         async def lot_bin(s):
@@ -167,7 +153,7 @@ def test_plan_send_confirm_receive_count_export(telegram, smtp, demo_database_ur
                                              StockQuant.reserved == 0)
                                       .order_by(StockQuant.id))).first()
             return loc.code, p.sku, q.lot, q.quantity, q.expiry
-        bin_code, count_sku, lot, before, expiry = _db(url, lot_bin)
+        bin_code, count_sku, lot, before, expiry = in_database(url, lot_bin)
         worker.say(f"/count {bin_code}", "Counting")
         worker.say(count_sku, "how many")
         worker.say(str(int(before) - 3), "lot")
@@ -209,8 +195,8 @@ def test_plan_send_confirm_receive_count_export(telegram, smtp, demo_database_ur
                     key = (pl.product_id, po.warehouse_id, kind)
                     open_qty[key] = open_qty.get(key, 0) + max(pl.quantity - pl.received_quantity, 0)
             return rows, open_qty
-        suggestions, open_qty = _db(url, next_plan)
-        assert _db(url, po_line)[0] == "partially_received"
+        suggestions, open_qty = in_database(url, next_plan)
+        assert in_database(url, po_line)[0] == "partially_received"
         # The line approved on its own is still a draft: suggested again, its draft not counted as on order.
         product_id, warehouse_id = other_product
         assert open_qty.get((product_id, warehouse_id, "draft"), 0) > 0

@@ -6,8 +6,7 @@ import pytest
 
 from bot.app import load_parser
 
-from ..dialogue_helpers import Chat, dialogue_for
-from ..faults.conftest import BOSS, REP, WORKER, add_people, build_services  # noqa: F401  (the people, for the tests)
+from ..faults.conftest import BOSS, REP, WORKER, add_people, build_services, chat  # noqa: F401  (the people, and `chat`)
 
 _PARSE = []
 
@@ -20,9 +19,3 @@ async def services(demo_engine, demo_database_url):
     services.parse = _PARSE[0]
     await add_people(services)
     return services
-
-
-@pytest.fixture
-def chat(services):
-    dialogue = dialogue_for(services)
-    return lambda who=WORKER: Chat(dialogue, external_id=str(who))

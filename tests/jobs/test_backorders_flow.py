@@ -6,7 +6,7 @@ them away (the backorder is reserved and on the pick list) -> ship the rest (one
 is shipped in full, with one invoice per shipment."""
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 
 import httpx
@@ -17,21 +17,19 @@ from twilio.request_validator import RequestValidator
 from bot.http.app import build_http_app
 from bot.i18n import translate
 from bot.twilio.notifier import TwilioSmsNotifier
-from domain.inventory.ledger import post_move, virtual_location
 from domain.inventory.receiving import ReceiptInput, book_receipt
 from domain.models import (
-    Barcode, Customer, Invoice, Location, LocationKind, Outbox, Product, PurchaseOrder, PurchaseOrderLine, Role,
-    SalesOrder, SalesOrderLine, Shipment, StockReservation, Supplier, SupplierProduct, User, Warehouse, WarehouseTask,
+    Customer, Invoice, Location, Outbox, Product, PurchaseOrder, Role,
+    SalesOrder, SalesOrderLine, Shipment, StockReservation, User, Warehouse, WarehouseTask,
 )
 from jobs.outbox_worker import SendPolicy, drain
 from tests.fakes.fixtures import TWILIO_NUMBER
 
+from ..backorder_company import EAN, PHONE, add_backorder_company
 from ..dialogue_helpers import Chat, dialogue_for, make_services
 from .conftest import Clock
 
 PUBLIC = "https://qm.example.com"
-EAN = "4006381333931"
-PHONE = "+359888100001"
 
 
 @pytest.fixture
@@ -44,33 +42,10 @@ def services(engine, database_url, twilio_server):
 
 @pytest.fixture
 async def company(services):
-    today = date.today()
     async with services.uow() as uow:
-        s = uow.session
-        wh = Warehouse(code="MAIN", name="Main")
-        s.add(wh)
-        p = Product(sku="WID-001", name="Blue widget", price=Decimal("10.00"), currency="EUR")
-        sup = Supplier(code="NORD", name="Nord")
-        s.add_all([p, sup])
-        await s.flush()
-        s.add(Barcode(code=EAN, product_id=p.id))
-        s.add(SupplierProduct(supplier_id=sup.id, product_id=p.id, lead_time_days=12, preferred=True))
-        a1 = Location(warehouse_id=wh.id, code="A-01-01", zone="A", aisle="01", level="01", kind="storage", barcode="LOCA0101")
-        a2 = Location(warehouse_id=wh.id, code="A-01-02", zone="A", aisle="01", level="02", kind="storage", barcode="LOCA0102")
-        s.add_all([a1, a2])
-        s.add(Customer(code="ACME", name="ACME Ltd", phone=PHONE, sms_consent=True, language="en", home_warehouse_id=wh.id))
-        s.add(User(name="Elena Boss", role=Role.manager, telegram_id=9001))
-        s.add(User(name="Ivan", role=Role.warehouse, telegram_id=9010, home_warehouse_id=wh.id))
-        await s.flush()
-        await post_move(s, product_id=p.id, from_location=await virtual_location(s, LocationKind.adjustment), to_location=a1,
-                        quantity=Decimal(33), reason="opening")
-        po = PurchaseOrder(number="PO-7", supplier_id=sup.id, warehouse_id=wh.id, status="sent",
-                           expected_date=today + timedelta(days=5))
-        s.add(po)
-        await s.flush()
-        s.add(PurchaseOrderLine(po_id=po.id, line_no=1, product_id=p.id, quantity=Decimal(20)))
+        expected = await add_backorder_company(uow.session, boss=9001, worker=9010)
         await uow.commit()
-    return {"expected": today + timedelta(days=5)}
+    return {"expected": expected}
 
 
 async def _pick_all(worker: Chat, number: str) -> str:

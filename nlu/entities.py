@@ -40,7 +40,6 @@ _SCALE_VALUES = {"k": 1000, "к": 1000, "тыс": 1000, "тыс.": 1000, "тыс
 _SCALE_AFTER = re.compile(r"\s?(?:k|к|хил|тыс|mii)(?![a-zа-я])")
 # "x20", "х 20", "*20": a count written with a times sign
 _TIMES_QTY = re.compile(r"(?<![A-Za-z0-9\u0400-\u04ff])[xх×*]\s?(\d+)(?![\d.,:]|-\d)")
-_SHORT_UNITS = {"pcs", "pce", "ctns", "plt", "pkg", "шт", "кор", "уп", "бр", "buc", "каш"}
 # places that are not bins: warehouses and the special locations, in any case
 _PLACES = re.compile(r"(?<![\w-])(?:(dock[- ]?in|dock[- ]?out|quarantine|карантин[а-я]*|карантина)|(?-i:(MAIN|NORTH|EAST))"
                      r"|(north|east|main|varna|plovdiv)\s+(?:depot|warehouse))(?![\w-])", re.I)
@@ -186,6 +185,7 @@ def extract(text: str, lang: str, intent: str, now: datetime, region: str = "BG"
                 break
     _money(d, numbers, out, intent)
     qty = _quantity(d, numbers, out, intent)
+    _unit_alone(d, out, intent)
     _stage_channel(d, out, intent)
     _mentions(d, lx, out, intent, qty)
     return out
@@ -514,15 +514,33 @@ def _quantity(d: _Doc, numbers, out: dict, intent: str):
     d.take(s, e)
     end = e
     if unit:
-        written = d.orig(unit[0], unit[1]).strip().rstrip(".").lower()
-        # an abbreviation stays as written ("pcs", "шт", "бр", "buc"); a word becomes its singular
-        canon = written if written != unit[3] and (len(written) <= 3 or written in _SHORT_UNITS) else unit[3]
-        if d.lang == "ro" and fold(written) == written:
-            canon = fold(canon)  # "role" typed without diacritics stays without them: "rola", not "rolă"
-        out["unit"] = canon
-        d.take(unit[0], unit[1])
+        _put_unit(d, unit, out)
         end = unit[1]
     return end
+
+
+def _put_unit(d: _Doc, unit, out: dict, take: bool = True) -> None:
+    """The company's unit code, the same in every language ("коробок", "кутии", "箱" → "box")."""
+    lx = lexicon(d.lang)
+    if unit[3] not in getattr(lx, "COUNT_WORDS", ()):  # "3台打印机": 台 counts, it is no unit of stock
+        out["unit"] = getattr(lx, "UNIT_CODES", {}).get(unit[3], unit[3])
+    if take:
+        d.take(unit[0], unit[1])
+
+
+# units a stock question names without a number ("how many boxes are left"); words that are also
+# verbs or common words elsewhere ("set", "can", "case", "pack") are not read without a number
+_UNITS_ALONE = {"pcs", "box", "carton", "pallet", "roll", "ream", "bag", "bottle", "crate", "drum", "kg"}
+
+
+def _unit_alone(d: _Doc, out: dict, intent: str) -> None:
+    if intent != "check_stock" or "unit" in out:
+        return
+    for unit in d.all("UNIT"):
+        code = getattr(lexicon(d.lang), "UNIT_CODES", {}).get(unit[3], unit[3])
+        if code in _UNITS_ALONE and not d.is_taken(unit[0], unit[1]) and unit[1] - unit[0] >= 3 - (d.lang == "zh") * 2:
+            _put_unit(d, unit, out, take=False)  # the product mention reads past it as before
+            return
 
 
 # --- words ------------------------------------------------------------------------------

@@ -37,6 +37,13 @@ UNITS = {
     "м": ["м", "метър", "метра", "метри"],
 }
 
+# the company's unit code for each unit above (docs/contracts/nlu.md): the same in every language
+UNIT_CODES = {
+    "брой": "pcs", "кашон": "carton", "кутия": "box", "кашета": "case", "палет": "pallet", "пакет": "pack",
+    "стек": "pack", "чувал": "bag", "ролка": "roll", "бутилка": "bottle", "комплект": "set",
+    "лист": "sheet", "кг": "kg", "г": "g", "т": "t", "л": "l", "м": "m",
+}
+
 CURRENCIES = {
     "BGN": ["лв", "лв.", "лева", "лев", "левa", "bgn", "кинта", "кинти"],
     "EUR": ["евро", "eur", "€", "еврa"],

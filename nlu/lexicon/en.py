@@ -39,6 +39,11 @@ UNITS = {
     "bundle": ["bundle", "bundles"],
 }
 
+# the company's unit code for each unit above (docs/contracts/nlu.md): the same in every language
+UNIT_CODES = {
+    "piece": "pcs", "unit": "pcs",
+}
+
 CURRENCIES = {
     "EUR": ["eur", "euro", "euros", "€", "eu"],
     "USD": ["usd", "$", "dollar", "dollars", "bucks", "us$"],

@@ -36,6 +36,13 @@ UNITS = {
     "m": ["m", "metru", "metri"],
 }
 
+# the company's unit code for each unit above (docs/contracts/nlu.md): the same in every language
+UNIT_CODES = {
+    "bucată": "pcs", "cutie": "box", "bax": "case", "carton": "carton", "palet": "pallet",
+    "pachet": "pack", "sac": "bag", "rolă": "roll", "sticlă": "bottle", "set": "set", "pereche": "pair",
+    "top": "ream", "kg": "kg", "g": "g", "t": "t", "l": "l", "m": "m",
+}
+
 CURRENCIES = {
     "RON": ["lei", "leu", "ron", "lej"],
     "EUR": ["euro", "eur", "€", "euroi"],

@@ -37,6 +37,13 @@ UNITS = {
     "м": ["м", "метр", "метра", "метров"],
 }
 
+# the company's unit code for each unit above (docs/contracts/nlu.md): the same in every language
+UNIT_CODES = {
+    "штука": "pcs", "коробка": "box", "ящик": "case", "паллета": "pallet", "упаковка": "pack",
+    "пачка": "pack", "мешок": "bag", "рулон": "roll", "бутылка": "bottle", "банка": "can",
+    "комплект": "set", "пара": "pair", "лист": "sheet", "кг": "kg", "г": "g", "т": "t", "л": "l", "м": "m",
+}
+
 CURRENCIES = {
     "RUB": ["руб", "руб.", "рубль", "рубля", "рублей", "р", "р.", "₽", "rub", "рублях"],
     "EUR": ["евро", "eur", "€", "евриков"],

@@ -12,6 +12,15 @@ UNITS = {
     "公斤": ["公斤", "千克", "kg"], "斤": ["斤"], "克": ["克"], "吨": ["吨"], "升": ["升"], "米": ["米"],
 }
 
+# the company's unit code for each unit above (docs/contracts/nlu.md): the same in every language
+UNIT_CODES = {
+    "个": "pcs", "件": "pcs", "箱": "box", "盒": "box", "包": "pack", "袋": "bag", "托": "pallet", "瓶": "bottle",
+    "卷": "roll", "套": "set", "张": "sheet", "双": "pair", "桶": "drum", "罐": "can", "公斤": "kg", "克": "g",
+    "吨": "t", "升": "l", "米": "m",
+}
+# counting words that are no unit of stock: they carry the quantity ("3台打印机") but give no unit
+COUNT_WORDS = {"台", "只", "条", "支", "把"}
+
 CURRENCIES = {
     "CNY": ["元", "块", "块钱", "人民币", "rmb", "cny", "¥", "￥"],
     "EUR": ["欧元", "eur", "€", "欧"],

@@ -60,13 +60,13 @@ def test_english_examples(text, intent, entities):
     ("где заказ 1042?", "ru", "order_status", {"order_ref": "1042"}),
     ("privet, gde zakaz 1042", "ru", "order_status", {"order_ref": "1042"}),
     ("напомни позвонить Акме в следующую пятницу в 10", "ru", "create_reminder", {"datetime": "2026-11-27T10:00:00+02:00"}),
-    ("5 тыс. руб за двадцать пять коробок", "ru", None, {"amount": 5000, "currency": "RUB", "quantity": 25, "unit": "коробка"}),
+    ("5 тыс. руб за двадцать пять коробок", "ru", None, {"amount": 5000, "currency": "RUB", "quantity": 25, "unit": "box"}),
     ("утре в 9 да се обадя на Акме", "bg", "create_reminder", {"datetime": "2026-11-21T09:00:00+02:00"}),
     ("двайсет кашона хартия за Билла", "bg", "create_order", {"quantity": 20, "customer": "Билла"}),
     ("300 лв. за Билла в петък", "bg", None, {"amount": 300, "currency": "BGN", "date": "2026-11-27"}),
-    ("vinerea viitoare livrare douăzeci de cutii pentru Altex", "ro", "create_order", {"quantity": 20, "unit": "cutie", "date": "2026-11-27"}),
+    ("vinerea viitoare livrare douăzeci de cutii pentru Altex", "ro", "create_order", {"quantity": 20, "unit": "box", "date": "2026-11-27"}),
     ("500 lei", "ro", None, {"amount": 500, "currency": "RON"}),
-    ("下周五给蓝海公司送二十箱A4纸", "zh", "create_order", {"quantity": 20, "unit": "箱", "date": "2026-11-27"}),
+    ("下周五给蓝海公司送二十箱A4纸", "zh", "create_order", {"quantity": 20, "unit": "box", "date": "2026-11-27"}),
     ("2000元", "zh", None, {"amount": 2000, "currency": "CNY"}),
 ])
 def test_other_languages(text, lang, intent, entities):
@@ -76,6 +76,20 @@ def test_other_languages(text, lang, intent, entities):
         assert r.intent == intent
     for key, value in entities.items():
         assert r.entities.get(key) == value, (key, r.entities)
+
+
+@pytest.mark.parametrize("text,unit", [
+    ("how many boxes of A4 paper are left", "box"),   # a unit named without a number
+    ("сколько коробок бумаги осталось", "box"),
+    ("колко кашона хартия имаме", "carton"),
+    ("получили 40 шт WID-001", "pcs"),                  # an abbreviation becomes the code too
+    ("au venit 12 topuri hartie", "ream"),
+    ("收到 50个 WID-001", "pcs"),
+    ("3台打印机", None),                                 # a counting word is no unit of stock
+    ("set a reminder for Acme tomorrow", None),         # "set" without a number is no unit
+])
+def test_units_are_company_codes_in_every_language(text, unit):
+    assert nlu.parse(text, now=NOW).entities.get("unit") == unit
 
 
 def test_every_intent_trained_in_every_language():

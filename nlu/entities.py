@@ -25,7 +25,7 @@ _MAPS = {"UNITS": "UNIT", "CURRENCIES": "CUR", "STAGES": "STAGE", "CHANNELS": "C
 # a mention ends where one of these begins
 _STOP_LABELS = {"CUR", "STAGE", "CHANNEL", "ORDERW", "CUSTW", "SUPW", "FORW", "FROMW", "TOW", "BINW",
                 "REMIND", "BECAUSE", "NOTEW", "DEALW", "DATEW", "STOCKW", "WITHW", "WD", "NEXT"}
-_ZH_STOP = set("的了吗呢吧在是有要把给和跟从到还多少个请帮我们你他她它这那么")
+_ZH_STOP = set("的了吗呢吧在是有要把给和跟从到还多少几送个请帮我们你他她它这那么")
 _PUNCT = set(",.;:!?()[]{}\"«»“”„|/\\，。；：！？、-–—→") | {"->", "w/", "--"}
 # words that may sit inside a company name written in capitals ("Petrov & Sons", "Bank of Sofia")
 _NAME_JOINERS = {"&", "and", "of", "de", "и", "și", "si", "von", "van", "the"}
@@ -598,7 +598,8 @@ def _walk(d: _Doc, pos: int, lx, max_tokens: int = 5, skip_stop: int = 0, backwa
         s, e, w = t
         if w in _PUNCT or all(c in _PUNCT for c in w) or d.is_taken(s, e):
             break
-        if zh and (w in _ZH_STOP or w.isdigit()):
+        glued = zh and w.isdigit() and _in_latin_code(d, s, e)
+        if zh and (w in _ZH_STOP or w.isdigit() and not glued):
             if not got and skipped < skip_stop:
                 skipped += 1
                 continue
@@ -614,7 +615,7 @@ def _walk(d: _Doc, pos: int, lx, max_tokens: int = 5, skip_stop: int = 0, backwa
                 skipped += 1
                 continue
             break
-        if w in stop or w.isdigit():
+        if w in stop or w.isdigit() and not glued:
             if not got and skipped < skip_stop:
                 skipped += 1
                 continue
@@ -634,6 +635,11 @@ def _walk(d: _Doc, pos: int, lx, max_tokens: int = 5, skip_stop: int = 0, backwa
     if backward:
         got = got[::-1]
     return got[0][0], got[-1][1]
+
+
+def _in_latin_code(d: _Doc, s: int, e: int) -> bool:
+    """Digits glued to Latin letters ("A4纸", "C4信封", "57mm"): part of a product's name, not a count."""
+    return (s > 0 and d.text[s - 1].isascii() and d.text[s - 1].isalpha()) or (e < len(d.text) and d.text[e].isascii() and d.text[e].isalpha())
 
 
 def _mention(d: _Doc, span) -> str | None:

@@ -36,7 +36,7 @@ async def test_language_buttons_switch_language_and_menu(services):
 
 async def test_language_argument_and_bad_code(services):
     chat = Chat(dialogue_for(services), external_id="555")
-    assert "好的，语言：中文" in await chat.text("/language zh-Hans")
+    assert "好的，已切换为中文。" in await chat.text("/language zh-Hans")
     await chat.text("/language klingon")
     assert [b.label for b in chat.buttons()][0] == "English"
     async with services.uow() as uow:

@@ -73,5 +73,5 @@ async def test_a_russian_speaking_manager_reads_the_import_reasons_in_russian(se
     text = (await ivan.send(kind="document", data=bad, filename="products.csv"))[0].text
     assert "строка 2: name: значение не заполнено" in text, text
     assert "строка 3: price: -1 — отрицательное число" in text
-    assert "строка 4: price: 'abc' — не число; currency: 'EURO' — не код валюты (EUR, USD, BGN...)" in text
+    assert "строка 4: price: 'abc' — не число; currency: 'EURO' — не код валюты (EUR, USD, RUB…)" in text
     assert not {"is", "not", "empty", "negative", "number"} & set(text.split())

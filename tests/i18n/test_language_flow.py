@@ -76,7 +76,7 @@ async def test_stock_answer_in_the_persons_language_and_format(demo_engine, demo
     reply = await chat.text("/stock WID-001")
     assert "в наличии" in reply and "доступно" in reply
     assert "/help" in await chat.text("/nosuchcommand")  # unknown command answered (in Russian)
-    assert "Команды /nosuchcommand нет" in chat.last[0].text
+    assert "Не знаю команды /nosuchcommand" in chat.last[0].text
 
 
 async def test_sales_texts_and_status_words_in_the_persons_language(services):

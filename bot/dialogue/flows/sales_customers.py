@@ -14,7 +14,7 @@ from domain.errors import Conflict, InvalidInput, N_
 from domain.models import Customer
 
 from ..messages import Button
-from ..router import Router
+from ..router import Route, Router
 from ..turn import Turn, button_id
 from domain.status_labels import ORDER, status_label
 
@@ -265,20 +265,18 @@ async def undo_customer(turn: Turn) -> None:
 
 
 def register(router: Router) -> None:
-    router.command("customer", help=N_("a customer's card"), capability="view_customers")(show_card)
-    router.command("newcustomer", help=N_("add a customer"), capability="edit_customers")(new_customer)
-    router.command("merge", help=N_("merge duplicate customers"), capability="edit_customers")(merge)
-    router.intent("customer_info", capability="view_customers")(show_card)
-    router.intent("create_customer", capability="edit_customers")(new_from_intent)
-    router.step(CARD, "customer")(customer_step(CARD))
-    router.step(NEW, "name")(on_name)
-    router.step(NEW, "phone")(on_phone)
-    router.step(NEW, "city")(on_city)
-    router.step(EDIT, "value")(on_edit_value)
-    router.step(EDIT, "contact")(on_contact)
-    router.step(EDIT, "legal")(on_legal)
-    router.step(MERGE, "customer")(customer_step(MERGE))
     edit = "edit_customers"  # the card is for viewers; changing or merging needs more
-    router.callback("cc", capability="view_customers", actions={a: edit for a in (
-        "skip", "anyway", "edit", "field", "contact", "legal", "mergeask", "merge")})(on_button)
-    router.undo("customer")(undo_customer)
+    router.declare(
+        capability=edit,
+        commands={"customer": (Route(show_card, "view_customers"), N_("a customer's card")),
+                  "newcustomer": (new_customer, N_("add a customer")),
+                  "merge": (merge, N_("merge duplicate customers"))},
+        intents={"customer_info": Route(show_card, "view_customers"), "create_customer": new_from_intent},
+        steps={CARD: {"customer": customer_step(CARD)},
+               NEW: {"name": on_name, "phone": on_phone, "city": on_city},
+               EDIT: {"value": on_edit_value, "contact": on_contact, "legal": on_legal},
+               MERGE: {"customer": customer_step(MERGE)}},
+        callbacks={"cc": Route(on_button, "view_customers", actions={a: edit for a in (
+            "skip", "anyway", "edit", "field", "contact", "legal", "mergeask", "merge")})},
+        undos={"customer": undo_customer},
+    )

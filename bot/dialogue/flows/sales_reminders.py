@@ -249,13 +249,14 @@ async def undo_reminder(turn: Turn) -> None:
 
 
 def register(router: Router) -> None:
-    router.command("remind", help=N_("set a reminder"), capability="reminders")(start)
-    router.command("today", help=N_("what's on my list today (/today tomorrow, /today week)"), capability="reminders")(today)
-    router.command("tomorrow", help=N_("what's on my list tomorrow"), capability="reminders")(tomorrow)
-    router.command("week", help=N_("my list for the next seven days"), capability="reminders")(week)
-    router.intent("create_reminder", capability="reminders")(from_intent)
-    router.intent("list_tasks", capability="reminders")(today)
-    router.step(FLOW, "text")(on_text)
-    router.step(FLOW, "when")(on_when_text)
-    router.callback("rem", capability="reminders")(on_button)
-    router.undo("reminder")(undo_reminder)
+    router.declare(
+        capability="reminders",
+        commands={"remind": (start, N_("set a reminder")),
+                  "today": (today, N_("what's on my list today (/today tomorrow, /today week)")),
+                  "tomorrow": (tomorrow, N_("what's on my list tomorrow")),
+                  "week": (week, N_("my list for the next seven days"))},
+        intents={"create_reminder": from_intent, "list_tasks": today},
+        steps={FLOW: {"text": on_text, "when": on_when_text}},
+        callbacks={"rem": on_button},
+        undos={"reminder": undo_reminder},
+    )

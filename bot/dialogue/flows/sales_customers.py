@@ -19,7 +19,7 @@ from ..turn import Turn, button_id
 from domain.status_labels import ORDER, status_label
 
 from ...formatting import format_date
-from .crm_common import choose_customer, customer_step, entities, local, money, on_customer, stage_name
+from .crm_common import choose_customer, customer_step, entities, local, money, on_customer, stage_name, start_for_customer
 from .interactions import CHANNEL_NAMES, OUTCOME_LABELS
 
 CARD, NEW, EDIT, MERGE = "card", "newcust", "custedit", "merge"
@@ -181,22 +181,16 @@ async def on_button(turn: Turn) -> None:
         cid, _, field = rest.partition(":")
         if field not in FIELD_LABELS:  # only the fields the card offers, never any attribute
             raise InvalidInput(N_("That button is no longer valid."))
-        c = await crm.get_customer(turn.session, button_id(cid))
-        turn.end()
-        turn.goto(EDIT, "value", customer_id=c.id, field=field)
+        c = await start_for_customer(turn, cid, EDIT, "value", field=field)
         current = getattr(c, field, "") or "—"
         turn.say(turn.t("{field} of {name} is now: {value}\nType the new value (a single - clears it).",
                         field=turn.t(FIELD_LABELS.get(field, field)), name=c.name, value=current))
     elif action == "contact":
-        c = await crm.get_customer(turn.session, button_id(rest))
-        turn.end()
-        turn.goto(EDIT, "contact", customer_id=c.id)
+        c = await start_for_customer(turn, rest, EDIT, "contact")
         turn.say(turn.t("New contact at {name}: type the name, then the phone and role, separated by commas "
                         "(e.g. \u201cAnna Smith, +359888123456, purchasing\u201d).", name=c.name))
     elif action == "legal":
-        c = await crm.get_customer(turn.session, button_id(rest))
-        turn.end()
-        turn.goto(EDIT, "legal", customer_id=c.id)
+        c = await start_for_customer(turn, rest, EDIT, "legal")
         turn.say(turn.t("Legal entity of {name}: type its registered name and tax id, separated by a comma.", name=c.name))
     elif action == "mergeask":
         dup_id, _, survivor_id = rest.partition(":")

@@ -21,7 +21,7 @@ from ...formatting import format_date
 from ..messages import Button
 from ..router import Router
 from ..turn import Turn, button_id
-from .crm_common import entities, entity_when, local, require_when
+from .crm_common import entities, entity_when, local, require_when, start_for_customer
 
 FLOW = "rem"
 _PREFIX = re.compile(r"^\s*(please\s+)?(remind\s+me\s+(to\s+|about\s+|that\s+)?|напомни(те)?\s+(мне\s+)?|reminder:?\s*)", re.IGNORECASE)
@@ -108,9 +108,7 @@ async def on_button(turn: Turn) -> None:
     if action == "at":  # the reminder flow's latest button only (flow_buttons)
         await _save(turn, _preset(turn, rest))
     elif action == "start":
-        customer = await crm_customers.get_customer(turn.session, button_id(rest))
-        turn.end()
-        turn.goto(FLOW, "text", customer_id=customer.id)
+        customer = await start_for_customer(turn, rest, FLOW, "text")
         turn.say(turn.t("What should I remind you about {customer}?", customer=customer.name))
     elif action == "done":
         reminder = await crm_reminders.complete(turn.session, turn.user, button_id(rest), now)

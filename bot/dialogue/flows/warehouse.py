@@ -12,9 +12,11 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Awaitable, Callable
 from decimal import Decimal
 
 from sqlmodel import select
+from sqlmodel.ext.asyncio.session import AsyncSession
 
 from domain.errors import InvalidInput, N_, Np_, NotFound
 from domain.inventory import counting, moves, picking, receiving, shipping, stock, tasks, transfers
@@ -58,6 +60,14 @@ async def _warehouse(turn: Turn) -> Warehouse:
     if wh is None:
         raise NotFound(N_("No warehouse is set up yet."))
     return wh
+
+
+async def _waiting_here(turn: Turn, waiting: Callable[[AsyncSession, int], Awaitable[list]], nothing: str) -> list:
+    """What `waiting` finds in the person's warehouse; says `nothing` (a template) when it finds none."""
+    found = await waiting(turn.session, (await _warehouse(turn)).id)
+    if not found:
+        turn.say(turn.t(nothing))
+    return found
 
 
 def _served(turn: Turn, served: list[str]) -> str:
@@ -613,12 +623,7 @@ async def on_count_done(turn: Turn) -> None:
 
 
 async def approvals_cmd(turn: Turn) -> None:
-    wh = await _warehouse(turn)
-    waiting = await counting.counts_awaiting_approval(turn.session, wh.id)
-    if not waiting:
-        turn.say(turn.t("No counts are waiting for approval."))
-        return
-    for c in waiting[:5]:
+    for c in (await _waiting_here(turn, counting.counts_awaiting_approval, N_("No counts are waiting for approval.")))[:5]:
         lines = [turn.t("Count of {bin}, per lot: records now \u2192 counted", bin=c.bin_code)]
         by_lot = {v.sku for v in c.lines if v.lot}
         for v in c.lines:
@@ -795,12 +800,7 @@ async def on_stock_product(turn: Turn) -> None:
 
 # ---------------------------------------------------------------- inspection
 async def inspect_cmd(turn: Turn) -> None:
-    wh = await _warehouse(turn)
-    pending = await receiving.pending_inspections(turn.session, wh.id)
-    if not pending:
-        turn.say(turn.t("Nothing is waiting in quarantine."))
-        return
-    for p in pending[:8]:
+    for p in (await _waiting_here(turn, receiving.pending_inspections, N_("Nothing is waiting in quarantine.")))[:8]:
         turn.say(turn.t("{receipt}: {qty} \u00d7 {sku} {name}{lot}", receipt=p.receipt_number, qty=turn.value(p.quantity), sku=p.sku,
                         name=p.name, lot=turn.t(" lot {lot}", lot=p.lot) if p.lot else ""),
                  [[Button(turn.t("Accept"), f"inspect:{p.receipt_line_id}:1"), Button(turn.t("Reject"), f"inspect:{p.receipt_line_id}:0")]])

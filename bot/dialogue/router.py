@@ -2,13 +2,13 @@
 
     def register(router: Router) -> None:
         router.declare(
-            capability="manage_deals",  # what every entry needs unless it is a Route saying otherwise
-            commands={"help": (show_help, N_("what you can do")), "deals": list_deals,
-                      "status": (Route(order_status, "view_orders"), N_("status of an order"))},
-            intents={"update_deal": update_from_intent},
-            steps={"pick": {"scan_bin": on_bin_scanned}},
-            callbacks={"deal": on_deal_button},
-            undos={"interaction": undo_interaction},
+            capability="manage_orders",  # what every entry needs, unless it is a Route saying its own
+            commands={"order": (start_order, N_("create a sales order")), "confirm": confirm_cmd,
+                      "status": (Route(order_status, "view_orders"), N_("status of an order: /status 1042"))},
+            intents={"create_order": order_intent},
+            steps={"order": {"lines": on_line_text, "delivery": on_delivery_text}},
+            callbacks={"order_ok": on_confirm_button},
+            undos={"order": undo_order},
         )
         router.expects("pick")(names_the_pick_asks_for)
         router.pattern("history", matches_history, capability="view_history")(history_from_text)

@@ -27,34 +27,27 @@ NAME_CHARS = 200
 CODE_CHARS = 64
 NOTE_CHARS = 2000
 
-# (table, column) -> (limit, multi-line). Fields people fill in; what the assistant writes itself
+# table -> column -> (limit, multi-line). Fields people fill in; what the assistant writes itself
 # (statuses, audit rows, outbox bodies) is not listed.
-FIELDS: dict[tuple[str, str], tuple[int, bool]] = {
-    **{(t, "name"): (NAME_CHARS, False) for t in ("customers", "contacts", "products", "suppliers", "warehouses", "users",
-                                                  "client_groups")},
-    **{(t, "code"): (CODE_CHARS, False) for t in ("customers", "suppliers", "warehouses", "locations")},
-    ("barcodes", "code"): (128, False),
-    ("products", "sku"): (CODE_CHARS, False),
-    ("products", "unit"): (32, False),
-    ("products", "category"): (NAME_CHARS, False),
-    ("products", "aliases"): (NOTE_CHARS, False),
-    ("customers", "aliases"): (NOTE_CHARS, False),
-    ("customers", "tags"): (NOTE_CHARS, False),
-    ("customers", "city"): (NAME_CHARS, False),
-    ("customers", "email"): (254, False),
-    ("contacts", "role"): (NAME_CHARS, False),
-    ("contacts", "email"): (254, False),
-    ("counterparties", "legal_name"): (NAME_CHARS, False),
-    ("counterparties", "tax_id"): (CODE_CHARS, False),
-    ("counterparties", "address"): (500, True),
-    ("deals", "title"): (NAME_CHARS, False),
-    ("deals", "lost_reason"): (500, True),
-    ("interactions", "note"): (NOTE_CHARS, True),
-    ("interactions", "outcome"): (NAME_CHARS, False),
-    ("reminders", "text"): (NOTE_CHARS, True),
-    ("mailings", "body"): (NOTE_CHARS, True),
-    ("stock_moves", "lot"): (CODE_CHARS, False),
-    ("stock_quants", "lot"): (CODE_CHARS, False),
+_NAME, _CODE, _WORDS, _EMAIL = (NAME_CHARS, False), (CODE_CHARS, False), (NOTE_CHARS, False), (254, False)
+_NOTE, _PARAGRAPH = (NOTE_CHARS, True), (500, True)
+FIELDS: dict[str, dict[str, tuple[int, bool]]] = {
+    "customers": {"name": _NAME, "code": _CODE, "aliases": _WORDS, "tags": _WORDS, "city": _NAME, "email": _EMAIL},
+    "contacts": {"name": _NAME, "role": _NAME, "email": _EMAIL},
+    "products": {"name": _NAME, "sku": _CODE, "unit": (32, False), "category": _NAME, "aliases": _WORDS},
+    "suppliers": {"name": _NAME, "code": _CODE},
+    "warehouses": {"name": _NAME, "code": _CODE},
+    "users": {"name": _NAME},
+    "client_groups": {"name": _NAME},
+    "locations": {"code": _CODE},
+    "barcodes": {"code": (128, False)},
+    "counterparties": {"legal_name": _NAME, "tax_id": _CODE, "address": _PARAGRAPH},
+    "deals": {"title": _NAME, "lost_reason": _PARAGRAPH},
+    "interactions": {"note": _NOTE, "outcome": _NAME},
+    "reminders": {"text": _NOTE},
+    "mailings": {"body": _NOTE},
+    "stock_moves": {"lot": _CODE},
+    "stock_quants": {"lot": _CODE},
 }
 
 
@@ -95,7 +88,7 @@ def _what(column: str) -> str:
 
 def clean_field(table: str, column: str, value: str) -> str:
     """A value for table.column as it should be stored: cleaned, and refused when longer than its limit."""
-    limit, multi = FIELDS.get((table, column), (None, False))
+    limit, multi = FIELDS.get(table, {}).get(column, (None, False))
     value = clean(value, multi_line=multi)
     if limit is not None:
         check_length(value, limit, _what(column))

@@ -19,9 +19,12 @@ from __future__ import annotations
 
 import asyncio
 import collections
+import functools
+import operator
 import os
 import sqlite3
 import weakref
+from collections.abc import Callable
 from typing import Any
 
 import aiosqlite
@@ -48,6 +51,16 @@ def _run(conn: sqlite3.Connection, many: bool, operation: str, parameters: Any) 
         cursor.close()
 
 
+def _kept(name: str, *, settable: bool = False) -> property:
+    """A cursor attribute read from what the trip kept (`_name`): SQLAlchemy's own asks aiosqlite's cursor."""
+    kept = "_" + name
+
+    def set_(self, value) -> None:
+        setattr(self, kept, value)
+
+    return property(operator.attrgetter(kept), set_ if settable else None)
+
+
 class OneTripCursor(AsyncAdapt_aiosqlite_cursor):
     """A buffered cursor whose statement costs one trip to aiosqlite's thread."""
 
@@ -67,25 +80,10 @@ class OneTripCursor(AsyncAdapt_aiosqlite_cursor):
         self._lastrowid = None
         self._arraysize = 1
 
-    @property
-    def description(self):
-        return self._description
-
-    @property
-    def rowcount(self) -> int:
-        return self._rowcount
-
-    @property
-    def lastrowid(self):
-        return self._lastrowid
-
-    @property
-    def arraysize(self) -> int:
-        return self._arraysize
-
-    @arraysize.setter
-    def arraysize(self, value: int) -> None:
-        self._arraysize = value
+    description = _kept("description")
+    rowcount = _kept("rowcount")
+    lastrowid = _kept("lastrowid")
+    arraysize = _kept("arraysize", settable=True)
 
     async def _trip(self, many: bool, operation: str, parameters: Any) -> None:
         begin = operation.startswith("BEGIN")
@@ -148,6 +146,21 @@ class WriterQueue:
 WRITERS = WriterQueue()
 
 
+def _then(give_up_the_turn: Callable[[Any], None]):
+    """The method gives up the writer's turn (`give_up_the_turn`) after it ran, also when it failed."""
+    def wrap(method):
+        @functools.wraps(method)
+        def run(self) -> None:
+            try:
+                method(self)
+            finally:
+                give_up_the_turn(self)
+
+        return run
+
+    return wrap
+
+
 class OneTripConnection(AsyncAdapt_aiosqlite_connection):
     __slots__ = ("_database", "_timeout", "_writing")
     _cursor_cls = OneTripCursor
@@ -174,33 +187,6 @@ class OneTripConnection(AsyncAdapt_aiosqlite_connection):
         if lock is not None:
             lock.release()
 
-    def commit(self) -> None:
-        try:
-            super().commit()
-        finally:
-            self._end_writing_if_idle()
-
-    def rollback(self) -> None:
-        # The pool rolls back every connection it takes back, also just after a commit: outside a
-        # transaction there is nothing to undo, so that costs no trip (sqlite3 reads SQLite's own flag).
-        try:
-            if self._in_transaction():
-                super().rollback()
-        finally:
-            self._end_writing_if_idle()
-
-    def close(self) -> None:
-        try:
-            super().close()
-        finally:
-            self._end_writing()
-
-    def terminate(self) -> None:
-        try:
-            super().terminate()
-        finally:
-            self._end_writing()
-
     def _in_transaction(self) -> bool:
         try:
             return self._connection.in_transaction
@@ -211,6 +197,25 @@ class OneTripConnection(AsyncAdapt_aiosqlite_connection):
         # A failed COMMIT (SQLITE_BUSY from another process) leaves the transaction open: keep the turn.
         if not self._in_transaction():
             self._end_writing()
+
+    @_then(_end_writing_if_idle)
+    def commit(self) -> None:
+        super().commit()
+
+    @_then(_end_writing_if_idle)
+    def rollback(self) -> None:
+        # The pool rolls back every connection it takes back, also just after a commit: outside a
+        # transaction there is nothing to undo, so that costs no trip (sqlite3 reads SQLite's own flag).
+        if self._in_transaction():
+            super().rollback()
+
+    @_then(_end_writing)
+    def close(self) -> None:
+        super().close()
+
+    @_then(_end_writing)
+    def terminate(self) -> None:
+        super().terminate()
 
 
 class OneTripDBAPI(AsyncAdapt_aiosqlite_dbapi):

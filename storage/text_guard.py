@@ -10,16 +10,12 @@ from sqlmodel.orm.session import Session
 
 from domain.text import FIELDS, clean_field
 
-_BY_TABLE: dict[str, list[str]] = {}
-for (_table, _column) in FIELDS:
-    _BY_TABLE.setdefault(_table, []).append(_column)
-
 
 @event.listens_for(Session, "before_flush")
 def _clean_text_fields(session, _flush_context, _instances) -> None:
     for obj in (*session.new, *session.dirty):
         table = getattr(obj, "__tablename__", None)
-        columns = _BY_TABLE.get(table) if table else None
+        columns = FIELDS.get(table) if table else None
         if not columns:
             continue
         state = sa.inspect(obj)

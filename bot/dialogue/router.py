@@ -1,11 +1,15 @@
-"""Where each kind of input goes. Flow modules register their handlers here:
+"""Where each kind of input goes. Flow modules register their handlers here, as tables:
 
     def register(router: Router) -> None:
-        router.command("help", help=N_("what you can do"))(show_help)
-        router.intent("order_status", capability="view_orders")(order_status)
-        router.step("pick", "scan_bin")(on_bin_scanned)
-        router.callback("deal", capability="manage_deals")(on_deal_button)
-        router.undo("interaction")(undo_interaction)
+        router.declare(
+            capability="manage_orders",  # what every entry needs, unless it is a Route saying its own
+            commands={"order": (start_order, N_("create a sales order")), "confirm": confirm_cmd,
+                      "status": (Route(order_status, "view_orders"), N_("status of an order: /status 1042"))},
+            intents={"create_order": order_intent},
+            steps={"order": {"lines": on_line_text, "delivery": on_delivery_text}},
+            callbacks={"order_ok": on_confirm_button},
+            undos={"order": undo_order},
+        )
         router.expects("pick")(names_the_pick_asks_for)
         router.pattern("history", matches_history, capability="view_history")(history_from_text)
 
@@ -85,6 +89,31 @@ class Router:
                  actions: dict[str, str] | None = None):
         """actions: {"merge": "edit_customers"} -- the payload `prefix:merge:...` needs that capability too."""
         return self._register(self.callbacks, prefix, capability, cost, actions)
+
+    def declare(self, capability: str | None = None, *, cost: str | None = None, commands: dict | None = None,
+                intents: dict | None = None, steps: dict[str, dict[str, Handler]] | None = None,
+                callbacks: dict | None = None, undos: dict[str, Handler] | None = None) -> None:
+        """Registers a flow's routes from tables, in their order. A value is the handler, needing
+        `capability` and counted as `cost`; a Route instead says its own. A command's value may be
+        paired with its line in /help: (handler or Route, help text). Steps: flow -> step -> handler."""
+        def route(value) -> Route:
+            return value if isinstance(value, Route) else Route(value, capability, cost)
+
+        for name, value in (commands or {}).items():
+            value, help = value if isinstance(value, tuple) else (value, None)
+            r = route(value)
+            self.command(name, help=help, capability=r.capability, cost=r.cost)(r.handler)
+        for name, value in (intents or {}).items():
+            r = route(value)
+            self.intent(name, capability=r.capability, cost=r.cost)(r.handler)
+        for flow, handlers in (steps or {}).items():
+            for step, handler in handlers.items():
+                self.step(flow, step)(handler)
+        for prefix, value in (callbacks or {}).items():
+            r = route(value)
+            self.callback(prefix, capability=r.capability, cost=r.cost, actions=r.actions)(r.handler)
+        for kind, handler in (undos or {}).items():
+            self.undo(kind)(handler)
 
     def flow_buttons(self, flow: str, *prefixes: str) -> None:
         """Declares which buttons answer a flow's steps (the router refuses them anywhere else):

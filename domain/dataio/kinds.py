@@ -195,12 +195,17 @@ def make_lookups() -> dict[str, Lookup]:
 
 
 class Kind:
-    name: str
-    model: type
-    columns: tuple[Column, ...]
-    key: tuple[str, ...]  # file columns forming the natural key
-    conflict: tuple[str, ...]  # the unique table columns behind it
-    refs: tuple[Ref, ...] = ()
+    """One kind of data file. The generic path parses, resolves, compares and upserts; a kind with
+    steps of its own is a subclass overriding them."""
+
+    def __init__(self, name: str, model: type, columns: tuple[Column, ...], *, key: tuple[str, ...],
+                 conflict: tuple[str, ...] | None = None, refs: tuple[Ref, ...] = (),
+                 export: Callable[[], sa.Select]):
+        self.name, self.model, self.columns = name, model, columns
+        self.key = key  # file columns forming the natural key
+        self.conflict = conflict or key  # the unique table columns behind it (named as the key's unless ids)
+        self.refs = refs
+        self._export = export
 
     @property
     def table(self) -> sa.Table:
@@ -363,7 +368,8 @@ class Kind:
     # --- table -> rows -------------------------------------------------------
 
     def export_select(self) -> sa.Select:
-        raise NotImplementedError
+        """The table's rows in the file's columns."""
+        return self._export()
 
 
 class _Record:
@@ -403,47 +409,95 @@ def _lines_export(ln, o, order_on, number_label, *quantities):
                          [(o, order_on, False), (p, p.id == ln.product_id, False)], [o.number, ln.line_no])
 
 
-class Customers(Kind):
-    name = "customers"
-    model = Customer
-    columns = (
-        Column("code", TEXT, True, "code"),
-        Column("name", TEXT, True, "name"),
-        Column("country", _plain(v.country), field="country"),  # before phone: the phone is read in this country
-        Column("phone", _customer_phone, field="phone"),
-        Column("email", _plain(v.email), field="email"),
-        Column("city", TEXT, field="city"),
-        Column("language", _plain(v.language), field="language"),
-        Column("timezone", _plain(v.time_zone), field="timezone"),
-        Column("tags", _plain(v.tags), field="tags"),
-        Column("sms_consent", BOOL, field="sms_consent"),
-        Column("home_warehouse", TEXT),
-    )
-    key = ("code",)
-    conflict = ("code",)
-    refs = (Ref("home_warehouse", "warehouse", "home_warehouse_id", "warehouse"),)
+# --- each kind's rows for export, in the file's columns -----------------------
 
-    def export_select(self):
-        c, w = Customer, Warehouse
-        return _plain_export(c, [c.code, c.name, c.phone, c.email, c.city, c.country, c.language, c.timezone, c.tags,
-                                 c.sms_consent, w.code.label("home_warehouse")],
-                             [(w, w.id == c.home_warehouse_id, True)], [c.code])
+def _export_customers() -> sa.Select:
+    c, w = Customer, Warehouse
+    return _plain_export(c, [c.code, c.name, c.phone, c.email, c.city, c.country, c.language, c.timezone, c.tags,
+                             c.sms_consent, w.code.label("home_warehouse")],
+                         [(w, w.id == c.home_warehouse_id, True)], [c.code])
 
+
+def _export_contacts() -> sa.Select:
+    c, cu = Contact, Customer
+    return _plain_export(c, [cu.code.label("customer_code"), c.phone, c.name, c.role, c.email, c.sms_consent],
+                         [(cu, cu.id == c.customer_id, False)], [cu.code, c.phone])
+
+
+def _export_products() -> sa.Select:
+    p = Product
+    return _plain_export(p, [p.sku, p.name, p.unit, p.category, p.lot_tracked, p.expiry_tracked, p.price, p.currency,
+                             p.service_level])
+
+
+def _export_barcodes() -> sa.Select:
+    b, p = Barcode, Product
+    return _plain_export(b, [b.code, p.sku, b.pack_qty], [(p, p.id == b.product_id, False)], [b.code])
+
+
+def _export_locations() -> sa.Select:
+    lo, w = Location, Warehouse
+    return _plain_export(lo, [w.code.label("warehouse"), lo.code, lo.zone, lo.aisle, lo.level, lo.kind, lo.barcode],
+                         [(w, w.id == lo.warehouse_id, False)], [w.code, lo.code])
+
+
+def _export_suppliers() -> sa.Select:
+    s = Supplier
+    return _plain_export(s, [s.code, s.name, s.phone, s.email, s.currency])
+
+
+def _export_supplier_products() -> sa.Select:
+    sp, s, p = SupplierProduct, Supplier, Product
+    return _plain_export(sp, [s.code.label("supplier_code"), p.sku, sp.price, sp.currency, sp.lead_time_days, sp.moq,
+                              sp.pack_multiple, sp.preferred],
+                         [(s, s.id == sp.supplier_id, False), (p, p.id == sp.product_id, False)], [s.code, p.sku])
+
+
+def _export_stock() -> sa.Select:
+    q, lo, w, p = StockQuant, Location, Warehouse, Product
+    return _plain_export(q, [w.code.label("warehouse"), lo.code.label("location"), p.sku, q.lot, q.quantity, q.expiry],
+                         [(lo, lo.id == q.location_id, False), (w, w.id == lo.warehouse_id, False),
+                          (p, p.id == q.product_id, False)], [w.code, lo.code, p.sku, q.lot], where=q.quantity != 0)
+
+
+def _export_orders() -> sa.Select:
+    o, c = SalesOrder, Customer
+    return _order_export(o, c, c.id == o.customer_id, "customer_code", o.promised_date, warehouse_optional=True)
+
+
+def _export_order_lines() -> sa.Select:
+    ln, o = SalesOrderLine, SalesOrder
+    return _lines_export(ln, o, o.id == ln.order_id, "order_number")
+
+
+def _export_purchase_orders() -> sa.Select:
+    o, s = PurchaseOrder, Supplier
+    return _order_export(o, s, s.id == o.supplier_id, "supplier_code", o.expected_date, warehouse_optional=False)
+
+
+def _export_purchase_order_lines() -> sa.Select:
+    ln, o = PurchaseOrderLine, PurchaseOrder
+    return _lines_export(ln, o, o.id == ln.po_id, "po_number", ln.received_quantity)
+
+
+def _export_boms() -> sa.Select:
+    b = BillOfMaterial
+    parent, comp = aliased(Product), aliased(Product)
+    return _plain_export(b, [parent.sku.label("parent_sku"), comp.sku.label("component_sku"), b.quantity],
+                         [(parent, parent.id == b.parent_product_id, False), (comp, comp.id == b.component_product_id, False)],
+                         [parent.sku, comp.sku])
+
+
+def _export_sales_history() -> sa.Select:
+    h, w, p = SalesHistory, Warehouse, Product
+    return _plain_export(h, [h.day.label("date"), w.code.label("warehouse"), p.sku, h.quantity],
+                         [(w, w.id == h.warehouse_id, False), (p, p.id == h.product_id, False)], [h.day, w.code, p.sku])
+
+
+# --- kinds with steps of their own --------------------------------------------
 
 class Contacts(Kind):
-    name = "contacts"
-    model = Contact
-    columns = (
-        Column("customer_code", TEXT, True),
-        Column("phone", TEXT, True),  # made E.164 in resolve(): needs the customer's country
-        Column("name", TEXT, True, "name"),
-        Column("role", TEXT, field="role"),
-        Column("email", _plain(v.email), field="email"),
-        Column("sms_consent", BOOL, field="sms_consent"),
-    )
-    key = ("customer_code", "phone")
-    conflict = ("customer_id", "phone")
-    refs = (Ref("customer_code", "customer", "customer_id", "customer"),)
+    """A contact's phone is read in its customer's country, known once the customer is resolved."""
 
     async def resolve(self, ctx, rows):
         await super().resolve(ctx, rows)
@@ -457,69 +511,11 @@ class Contacts(Kind):
             except v.BadValue as exc:
                 r.errors.append(problem("phone", exc.reason))
 
-    def export_select(self):
-        c, cu = Contact, Customer
-        return _plain_export(c, [cu.code.label("customer_code"), c.phone, c.name, c.role, c.email, c.sms_consent],
-                             [(cu, cu.id == c.customer_id, False)], [cu.code, c.phone])
-
-
-class Products(Kind):
-    name = "products"
-    model = Product
-    columns = (
-        Column("sku", TEXT, True, "sku"),
-        Column("name", TEXT, True, "name"),
-        Column("unit", TEXT, field="unit"),
-        Column("category", TEXT, field="category"),
-        Column("lot_tracked", BOOL, field="lot_tracked"),
-        Column("expiry_tracked", BOOL, field="expiry_tracked"),
-        Column("price", MONEY, field="price"),
-        Column("currency", _plain(v.currency), field="currency"),
-        Column("service_level", _plain(v.service_level), field="service_level"),
-    )
-    key = ("sku",)
-    conflict = ("sku",)
-
-    def export_select(self):
-        p = Product
-        return _plain_export(p, [p.sku, p.name, p.unit, p.category, p.lot_tracked, p.expiry_tracked, p.price, p.currency,
-                                 p.service_level])
-
-
-class Barcodes(Kind):
-    name = "barcodes"
-    model = Barcode
-    columns = (
-        Column("code", _barcode, True, "code"),
-        Column("sku", TEXT, True),
-        Column("pack_qty", _positive, field="pack_qty"),
-    )
-    key = ("code",)
-    conflict = ("code",)
-    refs = (SKU_REF,)
-
-    def export_select(self):
-        b, p = Barcode, Product
-        return _plain_export(b, [b.code, p.sku, b.pack_qty], [(p, p.id == b.product_id, False)], [b.code])
-
 
 class Locations(Kind):
-    name = "locations"
-    model = Location
-    columns = (
-        Column("warehouse", TEXT, True),
-        Column("code", TEXT, True, "code"),
-        Column("zone", TEXT, field="zone"),
-        Column("aisle", TEXT, field="aisle"),
-        Column("level", TEXT, field="level"),
-        Column("kind", _plain(v.one_of(LOCATION_KINDS)), field="kind"),
-        Column("barcode", TEXT, field="barcode"),
-    )
-    key = ("warehouse", "code")
-    conflict = ("warehouse_id", "code")
+    """A warehouse a locations file names for the first time is created with its locations."""
 
     async def resolve(self, ctx, rows):
-        # A warehouse named here for the first time is created with the locations.
         lookup = ctx.lookups["warehouse"]
         await lookup.fetch(ctx.session, (r.values["warehouse"] for r in rows))
         for r in rows:
@@ -540,69 +536,9 @@ class Locations(Kind):
                     r.record["warehouse_id"] = ctx.lookups["warehouse"].get(r.values["warehouse"])[0]
         return await super().load(ctx, rows)
 
-    def export_select(self):
-        lo, w = Location, Warehouse
-        return _plain_export(lo, [w.code.label("warehouse"), lo.code, lo.zone, lo.aisle, lo.level, lo.kind, lo.barcode],
-                             [(w, w.id == lo.warehouse_id, False)], [w.code, lo.code])
-
-
-class Suppliers(Kind):
-    name = "suppliers"
-    model = Supplier
-    columns = (
-        Column("code", TEXT, True, "code"),
-        Column("name", TEXT, True, "name"),
-        Column("phone", _company_phone, field="phone"),
-        Column("email", _plain(v.email), field="email"),
-        Column("currency", _plain(v.currency), field="currency"),
-    )
-    key = ("code",)
-    conflict = ("code",)
-
-    def export_select(self):
-        s = Supplier
-        return _plain_export(s, [s.code, s.name, s.phone, s.email, s.currency])
-
-
-class SupplierProducts(Kind):
-    name = "supplier_products"
-    model = SupplierProduct
-    columns = (
-        Column("supplier_code", TEXT, True),
-        Column("sku", TEXT, True),
-        Column("price", MONEY, field="price"),
-        Column("currency", _plain(v.currency), field="currency"),
-        Column("lead_time_days", _days, field="lead_time_days"),
-        Column("moq", _positive, field="moq"),
-        Column("pack_multiple", _positive, field="pack_multiple"),
-        Column("preferred", BOOL, field="preferred"),
-    )
-    key = ("supplier_code", "sku")
-    conflict = ("supplier_id", "product_id")
-    refs = (Ref("supplier_code", "supplier", "supplier_id", "supplier"), SKU_REF)
-
-    def export_select(self):
-        sp, s, p = SupplierProduct, Supplier, Product
-        return _plain_export(sp, [s.code.label("supplier_code"), p.sku, sp.price, sp.currency, sp.lead_time_days, sp.moq,
-                                  sp.pack_multiple, sp.preferred],
-                             [(s, s.id == sp.supplier_id, False), (p, p.id == sp.product_id, False)], [s.code, p.sku])
-
 
 class Stock(Kind):
     """Opening stock: each row sets a quantity; the ledger gets the difference as an adjustment move."""
-
-    name = "stock"
-    model = StockQuant
-    columns = (
-        Column("warehouse", TEXT, True),
-        Column("location", TEXT, True),
-        Column("sku", TEXT, True),
-        Column("lot", TEXT),
-        Column("quantity", QTY, True),
-        Column("expiry", DATE),
-    )
-    key = ("warehouse", "location", "sku", "lot")
-    conflict = ("product_id", "location_id", "lot")
 
     def natural_key(self, row):
         return (row.values["warehouse"], row.values["location"], row.values["sku"], row.values.get("lot") or "")
@@ -663,12 +599,6 @@ class Stock(Kind):
                             allow_negative=True)
         return []
 
-    def export_select(self):
-        q, lo, w, p = StockQuant, Location, Warehouse, Product
-        return _plain_export(q, [w.code.label("warehouse"), lo.code.label("location"), p.sku, q.lot, q.quantity, q.expiry],
-                             [(lo, lo.id == q.location_id, False), (w, w.id == lo.warehouse_id, False),
-                              (p, p.id == q.product_id, False)], [w.code, lo.code, p.sku, q.lot], where=q.quantity != 0)
-
 
 async def reserve_confirmed_orders(session, order_ids: set[int]) -> None:
     """Hook: imported orders in status confirmed reserve stock as one confirmed in the chat would.
@@ -694,12 +624,8 @@ LATER_THAN_CONFIRMED = {"reserved", "picking", "packed", "partially_shipped", "s
 
 
 class Orders(Kind):
-    name = "orders"
-    model = SalesOrder
-    columns = order_header("customer", ORDER_STATUSES, "promised_date")
-    key = ("number",)
-    conflict = ("number",)
-    refs = (Ref("customer_code", "customer", "customer_id", "customer"), WAREHOUSE_REF)
+    """Sales orders: one the system has taken further than the file's "confirmed" stays where it is;
+    confirmed ones reserve stock after the import."""
 
     def same(self, field, stored, incoming):
         # A file saying "confirmed" is already true of an order the system has since reserved,
@@ -728,18 +654,9 @@ class Orders(Kind):
             ids.update((await ctx.session.exec(sa.select(SalesOrder.id).where(SalesOrder.number.in_(part)))).scalars())
         await reserve_confirmed_orders(ctx.session, ids)
 
-    def export_select(self):
-        o, c = SalesOrder, Customer
-        return _order_export(o, c, c.id == o.customer_id, "customer_code", o.promised_date, warehouse_optional=True)
-
 
 class OrderLines(Kind):
-    name = "order_lines"
-    model = SalesOrderLine
-    columns = order_lines("order_number")
-    key = ("order_number", "line")
-    conflict = ("order_id", "line_no")
-    refs = (Ref("order_number", "order", "order_id", "sales order"), SKU_REF)
+    """Lines added to or changed on a confirmed order reserve stock after the import."""
 
     async def load(self, ctx, rows):
         changed = await super().load(ctx, rows)
@@ -755,18 +672,9 @@ class OrderLines(Kind):
     async def finish(self, ctx):
         await reserve_confirmed_orders(ctx.session, ctx.confirmed_ids)
 
-    def export_select(self):
-        ln, o = SalesOrderLine, SalesOrder
-        return _lines_export(ln, o, o.id == ln.order_id, "order_number")
-
 
 class PurchaseOrders(Kind):
-    name = "purchase_orders"
-    model = PurchaseOrder
-    columns = order_header("supplier", PO_STATUSES, "expected_date")
-    key = ("number",)
-    conflict = ("number",)
-    refs = (Ref("supplier_code", "supplier", "supplier_id", "supplier"), WAREHOUSE_REF)
+    """A purchase order without a warehouse goes to the only one there is."""
 
     async def resolve(self, ctx, rows):
         await super().resolve(ctx, rows)
@@ -780,36 +688,9 @@ class PurchaseOrders(Kind):
                     else:
                         r.errors.append(Reason(N_("warehouse is empty (needed when there is not exactly one warehouse)")))
 
-    def export_select(self):
-        o, s = PurchaseOrder, Supplier
-        return _order_export(o, s, s.id == o.supplier_id, "supplier_code", o.expected_date, warehouse_optional=False)
-
-
-class PurchaseOrderLines(Kind):
-    name = "purchase_order_lines"
-    model = PurchaseOrderLine
-    columns = order_lines("po_number", "received_quantity")
-    key = ("po_number", "line")
-    conflict = ("po_id", "line_no")
-    refs = (Ref("po_number", "purchase_order", "po_id", "purchase order"), SKU_REF)
-
-    def export_select(self):
-        ln, o = PurchaseOrderLine, PurchaseOrder
-        return _lines_export(ln, o, o.id == ln.po_id, "po_number", ln.received_quantity)
-
 
 class Boms(Kind):
-    name = "boms"
-    model = BillOfMaterial
-    columns = (
-        Column("parent_sku", TEXT, True),
-        Column("component_sku", TEXT, True),
-        Column("quantity", _positive, True, "quantity"),
-    )
-    key = ("parent_sku", "component_sku")
-    conflict = ("parent_product_id", "component_product_id")
-    refs = (Ref("parent_sku", "product", "parent_product_id", "product"),
-            Ref("component_sku", "product", "component_product_id", "product"))
+    """A bill of materials: no product is a component of itself."""
 
     def parse(self, ctx, line, raw):
         row = super().parse(ctx, line, raw)
@@ -817,34 +698,105 @@ class Boms(Kind):
             row.errors.append(Reason(N_("a product cannot be a component of itself")))
         return row
 
-    def export_select(self):
-        b = BillOfMaterial
-        parent, comp = aliased(Product), aliased(Product)
-        return _plain_export(b, [parent.sku.label("parent_sku"), comp.sku.label("component_sku"), b.quantity],
-                             [(parent, parent.id == b.parent_product_id, False), (comp, comp.id == b.component_product_id, False)],
-                             [parent.sku, comp.sku])
 
-
-class SalesHistoryKind(Kind):
-    name = "sales_history"
-    model = SalesHistory
-    columns = (
+# Every kind of data file, by its name (in this order where a message lists them).
+KINDS: dict[str, Kind] = {k.name: k for k in (
+    Kind("customers", Customer, (
+        Column("code", TEXT, True, "code"),
+        Column("name", TEXT, True, "name"),
+        Column("country", _plain(v.country), field="country"),  # before phone: the phone is read in this country
+        Column("phone", _customer_phone, field="phone"),
+        Column("email", _plain(v.email), field="email"),
+        Column("city", TEXT, field="city"),
+        Column("language", _plain(v.language), field="language"),
+        Column("timezone", _plain(v.time_zone), field="timezone"),
+        Column("tags", _plain(v.tags), field="tags"),
+        Column("sms_consent", BOOL, field="sms_consent"),
+        Column("home_warehouse", TEXT),
+    ), key=("code",), refs=(Ref("home_warehouse", "warehouse", "home_warehouse_id", "warehouse"),), export=_export_customers),
+    Contacts("contacts", Contact, (
+        Column("customer_code", TEXT, True),
+        Column("phone", TEXT, True),  # made E.164 in resolve(): needs the customer's country
+        Column("name", TEXT, True, "name"),
+        Column("role", TEXT, field="role"),
+        Column("email", _plain(v.email), field="email"),
+        Column("sms_consent", BOOL, field="sms_consent"),
+    ), key=("customer_code", "phone"), conflict=("customer_id", "phone"),
+        refs=(Ref("customer_code", "customer", "customer_id", "customer"),), export=_export_contacts),
+    Kind("products", Product, (
+        Column("sku", TEXT, True, "sku"),
+        Column("name", TEXT, True, "name"),
+        Column("unit", TEXT, field="unit"),
+        Column("category", TEXT, field="category"),
+        Column("lot_tracked", BOOL, field="lot_tracked"),
+        Column("expiry_tracked", BOOL, field="expiry_tracked"),
+        Column("price", MONEY, field="price"),
+        Column("currency", _plain(v.currency), field="currency"),
+        Column("service_level", _plain(v.service_level), field="service_level"),
+    ), key=("sku",), export=_export_products),
+    Kind("barcodes", Barcode, (
+        Column("code", _barcode, True, "code"),
+        Column("sku", TEXT, True),
+        Column("pack_qty", _positive, field="pack_qty"),
+    ), key=("code",), refs=(SKU_REF,), export=_export_barcodes),
+    Locations("locations", Location, (
+        Column("warehouse", TEXT, True),
+        Column("code", TEXT, True, "code"),
+        Column("zone", TEXT, field="zone"),
+        Column("aisle", TEXT, field="aisle"),
+        Column("level", TEXT, field="level"),
+        Column("kind", _plain(v.one_of(LOCATION_KINDS)), field="kind"),
+        Column("barcode", TEXT, field="barcode"),
+    ), key=("warehouse", "code"), conflict=("warehouse_id", "code"), export=_export_locations),
+    Kind("suppliers", Supplier, (
+        Column("code", TEXT, True, "code"),
+        Column("name", TEXT, True, "name"),
+        Column("phone", _company_phone, field="phone"),
+        Column("email", _plain(v.email), field="email"),
+        Column("currency", _plain(v.currency), field="currency"),
+    ), key=("code",), export=_export_suppliers),
+    Kind("supplier_products", SupplierProduct, (
+        Column("supplier_code", TEXT, True),
+        Column("sku", TEXT, True),
+        Column("price", MONEY, field="price"),
+        Column("currency", _plain(v.currency), field="currency"),
+        Column("lead_time_days", _days, field="lead_time_days"),
+        Column("moq", _positive, field="moq"),
+        Column("pack_multiple", _positive, field="pack_multiple"),
+        Column("preferred", BOOL, field="preferred"),
+    ), key=("supplier_code", "sku"), conflict=("supplier_id", "product_id"),
+        refs=(Ref("supplier_code", "supplier", "supplier_id", "supplier"), SKU_REF), export=_export_supplier_products),
+    Stock("stock", StockQuant, (
+        Column("warehouse", TEXT, True),
+        Column("location", TEXT, True),
+        Column("sku", TEXT, True),
+        Column("lot", TEXT),
+        Column("quantity", QTY, True),
+        Column("expiry", DATE),
+    ), key=("warehouse", "location", "sku", "lot"), conflict=("product_id", "location_id", "lot"), export=_export_stock),
+    Orders("orders", SalesOrder, order_header("customer", ORDER_STATUSES, "promised_date"), key=("number",),
+           refs=(Ref("customer_code", "customer", "customer_id", "customer"), WAREHOUSE_REF), export=_export_orders),
+    OrderLines("order_lines", SalesOrderLine, order_lines("order_number"), key=("order_number", "line"),
+               conflict=("order_id", "line_no"), refs=(Ref("order_number", "order", "order_id", "sales order"), SKU_REF),
+               export=_export_order_lines),
+    PurchaseOrders("purchase_orders", PurchaseOrder, order_header("supplier", PO_STATUSES, "expected_date"), key=("number",),
+                   refs=(Ref("supplier_code", "supplier", "supplier_id", "supplier"), WAREHOUSE_REF),
+                   export=_export_purchase_orders),
+    Kind("purchase_order_lines", PurchaseOrderLine, order_lines("po_number", "received_quantity"), key=("po_number", "line"),
+         conflict=("po_id", "line_no"), refs=(Ref("po_number", "purchase_order", "po_id", "purchase order"), SKU_REF),
+         export=_export_purchase_order_lines),
+    Boms("boms", BillOfMaterial, (
+        Column("parent_sku", TEXT, True),
+        Column("component_sku", TEXT, True),
+        Column("quantity", _positive, True, "quantity"),
+    ), key=("parent_sku", "component_sku"), conflict=("parent_product_id", "component_product_id"),
+        refs=(Ref("parent_sku", "product", "parent_product_id", "product"),
+              Ref("component_sku", "product", "component_product_id", "product")), export=_export_boms),
+    Kind("sales_history", SalesHistory, (
         Column("date", DATE, True, "day"),
         Column("warehouse", TEXT, True),
         Column("sku", TEXT, True),
         Column("quantity", QTY, True, "quantity"),
-    )
-    key = ("date", "warehouse", "sku")
-    conflict = ("day", "warehouse_id", "product_id")
-    refs = (WAREHOUSE_REF, SKU_REF)
-
-    def export_select(self):
-        h, w, p = SalesHistory, Warehouse, Product
-        return _plain_export(h, [h.day.label("date"), w.code.label("warehouse"), p.sku, h.quantity],
-                             [(w, w.id == h.warehouse_id, False), (p, p.id == h.product_id, False)], [h.day, w.code, p.sku])
-
-
-KINDS: dict[str, Kind] = {k.name: k for k in (
-    Customers(), Contacts(), Products(), Barcodes(), Locations(), Suppliers(), SupplierProducts(), Stock(),
-    Orders(), OrderLines(), PurchaseOrders(), PurchaseOrderLines(), Boms(), SalesHistoryKind(),
+    ), key=("date", "warehouse", "sku"), conflict=("day", "warehouse_id", "product_id"), refs=(WAREHOUSE_REF, SKU_REF),
+        export=_export_sales_history),
 )}

@@ -84,11 +84,9 @@ async def undo(turn: Turn) -> None:
 
 
 def register(router: Router) -> None:
-    router.command("start")(start)
-    router.command("help", help=N_("show this list"))(show_help)
-    router.command("cancel", help=N_("stop what we are doing"))(cancel)
-    router.command("undo", help=N_("undo the last thing you logged"))(undo)
-    router.intent("help")(show_help)
-    router.intent("cancel")(cancel)
-    router.callback("cancel")(cancel_button)
-    router.callback("intent")(on_choice)
+    router.declare(
+        commands={"start": start, "help": (show_help, N_("show this list")), "cancel": (cancel, N_("stop what we are doing")),
+                  "undo": (undo, N_("undo the last thing you logged"))},
+        intents={"help": show_help, "cancel": cancel},
+        callbacks={"cancel": cancel_button, "intent": on_choice},
+    )

@@ -60,6 +60,14 @@ def note_customer(flow: str, then: Callable[[Turn], Awaitable[None]]) -> Continu
     return with_customer
 
 
+async def start_for_customer(turn: Turn, customer_id: str, flow: str, step: str, **state: Any) -> Customer:
+    """A customer card's button starts `flow` at `step` for that customer, ending what was on."""
+    customer = await crm_customers.get_customer(turn.session, button_id(customer_id))
+    turn.end()
+    turn.goto(flow, step, customer_id=customer.id, **state)
+    return customer
+
+
 def customer_step(flow: str) -> Callable[[Turn], Awaitable[None]]:
     """The handler of `flow`'s "customer" step: the typed answer to "which customer?"."""
     async def on_customer_text(turn: Turn) -> None:

@@ -12,7 +12,7 @@ from domain.errors import InvalidInput, N_
 
 from ... import uploads
 from ..messages import Attachment, Button
-from ..router import Router
+from ..router import Route, Router
 from ..turn import Turn
 
 
@@ -114,7 +114,9 @@ async def export_cmd(turn: Turn) -> None:
 
 
 def register(router: Router) -> None:
-    router.command("@document", capability="import_export")(on_document)
-    router.command("export", help=N_("export data as a spreadsheet: /export products"), capability="import_export", cost="report")(export_cmd)
-    router.callback("imp_kind", capability="import_export")(on_kind)
-    router.callback("imp_ok", capability="import_export")(on_confirm)
+    router.declare(
+        capability="import_export",
+        commands={"@document": on_document,
+                  "export": (Route(export_cmd, "import_export", "report"), N_("export data as a spreadsheet: /export products"))},
+        callbacks={"imp_kind": on_kind, "imp_ok": on_confirm},
+    )

@@ -154,5 +154,6 @@ def _value(turn: Turn, value: Any) -> str:
 
 
 def register(router: Router) -> None:
-    router.command("history", help=N_("who changed a record: /history order 1042"), capability="view_history")(show_history)
+    router.declare(capability="view_history",
+                   commands={"history": (show_history, N_("who changed a record: /history order 1042"))})
     router.pattern("history", history_phrases.matches, capability="view_history")(history_from_text)

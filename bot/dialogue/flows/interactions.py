@@ -15,7 +15,7 @@ from domain.crm.customers import get_customer
 from domain.models import Interaction
 
 from ..messages import Button
-from ..router import Router
+from ..router import Route, Router
 from ..turn import Turn, button_id
 from .crm_common import choose_customer, customer_step, entities, entity_when, local, note_customer, on_customer_button
 
@@ -174,12 +174,11 @@ async def undo_interaction(turn: Turn) -> None:
 
 
 def register(router: Router) -> None:
-    router.command("log", help=N_("log a call, meeting, SMS or e-mail"), capability="log_interaction")(start)
-    router.intent("log_interaction", capability="log_interaction")(from_intent)
-    router.step(FLOW, "customer")(customer_step(FLOW))
-    router.step(FLOW, "kind")(on_kind_text)
-    router.step(FLOW, "outcome")(on_outcome_text)
-    router.step(FLOW, "note")(on_note)
-    router.callback("log", capability="log_interaction")(on_button)
-    router.callback("cust", capability="view_customers")(on_customer_button)
-    router.undo("interaction")(undo_interaction)
+    router.declare(
+        capability="log_interaction",
+        commands={"log": (start, N_("log a call, meeting, SMS or e-mail"))},
+        intents={"log_interaction": from_intent},
+        steps={FLOW: {"customer": customer_step(FLOW), "kind": on_kind_text, "outcome": on_outcome_text, "note": on_note}},
+        callbacks={"log": on_button, "cust": Route(on_customer_button, "view_customers")},
+        undos={"interaction": undo_interaction},
+    )

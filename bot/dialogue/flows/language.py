@@ -51,5 +51,5 @@ def _set(turn: Turn, code: str, *, edit: bool = False) -> None:
 
 
 def register(router: Router) -> None:
-    router.command("language", help=N_("change the language I speak: /language"))(ask_language)
-    router.callback("lang")(on_language_button)
+    router.declare(commands={"language": (ask_language, N_("change the language I speak: /language"))},
+                   callbacks={"lang": on_language_button})

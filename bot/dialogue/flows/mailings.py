@@ -22,7 +22,7 @@ from ...formatting import format_datetime, format_number
 from domain.orders.notifications import mark_delivered
 
 from ..messages import Button
-from ..router import Router
+from ..router import Route, Router
 from ..turn import MAX_ID, Turn, button_id
 from .crm_common import entities
 
@@ -202,9 +202,11 @@ async def delivered(turn: Turn) -> None:
 
 
 def register(router: Router) -> None:
-    router.command("mailing", help=N_("SMS to a client group"), capability="mailings")(start)
-    router.command("delivered", help=N_("mark an order delivered"), capability="manage_orders")(delivered)
-    router.intent("send_mailing", capability="mailings")(from_intent)
-    router.step(FLOW, "group")(on_group_text)
-    router.step(FLOW, "text")(on_text)
-    router.callback("ml", capability="mailings")(on_button)
+    router.declare(
+        capability="mailings",
+        commands={"mailing": (start, N_("SMS to a client group")),
+                  "delivered": (Route(delivered, "manage_orders"), N_("mark an order delivered"))},
+        intents={"send_mailing": from_intent},
+        steps={FLOW: {"group": on_group_text, "text": on_text}},
+        callbacks={"ml": on_button},
+    )

@@ -19,7 +19,7 @@ from domain.status_labels import INVOICE, ORDER, status_label
 
 from ...formatting import format_amount, format_date, format_number, parse_number
 from ..messages import Attachment, Button
-from ..router import Router
+from ..router import Route, Router
 from ..step_words import is_done
 from ..turn import Turn, button_id
 from .crm_common import choose_customer, customer_step, on_customer
@@ -384,21 +384,18 @@ async def undo_order(turn: Turn) -> None:
 
 
 def register(router: Router) -> None:
-    router.command("order", help=N_("create a sales order"), capability="manage_orders")(start_order)
-    router.command("confirm", capability="manage_orders")(confirm_cmd)
-    router.command("cancel_order", capability="manage_orders")(cancel_order_cmd)
-    router.command("status", help=N_("status of an order: /status 1042"), capability="view_orders")(order_status)
-    router.command("pay", help=N_("record a payment: /pay INV-000012 250"), capability="manage_orders")(pay_cmd)
-    router.command("overdue", help=N_("overdue invoices"), capability="manage_orders")(overdue_cmd)
-    router.command("return", help=N_("goods returned by a customer: /return 1042 WID-001 4"), capability="manage_orders")(return_cmd)
-    router.intent("create_order", capability="manage_orders")(order_intent)
-    router.intent("order_status", capability="view_orders")(order_status)
-    router.step(FLOW, "customer")(customer_step(FLOW))
-    router.step(FLOW, "lines")(on_line_text)
-    router.step(FLOW, "delivery")(on_delivery_text)
-    router.step(FLOW, "confirm")(on_line_text)
-    router.callback("order_prod", capability="manage_orders")(on_product_button)
-    router.callback("order_done", capability="manage_orders")(on_done_button)
-    router.callback("order_day", capability="manage_orders")(on_delivery_button)
-    router.callback("order_ok", capability="manage_orders")(on_confirm_button)
-    router.undo("order")(undo_order)
+    status = Route(order_status, "view_orders")
+    router.declare(
+        capability="manage_orders",
+        commands={"order": (start_order, N_("create a sales order")), "confirm": confirm_cmd, "cancel_order": cancel_order_cmd,
+                  "status": (status, N_("status of an order: /status 1042")),
+                  "pay": (pay_cmd, N_("record a payment: /pay INV-000012 250")),
+                  "overdue": (overdue_cmd, N_("overdue invoices")),
+                  "return": (return_cmd, N_("goods returned by a customer: /return 1042 WID-001 4"))},
+        intents={"create_order": order_intent, "order_status": status},
+        steps={FLOW: {"customer": customer_step(FLOW), "lines": on_line_text, "delivery": on_delivery_text,
+                      "confirm": on_line_text}},
+        callbacks={"order_prod": on_product_button, "order_done": on_done_button, "order_day": on_delivery_button,
+                   "order_ok": on_confirm_button},
+        undos={"order": undo_order},
+    )

@@ -144,8 +144,11 @@ async def _tell(turn: Turn, person: User, template: str, **params) -> None:
 
 
 def register(router: Router) -> None:
-    router.command("people", help=N_("who uses the assistant: roles, blocking"), capability="manage_users")(list_people)
-    router.command("role", help=N_("change a person's role: /role Ann manager"), capability="manage_users")(change_role)
-    router.command("block", help=N_("block a person: /block Ann"), capability="manage_users")(block)
-    router.command("unblock", help=N_("let a blocked person in again: /unblock Ann"), capability="manage_users")(unblock)
-    router.callback("ppl", capability="manage_users")(on_button)
+    router.declare(
+        capability="manage_users",
+        commands={"people": (list_people, N_("who uses the assistant: roles, blocking")),
+                  "role": (change_role, N_("change a person's role: /role Ann manager")),
+                  "block": (block, N_("block a person: /block Ann")),
+                  "unblock": (unblock, N_("let a blocked person in again: /unblock Ann"))},
+        callbacks={"ppl": on_button},
+    )

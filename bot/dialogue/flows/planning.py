@@ -17,7 +17,7 @@ from domain.planning.run import run_plan
 from ...formatting import format_number
 from ...i18n import translate
 from ..messages import Attachment, Button
-from ..router import Router
+from ..router import Route, Router
 from ..turn import Turn, button_id
 
 TOP = 5
@@ -133,10 +133,11 @@ def _n(turn: Turn, x: float) -> str:
 
 
 def register(router: Router) -> None:
-    router.command("plan", help=N_("what to reorder, from whom and why"), capability="purchasing", cost="report")(plan_cmd)
-    router.command("chart", help=N_("projected stock of a product: /chart WID-001"), capability="purchasing", cost="report")(chart_cmd)
-    router.intent("replenishment_plan", capability="purchasing", cost="report")(plan_cmd)
-    router.callback("plan_ok", capability="purchasing")(on_approve)
-    router.callback("plan_sup", capability="purchasing")(on_approve_supplier)
-    router.callback("plan_line", capability="purchasing")(on_approve_line)
-    router.callback("plan_chart", capability="purchasing", cost="report")(on_chart)
+    router.declare(
+        capability="purchasing", cost="report",
+        commands={"plan": (plan_cmd, N_("what to reorder, from whom and why")),
+                  "chart": (chart_cmd, N_("projected stock of a product: /chart WID-001"))},
+        intents={"replenishment_plan": plan_cmd},
+        callbacks={"plan_ok": Route(on_approve, "purchasing"), "plan_sup": Route(on_approve_supplier, "purchasing"),
+                   "plan_line": Route(on_approve_line, "purchasing"), "plan_chart": on_chart},
+    )

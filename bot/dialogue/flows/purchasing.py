@@ -20,7 +20,7 @@ from domain.status_labels import PO, Status, status_label
 from ...formatting import format_date, format_number
 from ...i18n import translate
 from ..messages import Attachment, Button
-from ..router import Router
+from ..router import Route, Router
 from ..turn import Turn, button_id
 
 LIST = 10
@@ -227,14 +227,12 @@ async def suppliers_cmd(turn: Turn) -> None:
 
 
 def register(router: Router) -> None:
-    cap = "purchasing"
-    router.command("po", help=N_("purchase orders: /po, /po send|confirm|cancel NUMBER"), capability=cap)(po_cmd)
-    router.command("suppliers", help=N_("supplier scorecard: on time, fill rate, lead time"), capability=cap, cost="report")(suppliers_cmd)
-    router.step("po", "confirm_date")(on_confirm_date)
-    router.callback("po_show", capability=cap)(on_show)
-    router.callback("po_send", capability=cap)(on_send)
-    router.callback("po_phoned", capability=cap)(on_phoned)
-    router.callback("po_confirm", capability=cap)(on_confirm)
-    router.callback("po_cancel", capability=cap)(on_cancel)
-    router.callback("po_close", capability=cap)(on_close)
-    router.callback("po_pdf", capability=cap)(on_pdf)
+    router.declare(
+        capability="purchasing",
+        commands={"po": (po_cmd, N_("purchase orders: /po, /po send|confirm|cancel NUMBER")),
+                  "suppliers": (Route(suppliers_cmd, "purchasing", "report"),
+                                N_("supplier scorecard: on time, fill rate, lead time"))},
+        steps={"po": {"confirm_date": on_confirm_date}},
+        callbacks={"po_show": on_show, "po_send": on_send, "po_phoned": on_phoned, "po_confirm": on_confirm,
+                   "po_cancel": on_cancel, "po_close": on_close, "po_pdf": on_pdf},
+    )

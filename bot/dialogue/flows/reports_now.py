@@ -38,5 +38,5 @@ async def report(turn: Turn) -> None:
 
 
 def register(router: Router) -> None:
-    router.command("report", help=N_("any report now: /report stock_digest, funnel or replenishment"),
-                   capability="reports", cost="report")(report)
+    router.declare(capability="reports", cost="report",
+                   commands={"report": (report, N_("any report now: /report stock_digest, funnel or replenishment"))})

@@ -14,12 +14,12 @@ from domain.errors import Conflict, InvalidInput, N_
 from domain.models import Customer
 
 from ..messages import Button
-from ..router import Router
+from ..router import Route, Router
 from ..turn import Turn, button_id
 from domain.status_labels import ORDER, status_label
 
 from ...formatting import format_date
-from .crm_common import choose_customer, customer_step, entities, local, money, on_customer, stage_name
+from .crm_common import choose_customer, customer_step, entities, local, money, on_customer, stage_name, start_for_customer
 from .interactions import CHANNEL_NAMES, OUTCOME_LABELS
 
 CARD, NEW, EDIT, MERGE = "card", "newcust", "custedit", "merge"
@@ -181,22 +181,16 @@ async def on_button(turn: Turn) -> None:
         cid, _, field = rest.partition(":")
         if field not in FIELD_LABELS:  # only the fields the card offers, never any attribute
             raise InvalidInput(N_("That button is no longer valid."))
-        c = await crm.get_customer(turn.session, button_id(cid))
-        turn.end()
-        turn.goto(EDIT, "value", customer_id=c.id, field=field)
+        c = await start_for_customer(turn, cid, EDIT, "value", field=field)
         current = getattr(c, field, "") or "—"
         turn.say(turn.t("{field} of {name} is now: {value}\nType the new value (a single - clears it).",
                         field=turn.t(FIELD_LABELS.get(field, field)), name=c.name, value=current))
     elif action == "contact":
-        c = await crm.get_customer(turn.session, button_id(rest))
-        turn.end()
-        turn.goto(EDIT, "contact", customer_id=c.id)
+        c = await start_for_customer(turn, rest, EDIT, "contact")
         turn.say(turn.t("New contact at {name}: type the name, then the phone and role, separated by commas "
                         "(e.g. \u201cAnna Smith, +359888123456, purchasing\u201d).", name=c.name))
     elif action == "legal":
-        c = await crm.get_customer(turn.session, button_id(rest))
-        turn.end()
-        turn.goto(EDIT, "legal", customer_id=c.id)
+        c = await start_for_customer(turn, rest, EDIT, "legal")
         turn.say(turn.t("Legal entity of {name}: type its registered name and tax id, separated by a comma.", name=c.name))
     elif action == "mergeask":
         dup_id, _, survivor_id = rest.partition(":")
@@ -265,20 +259,18 @@ async def undo_customer(turn: Turn) -> None:
 
 
 def register(router: Router) -> None:
-    router.command("customer", help=N_("a customer's card"), capability="view_customers")(show_card)
-    router.command("newcustomer", help=N_("add a customer"), capability="edit_customers")(new_customer)
-    router.command("merge", help=N_("merge duplicate customers"), capability="edit_customers")(merge)
-    router.intent("customer_info", capability="view_customers")(show_card)
-    router.intent("create_customer", capability="edit_customers")(new_from_intent)
-    router.step(CARD, "customer")(customer_step(CARD))
-    router.step(NEW, "name")(on_name)
-    router.step(NEW, "phone")(on_phone)
-    router.step(NEW, "city")(on_city)
-    router.step(EDIT, "value")(on_edit_value)
-    router.step(EDIT, "contact")(on_contact)
-    router.step(EDIT, "legal")(on_legal)
-    router.step(MERGE, "customer")(customer_step(MERGE))
     edit = "edit_customers"  # the card is for viewers; changing or merging needs more
-    router.callback("cc", capability="view_customers", actions={a: edit for a in (
-        "skip", "anyway", "edit", "field", "contact", "legal", "mergeask", "merge")})(on_button)
-    router.undo("customer")(undo_customer)
+    router.declare(
+        capability=edit,
+        commands={"customer": (Route(show_card, "view_customers"), N_("a customer's card")),
+                  "newcustomer": (new_customer, N_("add a customer")),
+                  "merge": (merge, N_("merge duplicate customers"))},
+        intents={"customer_info": Route(show_card, "view_customers"), "create_customer": new_from_intent},
+        steps={CARD: {"customer": customer_step(CARD)},
+               NEW: {"name": on_name, "phone": on_phone, "city": on_city},
+               EDIT: {"value": on_edit_value, "contact": on_contact, "legal": on_legal},
+               MERGE: {"customer": customer_step(MERGE)}},
+        callbacks={"cc": Route(on_button, "view_customers", actions={a: edit for a in (
+            "skip", "anyway", "edit", "field", "contact", "legal", "mergeask", "merge")})},
+        undos={"customer": undo_customer},
+    )

@@ -254,15 +254,12 @@ async def undo_deal(turn: Turn) -> None:
 
 
 def register(router: Router) -> None:
-    router.command("newdeal", help=N_("start a deal"), capability="manage_deals")(start)
-    router.command("deals", help=N_("open deals and their stages"), capability="manage_deals")(list_deals)
-    router.intent("create_deal", capability="manage_deals")(from_intent)
-    router.intent("update_deal", capability="manage_deals")(update_from_intent)
-    router.step(NEW, "customer")(customer_step(NEW))
-    router.step(NEW, "amount")(on_amount)
-    router.step(NEW, "close")(on_close)
-    router.step(MOVE, "reason")(on_reason_text)
-    router.step(MOVE, "customer")(customer_step(MOVE))
-    router.callback("deal", capability="manage_deals")(on_button)
-    router.undo("deal_stage")(undo_stage)
-    router.undo("deal")(undo_deal)
+    router.declare(
+        capability="manage_deals",
+        commands={"newdeal": (start, N_("start a deal")), "deals": (list_deals, N_("open deals and their stages"))},
+        intents={"create_deal": from_intent, "update_deal": update_from_intent},
+        steps={NEW: {"customer": customer_step(NEW), "amount": on_amount, "close": on_close},
+               MOVE: {"reason": on_reason_text, "customer": customer_step(MOVE)}},
+        callbacks={"deal": on_button},
+        undos={"deal_stage": undo_stage, "deal": undo_deal},
+    )

@@ -21,7 +21,7 @@ from ...formatting import format_date
 from ..messages import Button
 from ..router import Router
 from ..turn import Turn, button_id
-from .crm_common import entities, entity_when, local, require_when
+from .crm_common import entities, entity_when, local, require_when, start_for_customer
 
 FLOW = "rem"
 _PREFIX = re.compile(r"^\s*(please\s+)?(remind\s+me\s+(to\s+|about\s+|that\s+)?|напомни(те)?\s+(мне\s+)?|reminder:?\s*)", re.IGNORECASE)
@@ -108,9 +108,7 @@ async def on_button(turn: Turn) -> None:
     if action == "at":  # the reminder flow's latest button only (flow_buttons)
         await _save(turn, _preset(turn, rest))
     elif action == "start":
-        customer = await crm_customers.get_customer(turn.session, button_id(rest))
-        turn.end()
-        turn.goto(FLOW, "text", customer_id=customer.id)
+        customer = await start_for_customer(turn, rest, FLOW, "text")
         turn.say(turn.t("What should I remind you about {customer}?", customer=customer.name))
     elif action == "done":
         reminder = await crm_reminders.complete(turn.session, turn.user, button_id(rest), now)
@@ -249,13 +247,14 @@ async def undo_reminder(turn: Turn) -> None:
 
 
 def register(router: Router) -> None:
-    router.command("remind", help=N_("set a reminder"), capability="reminders")(start)
-    router.command("today", help=N_("what's on my list today (/today tomorrow, /today week)"), capability="reminders")(today)
-    router.command("tomorrow", help=N_("what's on my list tomorrow"), capability="reminders")(tomorrow)
-    router.command("week", help=N_("my list for the next seven days"), capability="reminders")(week)
-    router.intent("create_reminder", capability="reminders")(from_intent)
-    router.intent("list_tasks", capability="reminders")(today)
-    router.step(FLOW, "text")(on_text)
-    router.step(FLOW, "when")(on_when_text)
-    router.callback("rem", capability="reminders")(on_button)
-    router.undo("reminder")(undo_reminder)
+    router.declare(
+        capability="reminders",
+        commands={"remind": (start, N_("set a reminder")),
+                  "today": (today, N_("what's on my list today (/today tomorrow, /today week)")),
+                  "tomorrow": (tomorrow, N_("what's on my list tomorrow")),
+                  "week": (week, N_("my list for the next seven days"))},
+        intents={"create_reminder": from_intent, "list_tasks": today},
+        steps={FLOW: {"text": on_text, "when": on_when_text}},
+        callbacks={"rem": on_button},
+        undos={"reminder": undo_reminder},
+    )

@@ -21,7 +21,7 @@ from domain.permissions import require
 from ...formatting import format_date, format_percent
 from ...reports.charts import abc_xyz_png, funnel_png
 from ..messages import Attachment, Button
-from ..router import Router
+from ..router import Route, Router
 from ..turn import Turn
 from .crm_common import entities, entity_day, money, stage_name
 
@@ -189,10 +189,11 @@ async def on_button(turn: Turn) -> None:
 
 
 def register(router: Router) -> None:
-    router.command("funnel", help=N_("sales funnel chart"), capability="reports", cost="report")(funnel)
-    router.command("reps", help=N_("figures per sales rep"), capability="reports", cost="report")(reps)
-    router.command("abc", help=N_("ABC/XYZ classes of customers"), capability="reports", cost="report")(abc)
-    router.command("groups", help=N_("client groups"), capability="mailings")(groups)
-    router.command("group", capability="mailings")(group)
-    router.intent("sales_report", capability="reports", cost="report")(report_from_intent)
-    router.callback("rep", capability="reports", cost="report")(on_button)
+    router.declare(
+        capability="reports", cost="report",
+        commands={"funnel": (funnel, N_("sales funnel chart")), "reps": (reps, N_("figures per sales rep")),
+                  "abc": (abc, N_("ABC/XYZ classes of customers")),
+                  "groups": (Route(groups, "mailings"), N_("client groups")), "group": Route(group, "mailings")},
+        intents={"sales_report": report_from_intent},
+        callbacks={"rep": on_button},
+    )

@@ -115,6 +115,4 @@ async def _vocabulary(turn: Turn) -> tuple[list[str], list[str]]:
 
 
 def register(router: Router) -> None:
-    router.command("@voice")(on_voice)
-    router.callback("voice")(on_voice_button)
-    router.step("voice", "edit")(on_edited_text)
+    router.declare(commands={"@voice": on_voice}, callbacks={"voice": on_voice_button}, steps={"voice": {"edit": on_edited_text}})

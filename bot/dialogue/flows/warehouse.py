@@ -12,9 +12,11 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Awaitable, Callable
 from decimal import Decimal
 
 from sqlmodel import select
+from sqlmodel.ext.asyncio.session import AsyncSession
 
 from domain.errors import InvalidInput, N_, Np_, NotFound
 from domain.inventory import counting, moves, picking, receiving, shipping, stock, tasks, transfers
@@ -30,7 +32,7 @@ from domain.status_labels import COUNT, PO, status_label
 from ...formatting import format_date, format_number
 from ...i18n import normalise_language
 from ..messages import Attachment, Button
-from ..router import Router
+from ..router import Route, Router
 from ..turn import Turn, button_id
 from .scans import CHOICES, on_scan_choice, one_scan, scans_of
 from ..step_words import is_done
@@ -58,6 +60,14 @@ async def _warehouse(turn: Turn) -> Warehouse:
     if wh is None:
         raise NotFound(N_("No warehouse is set up yet."))
     return wh
+
+
+async def _waiting_here(turn: Turn, waiting: Callable[[AsyncSession, int], Awaitable[list]], nothing: str) -> list:
+    """What `waiting` finds in the person's warehouse; says `nothing` (a template) when it finds none."""
+    found = await waiting(turn.session, (await _warehouse(turn)).id)
+    if not found:
+        turn.say(turn.t(nothing))
+    return found
 
 
 def _served(turn: Turn, served: list[str]) -> str:
@@ -613,12 +623,7 @@ async def on_count_done(turn: Turn) -> None:
 
 
 async def approvals_cmd(turn: Turn) -> None:
-    wh = await _warehouse(turn)
-    waiting = await counting.counts_awaiting_approval(turn.session, wh.id)
-    if not waiting:
-        turn.say(turn.t("No counts are waiting for approval."))
-        return
-    for c in waiting[:5]:
+    for c in (await _waiting_here(turn, counting.counts_awaiting_approval, N_("No counts are waiting for approval.")))[:5]:
         lines = [turn.t("Count of {bin}, per lot: records now \u2192 counted", bin=c.bin_code)]
         by_lot = {v.sku for v in c.lines if v.lot}
         for v in c.lines:
@@ -795,12 +800,7 @@ async def on_stock_product(turn: Turn) -> None:
 
 # ---------------------------------------------------------------- inspection
 async def inspect_cmd(turn: Turn) -> None:
-    wh = await _warehouse(turn)
-    pending = await receiving.pending_inspections(turn.session, wh.id)
-    if not pending:
-        turn.say(turn.t("Nothing is waiting in quarantine."))
-        return
-    for p in pending[:8]:
+    for p in (await _waiting_here(turn, receiving.pending_inspections, N_("Nothing is waiting in quarantine.")))[:8]:
         turn.say(turn.t("{receipt}: {qty} \u00d7 {sku} {name}{lot}", receipt=p.receipt_number, qty=turn.value(p.quantity), sku=p.sku,
                         name=p.name, lot=turn.t(" lot {lot}", lot=p.lot) if p.lot else ""),
                  [[Button(turn.t("Accept"), f"inspect:{p.receipt_line_id}:1"), Button(turn.t("Reject"), f"inspect:{p.receipt_line_id}:0")]])
@@ -845,49 +845,35 @@ async def transfer_in_cmd(turn: Turn) -> None:
 
 
 def register(router: Router) -> None:
-    router.command("transfer", help=N_("send stock to another warehouse"), capability="warehouse_ops")(transfer_cmd)
-    router.command("transfer_in", help=N_("receive a transfer from another warehouse"), capability="warehouse_ops")(transfer_in_cmd)
-    ops = "warehouse_ops"
-    router.command("pick", help=N_("pick an order, bin by bin"), capability=ops)(pick_cmd)
-    router.command("next", help=N_("next put-away or refill task"), capability=ops)(next_task_cmd)
-    router.command("receive", help=N_("receive goods (optionally against a PO: /receive PO-2601)"), capability=ops)(receive_cmd)
-    router.command("count", help=N_("count a bin (blind)"), capability=ops)(count_cmd)
-    router.command("move", help=N_("move stock between bins"), capability=ops)(move_cmd)
-    router.command("pack", help=N_("pack a picked order: /pack 1042"), capability=ops)(pack_cmd)
-    router.command("ship", help=N_("ship a packed order: /ship 1042"), capability=ops)(ship_cmd)
-    router.command("stock", help=N_("how much we have: /stock A4 paper"), capability="view_stock")(stock_cmd)
-    router.command("inspect", help=N_("accept or reject goods in quarantine"), capability="inspect_goods")(inspect_cmd)
-    router.command("approvals", help=N_("count differences waiting for approval"), capability="approve_counts")(approvals_cmd)
-    router.command("@photo", capability="view_stock")(photo_default)
-    router.intent("start_picking", capability=ops)(pick_intent)
-    router.intent("receive_stock", capability=ops)(receive_intent)
-    router.intent("count_stock", capability=ops)(count_intent)
-    router.intent("move_stock", capability=ops)(move_intent)
-    router.intent("check_stock", capability="view_stock")(stock_intent)
-    router.step("pick", "work")(on_pick_input)
+    router.declare(
+        capability="warehouse_ops",
+        commands={"transfer": (transfer_cmd, N_("send stock to another warehouse")),
+                  "transfer_in": (transfer_in_cmd, N_("receive a transfer from another warehouse")),
+                  "pick": (pick_cmd, N_("pick an order, bin by bin")),
+                  "next": (next_task_cmd, N_("next put-away or refill task")),
+                  "receive": (receive_cmd, N_("receive goods (optionally against a PO: /receive PO-2601)")),
+                  "count": (count_cmd, N_("count a bin (blind)")),
+                  "move": (move_cmd, N_("move stock between bins")),
+                  "pack": (pack_cmd, N_("pack a picked order: /pack 1042")),
+                  "ship": (ship_cmd, N_("ship a packed order: /ship 1042")),
+                  "stock": (Route(stock_cmd, "view_stock"), N_("how much we have: /stock A4 paper")),
+                  "inspect": (Route(inspect_cmd, "inspect_goods"), N_("accept or reject goods in quarantine")),
+                  "approvals": (Route(approvals_cmd, "approve_counts"), N_("count differences waiting for approval")),
+                  "@photo": Route(photo_default, "view_stock")},
+        intents={"start_picking": pick_intent, "receive_stock": receive_intent, "count_stock": count_intent,
+                 "move_stock": move_intent, "check_stock": Route(stock_intent, "view_stock")},
+        steps={"pick": {"work": on_pick_input},
+               "task": {"scan_bin": on_task_bin},
+               "receive": {"lines": on_receive_input, "review": on_receive_input, "lot": on_receive_lot,
+                           "expiry": on_receive_expiry},
+               "count": {"bin": on_count_bin, "lines": on_count_input, "lot": on_count_lot, "expiry": on_count_expiry,
+                         "finish": on_count_input},
+               "move": dict.fromkeys(("from", "product", "qty", "to"), on_move_input)},
+        callbacks={"pick_order": on_pick_order, "pick_qty": on_pick_qty, "pick_short": on_pick_short, "ship": on_ship,
+                   "wh_next": on_next_button, "recv_done": on_receive_done, "recv_book": on_receive_book,
+                   "count_done": on_count_done, "count_nolot": on_count_nolot,
+                   "count_ok": Route(on_count_decision, "approve_counts"),
+                   "stock_p": Route(on_stock_product, "view_stock"), "inspect": Route(on_inspect, "inspect_goods"),
+                   "scan": Route(on_scan_choice)},  # which code of a photo with several; the step's own checks apply
+    )
     router.expects("pick")(pick_expectations)
-    router.step("task", "scan_bin")(on_task_bin)
-    router.step("receive", "lines")(on_receive_input)
-    router.step("receive", "review")(on_receive_input)
-    router.step("receive", "lot")(on_receive_lot)
-    router.step("receive", "expiry")(on_receive_expiry)
-    router.step("count", "bin")(on_count_bin)
-    router.step("count", "lines")(on_count_input)
-    router.step("count", "lot")(on_count_lot)
-    router.step("count", "expiry")(on_count_expiry)
-    router.step("count", "finish")(on_count_input)
-    for step in ("from", "product", "qty", "to"):
-        router.step("move", step)(on_move_input)
-    router.callback("pick_order", capability=ops)(on_pick_order)
-    router.callback("pick_qty", capability=ops)(on_pick_qty)
-    router.callback("pick_short", capability=ops)(on_pick_short)
-    router.callback("ship", capability=ops)(on_ship)
-    router.callback("wh_next", capability=ops)(on_next_button)
-    router.callback("recv_done", capability=ops)(on_receive_done)
-    router.callback("recv_book", capability=ops)(on_receive_book)
-    router.callback("count_done", capability=ops)(on_count_done)
-    router.callback("count_nolot", capability=ops)(on_count_nolot)
-    router.callback("count_ok", capability="approve_counts")(on_count_decision)
-    router.callback("stock_p", capability="view_stock")(on_stock_product)
-    router.callback("inspect", capability="inspect_goods")(on_inspect)
-    router.callback("scan")(on_scan_choice)  # which code of a photo with several; the step's own checks apply

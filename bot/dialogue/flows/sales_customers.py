@@ -49,9 +49,9 @@ async def render_card(turn: Turn, customer: Customer) -> None:
     if card.owner:
         lines.append(turn.t("Owner: {name}", name=card.owner.name))
     if card.legal_entities:
-        lines.append(turn.t("Legal entities: {names}", names="; ".join(
-            turn.pt("legal entity and its tax id", "{name} ({tax_id})", name=e.legal_name, tax_id=e.tax_id) if e.tax_id
-            else e.legal_name for e in card.legal_entities)))
+        names = [turn.pt("legal entity and its tax id", "{name} ({tax_id})", name=e.legal_name, tax_id=e.tax_id) if e.tax_id
+                 else e.legal_name for e in card.legal_entities]
+        lines.append(turn.t("Legal entities: {names}", names="; ".join(names)))
     if card.contacts:
         lines += ["", turn.t("👤 Contacts:")]
         lines += [f"• {p.name}" + (f", {p.role}" if p.role else "") + (f" — {p.phone}" if p.phone else "") for p in card.contacts]

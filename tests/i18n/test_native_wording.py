@@ -27,6 +27,8 @@ def test_every_record_and_bin_kind_is_a_word_of_the_language(lang):
             word = translate(lang, label)
             assert word and word != code, f"{lang}: {label.context} {code!r} is not translated"
     assert set(LOCATION_KINDS) == {k.value for k in LocationKind}
+    from domain.audit.history import KINDS
+    assert set(RECORD_KINDS) == set(KINDS)
 
 
 @pytest.mark.parametrize("lang,expected", [

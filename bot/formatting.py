@@ -192,7 +192,7 @@ def shorten(text: str, limit: int) -> str:
     if len(text) <= limit:
         return text
     head, after = text[:limit - 1], text[limit - 1]
-    mid_word = not after.isspace() and not (_NO_SPACES.match(after) or _NO_SPACES.match(head[-1]))
+    mid_word = after.isalnum() and head[-1].isalnum() and not (_NO_SPACES.match(after) or _NO_SPACES.match(head[-1]))
     if mid_word:
         space = max(head.rfind(" "), head.rfind("\u00a0"))
         if space > limit // 2:  # a very long word is still cut, rather than leave the label nearly empty

@@ -180,3 +180,21 @@ def format_time(moment: datetime, lang: str, tz: str | ZoneInfo | None = None) -
 def format_percent(value, lang: str) -> str:
     """0.42 -> '42%' (en), '42 %' (ru, bg, ro): the locale's percent sign and spacing."""
     return numbers.format_percent(value, locale=locale_for(lang))
+
+
+# Scripts written without spaces between words (CJK ideographs, kana, hangul): a cut anywhere is a cut between words.
+_NO_SPACES = re.compile("[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]")
+
+
+def shorten(text: str, limit: int) -> str:
+    """text in at most limit characters, for a button or a one-line preview: cut at the last space
+    (anywhere between Chinese characters) and ended with "…", so no word is cut in half."""
+    if len(text) <= limit:
+        return text
+    head, after = text[:limit - 1], text[limit - 1]
+    mid_word = after.isalnum() and head[-1].isalnum() and not (_NO_SPACES.match(after) or _NO_SPACES.match(head[-1]))
+    if mid_word:
+        space = max(head.rfind(" "), head.rfind("\u00a0"))
+        if space > limit // 2:  # a very long word is still cut, rather than leave the label nearly empty
+            head = head[:space]
+    return head.rstrip(" \u00a0,;:.-—，、；：") + "…"

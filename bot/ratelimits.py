@@ -23,7 +23,7 @@ from limits import RateLimitItem, parse_many
 from limits.aio.storage import MemoryStorage
 from limits.aio.strategies import MovingWindowRateLimiter
 
-from domain.errors import N_
+from domain.errors import N_, Np_
 
 # What a refusal says, per kind ({seconds}: until one more is allowed).
 REFUSALS = {
@@ -33,7 +33,9 @@ REFUSALS = {
     "report": N_("Too many reports at once: please wait {seconds} s, then ask again."),
     "file": N_("Too many files at once: please wait {seconds} s, then send it again."),
     "sms": N_("Too many messages from this number: please wait {seconds} s, then text again."),
-    "call": N_("Too many calls from this number. Please call again in {seconds} seconds. Goodbye."),
+    # spoken in full: the number of seconds takes the language's plural form (ru секунду/секунды/секунд)
+    "call": Np_("Too many calls from this number. Please call again in {seconds} second. Goodbye.",
+                "Too many calls from this number. Please call again in {seconds} seconds. Goodbye.", "seconds"),
 }
 
 

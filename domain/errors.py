@@ -93,11 +93,14 @@ class DomainError(Exception):
 
 
 def render_template(template: str, params: dict[str, Any], translate=english, value=None) -> str:
-    """A template with its values: statuses and units become the reader's words, numbers their format."""
+    """A template with its values: statuses, units and labels (a Contextual value, e.g. a record kind)
+    become the reader's words, numbers their format."""
     from .status_labels import STATUS_PARAMS, Status, status_label  # late: status_labels imports from here
     out = {}
     for k, v in params.items():
-        if isinstance(v, Status):
+        if isinstance(v, Contextual):
+            v = translate(v)
+        elif isinstance(v, Status):
             v = translate(status_label(v.code, v.kind))
         elif k in STATUS_PARAMS and isinstance(v, str):
             v = translate(status_label(v, STATUS_PARAMS[k]))

@@ -75,8 +75,10 @@ def stock_digest_text(digest, today: date, lang: str, translate: Translate) -> s
                         sku=s.sku, product=s.product, location=s.location, qty=format_number(s.quantity, lang),
                         min=format_number(s.minimum, lang)))
     if digest.old_reservations:
-        lines.append(_t(translate, lang, Np_("• {n} reservation older than {days} days", "• {n} reservations older than {days} days", "n"),
-                        n=digest.old_reservations, days=digest.old_reservation_days))
+        # two counts, each in its own plural form (ru «старше 3 дней», ro «de peste 20 de zile»): the age is said apart
+        age = _t(translate, lang, Np_("older than {n} day", "older than {n} days", "n"), n=digest.old_reservation_days)
+        lines.append(_t(translate, lang, Np_("• {n} reservation {age}", "• {n} reservations {age}", "n"),
+                        n=digest.old_reservations, age=age))
     if digest.counts_awaiting_approval:
         lines.append(_t(translate, lang, Np_("• {n} stock count awaiting approval", "• {n} stock counts awaiting approval", "n"),
                         n=digest.counts_awaiting_approval))

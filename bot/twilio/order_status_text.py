@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from domain.orders.status import OrderStatusView
+from domain.punctuation import join_sentences
 from domain.status_labels import ORDER_FOR_CUSTOMER, status_label
 
 from ..formatting import format_date, format_number
@@ -36,4 +37,4 @@ def order_status_text(view: OrderStatusView, lang: str) -> str:
                             items=", ".join(f"{o.name} {format_number(o.quantity, lang)}" for o in ready)))
     elif view.status not in ("delivered", "cancelled") and view.promised_date:
         parts.append(tr(lang, "Expected: {day}.", day=_day(view.promised_date, lang)))
-    return " ".join(parts)
+    return join_sentences(*parts)

@@ -23,6 +23,7 @@ from ..models import (
     StockMove, Supplier, Transfer, User, Warehouse,
 )
 from ..permissions import require
+from ..record_labels import record_kind
 
 # What /history can be asked about (the entities of subjects.py), and other words for them.
 KINDS = ("order", "deal", "product", "customer", "person", "invoice", "purchase_order", "supplier", "location",
@@ -111,7 +112,7 @@ async def history(session: AsyncSession, actor: User, kind: str, ref: str, *, li
     if found is None:
         found = await _by_logged_label(session, kind, ref)
     if found is None:
-        raise NotFound(N_("I found no {kind} {ref}."), kind=kind, ref=ref)
+        raise NotFound(N_("I found no {kind} {ref}."), kind=record_kind(kind), ref=ref)
     entity_id, name = found
     where = sa.and_(AuditEntry.entity == kind, AuditEntry.entity_id == entity_id)
     moves = _moves_of(kind, entity_id)

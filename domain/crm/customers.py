@@ -10,6 +10,7 @@ from sqlalchemy import func, update
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from ..punctuation import split_items
 from ..text import clean
 from ..errors import Conflict, InvalidInput, N_, PermissionDenied
 from ..rows import get_row
@@ -144,7 +145,7 @@ def _clean_name(name: str | None) -> str:
 
 
 def _tags(raw: str | None) -> str:
-    return ",".join(sorted({t.strip().lower() for t in (raw or "").replace(";", ",").split(",") if t.strip()}))
+    return ",".join(sorted({t.lower() for t in split_items((raw or "").replace(";", ",").replace("\uff1b", ",")) if t}))
 
 
 async def create_customer(session: AsyncSession, actor: User, *, name: str, phone: str | None = None, city: str | None = None,
@@ -181,7 +182,7 @@ async def update_customer(session: AsyncSession, actor: User, customer_id: int, 
     elif field == "tags":
         customer.tags = _tags(value)
     elif field == "aliases":
-        customer.aliases = ",".join(a.strip() for a in value.split(",") if a.strip())
+        customer.aliases = ",".join(a for a in split_items(value) if a)
     elif field == "email":
         if value and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", value):
             raise InvalidInput(N_("{email} doesn't look like an e-mail address."), email=value)

@@ -37,6 +37,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from ..database import Database, database_of
 from ..errors import Conflict, InvalidInput, N_, Np_
+from .kind_labels import kind_label
 from .kinds import KINDS, Column, Kind, Row, make_lookups
 from .budget import DEFAULT_BUDGET, ImportBudget
 from .lookups import Lookup
@@ -297,7 +298,7 @@ async def _load(ctx: ImportContext, progress: Progress | None, spill: IO[bytes])
             await ctx.kind.finish(ctx)
             await ctx.session.flush()
     except IntegrityError as exc:
-        raise Conflict(N_("The database refused the {kind} file: {error}"), kind=ctx.kind.name,
+        raise Conflict(N_("The database refused the {kind} file: {error}"), kind=kind_label(ctx.kind.name),
                        error=str(exc.orig).splitlines()[0]) from exc
 
 

@@ -81,8 +81,10 @@ def text(raw) -> str:
     return str(raw).strip()
 
 
-_TRUE = {"true", "1", "yes", "y", "t", "да", "д", "是", "x"}
-_FALSE = {"false", "0", "no", "n", "f", "нет", "не", "н", "否"}
+# Yes/no in the languages sheets are filled in: en, ru/bg («да», «нет», bg «не»), ro («da», «nu», «adevărat»,
+# «fals»), zh (是/否, 对/不). No word is in both sets (Latin ro «da» and Cyrillic «да» are different strings).
+_TRUE = {"true", "1", "yes", "y", "t", "да", "д", "da", "adevărat", "是", "是的", "对", "x"}
+_FALSE = {"false", "0", "no", "n", "f", "нет", "не", "н", "nu", "fals", "否", "不", "不是"}
 
 
 def boolean(raw) -> bool:

@@ -16,6 +16,7 @@ from ..database import database_of
 from ..errors import InvalidInput, N_, NotFound, english, render_template
 from ..quantities import Quantity, read_quantity
 from ..models import Location, LocationKind, Product
+from ..record_labels import row_kind
 
 M = TypeVar("M", bound=SQLModel)
 
@@ -55,7 +56,7 @@ async def locked(session: AsyncSession, model: type[M], id_: int) -> M:
     stmt = select(model).where(model.id == id_).with_for_update().execution_options(populate_existing=True)
     row = (await session.exec(stmt)).first()
     if row is None:
-        raise NotFound(N_("{what} {id} does not exist."), what=model.__name__, id=id_)
+        raise NotFound(N_("No such record: {what}, id {id}."), what=row_kind(model), id=id_)
     return row
 
 

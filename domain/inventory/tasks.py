@@ -17,6 +17,7 @@ from ..models import (
 )
 from .common import Note, find_location, fmt_qty, locked, note, parse_quantity, walking_key
 from .ledger import post_move
+from ..record_labels import location_kind
 from ..status_labels import TASK, Status
 
 # A refill keeps the pick face going; it comes before putting new goods away.
@@ -152,7 +153,8 @@ async def next_task_for(session: AsyncSession, user: User) -> TaskOffer | None:
 
 async def _valid_destination(session: AsyncSession, task: WarehouseTask, loc: Location) -> None:
     if loc.kind not in (LocationKind.storage.value, LocationKind.pick.value):
-        raise InvalidInput(N_("{bin} is a {kind} location, not a storage bin."), bin=loc.code, kind=loc.kind)
+        raise InvalidInput(N_("{bin} is a {kind} location, not a storage bin."), bin=loc.code,
+                           kind=location_kind(loc.kind))
     if loc.fixed_product_id is not None and loc.fixed_product_id != task.product_id:
         other = await session.get(Product, loc.fixed_product_id)
         raise InvalidInput(N_("{bin} is reserved for {sku}."), bin=loc.code, sku=other.sku)

@@ -6,6 +6,7 @@ ones with their plural forms; the forecasting method is named in words, not by i
 from __future__ import annotations
 
 from ..errors import N_, Np_, Npt_, english, render_template
+from ..punctuation import join_sentences
 
 LONG_COVER_DAYS = 180
 
@@ -53,7 +54,7 @@ def explain(line, translate=english, number=fmt) -> str:
         params = {k: translate(v) if k == "method" else v for k, v in params.items()}
         out.append(render_template(template, params, translate,
                                    lambda v: number(v) if isinstance(v, float) else v))
-    return " ".join(out)
+    return join_sentences(*out)
 
 
 def explain_phrases(line) -> list[Phrase]:

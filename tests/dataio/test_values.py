@@ -14,6 +14,15 @@ def test_booleans(raw, expected):
     assert v.boolean(raw) is expected
 
 
+@pytest.mark.parametrize("raw,expected", [
+    ("da", True), ("Da", True), ("nu", False), ("NU", False), ("adevărat", True), ("fals", False),  # ro
+    ("是", True), ("否", False), ("对", True), ("不", False),  # zh
+    ("да", True), ("не", False), ("Нет", False),  # ru, bg
+])
+def test_booleans_in_each_language(raw, expected):
+    assert v.boolean(raw) is expected
+
+
 def test_boolean_refuses_other_words():
     with pytest.raises(v.BadValue, match="maybe"):
         v.boolean("maybe")

@@ -106,6 +106,22 @@ async def test_edit_contact_and_legal_entity(chat, customers, services):
         assert (await uow.session.get(Customer, acme.id)).phone == "+359888999000"
 
 
+async def test_contact_and_legal_entity_typed_with_chinese_commas(chat, customers, services):
+    c, acme = chat("rep"), customers["C0001"]
+    await c.text("/language zh")
+    await c.press(f"cc:contact:{acme.id}")
+    assert "已添加联系人 张伟（+359888123456）。" in await c.text("张伟，0888123456，采购")
+    await c.press(f"cc:legal:{acme.id}")
+    await c.text("艾克米控股有限公司、BG123456789")
+    async with services.uow() as uow:
+        contact = (await uow.session.exec(select(Contact).where(Contact.name == "张伟"))).one()
+        assert (contact.phone, contact.role) == ("+359888123456", "采购")
+        entity = (await uow.session.exec(select(Counterparty).where(Counterparty.customer_id == acme.id))).one()
+        assert (entity.legal_name, entity.tax_id) == ("艾克米控股有限公司", "BG123456789")
+    await c.press(f"cc:open:{acme.id}")
+    assert "艾克米控股有限公司（税号 BG123456789）" in c.last[0].text
+
+
 async def test_merge_command(chat, customers, services, people):
     async with services.uow() as uow:
         uow.session.add(Interaction(customer_id=customers["C0004"].id, user_id=people["rep2"].id, channel="call"))

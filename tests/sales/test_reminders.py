@@ -29,7 +29,7 @@ async def test_guided_reminder_with_typed_time(chat, people, services):
     reply = await c.text("call the bank")
     assert "When?" in reply and any(b.data == "rem:at:t9" for b in c.buttons())
     reply = await c.text("tomorrow 15:30")
-    assert "tomorrow 15:30" in reply
+    assert "I'll remind you tomorrow at 15:30: call the bank" in reply
     [r] = await _reminders(services)
     assert (r.text, r.due_at, r.status) == ("call the bank", datetime(2026, 11, 21, 13, 30, tzinfo=timezone.utc), "pending")
 
@@ -48,11 +48,33 @@ async def test_intent_reminder_links_customer_and_undo(chat, customers, services
     c = chat("rep")
     nlu.next = Parsed("create_reminder", {"customer": "Acme", "datetime": "2026-11-21T10:00:00+02:00"})
     reply = await c.text("remind me to call Acme tomorrow at 10")
-    assert "tomorrow 10:00" in reply and "call Acme tomorrow at 10" in reply
+    assert "tomorrow at 10:00" in reply and "call Acme tomorrow at 10" in reply
     [r] = await _reminders(services)
     assert r.customer_id == customers["C0001"].id and r.due_at == datetime(2026, 11, 21, 8, tzinfo=timezone.utc)
     assert "Undone" in await c.text("/undo")
     assert await _reminders(services) == []
+
+
+async def test_the_time_of_a_reminder_reads_right_in_a_romanian_sentence(chat, customers, services, nlu):
+    """«Vă voi aminti {when}»: today and tomorrow with «la ora», a later day with «pe ..., la ora» (not a bare date)."""
+    c = chat("rep")
+    await c.text("/language ro")
+    for when, said in (("2026-11-20T15:00:00+02:00", "vă voi aminti azi la ora 15:00"),
+                       ("2026-11-21T10:00:00+02:00", "vă voi aminti mâine la ora 10:00"),
+                       ("2026-11-25T09:30:00+02:00", "vă voi aminti pe 25 nov. 2026, la ora 09:30")):
+        nlu.next = Parsed("create_reminder", {"customer": "Acme", "datetime": when}, lang="ro")
+        assert said in await c.text("aminteşte-mi să sun la Acme"), c.last[0].text
+
+
+async def test_done_buttons_cut_long_reminders_between_words(chat, people, services):
+    async with services.uow() as uow:
+        uow.session.add(Reminder(user_id=people["rep"].id, due_at=NOW + timedelta(hours=1),
+                                 text="call Acme about the new price list and the delivery plan for March"))
+        await uow.commit()
+    c = chat("rep")
+    await c.text("/today")
+    [label] = [b.label for b in c.buttons() if b.data.startswith("rem:done:")]
+    assert label == "Done: call Acme about the new price list and the delivery…"
 
 
 async def test_today_lists_due_and_overdue(chat, people, services, nlu):

@@ -22,7 +22,7 @@ from domain.models import Customer
 
 from domain.status_labels import DEAL, status_label
 
-from ...formatting import format_amount, format_datetime, format_money, format_time
+from ...formatting import format_amount, format_date, format_datetime, format_money, format_time, shorten
 from ..messages import Button
 from ..turn import Turn, button_id
 
@@ -109,7 +109,7 @@ def _label(match: crm_customers.Match) -> str:
     c = match.customer
     extra = f" — {match.via}" if match.via not in (c.name, c.code) else ""
     city = f", {c.city}" if c.city else ""
-    return f"{c.name}{city}{extra}"[:60]
+    return shorten(f"{c.name}{city}{extra}", 60)
 
 
 async def on_customer_button(turn: Turn) -> None:
@@ -212,6 +212,18 @@ def local(turn: Turn, when: datetime | None, *, with_day: bool = True) -> str:
     if value.date() == today + timedelta(days=1):
         return turn.t("tomorrow {time}", time=hour)
     return format_datetime(value, turn.lang, turn.tz)
+
+
+def when_phrase(turn: Turn, when: datetime) -> str:
+    """When, said inside a sentence ("I'll remind you {when}"): "today at 10:00", "tomorrow at 10:00",
+    "on 9 Dec 2026 at 10:00" (ro «pe 9 dec. 2026, la ora 10:00»); local() is the same moment as a list's label."""
+    value = when.astimezone(turn.tz)
+    today, hour = turn.now().date(), format_time(value, turn.lang)
+    if value.date() == today:
+        return turn.pt("when, in a sentence", "today at {time}", time=hour)
+    if value.date() == today + timedelta(days=1):
+        return turn.pt("when, in a sentence", "tomorrow at {time}", time=hour)
+    return turn.pt("when, in a sentence", "on {date} at {time}", date=format_date(value.date(), turn.lang), time=hour)
 
 
 def stage_name(turn: Turn, stage: str) -> str:

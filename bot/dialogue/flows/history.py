@@ -15,9 +15,10 @@ from datetime import date, datetime
 from typing import Any
 
 from domain import audit
-from domain.errors import N_, NotFound
+from domain.errors import N_, Npt_, NotFound
+from domain.record_labels import RECORD_KINDS
 
-from ...formatting import format_date, format_datetime, format_number
+from ...formatting import format_date, format_datetime, format_number, shorten
 from ..router import Router
 from ..turn import Turn
 from . import history_phrases
@@ -25,31 +26,30 @@ from . import history_phrases
 SHOWN = 10
 VALUE_CHARS = 60
 
-KIND_NAMES = {
-    "order": N_("order"), "deal": N_("deal"), "product": N_("product"), "customer": N_("customer"), "person": N_("person"),
-    "invoice": N_("invoice"), "purchase_order": N_("purchase order"), "supplier": N_("supplier"), "location": N_("location"),
-    "warehouse": N_("warehouse"), "receipt": N_("receipt"), "transfer": N_("transfer"), "count": N_("stock count"),
-    "group": N_("client group"), "mailing": N_("mailing"), "stock_move": N_("stock move"), "reminder": N_("reminder"),
-    "invite": N_("invite"), "phone": N_("phone number"),
-}
+# The record kinds as said before their reference ("order 1042"): context "record kind", so that they
+# differ from the same words as field labels below (ro «comanda 1042» but «comandă: 1042»).
+KIND_NAMES = RECORD_KINDS
 PART_NAMES = {
     "line": N_("line {ref}"), "pick_list": N_("pick list {ref}"), "payment": N_("payment {ref}"), "contact": N_("contact {ref}"),
     "legal_entity": N_("legal entity {ref}"), "interaction": N_("interaction {ref}"), "member": N_("member {ref}"),
     "barcode": N_("barcode {ref}"), "supplier": N_("supplier {ref}"), "component": N_("component {ref}"),
     "reorder_rule": N_("min/max in warehouse {ref}"),
 }
+# Field labels ("customer: Acme → Beta"); those spelt like a record kind have their own context.
 FIELD_NAMES = {
     "status": N_("status"), "quantity": N_("quantity"), "price": N_("price"), "discount_pct": N_("discount %"),
     "promised_date": N_("promised date"), "priority": N_("priority"), "stage": N_("stage"), "amount": N_("amount"),
     "name": N_("name"), "phone": N_("phone"), "role": N_("role"), "blocked": N_("blocked"), "owner_id": N_("owner"),
     "lost_reason": N_("reason lost"), "reserved_qty": N_("reserved"), "picked_qty": N_("picked"),
     "shipped_qty": N_("shipped"), "language": N_("language"), "probability": N_("probability"),
-    "cancelled_qty": N_("cancelled"), "returned_qty": N_("returned"), "product_id": N_("product"),
-    "customer_id": N_("customer"), "supplier_id": N_("supplier"), "warehouse_id": N_("warehouse"),
+    "cancelled_qty": N_("cancelled"), "returned_qty": N_("returned"), "product_id": Npt_("changed field", "product"),
+    "customer_id": Npt_("changed field", "customer"), "supplier_id": Npt_("changed field", "supplier"),
+    "warehouse_id": Npt_("changed field", "warehouse"),
     "home_warehouse_id": N_("home warehouse"), "location_id": N_("bin"), "from_location_id": N_("from"),
     "to_location_id": N_("to"), "packing_location_id": N_("packing bin"), "user_id": N_("by"), "picker_id": N_("picker"),
-    "created_by_id": N_("created by"), "order_id": N_("order"), "deal_id": N_("deal"), "invoice_id": N_("invoice"),
-    "po_id": N_("purchase order"), "shipment_id": N_("shipment"), "reason": N_("reason"), "document": N_("document"),
+    "created_by_id": N_("created by"), "order_id": Npt_("changed field", "order"), "deal_id": Npt_("changed field", "deal"),
+    "invoice_id": Npt_("changed field", "invoice"), "po_id": Npt_("changed field", "purchase order"),
+    "shipment_id": N_("shipment"), "reason": N_("reason"), "document": N_("document"),
     "order_date": N_("order date"), "shipped_at": N_("shipped at"), "delivered_at": N_("delivered at"),
     "due_on": N_("due"), "issued_on": N_("issued"), "paid": N_("paid"), "lot": N_("lot"), "expiry": N_("expiry"),
     "line_no": N_("line"), "number": N_("number"), "sku": N_("SKU"), "unit": N_("unit"), "currency": N_("currency"),
@@ -80,12 +80,8 @@ async def history_from_text(turn: Turn) -> None:
 async def answer(turn: Turn, kind: str, ref: str) -> None:
     try:
         found = await audit.history(turn.session, turn.user, kind, ref, limit=SHOWN)
-    except NotFound as err:  # the kind in the reader's language
-        params = dict(err.params)
-        kind_name = KIND_NAMES.get(params.get("kind"))
-        if kind_name:
-            params.update(kind=turn.t(kind_name))
-        turn.say(turn.t(err.template, **params))
+    except NotFound as err:  # the error names the kind by its label: the reader's word for it
+        turn.say(turn.render(err))
         return
     subject = turn.t("{kind} {ref}", kind=turn.t(KIND_NAMES[found.entity]), ref=found.ref)
     if not found.items:
@@ -150,7 +146,7 @@ def _value(turn: Turn, value: Any) -> str:
         except ValueError:
             pass
     text = str(value)
-    return text if len(text) <= VALUE_CHARS else text[:VALUE_CHARS] + "…"
+    return shorten(text, VALUE_CHARS)
 
 
 def register(router: Router) -> None:

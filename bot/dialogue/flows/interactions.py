@@ -17,7 +17,7 @@ from domain.models import Interaction
 from ..messages import Button
 from ..router import Route, Router
 from ..turn import Turn, button_id
-from .crm_common import choose_customer, customer_step, entities, entity_when, local, note_customer, on_customer_button
+from .crm_common import choose_customer, customer_step, entities, entity_when, note_customer, on_customer_button, when_phrase
 
 FLOW = "log"
 KINDS = {  # button -> (channel, direction)
@@ -98,7 +98,7 @@ async def _save(turn: Turn) -> None:
         lines.append(turn.t("Note: {note}", note=interaction.note))
     buttons = []
     if reminder is not None:
-        lines.append(turn.t("I'll remind you {when}.", when=local(turn, reminder.due_at)))
+        lines.append(turn.t("I'll remind you {when}.", when=when_phrase(turn, reminder.due_at)))
     else:
         buttons = [[Button(turn.t("Remind me tomorrow"), f"log:fu:{interaction.id}:1"),
                     Button(turn.t("In 3 days"), f"log:fu:{interaction.id}:3"),
@@ -165,7 +165,7 @@ async def _follow_up(turn: Turn, rest: str) -> None:
                                                    due_at=due, now=turn.services.clock(), customer_id=customer.id,
                                                    interaction_id=interaction.id)
     turn.remember_undo("reminder", id=reminder.id)
-    turn.say(turn.t("OK, I'll remind you {when} to follow up with {customer}.", when=local(turn, due), customer=customer.name))
+    turn.say(turn.t("OK, I'll remind you {when} to follow up with {customer}.", when=when_phrase(turn, due), customer=customer.name))
 
 
 async def undo_interaction(turn: Turn) -> None:

@@ -16,9 +16,10 @@ from domain.crm import groups as crm_groups
 from domain.crm.reports import Thresholds
 from domain.errors import InvalidInput, N_, NotFound
 from domain.models import ClientGroup
+from domain.punctuation import join_sentences
 from domain.status_labels import MAILING, status_label
 
-from ...formatting import format_datetime, format_number
+from ...formatting import format_datetime, format_number, shorten
 from domain.orders.notifications import mark_delivered
 
 from ..messages import Button
@@ -57,7 +58,7 @@ async def _ask_group(turn: Turn) -> None:
         groups = [await crm_groups.everyone(turn.session, turn.user)]
     turn.goto(FLOW, "group")
     turn.say(turn.t("Which group should get the SMS?"),
-             [[Button(g.name[:40], f"ml:g:{g.id}")] for g in groups[:12]])
+             [[Button(shorten(g.name, 40), f"ml:g:{g.id}")] for g in groups[:12]])
 
 
 def _ask_text(turn: Turn, group: ClientGroup) -> None:
@@ -156,8 +157,9 @@ async def _queue(turn: Turn, mailing_id: int, send_at: datetime | None) -> None:
         text = turn.tn("Mailing {id} to {n} recipient will go out {when}.", "Mailing {id} to {n} recipients will go out {when}.",
                        mailing.recipients, id=mailing.id, when=format_datetime(send_at, turn.lang, turn.tz))
     if rate > 0 and mailing.recipients:
-        text += " " + turn.t("About {minutes} min at {rate}/s.", minutes=max(1, round(mailing.recipients / rate / 60)), rate=format_number(rate, turn.lang))
-    turn.say(text + " " + turn.t("I'll send you a summary when it is done."), edit=turn.inbound.kind == "callback")
+        text = join_sentences(text, turn.t("About {minutes} min at {rate}/s.", minutes=max(1, round(mailing.recipients / rate / 60)),
+                                           rate=format_number(rate, turn.lang)))
+    turn.say(join_sentences(text, turn.t("I'll send you a summary when it is done.")), edit=turn.inbound.kind == "callback")
 
 
 async def _status(turn: Turn, mailing_id: int) -> None:

@@ -12,13 +12,14 @@ from domain.crm import card as crm_card
 from domain.crm import customers as crm
 from domain.errors import Conflict, InvalidInput, N_
 from domain.models import Customer
+from domain.punctuation import split_items
 
 from ..messages import Button
 from ..router import Route, Router
 from ..turn import Turn, button_id
 from domain.status_labels import ORDER, status_label
 
-from ...formatting import format_date
+from ...formatting import format_date, shorten
 from .crm_common import choose_customer, customer_step, entities, local, money, on_customer, stage_name, start_for_customer
 from .interactions import CHANNEL_NAMES, OUTCOME_LABELS
 
@@ -48,8 +49,9 @@ async def render_card(turn: Turn, customer: Customer) -> None:
     if card.owner:
         lines.append(turn.t("Owner: {name}", name=card.owner.name))
     if card.legal_entities:
-        lines.append(turn.t("Legal entities: {names}", names="; ".join(
-            e.legal_name + (f" ({e.tax_id})" if e.tax_id else "") for e in card.legal_entities)))
+        names = [turn.pt("legal entity and its tax id", "{name} ({tax_id})", name=e.legal_name, tax_id=e.tax_id) if e.tax_id
+                 else e.legal_name for e in card.legal_entities]
+        lines.append(turn.t("Legal entities: {names}", names="; ".join(names)))
     if card.contacts:
         lines += ["", turn.t("👤 Contacts:")]
         lines += [f"• {p.name}" + (f", {p.role}" if p.role else "") + (f" — {p.phone}" if p.phone else "") for p in card.contacts]
@@ -67,7 +69,9 @@ async def render_card(turn: Turn, customer: Customer) -> None:
             who = card.users.get(i.user_id, "")
             detail = "; ".join(x for x in (turn.t(OUTCOME_LABELS[i.outcome]) if i.outcome in OUTCOME_LABELS else i.outcome,
                                              (i.note or "")[:80]) if x)
-            lines.append(f"• {format_date(i.occurred_at.astimezone(turn.tz).date(), turn.lang)} {what}" + (f" ({who})" if who else "")
+            if who:
+                what = turn.pt("interaction and who logged it", "{what} ({who})", what=what, who=who)
+            lines.append(f"• {format_date(i.occurred_at.astimezone(turn.tz).date(), turn.lang)} {what}"
                          + (f": {detail}" if detail else ""))
     if card.reminders:
         lines += ["", turn.t("⏰ Next:")]
@@ -136,7 +140,7 @@ async def _create(turn: Turn, *, allow_duplicate: bool = False) -> None:
         if not ids:
             raise
         turn.goto(NEW, "duplicate")
-        rows = [[Button(turn.t("Open {name}", name=(await crm.get_customer(turn.session, i)).name)[:60], f"cc:open:{i}")] for i in ids[:3]]
+        rows = [[Button(shorten(turn.t("Open {name}", name=(await crm.get_customer(turn.session, i)).name), 60), f"cc:open:{i}")] for i in ids[:3]]
         rows.append([Button(turn.t("Create a new one anyway"), "cc:anyway")])
         turn.say(turn.t("This looks like a customer we already have: {names}.", names=dup.params["names"]), rows)
         return
@@ -147,7 +151,7 @@ async def _create(turn: Turn, *, allow_duplicate: bool = False) -> None:
     if customer.phone:
         text += "\n" + turn.t("Phone: {phone}", phone=customer.phone)
     text += "\n" + turn.t("/undo takes it back.")
-    buttons = [[Button(turn.t("Merge into {name}", name=(await crm.get_customer(turn.session, d)).name)[:60],
+    buttons = [[Button(shorten(turn.t("Merge into {name}", name=(await crm.get_customer(turn.session, d)).name), 60),
                        f"cc:mergeask:{customer.id}:{d}")] for d in dupes[:3]]
     buttons.append([Button(turn.t("Open the card"), f"cc:open:{customer.id}"), Button(turn.t("Log a call"), f"log:start:{customer.id}")])
     turn.say(text, buttons, edit=turn.inbound.kind == "callback")
@@ -219,17 +223,18 @@ async def on_edit_value(turn: Turn) -> None:
 
 
 async def on_contact(turn: Turn) -> None:
-    parts = [p.strip() for p in (turn.inbound.text or "").split(",")]
+    parts = split_items(turn.inbound.text or "")  # "Ann, +359..., buyer"; Chinese writes «张三，+86…，采购»
     name, phone, role = (parts + ["", "", ""])[:3]
     contact = await crm.add_contact(turn.session, turn.user, turn.state["customer_id"], name=name, phone=phone or None, role=role or None,
                                     country=turn.services.settings.company.country)
     turn.end()
-    turn.say(turn.t("Contact {name} added{phone}.", name=contact.name, phone=f" ({contact.phone})" if contact.phone else ""),
-             [[Button(turn.t("Open the card"), f"cc:open:{contact.customer_id}")]])
+    added = (turn.t("Contact {name} added ({phone}).", name=contact.name, phone=contact.phone) if contact.phone
+             else turn.t("Contact {name} added.", name=contact.name))
+    turn.say(added, [[Button(turn.t("Open the card"), f"cc:open:{contact.customer_id}")]])
 
 
 async def on_legal(turn: Turn) -> None:
-    name, _, tax_id = (turn.inbound.text or "").partition(",")
+    name, tax_id = (split_items(turn.inbound.text or "", maxsplit=1) + [""])[:2]
     cp = await crm.add_counterparty(turn.session, turn.user, turn.state["customer_id"], legal_name=name, tax_id=tax_id.strip() or None)
     turn.end()
     turn.say(turn.t("Legal entity {name} added.", name=cp.legal_name), [[Button(turn.t("Open the card"), f"cc:open:{cp.customer_id}")]])

@@ -14,11 +14,12 @@ from domain.crm import customers as crm_customers
 from domain.crm import deals as crm_deals
 from domain.errors import InvalidInput, N_
 from domain.models import Customer, Deal
+from domain.punctuation import join_sentences
 
 from ..messages import Button
 from ..router import Router
 from ..turn import Turn, button_id
-from ...formatting import format_date
+from ...formatting import format_date, shorten
 from .crm_common import (choose_customer, customer_step, entities, entity_day, money, note_customer, on_customer, parse_day,
                          stage_name)
 
@@ -150,7 +151,7 @@ async def list_deals(turn: Turn) -> None:
     buttons = []
     for d in deals[:15]:
         lines.append(f"• {d.title} — {stage_name(turn, d.stage)}, {money(turn, d.amount, d.currency)}")
-        buttons.append([Button(f"{d.title[:40]} · {stage_name(turn, d.stage)}", f"deal:view:{d.id}")])
+        buttons.append([Button(f"{shorten(d.title, 40)} · {stage_name(turn, d.stage)}", f"deal:view:{d.id}")])
     if len(deals) > 15:
         lines.append(turn.t("…and {n} more.", n=len(deals) - 15))
     turn.say("\n".join(lines), buttons)
@@ -179,10 +180,10 @@ async def _move(turn: Turn, deal_id: int, stage: str, reason: str | None = None)
     turn.end()
     turn.remember_undo("deal_stage", id=change.id)
     deal = await crm_deals.get_deal(turn.session, turn.user, deal_id)
-    turn.say(turn.t("{title}: {from_stage} → {to_stage}.", title=deal.title, from_stage=stage_name(turn, change.from_stage),
-                    to_stage=stage_name(turn, change.to_stage))
-             + (" " + turn.t("Reason: {reason}", reason=deal.lost_reason) if deal.lost_reason else "")
-             + "\n" + turn.t("/undo takes it back."), edit=turn.inbound.kind == "callback")
+    moved = turn.t("{title}: {from_stage} → {to_stage}.", title=deal.title, from_stage=stage_name(turn, change.from_stage),
+                   to_stage=stage_name(turn, change.to_stage))
+    reason = turn.t("Reason: {reason}", reason=deal.lost_reason) if deal.lost_reason else ""
+    turn.say(join_sentences(moved, reason) + "\n" + turn.t("/undo takes it back."), edit=turn.inbound.kind == "callback")
 
 
 async def on_button(turn: Turn) -> None:
@@ -234,7 +235,7 @@ async def update_with_customer(turn: Turn, customer: Customer) -> None:
         return
     if len(deals) > 1:
         turn.goto(MOVE, "pick")
-        turn.say(turn.t("Which deal?"), [[Button(f"{d.title[:40]} · {stage_name(turn, d.stage)}", f"deal:pick:{d.id}")] for d in deals[:8]])
+        turn.say(turn.t("Which deal?"), [[Button(f"{shorten(d.title, 40)} · {stage_name(turn, d.stage)}", f"deal:pick:{d.id}")] for d in deals[:8]])
         return
     if stage:
         await _move(turn, deals[0].id, stage, reason)

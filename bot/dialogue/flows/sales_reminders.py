@@ -17,11 +17,11 @@ from domain.crm import reminders as crm_reminders
 from domain.errors import N_
 from domain.models import Customer
 
-from ...formatting import format_date
+from ...formatting import format_date, shorten
 from ..messages import Button
 from ..router import Router
 from ..turn import Turn, button_id
-from .crm_common import entities, entity_when, local, require_when, start_for_customer
+from .crm_common import entities, entity_when, local, require_when, start_for_customer, when_phrase
 
 FLOW = "rem"
 _PREFIX = re.compile(r"^\s*(please\s+)?(remind\s+me\s+(to\s+|about\s+|that\s+)?|напомни(те)?\s+(мне\s+)?|reminder:?\s*)", re.IGNORECASE)
@@ -78,7 +78,7 @@ async def _save(turn: Turn, due: datetime, customer: Customer | None = None) -> 
                                                    customer_id=customer_id)
     turn.end()
     turn.remember_undo("reminder", id=reminder.id)
-    turn.say(turn.t("OK, I'll remind you {when}: {text}", when=local(turn, reminder.due_at), text=reminder.text),
+    turn.say(turn.t("OK, I'll remind you {when}: {text}", when=when_phrase(turn, reminder.due_at), text=reminder.text),
              edit=turn.inbound.kind == "callback")
 
 
@@ -204,7 +204,7 @@ async def today(turn: Turn) -> None:
         mark = "⚠️ " if r.due_at < now else ""
         lines.append(f"{mark}{local(turn, r.due_at)} — {r.text}")
         if len(buttons) < 8:
-            buttons.append([Button(turn.t("Done: {text}", text=r.text)[:60], f"rem:done:{r.id}")])
+            buttons.append([Button(shorten(turn.t("Done: {text}", text=r.text), 60), f"rem:done:{r.id}")])
     turn.say("\n".join(lines), buttons)
 
 

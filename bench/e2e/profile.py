@@ -74,7 +74,7 @@ class SqlCounter:
         self.commits = self.begins = 0
 
 
-async def run(db: str, n: int, kinds: list[str], top: int, freeze: bool = True) -> None:
+async def run(db: str, n: int, kinds: list[str], top: int, freeze: bool = True, sort: str = "cumulative") -> None:
     from bot.app import build_dialogue, open_services
     from bot.dialogue.messages import Inbound
     from bot.settings import load_settings
@@ -136,7 +136,7 @@ async def run(db: str, n: int, kinds: list[str], top: int, freeze: bool = True) 
             for stmt, c in counter.statements.most_common(12):
                 print(f"  {c / n:5.2f}x  {stmt}")
             out = io.StringIO()
-            pstats.Stats(prof, stream=out).sort_stats("cumulative").print_stats(top)
+            pstats.Stats(prof, stream=out).sort_stats(sort).print_stats(top)
             print("\n".join(line for line in out.getvalue().splitlines()[6:] if line.strip()))
         await services.engine.dispose()
     finally:
@@ -150,9 +150,10 @@ def main() -> None:
     ap.add_argument("--n", type=int, default=200)
     ap.add_argument("--kind", choices=["text", "pick", "both"], default="both")
     ap.add_argument("--top", type=int, default=30)
+    ap.add_argument("--sort", default="cumulative", help="the profile's order: cumulative, tottime ...")
     ap.add_argument("--no-freeze", action="store_true", help="leave the start-up heap to the garbage collector (before #24)")
     args = ap.parse_args()
-    asyncio.run(run(args.db, args.n, ["text", "pick"] if args.kind == "both" else [args.kind], args.top, not args.no_freeze))
+    asyncio.run(run(args.db, args.n, ["text", "pick"] if args.kind == "both" else [args.kind], args.top, not args.no_freeze, args.sort))
 
 
 if __name__ == "__main__":

@@ -33,21 +33,23 @@ class GcPauses:
     process holds: the language model's too)."""
 
     def __init__(self):
-        self.pauses: dict[int, list[float]] = collections.defaultdict(list)
-        self._t0 = 0.0
+        self.pauses: dict[int, list[tuple[float, float]]] = collections.defaultdict(list)  # (wall, CPU)
+        self._t0 = self._c0 = 0.0
         gc.callbacks.append(self._cb)
 
     def _cb(self, phase, info):
         if phase == "start":
-            self._t0 = time.perf_counter()
+            self._t0, self._c0 = time.perf_counter(), time.thread_time()
         else:
-            self.pauses[info["generation"]].append(time.perf_counter() - self._t0)
+            self.pauses[info["generation"]].append((time.perf_counter() - self._t0, time.thread_time() - self._c0))
 
     def reset(self):
         self.pauses.clear()
 
     def line(self) -> str:
-        return "; ".join(f"gen {g}: {len(p)} pauses, max {max(p) * 1000:.1f} ms, total {sum(p) * 1000:.0f} ms"
+        # CPU time too: on a shared machine the wall time of a pause includes waiting for a core
+        return "; ".join(f"gen {g}: {len(p)} pauses, max {max(w for w, _ in p) * 1000:.1f} ms wall / "
+                         f"{max(c for _, c in p) * 1000:.1f} ms CPU, total {sum(w for w, _ in p) * 1000:.0f} ms wall"
                          for g, p in sorted(self.pauses.items())) or "no collections"
 
 

@@ -2,8 +2,8 @@
 
 Start-up leaves a few hundred thousand long-lived objects (the language model, the ORM's
 mappings, python-telegram-bot, the dialogue's flows). A full collection walks all of them:
-100-400 ms during which no update is answered, every few hundred updates (the open-loop
-bench's p99). They never become garbage, so they are moved to the permanent generation once
+0.1-0.9 s during which no update is answered, every few hundred updates (docs/benchmarks.md,
+#24). They never become garbage, so they are moved to the permanent generation once
 everything is loaded; later collections walk only what was made since."""
 from __future__ import annotations
 

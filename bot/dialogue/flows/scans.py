@@ -78,7 +78,7 @@ class DecodedPhoto:
     error: Exception | None = None
 
 
-# Inbound.meta key: the photo decoded before its message's transaction (Dialogue.decode_early)
+# Inbound.meta key: the photo decoded before its message's transaction (Dialogue._decode_early)
 DECODED_KEY = "decoded_photo"
 
 
@@ -89,14 +89,14 @@ async def decode_photo(services, data: bytes) -> DecodedPhoto:
     try:
         codes = await asyncio.to_thread(services.decode_image, data, max_bytes=limits.photo_bytes,
                                         max_pixels=limits.photo_pixels)
+        if codes:
+            return DecodedPhoto(codes)
+        problem = PhotoProblem.UNREADABLE
+        if services.explain_photo is not None:
+            problem = await asyncio.to_thread(services.explain_photo, data, max_bytes=limits.photo_bytes,
+                                              max_pixels=limits.photo_pixels)
     except Exception as exc:  # raised where the handler reads the photo, as if decoded there
         return DecodedPhoto([], error=exc)
-    if codes:
-        return DecodedPhoto(codes)
-    problem = PhotoProblem.UNREADABLE
-    if services.explain_photo is not None:
-        problem = await asyncio.to_thread(services.explain_photo, data, max_bytes=limits.photo_bytes,
-                                          max_pixels=limits.photo_pixels)
     return DecodedPhoto([], problem)
 
 

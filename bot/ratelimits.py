@@ -65,6 +65,13 @@ class RateLimiter:
         self._window = MovingWindowRateLimiter(MemoryStorage())
         self._told: dict[tuple[str, str], float] = {}  # (kind, who) -> refused until
 
+    async def has_room(self, kind: str, who: str) -> bool:
+        """Whether acquire(kind, who) would be allowed now, without counting anything."""
+        for item in self.items.get(kind) or []:
+            if not await self._window.test(item, kind, who):
+                return False
+        return True
+
     async def acquire(self, kind: str, who: str) -> Verdict:
         """Counts one `kind` for `who` when every limit of that kind has room; else how long to wait.
         A refused attempt is not counted, so waiting the time said is always enough."""

@@ -17,6 +17,7 @@ import uvicorn
 
 from .app import build_dialogue, open_services
 from .health import Watched
+from .heap import freeze_startup_heap
 from .http.app import build_http_app
 from .settings import Settings, database_location
 
@@ -194,6 +195,7 @@ async def serve(settings: Settings, *, telegram: bool | None = None) -> None:
         # in an SMS is read by pattern until the language model is in)
         serving = asyncio.create_task(server.serve(sockets=_shared_socket(settings)), name="http")
         names = await _load_language(services)
+        freeze_startup_heap()  # everything is loaded: full collections skip it from now on (bot/heap.py)
 
         if app is not None and not server.should_exit:
             from .telegram.notifier import TelegramNotifier

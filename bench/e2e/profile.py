@@ -1,10 +1,10 @@
 """Where one update's time goes: the dialogue of `qm run` (the same services: language model,
 decoder, rate limits) driven in-process on the open-loop mix's database, without Telegram's HTTP.
 
-    python -m bench.e2e.profile [--db sqlite|postgres] [--n 200] [--kind text|pick|both] [--top 25]
+    python -m bench.e2e.profile [--db sqlite|postgres] [--n 200] [--kind text|pick|both] [--top 25] [--no-freeze]
 
 Per kind: wall and CPU per update; SQL statements per update by kind of statement, transactions
-(BEGIN/COMMIT) per update, and each statement's text with its count; then the functions that
+(BEGIN/COMMIT) per update, the garbage collector's pauses, and each statement's text with its count; then the functions that
 take the most time (cProfile, cumulative), so repeated queries and per-update set-up show.
 """
 from __future__ import annotations
@@ -13,6 +13,7 @@ import argparse
 import asyncio
 import cProfile
 import collections
+import gc
 import io
 import os
 import pstats
@@ -25,6 +26,31 @@ import sqlalchemy as sa
 
 from . import mix as mixes
 from .__main__ import PG_BASE, _pg_database
+
+
+class GcPauses:
+    """The garbage collector's pauses by generation (a full collection walks every object the
+    process holds: the language model's too)."""
+
+    def __init__(self):
+        self.pauses: dict[int, list[tuple[float, float]]] = collections.defaultdict(list)  # (wall, CPU)
+        self._t0 = self._c0 = 0.0
+        gc.callbacks.append(self._cb)
+
+    def _cb(self, phase, info):
+        if phase == "start":
+            self._t0, self._c0 = time.perf_counter(), time.thread_time()
+        else:
+            self.pauses[info["generation"]].append((time.perf_counter() - self._t0, time.thread_time() - self._c0))
+
+    def reset(self):
+        self.pauses.clear()
+
+    def line(self) -> str:
+        # CPU time too: on a shared machine the wall time of a pause includes waiting for a core
+        return "; ".join(f"gen {g}: {len(p)} pauses, max {max(w for w, _ in p) * 1000:.1f} ms wall / "
+                         f"{max(c for _, c in p) * 1000:.1f} ms CPU, total {sum(w for w, _ in p) * 1000:.0f} ms wall"
+                         for g, p in sorted(self.pauses.items())) or "no collections"
 
 
 class SqlCounter:
@@ -50,7 +76,7 @@ class SqlCounter:
         self.commits = self.begins = 0
 
 
-async def run(db: str, n: int, kinds: list[str], top: int) -> None:
+async def run(db: str, n: int, kinds: list[str], top: int, freeze: bool = True, sort: str = "cumulative") -> None:
     from bot.app import build_dialogue, open_services
     from bot.dialogue.messages import Inbound
     from bot.settings import load_settings
@@ -66,7 +92,12 @@ async def run(db: str, n: int, kinds: list[str], top: int) -> None:
         settings = load_settings(database={"url": url}, rate_limits={"message": ""})
         services = await open_services(settings, seed_if_empty=False)
         dialogue = build_dialogue(services)
+        if freeze:  # as `qm run` does once it is loaded (bot/heap.py)
+            from bot.heap import freeze_startup_heap
+
+            freeze_startup_heap()
         counter = SqlCounter(services.engine)
+        gcp = GcPauses()
         rnd = random.Random(3)
         pickers = {u: mixes.Picker(mix.pick_orders[u]) for u in mix.pick_users}
         seq = iter(range(10**9))
@@ -86,6 +117,7 @@ async def run(db: str, n: int, kinds: list[str], top: int) -> None:
             for i in range(10):  # warm caches
                 await one(kind, users[i % len(users)])
             counter.reset()
+            gcp.reset()
             prof = cProfile.Profile()
             wall0, cpu0 = time.perf_counter(), time.process_time()
             prof.enable()
@@ -102,10 +134,11 @@ async def run(db: str, n: int, kinds: list[str], top: int) -> None:
             print(f"SQL statements per update {total / n:.2f} ("
                   + ", ".join(f"{v} {c / n:.2f}" for v, c in by_verb.most_common()) + f"); BEGIN {counter.begins / n:.2f}, "
                   f"COMMIT {counter.commits / n:.2f} per update")
+            print(f"garbage collector: {gcp.line()} (objects tracked {len(gc.get_objects())}, frozen {gc.get_freeze_count()})")
             for stmt, c in counter.statements.most_common(12):
                 print(f"  {c / n:5.2f}x  {stmt}")
             out = io.StringIO()
-            pstats.Stats(prof, stream=out).sort_stats("cumulative").print_stats(top)
+            pstats.Stats(prof, stream=out).sort_stats(sort).print_stats(top)
             print("\n".join(line for line in out.getvalue().splitlines()[6:] if line.strip()))
         await services.engine.dispose()
     finally:
@@ -119,8 +152,10 @@ def main() -> None:
     ap.add_argument("--n", type=int, default=200)
     ap.add_argument("--kind", choices=["text", "pick", "both"], default="both")
     ap.add_argument("--top", type=int, default=30)
+    ap.add_argument("--sort", default="cumulative", help="the profile's order: cumulative, tottime ...")
+    ap.add_argument("--no-freeze", action="store_true", help="leave the start-up heap to the garbage collector (before #24)")
     args = ap.parse_args()
-    asyncio.run(run(args.db, args.n, ["text", "pick"] if args.kind == "both" else [args.kind], args.top))
+    asyncio.run(run(args.db, args.n, ["text", "pick"] if args.kind == "both" else [args.kind], args.top, not args.no_freeze, args.sort))
 
 
 if __name__ == "__main__":

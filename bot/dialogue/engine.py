@@ -32,6 +32,7 @@ from ..webapp.scanner_step import after_turn as scanner_after_turn, check_scanne
 from .messages import Inbound, Reply
 from . import prompts
 from .asides import answer_aside
+from .flows.scans import DECODED_KEY, decode_photo
 from .intent_choice import offer_choice
 from .router import Route, Router
 from .turn import Turn
@@ -53,6 +54,7 @@ CANCEL_WORDS = {"cancel", "stop", "never mind", "nevermind", "abort", "отме�
 HELP_WORDS = {"help", "помощь", "помощ", "ajutor", "帮助", "?"}
 # Media whose handling is rate-limited whatever handler takes it (bot/ratelimits.py).
 MEDIA_COST = {"photo": "photo", "voice": "voice", "document": "file"}
+SENDER_KEY = "sender_user_id"  # Inbound.meta: the person may_receive_files found (before the transaction)
 
 
 class Dialogue:
@@ -80,6 +82,7 @@ class Dialogue:
         refused = await self._flooding(inbound)
         if refused is not None:
             return refused, "limited"
+        await self._decode_early(inbound)
         try:
             async with self.services.uow() as uow:
                 if inbound.event_id and not await self._first_time(uow.session, inbound.event_id):
@@ -125,7 +128,24 @@ class Dialogue:
         except Exception:  # the database is away: the dialogue will say so; nothing fetched meanwhile
             log.warning("could not check %s:%s before a download", inbound.channel, inbound.external_id, exc_info=True)
             return False
-        return user is not None and not user.blocked
+        if user is None or user.blocked:
+            return False
+        inbound.meta[SENDER_KEY] = user.id  # for _decode_early's budget check
+        return True
+
+    async def _decode_early(self, inbound: Inbound) -> None:
+        """A barcode photo is decoded before the message's transaction: its tens of milliseconds
+        then hold no lock (on SQLite the one writer's, which every other message waited for) and
+        no connection. Only for a sender may_receive_files let through who has room in their photo
+        budget, so an over-budget photo is still refused without decoding; the handlers take the
+        result through scans_of, and the budget is still counted where the handler runs."""
+        user_id = inbound.meta.get(SENDER_KEY)
+        if inbound.kind != "photo" or inbound.data is None or user_id is None or self.services.decode_image is None:
+            return
+        limiter = self.services.limiter
+        if limiter is not None and not await limiter.has_room(MEDIA_COST["photo"], f"user:{user_id}"):
+            return
+        inbound.meta[DECODED_KEY] = await decode_photo(self.services, inbound.data)
 
     async def _flooding(self, inbound: Inbound) -> list[Reply] | None:
         """The per-person message budget, checked before the database is touched: a burst of

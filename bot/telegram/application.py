@@ -1,6 +1,7 @@
 """The python-telegram-bot Application: every update goes through the dialogue."""
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 
@@ -55,13 +56,24 @@ async def on_update(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     if inbound is None:
         return
-    if inbound.kind in ("photo", "voice", "document"):
-        await context.bot.send_chat_action(chat.id, ChatAction.TYPING)  # decoding takes a moment
+    typing = None
+    if inbound.kind in ("photo", "voice", "document"):  # decoding takes a moment: "typing..." meanwhile
+        typing = asyncio.create_task(_typing(context.bot, chat.id))  # beside the work, not a round trip before it
     replies = await dialogue.handle(inbound)
     metrics.UPDATES.labels("telegram", inbound.kind).inc()
     metrics.LATENCY.labels("telegram").observe(time.perf_counter() - started)
+    if typing is not None:
+        await typing  # the indicator before the reply
     await send_replies(context.bot, chat.id, replies, update)
     metrics.OUTBOUND.labels("telegram").inc(len(replies))
+
+
+async def _typing(bot, chat_id: int) -> None:
+    """The "typing..." indicator: cosmetic, so a failure to show it costs the message nothing."""
+    try:
+        await bot.send_chat_action(chat_id, ChatAction.TYPING)
+    except Exception as exc:
+        log.warning("could not show typing in chat %s: %s", chat_id, exc)
 
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:

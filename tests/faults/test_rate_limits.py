@@ -73,6 +73,36 @@ async def test_photos_over_the_budget_are_refused_without_decoding(demo_engine, 
     assert "Blue widget" in (await boss.send(kind="photo", data=photo))[0].text
 
 
+async def test_a_telegram_photo_is_decoded_before_its_transaction_and_still_within_the_budget(demo_engine, demo_database_url):
+    """As on Telegram: may_receive_files names the sender, so the photo is decoded before the message's
+    transaction (no lock held while decoding); an over-budget one is still refused undecoded."""
+    from bot.dialogue.messages import Inbound
+
+    services = await _limited(demo_engine, demo_database_url, photo="2/minute")
+    events = []
+    real_decode, real_uow = services.decode_image, services.uow
+    services.decode_image = lambda data, **kw: events.append("decode") or real_decode(data, **kw)
+
+    def uow(*a, **kw):
+        events.append("transaction")
+        return real_uow(*a, **kw)
+    services.uow = uow
+    dialogue = dialogue_for(services)
+    photo = await _widget_photo(services)
+
+    async def send(n: int):
+        inbound = Inbound(channel="telegram", external_id=str(WORKER), kind="photo", data=photo, event_id=f"tg:{n}")
+        assert await dialogue.may_receive_files(inbound)
+        events.clear()
+        return await dialogue.handle(inbound)
+
+    for n in range(2):
+        assert "Blue widget" in (await send(n))[0].text
+        assert events == ["decode", "transaction"]
+    [refusal] = await send(3)
+    assert refusal.text.startswith("Too many photos at once: please wait ") and "decode" not in events
+
+
 async def test_waiting_the_time_said_is_enough(demo_engine, demo_database_url):
     services = await _limited(demo_engine, demo_database_url, photo="1/second")
     worker = Chat(dialogue_for(services), external_id=str(WORKER))

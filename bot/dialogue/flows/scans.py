@@ -70,6 +70,36 @@ def scans_from_photo(codes: list[DecodedCode]) -> list[Scan]:
     return scans
 
 
+@dataclass(frozen=True)
+class DecodedPhoto:
+    """What decoding a photo gave: its codes, why none were found, or the error decoding raised."""
+    codes: list[DecodedCode]
+    problem: PhotoProblem | None = None
+    error: Exception | None = None
+
+
+# Inbound.meta key: the photo decoded before its message's transaction (Dialogue._decode_early)
+DECODED_KEY = "decoded_photo"
+
+
+async def decode_photo(services, data: bytes) -> DecodedPhoto:
+    """Decodes in a thread (a hard photo takes up to a second of CPU: the event loop stays free);
+    when no code is found, says why (too dark, glare, blurred...)."""
+    limits = services.settings.limits
+    try:
+        codes = await asyncio.to_thread(services.decode_image, data, max_bytes=limits.photo_bytes,
+                                        max_pixels=limits.photo_pixels)
+        if codes:
+            return DecodedPhoto(codes)
+        problem = PhotoProblem.UNREADABLE
+        if services.explain_photo is not None:
+            problem = await asyncio.to_thread(services.explain_photo, data, max_bytes=limits.photo_bytes,
+                                              max_pixels=limits.photo_pixels)
+    except Exception as exc:  # raised where the handler reads the photo, as if decoded there
+        return DecodedPhoto([], error=exc)
+    return DecodedPhoto([], problem)
+
+
 async def scans_of(turn: Turn) -> list[Scan]:
     """Every code in this message, best first. Raises a clear error for a photo without a readable code."""
     inbound = turn.inbound
@@ -78,20 +108,15 @@ async def scans_of(turn: Turn) -> list[Scan]:
         return [_from_text(text)] if text else []
     if inbound.kind not in ("photo", "document") or inbound.data is None:
         return []
-    decode = turn.services.decode_image
-    if decode is None:
+    if turn.services.decode_image is None:
         raise InvalidInput(N_("I can't read barcode photos on this server. Please type the code."))
-    limits = turn.services.settings.limits
-    # Decoding a hard photo takes up to a second of CPU: keep the event loop free meanwhile.
-    codes = await asyncio.to_thread(decode, inbound.data, max_bytes=limits.photo_bytes, max_pixels=limits.photo_pixels)
-    metrics.BARCODE_DECODES.labels("found" if codes else "none").inc()
-    if not codes:
-        problem = PhotoProblem.UNREADABLE
-        if turn.services.explain_photo is not None:
-            problem = await asyncio.to_thread(turn.services.explain_photo, inbound.data, max_bytes=limits.photo_bytes,
-                                              max_pixels=limits.photo_pixels)
-        raise InvalidInput(PHOTO_PROBLEM_ADVICE[problem])
-    return scans_from_photo(codes)
+    photo = inbound.meta.get(DECODED_KEY) or await decode_photo(turn.services, inbound.data)
+    if photo.error is not None:
+        raise photo.error
+    metrics.BARCODE_DECODES.labels("found" if photo.codes else "none").inc()
+    if not photo.codes:
+        raise InvalidInput(PHOTO_PROBLEM_ADVICE[photo.problem])
+    return scans_from_photo(photo.codes)
 
 
 async def one_scan(turn: Turn) -> Scan | None:

@@ -746,9 +746,9 @@ async def _stock_answer(turn: Turn, query: str, location: str | None) -> None:
     try:
         product = (await resolve_product(turn.session, query)).product
     except NotFound:
-        winner = clear_winner(await find_products(turn.session, query))
+        matches = await find_products(turn.session, query)
+        winner = clear_winner(matches)
         if winner is None:
-            matches = await find_products(turn.session, query)
             if not matches:
                 raise
             turn.say(turn.t("Which product do you mean?"), [[Button(f"{m.product.name} ({m.product.sku})", f"stock_p:{m.product.id}")]

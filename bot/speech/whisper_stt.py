@@ -177,7 +177,7 @@ class WhisperSpeechToText:
                 log.info("speech: the transcript repeated the prompt's names; decoded again without them")
                 kept = self._decode(loaded, samples, lang, self.sample(), pcm.seconds)
             if self.options.echo_guard and prompt:
-                kept = self._without_echo(loaded, samples, lang, kept, pcm.seconds)
+                kept = self._without_echo(loaded, samples, lang, kept, pcm.seconds, expected)
         words = _whole_words(w for s in kept for w in (s.words or []))
         raw = " ".join(s.text.strip() for s in kept).strip()
         raw, words = drop_sign_off(raw, words, self.options.unsure_below)
@@ -191,16 +191,23 @@ class WhisperSpeechToText:
                           seconds_taken=round(time.perf_counter() - started, 3), raw_text=raw, confidence=confidence,
                           unsure=unsure)
 
-    def _without_echo(self, loaded: LoadedModel, samples: Any, lang: str, kept: list[Any], seconds: float) -> list[Any]:
+    def _without_echo(self, loaded: LoadedModel, samples: Any, lang: str, kept: list[Any], seconds: float,
+                      expected: Sequence[str]) -> list[Any]:
         """tiny.en reads its prompt back over audio it cannot make out ("Order 1042 from bin C-25 from bin
-        C-25 ...") or loops on a phrase: then the audio is decoded again without a prompt, and the
-        version that loops less is kept."""
+        C-25 ...") or loops on a phrase. Then the audio is decoded again without a prompt: a loop gives
+        way to the version that loops less; a code of the sample command stays only if it is heard
+        without the prompt too (or the step expects it)."""
         text = " ".join(s.text for s in kept)
-        if not (echoes_sample(text, self.sample()) or repeats(text) >= 3):
+        echoed = [c for c in sample_codes(self.sample()) if _has_code(text, c) and c not in expected]
+        looped = repeats(text)
+        if not echoed and looped < 3:
             return kept
         log.info("speech: the transcript repeated the prompt or looped; decoded again without a prompt")
         again = self._decode(loaded, samples, lang, "", seconds)
-        return again if repeats(" ".join(s.text for s in again)) <= repeats(text) else kept
+        heard = normalise_spoken(" ".join(s.text for s in again), lang)
+        if looped >= 3:
+            return again if repeats(heard) < looped else kept
+        return kept if all(_has_code(heard, c) for c in echoed) else again
 
     def _decode(self, loaded: LoadedModel, samples: Any, lang: str, prompt: str, seconds: float) -> list[Any]:
         o = self.options
@@ -213,10 +220,13 @@ class WhisperSpeechToText:
         return [s for s in segments if not _made_up(s, seconds)]
 
 
-def echoes_sample(text: str, sample: str) -> bool:
-    """The transcript holds a code of the prompt's sample command ("1042", "C-25"): read back, most likely."""
-    codes = {t.strip(".,") for t in sample.split() if any(c.isdigit() for c in t) and len(t.strip(".,")) >= 4}
-    return any(re.search(r"(?<![\w-])" + re.escape(c) + r"(?![\w-])", text) for c in codes)
+def sample_codes(sample: str) -> list[str]:
+    """The codes of the sample command ("1042", "C-25"): what tiny.en writes when it reads the prompt back."""
+    return [t.strip(".,") for t in sample.split() if any(c.isdigit() for c in t) and len(t.strip(".,")) >= 4]
+
+
+def _has_code(text: str, code: str) -> bool:
+    return re.search(r"(?<![\w-])" + re.escape(code) + r"(?![\w-])", text) is not None
 
 
 def repeats(text: str, n: int = 3) -> int:

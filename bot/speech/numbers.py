@@ -123,6 +123,7 @@ CODE_WORDS = {
     "ru": {"заказ", "заказа", "заказу", "заказом", "номер", "ячейка", "ячейки", "ячейку", "ячейке", "полка", "полку",
            "счёт", "счет", "артикул"},
 }
+_LINKS = {"number", "num", "no", "#", "is", "was", "номер"}
 # Words after which two groups are a time of day: "at ten thirty" -> "at 10:30".
 TIME_WORDS = {"en": {"at", "by", "until", "till", "around", "before", "after"}, "ru": {"в", "к", "до", "после"}}
 _TIME_AFTER = {"am", "pm", "a.m", "p.m", "o'clock", "oclock"}
@@ -149,7 +150,8 @@ def _joined(groups: list[str], before: list[str], after: str, whole: bool, lang:
     time = _as_time(groups)
     if time and (prev in TIME_WORDS.get(lang, ()) or after in _TIME_AFTER):
         return time
-    code = (whole or any(w in CODE_WORDS.get(lang, ()) for w in before[-2:])
+    codes = CODE_WORDS.get(lang, set())
+    code = (whole or prev in codes or (prev in _LINKS and len(before) > 1 and before[-2] in codes)  # "order number ..."
             or (len(prev) == 1 and prev.isalpha())
             or "0" in groups[1:] or groups[0] == "0"
             or (len(groups) >= 3 and all(len(g) == 1 for g in groups)))

@@ -2,11 +2,17 @@
 
 Applied to every transcript, ours (Whisper, Vosk) and Twilio's (phone calls):
 
-    "ten forty two"            -> "1042"
+    "order ten forty two"      -> "order 1042"
+    "at ten thirty"            -> "at 10:30"
     "forty-five boxes"         -> "45 boxes"
     "bin c two five", "C 25"   -> "bin C-25"
+    "a zero one zero two"      -> "A-01-02"  (zone, aisle, level: the company's bins)
+    "P O zero zero three one"  -> "PO-0031"
     "1,042", "1, 0, 4, 2"      -> "1042"
     "заказ тысяча сорок два"   -> "заказ 1042"
+
+Codes are made only where one is plausible (after a code or bin word, at the start, with
+a leading zero, from spelt letters): "vitamin C 25 mg", "it's 5", "2 x 4" stay as they are.
 
 English number words are read in every language (people mix them in codes).
 """

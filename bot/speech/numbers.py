@@ -2,9 +2,11 @@
 
 Recognisers write numbers as words ("one zero four two", "ten forty two",
 "fifty"); the bot wants digits ("1042", "50"). Runs of number words become
-one number: a cardinal ("one hundred and five" -> 105) or, when words cannot
-continue a cardinal, consecutive groups read the way people say codes
-("ten forty two" -> 1042, "one oh four two" -> 1042).
+one number: a cardinal ("one hundred and five" -> 105, "a hundred" -> 100).
+When words cannot continue a cardinal, the groups are a code read the way
+people say codes ("order ten forty two" -> 1042, "one oh four two" -> 1042)
+only where a code is plausible (see _joined); after "at" they are a time
+("at ten thirty" -> 10:30); elsewhere numbers of their own ("two five" -> "2 5").
 
 `say_number` goes the other way, to build the domain language model.
 """

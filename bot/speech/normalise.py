@@ -34,9 +34,9 @@ _GLUED = re.compile(r"(?<![\w'’.-])([b-hj-z])-?(\d+)\b", re.IGNORECASE)
 _SPACED = re.compile(r"(?<![\w'’.-])([a-z])\.?[ -](\d+)\b", re.IGNORECASE)
 # Letters spelt out, or written in capitals, before a number with a leading zero: a code
 # ("P O 0031" -> "PO-0031", "W R I 012" -> "WRI-012", "PO 0031" -> "PO-0031").
-_LETTERS_CODE = re.compile(r"(?<![\w'’.-])((?:[A-Za-z](?:\. ?| )){2,4}|[A-Z]{2,4}\.? )(0\d+)\b")
+_LETTERS_CODE = re.compile(r"(?<![\w'’.-])((?:[A-Za-z](?:\. ?| |-)){2,4}|[A-Z]{2,4}\.? )(0\d+)\b")
 # A zone letter and four digits is aisle and level: "A-0102" -> "A-01-02" (the company's bins).
-_AISLE_LEVEL = re.compile(r"\b([A-Z])-(0\d)(\d\d)\b")
+_AISLE_LEVEL = re.compile(r"(?<![\w-])([A-Z])-(0\d)(\d\d)\b")
 _THOUSANDS = re.compile(r"\b(\d{1,3})((?:,\d{3})+)\b")
 # Digits read one by one come back as "1, 0, 4, 2" or "1 0 4 2": one number (three digits or more: codes).
 _SPELT_DIGITS = re.compile(r"(?<![\d.,])\d(?:(?:,? |-)\d){2,}(?![\d]|[.,]\d)")

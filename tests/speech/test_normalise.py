@@ -27,6 +27,7 @@ from bot.twilio.voice_webhook import spoken_digits
     ("remind me to chase P O zero zero three one tomorrow", "remind me to chase PO-0031 tomorrow"),
     ("two hundred of W R I zero one two", "200 of WRI-012"),
     ("P.O. 0031 arrived", "PO-0031 arrived"),
+    ("P-O-0012 just arrived.", "PO-0012 just arrived."),  # Whisper spells letters with hyphens
     ("C 25 is empty", "C-25 is empty"),
     ("um starting on eleven oh five now", "um starting on 1105 now"),
     ("remind me to call Acme tomorrow at ten thirty", "remind me to call Acme tomorrow at 10:30"),

@@ -226,7 +226,11 @@ def sample_codes(sample: str) -> list[str]:
 
 
 def _has_code(text: str, code: str) -> bool:
-    return re.search(r"(?<![\w-])" + re.escape(code) + r"(?![\w-])", text) is not None
+    """The code in the text, however it is spaced or dashed ("10 42" holds 1042, "C 25" holds C-25)."""
+    def bare(t: str) -> str:
+        return re.sub(r"[\W_]+", "", t.casefold())
+
+    return re.search(r"(?<![^\W_])" + r"[\W_]*".join(map(re.escape, bare(code))) + r"(?!\d)", text.casefold()) is not None
 
 
 def repeats(text: str, n: int = 3) -> int:

@@ -63,3 +63,8 @@ def test_a_loop_gives_way_to_the_version_that_loops_less():
 def test_ordinary_speech_is_decoded_once():
     stt = Scripted("remind me to call Acme tomorrow at 10", "unused")
     assert stt.heard() == "remind me to call Acme tomorrow at 10" and len(stt.prompts) == 1
+
+
+def test_a_code_heard_spaced_without_the_prompt_is_the_same_code():
+    stt = Scripted("Start picking order 1042.", "Start picking order 10 42.")
+    assert stt.heard() == "Start picking order 1042."

@@ -38,6 +38,8 @@ log = logging.getLogger(__name__)
 # as digits, bins as letter-dash-number. Short: a long prompt makes tiny.en
 # hallucinate the prompt back on silence.
 GENERIC_PROMPT = "Pick order 1042 from bin C-25, 45 boxes."
+# The same in form with other codes: a code heard with both was said, not read back from the prompt.
+OTHER_PROMPT = "Pick order 2071 from bin D-14, 36 boxes."
 
 
 def bundled_model_dir() -> Path:
@@ -194,19 +196,22 @@ class WhisperSpeechToText:
     def _without_echo(self, loaded: LoadedModel, samples: Any, lang: str, kept: list[Any], seconds: float,
                       expected: Sequence[str]) -> list[Any]:
         """tiny.en reads its prompt back over audio it cannot make out ("Order 1042 from bin C-25 from bin
-        C-25 ...") or loops on a phrase. Then the audio is decoded again without a prompt: a loop gives
-        way to the version that loops less; a code of the sample command stays only if it is heard
-        without the prompt too (or the step expects it)."""
+        C-25 ...", "... in bin C-25?" for "in bin a zero one zero two") or loops on a phrase. A loop:
+        decoded again without a prompt, the version that loops less is kept. A code of the sample
+        command the step did not expect: decoded again with another sample command (other codes, same
+        form); the code stays only if it is heard again."""
         text = " ".join(s.text for s in kept)
-        echoed = [c for c in sample_codes(self.sample()) if _has_code(text, c) and c not in expected]
         looped = repeats(text)
-        if not echoed and looped < 3:
-            return kept
-        log.info("speech: the transcript repeated the prompt or looped; decoded again without a prompt")
-        again = self._decode(loaded, samples, lang, "", seconds)
-        heard = normalise_spoken(" ".join(s.text for s in again), lang)
         if looped >= 3:
-            return again if repeats(heard) < looped else kept
+            log.info("speech: the transcript looped; decoded again without a prompt")
+            again = self._decode(loaded, samples, lang, "", seconds)
+            return again if repeats(" ".join(s.text for s in again)) < looped else kept
+        echoed = [c for c in sample_codes(self.sample()) if _has_code(text, c) and c not in expected]
+        if not echoed or self.sample() != GENERIC_PROMPT:
+            return kept
+        log.info("speech: the transcript holds the prompt's code %s; decoded again with another sample", echoed)
+        again = self._decode(loaded, samples, lang, OTHER_PROMPT, seconds)
+        heard = normalise_spoken(" ".join(s.text for s in again), lang)
         return kept if all(_has_code(heard, c) for c in echoed) else again
 
     def _decode(self, loaded: LoadedModel, samples: Any, lang: str, prompt: str, seconds: float) -> list[Any]:

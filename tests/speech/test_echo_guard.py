@@ -6,7 +6,7 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 from bot.speech.registry import bundled_model_dir
-from bot.speech.whisper_stt import GENERIC_PROMPT, WhisperOptions, WhisperSpeechToText, repeats, sample_codes
+from bot.speech.whisper_stt import GENERIC_PROMPT, OTHER_PROMPT, WhisperOptions, WhisperSpeechToText, repeats, sample_codes
 
 
 def segments(text: str) -> list:
@@ -14,16 +14,17 @@ def segments(text: str) -> list:
 
 
 class Scripted(WhisperSpeechToText):
-    """_decode answers from a script: with the prompt, then without it."""
+    """_decode answers from a script: with the prompt, then again (another sample command, or none)."""
 
-    def __init__(self, with_prompt: str, without: str):
+    def __init__(self, with_prompt: str, again: str):
         super().__init__(bundled_model_dir(), ["en"], options=WhisperOptions())
-        self.answers = {True: with_prompt, False: without}
+        self.answers = {GENERIC_PROMPT: with_prompt}
+        self.again = again
         self.prompts: list[str] = []
 
     def _decode(self, loaded, samples, lang, prompt, seconds):
         self.prompts.append(prompt)
-        return segments(self.answers[bool(prompt)])
+        return segments(self.answers.get(prompt, self.again))
 
     def heard(self, expected=()) -> str:
         first = self._decode(None, None, "en", GENERIC_PROMPT, 1.0)
@@ -42,7 +43,12 @@ def test_a_loop_is_counted():
 def test_the_prompt_read_back_is_decoded_again_without_it():
     stt = Scripted("How many glue widgets do we have in bin C-25?", "How many blue widgets do we have in bin A 0102?")
     assert stt.heard() == "How many blue widgets do we have in bin A 0102?"
-    assert stt.prompts == [GENERIC_PROMPT, ""]
+    assert stt.prompts == [GENERIC_PROMPT, OTHER_PROMPT]
+
+
+def test_a_code_heard_with_another_sample_too_was_said():
+    stt = Scripted("Pick 45 boxes from bin C-25.", "Pick 45 boxes from bin C 25.")
+    assert stt.heard() == "Pick 45 boxes from bin C-25."
 
 
 def test_a_code_heard_without_the_prompt_too_was_said():
@@ -57,7 +63,7 @@ def test_a_code_the_step_expects_is_not_an_echo():
 
 def test_a_loop_gives_way_to_the_version_that_loops_less():
     stt = Scripted("the height of the height of the height of the height", "it's order ten ninety nine")
-    assert stt.heard() == "it's order ten ninety nine"
+    assert stt.heard() == "it's order ten ninety nine" and stt.prompts[1] == ""
 
 
 def test_ordinary_speech_is_decoded_once():

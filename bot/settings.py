@@ -311,7 +311,7 @@ class Whisper(Section):
     hotwords: str = ""
     echo_guard: bool = True
     sample_prompt: str | None = None
-    preprocess: str = ""
+    preprocess: str = "highpass+denoise"
 
     @field_validator("preprocess")
     @classmethod

@@ -73,7 +73,7 @@ class WhisperOptions:
     hotwords: str = ""  # words Whisper sees before the prompt (faster-whisper's hotwords)
     echo_guard: bool = True  # a transcript that reads the prompt back or loops: decoded again without a prompt
     sample_prompt: str | None = None  # the prompt's sample command; None: GENERIC_PROMPT, "": none
-    preprocess: str = ""  # audio clean-up before decoding (enhance.py): "", "level", "highpass", "denoise", joined by +
+    preprocess: str = "highpass+denoise"  # audio clean-up before decoding (enhance.py): level, highpass, denoise, joined by +
 
 
 @dataclass(frozen=True, slots=True)

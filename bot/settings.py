@@ -303,11 +303,30 @@ class Whisper(Section):
     vad_filter: bool = False
     without_timestamps: bool = False
     fix_names: bool = True
+    temperatures: list[float] = [0.0, 0.2, 0.4, 0.6, 0.8, 1.0]
+    best_of: int = Field(5, ge=1, le=10)
+    log_prob_threshold: float | None = -1.0
+    no_speech_threshold: float | None = 0.6
+    compression_ratio_threshold: float | None = 2.4
+    hotwords: str = ""
+    echo_guard: bool = True
+    sample_prompt: str | None = None
+    preprocess: str = "highpass+denoise"
+
+    @field_validator("preprocess")
+    @classmethod
+    def _known_steps(cls, value: str) -> str:
+        from .speech.enhance import STEPS
+
+        unknown = [s for s in (p.strip() for p in value.split("+")) if s and s not in STEPS]
+        if unknown:
+            raise ValueError(f"unknown preprocess step(s) {', '.join(unknown)}; known: {', '.join(STEPS)}")
+        return value
 
     def options(self):
         from .speech.whisper_stt import WhisperOptions
 
-        return WhisperOptions(**self.model_dump())
+        return WhisperOptions(**(self.model_dump() | {"temperatures": tuple(self.temperatures)}))
 
 
 class Speech(Section):

@@ -2,11 +2,17 @@
 
 Applied to every transcript, ours (Whisper, Vosk) and Twilio's (phone calls):
 
-    "ten forty two"            -> "1042"
+    "order ten forty two"      -> "order 1042"
+    "at ten thirty"            -> "at 10:30"
     "forty-five boxes"         -> "45 boxes"
     "bin c two five", "C 25"   -> "bin C-25"
+    "a zero one zero two"      -> "A-01-02"  (zone, aisle, level: the company's bins)
+    "P O zero zero three one"  -> "PO-0031"
     "1,042", "1, 0, 4, 2"      -> "1042"
     "заказ тысяча сорок два"   -> "заказ 1042"
+
+Codes are made only where one is plausible (after a code or bin word, at the start, with
+a leading zero, from spelt letters): "vitamin C 25 mg", "it's 5", "2 x 4" stay as they are.
 
 English number words are read in every language (people mix them in codes).
 """
@@ -16,23 +22,46 @@ import re
 
 from .numbers import words_to_digits
 
-# Words after which a lone "a" (or "i") is a bin letter, not the article: "from a 12" -> "from A-12".
-_BIN_WORDS = r"(?:bin|bins|from|to|at|location|shelf|slot|rack|aisle|ячейка|ячейки|ячейку|полка|из|в)"
-# A single letter, then a number: "c 25", "C25", "C. 25", "c-25" (not inside a word, not "a 5" as an article).
-_CODE = re.compile(r"(?<![\w-])([b-hj-z])\.?[ -]?(\d+)\b", re.IGNORECASE)
-_ARTICLE_CODE = re.compile(r"(\b" + _BIN_WORDS + r"\s+)([ai])\.?[ -]?(\d+)\b", re.IGNORECASE)
-# "a" or "i" before a number with a leading zero is a bin letter anywhere: no article comes before "0402".
-_ZERO_CODE = re.compile(r"(?<![\w-])([ai])\.?[ -]?(0\d+)\b", re.IGNORECASE)
+# Words after which a letter and a number are a bin ("from c 25" -> "from C-25"); a lone "a"
+# (or "i") is a bin letter only after them, never the article: "from a 12" -> "from A-12".
+_BIN_WORDS = {"bin", "bins", "from", "to", "into", "at", "in", "location", "shelf", "slot", "rack", "aisle", "pick", "count",
+              "check", "zone", "ячейка", "ячейки", "ячейку", "полка", "из", "в"}
+_OPENERS = {"", "uh", "um", "er", "so", "ok", "okay", "and", "then", "now", "э", "ну"}  # nothing said before: a code
+# A letter glued to its number, the way Whisper writes a code: "C25", "c-25" (not "it's5", not "M8x30").
+_GLUED = re.compile(r"(?<![\w'’.-])([b-hj-z])-?(\d+)\b", re.IGNORECASE)
+# A letter, a space, a number: a code after a bin word, at the start, or before a leading zero;
+# elsewhere it is what it says ("vitamin C 25 mg", "plan B 2", "2 x 4", "it's 5").
+_SPACED = re.compile(r"(?<![\w'’.-])([a-z])\.?[ -](\d+)\b", re.IGNORECASE)
+# Letters spelt out, or written in capitals, before a number with a leading zero: a code
+# ("P O 0031" -> "PO-0031", "W R I 012" -> "WRI-012", "PO 0031" -> "PO-0031").
+_LETTERS_CODE = re.compile(r"(?<![\w'’.-])((?:[A-Za-z](?:\. ?| |-)){2,4}|[A-Z]{2,4}\.? )(0\d+)\b")
+# A zone letter and four digits is aisle and level: "A-0102" -> "A-01-02" (the company's bins).
+_AISLE_LEVEL = re.compile(r"(?<![\w-])([A-Z])-(0\d)(\d\d)\b")
 _THOUSANDS = re.compile(r"\b(\d{1,3})((?:,\d{3})+)\b")
 # Digits read one by one come back as "1, 0, 4, 2" or "1 0 4 2": one number (three digits or more: codes).
 _SPELT_DIGITS = re.compile(r"(?<![\d.,])\d(?:(?:,? |-)\d){2,}(?![\d]|[.,]\d)")
 
 
+def _letters(m: re.Match) -> str:
+    return re.sub(r"[^A-Za-z]", "", m.group(1)).upper() + "-" + m.group(2)
+
+
+def _is_code(text: str, m: re.Match) -> bool:
+    before = re.findall(r"[^\W\d_]+|\d+", text[:m.start()].lower())
+    if before and before[-1].isdigit():  # "2 x 4"
+        return False
+    if (len(m.group(2)) > 1 and m.group(2).startswith("0")) or (before and before[-1] in _BIN_WORDS):
+        return True
+    return m.group(1).lower() not in "ai" and all(w in _OPENERS for w in before[-1:]) and len(before) <= 1
+
+
 def bin_codes(text: str) -> str:
-    """'bin c 25' -> 'bin C-25'; 'from a 12' -> 'from A-12'; 'into a 0402' -> 'into A-0402'; 'a 5 pack' stays."""
-    text = _CODE.sub(lambda m: f"{m.group(1).upper()}-{m.group(2)}", text)
-    text = _ZERO_CODE.sub(lambda m: f"{m.group(1).upper()}-{m.group(2)}", text)
-    return _ARTICLE_CODE.sub(lambda m: f"{m.group(1)}{m.group(2).upper()}-{m.group(3)}", text)
+    """'bin c 25' -> 'bin C-25'; 'from a 12' -> 'from A-12'; 'into a 0102' -> 'into A-01-02'; 'a 5 pack' stays,
+    and so does a letter and a number that are no code ('vitamin C 25', "it's 5", 'plan B 2')."""
+    text = _LETTERS_CODE.sub(_letters, text)
+    text = _GLUED.sub(lambda m: f"{m.group(1).upper()}-{m.group(2)}", text)
+    text = _SPACED.sub(lambda m: f"{m.group(1).upper()}-{m.group(2)}" if _is_code(text, m) else m.group(0), text)
+    return _AISLE_LEVEL.sub(r"\1-\2-\3", text)
 
 
 def normalise_spoken(text: str, lang: str = "en") -> str:

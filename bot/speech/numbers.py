@@ -2,9 +2,11 @@
 
 Recognisers write numbers as words ("one zero four two", "ten forty two",
 "fifty"); the bot wants digits ("1042", "50"). Runs of number words become
-one number: a cardinal ("one hundred and five" -> 105) or, when words cannot
-continue a cardinal, consecutive groups read the way people say codes
-("ten forty two" -> 1042, "one oh four two" -> 1042).
+one number: a cardinal ("one hundred and five" -> 105, "a hundred" -> 100).
+When words cannot continue a cardinal, the groups are a code read the way
+people say codes ("order ten forty two" -> 1042, "one oh four two" -> 1042)
+only where a code is plausible (see _joined); after "at" they are a time
+("at ten thirty" -> 10:30); elsewhere numbers of their own ("two five" -> "2 5").
 
 `say_number` goes the other way, to build the domain language model.
 """
@@ -110,9 +112,52 @@ class _Run:
             self.current = value
         self.last = kind
 
-    def text(self) -> str:
+    def result(self) -> list[str]:
         self._close()
-        return "".join(self.groups)
+        return self.groups
+
+
+# Words after which a run of numbers is a code read in groups ("order ten forty two" -> 1042,
+# "bin c two five" -> C-25), not numbers of their own.
+CODE_WORDS = {
+    "en": {"order", "orders", "number", "no", "po", "invoice", "bin", "bins", "location", "shelf", "slot", "rack", "aisle",
+           "sku", "item", "code", "ref", "reference", "pick", "picking", "on", "count", "counting", "counted", "dock"},
+    "ru": {"заказ", "заказа", "заказу", "заказом", "номер", "ячейка", "ячейки", "ячейку", "ячейке", "полка", "полку",
+           "счёт", "счет", "артикул"},
+}
+_LINKS = {"number", "num", "no", "#", "is", "was", "номер"}
+# Words after which two groups are a time of day: "at ten thirty" -> "at 10:30".
+TIME_WORDS = {"en": {"at", "by", "until", "till", "around", "before", "after"}, "ru": {"в", "к", "до", "после"}}
+_TIME_AFTER = {"am", "pm", "a.m", "p.m", "o'clock", "oclock"}
+
+
+def _as_time(groups: list[str]) -> str | None:
+    """[10, 30] -> "10:30", [11, 0, 5] -> "11:05" (eleven oh five); None when not a time of day."""
+    if len(groups) == 3 and groups[1] == "0" and len(groups[2]) == 1:
+        groups = [groups[0], groups[2]]
+    elif len(groups) != 2 or not 10 <= int(groups[1]) <= 59:
+        return None
+    hour, minute = int(groups[0]), int(groups[1])
+    return f"{hour}:{minute:02d}" if 0 < hour <= 23 and minute <= 59 else None
+
+
+def _joined(groups: list[str], before: list[str], after: str, whole: bool, lang: str) -> str:
+    """One run's groups as text: a time ("10:30"), a code ("1042"), or numbers of their own ("2 5").
+
+    A code needs a reason: a code word or a spelt letter just before, a zero read as a digit
+    ("eleven oh five"), digits read one by one (three or more), or nothing else said."""
+    if len(groups) == 1:
+        return groups[0]
+    prev = before[-1] if before else ""
+    time = _as_time(groups)
+    if time and (prev in TIME_WORDS.get(lang, ()) or after in _TIME_AFTER):
+        return time
+    codes = CODE_WORDS.get(lang, set())
+    code = (whole or prev in codes or (prev in _LINKS and len(before) > 1 and before[-2] in codes)  # "order number ..."
+            or (len(prev) == 1 and prev.isalpha())
+            or "0" in groups[1:] or groups[0] == "0"
+            or (len(groups) >= 3 and all(len(g) == 1 for g in groups)))
+    return "".join(groups) if code else " ".join(groups)
 
 
 def words_to_digits(text: str, lang: str = "en") -> str:
@@ -142,7 +187,8 @@ def words_to_digits(text: str, lang: str = "en") -> str:
     pos = i = 0
     while i < len(tokens):
         w = word(i)
-        if w in numbers and not (w == "oh" and not (starts_number(i + 1) and glued(i + 1))):
+        a_hundred = w == "a" and word(i + 1) in _HUNDRED[lang] | _THOUSAND[lang] and glued(i + 1)  # "a hundred and five"
+        if a_hundred or (w in numbers and not (w == "oh" and not (starts_number(i + 1) and glued(i + 1)))):
             run = _Run(lang)
             first = i
             while i < len(tokens) and (i == first or glued(i)):
@@ -150,14 +196,32 @@ def words_to_digits(text: str, lang: str = "en") -> str:
                 if w in _AND[lang] and run.last in ("hundred", "thousand") and starts_number(i + 1):
                     i += 1  # "one hundred and five"
                     continue
-                if w not in numbers:
+                if w not in numbers and not (i == first and a_hundred):
                     break
-                run.add(w)
+                run.add("one" if i == first and a_hundred else w)
                 i += 1
-            out.append(text[pos:tokens[first].start()])
-            out.append(run.text())
-            pos = tokens[i - 1].end()
+            start, end = tokens[first].start(), tokens[i - 1].end()
+            out.append(text[pos:start])
+            out.append(_joined(run.result(), _words(text[:start]), _first_word(text[end:]),
+                               _only_fillers(text[:start]) and _only_fillers(text[end:]), lang))
+            pos = end
             continue
         i += 1
     out.append(text[pos:])
     return "".join(out)
+
+
+_FILLERS = {"uh", "um", "er", "erm", "ah", "hmm", "so", "ok", "okay", "э", "ну"}
+
+
+def _words(text: str) -> list[str]:
+    return [w.lower() for w in re.findall(r"[\w#]+", text)]
+
+
+def _first_word(text: str) -> str:
+    m = re.match(r"\s*([\w.'’]+)", text)
+    return m.group(1).lower().rstrip(".").replace("’", "'") if m else ""
+
+
+def _only_fillers(text: str) -> bool:
+    return all(w in _FILLERS for w in _words(text))

@@ -28,6 +28,7 @@ from typing import Any
 from domain.speech import Transcript, not_set_up
 
 from .audio import AudioLimits, Pcm, decode_pcm16k
+from .enhance import enhance
 from .names import fix_names, in_script_of
 from .normalise import normalise_spoken
 
@@ -37,6 +38,8 @@ log = logging.getLogger(__name__)
 # as digits, bins as letter-dash-number. Short: a long prompt makes tiny.en
 # hallucinate the prompt back on silence.
 GENERIC_PROMPT = "Pick order 1042 from bin C-25, 45 boxes."
+# The same in form with other codes: a code heard with both was said, not read back from the prompt.
+OTHER_PROMPT = "Pick order 2071 from bin D-14, 36 boxes."
 
 
 def bundled_model_dir() -> Path:
@@ -62,6 +65,15 @@ class WhisperOptions:
     vad_filter: bool = False  # drop non-speech with Silero VAD before decoding
     without_timestamps: bool = False  # decode text only (word timings still come from the alignment pass)
     fix_names: bool = True  # put misheard names right against the vocabulary (names.py)
+    temperatures: tuple[float, ...] = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0)  # fallback when a decode looks like garbage
+    best_of: int = 5  # candidates sampled at each temperature above 0
+    log_prob_threshold: float | None = -1.0  # below this average log-probability: next temperature
+    no_speech_threshold: float | None = 0.6
+    compression_ratio_threshold: float | None = 2.4  # a more repetitive text: next temperature
+    hotwords: str = ""  # words Whisper sees before the prompt (faster-whisper's hotwords)
+    echo_guard: bool = True  # a transcript that reads the prompt back or loops: decoded again without a prompt
+    sample_prompt: str | None = None  # the prompt's sample command; None: GENERIC_PROMPT, "": none
+    preprocess: str = "highpass+denoise"  # audio clean-up before decoding (enhance.py): level, highpass, denoise, joined by +
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,7 +145,8 @@ class WhisperSpeechToText:
     def prompt(self, loaded: LoadedModel, vocabulary: Sequence[str]) -> str:
         """The generic prompt, then as many expected names as fit in `prompt_tokens`."""
         tokenizer = loaded.model.hf_tokenizer
-        budget = self.options.prompt_tokens - len(tokenizer.encode(" " + GENERIC_PROMPT).ids)
+        sample = self.sample()
+        budget = self.options.prompt_tokens - len(tokenizer.encode(" " + sample).ids)
         names: list[str] = []
         latin_only = not loaded.multilingual  # tiny.en: a Cyrillic or Chinese name only costs tokens
         for name in dict.fromkeys(n.strip() for n in vocabulary if n and n.strip()):
@@ -145,23 +158,28 @@ class WhisperSpeechToText:
             names.append(name)
             budget -= cost
         if not names:
-            return GENERIC_PROMPT
+            return sample
         listed = ", ".join(names) + "."
-        return f"{listed} {GENERIC_PROMPT}" if self.options.names_first else f"{GENERIC_PROMPT} {listed}"
+        return f"{listed} {sample}".strip() if self.options.names_first else f"{sample} {listed}".strip()
+
+    def sample(self) -> str:
+        return GENERIC_PROMPT if self.options.sample_prompt is None else self.options.sample_prompt
 
     def _recognise(self, loaded: LoadedModel, pcm: Pcm, lang: str, vocabulary: Sequence[str], expected: Sequence[str],
                    started: float) -> Transcript:
-        samples = pcm.samples.astype("float32") / 32768.0
+        samples = enhance(pcm.samples.astype("float32") / 32768.0, self.options.preprocess)
         # Measured (docs/benchmarks.md, Voice): the company's whole list in the prompt costs intent
         # (tiny.en bends ordinary words towards it, or reads it back); the step's few names help.
         prompt = self.prompt(loaded, [*expected, *vocabulary] if self.options.prompt_all_names else expected)
         vocabulary = [*expected, *vocabulary]
         with loaded.lock:
             kept = self._decode(loaded, samples, lang, prompt, pcm.seconds)
-            if prompt != GENERIC_PROMPT and echoes_names(" ".join(s.text for s in kept), vocabulary):
+            if prompt != self.sample() and echoes_names(" ".join(s.text for s in kept), vocabulary):
                 # tiny.en sometimes reads the list of names back instead of the audio: again, without them
                 log.info("speech: the transcript repeated the prompt's names; decoded again without them")
-                kept = self._decode(loaded, samples, lang, GENERIC_PROMPT, pcm.seconds)
+                kept = self._decode(loaded, samples, lang, self.sample(), pcm.seconds)
+            if self.options.echo_guard and prompt:
+                kept = self._without_echo(loaded, samples, lang, kept, pcm.seconds, expected)
         words = _whole_words(w for s in kept for w in (s.words or []))
         raw = " ".join(s.text.strip() for s in kept).strip()
         raw, words = drop_sign_off(raw, words, self.options.unsure_below)
@@ -175,13 +193,56 @@ class WhisperSpeechToText:
                           seconds_taken=round(time.perf_counter() - started, 3), raw_text=raw, confidence=confidence,
                           unsure=unsure)
 
+    def _without_echo(self, loaded: LoadedModel, samples: Any, lang: str, kept: list[Any], seconds: float,
+                      expected: Sequence[str]) -> list[Any]:
+        """tiny.en reads its prompt back over audio it cannot make out ("Order 1042 from bin C-25 from bin
+        C-25 ...", "... in bin C-25?" for "in bin a zero one zero two") or loops on a phrase. A loop:
+        decoded again without a prompt, the version that loops less is kept. A code of the sample
+        command the step did not expect: decoded again with another sample command (other codes, same
+        form); the code stays only if it is heard again."""
+        text = " ".join(s.text for s in kept)
+        looped = repeats(text)
+        if looped >= 3:
+            log.info("speech: the transcript looped; decoded again without a prompt")
+            again = self._decode(loaded, samples, lang, "", seconds)
+            return again if repeats(" ".join(s.text for s in again)) < looped else kept
+        echoed = [c for c in sample_codes(self.sample()) if _has_code(text, c) and c not in expected]
+        if not echoed or self.sample() != GENERIC_PROMPT:
+            return kept
+        log.info("speech: the transcript holds the prompt's code %s; decoded again with another sample", echoed)
+        again = self._decode(loaded, samples, lang, OTHER_PROMPT, seconds)
+        heard = normalise_spoken(" ".join(s.text for s in again), lang)
+        return kept if all(_has_code(heard, c) for c in echoed) else again
 
     def _decode(self, loaded: LoadedModel, samples: Any, lang: str, prompt: str, seconds: float) -> list[Any]:
+        o = self.options
         segments, _info = loaded.model.transcribe(
-            samples, language=lang if loaded.multilingual else None, beam_size=self.options.beam_size,
-            initial_prompt=prompt, condition_on_previous_text=False, word_timestamps=True,
-            vad_filter=self.options.vad_filter, without_timestamps=self.options.without_timestamps)
+            samples, language=lang if loaded.multilingual else None, beam_size=o.beam_size, best_of=o.best_of,
+            temperature=list(o.temperatures), log_prob_threshold=o.log_prob_threshold, no_speech_threshold=o.no_speech_threshold,
+            compression_ratio_threshold=o.compression_ratio_threshold, hotwords=o.hotwords or None,
+            initial_prompt=prompt or None, condition_on_previous_text=False, word_timestamps=True,
+            vad_filter=o.vad_filter, without_timestamps=o.without_timestamps)
         return [s for s in segments if not _made_up(s, seconds)]
+
+
+def sample_codes(sample: str) -> list[str]:
+    """The codes of the sample command ("1042", "C-25"): what tiny.en writes when it reads the prompt back."""
+    return [t.strip(".,") for t in sample.split() if any(c.isdigit() for c in t) and len(t.strip(".,")) >= 4]
+
+
+def _has_code(text: str, code: str) -> bool:
+    """The code in the text, however it is spaced or dashed ("10 42" holds 1042, "C 25" holds C-25)."""
+    def bare(t: str) -> str:
+        return re.sub(r"[\W_]+", "", t.casefold())
+
+    return re.search(r"(?<![^\W_])" + r"[\W_]*".join(map(re.escape, bare(code))) + r"(?!\d)", text.casefold()) is not None
+
+
+def repeats(text: str, n: int = 3) -> int:
+    """How often the most frequent run of `n` words occurs (a decoding loop repeats one 3 times and more)."""
+    words = [_bare(w) for w in text.split()]
+    runs = [tuple(words[i:i + n]) for i in range(len(words) - n + 1)]
+    return max((runs.count(r) for r in set(runs)), default=0)
 
 
 def echoes_names(text: str, vocabulary: Sequence[str]) -> bool:

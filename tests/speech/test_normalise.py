@@ -20,8 +20,18 @@ from bot.twilio.voice_webhook import spoken_digits
     ("move it from a 12 to b 3", "move it from A-12 to B-3"),
     ("count bin A-01-02", "count bin A-01-02"),
     ("one hundred and five boxes", "105 boxes"),
-    ("from dock into a 0-4-0-2, done", "from dock into A-0402, done"),  # a leading zero: a bin, not an article
-    ("put it in a zero one zero three", "put it in A-0103"),
+    ("from dock into a 0-4-0-2, done", "from dock into A-04-02, done"),  # a leading zero: a bin, not an article
+    ("put it in a zero one zero three", "put it in A-01-03"),  # zone, aisle, level: the company's bins
+    ("bin a zero one zero two has thirty seven blue widgets", "bin A-01-02 has 37 blue widgets"),
+    ("so b zero four zero two, I count a hundred and twelve pieces", "so B-04-02, I count 112 pieces"),
+    ("remind me to chase P O zero zero three one tomorrow", "remind me to chase PO-0031 tomorrow"),
+    ("two hundred of W R I zero one two", "200 of WRI-012"),
+    ("P.O. 0031 arrived", "PO-0031 arrived"),
+    ("P-O-0012 just arrived.", "PO-0012 just arrived."),  # Whisper spells letters with hyphens
+    ("C 25 is empty", "C-25 is empty"),
+    ("um starting on eleven oh five now", "um starting on 1105 now"),
+    ("remind me to call Acme tomorrow at ten thirty", "remind me to call Acme tomorrow at 10:30"),
+    ("call them at eleven oh five", "call them at 11:05"),
 ])
 def test_english(heard, wanted):
     assert normalise_spoken(heard, "en") == wanted
@@ -32,6 +42,20 @@ def test_english(heard, wanted):
 ])
 def test_left_alone(text):
     assert normalise_spoken(text, "en") == text
+
+
+@pytest.mark.parametrize("heard, wanted", [
+    # the bug: a letter and numbers that were never a code became one ("bin C-25" out of unrelated words)
+    ("it's 5 boxes", "it's 5 boxes"),
+    ("we need 2 x 4 boards", "we need 2 x 4 boards"),
+    ("vitamin C 25 mg", "vitamin C 25 mg"),
+    ("Section C. 25 units arrived", "Section C. 25 units arrived"),
+    ("plan b 2 then", "plan b 2 then"),
+    ("I see two five boxes", "I see 2 5 boxes"),
+    ("the meeting ten thirty was moved", "the meeting 10 30 was moved"),
+])
+def test_codes_only_where_a_code_is_plausible(heard, wanted):
+    assert normalise_spoken(heard, "en") == wanted
 
 
 @pytest.mark.parametrize("heard, wanted", [

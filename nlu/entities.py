@@ -11,7 +11,7 @@ from functools import lru_cache
 from nlu import dates
 from nlu.lexicon import get as lexicon
 from nlu.numbers import compose, read_chinese, tidy
-from nlu.text import BIN_RE, CODE_RE, fold, is_mostly_latin, lat2cyr
+from nlu.text import BIN_RE, BIN_SHORT_RE, CODE_RE, fold, is_mostly_latin, lat2cyr
 
 # lexicon attribute -> span label
 _WORD_LISTS = {
@@ -284,6 +284,10 @@ def _locations(d: _Doc, out: dict, intent: str) -> None:
         s, e = _to_folded(d, m.start(), m.end())
         if not d.is_taken(s, e) and not any(b[0] < e and s < b[1] for b in bins):
             bins.append((s, e, f"{m.group(1).upper()}-{m.group(2)}-{m.group(3)}"))
+    for m in BIN_SHORT_RE.finditer(d.original):
+        s, e = _to_folded(d, m.start(), m.end())
+        if not d.is_taken(s, e) and not any(b[0] < e and s < b[1] for b in bins):
+            bins.append((s, e, f"{m.group(1).upper()}-{int(m.group(2)):02d}-{int(m.group(3)):02d}"))
     for m in _BIN_CYR.finditer(d.original):
         s, e = _to_folded(d, m.start(), m.end())
         if not d.is_taken(s, e) and not any(b[0] < e and s < b[1] for b in bins):
@@ -568,10 +572,23 @@ def _stage_channel(d: _Doc, out: dict, intent: str) -> None:
                     reason = ""
                 if reason:
                     out["lost_reason"] = reason
-    if intent in ("log_interaction", "create_reminder"):
-        ch = d.first("CHANNEL")
-        if ch and intent == "log_interaction":
+    if intent == "log_interaction":
+        ch = _channel(d)
+        if ch:
             out["channel"] = ch[3]
+
+
+def _channel(d: _Doc):
+    """The first channel word, unless it only says "wrote" and a later one says how ("wrote to them on viber")."""
+    spans = d.all("CHANNEL")
+    if not spans:
+        return None
+    vague = {fold(w) for w in getattr(lexicon(d.lang), "CHANNEL_VAGUE", [])}
+    first = spans[0]
+    if d.text[first[0]:first[1]] in vague:
+        plainer = next((s for s in spans if s[0] >= first[1] and d.text[s[0]:s[1]] not in vague), None)
+        return plainer or first
+    return first
 
 
 def _clean(text: str) -> str:

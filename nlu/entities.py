@@ -41,8 +41,9 @@ _SCALE_AFTER = re.compile(r"\s?(?:k|к|хил|тыс|mii)(?![a-zа-я])")
 # "x20", "х 20", "*20": a count written with a times sign
 _TIMES_QTY = re.compile(r"(?<![A-Za-z0-9\u0400-\u04ff])[xх×*]\s?(\d+)(?![\d.,:]|-\d)")
 # places that are not bins: warehouses and the special locations, in any case
-_PLACES = re.compile(r"(?<![\w-])(?:(dock[- ]?in|dock[- ]?out|quarantine|карантин[а-я]*|карантина)|(?-i:(MAIN|NORTH|EAST))"
-                     r"|(north|east|main|varna|plovdiv)\s+(?:depot|warehouse))(?![\w-])", re.I)
+# (codes are ASCII: a Chinese character right next to one is a boundary, "MAIN仓"; "in main" is the main warehouse)
+_PLACES = re.compile(r"(?<![A-Za-z0-9_\u0400-\u04ff-])(?:(dock[- ]?in|dock[- ]?out|quarantine|карантин[а-я]*|карантина)|(?-i:(MAIN|NORTH|EAST))"
+                     r"|(north|east|main|varna|plovdiv)\s+(?:depot|warehouse)|(?<=\b(?:in|at) )(main))(?![A-Za-z0-9_\u0400-\u04ff-])", re.I)
 _PLACE_NAMES = {"varna": "NORTH", "plovdiv": "EAST"}
 # bins written without separators or with spaces: A0102, a 01 02
 _BIN_LOOSE = re.compile(r"(?<![A-Za-z0-9_-])([A-Da-dPp])[ ]?(\d{2})[ ]?(\d{2})(?![A-Za-z0-9_-])")
@@ -301,8 +302,10 @@ def _locations(d: _Doc, out: dict, intent: str) -> None:
             code = "QUARANTINE" if word.startswith(("quar", "каран")) else "DOCK-IN" if word.endswith("in") else "DOCK-OUT"
         elif m.group(2):
             code = m.group(2)
-        else:
+        elif m.group(3):
             code = _PLACE_NAMES.get(m.group(3).lower(), m.group(3).upper())
+        else:
+            code = "MAIN"
         bins.append((s, e, code))
     # "zone B", "зона Б", "rack 3"
     for s in d.all("BINW"):

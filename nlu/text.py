@@ -91,7 +91,7 @@ CODE_RE = re.compile(r"(?<![A-Za-z0-9_-])[A-Za-z]{1,5}-?\d{2,}(?:-[A-Za-z0-9]+)*
 _WORD = re.compile(r"\w+", re.U)
 _PO_RE = re.compile(r"(?<![A-Za-z0-9_-])(?:PO|po|Po)[- ]?\d{2,}(?![A-Za-z0-9_-])")
 # bins written short, without the leading zeros: "a1-2", "B3-1", "c02/05" (zone, aisle, level)
-BIN_SHORT_RE = re.compile(r"(?<![A-Za-z0-9_/.-])([A-Da-dPp])\s?(\d{1,2})[-/](\d{1,2})(?![A-Za-z0-9_/-]|[.,]\d)")
+BIN_SHORT_RE = re.compile(r"(?<![A-Za-z0-9_/.-])([A-Da-dPp])(\d{1,2})[-/](\d{1,2})(?![A-Za-z0-9_/-]|[.,]\d)")
 _BIN_SOLID = re.compile(r"(?<![A-Za-z0-9_-])(?:[A-Da-dPp]\d{4}|[A-Da-dPp] \d\d \d\d)(?![A-Za-z0-9_-])", re.I)
 # bins typed with Cyrillic look-alike letters ("а-6-1", "п-1-2")
 _BIN_CYR = re.compile(r"(?<![\w-])[абвгпАБВГП]-?\d{1,2}-\d{1,2}(?:-\d{1,2})?(?![\w-])")

@@ -25,6 +25,7 @@ NAMES = Names(json.loads((Path(__file__).resolve().parents[2] / "bench" / "nlu" 
     ("把DOCK-IN的30箱PAP-003上架到B-02-05", "zh", "move_stock", {"from_location": "DOCK-IN", "to_location": "B-02-05"}),
     ("how many cable ties left in main?", "en", "check_stock", {"location": "MAIN"}),
     ("12 A4 boxes, 80 g", "en", "count_stock", {"location": None}),
+    ("give me a 1-2 day estimate for 30 chairs", "en", "check_stock", {"location": None}),
 ])
 def test_bins_and_places_written_loosely(text, lang, intent, want):
     got = nlu.parse(text, lang=lang, intent=intent, now=NOW).entities

@@ -11,7 +11,7 @@ from functools import lru_cache
 from nlu import dates
 from nlu.lexicon import get as lexicon
 from nlu.numbers import compose, read_chinese, tidy
-from nlu.text import BIN_RE, CODE_RE, fold, is_mostly_latin, lat2cyr
+from nlu.text import BIN_RE, BIN_SHORT_RE, CODE_RE, fold, is_mostly_latin, lat2cyr
 
 # lexicon attribute -> span label
 _WORD_LISTS = {
@@ -41,8 +41,9 @@ _SCALE_AFTER = re.compile(r"\s?(?:k|к|хил|тыс|mii)(?![a-zа-я])")
 # "x20", "х 20", "*20": a count written with a times sign
 _TIMES_QTY = re.compile(r"(?<![A-Za-z0-9\u0400-\u04ff])[xх×*]\s?(\d+)(?![\d.,:]|-\d)")
 # places that are not bins: warehouses and the special locations, in any case
-_PLACES = re.compile(r"(?<![\w-])(?:(dock[- ]?in|dock[- ]?out|quarantine|карантин[а-я]*|карантина)|(?-i:(MAIN|NORTH|EAST))"
-                     r"|(north|east|main|varna|plovdiv)\s+(?:depot|warehouse))(?![\w-])", re.I)
+# (codes are ASCII: a Chinese character right next to one is a boundary, "MAIN仓"; "in main" is the main warehouse)
+_PLACES = re.compile(r"(?<![A-Za-z0-9_\u0400-\u04ff-])(?:(dock[- ]?in|dock[- ]?out|quarantine|карантин[а-я]*|карантина)|(?-i:(MAIN|NORTH|EAST))"
+                     r"|(north|east|main|varna|plovdiv)\s+(?:depot|warehouse)|(?<=\b(?:in|at) )(main))(?![A-Za-z0-9_\u0400-\u04ff-])", re.I)
 _PLACE_NAMES = {"varna": "NORTH", "plovdiv": "EAST"}
 # bins written without separators or with spaces: A0102, a 01 02
 _BIN_LOOSE = re.compile(r"(?<![A-Za-z0-9_-])([A-Da-dPp])[ ]?(\d{2})[ ]?(\d{2})(?![A-Za-z0-9_-])")
@@ -284,6 +285,10 @@ def _locations(d: _Doc, out: dict, intent: str) -> None:
         s, e = _to_folded(d, m.start(), m.end())
         if not d.is_taken(s, e) and not any(b[0] < e and s < b[1] for b in bins):
             bins.append((s, e, f"{m.group(1).upper()}-{m.group(2)}-{m.group(3)}"))
+    for m in BIN_SHORT_RE.finditer(d.original):
+        s, e = _to_folded(d, m.start(), m.end())
+        if not d.is_taken(s, e) and not any(b[0] < e and s < b[1] for b in bins):
+            bins.append((s, e, f"{m.group(1).upper()}-{int(m.group(2)):02d}-{int(m.group(3)):02d}"))
     for m in _BIN_CYR.finditer(d.original):
         s, e = _to_folded(d, m.start(), m.end())
         if not d.is_taken(s, e) and not any(b[0] < e and s < b[1] for b in bins):
@@ -297,8 +302,10 @@ def _locations(d: _Doc, out: dict, intent: str) -> None:
             code = "QUARANTINE" if word.startswith(("quar", "каран")) else "DOCK-IN" if word.endswith("in") else "DOCK-OUT"
         elif m.group(2):
             code = m.group(2)
-        else:
+        elif m.group(3):
             code = _PLACE_NAMES.get(m.group(3).lower(), m.group(3).upper())
+        else:
+            code = "MAIN"
         bins.append((s, e, code))
     # "zone B", "зона Б", "rack 3"
     for s in d.all("BINW"):
@@ -568,10 +575,23 @@ def _stage_channel(d: _Doc, out: dict, intent: str) -> None:
                     reason = ""
                 if reason:
                     out["lost_reason"] = reason
-    if intent in ("log_interaction", "create_reminder"):
-        ch = d.first("CHANNEL")
-        if ch and intent == "log_interaction":
+    if intent == "log_interaction":
+        ch = _channel(d)
+        if ch:
             out["channel"] = ch[3]
+
+
+def _channel(d: _Doc):
+    """The first channel word, unless it only says "wrote" and a later one says how ("wrote to them on viber")."""
+    spans = d.all("CHANNEL")
+    if not spans:
+        return None
+    vague = {fold(w) for w in getattr(lexicon(d.lang), "CHANNEL_VAGUE", [])}
+    first = spans[0]
+    if d.text[first[0]:first[1]] in vague:
+        plainer = next((s for s in spans if s[0] >= first[1] and d.text[s[0]:s[1]] not in vague), None)
+        return plainer or first
+    return first
 
 
 def _clean(text: str) -> str:

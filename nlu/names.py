@@ -122,9 +122,11 @@ class Names:
                         continue
                 start, end = ws, words[i + n - 1][1]
                 # the legal form written around the name belongs to the mention ("ООО Северный Ветер")
-                if i > 0 and words[i - 1][2] in _LEGAL and words[i - 1][1] >= ws - 2:
+                # (a company's only: "Globex Corporation, USB-C cables" names no product "Corporation, USB-C cables")
+                if kind != "product" and i > 0 and words[i - 1][2] in _LEGAL and not text[words[i - 1][1]:ws].strip():
                     start = words[i - 1][0]
-                if i + n < len(words) and words[i + n][2].rstrip(".") in _LEGAL and words[i + n][0] <= end + 2:
+                if kind != "product" and i + n < len(words) and words[i + n][2].rstrip(".") in _LEGAL \
+                        and not text[end:words[i + n][0]].strip():
                     end = words[i + n][1]
                     if text[end:end + 1] == ".":
                         end += 1
@@ -144,9 +146,10 @@ def _zh_variants(name: str) -> list[str]:
         if trimmed.endswith(suffix) and len(trimmed) > len(suffix) + 1:
             trimmed = trimmed[: -len(suffix)]
             out.add(trimmed)
-    for city in _ZH_CITIES:
-        if trimmed.startswith(city) and len(trimmed) > len(city) + 1:
-            out.add(trimmed[len(city):])
+    for variant in list(out):  # "深圳新科贸易" is also written "新科贸易", not only "新科"
+        for city in _ZH_CITIES:
+            if variant.startswith(city) and len(variant) > len(city) + 1:
+                out.add(variant[len(city):])
     return [v for v in out if len(v) >= 2]
 
 

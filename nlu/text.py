@@ -90,6 +90,8 @@ BIN_RE = re.compile(r"(?<![A-Za-z0-9_-])[A-Za-z]{1,3}\d{0,2}(?:-\d{1,3}){2,3}(?!
 CODE_RE = re.compile(r"(?<![A-Za-z0-9_-])[A-Za-z]{1,5}-?\d{2,}(?:-[A-Za-z0-9]+)*(?![A-Za-z0-9_-])")
 _WORD = re.compile(r"\w+", re.U)
 _PO_RE = re.compile(r"(?<![A-Za-z0-9_-])(?:PO|po|Po)[- ]?\d{2,}(?![A-Za-z0-9_-])")
+# bins written short, without the leading zeros: "a1-2", "B3-1", "c02/05" (zone, aisle, level)
+BIN_SHORT_RE = re.compile(r"(?<![A-Za-z0-9_/.-])([A-Da-dPp])(\d{1,2})[-/](\d{1,2})(?![A-Za-z0-9_/-]|[.,]\d)")
 _BIN_SOLID = re.compile(r"(?<![A-Za-z0-9_-])(?:[A-Da-dPp]\d{4}|[A-Da-dPp] \d\d \d\d)(?![A-Za-z0-9_-])", re.I)
 # bins typed with Cyrillic look-alike letters ("а-6-1", "п-1-2")
 _BIN_CYR = re.compile(r"(?<![\w-])[абвгпАБВГП]-?\d{1,2}-\d{1,2}(?:-\d{1,2})?(?![\w-])")
@@ -122,6 +124,7 @@ def features(text: str, lang: str) -> str:
     text = _PO_RE.sub(" pocode ", text)
     text = BIN_RE.sub(" bincode ", text)
     text = _BIN_SOLID.sub(" bincode ", text)
+    text = BIN_SHORT_RE.sub(" bincode ", text)
     text = _BIN_CYR.sub(" bincode ", text)
     text = _PLACES.sub(lambda m: " " + re.sub(r"[- ]", "", m.group(1).lower()) + " ", text)
     text = _TIMES.sub(r" \1 times \2 ", text)  # "x100", "100x", "100 x": a count

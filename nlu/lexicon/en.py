@@ -65,10 +65,12 @@ STAGES = {
 
 CHANNELS = {
     "call": ["calld", "caled", "cald", "calld up", "phond", "talkd", "spoke w", "talked w", "left msg", "left a message", "left a msg", "on the phone w", "spoke", "talked", "chatted with", "rang up", "called up", "called", "call", "calls", "phoned", "phone call", "rang", "spoke with", "spoke to", "got off the phone with", "off the phone with", "on the phone with", "phone with", "had a call with", "talked to", "talked with", "on the phone", "calling", "call with", "voicemail", "no answer", "off the phone"],
-    "meeting": ["met w", "met up with", "mtg w", "visited them", "at the fair", "trade fair", "met", "meeting", "met with", "visited", "visit", "saw", "in person", "lunch with", "demo with", "mtg", "lunch", "lunch w", "had lunch"],
-    "email": ["emaild", "emailed us", "e-mailed us", "email", "emailed", "e-mail", "e-mailed", "mailed", "wrote to", "mail"],
-    "sms": ["sms", "texted", "text message", "messaged", "whatsapp", "viber"],
+    "meeting": ["met w", "met up with", "mtg w", "visited them", "at the fair", "trade fair", "met", "meeting", "met with", "visited", "visit", "saw", "in person", "lunch with", "demo with", "mtg", "lunch", "lunch w", "had lunch", "had coffee with", "coffee with", "coffee w", "coffee w/", "had coffee", "grabbed coffee with", "grabbed lunch with", "dropped by", "stopped by", "swung by", "popped in", "popped by", "popped into", "came by", "came over", "bumped into", "ran into", "catch-up w", "catch up with", "dropped in"],
+    "email": ["emaild", "emailed us", "e-mailed us", "email", "emailed", "e-mail", "e-mailed", "mailed", "wrote to", "mail", "wrote", "got a mail", "by mail", "by email", "sent an email", "replied by mail", "replied by email"],
+    "sms": ["sms", "texted", "text message", "messaged", "whatsapp", "viber", "pinged", "txt", "txted", "whatsapp'd", "whatsapped", "viber'd", "vibered", "on whatsapp", "on viber", "viber msg", "telegram", "on teams", "dm'd", "dmed"],
 }
+# writing words that do not say how ("wrote to"): a later, plainer channel word wins ("wrote to them on viber")
+CHANNEL_VAGUE = ["wrote", "wrote to"]
 
 # date words
 TODAY = ["today", "tonight", "this evening", "this morning", "this afternoon", "tday", "2day"]

@@ -64,10 +64,12 @@ STAGES = {
 
 CHANNELS = {
     "call": ["am sunat la", "sunat la", "apel cu", "am vorbit la telefon", "la tel", "am sunat", "sunat", "am vorbit", "vorbit", "apel", "telefon", "la telefon", "m-au sunat", "sunat-o", "sunat-o pe", "am sunat-o"],
-    "meeting": ["m-am văzut cu", "m-am vazut cu", "ne-am văzut", "ne-am vazut", "am fost pe la", "întâlnire", "m-am întâlnit", "ne-am întâlnit", "am fost la", "vizită", "am vizitat", "întâlnirea"],
-    "email": ["email", "e-mail", "mail", "mailul", "am scris", "i-am scris"],
-    "sms": ["sms", "mesaj", "whatsapp", "i-am dat mesaj"],
+    "meeting": ["m-am văzut cu", "m-am vazut cu", "ne-am văzut", "ne-am vazut", "am fost pe la", "întâlnire", "m-am întâlnit", "ne-am întâlnit", "am fost la", "vizită", "am vizitat", "întâlnirea", "am băut o cafea", "o cafea cu", "cafea cu", "am luat prânzul", "prânz cu", "am trecut pe la", "am dat o fugă", "au trecut pe la", "am dat o fuga"],
+    "email": ["email", "e-mail", "mail", "mailul", "am scris", "i-am scris", "mail de la", "pe mail", "i-am trimis mail", "pe email"],
+    "sms": ["sms", "mesaj", "whatsapp", "i-am dat mesaj", "pe whatsapp", "pe viber", "viber", "mesaj pe", "i-am dat un mesaj", "telegram"],
 }
+# writing words that do not say how ("wrote to"): a later, plainer channel word wins ("wrote to them on viber")
+CHANNEL_VAGUE = ["am scris", "i-am scris"]
 
 TODAY = ["azi", "astăzi", "diseară", "deseară", "în seara asta"]
 TOMORROW = ["mâine", "maine", "mîine"]

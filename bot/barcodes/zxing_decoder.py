@@ -7,22 +7,29 @@ Only when that finds nothing do we work harder:
    regions (regions.py: strong, parallel gradients) are found beside it, on
    the other core when it is free;
 2. nothing read: a list of attempts (plan.py), in the order that read the
-   most per millisecond on the benchmark's photo sets, run by one thread or
-   two (zxing-cpp and OpenCV release the GIL):
+   most per CPU millisecond on the benchmark's tuning photos (measured by
+   `python -m bench.barcodes.stages`), run by one thread or two (zxing-cpp
+   and OpenCV release the GIL):
    a. the best region cut out, turned so the bars stand upright (any angle),
       enlarged when small: at a fixed threshold (linear codes and PDF417
-      only: a cheap probe), with the local threshold, then CLAHE + unsharp
-      mask at a fixed threshold (glare, shadow, blur);
-   b. the whole image with zxing's own 90-degree turns and pyramid;
-   c. the second region's cheap cuts; both regions, when linear-looking, as
-      rows averaged along the bars and deconvolved for the blur the edges
-      show (profiles.py); the second region's CLAHE cut;
-   d. the cheapest cut of the other regions;
-   e. only while nothing at all has been read: the best one flattened as if
+      only: a cheap probe), then with the local threshold;
+   b. the whole photo at half size with zxing's 90-degree turns (~5 ms);
+   c. the best region with CLAHE + unsharp mask at a fixed threshold (glare,
+      shadow, blur); the whole photo with zxing's global-histogram binarizer;
+      the second region's local and CLAHE cuts;
+   d. the best region, when linear-looking, as rows averaged along the bars
+      and deconvolved for the blur the edges show (profiles.py); both
+      regions stretched between their local dark and bright levels (glare.py:
+      a reflection lifts paper and bars alike);
+   e. the whole image with zxing's own turns and pyramid (what plain zxing-cpp
+      does); the second region's fixed cut and profiles; the cheapest cut of
+      the other regions;
+   f. only while nothing at all has been read: the best one flattened as if
       round a can (cylinder.py), and deconvolved as a blurred 2D code
       (deblur.py).
-   On the sets, the best region holds nearly every code the fallback reads;
-   a photo with no code costs the whole list (~0.15-0.3 s of CPU).
+   The list stops when its attempts have used CPU_BUDGET of CPU (both threads
+   together): on the tuning photos nothing the list read came later than that,
+   and a photo with no code, which used to run the whole list, costs no more.
 
 When step 1 reads something, regions its codes do not account for still get
 one quick look (2b as it is): a photo may hold several codes - a GS1 label

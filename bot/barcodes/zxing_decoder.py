@@ -28,8 +28,8 @@ Only when that finds nothing do we work harder:
       round a can (cylinder.py), and deconvolved as a blurred 2D code
       (deblur.py).
    The list stops when its attempts have used CPU_BUDGET of CPU (both threads
-   together): on the tuning photos nothing the list read came later than that,
-   and a photo with no code, which used to run the whole list, costs no more.
+   together), except for the two special ways of f (one region each, bounded):
+   the flattening reads PDF417 bent, tilted or creased that nothing else reads.
 
 When step 1 reads something, regions its codes do not account for still get
 one quick look (2b as it is): a photo may hold several codes - a GS1 label
@@ -226,9 +226,10 @@ THOROUGH_REGIONS = 2  # regions that get every way of reading, not only the chea
 CUT_NAMES = ("local", "fixed", "clahe", "range")
 LOCAL, FIXED_CUT, CLAHE_CUT, RANGE_CUT = range(4)
 BARS_ONLY_CUT = FIXED_CUT  # fixed threshold first: it read the most per millisecond on the photo sets
-# CPU seconds a photo's attempts after the first read may take in all (both threads): the
-# attempts come cheapest-per-read first, so what is cut off reads little; a photo with no
-# code, which runs them all, would otherwise cost several times a photo with one.
+# CPU seconds a photo's attempts after the first read may take in all (both threads), the
+# special ones aside: the attempts come cheapest-per-read first, so what is cut off reads
+# little; a photo with no code, which runs them all, would otherwise cost several times a
+# photo with one.
 CPU_BUDGET = 0.2
 FLAT_SIDE = 560  # px: flattened cuts are read at this size (several tries each: kept small)
 
@@ -493,7 +494,7 @@ def _decode(gray: np.ndarray, trace: list | None, helper: bool) -> list[DecodedC
     used = [0.0]  # CPU seconds the attempts have taken, both threads together
 
     def skip(attempt: _Attempt) -> bool:
-        if used[0] >= CPU_BUDGET:
+        if used[0] >= CPU_BUDGET and not attempt.special:
             return True
         if attempt.special and found:
             return True

@@ -230,7 +230,7 @@ BARS_ONLY_CUT = FIXED_CUT  # fixed threshold first: it read the most per millise
 # special ones aside: the attempts come cheapest-per-read first, so what is cut off reads
 # little; a photo with no code, which runs them all, would otherwise cost several times a
 # photo with one.
-CPU_BUDGET = 0.2
+CPU_BUDGET = 0.1
 FLAT_SIDE = 560  # px: flattened cuts are read at this size (several tries each: kept small)
 
 

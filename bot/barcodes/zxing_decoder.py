@@ -231,6 +231,7 @@ BARS_ONLY_CUT = FIXED_CUT  # fixed threshold first: it read the most per millise
 # little; a photo with no code, which runs them all, would otherwise cost several times a
 # photo with one.
 CPU_BUDGET = 0.1
+HALF_MIN_SIDE = 64  # px: a smaller image is not read again at half size (nothing to gain; a 1 px side has no half)
 FLAT_SIDE = 560  # px: flattened cuts are read at this size (several tries each: kept small)
 
 
@@ -366,8 +367,9 @@ def _fallback_attempts(gray: np.ndarray, work: np.ndarray, regions: list[Region]
     best, second, rest = regions[:1], regions[1:THOROUGH_REGIONS], regions[THOROUGH_REGIONS:]
     half = lambda: cv2.resize(work, None, fx=0.5, fy=0.5, interpolation=cv2.INTER_AREA)  # noqa: E731
     yield from (cut(region, variant) for region in best for variant in (FIXED_CUT, LOCAL))
-    yield _Attempt("turns", "photo half", None, False, lambda: _read(half(), try_invert=False, try_downscale=False),
-                   "photo.half")
+    if min(work.shape[:2]) >= HALF_MIN_SIDE:
+        yield _Attempt("turns", "photo half", None, False, lambda: _read(half(), try_invert=False, try_downscale=False),
+                       "photo.half")
     yield from (cut(region, CLAHE_CUT) for region in best)
     yield _Attempt("global", "photo global", None, False,
                    lambda: _read(gray, try_rotate=False, try_invert=False, binarizer=_GLOBAL), "photo.global")

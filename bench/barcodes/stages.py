@@ -23,7 +23,6 @@ from collections import defaultdict
 from pathlib import Path
 
 import cv2
-import numpy as np
 import zxingcpp
 
 cv2.setNumThreads(1)

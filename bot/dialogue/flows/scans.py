@@ -86,7 +86,7 @@ async def scans_of(turn: Turn) -> list[Scan]:
     codes = await asyncio.to_thread(decode, inbound.data, max_bytes=limits.photo_bytes, max_pixels=limits.photo_pixels)
     metrics.BARCODE_DECODES.labels("found" if codes else "none").inc()
     if not codes:
-        problem = PhotoProblem.UNREADABLE
+        problem = PhotoProblem.NO_CODE  # without a diagnosis, claim no more than that nothing was read
         if turn.services.explain_photo is not None:
             problem = await asyncio.to_thread(turn.services.explain_photo, inbound.data, max_bytes=limits.photo_bytes,
                                               max_pixels=limits.photo_pixels)

@@ -95,8 +95,9 @@ PHOTO_PROBLEM_ADVICE = {
                            "fills about half the picture, and take it again — or type the digits under the barcode."),
     PhotoProblem.NO_CODE: N_("I see no barcode in that photo. Point the camera at the barcode and take it again "
                              "— or type the digits under the barcode."),
-    PhotoProblem.UNREADABLE: N_("I found no barcode in that photo. Hold the phone closer, keep the label flat and "
-                                "sharp, avoid glare — or type the digits under the barcode."),
+    PhotoProblem.UNREADABLE: N_("I can see a barcode in that photo but cannot read it. Hold the phone closer, keep "
+                                "the label flat and sharp, make sure nothing covers the code and there is no glare "
+                                "on it — or type the digits under the barcode."),
 }
 
 

@@ -7,22 +7,29 @@ Only when that finds nothing do we work harder:
    regions (regions.py: strong, parallel gradients) are found beside it, on
    the other core when it is free;
 2. nothing read: a list of attempts (plan.py), in the order that read the
-   most per millisecond on the benchmark's photo sets, run by one thread or
-   two (zxing-cpp and OpenCV release the GIL):
+   most per CPU millisecond on the benchmark's tuning photos (measured by
+   `python -m bench.barcodes.stages`), run by one thread or two (zxing-cpp
+   and OpenCV release the GIL):
    a. the best region cut out, turned so the bars stand upright (any angle),
       enlarged when small: at a fixed threshold (linear codes and PDF417
-      only: a cheap probe), with the local threshold, then CLAHE + unsharp
-      mask at a fixed threshold (glare, shadow, blur);
-   b. the whole image with zxing's own 90-degree turns and pyramid;
-   c. the second region's cheap cuts; both regions, when linear-looking, as
-      rows averaged along the bars and deconvolved for the blur the edges
-      show (profiles.py); the second region's CLAHE cut;
-   d. the cheapest cut of the other regions;
-   e. only while nothing at all has been read: the best one flattened as if
+      only: a cheap probe), then with the local threshold;
+   b. the whole photo at half size with zxing's 90-degree turns (~5 ms);
+   c. the best region with CLAHE + unsharp mask at a fixed threshold (glare,
+      shadow, blur); the whole photo with zxing's global-histogram binarizer;
+      the second region's local and CLAHE cuts;
+   d. the best region, when linear-looking, as rows averaged along the bars
+      and deconvolved for the blur the edges show (profiles.py); both
+      regions stretched between their local dark and bright levels (glare.py:
+      a reflection lifts paper and bars alike);
+   e. the whole image with zxing's own turns and pyramid (what plain zxing-cpp
+      does); the second region's fixed cut and profiles; the cheapest cut of
+      the other regions;
+   f. only while nothing at all has been read: the best one flattened as if
       round a can (cylinder.py), and deconvolved as a blurred 2D code
       (deblur.py).
-   On the sets, the best region holds nearly every code the fallback reads;
-   a photo with no code costs the whole list (~0.15-0.3 s of CPU).
+   The list stops when its attempts have used CPU_BUDGET of CPU (both threads
+   together), except for the two special ways of f (one region each, bounded):
+   the flattening reads PDF417 bent, tilted or creased that nothing else reads.
 
 When step 1 reads something, regions its codes do not account for still get
 one quick look (2b as it is): a photo may hold several codes - a GS1 label
@@ -39,6 +46,7 @@ from __future__ import annotations
 
 import math
 import threading
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
@@ -51,6 +59,7 @@ from domain.scanning import GS, DecodedCode, gs1_for_gtin, gs1_hri, has_valid_ch
 
 from .cylinder import HALF_ARCS, flatten
 from .deblur import blur_of_image, sharpen, wiener_2d
+from .glare import local_range
 from .images import DEFAULT_MAX_BYTES, DEFAULT_MAX_PIXELS, load_gray
 from .plan import Attempts, beside, photo_in_progress
 from .profiles import bar_run, read_region
@@ -208,13 +217,21 @@ def _confirm(image: np.ndarray, pts, code: DecodedCode, fmt) -> DecodedCode | No
 _CLAHE = cv2.createCLAHE(clipLimit=3.0, tileGridSize=(8, 8))
 _LOCAL = zxingcpp.Binarizer.LocalAverage
 _FIXED = zxingcpp.Binarizer.FixedThreshold
+_GLOBAL = zxingcpp.Binarizer.GlobalHistogram
 _LINEAR = [f for f in _FORMATS if f not in (F.QRCode, F.DataMatrix, F.PDF417, F.Aztec)]
 _BARS = _LINEAR + [F.PDF417]
 # How many of the best regions are flattened as if round a can, and deconvolved as 2D codes.
 FLATTEN_REGIONS, DECONVOLVE_REGIONS = 1, 1
 THOROUGH_REGIONS = 2  # regions that get every way of reading, not only the cheap cuts
-CUT_ORDER = (1, 0, 2)  # fixed threshold (bars only), local threshold, CLAHE + sharpened: by reads per ms
-BARS_ONLY_CUT = 1  # fixed threshold first: it read the most per millisecond on the photo sets
+CUT_NAMES = ("local", "fixed", "clahe", "range")
+LOCAL, FIXED_CUT, CLAHE_CUT, RANGE_CUT = range(4)
+BARS_ONLY_CUT = FIXED_CUT  # fixed threshold first: it read the most per millisecond on the photo sets
+# CPU seconds a photo's attempts after the first read may take in all (both threads), the
+# special ones aside: the attempts come cheapest-per-read first, so what is cut off reads
+# little; a photo with no code, which runs them all, would otherwise cost several times a
+# photo with one.
+CPU_BUDGET = 0.1
+HALF_MIN_SIDE = 64  # px: a smaller image is not read again at half size (nothing to gain; a 1 px side has no half)
 FLAT_SIDE = 560  # px: flattened cuts are read at this size (several tries each: kept small)
 
 
@@ -232,9 +249,10 @@ def _in_photo(found: list[_Found], cut: Cut) -> list[_Found]:
 def _cut_variants(cut: Cut) -> list:
     """As it is (local threshold, then fixed); then contrast-normalised (CLAHE evens out glare
     and shadow), sharpened and cut at a fixed threshold, which keeps the thin bars that blur
-    has turned grey."""
+    has turned grey; then stretched between its local dark and bright levels (glare.py)."""
     return [lambda: (cut.image, _LOCAL), lambda: (cut.image, _FIXED),
-            lambda: (sharpen(_CLAHE.apply(cut.image), 3.0, 2.0), _FIXED)]
+            lambda: (sharpen(_CLAHE.apply(cut.image), 3.0, 2.0), _FIXED),
+            lambda: (local_range(cut.image), _FIXED)]
 
 
 def _read_cut(cut: Cut, region: Region, variant: int, only_bars: bool = True) -> list[_Found]:
@@ -317,6 +335,7 @@ class _Attempt:
     region: Region | None
     special: bool  # costly, for special cases (a curved label, a blurred 2D code): only while nothing is read
     read: Callable[[], list[_Found]]
+    label: str = ""  # which region and which way, for the benchmark's per-step figures
 
 
 def _fallback_attempts(gray: np.ndarray, work: np.ndarray, regions: list[Region]) -> Iterator[_Attempt]:
@@ -334,22 +353,33 @@ def _fallback_attempts(gray: np.ndarray, work: np.ndarray, regions: list[Region]
                 cuts[id(region)] = cut_zoomed(gray, region, 4.0)
             return cuts[id(region)]
 
+    rank = {id(region): i for i, region in enumerate(regions)}
+
     def cut(region: Region, variant: int) -> _Attempt:
         return _Attempt("_read_zoomed_cut", f"cut {id(region)}", region, False,
-                        lambda: _read_cut(cut_of(region), region, variant))
+                        lambda: _read_cut(cut_of(region), region, variant),
+                        f"region{min(rank[id(region)], 2)}.{CUT_NAMES[variant]}")
 
     def step(how, region: Region, special: bool = False) -> _Attempt:
-        return _Attempt(how.__name__, f"{how.__name__} {id(region)}", region, special, lambda: how(gray, region))
+        return _Attempt(how.__name__, f"{how.__name__} {id(region)}", region, special, lambda: how(gray, region),
+                        f"region{min(rank[id(region)], 2)}.{how.__name__.removeprefix('_read_')}")
 
     best, second, rest = regions[:1], regions[1:THOROUGH_REGIONS], regions[THOROUGH_REGIONS:]
-    yield from (cut(region, variant) for region in best for variant in CUT_ORDER)
-    yield _Attempt("turns", "photo", None, False, lambda: _read(work, try_invert=False))
-    yield from (cut(region, variant) for region in second for variant in CUT_ORDER[:2])
-    for region in best + second:
-        if region.bar_angle is not None:
-            yield step(_read_profiles, region)
-    yield from (cut(region, CUT_ORDER[2]) for region in second)
-    yield from (cut(region, CUT_ORDER[0]) for region in rest)
+    half = lambda: cv2.resize(work, None, fx=0.5, fy=0.5, interpolation=cv2.INTER_AREA)  # noqa: E731
+    yield from (cut(region, variant) for region in best for variant in (FIXED_CUT, LOCAL))
+    if min(work.shape[:2]) >= HALF_MIN_SIDE:
+        yield _Attempt("turns", "photo half", None, False, lambda: _read(half(), try_invert=False, try_downscale=False),
+                       "photo.half")
+    yield from (cut(region, CLAHE_CUT) for region in best)
+    yield _Attempt("global", "photo global", None, False,
+                   lambda: _read(gray, try_rotate=False, try_invert=False, binarizer=_GLOBAL), "photo.global")
+    yield from (cut(region, variant) for region in second for variant in (LOCAL, CLAHE_CUT))
+    yield from (step(_read_profiles, region) for region in best if region.bar_angle is not None)
+    yield from (cut(region, RANGE_CUT) for region in best + second)
+    yield _Attempt("turns", "photo", None, False, lambda: _read(work, try_invert=False), "photo.turns")
+    yield from (cut(region, FIXED_CUT) for region in second)
+    yield from (step(_read_profiles, region) for region in second if region.bar_angle is not None)
+    yield from (cut(region, FIXED_CUT) for region in rest)
     yield from (step(_read_flattened, r, True) for r in regions[:FLATTEN_REGIONS])
     yield from (step(_read_deconvolved, r, True) for r in regions[:DECONVOLVE_REGIONS])
 
@@ -463,8 +493,11 @@ def _decode(gray: np.ndarray, trace: list | None, helper: bool) -> list[DecodedC
         # would cost seconds); candidate regions are still cut from the full image.
         attempts = _fallback_attempts(gray, _fit(gray, 2048), regions)
     done: set[int] = set()  # regions read, or explained by what was read
+    used = [0.0]  # CPU seconds the attempts have taken, both threads together
 
     def skip(attempt: _Attempt) -> bool:
+        if used[0] >= CPU_BUDGET and not attempt.special:
+            return True
         if attempt.special and found:
             return True
         if attempt.region is None:
@@ -477,8 +510,10 @@ def _decode(gray: np.ndarray, trace: list | None, helper: bool) -> list[DecodedC
         return False
 
     def run(attempt: _Attempt) -> None:
+        start = time.thread_time()
         more = attempt.read()
         with plan.lock:
+            used[0] += time.thread_time() - start
             more = [f for f in keep(more, attempt.source) if all(f.code != k.code for k in found)]
             if more:
                 found.extend(more)

@@ -203,3 +203,17 @@ def test_a_read_of_part_of_a_code_without_check_character_is_recognised():
     right_part = quad.copy()  # the same lines, starting a quarter of the way in: more bars lie before it
     right_part[[0, 3]] = quad[[0, 3]] + 0.25 * (quad[[1, 2]] - quad[[0, 3]])
     assert not _covers_bars(img, right_part)
+
+
+@pytest.mark.parametrize("shape", [(1, 300), (300, 1), (20, 20)])
+def test_a_sliver_of_an_image_reads_nothing_and_raises_nothing(shape):
+    assert decode_gray(np.full(shape, 200, np.uint8), parallel=False) == []
+
+
+def test_the_glare_stretch_gives_bars_back_under_a_reflection():
+    from bot.barcodes.glare import local_range
+
+    bars = np.tile(np.repeat(np.array([40, 200] * 20, np.uint8), 6), (120, 1))
+    lifted = np.clip(bars.astype(np.int16) // 3 + 150, 0, 255).astype(np.uint8)  # washed out: 163 vs 216
+    stretched = local_range(lifted)
+    assert int(stretched[60, 3]) < 60 and int(stretched[60, 9]) > 200

@@ -91,7 +91,7 @@ async def decode_photo(services, data: bytes) -> DecodedPhoto:
                                         max_pixels=limits.photo_pixels)
         if codes:
             return DecodedPhoto(codes)
-        problem = PhotoProblem.UNREADABLE
+        problem = PhotoProblem.NO_CODE  # without a diagnosis, claim no more than that nothing was read
         if services.explain_photo is not None:
             problem = await asyncio.to_thread(services.explain_photo, data, max_bytes=limits.photo_bytes,
                                               max_pixels=limits.photo_pixels)

@@ -725,7 +725,11 @@ def _customer_span(d: _Doc, lx, intent: str):
         if sp:
             cust = _walk(d, sp[1], lx, skip_stop=1)
     if not cust:
-        cust = next((c for label in ("FORW", "WITHW") for sp in d.all(label) for c in [_walk(d, sp[1], lx)] if c), None)
+        found = [c for label in ("FORW", "WITHW") for sp in d.all(label) for c in [_walk(d, sp[1], lx)] if c]
+        # "remind me on friday to send the quote to Acme": in a text with capitals, the capitalised
+        # mention is the name, not the verb after the first "to"
+        named = [c for c in found if d.orig(*c)[:1].isupper()] if d.has_case else []
+        cust = (named or found or [None])[0]
     if not cust and intent in ("customer_info", "create_customer", "create_deal", "update_deal", "log_interaction",
                                "create_order", "order_status"):
         cust = _capitalised(d)
@@ -756,6 +760,9 @@ def _product_span(d: _Doc, lx, intent: str, qty_end):
     return prod
 
 
+_PREP_BEFORE_DATE = re.compile(r"(?:^|(?<=\s))(?:at|on|by|в|во|на|к|до|във|pe|la|în)\s*$", re.I)
+
+
 def _note(d: _Doc, intent: str, cust) -> str:
     """What is left to say: after the customer (or the channel) in a logged interaction; a reminder's
     text without its trigger word and its dates."""
@@ -768,7 +775,7 @@ def _note(d: _Doc, intent: str, cust) -> str:
     pieces, pos = [], sp[1] if sp else 0
     for s, e in sorted(d.date_spans):
         if s >= pos:
-            pieces.append(d.orig(pos, s))
+            pieces.append(_PREP_BEFORE_DATE.sub("", d.orig(pos, s)))  # "в пятницу", "on friday": both go
             pos = e
     pieces.append(d.orig(pos, len(d.text)))
     note = _clean(re.sub(r"\s+", " ", " ".join(pieces)))

@@ -135,3 +135,15 @@ def test_cli_jsonl_streams_one_line_per_input():
     assert rows[0]["intent"] == "order_status" and rows[1]["lang"] == "ru"
     assert rows[2]["entities"]["date"] == "2026-11-21"
     assert "error" in rows[3] and p.returncode == 1
+
+
+@pytest.mark.parametrize("text,note,customer", [
+    ("напомни в пятницу отправить КП Вектору", "отправить КП Вектору", None),   # no "в" left of "в пятницу"
+    ("напомни мне во вторник позвонить Смирнову", "позвонить Смирнову", "Смирнову"),
+    ("напомни в пятницу в 9 отправить КП", "отправить КП", None),
+    ("remind me on friday to send the quote to Acme", "send the quote to Acme", "Acme"),  # not "send"
+])
+def test_reminder_text_without_its_date_words(text, note, customer):
+    r = nlu.parse(text, now=NOW)
+    assert r.intent == "create_reminder"
+    assert r.entities.get("note") == note and r.entities.get("customer") == customer, r.entities

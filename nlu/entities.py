@@ -526,11 +526,17 @@ def _quantity(d: _Doc, numbers, out: dict, intent: str):
     return end
 
 
+def _unit_code(lang: str, canon: str) -> str | None:
+    """The company's unit code, the same in every language ("коробок", "кутии", "箱" → "box");
+    None for a counting word that is no unit of stock ("3台打印机")."""
+    lx = lexicon(lang)
+    return None if canon in getattr(lx, "COUNT_WORDS", ()) else lx.UNIT_CODES.get(canon, canon)
+
+
 def _put_unit(d: _Doc, unit, out: dict, take: bool = True) -> None:
-    """The company's unit code, the same in every language ("коробок", "кутии", "箱" → "box")."""
-    lx = lexicon(d.lang)
-    if unit[3] not in getattr(lx, "COUNT_WORDS", ()):  # "3台打印机": 台 counts, it is no unit of stock
-        out["unit"] = getattr(lx, "UNIT_CODES", {}).get(unit[3], unit[3])
+    code = _unit_code(d.lang, unit[3])
+    if code:
+        out["unit"] = code
     if take:
         d.take(unit[0], unit[1])
 
@@ -544,8 +550,7 @@ def _unit_alone(d: _Doc, out: dict, intent: str) -> None:
     if intent != "check_stock" or "unit" in out:
         return
     for unit in d.all("UNIT"):
-        code = getattr(lexicon(d.lang), "UNIT_CODES", {}).get(unit[3], unit[3])
-        if code in _UNITS_ALONE and not d.is_taken(unit[0], unit[1]) and unit[1] - unit[0] >= 3 - (d.lang == "zh") * 2:
+        if _unit_code(d.lang, unit[3]) in _UNITS_ALONE and not d.is_taken(unit[0], unit[1]) and unit[1] - unit[0] >= 3 - (d.lang == "zh") * 2:
             _put_unit(d, unit, out, take=False)  # the product mention reads past it as before
             return
 
@@ -581,12 +586,17 @@ def _stage_channel(d: _Doc, out: dict, intent: str) -> None:
             out["channel"] = ch[3]
 
 
+@lru_cache(maxsize=None)
+def _vague_channels(lang: str) -> frozenset:
+    return frozenset(fold(w) for w in lexicon(lang).CHANNEL_VAGUE)
+
+
 def _channel(d: _Doc):
     """The first channel word, unless it only says "wrote" and a later one says how ("wrote to them on viber")."""
     spans = d.all("CHANNEL")
     if not spans:
         return None
-    vague = {fold(w) for w in getattr(lexicon(d.lang), "CHANNEL_VAGUE", [])}
+    vague = _vague_channels(d.lang)
     first = spans[0]
     if d.text[first[0]:first[1]] in vague:
         plainer = next((s for s in spans if s[0] >= first[1] and d.text[s[0]:s[1]] not in vague), None)

@@ -4,31 +4,32 @@ the one pressed carries on with the original message, and the choice is kept
 from __future__ import annotations
 
 from domain import nlu_corrections
+from domain.errors import N_
 
 from .messages import Button
 from .turn import Turn
 
-# Short labels for the buttons, per intent (templates, translated when shown).
+# Short labels for the buttons, per intent (marked for the catalogs, translated when shown).
 INTENT_LABELS = {
-    "log_interaction": "Log a call or meeting",
-    "create_deal": "New deal",
-    "update_deal": "Update a deal",
-    "create_customer": "New customer",
-    "customer_info": "Customer card",
-    "create_order": "New order",
-    "order_status": "Order status",
-    "check_stock": "Check stock",
-    "receive_stock": "Receive goods",
-    "move_stock": "Move stock",
-    "start_picking": "Pick an order",
-    "count_stock": "Count a bin",
-    "replenishment_plan": "Reorder plan",
-    "create_reminder": "Set a reminder",
-    "list_tasks": "My list",
-    "sales_report": "Sales report",
-    "send_mailing": "SMS mailing",
-    "help": "Help",
-    "cancel": "Cancel",
+    "log_interaction": N_("Log a call or meeting"),
+    "create_deal": N_("New deal"),
+    "update_deal": N_("Update a deal"),
+    "create_customer": N_("New customer"),
+    "customer_info": N_("Customer card"),
+    "create_order": N_("New order"),
+    "order_status": N_("Order status"),
+    "check_stock": N_("Check stock"),
+    "receive_stock": N_("Receive goods"),
+    "move_stock": N_("Move stock"),
+    "start_picking": N_("Pick an order"),
+    "count_stock": N_("Count a bin"),
+    "replenishment_plan": N_("Reorder plan"),
+    "create_reminder": N_("Set a reminder"),
+    "list_tasks": N_("My list"),
+    "sales_report": N_("Sales report"),
+    "send_mailing": N_("SMS mailing"),
+    "help": N_("Help"),
+    "cancel": N_("Cancel"),
 }
 
 

@@ -307,7 +307,9 @@ async def _opening_stock(d: _Demo) -> None:
         for wh_code, share in (("MAIN", 1.0), ("NORTH", 0.3), ("EAST", 0.2)):
             if wh_code != "MAIN" and i % 3:
                 continue
-            weeks = d.rnd.choice([0, 1, 2, 4, 6, 8]) if i % 11 else 0  # some products out of stock
+            # Some products out of stock, but not the first: A4 copy paper is what the help's
+            # examples ask about ("/stock A4 paper"); no draw is taken for it, so the rest stays as it was.
+            weeks = 4 if i == 0 else d.rnd.choice([0, 1, 2, 4, 6, 8]) if i % 11 else 0
             qty = int(yearly / 52 * weeks * share)
             if qty <= 0:
                 continue

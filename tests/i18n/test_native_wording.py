@@ -36,7 +36,7 @@ def test_every_record_and_bin_kind_is_a_word_of_the_language(lang):
             "No such record: sales order line, id 5."]),
     ("ro", ["Nu am găsit: comanda de achiziție PO-7.", "D-01 este o locație de tip rampă, nu o locație de depozitare.",
             "Înregistrarea nu există: linie de comandă de vânzare, id 5."]),
-    ("zh", ["未找到 采购订单 PO-7。", "D-01 是 月台 类库位，不是存储库位。", "记录不存在：销售订单行，ID 5。"]),
+    ("zh", ["未找到采购订单 PO-7。", "D-01 是“月台”类位置，不是存储库位。", "记录不存在：销售订单行，ID 5。"]),
 ])
 def test_domain_errors_name_kinds_in_the_readers_words(lang, expected):
     errors = [NotFound(N_("I found no {kind} {ref}."), kind=record_kind("purchase_order"), ref="PO-7"),

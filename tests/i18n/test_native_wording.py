@@ -34,7 +34,7 @@ def test_every_record_and_bin_kind_is_a_word_of_the_language(lang):
 @pytest.mark.parametrize("lang,expected", [
     ("en", ["I found no purchase order PO-7.", "D-01 is a dock location, not a storage bin.",
             "No such record: sales order line, id 5."]),
-    ("ro", ["Nu am găsit: comanda de achiziție PO-7.", "D-01 este o locație de tip rampă, nu o locație de depozitare.",
+    ("ro", ["Nu am găsit comanda de achiziție PO-7.", "D-01 este o locație de tip rampă, nu o locație de depozitare.",
             "Înregistrarea nu există: linie de comandă de vânzare, id 5."]),
     ("zh", ["未找到采购订单 PO-7。", "D-01 是“月台”类位置，不是存储库位。", "记录不存在：销售订单行，ID 5。"]),
 ])

@@ -65,8 +65,8 @@ def test_every_countable_message_renders_for_1_2_5_21_25(lang):
             "Заказ 7, осталась 21 ячейка.", "Заказ 7, осталось 25 ячеек."]),
     ("bg", ["Поръчка 7, остава 1 клетка.", "Поръчка 7, остават 2 клетки.", "Поръчка 7, остават 5 клетки.",
             "Поръчка 7, остават 21 клетки.", "Поръчка 7, остават 25 клетки."]),
-    ("ro", ["Comanda 7, mai este 1 locație.", "Comanda 7, mai sunt 2 locații.", "Comanda 7, mai sunt 5 locații.",
-            "Comanda 7, mai sunt 21 de locații.", "Comanda 7, mai sunt 25 de locații."]),
+    ("ro", ["Comanda 7: mai rămâne 1 locație.", "Comanda 7: mai rămân 2 locații.", "Comanda 7: mai rămân 5 locații.",
+            "Comanda 7: mai rămân 21 de locații.", "Comanda 7: mai rămân 25 de locații."]),
     ("zh", ["订单 7，还剩 1 个库位。", "订单 7，还剩 2 个库位。", "订单 7，还剩 5 个库位。", "订单 7，还剩 21 个库位。",
             "订单 7，还剩 25 个库位。"]),
 ])

@@ -9,6 +9,7 @@ Applied to every transcript, ours (Whisper, Vosk) and Twilio's (phone calls):
     "a zero one zero two"      -> "A-01-02"  (zone, aisle, level: the company's bins)
     "P O zero zero three one"  -> "PO-0031"
     "1,042", "1, 0, 4, 2"      -> "1042"
+    "order 1, 0, 42"           -> "order 1042"
     "заказ тысяча сорок два"   -> "заказ 1042"
 
 Codes are made only where one is plausible (after a code or bin word, at the start, with
@@ -40,6 +41,10 @@ _AISLE_LEVEL = re.compile(r"(?<![\w-])([A-Z])-(0\d)(\d\d)\b")
 _THOUSANDS = re.compile(r"\b(\d{1,3})((?:,\d{3})+)\b")
 # Digits read one by one come back as "1, 0, 4, 2" or "1 0 4 2": one number (three digits or more: codes).
 _SPELT_DIGITS = re.compile(r"(?<![\d.,])\d(?:(?:,? |-)\d){2,}(?![\d]|[.,]\d)")
+# After a document word, groups of digits are one number however Whisper split them: "order 1, 0, 42",
+# "order 10 42" -> "order 1042" (it writes a code read in groups or digit by digit either way).
+_DOC_RUN = re.compile(r"(?i)\b(order|orders|number|no|po|invoice|sku|code|ref|reference|заказ[а-я]*|номер)(\.?\s+#?)"
+                      r"(\d{1,4}(?:(?:,\s?|\s|-)\d{1,4})+)(?![\d]|[.,]\d)")
 
 
 def _letters(m: re.Match) -> str:
@@ -64,10 +69,21 @@ def bin_codes(text: str) -> str:
     return _AISLE_LEVEL.sub(r"\1-\2-\3", text)
 
 
+def _doc_number(m: re.Match) -> str:
+    """Join the groups when they were read digit by digit ("1, 0, 42") or end the sentence ("order 10 42?");
+    "order 10, 20 boxes" is two quantities and stays."""
+    groups = re.findall(r"\d+", m.group(3))
+    ends = re.match(r"\s*(?:[.?!,;:]|$)", m.string[m.end():]) is not None
+    if len("".join(groups)) < 3 or not (len(groups[0]) == 1 or ends):
+        return m.group(0)
+    return m.group(1) + m.group(2) + "".join(groups)
+
+
 def normalise_spoken(text: str, lang: str = "en") -> str:
     text = words_to_digits(text, "en")
     if lang != "en":
         text = words_to_digits(text, lang)
     text = _THOUSANDS.sub(lambda m: m.group(1) + m.group(2).replace(",", ""), text)
     text = _SPELT_DIGITS.sub(lambda m: re.sub(r"\D", "", m.group(0)), text)
+    text = _DOC_RUN.sub(_doc_number, text)
     return bin_codes(text)

@@ -14,6 +14,8 @@ from bot.twilio.voice_webhook import spoken_digits
     ("Forty-five boxes, please.", "45 boxes, please."),
     ("Where is order 1, 0, 4, 2?", "Where is order 1042?"),
     ("order 1 0 4 2", "order 1042"),
+    ("Where we order 1, 0, 42.", "Where we order 1042."),  # tiny.en on some CPUs: digit by digit, the last two together
+    ("is it order 10 42?", "is it order 1042?"),
     ("1,042 units", "1042 units"),
     ("take them from bin C 25", "take them from bin C-25"),
     ("Bin C25 is empty", "Bin C-25 is empty"),
@@ -53,6 +55,7 @@ def test_left_alone(text):
     ("plan b 2 then", "plan b 2 then"),
     ("I see two five boxes", "I see 2 5 boxes"),
     ("the meeting ten thirty was moved", "the meeting 10 30 was moved"),
+    ("order 10, 20 boxes of paper", "order 10, 20 boxes of paper"),  # two quantities, not an order number
 ])
 def test_codes_only_where_a_code_is_plausible(heard, wanted):
     assert normalise_spoken(heard, "en") == wanted

@@ -55,9 +55,20 @@ _CYR_ZONE = {"а": "A", "б": "B", "в": "B", "с": "C", "д": "D", "п": "P"}
 def canon_bin(code: str) -> str:
     """A bin in the company's form: zone letter(s), then two-digit aisle and level ("a-1-2" -> "A-01-02")."""
     m = re.fullmatch(r"([A-Za-z]{1,3})[- ]?(\d{1,2})[- ](\d{1,2})", code.strip())
-    if m:
-        return f"{m.group(1).upper()}-{int(m.group(2)):02d}-{int(m.group(3)):02d}"
-    return code.strip().upper()
+    return _zone_bin(m.group(1), m) if m else code.strip().upper()
+
+
+def _zone_bin(zone: str, m: re.Match) -> str:
+    """A bin of this zone whose aisle and level are groups 2 and 3 of m, in the company's form."""
+    return f"{zone.upper()}-{int(m.group(2)):02d}-{int(m.group(3)):02d}"
+
+
+# The ways a bin is written, tried in this order (a later one never takes what an earlier one found),
+# each with how it reads in the company's form.
+_BIN_FORMS = ((BIN_RE, lambda m: canon_bin(m.group(0))),
+              (_BIN_LOOSE, lambda m: _zone_bin(m.group(1), m)),
+              (BIN_SHORT_RE, lambda m: _zone_bin(m.group(1), m)),
+              (_BIN_CYR, lambda m: _zone_bin(_CYR_ZONE[m.group(1).lower()], m)))
 
 
 _PHONE_HINT = re.compile(r"\+?\d[\d\s().-]{6,}\d")
@@ -277,22 +288,11 @@ def _orders(d: _Doc, lx, out: dict, intent: str) -> None:
 
 def _locations(d: _Doc, out: dict, intent: str) -> None:
     bins = []
-    for m in BIN_RE.finditer(d.original):
-        s, e = _to_folded(d, m.start(), m.end())
-        if not d.is_taken(s, e):
-            bins.append((s, e, canon_bin(m.group(0))))
-    for m in _BIN_LOOSE.finditer(d.original):
-        s, e = _to_folded(d, m.start(), m.end())
-        if not d.is_taken(s, e) and not any(b[0] < e and s < b[1] for b in bins):
-            bins.append((s, e, f"{m.group(1).upper()}-{m.group(2)}-{m.group(3)}"))
-    for m in BIN_SHORT_RE.finditer(d.original):
-        s, e = _to_folded(d, m.start(), m.end())
-        if not d.is_taken(s, e) and not any(b[0] < e and s < b[1] for b in bins):
-            bins.append((s, e, f"{m.group(1).upper()}-{int(m.group(2)):02d}-{int(m.group(3)):02d}"))
-    for m in _BIN_CYR.finditer(d.original):
-        s, e = _to_folded(d, m.start(), m.end())
-        if not d.is_taken(s, e) and not any(b[0] < e and s < b[1] for b in bins):
-            bins.append((s, e, f"{_CYR_ZONE[m.group(1).lower()]}-{int(m.group(2)):02d}-{int(m.group(3)):02d}"))
+    for form, code_of in _BIN_FORMS:
+        for m in form.finditer(d.original):
+            s, e = _to_folded(d, m.start(), m.end())
+            if not d.is_taken(s, e) and not any(b[0] < e and s < b[1] for b in bins):
+                bins.append((s, e, code_of(m)))
     for m in _PLACES.finditer(d.original):
         s, e = _to_folded(d, m.start(), m.end())
         if d.is_taken(s, e) or any(b[0] < e and s < b[1] for b in bins):

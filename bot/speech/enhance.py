@@ -139,7 +139,20 @@ def enhance(x: np.ndarray, steps: str) -> np.ndarray:
     return x
 
 
-def enhance_auto(x: np.ndarray, by_kind: dict[str, str]) -> tuple[np.ndarray, str]:
-    """The steps for what the note is (by_kind: noisy/phone/reverb/clean -> steps); the kind too."""
+def steps_by_kind(text: str) -> dict[str, str]:
+    """"noisy=highpass+denoise;phone=;reverb=highpass" -> {kind: steps}; unknown kinds or steps: ValueError."""
+    by_kind: dict[str, str] = {}
+    for item in filter(None, (i.strip() for i in text.split(";"))):
+        kind, _, steps = item.partition("=")
+        kind = kind.strip()
+        unknown = [s for s in (p.strip() for p in steps.split("+")) if s and s not in STEPS]
+        if kind not in KINDS or unknown:
+            raise ValueError(f"unknown kind {kind!r} or step(s) {unknown}; kinds: {', '.join(KINDS)}; steps: {', '.join(STEPS)}")
+        by_kind[kind] = steps.strip()
+    return by_kind
+
+
+def enhance_auto(x: np.ndarray, by_kind: str) -> tuple[np.ndarray, str]:
+    """The steps for what the note is (by_kind as steps_by_kind reads it; a kind not named: none); the kind too."""
     kind = analyse(x).kind
-    return enhance(x, by_kind.get(kind, "")), kind
+    return enhance(x, steps_by_kind(by_kind).get(kind, "")), kind

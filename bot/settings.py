@@ -312,7 +312,7 @@ class Whisper(Section):
     echo_guard: bool = True
     sample_prompt: str | None = None
     preprocess: str = "auto"
-    preprocess_auto: dict[str, str] = {"noisy": "highpass+denoise", "phone": "highpass", "reverb": "highpass",
+    preprocess_auto: dict[str, str] = {"noisy": "highpass+denoise", "phone": "level", "reverb": "highpass",
                                        "clean": "highpass"}
 
     @field_validator("preprocess")

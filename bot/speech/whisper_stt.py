@@ -53,8 +53,9 @@ def is_whisper_dir(path: Path) -> bool:
     return (path / "model.bin").is_file() and (path / "config.json").is_file()
 
 
-# Measured (docs/benchmarks.md, Voice): denoising helps noisy notes only.
-AUTO_STEPS = "noisy=highpass+denoise;phone=highpass;reverb=highpass;clean=highpass"
+# Measured on sets A, C and D (docs/benchmarks.md, Voice): the denoiser acts on noisy notes only (elsewhere it
+# changes the audio by less than -40 dB); one loudness helps phone-band notes; dereverb and pre-emphasis did not help.
+AUTO_STEPS = "noisy=highpass+denoise;phone=level;reverb=highpass;clean=highpass"
 
 
 @dataclass(frozen=True, slots=True)

@@ -314,7 +314,6 @@ class Whisper(Section):
     preprocess: str = "auto"
     preprocess_auto: dict[str, str] = {"noisy": "highpass+denoise", "phone": "level", "reverb": "highpass",
                                        "clean": "highpass"}
-    log_prob_threshold_auto: dict[str, float | None] = {"phone": None}
 
     @field_validator("preprocess")
     @classmethod
@@ -336,27 +335,16 @@ class Whisper(Section):
         steps_by_kind(_joined(value))
         return value
 
-    @field_validator("log_prob_threshold_auto")
-    @classmethod
-    def _known_kinds_for_thresholds(cls, value: dict[str, float | None]) -> dict[str, float | None]:
-        from .speech.enhance import KINDS
-
-        unknown = [k for k in value if k not in KINDS]
-        if unknown:
-            raise ValueError(f"unknown kind(s) {', '.join(unknown)}; kinds: {', '.join(KINDS)}")
-        return value
-
     def options(self):
         from .speech.whisper_stt import WhisperOptions
 
         return WhisperOptions(**(self.model_dump() | {"temperatures": tuple(self.temperatures),
-                                                       "preprocess_auto": _joined(self.preprocess_auto),
-                                                       "log_prob_threshold_auto": _joined(self.log_prob_threshold_auto)}))
+                                                       "preprocess_auto": _joined(self.preprocess_auto)}))
 
 
-def _joined(by_kind: dict) -> str:
-    """{kind: value} as WhisperOptions keeps it ("noisy=highpass+denoise;phone=...", "phone=none")."""
-    return ";".join(f"{k}={'none' if v is None else v}" for k, v in by_kind.items())
+def _joined(by_kind: dict[str, str]) -> str:
+    """{kind: steps} as WhisperOptions keeps it ("noisy=highpass+denoise;phone=...")."""
+    return ";".join(f"{k}={v or ''}" for k, v in by_kind.items())
 
 
 class Speech(Section):

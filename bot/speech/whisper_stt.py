@@ -28,7 +28,7 @@ from typing import Any
 from domain.speech import Transcript, not_set_up
 
 from .audio import AudioLimits, Pcm, decode_pcm16k
-from .enhance import KINDS, enhance, enhance_auto
+from .enhance import enhance, enhance_auto
 from .names import fix_names, in_script_of
 from .normalise import normalise_spoken
 
@@ -80,7 +80,6 @@ class WhisperOptions:
     sample_prompt: str | None = None  # the prompt's sample command; None: GENERIC_PROMPT, "": none
     preprocess: str = "auto"  # audio clean-up before decoding (enhance.py): steps joined by +, or "auto": by what the note is
     preprocess_auto: str = AUTO_STEPS  # with "auto": each kind of note's steps
-    log_prob_threshold_auto: str = "phone=none"  # with "auto": log_prob_threshold by kind of note ("kind=value;...")
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,10 +174,8 @@ class WhisperSpeechToText:
     def _recognise(self, loaded: LoadedModel, pcm: Pcm, lang: str, vocabulary: Sequence[str], expected: Sequence[str],
                    started: float) -> Transcript:
         samples = pcm.samples.astype("float32") / 32768.0
-        threshold = self.options.log_prob_threshold
         if self.options.preprocess == "auto":
             samples, kind = enhance_auto(samples, self.options.preprocess_auto)
-            threshold = thresholds_by_kind(self.options.log_prob_threshold_auto).get(kind, threshold)
             log.debug("speech: a %s note", kind)
         else:
             samples = enhance(samples, self.options.preprocess)
@@ -187,13 +184,13 @@ class WhisperSpeechToText:
         prompt = self.prompt(loaded, [*expected, *vocabulary] if self.options.prompt_all_names else expected)
         vocabulary = [*expected, *vocabulary]
         with loaded.lock:
-            kept = self._decode(loaded, samples, lang, prompt, pcm.seconds, threshold)
+            kept = self._decode(loaded, samples, lang, prompt, pcm.seconds)
             if prompt != self.sample() and echoes_names(" ".join(s.text for s in kept), vocabulary):
                 # tiny.en sometimes reads the list of names back instead of the audio: again, without them
                 log.info("speech: the transcript repeated the prompt's names; decoded again without them")
-                kept = self._decode(loaded, samples, lang, self.sample(), pcm.seconds, threshold)
+                kept = self._decode(loaded, samples, lang, self.sample(), pcm.seconds)
             if self.options.echo_guard and prompt:
-                kept = self._without_echo(loaded, samples, lang, kept, pcm.seconds, expected, threshold)
+                kept = self._without_echo(loaded, samples, lang, kept, pcm.seconds, expected)
         words = _whole_words(w for s in kept for w in (s.words or []))
         raw = " ".join(s.text.strip() for s in kept).strip()
         raw, words = drop_sign_off(raw, words, self.options.unsure_below)
@@ -208,7 +205,7 @@ class WhisperSpeechToText:
                           unsure=unsure)
 
     def _without_echo(self, loaded: LoadedModel, samples: Any, lang: str, kept: list[Any], seconds: float,
-                      expected: Sequence[str], threshold: float | None) -> list[Any]:
+                      expected: Sequence[str]) -> list[Any]:
         """tiny.en reads its prompt back over audio it cannot make out ("Order 1042 from bin C-25 from bin
         C-25 ...", "... in bin C-25?" for "in bin a zero one zero two") or loops on a phrase. A loop:
         decoded again without a prompt, the version that loops less is kept. A code of the sample
@@ -218,37 +215,25 @@ class WhisperSpeechToText:
         looped = repeats(text)
         if looped >= 3:
             log.info("speech: the transcript looped; decoded again without a prompt")
-            again = self._decode(loaded, samples, lang, "", seconds, threshold)
+            again = self._decode(loaded, samples, lang, "", seconds)
             return again if repeats(" ".join(s.text for s in again)) < looped else kept
         echoed = [c for c in sample_codes(self.sample()) if _has_code(text, c) and c not in expected]
         if not echoed or self.sample() != GENERIC_PROMPT:
             return kept
         log.info("speech: the transcript holds the prompt's code %s; decoded again with another sample", echoed)
-        again = self._decode(loaded, samples, lang, OTHER_PROMPT, seconds, threshold)
+        again = self._decode(loaded, samples, lang, OTHER_PROMPT, seconds)
         heard = normalise_spoken(" ".join(s.text for s in again), lang)
         return kept if all(_has_code(heard, c) for c in echoed) else again
 
-    def _decode(self, loaded: LoadedModel, samples: Any, lang: str, prompt: str, seconds: float,
-                threshold: float | None) -> list[Any]:
+    def _decode(self, loaded: LoadedModel, samples: Any, lang: str, prompt: str, seconds: float) -> list[Any]:
         o = self.options
         segments, _info = loaded.model.transcribe(
             samples, language=lang if loaded.multilingual else None, beam_size=o.beam_size, best_of=o.best_of,
-            temperature=list(o.temperatures), log_prob_threshold=threshold, no_speech_threshold=o.no_speech_threshold,
+            temperature=list(o.temperatures), log_prob_threshold=o.log_prob_threshold, no_speech_threshold=o.no_speech_threshold,
             compression_ratio_threshold=o.compression_ratio_threshold, hotwords=o.hotwords or None,
             initial_prompt=prompt or None, condition_on_previous_text=False, word_timestamps=True,
             vad_filter=o.vad_filter, without_timestamps=o.without_timestamps)
         return [s for s in segments if not _made_up(s, seconds)]
-
-
-def thresholds_by_kind(text: str) -> dict[str, float | None]:
-    """"phone=none;reverb=-1.2" -> {"phone": None, "reverb": -1.2} (log_prob_threshold by kind of note)."""
-    out: dict[str, float | None] = {}
-    for item in filter(None, (i.strip() for i in text.split(";"))):
-        kind, _, value = item.partition("=")
-        if kind.strip() not in KINDS:
-            raise ValueError(f"unknown kind {kind.strip()!r}; kinds: {', '.join(KINDS)}")
-        out[kind.strip()] = None if value.strip().lower() in ("", "none", "null") else float(value)
-    return out
 
 
 def sample_codes(sample: str) -> list[str]:

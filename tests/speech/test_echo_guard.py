@@ -22,13 +22,13 @@ class Scripted(WhisperSpeechToText):
         self.again = again
         self.prompts: list[str] = []
 
-    def _decode(self, loaded, samples, lang, prompt, seconds, threshold=-1.0):
+    def _decode(self, loaded, samples, lang, prompt, seconds):
         self.prompts.append(prompt)
         return segments(self.answers.get(prompt, self.again))
 
     def heard(self, expected=()) -> str:
         first = self._decode(None, None, "en", GENERIC_PROMPT, 1.0)
-        return " ".join(s.text for s in self._without_echo(None, None, "en", first, 1.0, expected, -1.0))
+        return " ".join(s.text for s in self._without_echo(None, None, "en", first, 1.0, expected))
 
 
 def test_the_sample_commands_codes():

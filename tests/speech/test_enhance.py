@@ -134,9 +134,3 @@ def test_the_auto_setting_reaches_the_options_and_bad_kinds_are_refused_at_start
     assert set(by_kind) == {"noisy", "phone", "reverb", "clean"}  # the kinds not named keep config.yaml's steps
     with pytest.raises(ValueError, match="unknown kind"):
         load_settings(speech={"whisper": {"preprocess_auto": {"windy": "denoise"}}})
-
-
-def test_the_thresholds_by_kind_reach_the_options_and_bad_kinds_are_refused_at_start():
-    assert load_settings().speech.whisper.options().log_prob_threshold_auto == "phone=none"
-    with pytest.raises(ValueError, match="unknown kind"):
-        load_settings(speech={"whisper": {"log_prob_threshold_auto": {"windy": None}}})

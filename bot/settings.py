@@ -311,22 +311,40 @@ class Whisper(Section):
     hotwords: str = ""
     echo_guard: bool = True
     sample_prompt: str | None = None
-    preprocess: str = "highpass+denoise"
+    preprocess: str = "auto"
+    preprocess_auto: dict[str, str] = {"noisy": "highpass+denoise", "phone": "level", "reverb": "highpass",
+                                       "clean": "highpass"}
 
     @field_validator("preprocess")
     @classmethod
     def _known_steps(cls, value: str) -> str:
         from .speech.enhance import STEPS
 
+        if value.strip() == "auto":
+            return "auto"
         unknown = [s for s in (p.strip() for p in value.split("+")) if s and s not in STEPS]
         if unknown:
-            raise ValueError(f"unknown preprocess step(s) {', '.join(unknown)}; known: {', '.join(STEPS)}")
+            raise ValueError(f"unknown preprocess step(s) {', '.join(unknown)}; known: auto, {', '.join(STEPS)}")
+        return value
+
+    @field_validator("preprocess_auto")
+    @classmethod
+    def _known_kinds(cls, value: dict[str, str]) -> dict[str, str]:
+        from .speech.enhance import steps_by_kind
+
+        steps_by_kind(_joined(value))
         return value
 
     def options(self):
         from .speech.whisper_stt import WhisperOptions
 
-        return WhisperOptions(**(self.model_dump() | {"temperatures": tuple(self.temperatures)}))
+        return WhisperOptions(**(self.model_dump() | {"temperatures": tuple(self.temperatures),
+                                                       "preprocess_auto": _joined(self.preprocess_auto)}))
+
+
+def _joined(by_kind: dict[str, str]) -> str:
+    """{kind: steps} as WhisperOptions keeps it ("noisy=highpass+denoise;phone=...")."""
+    return ";".join(f"{k}={v or ''}" for k, v in by_kind.items())
 
 
 class Speech(Section):

@@ -2,7 +2,7 @@
 
     audio.py         bytes (OGG/Opus, WAV, MP3...) -> 16 kHz mono PCM, with length and size limits
     whisper_stt.py   the default: faster-whisper, English from the bundled tiny.en model, biased by a prompt of names
-    enhance.py       audio clean-up before Whisper decodes (high-pass, gentle denoising; speech.whisper.preprocess)
+    enhance.py       audio clean-up before Whisper decodes, chosen per note (noisy, phone band, reverberant, clean)
     vosk_stt.py      a language whose model the operator installed as an unpacked Vosk model
     registry.py      model per language from config.yaml's speech.models, English by default
     normalise.py     what was heard -> what the parser reads: spoken numbers as digits, bin codes (C-25)

@@ -28,7 +28,7 @@ from typing import Any
 from domain.speech import Transcript, not_set_up
 
 from .audio import AudioLimits, Pcm, decode_pcm16k
-from .enhance import enhance
+from .enhance import enhance, enhance_auto
 from .names import fix_names, in_script_of
 from .normalise import normalise_spoken
 
@@ -53,6 +53,11 @@ def is_whisper_dir(path: Path) -> bool:
     return (path / "model.bin").is_file() and (path / "config.json").is_file()
 
 
+# Measured on sets A, C and D (docs/benchmarks.md, Voice): the denoiser acts on noisy notes only (elsewhere it
+# changes the audio by less than -40 dB); one loudness helps phone-band notes; dereverb and pre-emphasis did not help.
+AUTO_STEPS = "noisy=highpass+denoise;phone=level;reverb=highpass;clean=highpass"
+
+
 @dataclass(frozen=True, slots=True)
 class WhisperOptions:
     beam_size: int = 5
@@ -73,7 +78,8 @@ class WhisperOptions:
     hotwords: str = ""  # words Whisper sees before the prompt (faster-whisper's hotwords)
     echo_guard: bool = True  # a transcript that reads the prompt back or loops: decoded again without a prompt
     sample_prompt: str | None = None  # the prompt's sample command; None: GENERIC_PROMPT, "": none
-    preprocess: str = "highpass+denoise"  # audio clean-up before decoding (enhance.py): level, highpass, denoise, joined by +
+    preprocess: str = "auto"  # audio clean-up before decoding (enhance.py): steps joined by +, or "auto": by what the note is
+    preprocess_auto: str = AUTO_STEPS  # with "auto": each kind of note's steps
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,7 +173,12 @@ class WhisperSpeechToText:
 
     def _recognise(self, loaded: LoadedModel, pcm: Pcm, lang: str, vocabulary: Sequence[str], expected: Sequence[str],
                    started: float) -> Transcript:
-        samples = enhance(pcm.samples.astype("float32") / 32768.0, self.options.preprocess)
+        samples = pcm.samples.astype("float32") / 32768.0
+        if self.options.preprocess == "auto":
+            samples, kind = enhance_auto(samples, self.options.preprocess_auto)
+            log.debug("speech: a %s note", kind)
+        else:
+            samples = enhance(samples, self.options.preprocess)
         # Measured (docs/benchmarks.md, Voice): the company's whole list in the prompt costs intent
         # (tiny.en bends ordinary words towards it, or reads it back); the step's few names help.
         prompt = self.prompt(loaded, [*expected, *vocabulary] if self.options.prompt_all_names else expected)

@@ -60,6 +60,7 @@ def canon_bin(code: str) -> str:
     return code.strip().upper()
 
 
+_LANG_REGION = {"en": "BG", "bg": "BG", "ro": "RO", "ru": "RU", "zh": "CN"}
 _PHONE_HINT = re.compile(r"\+?\d[\d\s().-]{6,}\d")
 
 
@@ -224,10 +225,17 @@ def _phones(d: _Doc, out: dict, region: str) -> None:
         return
     import phonenumbers
 
-    for m in phonenumbers.PhoneNumberMatcher(d.original, region):
-        out["phone"] = phonenumbers.format_number(m.number, phonenumbers.PhoneNumberFormat.E164)
-        d.take(*_to_folded(d, m.start, m.end))
-        return
+    # a local number is the writer's market's: the given region first, then the language's country
+    # ("0722 123 456" from a Romanian writer, "8 921 ..." from a Russian one, "手机139..." from a Chinese one)
+    zh = d.lang == "zh"
+    text = re.sub(r"(?<=[\u3400-\u9fff])(?=[+\d])", " ", d.original) if zh else d.original
+    for reg in dict.fromkeys([region, _LANG_REGION.get(d.lang, region)]):
+        for m in phonenumbers.PhoneNumberMatcher(text, reg):
+            out["phone"] = phonenumbers.format_number(m.number, phonenumbers.PhoneNumberFormat.E164)
+            at = d.original.find(m.raw_string) if zh else m.start
+            if at >= 0:
+                d.take(*_to_folded(d, at, at + len(m.raw_string)))
+            return
     m = re.search(r"\+\d[\d\s().-]{7,}\d", d.original)  # numbers the library deems invalid but clearly meant
     if m:
         digits = re.sub(r"\D", "", m.group(0))
@@ -546,11 +554,26 @@ def _put_unit(d: _Doc, unit, out: dict, take: bool = True) -> None:
 _UNITS_ALONE = {"pcs", "box", "carton", "pallet", "roll", "ream", "bag", "bottle", "crate", "drum", "kg"}
 
 
+# "per ream", "за пачку", "pe top", "每令": the unit a price is given in
+_PER = {"en": r"(?:per|a|an|/|each)", "ru": r"(?:за|/)", "bg": r"(?:за|на|/)", "ro": r"(?:pe|per|/)", "zh": r"每"}
+
+
 def _unit_alone(d: _Doc, out: dict, intent: str) -> None:
-    if intent != "check_stock" or "unit" in out:
+    if "unit" in out:
         return
+    if "amount" in out:
+        for unit in d.all("UNIT"):
+            before = d.text[max(0, unit[0] - 6):unit[0]]
+            if not d.is_taken(unit[0], unit[1]) and re.search(("" if d.lang == "zh" else r"(?<![\w])") + _PER[d.lang] + r"\s*$", before) \
+                    and _unit_code(d.lang, unit[3]):
+                _put_unit(d, unit, out)
+                return
+    if intent != "check_stock":
+        return
+    # a one-letter unit ("m", "l", "g") is no unit without its number; "pack" and "can" are English verbs
+    alone = _UNITS_ALONE | ({"pack"} if d.lang != "en" else set())
     for unit in d.all("UNIT"):
-        if _unit_code(d.lang, unit[3]) in _UNITS_ALONE and not d.is_taken(unit[0], unit[1]) and unit[1] - unit[0] >= 3 - (d.lang == "zh") * 2:
+        if _unit_code(d.lang, unit[3]) in alone and not d.is_taken(unit[0], unit[1]) and unit[1] - unit[0] >= 2 - (d.lang == "zh"):
             _put_unit(d, unit, out, take=False)  # the product mention reads past it as before
             return
 

@@ -130,6 +130,7 @@ class _Doc:
         for s in self.spans:
             self.by_start.setdefault(s[0], []).append(s)
         self.taken: list[tuple[int, int]] = []
+        self.product_span: tuple[int, int] | None = None
         letters = [c for c in text if c.isalpha()]
         self.has_case = any(c.islower() for c in letters) and any(c.isupper() for c in letters)
 
@@ -210,6 +211,8 @@ def _known_names(d: _Doc, out: dict, intent: str, index) -> None:
             continue
         out[m.kind] = _tidy(d.original[m.start:m.end])
         d.take(s, e)
+        if m.kind == "product":
+            d.product_span = (s, e)
 
 
 def _skip_space(d: _Doc, pos: int) -> int:
@@ -731,6 +734,10 @@ def _mentions(d: _Doc, lx, out: dict, intent: str, qty_end) -> None:
         _keep(d, out, "supplier", _supplier_span(d, lx, intent))
     if intent in _PRODUCT_INTENTS and "product" not in out:
         _keep(d, out, "product", _product_span(d, lx, intent, qty_end))
+    if intent == "send_mailing" and "product" not in out:
+        _keep(d, out, "product", _offer_span(d, lx))
+    if "product" in out and getattr(d, "product_span", None):
+        _whole_product(d, lx, out)
     note = _note(d, intent, cust)
     if note:
         out["note"] = note
@@ -741,6 +748,8 @@ def _keep(d: _Doc, out: dict, key: str, span) -> None:
     if value:
         out[key] = value
         d.take(*span)
+        if key == "product":
+            d.product_span = span
 
 
 def _customer_span(d: _Doc, lx, intent: str):
@@ -791,6 +800,49 @@ def _product_span(d: _Doc, lx, intent: str, qty_end):
     if not prod and intent == "move_stock" and len(d.tokens) > 1 and d.lang != "zh":
         prod = _walk(d, d.tokens[1][0], lx, name=False)  # "transfer napkins from B-01-01 ...": after the verb
     return prod
+
+
+# what a product's name goes on with: a size or spec ("57mm", "140 см", "24寸", "A4"), and in Russian,
+# Bulgarian and Romanian a "for/of" phrase ("мыло для рук", "сапун за ръце", "scotch de ambalare")
+_SPEC_AFTER = re.compile(r"\s?(\d+(?:[.,]\d+)?\s?(?:mm|мм|cm|см|ml|мл|in|inch|寸|毫米|厘米)(?![\w])|\d+x\d+(?![\w])|\d+(?=\s*(?:[,;]|$)))")
+_SPEC_BEFORE_ZH = re.compile(r"(\d+(?:mm|cm|寸|毫米|厘米))$")
+_OF_PHRASE = {"ru": ("для", "по"), "bg": ("за",), "ro": ("de", "pentru")}
+# "10% off notebooks", "скидка 10% на тетради", "10% la caiete": what a campaign is about
+_OFFER = re.compile(r"\d+\s?%\s*(?:off|discount on|on|на|за|la|reducere la|отстъпка за)?\s+")
+_OFFER_ZH = re.compile(r"打[一二三四五六七八九\d]折|[一二三四五六七八九\d]折")
+
+
+def _offer_span(d: _Doc, lx):
+    if d.lang == "zh":
+        m = _OFFER_ZH.search(d.text)
+        return _walk(d, m.start(), lx, backward=True, name=False) if m else None
+    m = _OFFER.search(d.text)
+    return _walk(d, m.end(), lx, name=False) if m else None
+
+
+def _whole_product(d: _Doc, lx, out: dict) -> None:
+    """Grows the product mention by the spec and "for ..." phrase its name goes on with."""
+    s, e = d.product_span
+    if d.lang == "zh":
+        m = _SPEC_BEFORE_ZH.search(d.text[:s])
+        if m and not d.is_taken(m.start(1), s):
+            s = m.start(1)
+    m = _SPEC_AFTER.match(d.text, e)
+    if m and not d.is_taken(m.start(1), m.end(1)) and not (d.lang == "zh" and not m.group(1)[-1:].isalpha() and m.group(1)[-1:] != "寸"):
+        nxt = _skip_space(d, m.end())
+        if not d.labels_at(nxt) & {"UNIT", "CUR"}:
+            e = m.end()
+    elif d.lang in _OF_PHRASE:
+        m = re.match(r"\s+(" + "|".join(_OF_PHRASE[d.lang]) + r")\s+([a-zа-яăâîșşțţ]{3,})(?![\w-])", d.text[e:])
+        if m:
+            a, b = e + m.start(2), e + m.end(2)
+            word_orig = d.orig(a, b)
+            if word_orig[:1].islower() and not d.is_taken(a, b) and m.group(2) not in lx.STOP and not d.labels_at(a):
+                e = b
+    if (s, e) != d.product_span:
+        d.take(s, e)
+        d.product_span = (s, e)
+        out["product"] = _tidy(d.orig(s, e))
 
 
 _PREP_BEFORE_DATE = re.compile(r"(?:^|(?<=\s))(?:at|on|by|в|во|на|к|до|във|pe|la|în)\s*$", re.I)

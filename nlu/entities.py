@@ -32,6 +32,7 @@ _NAME_JOINERS = {"&", "and", "of", "de", "и", "și", "si", "von", "van", "the"}
 _MONEY_SCALE = r"(?:\s*(k|к|тыс\.?|тысяч[аи]?|хил\.?|хиляди|хиляда|mii|mie|млн\.?|mln|million|thousand|grand|千|万|бона)(?![A-Za-z\u0400-\u04ff]))?"
 # a number: not glued to a preceding word or code; a unit may follow without a space ("5шт", "10kg")
 _DIGITS = re.compile(r"(?<![A-Za-z0-9\u0400-\u04ff/#№-])(?<!\d[.,:])(\d{1,3}(?:[ \u00a0,.]\d{3})+(?![\d])|\d+(?:[.,]\d+)?)" + _MONEY_SCALE + r"(?![\d:/]|[.,]\d|-\d)")
+_SIZE_AFTER = re.compile(r"\s?(?:mm|мм|cm|см|inch|inches|дюйм[а-я]*|toli|țoli|寸|毫米|厘米)(?![A-Za-z0-9\u0400-\u04ff])")
 _ZH_NUMERAL = re.compile(r"[零一二两三四五六七八九十百千万\d]+")
 _SCALE_VALUES = {"k": 1000, "к": 1000, "тыс": 1000, "тыс.": 1000, "тысяч": 1000, "тысяча": 1000, "тысячи": 1000,
                  "хил": 1000, "хил.": 1000, "хиляди": 1000, "хиляда": 1000, "mii": 1000, "mie": 1000, "бона": 1000,
@@ -209,6 +210,9 @@ def _known_names(d: _Doc, out: dict, intent: str, index) -> None:
         s, e = _to_folded(d, m.start, m.end)
         if d.is_taken(s, e):
             continue
+        if m.kind == "product" and any(u[0] <= s and e <= u[1] for u in d.all("UNIT")) \
+                and re.search(r"\d\s*$", d.text[:s]):
+            continue  # "60 кашона ...": a unit after its number, though a product is also called so
         out[m.kind] = _tidy(d.original[m.start:m.end])
         d.take(s, e)
         if m.kind == "product":
@@ -413,6 +417,8 @@ def _numbers(d: _Doc, lx) -> list[tuple[int, int, float, str]]:
             continue
         if d.text[m.end():m.end() + 2].lstrip().startswith("%"):
             continue  # a percentage is neither a quantity nor an amount
+        if _SIZE_AFTER.match(d.text, m.end()):
+            continue  # "57mm", "140 см", "24 дюйма": a size in a product's name, not a count
         raw = m.group(1)
         raw = re.sub(r"[ \u00a0,.]", "", raw) if re.fullmatch(r"\d{1,3}(?:[ \u00a0,.]\d{3})+", raw) else raw.replace(",", ".")
         try:
@@ -804,9 +810,11 @@ def _product_span(d: _Doc, lx, intent: str, qty_end):
 
 # what a product's name goes on with: a size or spec ("57mm", "140 см", "24寸", "A4"), and in Russian,
 # Bulgarian and Romanian a "for/of" phrase ("мыло для рук", "сапун за ръце", "scotch de ambalare")
-_SPEC_AFTER = re.compile(r"\s?(\d+(?:[.,]\d+)?\s?(?:mm|мм|cm|см|ml|мл|in|inch|寸|毫米|厘米)(?![\w])|\d+x\d+(?![\w])|\d+(?=\s*(?:[,;]|$)))")
-_SPEC_BEFORE_ZH = re.compile(r"(\d+(?:mm|cm|寸|毫米|厘米))$")
-_OF_PHRASE = {"ru": ("для", "по"), "bg": ("за",), "ro": ("de", "pentru")}
+_SPEC_AFTER = re.compile(r"\s?(\d+(?:[.,]\d+)?\s?(?:mm|мм|cm|см|in|inch|inches|дюйм[а-я]*|toli|țoli|寸|毫米|厘米)(?![\w])"
+                         r"|\d+(?:[.,]\d+)?(?:ml|мл|g|г|gr|гр|kg|кг|l|л|m|м)(?![\w])|\d+\s?[xх×*]\s?\d+(?:\s?[xх×*]\s?\d+)?(?![\w])"
+                         r"|\d+(?=\s*(?:[,;]|$)))")
+_SPEC_BEFORE_ZH = re.compile(r"(\d+(?:mm|cm|寸|毫米|厘米|kg|g|ml))$")
+_OF_PHRASE = {"ru": ("для",), "bg": ("за",), "ro": ("de", "pentru")}
 # "10% off notebooks", "скидка 10% на тетради", "10% la caiete": what a campaign is about
 _OFFER = re.compile(r"\d+\s?%\s*(?:off|discount on|on|на|за|la|reducere la|отстъпка за)?\s+")
 _OFFER_ZH = re.compile(r"打[一二三四五六七八九\d]折|[一二三四五六七八九\d]折")
@@ -828,6 +836,8 @@ def _whole_product(d: _Doc, lx, out: dict) -> None:
         if m and not d.is_taken(m.start(1), s):
             s = m.start(1)
     m = _SPEC_AFTER.match(d.text, e)
+    if not m and d.text[e - 1:e].isdigit():
+        m = re.compile(r"(" + _SIZE_AFTER.pattern + ")").match(d.text, e)  # "мониторы 24" + "дюйма"
     if m and not d.is_taken(m.start(1), m.end(1)) and not (d.lang == "zh" and not m.group(1)[-1:].isalpha() and m.group(1)[-1:] != "寸"):
         nxt = _skip_space(d, m.end())
         if not d.labels_at(nxt) & {"UNIT", "CUR"}:

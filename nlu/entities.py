@@ -132,6 +132,8 @@ class _Doc:
             self.by_start.setdefault(s[0], []).append(s)
         self.taken: list[tuple[int, int]] = []
         self.product_span: tuple[int, int] | None = None
+        self.qty_span: tuple[int, int] | None = None
+        self.customer_span: tuple[int, int] | None = None
         letters = [c for c in text if c.isalpha()]
         self.has_case = any(c.islower() for c in letters) and any(c.isupper() for c in letters)
 
@@ -217,6 +219,8 @@ def _known_names(d: _Doc, out: dict, intent: str, index) -> None:
         d.take(s, e)
         if m.kind == "product":
             d.product_span = (s, e)
+        elif m.kind == "customer":
+            d.customer_span = (s, e)
 
 
 def _skip_space(d: _Doc, pos: int) -> int:
@@ -535,6 +539,7 @@ def _quantity(d: _Doc, numbers, out: dict, intent: str):
         chosen = ((digits or free)[0], None)
     (s, e, value, _), unit = chosen
     out["quantity"] = tidy(value)
+    d.qty_span = (s, e)
     d.take(s, e)
     end = e
     if unit:
@@ -736,6 +741,8 @@ def _mentions(d: _Doc, lx, out: dict, intent: str, qty_end) -> None:
     if intent in _CUSTOMER_INTENTS and "customer" not in out:
         cust = _customer_span(d, lx, intent)
         _keep(d, out, "customer", cust)
+    if cust:
+        d.customer_span = cust
     if intent in ("receive_stock", "replenishment_plan", "create_order") and "supplier" not in out:
         _keep(d, out, "supplier", _supplier_span(d, lx, intent))
     if intent in _PRODUCT_INTENTS and "product" not in out:
@@ -803,6 +810,16 @@ def _product_span(d: _Doc, lx, intent: str, qty_end):
             prod = _walk(d, sp[1], lx, skip_stop=3, name=False) or (_walk(d, sp[0], lx, backward=True, name=False) if d.lang == "zh" else None)
             if prod:
                 break
+    if not prod and d.qty_span and d.lang != "zh":
+        # "корректоров 46", "b-03-03 шурупы 14 кг": the product before its count, after a break
+        back = _walk(d, d.qty_span[0], lx, max_tokens=2, backward=True, name=False)
+        if back and _after_break(d, back[0]):
+            prod = back
+    if not prod and intent in ("create_deal", "update_deal", "create_order") and d.customer_span:
+        # "new deal Acme, highlighters, 10k": the part after the customer's
+        m = re.match(r"\s*[,:—–-]+\s*", d.text[d.customer_span[1]:])
+        if m:
+            prod = _walk(d, d.customer_span[1] + m.end(), lx, max_tokens=4, name=False)
     if not prod and intent == "move_stock" and len(d.tokens) > 1 and d.lang != "zh":
         prod = _walk(d, d.tokens[1][0], lx, name=False)  # "transfer napkins from B-01-01 ...": after the verb
     return prod
@@ -828,9 +845,36 @@ def _offer_span(d: _Doc, lx):
     return _walk(d, m.end(), lx, name=False) if m else None
 
 
+def _after_break(d: _Doc, pos: int) -> bool:
+    """Nothing but a break before pos: the start, punctuation, or a code or name already read."""
+    before = d.text[:pos].rstrip()
+    if not before or before[-1] in _PUNCT or before[-1] in ":—–":
+        return True
+    cust = d.customer_span  # "Acme wants 50 chairs": a name before is no break, a bin or code is
+    return d.is_taken(len(before) - 1, len(before)) and not (cust and cust[0] < len(before) <= cust[1])
+
+
+# adjectives that go with a product's name in Russian and Bulgarian ("черни гел химикалки", "кресла офисные")
+_ADJ_END = {"ru": ("ые", "ая", "ый", "ой", "ое", "ий", "ие", "ых", "ую", "ого", "ным"),
+            "bg": ("ни", "но", "на", "ен", "ски", "чно", "щи", "ови", "ните", "ния", "ната")}
+
+
+def _adjective(d: _Doc, lx, a: int, b: int) -> bool:
+    w = d.text[a:b]
+    return (len(w) >= 4 and w.isalpha() and w.endswith(_ADJ_END[d.lang]) and d.orig(a, b)[:1].islower()
+            and w not in lx.STOP and w not in lx.LEADING_DROP and not d.labels_at(a) and not d.is_taken(a, b))
+
+
 def _whole_product(d: _Doc, lx, out: dict) -> None:
     """Grows the product mention by the spec and "for ..." phrase its name goes on with."""
     s, e = d.product_span
+    if d.lang in _ADJ_END:
+        prev = [t for t in d.tokens if t[1] <= s]
+        if prev and not d.text[prev[-1][1]:s].strip() and _adjective(d, lx, prev[-1][0], prev[-1][1]):
+            s = prev[-1][0]
+        nxt = [t for t in d.tokens if t[0] >= e]
+        if nxt and not d.text[e:nxt[0][0]].strip() and _adjective(d, lx, nxt[0][0], nxt[0][1]):
+            e = nxt[0][1]
     if d.lang == "zh":
         m = _SPEC_BEFORE_ZH.search(d.text[:s])
         if m and not d.is_taken(m.start(1), s):

@@ -32,6 +32,7 @@ _NAME_JOINERS = {"&", "and", "of", "de", "и", "și", "si", "von", "van", "the"}
 _MONEY_SCALE = r"(?:\s*(k|к|тыс\.?|тысяч[аи]?|хил\.?|хиляди|хиляда|mii|mie|млн\.?|mln|million|thousand|grand|千|万|бона)(?![A-Za-z\u0400-\u04ff]))?"
 # a number: not glued to a preceding word or code; a unit may follow without a space ("5шт", "10kg")
 _DIGITS = re.compile(r"(?<![A-Za-z0-9\u0400-\u04ff/#№-])(?<!\d[.,:])(\d{1,3}(?:[ \u00a0,.]\d{3})+(?![\d])|\d+(?:[.,]\d+)?)" + _MONEY_SCALE + r"(?![\d:/]|[.,]\d|-\d)")
+_SIZE_AFTER = re.compile(r"\s?(?:mm|мм|cm|см|inch|inches|дюйм[а-я]*|toli|țoli|寸|毫米|厘米)(?![A-Za-z0-9\u0400-\u04ff])")
 _ZH_NUMERAL = re.compile(r"[零一二两三四五六七八九十百千万\d]+")
 _SCALE_VALUES = {"k": 1000, "к": 1000, "тыс": 1000, "тыс.": 1000, "тысяч": 1000, "тысяча": 1000, "тысячи": 1000,
                  "хил": 1000, "хил.": 1000, "хиляди": 1000, "хиляда": 1000, "mii": 1000, "mie": 1000, "бона": 1000,
@@ -71,6 +72,7 @@ _BIN_FORMS = ((BIN_RE, lambda m: canon_bin(m.group(0))),
               (_BIN_CYR, lambda m: _zone_bin(_CYR_ZONE[m.group(1).lower()], m)))
 
 
+_LANG_REGION = {"en": "BG", "bg": "BG", "ro": "RO", "ru": "RU", "zh": "CN"}
 _PHONE_HINT = re.compile(r"\+?\d[\d\s().-]{6,}\d")
 
 
@@ -140,6 +142,9 @@ class _Doc:
         for s in self.spans:
             self.by_start.setdefault(s[0], []).append(s)
         self.taken: list[tuple[int, int]] = []
+        self.product_span: tuple[int, int] | None = None
+        self.qty_span: tuple[int, int] | None = None
+        self.customer_span: tuple[int, int] | None = None
         letters = [c for c in text if c.isalpha()]
         self.has_case = any(c.islower() for c in letters) and any(c.isupper() for c in letters)
 
@@ -218,8 +223,15 @@ def _known_names(d: _Doc, out: dict, intent: str, index) -> None:
         s, e = _to_folded(d, m.start, m.end)
         if d.is_taken(s, e):
             continue
+        if m.kind == "product" and any(u[0] <= s and e <= u[1] for u in d.all("UNIT")) \
+                and re.search(r"\d\s*$", d.text[:s]):
+            continue  # "60 кашона ...": a unit after its number, though a product is also called so
         out[m.kind] = _tidy(d.original[m.start:m.end])
         d.take(s, e)
+        if m.kind == "product":
+            d.product_span = (s, e)
+        elif m.kind == "customer":
+            d.customer_span = (s, e)
 
 
 def _skip_space(d: _Doc, pos: int) -> int:
@@ -235,10 +247,17 @@ def _phones(d: _Doc, out: dict, region: str) -> None:
         return
     import phonenumbers
 
-    for m in phonenumbers.PhoneNumberMatcher(d.original, region):
-        out["phone"] = phonenumbers.format_number(m.number, phonenumbers.PhoneNumberFormat.E164)
-        d.take(*_to_folded(d, m.start, m.end))
-        return
+    # a local number is the writer's market's: the given region first, then the language's country
+    # ("0722 123 456" from a Romanian writer, "8 921 ..." from a Russian one, "手机139..." from a Chinese one)
+    zh = d.lang == "zh"
+    text = re.sub(r"(?<=[\u3400-\u9fff])(?=[+\d])", " ", d.original) if zh else d.original
+    for reg in dict.fromkeys([region, _LANG_REGION.get(d.lang, region)]):
+        for m in phonenumbers.PhoneNumberMatcher(text, reg):
+            out["phone"] = phonenumbers.format_number(m.number, phonenumbers.PhoneNumberFormat.E164)
+            at = d.original.find(m.raw_string) if zh else m.start
+            if at >= 0:
+                d.take(*_to_folded(d, at, at + len(m.raw_string)))
+            return
     m = re.search(r"\+\d[\d\s().-]{7,}\d", d.original)  # numbers the library deems invalid but clearly meant
     if m:
         digits = re.sub(r"\D", "", m.group(0))
@@ -402,6 +421,8 @@ def _numbers(d: _Doc, lx) -> list[tuple[int, int, float, str]]:
             continue
         if d.text[m.end():m.end() + 2].lstrip().startswith("%"):
             continue  # a percentage is neither a quantity nor an amount
+        if _SIZE_AFTER.match(d.text, m.end()):
+            continue  # "57mm", "140 см", "24 дюйма": a size in a product's name, not a count
         raw = m.group(1)
         raw = re.sub(r"[ \u00a0,.]", "", raw) if re.fullmatch(r"\d{1,3}(?:[ \u00a0,.]\d{3})+", raw) else raw.replace(",", ".")
         try:
@@ -518,6 +539,7 @@ def _quantity(d: _Doc, numbers, out: dict, intent: str):
         chosen = ((digits or free)[0], None)
     (s, e, value, _), unit = chosen
     out["quantity"] = tidy(value)
+    d.qty_span = (s, e)
     d.take(s, e)
     end = e
     if unit:
@@ -546,11 +568,26 @@ def _put_unit(d: _Doc, unit, out: dict, take: bool = True) -> None:
 _UNITS_ALONE = {"pcs", "box", "carton", "pallet", "roll", "ream", "bag", "bottle", "crate", "drum", "kg"}
 
 
+# "per ream", "за пачку", "pe top", "每令": the unit a price is given in
+_PER = {"en": r"(?:per|a|an|/|each)", "ru": r"(?:за|/)", "bg": r"(?:за|на|/)", "ro": r"(?:pe|per|/)", "zh": r"每"}
+
+
 def _unit_alone(d: _Doc, out: dict, intent: str) -> None:
-    if intent != "check_stock" or "unit" in out:
+    if "unit" in out:
         return
+    if "amount" in out:
+        for unit in d.all("UNIT"):
+            before = d.text[max(0, unit[0] - 6):unit[0]]
+            if not d.is_taken(unit[0], unit[1]) and re.search(("" if d.lang == "zh" else r"(?<![\w])") + _PER[d.lang] + r"\s*$", before) \
+                    and _unit_code(d.lang, unit[3]):
+                _put_unit(d, unit, out)
+                return
+    if intent != "check_stock":
+        return
+    # a one-letter unit ("m", "l", "g") is no unit without its number; "pack" and "can" are English verbs
+    alone = _UNITS_ALONE | ({"pack"} if d.lang != "en" else set())
     for unit in d.all("UNIT"):
-        if _unit_code(d.lang, unit[3]) in _UNITS_ALONE and not d.is_taken(unit[0], unit[1]) and unit[1] - unit[0] >= 3 - (d.lang == "zh") * 2:
+        if _unit_code(d.lang, unit[3]) in alone and not d.is_taken(unit[0], unit[1]) and unit[1] - unit[0] >= 2 - (d.lang == "zh"):
             _put_unit(d, unit, out, take=False)  # the product mention reads past it as before
             return
 
@@ -704,10 +741,16 @@ def _mentions(d: _Doc, lx, out: dict, intent: str, qty_end) -> None:
     if intent in _CUSTOMER_INTENTS and "customer" not in out:
         cust = _customer_span(d, lx, intent)
         _keep(d, out, "customer", cust)
+    if cust:
+        d.customer_span = cust
     if intent in ("receive_stock", "replenishment_plan", "create_order") and "supplier" not in out:
         _keep(d, out, "supplier", _supplier_span(d, lx, intent))
     if intent in _PRODUCT_INTENTS and "product" not in out:
         _keep(d, out, "product", _product_span(d, lx, intent, qty_end))
+    if intent == "send_mailing" and "product" not in out:
+        _keep(d, out, "product", _offer_span(d, lx))
+    if "product" in out and getattr(d, "product_span", None):
+        _whole_product(d, lx, out)
     note = _note(d, intent, cust)
     if note:
         out["note"] = note
@@ -718,6 +761,8 @@ def _keep(d: _Doc, out: dict, key: str, span) -> None:
     if value:
         out[key] = value
         d.take(*span)
+        if key == "product":
+            d.product_span = span
 
 
 def _customer_span(d: _Doc, lx, intent: str):
@@ -765,9 +810,93 @@ def _product_span(d: _Doc, lx, intent: str, qty_end):
             prod = _walk(d, sp[1], lx, skip_stop=3, name=False) or (_walk(d, sp[0], lx, backward=True, name=False) if d.lang == "zh" else None)
             if prod:
                 break
+    if not prod and d.qty_span and d.lang != "zh":
+        # "корректоров 46", "b-03-03 шурупы 14 кг": the product before its count, after a break
+        back = _walk(d, d.qty_span[0], lx, max_tokens=2, backward=True, name=False)
+        if back and _after_break(d, back[0]):
+            prod = back
+    if not prod and intent in ("create_deal", "update_deal", "create_order") and d.customer_span:
+        # "new deal Acme, highlighters, 10k": the part after the customer's
+        m = re.match(r"\s*[,:—–-]+\s*", d.text[d.customer_span[1]:])
+        if m:
+            prod = _walk(d, d.customer_span[1] + m.end(), lx, max_tokens=4, name=False)
     if not prod and intent == "move_stock" and len(d.tokens) > 1 and d.lang != "zh":
         prod = _walk(d, d.tokens[1][0], lx, name=False)  # "transfer napkins from B-01-01 ...": after the verb
     return prod
+
+
+# what a product's name goes on with: a size or spec ("57mm", "140 см", "24寸", "A4"), and in Russian,
+# Bulgarian and Romanian a "for/of" phrase ("мыло для рук", "сапун за ръце", "scotch de ambalare")
+_SPEC_AFTER = re.compile(r"\s?(\d+(?:[.,]\d+)?\s?(?:mm|мм|cm|см|in|inch|inches|дюйм[а-я]*|toli|țoli|寸|毫米|厘米)(?![\w])"
+                         r"|\d+(?:[.,]\d+)?(?:ml|мл|g|г|gr|гр|kg|кг|l|л|m|м)(?![\w])|\d+\s?[xх×*]\s?\d+(?:\s?[xх×*]\s?\d+)?(?![\w])"
+                         r"|\d+(?=\s*(?:[,;]|$)))")
+_SPEC_BEFORE_ZH = re.compile(r"(\d+(?:mm|cm|寸|毫米|厘米|kg|g|ml))$")
+_OF_PHRASE = {"ru": ("для",), "bg": ("за",), "ro": ("de", "pentru")}
+# "10% off notebooks", "скидка 10% на тетради", "10% la caiete": what a campaign is about
+_OFFER = re.compile(r"\d+\s?%\s*(?:off|discount on|on|на|за|la|reducere la|отстъпка за)?\s+")
+_OFFER_ZH = re.compile(r"打[一二三四五六七八九\d]折|[一二三四五六七八九\d]折")
+
+
+def _offer_span(d: _Doc, lx):
+    if d.lang == "zh":
+        m = _OFFER_ZH.search(d.text)
+        return _walk(d, m.start(), lx, backward=True, name=False) if m else None
+    m = _OFFER.search(d.text)
+    return _walk(d, m.end(), lx, name=False) if m else None
+
+
+def _after_break(d: _Doc, pos: int) -> bool:
+    """Nothing but a break before pos: the start, punctuation, or a code or name already read."""
+    before = d.text[:pos].rstrip()
+    if not before or before[-1] in _PUNCT or before[-1] in ":—–":
+        return True
+    cust = d.customer_span  # "Acme wants 50 chairs": a name before is no break, a bin or code is
+    return d.is_taken(len(before) - 1, len(before)) and not (cust and cust[0] < len(before) <= cust[1])
+
+
+# adjectives that go with a product's name in Russian and Bulgarian ("черни гел химикалки", "кресла офисные")
+_ADJ_END = {"ru": ("ые", "ая", "ый", "ой", "ое", "ий", "ие", "ых", "ую", "ого", "ным"),
+            "bg": ("ни", "но", "на", "ен", "ски", "чно", "щи", "ови", "ните", "ния", "ната")}
+
+
+def _adjective(d: _Doc, lx, a: int, b: int) -> bool:
+    w = d.text[a:b]
+    return (len(w) >= 4 and w.isalpha() and w.endswith(_ADJ_END[d.lang]) and d.orig(a, b)[:1].islower()
+            and w not in lx.STOP and w not in lx.LEADING_DROP and not d.labels_at(a) and not d.is_taken(a, b))
+
+
+def _whole_product(d: _Doc, lx, out: dict) -> None:
+    """Grows the product mention by the spec and "for ..." phrase its name goes on with."""
+    s, e = d.product_span
+    if d.lang in _ADJ_END:
+        prev = [t for t in d.tokens if t[1] <= s]
+        if prev and not d.text[prev[-1][1]:s].strip() and _adjective(d, lx, prev[-1][0], prev[-1][1]):
+            s = prev[-1][0]
+        nxt = [t for t in d.tokens if t[0] >= e]
+        if nxt and not d.text[e:nxt[0][0]].strip() and _adjective(d, lx, nxt[0][0], nxt[0][1]):
+            e = nxt[0][1]
+    if d.lang == "zh":
+        m = _SPEC_BEFORE_ZH.search(d.text[:s])
+        if m and not d.is_taken(m.start(1), s):
+            s = m.start(1)
+    m = _SPEC_AFTER.match(d.text, e)
+    if not m and d.text[e - 1:e].isdigit():
+        m = re.compile(r"(" + _SIZE_AFTER.pattern + ")").match(d.text, e)  # "мониторы 24" + "дюйма"
+    if m and not d.is_taken(m.start(1), m.end(1)) and not (d.lang == "zh" and not m.group(1)[-1:].isalpha() and m.group(1)[-1:] != "寸"):
+        nxt = _skip_space(d, m.end())
+        if not d.labels_at(nxt) & {"UNIT", "CUR"}:
+            e = m.end()
+    elif d.lang in _OF_PHRASE:
+        m = re.match(r"\s+(" + "|".join(_OF_PHRASE[d.lang]) + r")\s+([a-zа-яăâîșşțţ]{3,})(?![\w-])", d.text[e:])
+        if m:
+            a, b = e + m.start(2), e + m.end(2)
+            word_orig = d.orig(a, b)
+            if word_orig[:1].islower() and not d.is_taken(a, b) and m.group(2) not in lx.STOP and not d.labels_at(a):
+                e = b
+    if (s, e) != d.product_span:
+        d.take(s, e)
+        d.product_span = (s, e)
+        out["product"] = _tidy(d.orig(s, e))
 
 
 _PREP_BEFORE_DATE = re.compile(r"(?:^|(?<=\s))(?:at|on|by|в|во|на|к|до|във|pe|la|în)\s*$", re.I)

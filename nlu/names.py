@@ -28,7 +28,8 @@ _LEGAL = {"ооо", "оао", "зао", "пао", "ип", "тд", "еоод", "�
           "inc.", "co", "co.", "corp", "corporation", "gmbh", "eood", "ood", "ad", "plc", "bg", "company"}
 _ZH_TRIM = ("有限公司", "公司", "贸易", "商贸")
 _ZH_CITIES = ("上海", "深圳", "北京", "广州", "杭州", "天津")
-_WORD = re.compile(r"[\w'’&.-]+", re.U)
+# a Latin or Cyrillic word; Chinese characters glued to it are not part of it ("收到Sino Trading", "Supply的货")
+_WORD = re.compile(r"(?:[^\W\u3400-\u9fff]|['’&.-])+", re.U)
 
 
 @dataclass(frozen=True)

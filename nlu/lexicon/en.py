@@ -19,11 +19,11 @@ UNITS = {
     "box": ["box", "boxes", "bx"],
     "case": ["case", "cases"],
     "carton": ["carton", "cartons", "ctn", "ctns"],
-    "pallet": ["pallet", "pallets", "plt"],
-    "pack": ["pack", "packs", "package", "packages", "pkg"],
+    "pallet": ["pallet", "pallets", "plt", "plts"],
+    "pack": ["pack", "packs", "package", "packages", "pkg", "pk", "pks", "packets", "packet"],
     "bag": ["bag", "bags", "sack", "sacks"],
-    "roll": ["roll", "rolls"],
-    "bottle": ["bottle", "bottles"],
+    "roll": ["roll", "rolls", "rls"],
+    "bottle": ["bottle", "bottles", "btl", "btls"],
     "can": ["can", "cans", "tin", "tins"],
     "set": ["set", "sets"],
     "pair": ["pair", "pairs"],
@@ -64,13 +64,14 @@ STAGES = {
 }
 
 CHANNELS = {
-    "call": ["calld", "caled", "cald", "calld up", "phond", "talkd", "spoke w", "talked w", "left msg", "left a message", "left a msg", "on the phone w", "spoke", "talked", "chatted with", "rang up", "called up", "called", "call", "calls", "phoned", "phone call", "rang", "spoke with", "spoke to", "got off the phone with", "off the phone with", "on the phone with", "phone with", "had a call with", "talked to", "talked with", "on the phone", "calling", "call with", "voicemail", "no answer", "off the phone"],
-    "meeting": ["met w", "met up with", "mtg w", "visited them", "at the fair", "trade fair", "met", "meeting", "met with", "visited", "visit", "saw", "in person", "lunch with", "demo with", "mtg", "lunch", "lunch w", "had lunch", "had coffee with", "coffee with", "coffee w", "coffee w/", "had coffee", "grabbed coffee with", "grabbed lunch with", "dropped by", "stopped by", "swung by", "popped in", "popped by", "popped into", "came by", "came over", "bumped into", "ran into", "catch-up w", "catch up with", "dropped in"],
-    "email": ["emaild", "emailed us", "e-mailed us", "email", "emailed", "e-mail", "e-mailed", "mailed", "wrote to", "mail", "wrote", "got a mail", "by mail", "by email", "sent an email", "replied by mail", "replied by email"],
-    "sms": ["sms", "texted", "text message", "messaged", "whatsapp", "viber", "pinged", "txt", "txted", "whatsapp'd", "whatsapped", "viber'd", "vibered", "on whatsapp", "on viber", "viber msg", "telegram", "on teams", "dm'd", "dmed"],
+    "call": ["calld", "caled", "cald", "calld up", "phond", "talkd", "spoke w", "talked w", "left msg", "left a message", "left a msg", "on the phone w", "spoke", "talked", "chatted with", "rang up", "called up", "called", "call", "calls", "phoned", "phone call", "rang", "spoke with", "spoke to", "got off the phone with", "off the phone with", "on the phone with", "phone with", "had a call with", "talked to", "talked with", "on the phone", "calling", "call with", "voicemail", "no answer", "off the phone", "phone", "by phone", "over the phone", "rang back", "called back", "rang us", "missed call", "couldn't reach", "could not reach", "didn't pick up", "not picking up", "video call", "zoom call", "teams call", "left vm", "tried calling"],
+    "meeting": ["met w", "met up with", "mtg w", "visited them", "at the fair", "trade fair", "met", "meeting", "met with", "visited", "visit", "saw", "in person", "lunch with", "demo with", "mtg", "lunch", "lunch w", "had lunch", "had coffee with", "coffee with", "coffee w", "coffee w/", "had coffee", "grabbed coffee with", "grabbed lunch with", "dropped by", "stopped by", "swung by", "popped in", "popped by", "popped into", "came by", "came over", "bumped into", "ran into", "catch-up w", "catch up with", "dropped in", "met them", "site visit", "in-person", "face to face", "f2f", "at their office", "on site", "onsite", "went to see", "visiting", "showroom visit", "demo at"],
+    "email": ["emaild", "emailed us", "e-mailed us", "email", "emailed", "e-mail", "e-mailed", "mailed", "wrote to", "mail", "wrote", "got a mail", "by mail", "by email", "sent an email", "replied by mail", "replied by email", "via email", "via e-mail", "by e-mail", "email from", "e-mail from", "mail from", "sent an e-mail", "inbox", "emails", "emailing"],
+    "sms": ["sms", "texted", "text message", "messaged", "whatsapp", "viber", "pinged", "txt", "txted", "whatsapp'd", "whatsapped", "viber'd", "vibered", "on whatsapp", "on viber", "viber msg", "telegram", "on teams", "dm'd", "dmed", "text", "texts", "text from", "sent a text", "sms'd", "signal", "messenger", "wa msg", "sms from"],
 }
-# writing words that do not say how ("wrote to"): a later, plainer channel word wins ("wrote to them on viber")
-CHANNEL_VAGUE = ["wrote", "wrote to"]
+# words that do not say how the person was reached in the end ("wrote to", "no answer"): a later, plainer
+# channel word wins ("wrote to them on viber", "no answer, texted him")
+CHANNEL_VAGUE = ["wrote", "wrote to", "no answer", "didn't pick up", "not picking up", "couldn't reach", "could not reach"]
 
 # date words
 TODAY = ["today", "tonight", "this evening", "this morning", "this afternoon", "tday", "2day"]

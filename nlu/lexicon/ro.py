@@ -25,19 +25,21 @@ UNITS = {
     "pachet": ["pachet", "pachete", "pachetul"],
     "sac": ["sac", "saci", "sacul"],
     "rolă": ["rolă", "role"],
-    "sticlă": ["sticlă", "sticle"],
+    "sticlă": ["sticlă", "sticle", "flacon", "flacoane", "sticla"],
     "set": ["set", "seturi"],
     "pereche": ["pereche", "perechi"],
-    "top": ["top", "topuri"],
+    "top": ["top", "topuri", "topul"],
     "kg": ["kg", "kilogram", "kilograme", "kile", "kilo"],
     "g": ["g", "gr", "gram", "grame"],
     "t": ["tonă", "tone"],
     "l": ["l", "litru", "litri"],
     "m": ["m", "metru", "metri"],
+    "ladă": ["ladă", "lăzi", "naveta", "navete"],
 }
 
 # the company's unit code for each unit above (docs/contracts/nlu.md): the same in every language
 UNIT_CODES = {
+    "ladă": "crate",
     "bucată": "pcs", "cutie": "box", "bax": "case", "carton": "carton", "palet": "pallet",
     "pachet": "pack", "sac": "bag", "rolă": "roll", "sticlă": "bottle", "set": "set", "pereche": "pair",
     "top": "ream", "kg": "kg", "g": "g", "t": "t", "l": "l", "m": "m",
@@ -63,13 +65,14 @@ STAGES = {
 }
 
 CHANNELS = {
-    "call": ["am sunat la", "sunat la", "apel cu", "am vorbit la telefon", "la tel", "am sunat", "sunat", "am vorbit", "vorbit", "apel", "telefon", "la telefon", "m-au sunat", "sunat-o", "sunat-o pe", "am sunat-o"],
-    "meeting": ["m-am văzut cu", "m-am vazut cu", "ne-am văzut", "ne-am vazut", "am fost pe la", "întâlnire", "m-am întâlnit", "ne-am întâlnit", "am fost la", "vizită", "am vizitat", "întâlnirea", "am băut o cafea", "o cafea cu", "cafea cu", "am luat prânzul", "prânz cu", "am trecut pe la", "am dat o fugă", "au trecut pe la", "am dat o fuga"],
-    "email": ["email", "e-mail", "mail", "mailul", "am scris", "i-am scris", "mail de la", "pe mail", "i-am trimis mail", "pe email"],
-    "sms": ["sms", "mesaj", "whatsapp", "i-am dat mesaj", "pe whatsapp", "pe viber", "viber", "mesaj pe", "i-am dat un mesaj", "telegram"],
+    "call": ["am sunat la", "sunat la", "apel cu", "am vorbit la telefon", "la tel", "am sunat", "sunat", "am vorbit", "vorbit", "apel", "telefon", "la telefon", "m-au sunat", "sunat-o", "sunat-o pe", "am sunat-o", "a sunat", "au sunat", "ne-a sunat", "m-a sunat", "telefonic", "convorbire", "nu raspunde", "nu a raspuns", "nu au raspuns", "n-a raspuns", "apel de la", "am incercat sa sun", "i-am sunat", "l-am sunat", "suna", "sunam"],
+    "meeting": ["m-am văzut cu", "m-am vazut cu", "ne-am văzut", "ne-am vazut", "am fost pe la", "întâlnire", "m-am întâlnit", "ne-am întâlnit", "am fost la", "vizită", "am vizitat", "întâlnirea", "am băut o cafea", "o cafea cu", "cafea cu", "am luat prânzul", "prânz cu", "am trecut pe la", "am dat o fugă", "au trecut pe la", "am dat o fuga", "vizita la", "vizita", "am fost la ei", "am mers la", "in vizita", "prezentare la", "intalnire cu", "ne-am intalnit cu", "am fost in vizita"],
+    "email": ["email", "e-mail", "mail", "mailul", "am scris", "i-am scris", "mail de la", "pe mail", "i-am trimis mail", "pe email", "e-mailul", "emailul", "prin email", "prin mail", "pe e-mail", "email de la", "mailuri", "emailuri", "ne-au scris pe mail"],
+    "sms": ["sms", "mesaj", "whatsapp", "i-am dat mesaj", "pe whatsapp", "pe viber", "viber", "mesaj pe", "i-am dat un mesaj", "telegram", "sms de la", "mesajul", "whatsapp-ul", "mesaj de la", "pe sms", "prin sms"],
 }
-# writing words that do not say how ("wrote to"): a later, plainer channel word wins ("wrote to them on viber")
-CHANNEL_VAGUE = ["am scris", "i-am scris"]
+# words that do not say how the person was reached in the end ("wrote to", "no answer"): a later, plainer
+# channel word wins ("wrote to them on viber", "no answer, texted him")
+CHANNEL_VAGUE = ["am scris", "i-am scris", "nu raspunde", "nu a raspuns", "nu au raspuns", "n-a raspuns"]
 
 TODAY = ["azi", "astăzi", "diseară", "deseară", "în seara asta"]
 TOMORROW = ["mâine", "maine", "mîine"]

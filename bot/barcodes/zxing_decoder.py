@@ -63,7 +63,7 @@ from .glare import local_range
 from .images import DEFAULT_MAX_BYTES, DEFAULT_MAX_PIXELS, load_gray
 from .plan import Attempts, beside, photo_in_progress
 from .profiles import bar_run, read_region
-from .regions import Cut, Region, cut_level, cut_zoomed, find_regions
+from .regions import Cut, Region, cut_level, cut_turned, cut_zoomed, find_regions
 
 F = zxingcpp.BarcodeFormat
 # zxing-cpp format -> contract name
@@ -223,8 +223,8 @@ _BARS = _LINEAR + [F.PDF417]
 # How many of the best regions are flattened as if round a can, and deconvolved as 2D codes.
 FLATTEN_REGIONS, DECONVOLVE_REGIONS = 1, 1
 THOROUGH_REGIONS = 2  # regions that get every way of reading, not only the cheap cuts
-CUT_NAMES = ("local", "fixed", "clahe", "range")
-LOCAL, FIXED_CUT, CLAHE_CUT, RANGE_CUT = range(4)
+CUT_NAMES = ("local", "fixed", "clahe", "range", "global")
+LOCAL, FIXED_CUT, CLAHE_CUT, RANGE_CUT, GLOBAL_CUT = range(5)
 BARS_ONLY_CUT = FIXED_CUT  # fixed threshold first: it read the most per millisecond on the photo sets
 # CPU seconds a photo's attempts after the first read may take in all (both threads), the
 # special ones aside: the attempts come cheapest-per-read first, so what is cut off reads
@@ -252,7 +252,7 @@ def _cut_variants(cut: Cut) -> list:
     has turned grey; then stretched between its local dark and bright levels (glare.py)."""
     return [lambda: (cut.image, _LOCAL), lambda: (cut.image, _FIXED),
             lambda: (sharpen(_CLAHE.apply(cut.image), 3.0, 2.0), _FIXED),
-            lambda: (local_range(cut.image), _FIXED)]
+            lambda: (local_range(cut.image), _FIXED), lambda: (cut.image, _GLOBAL)]
 
 
 def _read_cut(cut: Cut, region: Region, variant: int, only_bars: bool = True) -> list[_Found]:
@@ -266,7 +266,96 @@ def _read_cut(cut: Cut, region: Region, variant: int, only_bars: bool = True) ->
         options = {"try_invert": False, "try_rotate": False, "formats": _BARS}
     else:
         options = {"try_invert": False}  # zxing's turns too: the bar angle of a region holding several symbols may be off
-    return _in_photo(_read(image, try_downscale=False, binarizer=binarizer, **options), cut)
+    found = _read(image, try_downscale=False, binarizer=binarizer, **options)
+    if region.bar_angle is not None and any(f.code.format in _VOTED for f in found):
+        found = _by_vote(found, _ladder_votes(cut.image))
+    return _in_photo(found, cut)
+
+
+# Linear codes whose misread can pass the check: bars that ink, blur or glare have made
+# wider or thinner turn one digit's pattern into another's, and the check digit may still
+# fit (an EAN-13 read as a different UPC-A). The same cut thresholded at several grey
+# levels reads the true value at most of them and the misread at a few.
+_VOTED = _WEAK_CHECK | {"Code128", "Code93"}
+LADDER_LEVELS = 9
+
+
+def _family(code: DecodedCode) -> str:
+    return "EAN/UPC" if code.format in ("EAN13", "UPCA", "EAN8", "UPCE") else code.format
+
+
+def _ladder_votes(image: np.ndarray) -> dict[tuple[str, str], list[_Found]]:
+    """The cut thresholded at LADDER_LEVELS grey levels between its dark and bright ends, each
+    read for bars (rows only: the bars stand upright); reads by value."""
+    dark, bright = np.percentile(image[::2, ::2], (5, 95))
+    votes: dict[tuple[str, str], list[_Found]] = {}
+    if bright - dark < 16:
+        return votes
+    for level in np.linspace(dark, bright, LADDER_LEVELS + 2)[1:-1]:
+        binary = np.where(image > level, 255, 0).astype(np.uint8)
+        seen = set()
+        for f in _read(binary, formats=_LINEAR, try_rotate=False, try_invert=False, try_downscale=False, binarizer=_FIXED):
+            key = (f.code.format, f.code.text)
+            if key not in seen:
+                seen.add(key)
+                votes.setdefault(key, []).append(f)
+    return votes
+
+
+def _at(votes: dict[tuple[str, str], list[_Found]], f: _Found) -> dict[tuple[str, str], int]:
+    """Levels per value of f's family read on f's spot (another symbol beside it is no rival)."""
+    family = _family(f.code)
+    here = {}
+    for key, reads in votes.items():
+        if _family(reads[0].code) == family:
+            n = sum(1 for r in reads if _overlap(r.quad, f.quad) > 0.5 or _lies_on(r, f) or _lies_on(f, r))
+            if n:
+                here[key] = n
+    return here
+
+
+def _vote_in_photo(gray: np.ndarray, found: list[_Found]) -> list[_Found]:
+    """Whole-photo reads of the voted codes, checked by the ladder on a cut of their spot
+    (turned so the scan line runs along the rows, enlarged when small)."""
+    out = []
+    for f in found:
+        if f.code.format not in _VOTED:
+            out.append(f)
+            continue
+        start, end = (f.quad[0] + f.quad[3]) / 2, (f.quad[1] + f.quad[2]) / 2
+        length = max(float(np.hypot(*(end - start))), 8.0)
+        turn = math.degrees(math.atan2(end[1] - start[1], end[0] - start[0]))
+        cut = cut_turned(gray, tuple((start + end) / 2), turn, 1.3 * length + 16, 0.6 * length + 16)
+        zoom = min(4.0, 700 / max(cut.image.shape))
+        image = cv2.resize(cut.image, None, fx=zoom, fy=zoom, interpolation=cv2.INTER_CUBIC) if zoom > 1 else cut.image
+        to_cut = cv2.invertAffineTransform(cut.to_photo) * max(zoom, 1.0)
+        quad = f.quad @ to_cut[:, :2].T + to_cut[:, 2]
+        kept = _by_vote([_Found(f.code, f.area, quad, f.spent)], _ladder_votes(image))
+        out += [_Found(k.code, f.area, f.quad, f.spent) for k in kept]
+    return out
+
+
+def _by_vote(found: list[_Found], votes: dict[tuple[str, str], list[_Found]]) -> list[_Found]:
+    """A voted read stands when the levels agree with it, or read nothing of its family on its
+    spot (their thresholds may not suit it). When another value has at least two levels there
+    and twice as many as any other, that value replaces it; else it is dropped. A read from a
+    few scan lines needs the levels' support."""
+    out = []
+    for f in found:
+        if f.code.format not in _VOTED:
+            out.append(f)
+            continue
+        here = _at(votes, f)
+        if not here:
+            if not _thin(list(f.quad)):
+                out.append(f)
+            continue
+        ranked = sorted(((n, key) for key, n in here.items()), reverse=True)
+        n, best = ranked[0]
+        if n < 2 or (len(ranked) > 1 and n < 2 * ranked[1][0]):
+            continue
+        out.append(f if best == (f.code.format, f.code.text) else _Found(votes[best][0].code, f.area, f.quad, f.spent))
+    return out
 
 
 def _read_zoomed_cut(gray: np.ndarray, region: Region, quick: bool = False) -> list[_Found]:
@@ -365,18 +454,24 @@ def _fallback_attempts(gray: np.ndarray, work: np.ndarray, regions: list[Region]
                         f"region{min(rank[id(region)], 2)}.{how.__name__.removeprefix('_read_')}")
 
     best, second, rest = regions[:1], regions[1:THOROUGH_REGIONS], regions[THOROUGH_REGIONS:]
+
+    def whole(image: np.ndarray, **options) -> list[_Found]:
+        """The whole photo (or a smaller copy) read; boxes in photo pixels; voted codes checked."""
+        scale = gray.shape[1] / image.shape[1]
+        found = [_Found(f.code, f.area * scale * scale, f.quad * scale, f.spent) for f in _read(image, **options)]
+        return _vote_in_photo(gray, found)
     half = lambda: cv2.resize(work, None, fx=0.5, fy=0.5, interpolation=cv2.INTER_AREA)  # noqa: E731
-    yield from (cut(region, variant) for region in best for variant in (FIXED_CUT, LOCAL))
     if min(work.shape[:2]) >= HALF_MIN_SIDE:
-        yield _Attempt("turns", "photo half", None, False, lambda: _read(half(), try_invert=False, try_downscale=False),
-                       "photo.half")
+        yield _Attempt("turns", "photo half", None, False,
+                       lambda: whole(half(), try_invert=False, try_downscale=False, binarizer=_FIXED), "photo.half")
+    yield from (cut(region, variant) for region in best for variant in (FIXED_CUT, LOCAL))
     yield from (cut(region, CLAHE_CUT) for region in best)
     yield _Attempt("global", "photo global", None, False,
-                   lambda: _read(gray, try_rotate=False, try_invert=False, binarizer=_GLOBAL), "photo.global")
+                   lambda: whole(gray, try_rotate=False, try_invert=False, binarizer=_GLOBAL), "photo.global")
     yield from (cut(region, variant) for region in second for variant in (LOCAL, CLAHE_CUT))
     yield from (step(_read_profiles, region) for region in best if region.bar_angle is not None)
     yield from (cut(region, RANGE_CUT) for region in best + second)
-    yield _Attempt("turns", "photo", None, False, lambda: _read(work, try_invert=False), "photo.turns")
+    yield _Attempt("turns", "photo", None, False, lambda: whole(work, try_invert=False), "photo.turns")
     yield from (cut(region, FIXED_CUT) for region in second)
     yield from (step(_read_profiles, region) for region in second if region.bar_angle is not None)
     yield from (cut(region, FIXED_CUT) for region in rest)

@@ -10,10 +10,11 @@ Only when that finds nothing do we work harder:
    most per CPU millisecond on the benchmark's tuning photos (measured by
    `python -m bench.barcodes.stages`), run by one thread or two (zxing-cpp
    and OpenCV release the GIL):
-   a. the best region cut out, turned so the bars stand upright (any angle),
+   a. the whole photo at half size at a fixed threshold, with zxing's
+      90-degree turns (~3 ms);
+   b. the best region cut out, turned so the bars stand upright (any angle),
       enlarged when small: at a fixed threshold (linear codes and PDF417
       only: a cheap probe), then with the local threshold;
-   b. the whole photo at half size with zxing's 90-degree turns (~5 ms);
    c. the best region with CLAHE + unsharp mask at a fixed threshold (glare,
       shadow, blur); the whole photo with zxing's global-histogram binarizer;
       the second region's local and CLAHE cuts;
@@ -36,7 +37,10 @@ one quick look (2b as it is): a photo may hold several codes - a GS1 label
 with two or three symbols, a box with an EAN-13 and a QR code - and all are
 reported.
 
-Results are validated again (EAN/UPC check digits, GS1 structure). A read of
+Results are validated again (EAN/UPC check digits, GS1 structure). A linear
+read from a reworked image (a region's cut, the whole photo at another size or
+threshold) is voted on: its spot thresholded at nine grey levels must not read
+another value there more often (a misread can pass a check digit). A read of
 a weakly checked linear code that only a few scan lines agree on, and every
 EAN-8/UPC-E, must be read again from a close-up of the same spot; a read
 lying on a larger code is a partial misread of it and is dropped; a 2D read
@@ -223,8 +227,8 @@ _BARS = _LINEAR + [F.PDF417]
 # How many of the best regions are flattened as if round a can, and deconvolved as 2D codes.
 FLATTEN_REGIONS, DECONVOLVE_REGIONS = 1, 1
 THOROUGH_REGIONS = 2  # regions that get every way of reading, not only the cheap cuts
-CUT_NAMES = ("local", "fixed", "clahe", "range", "global")
-LOCAL, FIXED_CUT, CLAHE_CUT, RANGE_CUT, GLOBAL_CUT = range(5)
+CUT_NAMES = ("local", "fixed", "clahe", "range")
+LOCAL, FIXED_CUT, CLAHE_CUT, RANGE_CUT = range(4)
 BARS_ONLY_CUT = FIXED_CUT  # fixed threshold first: it read the most per millisecond on the photo sets
 # CPU seconds a photo's attempts after the first read may take in all (both threads), the
 # special ones aside: the attempts come cheapest-per-read first, so what is cut off reads
@@ -252,7 +256,7 @@ def _cut_variants(cut: Cut) -> list:
     has turned grey; then stretched between its local dark and bright levels (glare.py)."""
     return [lambda: (cut.image, _LOCAL), lambda: (cut.image, _FIXED),
             lambda: (sharpen(_CLAHE.apply(cut.image), 3.0, 2.0), _FIXED),
-            lambda: (local_range(cut.image), _FIXED), lambda: (cut.image, _GLOBAL)]
+            lambda: (local_range(cut.image), _FIXED)]
 
 
 def _read_cut(cut: Cut, region: Region, variant: int, only_bars: bool = True) -> list[_Found]:
@@ -267,9 +271,20 @@ def _read_cut(cut: Cut, region: Region, variant: int, only_bars: bool = True) ->
     else:
         options = {"try_invert": False}  # zxing's turns too: the bar angle of a region holding several symbols may be off
     found = _read(image, try_downscale=False, binarizer=binarizer, **options)
-    if region.bar_angle is not None and any(f.code.format in _VOTED for f in found):
-        found = _by_vote(found, _ladder_votes(cut.image))
+    voted = [f for f in found if f.code.format in _VOTED]
+    if region.bar_angle is not None and voted:
+        found = _by_vote(found, _ladder_votes(cut.image, _spot(cut.image, voted)))
     return _in_photo(found, cut)
+
+
+def _spot(image: np.ndarray, found: list[_Found]) -> tuple[int, int, int, int]:
+    """The part of a cut round some reads (a margin of a third of their length): the ladder
+    need not read the rest."""
+    pts = np.concatenate([f.quad for f in found])
+    (x0, y0), (x1, y1) = pts.min(axis=0), pts.max(axis=0)
+    margin = max(x1 - x0, y1 - y0) / 3 + 8
+    h, w = image.shape[:2]
+    return int(max(0, x0 - margin)), int(max(0, y0 - margin)), int(min(w, x1 + margin)), int(min(h, y1 + margin))
 
 
 # Linear codes whose misread can pass the check: bars that ink, blur or glare have made
@@ -284,9 +299,16 @@ def _family(code: DecodedCode) -> str:
     return "EAN/UPC" if code.format in ("EAN13", "UPCA", "EAN8", "UPCE") else code.format
 
 
-def _ladder_votes(image: np.ndarray) -> dict[tuple[str, str], list[_Found]]:
-    """The cut thresholded at LADDER_LEVELS grey levels between its dark and bright ends, each
-    read for bars (rows only: the bars stand upright); reads by value."""
+def _ladder_votes(image: np.ndarray, box: tuple[int, int, int, int] | None = None) -> dict[tuple[str, str], list[_Found]]:
+    """The cut (or the box of it) thresholded at LADDER_LEVELS grey levels between its dark
+    and bright ends, each read for bars (rows only: the bars stand upright); reads by value,
+    boxes in the cut's pixels."""
+    x0, y0 = 0, 0
+    if box is not None:
+        x0, y0, x1, y1 = box
+        image = image[y0:y1, x0:x1]
+    if min(image.shape[:2]) < 8:
+        return {}
     dark, bright = np.percentile(image[::2, ::2], (5, 95))
     votes: dict[tuple[str, str], list[_Found]] = {}
     if bright - dark < 16:
@@ -298,7 +320,7 @@ def _ladder_votes(image: np.ndarray) -> dict[tuple[str, str], list[_Found]]:
             key = (f.code.format, f.code.text)
             if key not in seen:
                 seen.add(key)
-                votes.setdefault(key, []).append(f)
+                votes.setdefault(key, []).append(_Found(f.code, f.area, f.quad + (x0, y0), f.spent))
     return votes
 
 
@@ -336,10 +358,10 @@ def _vote_in_photo(gray: np.ndarray, found: list[_Found]) -> list[_Found]:
 
 
 def _by_vote(found: list[_Found], votes: dict[tuple[str, str], list[_Found]]) -> list[_Found]:
-    """A voted read stands when the levels agree with it, or read nothing of its family on its
-    spot (their thresholds may not suit it). When another value has at least two levels there
-    and twice as many as any other, that value replaces it; else it is dropped. A read from a
-    few scan lines needs the levels' support."""
+    """A voted read stands when no other value of its family is read on its spot at more
+    levels (their thresholds may not suit it at all). When another value has at least two
+    levels there and twice as many as the read and as any other, that value replaces it;
+    else it is dropped."""
     out = []
     for f in found:
         if f.code.format not in _VOTED:
@@ -347,14 +369,17 @@ def _by_vote(found: list[_Found], votes: dict[tuple[str, str], list[_Found]]) ->
             continue
         here = _at(votes, f)
         if not here:
-            if not _thin(list(f.quad)):
+            # A plain Code 128 from a few scan lines has only its mod-103 check (GS1 data has
+            # its structure too; EAN/UPC and the unchecked codes are confirmed in _read).
+            if not (_thin(list(f.quad)) and f.code.format in ("Code128", "Code93") and f.code.gs1 is None):
                 out.append(f)
             continue
-        ranked = sorted(((n, key) for key, n in here.items()), reverse=True)
-        n, best = ranked[0]
-        if n < 2 or (len(ranked) > 1 and n < 2 * ranked[1][0]):
-            continue
-        out.append(f if best == (f.code.format, f.code.text) else _Found(votes[best][0].code, f.area, f.quad, f.spent))
+        own = here.pop((f.code.format, f.code.text), 0)
+        rivals = sorted(here.items(), key=lambda kv: -kv[1])
+        if not rivals or own >= rivals[0][1]:
+            out.append(f)
+        elif rivals[0][1] >= max(2, 2 * own) and (len(rivals) == 1 or rivals[0][1] >= 2 * rivals[1][1]):
+            out.append(_Found(votes[rivals[0][0]][0].code, f.area, f.quad, f.spent))
     return out
 
 
@@ -465,6 +490,9 @@ def _fallback_attempts(gray: np.ndarray, work: np.ndarray, regions: list[Region]
         yield _Attempt("turns", "photo half", None, False,
                        lambda: whole(half(), try_invert=False, try_downscale=False, binarizer=_FIXED), "photo.half")
     yield from (cut(region, variant) for region in best for variant in (FIXED_CUT, LOCAL))
+    if min(work.shape[:2]) >= HALF_MIN_SIDE:
+        yield _Attempt("turns", "photo half local", None, False, lambda: whole(half(), try_invert=False, try_downscale=False),
+                       "photo.half.local")
     yield from (cut(region, CLAHE_CUT) for region in best)
     yield _Attempt("global", "photo global", None, False,
                    lambda: whole(gray, try_rotate=False, try_invert=False, binarizer=_GLOBAL), "photo.global")

@@ -259,7 +259,8 @@ def _cut_variants(cut: Cut) -> list:
             lambda: (local_range(cut.image), _FIXED)]
 
 
-def _read_cut(cut: Cut, region: Region, variant: int, only_bars: bool = True) -> list[_Found]:
+def _read_cut(cut: Cut, region: Region, variant: int, only_bars: bool = True,
+              known: list[_Found] = ()) -> list[_Found]:
     image, binarizer = _cut_variants(cut)[variant]()
     if region.bar_angle is None:
         options = {"try_invert": True}  # may be a 2D code, also printed light on dark
@@ -271,9 +272,10 @@ def _read_cut(cut: Cut, region: Region, variant: int, only_bars: bool = True) ->
     else:
         options = {"try_invert": False}  # zxing's turns too: the bar angle of a region holding several symbols may be off
     found = _read(image, try_downscale=False, binarizer=binarizer, **options)
-    voted = [f for f in found if f.code.format in _VOTED]
+    voted = [f for f in found if f.code.format in _VOTED and all(f.code != k.code for k in known)]  # known: read already
     if region.bar_angle is not None and voted:
-        found = _by_vote(found, _ladder_votes(cut.image, _spot(cut.image, voted)))
+        found = [f for f in found if all(f is not v for v in voted)] + _by_vote(
+            voted, _ladder_votes(cut.image, _spot(cut.image, voted)))
     return _in_photo(found, cut)
 
 
@@ -383,13 +385,13 @@ def _by_vote(found: list[_Found], votes: dict[tuple[str, str], list[_Found]]) ->
     return out
 
 
-def _read_zoomed_cut(gray: np.ndarray, region: Region, quick: bool = False) -> list[_Found]:
+def _read_zoomed_cut(gray: np.ndarray, region: Region, quick: bool = False, known: list[_Found] = ()) -> list[_Found]:
     """Every variant of the region's cut until one reads; a quick look (for a second code beside
     one read: about as large, no need to enlarge much) tries the cut as it is only."""
     cut = cut_zoomed(gray, region, QUICK_ZOOM if quick else 4.0)
     found: list[_Found] = []
     for variant in range(1 if quick else 3):
-        found += _read_cut(cut, region, variant, only_bars=not quick)
+        found += _read_cut(cut, region, variant, only_bars=not quick, known=known)
         if _good(found):
             break
     return found
@@ -507,12 +509,13 @@ def _fallback_attempts(gray: np.ndarray, work: np.ndarray, regions: list[Region]
     yield from (step(_read_deconvolved, r, True) for r in regions[:DECONVOLVE_REGIONS])
 
 
-def _quick_looks(gray: np.ndarray, regions: list[Region]) -> Iterator[_Attempt]:
+def _quick_looks(gray: np.ndarray, regions: list[Region], known: list[_Found]) -> Iterator[_Attempt]:
     """A code was read: another one elsewhere on the photo (turned, smaller)? Regions the
-    codes read leave unexplained get one quick look each."""
+    codes read leave unexplained get one quick look each (a code read again there, `known`,
+    needs no vote)."""
     for region in regions:
         yield _Attempt("another", f"cut {id(region)}", region, False,
-                       lambda region=region: _read_zoomed_cut(gray, region, quick=True))
+                       lambda region=region: _read_zoomed_cut(gray, region, quick=True, known=known))
 
 
 def _box(points) -> tuple[float, float, float, float]:
@@ -610,7 +613,7 @@ def _decode(gray: np.ndarray, trace: list | None, helper: bool) -> list[DecodedC
     if found:
         if trace is not None:
             trace.append("upright")
-        attempts = _quick_looks(gray, regions)
+        attempts = _quick_looks(gray, regions, found)
     else:
         # Whole-image passes beyond the first work on at most ~2000 px (a 12 Mpx file
         # would cost seconds); candidate regions are still cut from the full image.

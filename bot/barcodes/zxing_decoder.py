@@ -10,10 +10,11 @@ Only when that finds nothing do we work harder:
    most per CPU millisecond on the benchmark's tuning photos (measured by
    `python -m bench.barcodes.stages`), run by one thread or two (zxing-cpp
    and OpenCV release the GIL):
-   a. the best region cut out, turned so the bars stand upright (any angle),
+   a. the whole photo at half size at a fixed threshold, with zxing's
+      90-degree turns (~3 ms);
+   b. the best region cut out, turned so the bars stand upright (any angle),
       enlarged when small: at a fixed threshold (linear codes and PDF417
       only: a cheap probe), then with the local threshold;
-   b. the whole photo at half size with zxing's 90-degree turns (~5 ms);
    c. the best region with CLAHE + unsharp mask at a fixed threshold (glare,
       shadow, blur); the whole photo with zxing's global-histogram binarizer;
       the second region's local and CLAHE cuts;
@@ -36,7 +37,10 @@ one quick look (2b as it is): a photo may hold several codes - a GS1 label
 with two or three symbols, a box with an EAN-13 and a QR code - and all are
 reported.
 
-Results are validated again (EAN/UPC check digits, GS1 structure). A read of
+Results are validated again (EAN/UPC check digits, GS1 structure). A linear
+read from a reworked image (a region's cut, the whole photo at another size or
+threshold) is voted on: its spot thresholded at nine grey levels must not read
+another value there more often (a misread can pass a check digit). A read of
 a weakly checked linear code that only a few scan lines agree on, and every
 EAN-8/UPC-E, must be read again from a close-up of the same spot; a read
 lying on a larger code is a partial misread of it and is dropped; a 2D read
@@ -63,7 +67,7 @@ from .glare import local_range
 from .images import DEFAULT_MAX_BYTES, DEFAULT_MAX_PIXELS, load_gray
 from .plan import Attempts, beside, photo_in_progress
 from .profiles import bar_run, read_region
-from .regions import Cut, Region, cut_level, cut_zoomed, find_regions
+from .regions import Cut, Region, cut_level, cut_turned, cut_zoomed, find_regions
 
 F = zxingcpp.BarcodeFormat
 # zxing-cpp format -> contract name
@@ -255,7 +259,8 @@ def _cut_variants(cut: Cut) -> list:
             lambda: (local_range(cut.image), _FIXED)]
 
 
-def _read_cut(cut: Cut, region: Region, variant: int, only_bars: bool = True) -> list[_Found]:
+def _read_cut(cut: Cut, region: Region, variant: int, only_bars: bool = True,
+              known: list[_Found] = ()) -> list[_Found]:
     image, binarizer = _cut_variants(cut)[variant]()
     if region.bar_angle is None:
         options = {"try_invert": True}  # may be a 2D code, also printed light on dark
@@ -266,16 +271,127 @@ def _read_cut(cut: Cut, region: Region, variant: int, only_bars: bool = True) ->
         options = {"try_invert": False, "try_rotate": False, "formats": _BARS}
     else:
         options = {"try_invert": False}  # zxing's turns too: the bar angle of a region holding several symbols may be off
-    return _in_photo(_read(image, try_downscale=False, binarizer=binarizer, **options), cut)
+    found = _read(image, try_downscale=False, binarizer=binarizer, **options)
+    voted = [f for f in found if f.code.format in _VOTED and all(f.code != k.code for k in known)]  # known: read already
+    if region.bar_angle is not None and voted:
+        found = [f for f in found if all(f is not v for v in voted)] + _by_vote(
+            voted, _ladder_votes(cut.image, _spot(cut.image, voted)))
+    return _in_photo(found, cut)
 
 
-def _read_zoomed_cut(gray: np.ndarray, region: Region, quick: bool = False) -> list[_Found]:
+def _spot(image: np.ndarray, found: list[_Found]) -> tuple[int, int, int, int]:
+    """The part of a cut round some reads (a margin of a third of their length): the ladder
+    need not read the rest."""
+    pts = np.concatenate([f.quad for f in found])
+    (x0, y0), (x1, y1) = pts.min(axis=0), pts.max(axis=0)
+    margin = max(x1 - x0, y1 - y0) / 3 + 8
+    h, w = image.shape[:2]
+    return int(max(0, x0 - margin)), int(max(0, y0 - margin)), int(min(w, x1 + margin)), int(min(h, y1 + margin))
+
+
+# Linear codes whose misread can pass the check: bars that ink, blur or glare have made
+# wider or thinner turn one digit's pattern into another's, and the check digit may still
+# fit (an EAN-13 read as a different UPC-A). The same cut thresholded at several grey
+# levels reads the true value at most of them and the misread at a few.
+_VOTED = _WEAK_CHECK | {"Code128", "Code93"}
+LADDER_LEVELS = 9
+
+
+def _family(code: DecodedCode) -> str:
+    return "EAN/UPC" if code.format in ("EAN13", "UPCA", "EAN8", "UPCE") else code.format
+
+
+def _ladder_votes(image: np.ndarray, box: tuple[int, int, int, int] | None = None) -> dict[tuple[str, str], list[_Found]]:
+    """The cut (or the box of it) thresholded at LADDER_LEVELS grey levels between its dark
+    and bright ends, each read for bars (rows only: the bars stand upright); reads by value,
+    boxes in the cut's pixels."""
+    x0, y0 = 0, 0
+    if box is not None:
+        x0, y0, x1, y1 = box
+        image = image[y0:y1, x0:x1]
+    if min(image.shape[:2]) < 8:
+        return {}
+    dark, bright = np.percentile(image[::2, ::2], (5, 95))
+    votes: dict[tuple[str, str], list[_Found]] = {}
+    if bright - dark < 16:
+        return votes
+    for level in np.linspace(dark, bright, LADDER_LEVELS + 2)[1:-1]:
+        binary = np.where(image > level, 255, 0).astype(np.uint8)
+        seen = set()
+        for f in _read(binary, formats=_LINEAR, try_rotate=False, try_invert=False, try_downscale=False, binarizer=_FIXED):
+            key = (f.code.format, f.code.text)
+            if key not in seen:
+                seen.add(key)
+                votes.setdefault(key, []).append(_Found(f.code, f.area, f.quad + (x0, y0), f.spent))
+    return votes
+
+
+def _at(votes: dict[tuple[str, str], list[_Found]], f: _Found) -> dict[tuple[str, str], int]:
+    """Levels per value of f's family read on f's spot (another symbol beside it is no rival)."""
+    family = _family(f.code)
+    here = {}
+    for key, reads in votes.items():
+        if _family(reads[0].code) == family:
+            n = sum(1 for r in reads if _overlap(r.quad, f.quad) > 0.5 or _lies_on(r, f) or _lies_on(f, r))
+            if n:
+                here[key] = n
+    return here
+
+
+def _vote_in_photo(gray: np.ndarray, found: list[_Found]) -> list[_Found]:
+    """Whole-photo reads of the voted codes, checked by the ladder on a cut of their spot
+    (turned so the scan line runs along the rows, enlarged when small)."""
+    out = []
+    for f in found:
+        if f.code.format not in _VOTED:
+            out.append(f)
+            continue
+        start, end = (f.quad[0] + f.quad[3]) / 2, (f.quad[1] + f.quad[2]) / 2
+        length = max(float(np.hypot(*(end - start))), 8.0)
+        turn = math.degrees(math.atan2(end[1] - start[1], end[0] - start[0]))
+        cut = cut_turned(gray, tuple((start + end) / 2), turn, 1.3 * length + 16, 0.6 * length + 16)
+        zoom = min(4.0, 700 / max(cut.image.shape))
+        image = cv2.resize(cut.image, None, fx=zoom, fy=zoom, interpolation=cv2.INTER_CUBIC) if zoom > 1 else cut.image
+        to_cut = cv2.invertAffineTransform(cut.to_photo) * max(zoom, 1.0)
+        quad = f.quad @ to_cut[:, :2].T + to_cut[:, 2]
+        kept = _by_vote([_Found(f.code, f.area, quad, f.spent)], _ladder_votes(image))
+        out += [_Found(k.code, f.area, f.quad, f.spent) for k in kept]
+    return out
+
+
+def _by_vote(found: list[_Found], votes: dict[tuple[str, str], list[_Found]]) -> list[_Found]:
+    """A voted read stands when no other value of its family is read on its spot at more
+    levels (their thresholds may not suit it at all). When another value has at least two
+    levels there and twice as many as the read and as any other, that value replaces it;
+    else it is dropped."""
+    out = []
+    for f in found:
+        if f.code.format not in _VOTED:
+            out.append(f)
+            continue
+        here = _at(votes, f)
+        if not here:
+            # A plain Code 128 from a few scan lines has only its mod-103 check (GS1 data has
+            # its structure too; EAN/UPC and the unchecked codes are confirmed in _read).
+            if not (_thin(list(f.quad)) and f.code.format in ("Code128", "Code93") and f.code.gs1 is None):
+                out.append(f)
+            continue
+        own = here.pop((f.code.format, f.code.text), 0)
+        rivals = sorted(here.items(), key=lambda kv: -kv[1])
+        if not rivals or own >= rivals[0][1]:
+            out.append(f)
+        elif rivals[0][1] >= max(2, 2 * own) and (len(rivals) == 1 or rivals[0][1] >= 2 * rivals[1][1]):
+            out.append(_Found(votes[rivals[0][0]][0].code, f.area, f.quad, f.spent))
+    return out
+
+
+def _read_zoomed_cut(gray: np.ndarray, region: Region, quick: bool = False, known: list[_Found] = ()) -> list[_Found]:
     """Every variant of the region's cut until one reads; a quick look (for a second code beside
     one read: about as large, no need to enlarge much) tries the cut as it is only."""
     cut = cut_zoomed(gray, region, QUICK_ZOOM if quick else 4.0)
     found: list[_Found] = []
     for variant in range(1 if quick else 3):
-        found += _read_cut(cut, region, variant, only_bars=not quick)
+        found += _read_cut(cut, region, variant, only_bars=not quick, known=known)
         if _good(found):
             break
     return found
@@ -365,18 +481,27 @@ def _fallback_attempts(gray: np.ndarray, work: np.ndarray, regions: list[Region]
                         f"region{min(rank[id(region)], 2)}.{how.__name__.removeprefix('_read_')}")
 
     best, second, rest = regions[:1], regions[1:THOROUGH_REGIONS], regions[THOROUGH_REGIONS:]
+
+    def whole(image: np.ndarray, **options) -> list[_Found]:
+        """The whole photo (or a smaller copy) read; boxes in photo pixels; voted codes checked."""
+        scale = gray.shape[1] / image.shape[1]
+        found = [_Found(f.code, f.area * scale * scale, f.quad * scale, f.spent) for f in _read(image, **options)]
+        return _vote_in_photo(gray, found)
     half = lambda: cv2.resize(work, None, fx=0.5, fy=0.5, interpolation=cv2.INTER_AREA)  # noqa: E731
+    if min(work.shape[:2]) >= HALF_MIN_SIDE:
+        yield _Attempt("turns", "photo half", None, False,
+                       lambda: whole(half(), try_invert=False, try_downscale=False, binarizer=_FIXED), "photo.half")
     yield from (cut(region, variant) for region in best for variant in (FIXED_CUT, LOCAL))
     if min(work.shape[:2]) >= HALF_MIN_SIDE:
-        yield _Attempt("turns", "photo half", None, False, lambda: _read(half(), try_invert=False, try_downscale=False),
-                       "photo.half")
+        yield _Attempt("turns", "photo half local", None, False, lambda: whole(half(), try_invert=False, try_downscale=False),
+                       "photo.half.local")
     yield from (cut(region, CLAHE_CUT) for region in best)
     yield _Attempt("global", "photo global", None, False,
-                   lambda: _read(gray, try_rotate=False, try_invert=False, binarizer=_GLOBAL), "photo.global")
+                   lambda: whole(gray, try_rotate=False, try_invert=False, binarizer=_GLOBAL), "photo.global")
     yield from (cut(region, variant) for region in second for variant in (LOCAL, CLAHE_CUT))
     yield from (step(_read_profiles, region) for region in best if region.bar_angle is not None)
     yield from (cut(region, RANGE_CUT) for region in best + second)
-    yield _Attempt("turns", "photo", None, False, lambda: _read(work, try_invert=False), "photo.turns")
+    yield _Attempt("turns", "photo", None, False, lambda: whole(work, try_invert=False), "photo.turns")
     yield from (cut(region, FIXED_CUT) for region in second)
     yield from (step(_read_profiles, region) for region in second if region.bar_angle is not None)
     yield from (cut(region, FIXED_CUT) for region in rest)
@@ -384,12 +509,13 @@ def _fallback_attempts(gray: np.ndarray, work: np.ndarray, regions: list[Region]
     yield from (step(_read_deconvolved, r, True) for r in regions[:DECONVOLVE_REGIONS])
 
 
-def _quick_looks(gray: np.ndarray, regions: list[Region]) -> Iterator[_Attempt]:
+def _quick_looks(gray: np.ndarray, regions: list[Region], known: list[_Found]) -> Iterator[_Attempt]:
     """A code was read: another one elsewhere on the photo (turned, smaller)? Regions the
-    codes read leave unexplained get one quick look each."""
+    codes read leave unexplained get one quick look each (a code read again there, `known`,
+    needs no vote)."""
     for region in regions:
         yield _Attempt("another", f"cut {id(region)}", region, False,
-                       lambda region=region: _read_zoomed_cut(gray, region, quick=True))
+                       lambda region=region: _read_zoomed_cut(gray, region, quick=True, known=known))
 
 
 def _box(points) -> tuple[float, float, float, float]:
@@ -487,7 +613,7 @@ def _decode(gray: np.ndarray, trace: list | None, helper: bool) -> list[DecodedC
     if found:
         if trace is not None:
             trace.append("upright")
-        attempts = _quick_looks(gray, regions)
+        attempts = _quick_looks(gray, regions, found)
     else:
         # Whole-image passes beyond the first work on at most ~2000 px (a 12 Mpx file
         # would cost seconds); candidate regions are still cut from the full image.

@@ -1,5 +1,7 @@
 """Managers in the chat: the replenishment plan with its spreadsheet, chart and approval;
 spreadsheets imported with a validation report; exports."""
+import re
+
 import pytest
 from sqlmodel import select
 
@@ -22,6 +24,9 @@ async def test_plan_with_spreadsheet_chart_and_approval(services):
     boss = Chat(dialogue_for(services), external_id="55")
     replies = await boss.send("/plan")
     assert "to reorder" in replies[0].text
+    # products counted once however many warehouses need them: never more than were planned
+    planned, to_order = map(int, re.search(r"Plan for (\d+) products?: (\d+) products? to reorder", replies[0].text).groups())
+    assert 0 < to_order <= planned
     xlsx = replies[0].attachments[0]
     assert xlsx.filename.endswith(".xlsx") and xlsx.data[:2] == b"PK"
     charts = [b for b in boss.buttons() if b.data.startswith("plan_chart:")]

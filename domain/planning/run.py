@@ -112,6 +112,12 @@ class PlanResult:
     run_id: int | None
     today: date
 
+    @property
+    def products_to_order(self) -> int:
+        """Distinct products with something to order: a product short in two warehouses is two
+        suggestions but one product."""
+        return len({s.sku for s in self.suggestions})
+
     def summary(self) -> dict:
         return {"summary": {"products": self.products, "suggestions": len(self.suggestions),
                             "suppliers": self.suppliers, "seconds": round(self.seconds, 3)}}

@@ -31,7 +31,7 @@ async def plan_cmd(turn: Turn) -> None:
     result = await run_plan(turn.session, warehouse, config=_config(turn))
     performance = await supplier_performance(turn.session, today=turn.now().date())
     lines = [turn.tn("Plan for {products}: {n} product to reorder from {suppliers}.",
-                     "Plan for {products}: {n} products to reorder from {suppliers}.", len(result.suggestions),
+                     "Plan for {products}: {n} products to reorder from {suppliers}.", result.products_to_order,
                      products=turn.tn("{n} product", "{n} products", result.products),
                      suppliers=turn.tn("{n} supplier", "{n} suppliers", result.suppliers))]
     for s in result.suggestions[:TOP]:

@@ -134,6 +134,16 @@ async def test_replenishment_report_goes_to_purchasing_with_a_sheet(services, pe
     assert sheet["rows"][0][:2] == ["W-1", "Widget"] and "Order 40 to reach 42." in sheet["rows"][0][-1]
 
 
+async def test_replenishment_report_counts_a_product_once_across_warehouses(services, people, monkeypatch):
+    async def run_plan(session):
+        return SimpleNamespace(lines=[_plan_line(), _plan_line(warehouse="NORTH", suggested_qty=12.0)])
+
+    monkeypatch.setattr(reports, "_planning", lambda: run_plan)
+    assert await reports.replenishment_job(services.uow, now=NOW, tz="Europe/Sofia", translate=translate) == 1
+    [row] = await _telegram_rows(services)
+    assert "1 product to order" in row.body and len(row.payload["attachment"]["args"]["rows"]) == 2
+
+
 async def test_replenishment_report_speaks_the_readers_language(services, people, monkeypatch):
     line = _plan_line(supplier=None)
 

@@ -173,7 +173,7 @@ def _replenishment_report(lines: list, today: date, lang: str, translate: Transl
              explain(ln, lambda s: translate(lang, s), number=lambda x: format_number(x, lang, max_decimals=2))] for ln in lines[:max_lines]]
     text = [_t(translate, lang, Np_("Replenishment, {date}: {n} product to order", "Replenishment, {date}: {n} products to order", "n"),
                date=format_date(today, lang), n=len({ln.sku for ln in lines}))]  # a product once, whatever its warehouses
-    text += [f"• {r[0]} {r[1]}: {format_number(r[7], lang)} ({r[3] or '—'})" for r in rows[:15]]
+    text += [f"• {r[0]} {r[1]} ({r[2]}): {format_number(r[7], lang)} ({r[3] or '—'})" for r in rows[:15]]
     if len(lines) > 15:
         text.append(_t(translate, lang, N_("…and {n} more in the sheet."), n=len(lines) - 15))
     payload = {"attachment": {"kind": "document", "filename": f"replenishment-{today}.xlsx",

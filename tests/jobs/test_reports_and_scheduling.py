@@ -129,7 +129,7 @@ async def test_replenishment_report_goes_to_purchasing_with_a_sheet(services, pe
     monkeypatch.setattr(reports, "_planning", lambda: run_plan)
     assert await reports.replenishment_job(services.uow, now=NOW, tz="Europe/Sofia", translate=translate) == 1
     [row] = await _telegram_rows(services)
-    assert row.recipient == "9001" and "1 product to order" in row.body and "W-1 Widget: 40" in row.body
+    assert row.recipient == "9001" and "1 product to order" in row.body and "W-1 Widget (MAIN): 40" in row.body
     sheet = row.payload["attachment"]["args"]
     assert sheet["rows"][0][:2] == ["W-1", "Widget"] and "Order 40 to reach 42." in sheet["rows"][0][-1]
 
@@ -142,6 +142,7 @@ async def test_replenishment_report_counts_a_product_once_across_warehouses(serv
     assert await reports.replenishment_job(services.uow, now=NOW, tz="Europe/Sofia", translate=translate) == 1
     [row] = await _telegram_rows(services)
     assert "1 product to order" in row.body and len(row.payload["attachment"]["args"]["rows"]) == 2
+    assert "W-1 Widget (MAIN): 40" in row.body and "W-1 Widget (NORTH): 12" in row.body
 
 
 async def test_replenishment_report_speaks_the_readers_language(services, people, monkeypatch):

@@ -166,13 +166,14 @@ def _planning():
 
 def _replenishment_report(lines: list, today: date, lang: str, translate: Translate, max_lines: int) -> Report:
     from domain.planning.reasons import explain
+    from domain.planning.run import distinct_products
 
     columns = [_t(translate, lang, c) for c in REPLENISHMENT_COLUMNS]
     rows = [[ln.sku, ln.name, ln.warehouse, ln.supplier or "", round(ln.on_hand, 3), round(ln.on_order, 3),
              round(ln.reorder_point, 3), round(ln.suggested_qty, 3),
              explain(ln, lambda s: translate(lang, s), number=lambda x: format_number(x, lang, max_decimals=2))] for ln in lines[:max_lines]]
     text = [_t(translate, lang, Np_("Replenishment, {date}: {n} product to order", "Replenishment, {date}: {n} products to order", "n"),
-               date=format_date(today, lang), n=len({ln.sku for ln in lines}))]  # a product once, whatever its warehouses
+               date=format_date(today, lang), n=distinct_products(lines))]
     text += [f"• {r[0]} {r[1]} ({r[2]}): {format_number(r[7], lang)} ({r[3] or '—'})" for r in rows[:15]]
     if len(lines) > 15:
         text.append(_t(translate, lang, N_("…and {n} more in the sheet."), n=len(lines) - 15))

@@ -102,6 +102,11 @@ def _num(x: float, digits: int = 3) -> int | float:
     return int(x) if x == int(x) else x
 
 
+def distinct_products(lines) -> int:
+    """Products among plan lines: a product short in two warehouses is two lines but one product."""
+    return len({ln.sku for ln in lines})
+
+
 @dataclass
 class PlanResult:
     lines: list[PlanLine]  # every product x warehouse with demand, stock, orders or a rule
@@ -114,9 +119,7 @@ class PlanResult:
 
     @property
     def products_to_order(self) -> int:
-        """Distinct products with something to order: a product short in two warehouses is two
-        suggestions but one product."""
-        return len({s.sku for s in self.suggestions})
+        return distinct_products(self.suggestions)
 
     def summary(self) -> dict:
         return {"summary": {"products": self.products, "suggestions": len(self.suggestions),

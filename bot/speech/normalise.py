@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 
-from .numbers import words_to_digits
+from .numbers import DOCUMENT_WORDS, words_to_digits
 
 # Words after which a letter and a number are a bin ("from c 25" -> "from C-25"); a lone "a"
 # (or "i") is a bin letter only after them, never the article: "from a 12" -> "from A-12".
@@ -43,8 +43,8 @@ _THOUSANDS = re.compile(r"\b(\d{1,3})((?:,\d{3})+)\b")
 _SPELT_DIGITS = re.compile(r"(?<![\d.,])\d(?:(?:,? |-)\d){2,}(?![\d]|[.,]\d)")
 # After a document word, groups of digits are one number however Whisper split them: "order 1, 0, 42",
 # "order 10 42" -> "order 1042" (it writes a code read in groups or digit by digit either way).
-_DOC_RUN = re.compile(r"(?i)\b(order|orders|number|no|po|invoice|sku|code|ref|reference|заказ[а-я]*|номер)(\.?\s+#?)"
-                      r"(\d{1,4}(?:(?:,\s?|\s|-)\d{1,4})+)(?![\d]|[.,]\d)")
+_DOC_RUN = re.compile(r"(?i)\b(" + "|".join(sorted(DOCUMENT_WORDS["en"] | DOCUMENT_WORDS["ru"], key=len, reverse=True))
+                      + r")(\.?\s+#?)(\d{1,4}(?:(?:,\s?|\s|-)\d{1,4})+)(?![\d]|[.,]\d)")
 
 
 def _letters(m: re.Match) -> str:

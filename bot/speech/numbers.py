@@ -119,11 +119,15 @@ class _Run:
 
 # Words after which a run of numbers is a code read in groups ("order ten forty two" -> 1042,
 # "bin c two five" -> C-25), not numbers of their own.
+# Words that name a document or a record: the number after them is its number however it was read.
+DOCUMENT_WORDS = {
+    "en": {"order", "orders", "number", "no", "po", "invoice", "sku", "item", "code", "ref", "reference"},
+    "ru": {"заказ", "заказа", "заказу", "заказом", "номер", "счёт", "счет", "артикул"},
+}
 CODE_WORDS = {
-    "en": {"order", "orders", "number", "no", "po", "invoice", "bin", "bins", "location", "shelf", "slot", "rack", "aisle",
-           "sku", "item", "code", "ref", "reference", "pick", "picking", "on", "count", "counting", "counted", "dock"},
-    "ru": {"заказ", "заказа", "заказу", "заказом", "номер", "ячейка", "ячейки", "ячейку", "ячейке", "полка", "полку",
-           "счёт", "счет", "артикул"},
+    "en": DOCUMENT_WORDS["en"] | {"bin", "bins", "location", "shelf", "slot", "rack", "aisle", "pick", "picking", "on",
+                                  "count", "counting", "counted", "dock"},
+    "ru": DOCUMENT_WORDS["ru"] | {"ячейка", "ячейки", "ячейку", "ячейке", "полка", "полку"},
 }
 _LINKS = {"number", "num", "no", "#", "is", "was", "номер"}
 # Words after which two groups are a time of day: "at ten thirty" -> "at 10:30".

@@ -832,6 +832,10 @@ _SPEC_AFTER = re.compile(r"\s?(\d+(?:[.,]\d+)?\s?(?:mm|мм|cm|см|in|inch|inch
                          r"|\d+(?=\s*(?:[,;]|$)))")
 _SPEC_BEFORE_ZH = re.compile(r"(\d+(?:mm|cm|寸|毫米|厘米|kg|g|ml))$")
 _OF_PHRASE = {"ru": ("для",), "bg": ("за",), "ro": ("de", "pentru")}
+_OF_PHRASE_RE = {lang: re.compile(r"\s+(" + "|".join(words) + r")\s+([a-zа-яăâîșşțţ]{3,})(?![\w-])")
+                 for lang, words in _OF_PHRASE.items()}
+# The size word as group 1, as _SPEC_AFTER has it, after a number the product's name already ends with.
+_SIZE_AFTER_GROUP = re.compile("(" + _SIZE_AFTER.pattern + ")")
 # "10% off notebooks", "скидка 10% на тетради", "10% la caiete": what a campaign is about
 _OFFER = re.compile(r"\d+\s?%\s*(?:off|discount on|on|на|за|la|reducere la|отстъпка за)?\s+")
 _OFFER_ZH = re.compile(r"打[一二三四五六七八九\d]折|[一二三四五六七八九\d]折")
@@ -881,13 +885,13 @@ def _whole_product(d: _Doc, lx, out: dict) -> None:
             s = m.start(1)
     m = _SPEC_AFTER.match(d.text, e)
     if not m and d.text[e - 1:e].isdigit():
-        m = re.compile(r"(" + _SIZE_AFTER.pattern + ")").match(d.text, e)  # "мониторы 24" + "дюйма"
+        m = _SIZE_AFTER_GROUP.match(d.text, e)  # "мониторы 24" + "дюйма"
     if m and not d.is_taken(m.start(1), m.end(1)) and not (d.lang == "zh" and not m.group(1)[-1:].isalpha() and m.group(1)[-1:] != "寸"):
         nxt = _skip_space(d, m.end())
         if not d.labels_at(nxt) & {"UNIT", "CUR"}:
             e = m.end()
     elif d.lang in _OF_PHRASE:
-        m = re.match(r"\s+(" + "|".join(_OF_PHRASE[d.lang]) + r")\s+([a-zа-яăâîșşțţ]{3,})(?![\w-])", d.text[e:])
+        m = _OF_PHRASE_RE[d.lang].match(d.text[e:])
         if m:
             a, b = e + m.start(2), e + m.end(2)
             word_orig = d.orig(a, b)

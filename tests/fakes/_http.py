@@ -110,6 +110,9 @@ class QuietHandler(BaseHTTPRequestHandler):
 
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
+    # socketserver listens with a backlog of 5: forty sends opening connections at once on a loaded
+    # machine overflowed it and the client saw a reset (httpx.ReadError), which the real API never does.
+    request_queue_size = 128
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         # A client that gave up (a cancelled long poll, a stopped bot) is normal here.

@@ -89,7 +89,9 @@ async def _save(turn: Turn) -> None:
         follow_up_text=turn.t("Call back {customer}", customer=s["customer_name"]) if follow_up else None)
     turn.end()
     turn.remember_undo("interaction", id=interaction.id)
-    direction = turn.t("incoming") if interaction.direction == "in" else turn.t("outgoing")
+    # a label with the kind of thing as context: the word agrees with "call" but not "meeting" in bg/ro
+    direction = (turn.pt("interaction direction", "incoming") if interaction.direction == "in"
+                 else turn.pt("interaction direction", "outgoing"))
     lines = [turn.t("Logged: {kind} ({direction}) with {customer}.", kind=turn.t(CHANNEL_NAMES[interaction.channel]),
                     direction=direction, customer=s["customer_name"])]
     if interaction.outcome:

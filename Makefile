@@ -36,7 +36,7 @@ migration: bootstrap
 
 # Translations: extract every user-facing template, merge into the catalogs, compile.
 messages: bootstrap
-	.venv/bin/pybabel extract -F babel.cfg -k t -k tr:2 -k N_ -k tn:1,2 -k trn:2,3 -k Np_:1,2 -k pt:1c,2 -k Npt_:1c,2 --no-location --omit-header --sort-output -o bot/locale/messages.pot .
+	.venv/bin/pybabel extract -F babel.cfg -k t -k tr:2 -k N_ -k tn:1,2 -k trn:2,3 -k Np_:1,2 -k pt:1c,2 -k trp:2c,3 -k Npt_:1c,2 --no-location --omit-header --sort-output -o bot/locale/messages.pot .
 	for l in ru bg ro zh; do \
 	  if [ -f bot/locale/$$l/LC_MESSAGES/messages.po ]; then \
 	    .venv/bin/pybabel update -i bot/locale/messages.pot -d bot/locale -l $$l --no-fuzzy-matching --ignore-obsolete --width 0; \

@@ -16,7 +16,7 @@ from domain.orders.status import order_ref_in, order_status_for_phone
 
 from storage.errors import is_unavailable
 
-from ..i18n import tr
+from ..i18n import tr, trp
 from ..ratelimits import REFUSALS
 from ..services import Services
 from ..speech.normalise import normalise_spoken
@@ -73,7 +73,7 @@ def voice_routes(services: Services) -> list[Route]:
             resp.say(tr(lang, REFUSAL, seconds=verdict.seconds), language=VOICE_LANG[lang])
             resp.hangup()
             return _xml(resp)
-        resp.say(tr(lang, "Hello, this is {company}.", company=settings.company.name), language=VOICE_LANG[lang])
+        resp.say(trp(lang, "spoken when answering a phone call", "Hello, this is {company}.", company=settings.company.name), language=VOICE_LANG[lang])
         _ask(resp, lang, 1)
         return _xml(resp)
 

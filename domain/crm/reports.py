@@ -41,7 +41,7 @@ async def funnel(session: AsyncSession, actor: User, start: date, end: date) -> 
     """Deals created in [start, end): how far each got (from its stage history), won/lost and why."""
     require(actor, "reports")
     if end <= start:
-        raise InvalidInput(N_("The period is empty."))
+        raise InvalidInput(N_("The period is empty: its end must be after its start."))
     deals = (await session.exec(select(Deal).where(Deal.created_at >= _utc(start), Deal.created_at < _utc(end)))).all()
     history: dict[int, set[str]] = defaultdict(set)
     if deals:

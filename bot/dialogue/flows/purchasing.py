@@ -28,7 +28,7 @@ LIST = 10
 
 def _line(turn: Turn, po: po_life.POView) -> str:
     day = po.confirmed_date or po.expected_date
-    when = turn.t(", due {day}", day=format_date(day, turn.lang)) if day else ""
+    when = turn.pt("expected delivery of a purchase order", ", due {day}", day=format_date(day, turn.lang)) if day else ""
     return turn.tn("{number} {supplier}: {status}, {n} line{when}", "{number} {supplier}: {status}, {n} lines{when}", len(po.lines),
                    number=po.number, supplier=po.supplier_code, status=turn.t(status_label(po.status, PO)), when=when)
 

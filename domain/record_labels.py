@@ -15,7 +15,7 @@ from .errors import Contextual, Npt_
 RECORD_KINDS: dict[str, Contextual] = {
     "order": Npt_("record kind", "order"), "deal": Npt_("record kind", "deal"),
     "product": Npt_("record kind", "product"), "customer": Npt_("record kind", "customer"),
-    "person": Npt_("record kind", "person"), "invoice": Npt_("record kind", "invoice"),
+    "person": Npt_("record kind", "team member"), "invoice": Npt_("record kind", "invoice"),
     "purchase_order": Npt_("record kind", "purchase order"), "supplier": Npt_("record kind", "supplier"),
     "location": Npt_("record kind", "location"), "warehouse": Npt_("record kind", "warehouse"),
     "receipt": Npt_("record kind", "receipt"), "transfer": Npt_("record kind", "transfer"),

@@ -64,7 +64,7 @@ def test_units_are_words_with_the_languages_plural_forms(lang, n):
 
 @pytest.mark.parametrize("lang,unit,expected", [
     ("ru", "box", ["1 коробка", "2 коробки", "5 коробок", "21 коробка", "25 коробок"]),
-    ("bg", "box", ["1 кашон", "2 кашона", "5 кашона", "21 кашона", "25 кашона"]),
+    ("bg", "box", ["1 кутия", "2 кутии", "5 кутии", "21 кутии", "25 кутии"]),
     ("ro", "box", ["1 cutie", "2 cutii", "5 cutii", "21 de cutii", "25 de cutii"]),
     ("zh", "box", ["1 箱", "2 箱", "5 箱", "21 箱", "25 箱"]),
     ("ru", "pcs", ["1 шт.", "2 шт.", "5 шт.", "21 шт.", "25 шт."]),

@@ -16,26 +16,23 @@ ORDER, ORDER_FOR_CUSTOMER, INVOICE, PO, COUNT, PICK, TASK, DEAL, MAILING, REMIND
     "order", "order for the customer", "invoice", "purchase order", "count", "pick list", "task", "deal", "mailing", "reminder",
     "inspection", "transfer", "receipt")
 
+# Each order status as the warehouse says it and as told to the customer (SMS, phone), who does
+# not know the warehouse's steps: one row a status, so neither wording can miss one.
+ORDER_WORDS: dict[str, tuple[Contextual, Contextual]] = {
+    "draft": (Npt_("order status", "a draft"), Npt_("order status for the customer", "received, not yet confirmed")),
+    "confirmed": (Npt_("order status", "confirmed"), Npt_("order status for the customer", "confirmed")),
+    "reserved": (Npt_("order status", "reserved"), Npt_("order status for the customer", "confirmed, goods reserved")),
+    "picking": (Npt_("order status", "being picked"), Npt_("order status for the customer", "being picked in the warehouse")),
+    "packed": (Npt_("order status", "packed"), Npt_("order status for the customer", "packed, ready to ship")),
+    "shipped": (Npt_("order status", "shipped"), Npt_("order status for the customer", "shipped")),
+    "partially_shipped": (Npt_("order status", "partly shipped"), Npt_("order status for the customer", "partly shipped")),
+    "delivered": (Npt_("order status", "delivered"), Npt_("order status for the customer", "delivered")),
+    "cancelled": (Npt_("order status", "cancelled"), Npt_("order status for the customer", "cancelled")),
+}
+
 STATUS_LABELS: dict[str, dict[str, Contextual]] = {
-    ORDER: {
-        "draft": Npt_("order status", "a draft"), "confirmed": Npt_("order status", "confirmed"),
-        "reserved": Npt_("order status", "reserved"), "picking": Npt_("order status", "being picked"),
-        "packed": Npt_("order status", "packed"), "shipped": Npt_("order status", "shipped"),
-        "partially_shipped": Npt_("order status", "partly shipped"), "delivered": Npt_("order status", "delivered"),
-        "cancelled": Npt_("order status", "cancelled"),
-    },
-    # the same statuses told to the customer (SMS, phone), who does not know the warehouse's steps
-    ORDER_FOR_CUSTOMER: {
-        "draft": Npt_("order status for the customer", "received, not yet confirmed"),
-        "confirmed": Npt_("order status for the customer", "confirmed"),
-        "reserved": Npt_("order status for the customer", "confirmed, goods reserved"),
-        "picking": Npt_("order status for the customer", "being picked in the warehouse"),
-        "packed": Npt_("order status for the customer", "packed, ready to ship"),
-        "shipped": Npt_("order status for the customer", "shipped"),
-        "partially_shipped": Npt_("order status for the customer", "partly shipped"),
-        "delivered": Npt_("order status for the customer", "delivered"),
-        "cancelled": Npt_("order status for the customer", "cancelled"),
-    },
+    ORDER: {code: word for code, (word, _) in ORDER_WORDS.items()},
+    ORDER_FOR_CUSTOMER: {code: word for code, (_, word) in ORDER_WORDS.items()},
     INVOICE: {
         "open": Npt_("invoice status", "unpaid"), "paid": Npt_("invoice status", "paid"),
         "cancelled": Npt_("invoice status", "cancelled"),

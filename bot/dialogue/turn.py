@@ -118,3 +118,8 @@ class Turn:
     def remember_undo(self, kind: str, **payload: Any) -> None:
         """What /undo reverts: the last thing this person logged."""
         self.conv.last_action = {"kind": kind, **payload}
+
+    @property
+    def undo_id(self) -> int:
+        """The id of the record /undo reverts: the `id` remember_undo was given."""
+        return self.conv.last_action["id"]

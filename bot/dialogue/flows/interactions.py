@@ -171,7 +171,7 @@ async def _follow_up(turn: Turn, rest: str) -> None:
 
 
 async def undo_interaction(turn: Turn) -> None:
-    interaction = await crm_interactions.undo_interaction(turn.session, turn.user, turn.conv.last_action["id"])
+    interaction = await crm_interactions.undo_interaction(turn.session, turn.user, turn.undo_id)
     turn.say(turn.t("Undone: the {kind} is no longer logged.", kind=turn.t(CHANNEL_NAMES.get(interaction.channel, interaction.channel))))
 
 

@@ -259,7 +259,7 @@ async def merge_pick(turn: Turn, customer: Customer) -> None:
 
 
 async def undo_customer(turn: Turn) -> None:
-    name = await crm.delete_new_customer(turn.session, turn.user, turn.conv.last_action["id"])
+    name = await crm.delete_new_customer(turn.session, turn.user, turn.undo_id)
     turn.say(turn.t("Undone: customer {name} removed.", name=name))
 
 

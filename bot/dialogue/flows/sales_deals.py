@@ -245,12 +245,12 @@ async def update_with_customer(turn: Turn, customer: Customer) -> None:
 
 
 async def undo_stage(turn: Turn) -> None:
-    deal = await crm_deals.undo_stage_change(turn.session, turn.user, turn.conv.last_action["id"])
+    deal = await crm_deals.undo_stage_change(turn.session, turn.user, turn.undo_id)
     turn.say(turn.t("Undone: {title} is back at {stage}.", title=deal.title, stage=stage_name(turn, deal.stage)))
 
 
 async def undo_deal(turn: Turn) -> None:
-    deal = await crm_deals.delete_new_deal(turn.session, turn.user, turn.conv.last_action["id"])
+    deal = await crm_deals.delete_new_deal(turn.session, turn.user, turn.undo_id)
     turn.say(turn.t("Undone: deal {title} removed.", title=deal.title))
 
 

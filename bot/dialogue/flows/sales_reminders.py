@@ -242,7 +242,7 @@ async def week(turn: Turn) -> None:
 
 
 async def undo_reminder(turn: Turn) -> None:
-    reminder = await crm_reminders.delete(turn.session, turn.user, turn.conv.last_action["id"])
+    reminder = await crm_reminders.delete(turn.session, turn.user, turn.undo_id)
     turn.say(turn.t("Undone: no reminder \u201c{text}\u201d.", text=reminder.text))
 
 

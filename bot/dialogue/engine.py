@@ -40,13 +40,7 @@ from .turn import Turn
 log = logging.getLogger(__name__)
 
 # Below this the parse offers its likeliest readings instead of acting (calibrated in nlu/confidence.py).
-try:
-    from nlu.confidence import ASK_BELOW as LOW_CONFIDENCE, is_sure
-except ImportError:  # the language layer is optional
-    LOW_CONFIDENCE = 0.55
-
-    def is_sure(confidence: float, runner_up: float = 0.0, ask_below: float | None = None) -> bool:
-        return confidence >= (LOW_CONFIDENCE if ask_below is None else ask_below)
+from nlu.confidence import ASK_BELOW as LOW_CONFIDENCE, is_sure  # plain thresholds: no model is loaded
 # a reading is offered as a button when it scores at least this much
 OFFER_ABOVE = 0.08
 CANCEL_WORDS = {"cancel", "stop", "never mind", "nevermind", "abort", "отмена", "отменить", "отмени", "стоп", "хватит",

@@ -39,10 +39,7 @@ def _from_gs1(gs1: dict, raw: str) -> Scan:
 
 def _from_text(text: str) -> Scan:
     text = text.strip()
-    try:
-        from domain.scanning import parse_scanned_text  # GS1 element strings typed by a scanner
-    except ImportError:
-        return Scan(code=text, raw=text)
+    from domain.scanning import parse_scanned_text  # GS1 element strings typed by a scanner
     decoded = parse_scanned_text(text)
     if decoded is not None and getattr(decoded, "gs1", None):
         return _from_gs1(decoded.gs1, text)

@@ -204,7 +204,7 @@ async def today(turn: Turn) -> None:
         mark = "⚠️ " if r.due_at < now else ""
         lines.append(f"{mark}{local(turn, r.due_at)} — {r.text}")
         if len(buttons) < 8:
-            buttons.append([Button(shorten(turn.t("Done: {text}", text=r.text), 60), f"rem:done:{r.id}")])
+            buttons.append([Button(shorten(turn.pt("button that marks a reminder done", "Done: {text}", text=r.text), 60), f"rem:done:{r.id}")])
     turn.say("\n".join(lines), buttons)
 
 

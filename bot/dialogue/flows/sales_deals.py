@@ -101,7 +101,7 @@ async def on_amount(turn: Turn) -> None:
 async def on_close(turn: Turn) -> None:
     day = parse_day(turn, turn.inbound.text or "")
     if day is None:
-        raise InvalidInput(N_("I can't read \u201c{text}\u201d as a date. Try \u201c31.12.2026\u201d or \u201cend of month\u201d."),
+        raise InvalidInput(N_("I can't read \u201c{text}\u201d as a date. Try \u201c31.12.2026\u201d or \u201cin 2 weeks\u201d."),
                            text=turn.inbound.text or "")
     if day < turn.now().date():
         raise InvalidInput(N_("The expected close date {date} is in the past."), date=day)

@@ -27,7 +27,7 @@ async def test_language_buttons_switch_language_and_menu(services):
     replies = await chat.send(kind="callback", callback="lang:bg")
     assert "Готово, език: Български." in replies[0].text
     menu = dict(replies[0].menu)
-    assert "help" in menu and menu["help"] == "показва този списък"
+    assert "help" in menu and menu["help"] == "показване на този списък"
     async with services.uow() as uow:
         user = (await uow.session.exec(select(User).where(User.telegram_id == 555))).one()
         assert user.language == "bg"

@@ -54,8 +54,8 @@ def test_a_kind_as_record_and_as_field_label_have_their_own_words():
 
 
 @pytest.mark.parametrize("parts,expected", [
-    (("Sending mailing 4 to 2 recipients.", "About 1 min at 5/s.", "I'll send you a summary."),
-     "Sending mailing 4 to 2 recipients. About 1 min at 5/s. I'll send you a summary."),
+    (("Sending SMS mailing 4 to 2 recipients.", "About 1 min at 5/s.", "I'll send you a summary."),
+     "Sending SMS mailing 4 to 2 recipients. About 1 min at 5/s. I'll send you a summary."),
     (("正在发送群发 4。", "约 1 分钟。", "完成后我会发给您汇总。"), "正在发送群发 4。约 1 分钟。完成后我会发给您汇总。"),
     (("Рассылка 4 отправляется.", "", "Пришлю итог."), "Рассылка 4 отправляется. Пришлю итог."),
     (("商机：新 → 已赢得。", "原因：价格"), "商机：新 → 已赢得。原因：价格"),

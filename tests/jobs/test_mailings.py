@@ -140,7 +140,7 @@ async def test_manager_composes_previews_and_sends_in_the_chat(services, people,
     text = await boss.text("/mailing VIP | Hi {first_name}, spring sale at {company}!")
     assert "4 recipients" in text and "1 opted out" in text and "Hi Ivan, spring sale at ACME Ltd!" in text
     send = next(b.data for b in boss.buttons() if b.data.startswith("ml:send:"))
-    assert "Sending mailing" in await boss.press(send)
+    assert "Sending SMS mailing" in await boss.press(send)
     assert "already sent" in await boss.press(send)
     mailing_id = int(send.rsplit(":", 1)[1])
     assert len(await _rows(services, mailing_id)) == 4

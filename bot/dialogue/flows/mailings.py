@@ -152,9 +152,9 @@ async def _queue(turn: Turn, mailing_id: int, send_at: datetime | None) -> None:
                                            quiet=settings.mailings.quiet_hours or None, thresholds=_thresholds(turn))
     rate = settings.mailings.rate_per_s
     if send_at is None:
-        text = turn.tn("Sending mailing {id} to {n} recipient.", "Sending mailing {id} to {n} recipients.", mailing.recipients, id=mailing.id)
+        text = turn.tn("Sending SMS mailing {id} to {n} recipient.", "Sending SMS mailing {id} to {n} recipients.", mailing.recipients, id=mailing.id)
     else:
-        text = turn.tn("Mailing {id} to {n} recipient will go out {when}.", "Mailing {id} to {n} recipients will go out {when}.",
+        text = turn.tn("SMS mailing {id} to {n} recipient will go out {when}.", "SMS mailing {id} to {n} recipients will go out {when}.",
                        mailing.recipients, id=mailing.id, when=format_datetime(send_at, turn.lang, turn.tz))
     if rate > 0 and mailing.recipients:
         text = join_sentences(text, turn.t("About {minutes} min at {rate}/s.", minutes=max(1, round(mailing.recipients / rate / 60)),
@@ -173,7 +173,7 @@ async def _status(turn: Turn, mailing_id: int) -> None:
 
 async def _cancel(turn: Turn, mailing_id: int) -> None:
     mailing, stopped = await mailings.cancel_mailing(turn.session, turn.user, mailing_id, now=turn.services.clock())
-    turn.say(turn.tn("Mailing {id} cancelled; {n} message not sent.", "Mailing {id} cancelled; {n} messages not sent.", stopped, id=mailing.id),
+    turn.say(turn.tn("SMS mailing {id} cancelled; {n} message not sent.", "SMS mailing {id} cancelled; {n} messages not sent.", stopped, id=mailing.id),
              edit=turn.inbound.kind == "callback")
 
 

@@ -61,7 +61,7 @@ async def test_order_history_by_number_in_russian_free_text(chat, customer, serv
         (await uow.session.exec(select(SalesOrderLine))).one().quantity = Decimal(8)
         await uow.commit()
     reply = await chat("ru").text("кто менял заказ 1042?")
-    assert reply.splitlines()[0].startswith("Изменения: заказ 1042")
+    assert reply.splitlines()[0].startswith("История изменений (заказ 1042)")
     assert "Elena Boss (console): строка 1: изменено (количество: 5 → 8)" in reply
     assert "Maria Rep (telegram)" in reply
     assert "Widget" not in reply  # the product's own history is separate

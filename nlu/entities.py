@@ -939,7 +939,8 @@ def _before_place(d: _Doc, lx):
         m = re.match(r"的", d.text[e:])
         return _walk(d, e + m.end(), lx, name=False) if m else None
     before = d.text[:s].rstrip()
-    frm = next((w for w in sorted(_word_set(d.lang, "FROM_WORDS") | _word_set(d.lang, "IN_WORDS") | {"de pe", "de la"},
+    frm = next((w for w in sorted(_word_set(d.lang, "FROM_WORDS") | _word_set(d.lang, "IN_WORDS")
+                                  | {fold(p) for p in _phrases(d.lang, "FROM_WORDS")},
                                   key=len, reverse=True) if re.search(r"(?<!\w)" + re.escape(w) + "$", before)), None)
     if not frm:
         return None
@@ -950,12 +951,10 @@ def _before_place(d: _Doc, lx):
 
 
 def _without_verb(d: _Doc, span):
-    """A span at the start of the message without its first word when that is a word of the templates
-    (the verb: "разложи чай" -> "чай"); a single word stays."""
-    from nlu.langid import known_words
-
+    """A span at the start of the message without a first word that is a verb of moving stock (the lexicon's
+    stop words have most of them; "разложи чай" -> "чай"); a single word stays."""
     toks = [t for t in d.tokens if span[0] <= t[0] and t[1] <= span[1]]
-    if len(toks) > 1 and not d.text[:toks[0][0]].strip() and toks[0][2] in known_words(d.lang):
+    if len(toks) > 1 and not d.text[:toks[0][0]].strip() and toks[0][2] in lexicon(d.lang).STOP:
         toks = toks[1:]
     return toks[0][0], toks[-1][1]
 

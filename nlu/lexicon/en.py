@@ -114,6 +114,7 @@ LOST_BECAUSE = ["because", "because of", "due to", "reason", "reason:", "cause",
 NOTE_WORDS = ["note", "note:", "notes:", "comment:", "comments:", "remark:", "nb:", "n.b.", "pls note:"]
 # words that end a mention
 STOP = {
+    "transfer", "relocate", "bring", "send", "ship",
     "put", "move", "store", "place", "stow", "shift",
     "monthly", "weekly", "daily", "yearly", "per month", "a month",
     "for", "from", "to", "with", "at", "in", "on", "and", "by", "of", "please", "pls", "plz", "asap", "today",

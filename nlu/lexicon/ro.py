@@ -111,6 +111,7 @@ REMIND_WORDS = ["amintește-mi să", "aminteste-mi sa", "amintește-mi", "aminte
 LOST_BECAUSE = ["pentru că", "pentru ca", "din cauza", "motiv", "motivul", "deoarece"]
 NOTE_WORDS = ["notă", "notă:", "nota:", "comentariu:", "mentiune:", "mențiune:", "observatie:", "observație:", "obs:"]
 STOP = {
+    "transfera", "transferă", "trimite", "adu",
     "pune", "pune-l", "pune-le", "muta", "mută", "mutati",
     "lunar", "saptamanal", "săptămânal", "zilnic", "pe luna", "pe lună",
     "pentru", "pt", "din", "de", "la", "în", "pe", "cu", "și", "sau", "până", "te", "rog", "urgent", "azi", "mâine",

@@ -58,8 +58,8 @@ _PLACE_NAMES = {"varna": "NORTH", "plovdiv": "EAST"}
 # bins written without separators or with spaces: A0102, a 01 02
 _BIN_LOOSE = re.compile(r"(?<![A-Za-z0-9_-])([A-Da-dPp])[ ]?(\d{2})[ ]?(\d{2})(?![A-Za-z0-9_-])")
 # bins typed on a Cyrillic keyboard: "а-6-1", "п-1-2", "В-01-03" (В looks like B, Б sounds like it)
-_BIN_CYR = re.compile(r"(?<![\w-])([абвсдпАБВСДП])-?(\d{1,2})-(\d{1,2})(?![\w-])")
-_CYR_ZONE = {"а": "A", "б": "B", "в": "B", "с": "C", "д": "D", "п": "P"}
+_BIN_CYR = re.compile(r"(?<![\w-])([абвсдпрАБВСДПР])-?(\d{1,2})-(\d{1,2})(?![\w-])")
+_CYR_ZONE = {"а": "A", "б": "B", "в": "B", "с": "C", "д": "D", "п": "P", "р": "P"}  # "р" looks like "p"
 
 
 def canon_bin(code: str) -> str:
@@ -314,9 +314,18 @@ def _orders(d: _Doc, lx, out: dict, intent: str) -> None:
         if value.isdigit() and len(value) < 3 and not d.text[m.start():span[0]].strip().endswith(("#", "№")):
             continue
         del rest
+        if re.fullmatch(r"(?i)(so|po|ord)-?\d+", value):
+            value = re.sub(r"(?i)^(so|po|ord)-?", lambda p: p.group(1).upper() + "-", value)  # "so-1015", "SO1015" -> "SO-1015"
         out.setdefault("order_ref", value)
         d.take(m.start(), m.end())
         return
+    # a purchase order written in Cyrillic or Chinese ("ПО 2624", "采购单2621"): its number
+    m = re.search(r"(?<![\w-])(?:ПО|采购单|采购订单)\s*[-№#]?\s*(\d{3,})(?!\d)", d.original)
+    if m:
+        s, e = _to_folded(d, m.start(), m.end())
+        if not d.is_taken(s, e):
+            out.setdefault("order_ref", m.group(1))
+            d.take(s, e)
 
 
 def _locations(d: _Doc, out: dict, intent: str) -> None:
@@ -714,6 +723,9 @@ def _walk(d: _Doc, pos: int, lx, max_tokens: int = 5, skip_stop: int = 0, backwa
                 skipped += 1
                 continue
             break
+        if name and got and not zh and w in _LEGAL_FORMS and d.orig(s, e).isupper():
+            got.append(t)
+            break
         if w in stop or w.isdigit() and not glued:
             if not got and skipped < skip_stop:
                 skipped += 1
@@ -736,6 +748,7 @@ def _walk(d: _Doc, pos: int, lx, max_tokens: int = 5, skip_stop: int = 0, backwa
     return got[0][0], got[-1][1]
 
 
+_LEGAL_FORMS = {"sa", "srl", "ood", "eood", "ad", "ltd", "llc", "ооо", "еоод", "оод", "ад", "зао", "оао", "пао"}
 _QUOTES_OPEN, _QUOTES_CLOSE = ("«", "\"", "“", "„"), ("»", "\"", "”", "“")
 
 
@@ -891,6 +904,10 @@ def _supplier_span(d: _Doc, lx, intent: str):
     sup = _walk(d, sp[1], lx, skip_stop=1) if sp else None
     if not sup and intent != "create_order":
         sup = next((s for sp in d.all("FROMW") for s in [_walk(d, sp[1], lx)] if s), None)
+    if not sup and intent == "receive_stock":
+        first = _capitalised(d)  # "Балкан Уолсейл разтоварихме, 9 палета": the sender opens the line
+        if first and not d.text[:first[0]].strip():
+            sup = first
     return sup
 
 
@@ -920,7 +937,9 @@ def _product_span(d: _Doc, lx, intent: str, qty_end):
         # "приняли чай зелёный, 48 пачек": the product, a comma, then its count
         comma = d.text[:d.qty_span[0]].rstrip().rstrip(",;").rstrip()
         back = _walk(d, len(comma), lx, max_tokens=3, backward=True, name=False)
-        prod = back and _without_verb(d, back)
+        lead = d.text[:back[0]].rstrip() if back else ""
+        if back and not (lead and d.is_taken(len(lead) - 1, len(lead))):  # "OfficeX приехал, 3 паллеты": a verb after a name
+            prod = _without_verb(d, back)
     if not prod and intent in ("move_stock", "receive_stock", "check_stock") and d.places:
         prod = _before_place(d, lx)
     if not prod and intent == "move_stock" and len(d.tokens) > 1 and d.lang != "zh":
@@ -964,7 +983,7 @@ def _unknown_run(d: _Doc, lx, intent: str):
     "есть удлинители на 5 розеток?"): in a stock message, the product's name, whatever it is."""
     from nlu.langid import known_words
 
-    if d.lang == "zh" or intent not in ("check_stock", "move_stock", "receive_stock", "count_stock"):
+    if d.lang == "zh" or intent != "check_stock":  # elsewhere an unknown word is as often a verb ("доставили")
         return None
     known, run = known_words(d.lang), []
     for i, (s, e, w) in enumerate(d.tokens):

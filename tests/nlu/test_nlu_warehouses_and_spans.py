@@ -89,3 +89,17 @@ def test_product_and_name_spans(text, lang, intent, want):
 ])
 def test_reminder_text(text, lang, note):
     assert ents(text, lang, "create_reminder").get("note") == note
+
+
+@pytest.mark.parametrize("text, lang, intent, want", [
+    ("Nordic Supply доставили, 4 паллеты, ПО 3310", "ru", "receive_stock", {"order_ref": "3310", "product": None}),
+    ("Sino Trading 到了3托，采购单3311", "zh", "receive_stock", {"order_ref": "3311"}),
+    ("где сейчас so-2040", "ru", "order_status", {"order_ref": "SO-2040"}),
+    ("что лежит на р-01-03", "ru", "check_stock", {"location": "P-01-03"}),
+    ("adauga clientul Arges Mobila SA", "ro", "create_customer", {"customer": "Arges Mobila SA"}),
+    ("Дунав Пак разтоварихме, 6 палета", "bg", "receive_stock", {"supplier": "Дунав Пак", "product": None}),
+])
+def test_codes_and_names_written_locally(text, lang, intent, want):
+    got = ents(text, lang, intent)
+    for key, value in want.items():
+        assert got.get(key) == value, (key, got)

@@ -51,6 +51,7 @@ def _patterns(lang: str) -> dict:
         p["next_wd"] = re.compile(r"(?:下个?|下一个?)(?:周|星期|礼拜)([一二三四五六日天])")
         p["this_wd"] = re.compile(r"(?:这个?|本)?(?:周|星期|礼拜)([一二三四五六日天])")
         p["in_n"] = re.compile(r"(" + _ZH_NUM + r")\s*(天|个?星期|周|个?小时)(?:以后|之后|后)")
+        p["half_hour"] = re.compile(r"半(?:个)?小时(?:以后|之后|后)")
         p["next_week"] = re.compile(r"下(?:个)?(?:周|星期|礼拜)")
         p["md"] = re.compile(r"(\d{1,2})月(\d{1,2})[日号]")
     else:
@@ -62,7 +63,10 @@ def _patterns(lang: str) -> dict:
         # "black friday" is a sale, not a date
         p["this_wd"] = re.compile(r"(?<!black )(?<!черную )(?<!черная )(?<!черния )(?<!черен )" + b + "(" + wd + ")" + e)
         n_words = _alt(f(lx.IN_N)) or "in"
-        p["in_n"] = re.compile(b + "(?:" + n_words + r")\s+(?:(\d{1,3})\s+)?(" + _alt(f(lx.DAY_WORDS + lx.WEEK_WORDS + lx.HOUR_WORDS)) + ")" + e)
+        # "in 3 days", "peste o oră" (an article for one), "через полчаса", "in half an hour"
+        p["in_n"] = re.compile(b + "(?:" + n_words + r")\s+(?:(\d{1,3})\s+|(?:o|un|an|a|one|една|един|одна|один)\s+)?("
+                               + _alt(f(lx.DAY_WORDS + lx.WEEK_WORDS + lx.HOUR_WORDS)) + ")" + e)
+        p["half_hour"] = re.compile(b + "(?:" + n_words + r")\s+(?:полчаса|пол часа|half an hour|half hour|половин час|jumatate de ora|o jumatate de ora)" + e)
         p["n_from_now"] = re.compile(b + r"(\d{1,3})\s+(" + _alt(f(lx.DAY_WORDS + lx.WEEK_WORDS + lx.HOUR_WORDS)) + r")\s+(?:from now|later)" + e) if lang == "en" else None
         p["next_week"] = re.compile(b + "(?:" + nw + ")" + e) if nw else None
         p["month"] = re.compile(b + r"(?:(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?(?:" + _alt(f(lx.MONTHS)) + r")\w*\.?|(?:" + _alt(f(lx.MONTHS)) + r")\w*\.?\s+(\d{1,2})(?:st|nd|rd|th)?)" + e) if lx.MONTHS else None
@@ -156,6 +160,9 @@ def _this_weekday(s: _Scan):
 
 def _in_n(s: _Scan):
     """"in 3 days", "через 2 недели", "3小时后": a day, or hours from now."""
+    m = s.p["half_hour"].search(s.text)
+    if m and s.hit(m):
+        return ("hours", 0.5)
     for rx in (s.p["in_n"], s.p.get("n_from_now")):
         m = rx.search(s.text) if rx else None
         if m and s.hit(m):

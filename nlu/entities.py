@@ -32,7 +32,7 @@ _NAME_JOINERS = {"&", "and", "of", "de", "и", "și", "si", "von", "van", "the"}
 _MONEY_SCALE = r"(?:\s*(k|к|тыс\.?|тысяч[аи]?|хил\.?|хиляди|хиляда|mii|mie|млн\.?|mln|million|thousand|grand|千|万|бона)(?![A-Za-z\u0400-\u04ff]))?"
 # a number: not glued to a preceding word or code; a unit may follow without a space ("5шт", "10kg")
 _DIGITS = re.compile(r"(?<![A-Za-z0-9\u0400-\u04ff/#№-])(?<!\d[.,:])(\d{1,3}(?:[ \u00a0,.]\d{3})+(?![\d])|\d+(?:[.,]\d+)?)" + _MONEY_SCALE + r"(?![\d:/]|[.,]\d|-\d)")
-_SIZE_AFTER = re.compile(r"\s?(?:mm|мм|cm|см|inch|inches|дюйм[а-я]*|toli|țoli|寸|毫米|厘米)(?![A-Za-z0-9\u0400-\u04ff])")
+_SIZE_AFTER = re.compile(r"\s?(?:mm|мм|cm|см|inch|inches|дюйм[а-я]*|инч[а]?|toli|țoli|寸|毫米|厘米)(?![A-Za-z0-9\u0400-\u04ff])")
 _ZH_NUMERAL = re.compile(r"[零一二两三四五六七八九十百千万\d]+")
 _SCALE_VALUES = {"k": 1000, "к": 1000, "тыс": 1000, "тыс.": 1000, "тысяч": 1000, "тысяча": 1000, "тысячи": 1000,
                  "хил": 1000, "хил.": 1000, "хиляди": 1000, "хиляда": 1000, "mii": 1000, "mie": 1000, "бона": 1000,
@@ -43,14 +43,23 @@ _SCALE_AFTER = re.compile(r"\s?(?:k|к|хил|тыс|mii)(?![a-zа-я])")
 _TIMES_QTY = re.compile(r"(?<![A-Za-z0-9\u0400-\u04ff])[xх×*]\s?(\d+)(?![\d.,:]|-\d)")
 # places that are not bins: warehouses and the special locations, in any case
 # (codes are ASCII: a Chinese character right next to one is a boundary, "MAIN仓"; "in main" is the main warehouse)
-_PLACES = re.compile(r"(?<![A-Za-z0-9_\u0400-\u04ff-])(?:(dock[- ]?in|dock[- ]?out|quarantine|карантин[а-я]*|карантина)|(?-i:(MAIN|NORTH|EAST))"
-                     r"|(north|east|main|varna|plovdiv)\s+(?:depot|warehouse)|(?<=\b(?:in|at) )(main))(?![A-Za-z0-9_\u0400-\u04ff-])", re.I)
+_PLACES = re.compile(r"(?<![A-Za-z0-9_\u0400-\u04ff-])(?:(dock[- ]?in|dock[- ]?out|quarantine|карантин[а-я]*|carantin[aăe]*|隔离区|收货区)|(?-i:(MAIN|NORTH|EAST|TRANSIT))"
+                     r"|(north|east|main|varna|plovdiv)\s+(?:depot|warehouse)|(?:(?<=\bin )|(?<=\bat )|(?<=\bto )|(?<=\bfrom ))(main)"
+                     # the warehouses named as people name them (issue #20): main/central, and the cities of NORTH and EAST
+                     r"|((?:main|central)\s+(?:warehouse|depot|store)|(?:главн|центральн|основн|централн)[а-я]*\s+склад[а-я]*"
+                     r"|склад[а-я]*\s+(?:главн|центральн|основн)[а-я]*|depozit(?:ul)?\s+(?:principal|central)|主仓库|主仓|总仓|中心仓)"
+                     r"|((?:(?:depozit(?:ul)?(?:\s+din)?|склад[а-я]*(?:\s+(?:в|във|во))?|warehouse|depot)\s+)?(?:varna|варн(?:ата|а|е|у|ы|ой)|瓦尔纳)"
+                     r"(?:\s+(?:depot|warehouse|site))?(?:仓库|仓)?)"
+                     r"|((?:(?:depozit(?:ul)?(?:\s+din)?|склад[а-я]*(?:\s+(?:в|във|во))?|warehouse|depot)\s+)?(?:plovdiv|пловдив(?:а|е|у|ом)?|普罗夫迪夫)"
+                     r"(?:\s+(?:depot|warehouse|site))?(?:仓库|仓)?))(?![A-Za-z0-9_\u0400-\u04ff-])", re.I)
+# warehouses named by a word or a city: places only where stock is meant ("all customers in Varna" is an audience)
+_WAREHOUSE_INTENTS = {"check_stock", "move_stock", "count_stock", "receive_stock", "replenishment_plan", "start_picking"}
 _PLACE_NAMES = {"varna": "NORTH", "plovdiv": "EAST"}
 # bins written without separators or with spaces: A0102, a 01 02
 _BIN_LOOSE = re.compile(r"(?<![A-Za-z0-9_-])([A-Da-dPp])[ ]?(\d{2})[ ]?(\d{2})(?![A-Za-z0-9_-])")
 # bins typed on a Cyrillic keyboard: "а-6-1", "п-1-2", "В-01-03" (В looks like B, Б sounds like it)
-_BIN_CYR = re.compile(r"(?<![\w-])([абвсдпАБВСДП])-?(\d{1,2})-(\d{1,2})(?![\w-])")
-_CYR_ZONE = {"а": "A", "б": "B", "в": "B", "с": "C", "д": "D", "п": "P"}
+_BIN_CYR = re.compile(r"(?<![\w-])([абвсдпрАБВСДПР])-?(\d{1,2})-(\d{1,2})(?![\w-])")
+_CYR_ZONE = {"а": "A", "б": "B", "в": "B", "с": "C", "д": "D", "п": "P", "р": "P"}  # "р" looks like "p"
 
 
 def canon_bin(code: str) -> str:
@@ -145,6 +154,7 @@ class _Doc:
         self.product_span: tuple[int, int] | None = None
         self.qty_span: tuple[int, int] | None = None
         self.customer_span: tuple[int, int] | None = None
+        self.places: list[tuple[int, int]] = []
         letters = [c for c in text if c.isalpha()]
         self.has_case = any(c.islower() for c in letters) and any(c.isupper() for c in letters)
 
@@ -202,12 +212,16 @@ def extract(text: str, lang: str, intent: str, now: datetime, region: str = "BG"
                 break
     _money(d, numbers, out, intent)
     qty = _quantity(d, numbers, out, intent)
+    if intent == "count_stock" and "quantity" not in out and _EMPTY.search(d.text):
+        out["quantity"] = 0  # "A-01-02 empty", "P-02-03 пусто", "空了": counted nothing
     _unit_alone(d, out, intent)
     _stage_channel(d, out, intent)
     _mentions(d, lx, out, intent, qty)
     return out
 
 
+_EMPTY = re.compile(r"(?<![\w])(?:empty|nothing (?:left|there)|пуст[а-я]*|ничего нет|празн[а-я]*|няма нищо|gol|goal[aă]|nimic)(?![\w])"
+                    r"|空了|空的|没货了|是空", re.I)
 _NO_NAMES = {"unknown", "help", "cancel"}
 
 
@@ -300,9 +314,18 @@ def _orders(d: _Doc, lx, out: dict, intent: str) -> None:
         if value.isdigit() and len(value) < 3 and not d.text[m.start():span[0]].strip().endswith(("#", "№")):
             continue
         del rest
+        if re.fullmatch(r"(?i)(so|po|ord)-?\d+", value):
+            value = re.sub(r"(?i)^(so|po|ord)-?", lambda p: p.group(1).upper() + "-", value)  # "so-1015", "SO1015" -> "SO-1015"
         out.setdefault("order_ref", value)
         d.take(m.start(), m.end())
         return
+    # a purchase order written in Cyrillic or Chinese ("ПО 2624", "采购单2621"): its number
+    m = re.search(r"(?<![\w-])(?:ПО|采购单|采购订单)\s*[-№#]?\s*(\d{3,})(?!\d)", d.original)
+    if m:
+        s, e = _to_folded(d, m.start(), m.end())
+        if not d.is_taken(s, e):
+            out.setdefault("order_ref", m.group(1))
+            d.take(s, e)
 
 
 def _locations(d: _Doc, out: dict, intent: str) -> None:
@@ -316,15 +339,18 @@ def _locations(d: _Doc, out: dict, intent: str) -> None:
         s, e = _to_folded(d, m.start(), m.end())
         if d.is_taken(s, e) or any(b[0] < e and s < b[1] for b in bins):
             continue
+        if (m.group(5) or m.group(6) or m.group(7)) and intent not in _WAREHOUSE_INTENTS:
+            continue
         if m.group(1):
             word = m.group(1).lower().replace(" ", "-")
-            code = "QUARANTINE" if word.startswith(("quar", "каран")) else "DOCK-IN" if word.endswith("in") else "DOCK-OUT"
+            code = ("QUARANTINE" if word.startswith(("quar", "каран", "carant", "隔离")) else
+                    "DOCK-IN" if word.endswith("in") or word == "收货区" else "DOCK-OUT")
         elif m.group(2):
             code = m.group(2)
         elif m.group(3):
             code = _PLACE_NAMES.get(m.group(3).lower(), m.group(3).upper())
         else:
-            code = "MAIN"
+            code = "NORTH" if m.group(6) else "EAST" if m.group(7) else "MAIN"
         bins.append((s, e, code))
     # "zone B", "зона Б", "rack 3"
     for s in d.all("BINW"):
@@ -334,6 +360,7 @@ def _locations(d: _Doc, out: dict, intent: str) -> None:
             if not d.is_taken(a, b):
                 bins.append((a, b, d.orig(a, b).upper()))
     bins.sort()
+    d.places = [(s, e) for s, e, _ in bins]
     for s, e, _ in bins:
         d.take(s, e)
     if not bins:
@@ -594,7 +621,16 @@ def _unit_alone(d: _Doc, out: dict, intent: str) -> None:
 
 # --- words ------------------------------------------------------------------------------
 
+# a lost-deal phrase that is itself the reason ("went with a competitor", "ушли к конкуренту")
+_REASON_IN_STAGE = re.compile(r"compet|конкурент|concuren|竞争|别家|друг|другого|alt |другия|chose|choose|избра|ales|选了", re.I)
+
+
 def _stage_channel(d: _Doc, out: dict, intent: str) -> None:
+    if intent == "sales_report":  # "how many deals did we win", "в стадии переговоров": the report's filter
+        stage = d.first("STAGE")
+        if stage:
+            out["stage"] = stage[3]
+            d.take(stage[0], stage[1])
     if intent in ("update_deal", "create_deal"):
         stage = d.first("STAGE")
         if stage:
@@ -606,7 +642,7 @@ def _stage_channel(d: _Doc, out: dict, intent: str) -> None:
                     start = because[1]
                 else:
                     # "we lost the Orion deal, they chose a cheaper supplier": the reason follows the break
-                    brk = re.search(r"[,;:.!]\s|\s[-—–]+\s|\s*->\s*", d.text[stage[1]:])
+                    brk = re.search(r"[,;:.!]\s|\s[-—–]+\s|\s*->\s*|(?<=[\u4e00-\u9fff])[,;:.!]", d.text[stage[1]:])
                     start = stage[1] + brk.end() if brk else stage[1]
                     deal = d.first("DEALW", start)
                     if not brk and deal and deal[0] - start < 40:
@@ -615,6 +651,8 @@ def _stage_channel(d: _Doc, out: dict, intent: str) -> None:
                 if not reason and stage[0] > 0:
                     # "price too high, lost the Acme deal" — reason before the stage word is rarer; skip
                     reason = ""
+                if not reason and _REASON_IN_STAGE.search(d.text[stage[0]:stage[1]]):
+                    reason = _clean(d.orig(stage[0], stage[1]))
                 if reason:
                     out["lost_reason"] = reason
     if intent == "log_interaction":
@@ -661,8 +699,11 @@ def _walk(d: _Doc, pos: int, lx, max_tokens: int = 5, skip_stop: int = 0, backwa
 
     known = known_words(d.lang)
     zh = d.lang == "zh"
-    for t in toks:
+    for i, t in enumerate(toks):
         s, e, w = t
+        if got and not backward and not zh and (name or w == "-") and _inside_name(d, toks, i):
+            got.append(t)  # "Гранит-Строй", "«Пиксель»", "Sf. Maria": punctuation inside a name
+            continue
         if w in _PUNCT or all(c in _PUNCT for c in w) or d.is_taken(s, e):
             break
         glued = zh and w.isdigit() and _in_latin_code(d, s, e)
@@ -681,6 +722,9 @@ def _walk(d: _Doc, pos: int, lx, max_tokens: int = 5, skip_stop: int = 0, backwa
             if not got and skipped < skip_stop and labels <= {"FORW", "WITHW", "TOW", "FROMW", "INW", "NUM"}:
                 skipped += 1
                 continue
+            break
+        if name and got and not zh and w in _LEGAL_FORMS and d.orig(s, e).isupper():
+            got.append(t)
             break
         if w in stop or w.isdigit() and not glued:
             if not got and skipped < skip_stop:
@@ -704,6 +748,30 @@ def _walk(d: _Doc, pos: int, lx, max_tokens: int = 5, skip_stop: int = 0, backwa
     return got[0][0], got[-1][1]
 
 
+_LEGAL_FORMS = {"sa", "srl", "ood", "eood", "ad", "ltd", "llc", "ооо", "еоод", "оод", "ад", "зао", "оао", "пао"}
+_QUOTES_OPEN, _QUOTES_CLOSE = ("«", "\"", "“", "„"), ("»", "\"", "”", "“")
+
+
+def _inside_name(d: _Doc, toks, i: int) -> bool:
+    """A hyphen between two words without spaces, a quoted name, or an abbreviation's stop ("Sf.", "nr.")
+    followed by a capitalised word: the name goes on."""
+    s, e, w = toks[i]
+    if d.is_taken(s, e):
+        return False
+    prev_end = toks[i - 1][1] if i else -1
+    nxt = toks[i + 1] if i + 1 < len(toks) else None
+    if w == "-" and prev_end == s and nxt and nxt[0] == e and nxt[2][:1].isalpha():
+        return True
+    if w in _QUOTES_OPEN and nxt and d.orig(nxt[0], nxt[1])[:1].isupper():
+        return True
+    if w in _QUOTES_CLOSE and any(d.text[t[0]:t[1]] in _QUOTES_OPEN for t in toks[:i]):
+        return True
+    if w == "." and prev_end == s and i and len(toks[i - 1][2]) <= 3 and toks[i - 1][2].isalpha() and nxt \
+            and d.orig(nxt[0], nxt[1])[:1].isupper():
+        return True
+    return False
+
+
 def _in_latin_code(d: _Doc, s: int, e: int) -> bool:
     """Digits glued to Latin letters ("A4纸", "C4信封", "57mm"): part of a product's name, not a count."""
     return (s > 0 and d.text[s - 1].isascii() and d.text[s - 1].isalpha()) or (e < len(d.text) and d.text[e].isascii() and d.text[e].isalpha())
@@ -721,7 +789,8 @@ _ABBREV_END = {"corp", "bros", "intl", "ltda"}
 def _tidy(text: str) -> str:
     """A mention without quotes, a possessive "'s", or a sentence's full stop ("This is Acme Trading.");
     an abbreviation keeps its stop ("Ltd.", "Co.", "А.С.")."""
-    text = text.strip(" '\"«»“”")
+    inner = text.strip(" '\"«»“”")
+    text = inner if not re.search(r"\w\s*[«“„]", text) else text.strip(" '")
     text = re.sub(r"(?:'s|’s|'|’)$", "", text)
     last = re.search(r"(\w+)\.$", text)
     if last and len(last.group(1)) >= 4 and last.group(1).lower() not in _ABBREV_END and "." not in text[last.start() - 1:last.start()]:
@@ -749,6 +818,18 @@ def _mentions(d: _Doc, lx, out: dict, intent: str, qty_end) -> None:
         _keep(d, out, "product", _product_span(d, lx, intent, qty_end))
     if intent == "send_mailing" and "product" not in out:
         _keep(d, out, "product", _offer_span(d, lx))
+    if intent in ("send_mailing", "log_interaction", "create_deal") and "product" not in out:
+        _keep(d, out, "product", _about_span(d, lx, intent))
+    if "product" in out and d.product_span:
+        _spec_grows_back(d, out)
+    if intent in _PRODUCT_INTENTS and "product" in out and d.product_span and qty_end is not None \
+            and qty_end <= d.product_span[0]:
+        # "8 headsets, 8 laptop stands": the gazetteer knew the second item, the first one listed is the product
+        first = _walk(d, qty_end + (re.match(r"\s*(?:of\s+|de\s+|от\s+)?", d.text[qty_end:]).end()), lx, name=False)
+        if first and first[1] < d.product_span[0] and re.match(r"\s*(?:[,;]|\s(?:and|и|și|si|та)\s)", d.text[first[1]:]):
+            _keep(d, out, "product", first)
+    if intent in _PRODUCT_INTENTS and "product" not in out:
+        _keep(d, out, "product", _unknown_run(d, lx, intent))
     if "product" in out and getattr(d, "product_span", None):
         _whole_product(d, lx, out)
     note = _note(d, intent, cust)
@@ -765,8 +846,31 @@ def _keep(d: _Doc, out: dict, key: str, span) -> None:
             d.product_span = span
 
 
+# a Chinese company name: an optional city, a few characters and a trade word or legal form ("杭州远航文具",
+# "明达商贸", "北京恒通科技有限公司"); the characters before it that are verbs or particles are not part of it
+_ZH_COMPANY = re.compile(r"((?:上海|北京|深圳|广州|杭州|天津|成都|苏州|厦门|宁波|南京|武汉|重庆|青岛|西安|长沙|郑州|东莞|佛山|无锡|大连|沈阳|济南|福州|合肥|昆明)?"
+                         r"[\u4e00-\u9fff]{2,4}?(?:贸易|商贸|文具|科技|办公|五金|包装|集团|酒店|商行|实业|电子|物流|印务|食品|家具|用品|超市|餐饮|医院|学校|诊所|药房)"
+                         r"(?:有限公司|股份有限公司|公司)?)")
+_ZH_LEAD = "帮给和跟与向是为替把让从到跟要订找问查看新建个客户档案加添录入叫了的：:，, "
+
+
+def _zh_company(d: _Doc):
+    """The first Chinese company name in the text, not already taken."""
+    for m in _ZH_COMPANY.finditer(d.text):
+        s, e = m.start(1), m.end(1)
+        while s < e - 3 and d.text[s] in _ZH_LEAD and not d.text[s:s + 2] in ("上海", "北京"):
+            s += 1
+        if not d.is_taken(s, e) and e - s >= 4:
+            return s, e
+    return None
+
+
 def _customer_span(d: _Doc, lx, intent: str):
     cust = None
+    if d.lang == "zh" and intent != "send_mailing":
+        cust = _zh_company(d)
+        if cust:
+            return cust
     sp = d.first("CUSTW")
     if sp:
         cust = _walk(d, sp[1], lx, max_tokens=6 if intent == "create_customer" else 4, skip_stop=1)
@@ -792,10 +896,18 @@ def _customer_span(d: _Doc, lx, intent: str):
 
 
 def _supplier_span(d: _Doc, lx, intent: str):
+    if d.lang == "zh" and intent == "receive_stock":
+        found = _zh_company(d)
+        if found:
+            return found
     sp = d.first("SUPW")
     sup = _walk(d, sp[1], lx, skip_stop=1) if sp else None
     if not sup and intent != "create_order":
         sup = next((s for sp in d.all("FROMW") for s in [_walk(d, sp[1], lx)] if s), None)
+    if not sup and intent == "receive_stock":
+        first = _capitalised(d)  # "Балкан Уолсейл разтоварихме, 9 палета": the sender opens the line
+        if first and not d.text[:first[0]].strip():
+            sup = first
     return sup
 
 
@@ -820,16 +932,79 @@ def _product_span(d: _Doc, lx, intent: str, qty_end):
         m = re.match(r"\s*[,:—–-]+\s*", d.text[d.customer_span[1]:])
         if m:
             prod = _walk(d, d.customer_span[1] + m.end(), lx, max_tokens=4, name=False)
+    if not prod and intent in _STOCK_LINES and d.qty_span and d.lang != "zh" \
+            and re.search(r"[,;]\s*$", d.text[:d.qty_span[0]]):
+        # "приняли чай зелёный, 48 пачек": the product, a comma, then its count
+        comma = d.text[:d.qty_span[0]].rstrip().rstrip(",;").rstrip()
+        back = _walk(d, len(comma), lx, max_tokens=3, backward=True, name=False)
+        lead = d.text[:back[0]].rstrip() if back else ""
+        if back and not (lead and d.is_taken(len(lead) - 1, len(lead))):  # "OfficeX приехал, 3 паллеты": a verb after a name
+            prod = _without_verb(d, back)
+    if not prod and intent in ("move_stock", "receive_stock", "check_stock") and d.places:
+        prod = _before_place(d, lx)
     if not prod and intent == "move_stock" and len(d.tokens) > 1 and d.lang != "zh":
         prod = _walk(d, d.tokens[1][0], lx, name=False)  # "transfer napkins from B-01-01 ...": after the verb
     return prod
 
 
+_STOCK_LINES = {"move_stock", "receive_stock", "check_stock", "count_stock"}
+
+
+def _before_place(d: _Doc, lx):
+    """"чай с DOCK-IN в A-05-01", "put away the coffee from DOCK-IN": the words before the first place and its
+    "from" word, without the verb a sentence starts with; in Chinese, "DOCK-IN的咖啡": the words after "place的"."""
+    s, e = d.places[0]
+    if d.lang == "zh":
+        m = re.match(r"的", d.text[e:])
+        return _walk(d, e + m.end(), lx, name=False) if m else None
+    before = d.text[:s].rstrip()
+    frm = next((w for w in sorted(_word_set(d.lang, "FROM_WORDS") | _word_set(d.lang, "IN_WORDS")
+                                  | {fold(p) for p in _phrases(d.lang, "FROM_WORDS")},
+                                  key=len, reverse=True) if re.search(r"(?<!\w)" + re.escape(w) + "$", before)), None)
+    if not frm:
+        return None
+    span = _walk(d, len(before) - len(frm), lx, max_tokens=3, backward=True, name=False)
+    if not span:
+        return None
+    return _without_verb(d, span)
+
+
+def _without_verb(d: _Doc, span):
+    """A span at the start of the message without a first word that is a verb of moving stock (the lexicon's
+    stop words have most of them; "разложи чай" -> "чай"); a single word stays."""
+    toks = [t for t in d.tokens if span[0] <= t[0] and t[1] <= span[1]]
+    if len(toks) > 1 and not d.text[:toks[0][0]].strip() and toks[0][2] in lexicon(d.lang).STOP:
+        toks = toks[1:]
+    return toks[0][0], toks[-1][1]
+
+
+def _unknown_run(d: _Doc, lx, intent: str):
+    """The first run of words the templates do not have ("do we stock recycled toner cartridges?",
+    "есть удлинители на 5 розеток?"): in a stock message, the product's name, whatever it is."""
+    from nlu.langid import known_words
+
+    if d.lang == "zh" or intent != "check_stock":  # elsewhere an unknown word is as often a verb ("доставили")
+        return None
+    known, run = known_words(d.lang), []
+    for i, (s, e, w) in enumerate(d.tokens):
+        fresh = (w.isalpha() and len(w) > 1 and w not in known and w not in lx.STOP and w not in lx.LEADING_DROP
+                 and not d.is_taken(s, e) and not d.labels_at(s)) or bool(run) and w == "-" and _inside_name(d, d.tokens, i)
+        if fresh:
+            run.append((s, e))
+        elif run:
+            break
+    return (run[0][0], run[-1][1]) if run else None
+
+
 # what a product's name goes on with: a size or spec ("57mm", "140 см", "24寸", "A4"), and in Russian,
 # Bulgarian and Romanian a "for/of" phrase ("мыло для рук", "сапун за ръце", "scotch de ambalare")
-_SPEC_AFTER = re.compile(r"\s?(\d+(?:[.,]\d+)?\s?(?:mm|мм|cm|см|in|inch|inches|дюйм[а-я]*|toli|țoli|寸|毫米|厘米)(?![\w])"
+_SPEC_AFTER = re.compile(r"\s?(\d+(?:[.,]\d+)?\s?(?:mm|мм|cm|см|in|inch|inches|дюйм[а-я]*|инч[а]?|toli|țoli|寸|毫米|厘米)(?![\w])"
                          r"|\d+(?:[.,]\d+)?(?:ml|мл|g|г|gr|гр|kg|кг|l|л|m|м)(?![\w])|\d+\s?[xх×*]\s?\d+(?:\s?[xх×*]\s?\d+)?(?![\w])"
                          r"|\d+(?=\s*(?:[,;]|$)))")
+# "eco sticky notes", "Premium咖啡豆", "бумага А4 Eco", "banda adeziva maro": a line's or colour's word goes with the name
+_MODIFIERS = r"eco|premium|pro|hd|plus|max|mini|xl|bio|recycled|organic|deluxe|basic|classic"
+_MODIFIER_BEFORE = re.compile(r"(?:^|(?<=[\s,:;(]))(" + _MODIFIERS + r")\s*$")
+_MODIFIER_AFTER = re.compile(r"\s+(" + _MODIFIERS + r"|maro|alb|albe|negru|negre|brown|white|black|бял|бели|черн[аи]|кафяв[аи]?)(?![\w-])")
 _SPEC_BEFORE_ZH = re.compile(r"(\d+(?:mm|cm|寸|毫米|厘米|kg|g|ml))$")
 _OF_PHRASE = {"ru": ("для",), "bg": ("за",), "ro": ("de", "pentru")}
 _OF_PHRASE_RE = {lang: re.compile(r"\s+(" + "|".join(words) + r")\s+([a-zа-яăâîșşțţ]{3,})(?![\w-])")
@@ -839,6 +1014,55 @@ _SIZE_AFTER_GROUP = re.compile("(" + _SIZE_AFTER.pattern + ")")
 # "10% off notebooks", "скидка 10% на тетради", "10% la caiete": what a campaign is about
 _OFFER = re.compile(r"\d+\s?%\s*(?:off|discount on|on|на|за|la|reducere la|отстъпка за)?\s+")
 _OFFER_ZH = re.compile(r"打[一二三四五六七八九\d]折|[一二三四五六七八九\d]折")
+
+
+# what a message is about or what someone wants: the product follows ("re paper towels", "хотят крепёж",
+# "despre dezinfectant", "про новые перчатки"); mailings only take the "about" words
+_ABOUT = {"en": ("about", "abt", "re", "regarding", "on"), "ru": ("про", "по", "о", "об", "на"),
+          "bg": ("за",), "ro": ("despre", "legat de", "pentru")}
+_WANT = {"en": ("want", "wants", "need", "needs", "interested in", "asking about", "asking for", "looking for"),
+         "ru": ("хотят", "хочет", "нужно", "нужны", "нужен", "нужна", "интересуют", "интересует", "интересуются", "каталог", "партию"),
+         "bg": ("искат", "иска", "трябват", "трябва", "интересуват се от", "интересува се от"),
+         "ro": ("vor", "vrea", "au nevoie de", "are nevoie de", "interesati de", "interesați de", "cer")}
+
+
+@lru_cache(maxsize=None)
+def _about_rx(lang: str, mailing: bool):
+    words = _ABOUT.get(lang, ()) + (() if mailing else _WANT.get(lang, ()))
+    if not words:
+        return None
+    return re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(fold(w)) for w in sorted(words, key=len, reverse=True)) + r")\s+")
+
+
+def _about_span(d: _Doc, lx, intent: str):
+    rx = _about_rx(d.lang, intent == "send_mailing")
+    for m in rx.finditer(d.text) if rx else ():
+        if d.is_taken(m.start(), m.end()) or d.labels_at(m.end()) & {"CHANNEL", "CUR", "DATEW", "WD"}:
+            continue
+        span = _walk(d, m.end(), lx, max_tokens=3, name=False)
+        if span and (intent == "send_mailing" or d.orig(*span)[:1].islower()):
+            return span
+    return None
+
+
+_SPEC_ONLY = re.compile(r"\d+\s?[xх×*]\s?\d+(?:\s?[xх×*]\s?\d+)?$")
+
+
+def _spec_grows_back(d: _Doc, out: dict) -> None:
+    """"5 паллет коробок 60х40х40": a product that is only a size goes back over the words before it that
+    name the thing (a unit word after the count's own unit: "коробок", "cutii carton")."""
+    s, e = d.product_span
+    if not _SPEC_ONLY.match(d.text[s:e]):
+        return
+    start = s
+    for t in reversed([t for t in d.tokens if t[1] <= s]):
+        if d.is_taken(t[0], t[1]) or not t[2].isalpha() or t[2] in ("de", "of", "от"):
+            break
+        start = t[0]
+    if start < s:
+        d.take(start, s)
+        d.product_span = (start, e)
+        out["product"] = _tidy(d.orig(start, e))
 
 
 def _offer_span(d: _Doc, lx):
@@ -883,6 +1107,10 @@ def _whole_product(d: _Doc, lx, out: dict) -> None:
         m = _SPEC_BEFORE_ZH.search(d.text[:s])
         if m and not d.is_taken(m.start(1), s):
             s = m.start(1)
+    m = _MODIFIER_BEFORE.search(d.text[:s])
+    if m and not d.is_taken(m.start(1), m.end(1)):
+        s = m.start(1)
+
     m = _SPEC_AFTER.match(d.text, e)
     if not m and d.text[e - 1:e].isdigit():
         m = _SIZE_AFTER_GROUP.match(d.text, e)  # "мониторы 24" + "дюйма"
@@ -895,8 +1123,12 @@ def _whole_product(d: _Doc, lx, out: dict) -> None:
         if m:
             a, b = e + m.start(2), e + m.end(2)
             word_orig = d.orig(a, b)
-            if word_orig[:1].islower() and not d.is_taken(a, b) and m.group(2) not in lx.STOP and not d.labels_at(a):
+            if word_orig[:1].islower() and not d.is_taken(a, b) and m.group(2) not in lx.STOP and not d.labels_at(a) \
+                    and not (d.lang in _ADJ_END and m.group(2).endswith(_ADJ_END[d.lang])):
                 e = b
+    m = _MODIFIER_AFTER.match(d.text, e)
+    if m and not d.is_taken(m.start(1), m.end(1)):
+        e = m.end(1)
     if (s, e) != d.product_span:
         d.take(s, e)
         d.product_span = (s, e)
@@ -907,23 +1139,40 @@ _PREP_BEFORE_DATE = re.compile(r"(?:^|(?<=\s))(?:at|on|by|в|во|на|к|до|�
 
 
 def _note(d: _Doc, intent: str, cust) -> str:
-    """What is left to say: after the customer (or the channel) in a logged interaction; a reminder's
-    text without its trigger word and its dates."""
+    """What is left to say: an explicit remark ("note: ...", "примечание: ...", "备注：..."); after the customer
+    (or the channel) in a logged interaction; a reminder's text without its trigger word and its dates."""
+    marker = d.first("NOTEW")
+    if marker and intent != "create_reminder":
+        return _clean(d.orig(marker[1], len(d.text)))
     if intent == "log_interaction":
+        cust = cust or d.customer_span
         anchor = cust[1] if cust else (d.first("CHANNEL") or (0, 0))[1]
+        ch = d.first("CHANNEL", anchor)
+        if cust and ch and not d.text[anchor:ch[0]].strip(" ,.:;-—–"):
+            anchor = ch[1]  # "Acme called, complaint about ...": the channel word is no part of it
         return _clean(d.orig(anchor, len(d.text)))
     if intent != "create_reminder":
         return ""
     sp = d.first("REMIND")
-    pieces, pos = [], sp[1] if sp else 0
+    note = _reminder_text(d, sp[1] if sp else 0, len(d.text))
+    if not note and sp and sp[0] > 0:
+        note = _reminder_text(d, 0, sp[0])  # "friday send the contract to Acme, remind me": the task comes first
+    # "to call Acme" -> "call Acme"; "about the quote" -> "the quote"; the Bulgarian "да" and Romanian "să"
+    # belong to the verb ("да звънна", "să sun") and stay
+    return re.sub(r"^(to|about|abt|re|что|чтобы|про|că)\s+", "", note, flags=re.I)
+
+
+def _reminder_text(d: _Doc, start: int, end: int) -> str:
+    """The words between start and end without the dates and times in them."""
+    pieces, pos = [], start
     for s, e in sorted(d.date_spans):
-        if s >= pos:
+        if start <= s and e <= end and s >= pos:
             pieces.append(_PREP_BEFORE_DATE.sub("", d.orig(pos, s)))  # "в пятницу", "on friday": both go
             pos = e
-    pieces.append(d.orig(pos, len(d.text)))
+    pieces.append(d.orig(pos, end))
     note = _clean(re.sub(r"\s+", " ", " ".join(pieces)))
-    note = re.sub(r"\s+(at|on|в|во|на|la|pe|în|at)$", "", note, flags=re.I).strip(" ,.")
-    return re.sub(r"^(to|că|să|sa|да|что|чтобы)\s+", "", note, flags=re.I)
+    note = re.sub(r"[\s,]+(at|on|в|во|на|la|pe|în|at|me|ми|мне|adu-mi|aminte)$", "", note, flags=re.I).strip(" ,.")
+    return note
 
 
 def _first_label(d: _Doc, labels, pos: int, within: int):
@@ -947,7 +1196,7 @@ def _capitalised(d: _Doc):
         orig = d.orig(s, e)
         # the first word is capitalised anyway: it counts only when it is no ordinary word
         if (i > 0 or w not in known) and orig[:1].isupper() and not d.is_taken(s, e) and not (d.labels_at(s) & _STOP_LABELS) \
-                and w not in lexicon(d.lang).STOP:
+                and w not in lexicon(d.lang).STOP or run and _inside_name(d, d.tokens, i):
             run.append((s, e))
             continue
         if run:

@@ -90,6 +90,11 @@ BIN_RE = re.compile(r"(?<![A-Za-z0-9_-])[A-Za-z]{1,3}\d{0,2}(?:-\d{1,3}){2,3}(?!
 CODE_RE = re.compile(r"(?<![A-Za-z0-9_-])[A-Za-z]{1,5}-?\d{2,}(?:-[A-Za-z0-9]+)*(?![A-Za-z0-9_-])")
 _WORD = re.compile(r"\w+", re.U)
 _PO_RE = re.compile(r"(?<![A-Za-z0-9_-])(?:PO|po|Po)[- ]?\d{2,}(?![A-Za-z0-9_-])")
+# a sales order's number ("SO-1042", "ord 2231") is not a product code ("PAP-005 где" asks for stock)
+_SO_RE = re.compile(r"(?<![A-Za-z0-9_-])(?:SO|so|So|ORD|ord|Ord)[- ]?\d{2,}(?![A-Za-z0-9_-])")
+# the warehouses as people name them: codes and the cities they are in ("send 40 boxes to Varna")
+_WAREHOUSES = re.compile(r"(?<![\w-])(?:(?-i:MAIN|NORTH|EAST|TRANSIT)|varna|варн(?:ата|а|е|у|ы|ой)|plovdiv|пловдив(?:а|е|у|ом)?)(?![\w-])"
+                         r"|瓦尔纳|普罗夫迪夫", re.I)
 # bins written short, without the leading zeros: "a1-2", "B3-1", "c02/05" (zone, aisle, level)
 BIN_SHORT_RE = re.compile(r"(?<![A-Za-z0-9_/.-])([A-Da-dPp])(\d{1,2})[-/](\d{1,2})(?![A-Za-z0-9_/-]|[.,]\d)")
 _BIN_SOLID = re.compile(r"(?<![A-Za-z0-9_-])(?:[A-Da-dPp]\d{4}|[A-Da-dPp] \d\d \d\d)(?![A-Za-z0-9_-])", re.I)
@@ -100,7 +105,7 @@ _PLACES = re.compile(r"(?<![A-Za-z0-9_-])(dock[- ]?in|dock[- ]?out|quarantine)(?
 _TIMES = re.compile(r"(?<![A-Za-z])[xх×*]\s?(\d+)|(?<![\w-])(\d+)\s?[xх×](?![A-Za-zА-я0-9])")
 _SIGNS = re.compile(r"=|(?<![\w+])[+]\s?(?=\d)|(?<![\w-])-(?=\d)")
 _CAPITALISED = re.compile(r"(?<=[\w,.:;!?)\]] )[A-ZА-ЯЁ][a-zа-яёăâîșțşţ]+")
-_MASKS = {"bincode", "codeid", "pocode", "arrow", "equals", "plus", "minus", "times", "dockin", "dockout", "quarantine"}
+_MASKS = {"bincode", "codeid", "pocode", "socode", "whcode", "arrow", "equals", "plus", "minus", "times", "dockin", "dockout", "quarantine"}
 _RU_FOLD = str.maketrans({"ь": "", "ъ": "", "ы": "и", "й": "и", "щ": "ш", "э": "е"})
 _BG_FOLD = str.maketrans({"ь": "", "й": "и"})
 _STEM = {"en": 6, "ru": 5, "bg": 5, "ro": 5}
@@ -122,6 +127,8 @@ def features(text: str, lang: str) -> str:
     words cut to a stem (absorbs inflection and most late typos)."""
     text = text.replace("->", " arrow ").replace("→", " arrow ").replace("=>", " arrow ").replace(">>", " arrow ")
     text = _PO_RE.sub(" pocode ", text)
+    text = _SO_RE.sub(" socode ", text)
+    text = _WAREHOUSES.sub(" whcode ", text)
     text = BIN_RE.sub(" bincode ", text)
     text = _BIN_SOLID.sub(" bincode ", text)
     text = BIN_SHORT_RE.sub(" bincode ", text)

@@ -13,4 +13,12 @@ LANGS = ("en", "ru", "bg", "ro", "zh")
 
 @lru_cache(maxsize=None)
 def get(lang: str):
-    return importlib.import_module(f"nlu.lexicon.{lang}")
+    mod = importlib.import_module(f"nlu.lexicon.{lang}")
+    from nlu.text import fold
+
+    # the rules compare folded words ("și" is read as "si"): the word sets hold both spellings
+    for attr in ("STOP", "LEADING_DROP"):
+        words = getattr(mod, attr, None)
+        if words:
+            setattr(mod, attr, set(words) | {fold(w) for w in words})
+    return mod

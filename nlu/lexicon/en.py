@@ -109,11 +109,14 @@ TO_WORDS = ["to", "into", "in to", "onto", "->", "→"]
 IN_WORDS = ["in", "at", "on", "inside"]
 BIN_WORDS = ["bin", "location", "loc", "shelf", "slot", "rack", "zone", "aisle", "cell"]
 OF_WORDS = ["of"]
-REMIND_WORDS = ["remind me to", "remind me", "reminder to", "reminder", "don't forget to", "dont forget to", "don't let me forget to", "set a reminder to", "remember to", "ping me to", "nudge me to", "reminder:"]
+REMIND_WORDS = ["remind me to", "remind me", "reminder to", "reminder", "don't forget to", "dont forget to", "don't let me forget to", "set a reminder to", "remember to", "ping me to", "nudge me to", "reminder:", "ping me", "alert me", "nudge me", "rmd", "rmd:", "rmdr"]
 LOST_BECAUSE = ["because", "because of", "due to", "reason", "reason:", "cause", "since"]
-NOTE_WORDS = ["note", "note:", "notes:", "comment:"]
+NOTE_WORDS = ["note", "note:", "notes:", "comment:", "comments:", "remark:", "nb:", "n.b.", "pls note:"]
 # words that end a mention
 STOP = {
+    "transfer", "relocate", "bring", "send", "ship",
+    "put", "move", "store", "place", "stow", "shift",
+    "monthly", "weekly", "daily", "yearly", "per month", "a month",
     "for", "from", "to", "with", "at", "in", "on", "and", "by", "of", "please", "pls", "plz", "asap", "today",
     "tomorrow", "the", "a", "an", "we", "they", "he", "she", "it", "them", "us", "me", "do", "does", "did",
     "have", "has", "had", "is", "are", "was", "were", "be", "there", "left", "in stock", "deal", "order",
@@ -128,6 +131,6 @@ STOP = {
     "new", "create", "add", "open", "update", "mark", "set", "change", "close", "closed", "make", "start", "log",
     "received", "arrived", "came", "in", "up", "out", "off", "over", "some", "more", "less", "about",
 }
-LEADING_DROP = {"the", "a", "an", "our", "my", "some", "of", "any", "all", "those", "these", "them", "us", "more", "much", "many", "few"}
+LEADING_DROP = {"new", "the", "a", "an", "our", "my", "some", "of", "any", "all", "those", "these", "them", "us", "more", "much", "many", "few"}
 DEAL_WORDS = ["deal", "opportunity", "opp", "deals"]
 STOCK_WORDS = ["stock level for", "stock levels of", "is there", "is there any", "are there", "are there any", "got any", "how many", "how much", "stock of", "stock for", "do we have", "do we still have", "any", "inventory of", "stock level of", "stock levels for", "check stock", "check stock of", "check stock for", "count of", "qty of", "quantity of", "availability of", "have we got"]

@@ -61,7 +61,7 @@ STAGES = {
     "proposal": ["ofertă", "oferta", "propunere", "am trimis oferta", "proposal"],
     "negotiation": ["negociere", "negocieri", "negociem", "negocierea", "negotiation"],
     "won": ["câștigate", "la câștigate", "câștigat", "câștigată", "am câștigat", "semnat", "au semnat", "închis cu succes", "won"],
-    "lost": ["pierdute", "la pierdute", "mort", "pierdut", "pierdută", "am pierdut", "pierdem", "au refuzat", "refuzat", "a picat", "lost", "ratat"],
+    "lost": ["pierdute", "la pierdute", "mort", "pierdut", "pierdută", "am pierdut", "pierdem", "au refuzat", "refuzat", "a picat", "lost", "ratat", "a renuntat", "a renunțat", "au renuntat", "au renunțat", "renunta", "renunță", "s-au razgandit", "s-au răzgândit"],
 }
 
 CHANNELS = {
@@ -109,8 +109,11 @@ BIN_WORDS = ["locația", "locatia", "locație", "raft", "raftul", "zona", "celul
 OF_WORDS = ["de"]
 REMIND_WORDS = ["amintește-mi să", "aminteste-mi sa", "amintește-mi", "aminteste-mi", "reamintește-mi să", "reaminteste-mi sa", "reamintește-mi", "adu-mi aminte să", "adu-mi aminte", "memento", "nu uita să", "nu uita sa", "să nu uit să", "sa nu uit sa"]
 LOST_BECAUSE = ["pentru că", "pentru ca", "din cauza", "motiv", "motivul", "deoarece"]
-NOTE_WORDS = ["notă", "notă:", "comentariu:"]
+NOTE_WORDS = ["notă", "notă:", "nota:", "comentariu:", "mentiune:", "mențiune:", "observatie:", "observație:", "obs:"]
 STOP = {
+    "transfera", "transferă", "trimite", "adu",
+    "pune", "pune-l", "pune-le", "muta", "mută", "mutati",
+    "lunar", "saptamanal", "săptămânal", "zilnic", "pe luna", "pe lună",
     "pentru", "pt", "din", "de", "la", "în", "pe", "cu", "și", "sau", "până", "te", "rog", "urgent", "azi", "mâine",
     "ieri", "noi", "ei", "ele", "el", "ea", "ne", "mi", "le", "avem", "are", "au", "există", "rămas", "mai",
     "afacerea", "afacere", "deal", "dealul", "comanda", "livrare", "livrați", "vor", "vrea", "trebuie", "au zis",
@@ -119,6 +122,6 @@ STOP = {
     "etapa", "status", "sosit", "primit", "am", "a", "este", "e", "sunt", "că", "nu", "da", "buc", "bucăți", "vă",
     "să", "se", "o", "un", "mult", "multe", "tel", "tel.", "telefon", "nr", "nr.", "număr", "contact",
 }
-LEADING_DROP = {"nou", "noul", "nouă", "noua", "un", "o", "niște", "nişte", "toate", "noastre", "nostru"}
+LEADING_DROP = {"noi", "noile", "noul", "nou", "noul", "nouă", "noua", "un", "o", "niște", "nişte", "toate", "noastre", "nostru"}
 DEAL_WORDS = ["afacerea", "afacere", "deal", "dealul", "oportunitatea", "oportunitate", "contractul", "tranzacția"]
 STOCK_WORDS = ["câte", "câți", "cât", "stoc de", "stocul de", "stocul la", "stoc la", "avem", "mai avem"]

@@ -62,6 +62,28 @@ def test_codes_only_where_a_code_is_plausible(heard, wanted):
 
 
 @pytest.mark.parametrize("heard, wanted", [
+    # a code read digit by digit, then the quantity: two numbers, not one code
+    ("counting b zero two zero four fourteen boxes of photo paper", "counting B-02-04 14 boxes of photo paper"),
+    ("cycle count a zero three zero four wri zero one four one hundred twelve pieces", "cycle count A-03-04 WRI-014 112 pieces"),
+    ("count for a zero two zero two seven sets of markers", "count for A-02-02 7 sets of markers"),  # a bin has four digits
+    ("an order for blue ocean pap zero zero three twenty reams", "an order for blue ocean PAP-003 20 reams"),
+    # a product code said as written, letters spelt before an order number
+    ("stock for pap zero zero one", "stock for PAP-001"),
+    ("what's the status of s o eleven oh seven", "what's the status of SO-1107"),
+    ("p o twenty six oh seven is in", "PO-2607 is in"),
+    # days and times as the date reader knows them
+    ("remind me on the twenty fifth to review prices", "remind me on the 25th to review prices"),
+    ("set a reminder friday nine thirty send the contract", "set a reminder friday 9:30 send the contract"),
+    # ordinary words stay words
+    ("from the 0102 batch", "from the 0102 batch"),
+    ("I have a 500", "I have a 500"),
+    ("uh testing testing one two three", "uh testing testing 123"),
+])
+def test_codes_and_numbers_told_apart(heard, wanted):
+    assert normalise_spoken(heard, "en") == wanted
+
+
+@pytest.mark.parametrize("heard, wanted", [
     ("заказ тысяча сорок два", "заказ 1042"),
     ("сорок пять коробок", "45 коробок"),
     ("где заказ десять сорок два?", "где заказ 1042?"),

@@ -308,6 +308,9 @@ class Whisper(Section):
     log_prob_threshold: float | None = -1.0
     no_speech_threshold: float | None = 0.6
     compression_ratio_threshold: float | None = 2.4
+    repetition_penalty: float = Field(1.0, gt=0.0)
+    no_repeat_ngram_size: int = Field(0, ge=0)
+    patience: float = Field(1.0, gt=0.0)
     hotwords: str = ""
     echo_guard: bool = True
     sample_prompt: str | None = None

@@ -4,7 +4,7 @@
         --variant now= --variant greedy=beam_size:1 --variant clean=preprocess:level+highpass
 
 Each variant is the default WhisperOptions with some fields changed (field:value, comma-separated;
-tuples as 0.0/0.2). The variants take turns note by note, so the machine's load falls on all of
+tuples as 0.0/0.2; a sample_prompt or hotwords, which may hold commas, last). The variants take turns note by note, so the machine's load falls on all of
 them alike and their real-time factors compare. Each variant's transcripts go to OUT/NAME.json;
 the figures (WER overall and by condition, intent, RTF) are printed per set for every variant in
 OUT, so variants run in several processes are scored together.
@@ -28,6 +28,12 @@ def parse_variant(spec: str) -> tuple[str, dict]:
     name, _, fields = spec.partition("=")
     kinds = {f.name: f.type for f in dataclasses.fields(WhisperOptions)}
     changed: dict = {}
+    # a prompt or hotwords may hold commas: written last, it takes the rest of the spec
+    for text_key in ("sample_prompt", "hotwords"):
+        head, sep, rest = fields.partition(text_key + ":")
+        if sep:
+            changed[text_key] = rest.replace("_", " ")
+            fields = head.rstrip(",")
     for item in filter(None, fields.split(",")):
         key, _, value = item.partition(":")
         kind = str(kinds[key])

@@ -40,6 +40,14 @@ log = logging.getLogger(__name__)
 GENERIC_PROMPT = "Pick order 1042 from bin C-25, 45 boxes."
 # The same in form with other codes: a code heard with both was said, not read back from the prompt.
 OTHER_PROMPT = "Pick order 2071 from bin D-14, 36 boxes."
+_OTHER_CODES = {"1042": "2071", "C-25": "D-14", "45": "36"}
+
+
+def other_sample(sample: str) -> str | None:
+    """The same prompt with the sample command's codes swapped for others ("1042" -> "2071"), so a code heard
+    with both was said, not read back; None when the prompt holds none of them."""
+    other = re.sub(r"\b(1042|C-25|45)\b", lambda m: _OTHER_CODES[m.group(1)], sample)
+    return other if other != sample else None
 
 
 def bundled_model_dir() -> Path:
@@ -75,6 +83,9 @@ class WhisperOptions:
     log_prob_threshold: float | None = -1.0  # below this average log-probability: next temperature
     no_speech_threshold: float | None = 0.6
     compression_ratio_threshold: float | None = 2.4  # a more repetitive text: next temperature
+    repetition_penalty: float = 1.0  # >1: tokens already written are less likely (faster-whisper)
+    no_repeat_ngram_size: int = 0  # >0: no n-gram of this size twice in a decode
+    patience: float = 1.0  # beam search patience (faster-whisper)
     hotwords: str = ""  # words Whisper sees before the prompt (faster-whisper's hotwords)
     echo_guard: bool = True  # a transcript that reads the prompt back or loops: decoded again without a prompt
     sample_prompt: str | None = None  # the prompt's sample command; None: GENERIC_PROMPT, "": none
@@ -183,14 +194,15 @@ class WhisperSpeechToText:
         # (tiny.en bends ordinary words towards it, or reads it back); the step's few names help.
         prompt = self.prompt(loaded, [*expected, *vocabulary] if self.options.prompt_all_names else expected)
         vocabulary = [*expected, *vocabulary]
+        seconds = len(samples) / 16_000  # a step may change the length (slow)
         with loaded.lock:
-            kept = self._decode(loaded, samples, lang, prompt, pcm.seconds)
+            kept = self._decode(loaded, samples, lang, prompt, seconds)
             if prompt != self.sample() and echoes_names(" ".join(s.text for s in kept), vocabulary):
                 # tiny.en sometimes reads the list of names back instead of the audio: again, without them
                 log.info("speech: the transcript repeated the prompt's names; decoded again without them")
-                kept = self._decode(loaded, samples, lang, self.sample(), pcm.seconds)
+                kept = self._decode(loaded, samples, lang, self.sample(), seconds)
             if self.options.echo_guard and prompt:
-                kept = self._without_echo(loaded, samples, lang, kept, pcm.seconds, expected)
+                kept = self._without_echo(loaded, samples, lang, kept, seconds, expected)
         words = _whole_words(w for s in kept for w in (s.words or []))
         raw = " ".join(s.text.strip() for s in kept).strip()
         raw, words = drop_sign_off(raw, words, self.options.unsure_below)
@@ -218,10 +230,11 @@ class WhisperSpeechToText:
             again = self._decode(loaded, samples, lang, "", seconds)
             return again if repeats(" ".join(s.text for s in again)) < looped else kept
         echoed = [c for c in sample_codes(self.sample()) if _has_code(text, c) and c not in expected]
-        if not echoed or self.sample() != GENERIC_PROMPT:
+        other = other_sample(self.sample())
+        if not echoed or other is None:
             return kept
         log.info("speech: the transcript holds the prompt's code %s; decoded again with another sample", echoed)
-        again = self._decode(loaded, samples, lang, OTHER_PROMPT, seconds)
+        again = self._decode(loaded, samples, lang, other, seconds)
         heard = normalise_spoken(" ".join(s.text for s in again), lang)
         return kept if all(_has_code(heard, c) for c in echoed) else again
 
@@ -232,7 +245,8 @@ class WhisperSpeechToText:
             temperature=list(o.temperatures), log_prob_threshold=o.log_prob_threshold, no_speech_threshold=o.no_speech_threshold,
             compression_ratio_threshold=o.compression_ratio_threshold, hotwords=o.hotwords or None,
             initial_prompt=prompt or None, condition_on_previous_text=False, word_timestamps=True,
-            vad_filter=o.vad_filter, without_timestamps=o.without_timestamps)
+            vad_filter=o.vad_filter, without_timestamps=o.without_timestamps, repetition_penalty=o.repetition_penalty,
+            no_repeat_ngram_size=o.no_repeat_ngram_size, patience=o.patience)
         return [s for s in segments if not _made_up(s, seconds)]
 
 

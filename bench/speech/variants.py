@@ -107,6 +107,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--variant", action="append", default=[], help="NAME=field:value,...; repeatable; none: only report")
     parser.add_argument("--out", type=Path, required=True, help="directory for each variant's transcripts")
     parser.add_argument("--takes", type=int, default=None, help="only the first N renderings of each sentence")
+    parser.add_argument("--conditions", default=None, help="only the notes of these conditions (comma-separated: clean,noise,phone,reverb)")
     args = parser.parse_args(argv)
     sets = []
     for path in args.set:
@@ -114,6 +115,8 @@ def main(argv: list[str] | None = None) -> int:
         notes = [n for n in notes if n["lang"] == "en"]
         if args.takes:
             notes = [n for n in notes if int(Path(n["file"]).stem.rsplit("-", 1)[1]) <= args.takes]
+        if args.conditions:
+            notes = [n for n in notes if n.get("condition") in args.conditions.split(",")]
         sets.append((root, notes))
     if args.variant:
         cache = args.out / "vocabulary.txt"

@@ -58,6 +58,16 @@ _DOC_RUN = re.compile(r"(?i)\b(" + "|".join(sorted(DOCUMENT_WORDS["en"] | DOCUME
                       + r")(\.?\s+#?)(\d{1,4}(?:(?:,\s?|\s|-)\d{1,4})+)(?![\d]|[.,]\d)")
 
 
+# Whisper writes a bin's aisle and level apart ("B-06, 01"): joined when both have the bins' leading zero
+# ("bin C-25, 45 boxes" stays).
+_AISLE_COMMA = re.compile(r"(?<![\w-])([A-Z])-(0\d),? (0\d)\b")
+# A bin letter heard as the word for it before the four digits of a bin: "do be 0402" -> "do B-0402" (-> B-04-02).
+_LETTER_WORDS = {"be": "B", "bee": "B", "see": "C", "sea": "C", "dee": "D", "pee": "P", "pea": "P", "ay": "A", "eh": "A"}
+_LETTER_WORD_BIN = re.compile(r"(?i)\b(" + "|".join(_LETTER_WORDS) + r")[ -](0\d{3})\b")
+# The command said and heard with a stray ending: "Reminds me at 4" -> "remind me at 4".
+_HEARD_COMMAND = re.compile(r"(?i)^(\W*(?:(?:uh|um|so|okay|ok)\W+)?)reminds me\b")
+
+
 def _letters(m: re.Match) -> str:
     return re.sub(r"[^A-Za-z]", "", m.group(1)).upper() + "-" + m.group(2)
 
@@ -86,11 +96,13 @@ def _aisle_level(m: re.Match) -> str:
 def bin_codes(text: str) -> str:
     """'bin c 25' -> 'bin C-25'; 'from a 12' -> 'from A-12'; 'into a 0102' -> 'into A-01-02'; 'a 5 pack' stays,
     and so does a letter and a number that are no code ('vitamin C 25', "it's 5", 'plan B 2')."""
+    text = _LETTER_WORD_BIN.sub(lambda m: _LETTER_WORDS[m.group(1).lower()] + "-" + m.group(2), text)
     text = _LETTERS_CODE.sub(_letters, text)
     text = _SPELT_PREFIX.sub(_spelt_prefix, text)
     text = _WORD_CODE.sub(_word_code, text)
     text = _GLUED.sub(lambda m: f"{m.group(1).upper()}-{m.group(2)}", text)
     text = _SPACED.sub(lambda m: f"{m.group(1).upper()}-{m.group(2)}" if _is_code(text, m) else m.group(0), text)
+    text = _AISLE_COMMA.sub(r"\1-\2-\3", text)
     return _AISLE_LEVEL.sub(_aisle_level, text)
 
 
@@ -111,4 +123,6 @@ def normalise_spoken(text: str, lang: str = "en") -> str:
     text = _THOUSANDS.sub(lambda m: m.group(1) + m.group(2).replace(",", ""), text)
     text = _SPELT_DIGITS.sub(lambda m: re.sub(r"\D", "", m.group(0)), text)
     text = _DOC_RUN.sub(_doc_number, text)
+    if lang == "en":
+        text = _HEARD_COMMAND.sub(r"\1remind me", text)
     return bin_codes(text)

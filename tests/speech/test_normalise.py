@@ -78,6 +78,12 @@ def test_codes_only_where_a_code_is_plausible(heard, wanted):
     ("from the 0102 batch", "from the 0102 batch"),
     ("I have a 500", "I have a 500"),
     ("uh testing testing one two three", "uh testing testing 123"),
+    # the way Whisper writes what was said
+    ("On 9 pallets in B-06, 01.", "On 9 pallets in B-06-01."),  # a bin's aisle and level written apart
+    ("Pick order 1042 from bin C-25, 45 boxes.", "Pick order 1042 from bin C-25, 45 boxes."),  # a bin and a count stay
+    ("Put the coffee away into be 0402.", "Put the coffee away into B-04-02."),  # the letter heard as a word
+    ("Reminds me at 4 p.m. to check the dock.", "remind me at 4 p.m. to check the dock."),
+    ("she reminds me of him", "she reminds me of him"),
 ])
 def test_codes_and_numbers_told_apart(heard, wanted):
     assert normalise_spoken(heard, "en") == wanted

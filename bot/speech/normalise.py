@@ -38,7 +38,7 @@ _SPACED = re.compile(r"(?<![\w'’.-])([a-z])\.?[ -](\d+)\b", re.IGNORECASE)
 _LETTERS_CODE = re.compile(r"(?<![\w'’.-])((?:[A-Za-z](?:\. ?| |-)){2,4}|[A-Z]{2,4}\.? )(0\d+)\b")
 # A zone letter and four digits is aisle and level: "A-0102" -> "A-01-02" (the company's bins); a digit or two
 # more read straight after it are a number of their own ("a zero two zero two seven sets" -> "A-02-02 7 sets").
-_AISLE_LEVEL = re.compile(r"(?<![\w-])([A-Z])-(0\d)(\d\d)(\d{1,2})?\b")
+_AISLE_LEVEL = re.compile(r"(?<![\w-])([A-Z])-(0\d)-?(0\d)(\d{1,2})?\b")
 # A word of three or four letters before a number with a leading zero is a product code said as it is
 # written ("pap zero zero one" -> "PAP-001"), unless the word is an ordinary one ("the 01", "from 0102").
 _WORD_CODE = re.compile(r"(?<![\w'’.-])([A-Za-z]{3,4})[ -](0\d{1,3})\b")
@@ -58,6 +58,10 @@ _DOC_RUN = re.compile(r"(?i)\b(" + "|".join(sorted(DOCUMENT_WORDS["en"] | DOCUME
                       + r")(\.?\s+#?)(\d{1,4}(?:(?:,\s?|\s|-)\d{1,4})+)(?![\d]|[.,]\d)")
 
 
+# A time Whisper wrote without its colon: "tomorrow at 1030" -> "tomorrow at 10:30" (after at/by/until, at the end
+# of a sentence or before am/pm or a day); "pick 40 at 1042 boxes" stays.
+_BARE_TIME = re.compile(r"(?i)\b(at|by|until|till)\s+([01]?\d|2[0-3])([0-5]\d)(?=\s*(?:[.!?,;]|$|a\.?m\b|p\.?m\b|o'?clock\b|"
+                        r"today\b|tomorrow\b|tonight\b|on\b|(?:mon|tues|wednes|thurs|fri|satur|sun)day\b))")
 # Whisper writes a bin's aisle and level apart ("B-06, 01"): joined when both have the bins' leading zero
 # ("bin C-25, 45 boxes" stays).
 _AISLE_COMMA = re.compile(r"(?<![\w-])([A-Z])-(0\d),? (0\d)\b")
@@ -125,4 +129,5 @@ def normalise_spoken(text: str, lang: str = "en") -> str:
     text = _DOC_RUN.sub(_doc_number, text)
     if lang == "en":
         text = _HEARD_COMMAND.sub(r"\1remind me", text)
+        text = _BARE_TIME.sub(lambda m: f"{m.group(1)} {int(m.group(2))}:{m.group(3)}", text)
     return bin_codes(text)

@@ -84,6 +84,10 @@ def test_codes_only_where_a_code_is_plausible(heard, wanted):
     ("Put the coffee away into be 0402.", "Put the coffee away into B-04-02."),  # the letter heard as a word
     ("Reminds me at 4 p.m. to check the dock.", "remind me at 4 p.m. to check the dock."),
     ("she reminds me of him", "she reminds me of him"),
+    ("I'll try them again tomorrow at 1030.", "I'll try them again tomorrow at 10:30."),  # a time without its colon
+    ("order 1042 by 1130 on friday", "order 1042 by 11:30 on friday"),
+    ("pick 40 at 1042 boxes", "pick 40 at 1042 boxes"),
+    ("Counting P-02-0414 boxes", "Counting P-02-04 14 boxes"),  # a bin, then the count
 ])
 def test_codes_and_numbers_told_apart(heard, wanted):
     assert normalise_spoken(heard, "en") == wanted

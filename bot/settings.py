@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
@@ -317,6 +317,8 @@ class Whisper(Section):
     preprocess: str = "auto"
     preprocess_auto: dict[str, str] = {"noisy": "highpass+denoise", "phone": "level", "reverb": "highpass",
                                        "clean": "highpass"}
+    rescue_below: float | None = Field(0.9, ge=0.0, le=1.0)
+    rescue_with: list[Literal["slow", "talk"]] = ["slow", "talk"]
 
     @field_validator("preprocess")
     @classmethod
@@ -341,7 +343,7 @@ class Whisper(Section):
     def options(self):
         from .speech.whisper_stt import WhisperOptions
 
-        return WhisperOptions(**(self.model_dump() | {"temperatures": tuple(self.temperatures),
+        return WhisperOptions(**(self.model_dump() | {"temperatures": tuple(self.temperatures), "rescue_with": tuple(self.rescue_with),
                                                        "preprocess_auto": _joined(self.preprocess_auto)}))
 
 

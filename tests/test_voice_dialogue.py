@@ -94,7 +94,7 @@ class RecordingSpeech:
     def __init__(self, real):
         self.real, self.vocabulary = real, []
 
-    def transcribe(self, audio, lang=None, vocabulary=(), expected=()):
+    def transcribe(self, audio, lang=None, vocabulary=(), expected=(), score=None):
         self.vocabulary, self.expected = list(vocabulary), list(expected)
         return self.real.transcribe(audio, lang=lang, vocabulary=vocabulary, expected=expected)
 

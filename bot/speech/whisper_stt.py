@@ -96,7 +96,7 @@ class WhisperOptions:
     preprocess_auto: str = AUTO_STEPS  # with "auto": each kind of note's steps
     # A transcript the caller's judge (the parser's confidence) scores below this is heard again the ways in
     # rescue_with ("slow": the audio 20% slower; "talk": TALK_PROMPT), and the best-scored hearing is kept. None: never.
-    rescue_below: float | None = 0.9
+    rescue_below: float | None = 0.6
     rescue_with: tuple[str, ...] = ("slow", "talk")
 
 
@@ -170,7 +170,7 @@ class WhisperSpeechToText:
                  started: float, score: Callable[[str], float] | None) -> Transcript:
         """The first hearing, or, when `score` (the caller's judge: how well the text makes sense, 0..1) finds it
         below rescue_below, the best-scored of it and the rescue_with hearings (the first one wins a tie).
-        Measured on sets D and E (docs/benchmarks.md, Voice): tiny.en's garbled hearings differ between the
+        Measured on sets C, D and E (docs/benchmarks.md, Voice): tiny.en's garbled hearings differ between the
         ways of hearing, and the one the parser understands best is more often the right one."""
         best = self._recognise(loaded, pcm, lang, vocabulary, expected, started)
         if score is None or self.options.rescue_below is None:

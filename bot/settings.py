@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
@@ -308,12 +308,17 @@ class Whisper(Section):
     log_prob_threshold: float | None = -1.0
     no_speech_threshold: float | None = 0.6
     compression_ratio_threshold: float | None = 2.4
+    repetition_penalty: float = Field(1.0, gt=0.0)
+    no_repeat_ngram_size: int = Field(0, ge=0)
+    patience: float = Field(1.0, gt=0.0)
     hotwords: str = ""
     echo_guard: bool = True
     sample_prompt: str | None = None
     preprocess: str = "auto"
     preprocess_auto: dict[str, str] = {"noisy": "highpass+denoise", "phone": "level", "reverb": "highpass",
                                        "clean": "highpass"}
+    rescue_below: float | None = Field(0.6, ge=0.0, le=1.0)
+    rescue_with: list[Literal["slow", "talk"]] = ["slow", "talk"]
 
     @field_validator("preprocess")
     @classmethod
@@ -338,7 +343,7 @@ class Whisper(Section):
     def options(self):
         from .speech.whisper_stt import WhisperOptions
 
-        return WhisperOptions(**(self.model_dump() | {"temperatures": tuple(self.temperatures),
+        return WhisperOptions(**(self.model_dump() | {"temperatures": tuple(self.temperatures), "rescue_with": tuple(self.rescue_with),
                                                        "preprocess_auto": _joined(self.preprocess_auto)}))
 
 

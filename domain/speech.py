@@ -8,7 +8,7 @@ product); an engine that can be biased towards them does so.
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
@@ -43,9 +43,11 @@ class SpeechToText(Protocol):
         ...
 
     def transcribe(self, audio: bytes, lang: str | None = None, vocabulary: Sequence[str] = (),
-                   expected: Sequence[str] = ()) -> Transcript:
+                   expected: Sequence[str] = (), score: Callable[[str], float] | None = None) -> Transcript:
         """Raises InvalidInput for audio that is unreadable or over the limits,
-        SpeechUnavailable when the engine cannot serve `lang`."""
+        SpeechUnavailable when the engine cannot serve `lang`. `score`, when given, judges a
+        transcript (0..1: how well it makes sense, e.g. the parser's confidence); an engine
+        that can hear a note more than one way may use it to keep the best hearing."""
         ...
 
 

@@ -94,9 +94,18 @@ class RecordingSpeech:
     def __init__(self, real):
         self.real, self.vocabulary = real, []
 
-    def transcribe(self, audio, lang=None, vocabulary=(), expected=()):
-        self.vocabulary, self.expected = list(vocabulary), list(expected)
-        return self.real.transcribe(audio, lang=lang, vocabulary=vocabulary, expected=expected)
+    def transcribe(self, audio, lang=None, vocabulary=(), expected=(), score=None):
+        self.vocabulary, self.expected, self.score = list(vocabulary), list(expected), score
+        return self.real.transcribe(audio, lang=lang, vocabulary=vocabulary, expected=expected, score=score)
+
+
+@needs_espeak
+async def test_a_free_note_is_judged_by_the_parser_and_a_step_answer_is_not(services):
+    services.transcribe = RecordingSpeech(services.transcribe)
+    chat = Chat(dialogue_for(services), external_id="77")
+    await chat.send(kind="voice", data=voice_note("where is order one zero four two"))
+    judge = services.transcribe.score
+    assert judge is not None and judge("where is order 1042") > 0.8 and judge("") == 0.0
 
 
 @needs_espeak
@@ -117,6 +126,7 @@ async def test_during_a_pick_the_bin_and_product_asked_for_come_first(services):
     assert services.transcribe.expected[:3] == [bin_code, product.name, product.sku]  # Whisper's prompt
     assert product.name in services.transcribe.vocabulary  # the company's names, to put misheard ones right
     assert [b.data for b in worker.buttons()] == ["voice:ok", "voice:edit", "voice:no"]  # inside a flow: always confirmed
+    assert services.transcribe.score is None  # a step's answer is no free note: heard once
 
 
 def test_unsure_words_are_bracketed():

@@ -4,7 +4,7 @@
         --variant now= --variant greedy=beam_size:1 --variant clean=preprocess:level+highpass
 
 Each variant is the default WhisperOptions with some fields changed (field:value, comma-separated;
-tuples as 0.0/0.2). The variants take turns note by note, so the machine's load falls on all of
+tuples as 0.0/0.2; a sample_prompt or hotwords, which may hold commas, last). The variants take turns note by note, so the machine's load falls on all of
 them alike and their real-time factors compare. Each variant's transcripts go to OUT/NAME.json;
 the figures (WER overall and by condition, intent, RTF) are printed per set for every variant in
 OUT, so variants run in several processes are scored together.
@@ -28,6 +28,12 @@ def parse_variant(spec: str) -> tuple[str, dict]:
     name, _, fields = spec.partition("=")
     kinds = {f.name: f.type for f in dataclasses.fields(WhisperOptions)}
     changed: dict = {}
+    # a prompt or hotwords may hold commas: written last, it takes the rest of the spec
+    for text_key in ("sample_prompt", "hotwords"):
+        head, sep, rest = fields.partition(text_key + ":")
+        if sep:
+            changed[text_key] = rest.replace("_", " ")
+            fields = head.rstrip(",")
     for item in filter(None, fields.split(",")):
         key, _, value = item.partition(":")
         kind = str(kinds[key])
@@ -101,6 +107,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--variant", action="append", default=[], help="NAME=field:value,...; repeatable; none: only report")
     parser.add_argument("--out", type=Path, required=True, help="directory for each variant's transcripts")
     parser.add_argument("--takes", type=int, default=None, help="only the first N renderings of each sentence")
+    parser.add_argument("--conditions", default=None, help="only the notes of these conditions (comma-separated: clean,noise,phone,reverb)")
     args = parser.parse_args(argv)
     sets = []
     for path in args.set:
@@ -108,6 +115,8 @@ def main(argv: list[str] | None = None) -> int:
         notes = [n for n in notes if n["lang"] == "en"]
         if args.takes:
             notes = [n for n in notes if int(Path(n["file"]).stem.rsplit("-", 1)[1]) <= args.takes]
+        if args.conditions:
+            notes = [n for n in notes if n.get("condition") in args.conditions.split(",")]
         sets.append((root, notes))
     if args.variant:
         cache = args.out / "vocabulary.txt"

@@ -7,6 +7,7 @@ Steps, named in speech.whisper.preprocess and joined by "+":
                taken off, gently, so the words keep their edges
     dereverb   late reverberation (the room's tail, predicted from the sound 50 ms before)
                taken off, gently
+    slow       20% slower (resampled, the pitch falls with it)
 
 "auto" picks the steps per note from what the audio is (analyse: noisy, phone band,
 reverberant or clean), each kind's steps a setting (speech.whisper.preprocess_auto).
@@ -129,7 +130,14 @@ def preemphasis(x: np.ndarray, alpha: float = 0.5) -> np.ndarray:
     return (y / peak * 0.99 if peak > 0.99 else y).astype(np.float32)
 
 
-STEPS = {"level": level, "highpass": highpass, "denoise": denoise, "dereverb": dereverb, "preemphasis": preemphasis}
+def slow(x: np.ndarray, up: int = 6, down: int = 5) -> np.ndarray:
+    """Played 20% slower (resampled: the pitch falls with it): fast speech gets more frames per sound."""
+    from scipy.signal import resample_poly
+
+    return resample_poly(x, up, down).astype(np.float32) if len(x) else x
+
+
+STEPS = {"slow": slow, "level": level, "highpass": highpass, "denoise": denoise, "dereverb": dereverb, "preemphasis": preemphasis}
 
 
 def enhance(x: np.ndarray, steps: str) -> np.ndarray:

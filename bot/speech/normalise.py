@@ -36,8 +36,19 @@ _SPACED = re.compile(r"(?<![\w'’.-])([a-z])\.?[ -](\d+)\b", re.IGNORECASE)
 # Letters spelt out, or written in capitals, before a number with a leading zero: a code
 # ("P O 0031" -> "PO-0031", "W R I 012" -> "WRI-012", "PO 0031" -> "PO-0031").
 _LETTERS_CODE = re.compile(r"(?<![\w'’.-])((?:[A-Za-z](?:\. ?| |-)){2,4}|[A-Z]{2,4}\.? )(0\d+)\b")
-# A zone letter and four digits is aisle and level: "A-0102" -> "A-01-02" (the company's bins).
-_AISLE_LEVEL = re.compile(r"(?<![\w-])([A-Z])-(0\d)(\d\d)\b")
+# A zone letter and four digits is aisle and level: "A-0102" -> "A-01-02" (the company's bins); a digit or two
+# more read straight after it are a number of their own ("a zero two zero two seven sets" -> "A-02-02 7 sets").
+_AISLE_LEVEL = re.compile(r"(?<![\w-])([A-Z])-(0\d)-?(0\d)(\d{1,2})?\b")
+# A word of three or four letters before a number with a leading zero is a product code said as it is
+# written ("pap zero zero one" -> "PAP-001"), unless the word is an ordinary one ("the 01", "from 0102").
+_WORD_CODE = re.compile(r"(?<![\w'’.-])([A-Za-z]{3,4})[ -](0\d{1,3})\b")
+_NOT_PREFIX = {"the", "and", "for", "from", "into", "with", "was", "are", "has", "had", "have", "not", "but", "you", "all",
+               "any", "can", "our", "out", "get", "got", "its", "his", "her", "one", "two", "six", "ten", "nine", "five",
+               "four", "zero", "bin", "bins", "rack", "slot", "aisle", "zone", "dock", "pick", "code", "item", "sku",
+               "order", "is", "this", "that", "them", "they", "then", "than", "what", "when", "also", "just", "only",
+               "plus", "dial", "call", "room", "unit", "line", "year", "page", "step", "shelf", "level", "phone"}
+# Two to four letters spelt out before an order-like number: "s o 1107" -> "SO-1107", "p o 2607" -> "PO-2607".
+_SPELT_PREFIX = re.compile(r"(?<![\w'’.-])((?:[b-hj-z] )(?:[a-z] ){1,3})(\d{3,6})\b", re.IGNORECASE)
 _THOUSANDS = re.compile(r"\b(\d{1,3})((?:,\d{3})+)\b")
 # Digits read one by one come back as "1, 0, 4, 2" or "1 0 4 2": one number (three digits or more: codes).
 _SPELT_DIGITS = re.compile(r"(?<![\d.,])\d(?:(?:,? |-)\d){2,}(?![\d]|[.,]\d)")
@@ -45,6 +56,20 @@ _SPELT_DIGITS = re.compile(r"(?<![\d.,])\d(?:(?:,? |-)\d){2,}(?![\d]|[.,]\d)")
 # "order 10 42" -> "order 1042" (it writes a code read in groups or digit by digit either way).
 _DOC_RUN = re.compile(r"(?i)\b(" + "|".join(sorted(DOCUMENT_WORDS["en"] | DOCUMENT_WORDS["ru"], key=len, reverse=True))
                       + r")(\.?\s+#?)(\d{1,4}(?:(?:,\s?|\s|-)\d{1,4})+)(?![\d]|[.,]\d)")
+
+
+# A time Whisper wrote without its colon: "tomorrow at 1030" -> "tomorrow at 10:30" (after at/by/until, at the end
+# of a sentence or before am/pm or a day); "pick 40 at 1042 boxes" stays.
+_BARE_TIME = re.compile(r"(?i)\b(at|by|until|till)\s+([01]?\d|2[0-3])([0-5]\d)(?=\s*(?:[.!?,;]|$|a\.?m\b|p\.?m\b|o'?clock\b|"
+                        r"today\b|tomorrow\b|tonight\b|on\b|(?:mon|tues|wednes|thurs|fri|satur|sun)day\b))")
+# Whisper writes a bin's aisle and level apart ("B-06, 01"): joined when both have the bins' leading zero
+# ("bin C-25, 45 boxes" stays).
+_AISLE_COMMA = re.compile(r"(?<![\w-])([A-Z])-(0\d),? (0\d)\b")
+# A bin letter heard as the word for it before the four digits of a bin: "do be 0402" -> "do B-0402" (-> B-04-02).
+_LETTER_WORDS = {"be": "B", "bee": "B", "see": "C", "sea": "C", "dee": "D", "pee": "P", "pea": "P", "ay": "A", "eh": "A"}
+_LETTER_WORD_BIN = re.compile(r"(?i)\b(" + "|".join(_LETTER_WORDS) + r")[ -](0\d{3})\b")
+# The command said and heard with a stray ending: "Reminds me at 4" -> "remind me at 4".
+_HEARD_COMMAND = re.compile(r"(?i)^(\W*(?:(?:uh|um|so|okay|ok)\W+)?)reminds me\b")
 
 
 def _letters(m: re.Match) -> str:
@@ -60,13 +85,29 @@ def _is_code(text: str, m: re.Match) -> bool:
     return m.group(1).lower() not in "ai" and all(w in _OPENERS for w in before[-1:]) and len(before) <= 1
 
 
+def _word_code(m: re.Match) -> str:
+    return m.group(0) if m.group(1).lower() in _NOT_PREFIX else m.group(1).upper() + "-" + m.group(2)
+
+
+def _spelt_prefix(m: re.Match) -> str:
+    return m.group(1).replace(" ", "").upper() + "-" + m.group(2)
+
+
+def _aisle_level(m: re.Match) -> str:
+    return f"{m.group(1)}-{m.group(2)}-{m.group(3)}" + (f" {int(m.group(4))}" if m.group(4) else "")
+
+
 def bin_codes(text: str) -> str:
     """'bin c 25' -> 'bin C-25'; 'from a 12' -> 'from A-12'; 'into a 0102' -> 'into A-01-02'; 'a 5 pack' stays,
     and so does a letter and a number that are no code ('vitamin C 25', "it's 5", 'plan B 2')."""
+    text = _LETTER_WORD_BIN.sub(lambda m: _LETTER_WORDS[m.group(1).lower()] + "-" + m.group(2), text)
     text = _LETTERS_CODE.sub(_letters, text)
+    text = _SPELT_PREFIX.sub(_spelt_prefix, text)
+    text = _WORD_CODE.sub(_word_code, text)
     text = _GLUED.sub(lambda m: f"{m.group(1).upper()}-{m.group(2)}", text)
     text = _SPACED.sub(lambda m: f"{m.group(1).upper()}-{m.group(2)}" if _is_code(text, m) else m.group(0), text)
-    return _AISLE_LEVEL.sub(r"\1-\2-\3", text)
+    text = _AISLE_COMMA.sub(r"\1-\2-\3", text)
+    return _AISLE_LEVEL.sub(_aisle_level, text)
 
 
 def _doc_number(m: re.Match) -> str:
@@ -86,4 +127,7 @@ def normalise_spoken(text: str, lang: str = "en") -> str:
     text = _THOUSANDS.sub(lambda m: m.group(1) + m.group(2).replace(",", ""), text)
     text = _SPELT_DIGITS.sub(lambda m: re.sub(r"\D", "", m.group(0)), text)
     text = _DOC_RUN.sub(_doc_number, text)
+    if lang == "en":
+        text = _HEARD_COMMAND.sub(r"\1remind me", text)
+        text = _BARE_TIME.sub(lambda m: f"{m.group(1)} {int(m.group(2))}:{m.group(3)}", text)
     return bin_codes(text)

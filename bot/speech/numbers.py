@@ -131,7 +131,9 @@ CODE_WORDS = {
 }
 _LINKS = {"number", "num", "no", "#", "is", "was", "номер"}
 # Words after which two groups are a time of day: "at ten thirty" -> "at 10:30".
-TIME_WORDS = {"en": {"at", "by", "until", "till", "around", "before", "after"}, "ru": {"в", "к", "до", "после"}}
+TIME_WORDS = {"en": {"at", "by", "until", "till", "around", "before", "after", "today", "tomorrow", "tonight", "monday",
+                     "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"},  # "friday nine thirty"
+              "ru": {"в", "к", "до", "после"}}
 _TIME_AFTER = {"am", "pm", "a.m", "p.m", "o'clock", "oclock"}
 
 
@@ -156,12 +158,35 @@ def _joined(groups: list[str], before: list[str], after: str, whole: bool, lang:
     time = _as_time(groups)
     if time and (prev in TIME_WORDS.get(lang, ()) or after in _TIME_AFTER):
         return time
+    digits = len(groups) - len(_digit_by_digit(groups))
+    if digits >= 2 and digits < len(groups):  # "zero two zero four fourteen": a code read digit by digit, then a number
+        return _joined(groups[:digits], before, "", whole, lang) + " " + _joined(groups[digits:], [], after, False, lang)
     codes = CODE_WORDS.get(lang, set())
     code = (whole or prev in codes or (prev in _LINKS and len(before) > 1 and before[-2] in codes)  # "order number ..."
             or (len(prev) == 1 and prev.isalpha())
             or "0" in groups[1:] or groups[0] == "0"
             or (len(groups) >= 3 and all(len(g) == 1 for g in groups)))
     return "".join(groups) if code else " ".join(groups)
+
+
+def _digit_by_digit(groups: list[str]) -> list[str]:
+    """The groups after the leading run of single digits (["0", "2", "14"] -> ["14"])."""
+    i = 0
+    while i < len(groups) and len(groups[i]) == 1:
+        i += 1
+    return groups[i:]
+
+
+_ORDINALS = ["first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth"]
+_SUFFIX = ["st", "nd", "rd", "th", "th", "th", "th", "th", "th"]
+# A day of the month said as words: "the twenty fifth" -> "the 25th" (the date reader knows "25th").
+_DAY_ORDINAL = re.compile(r"(?i)\b(twenty|thirty)[ -](" + "|".join(_ORDINALS) + r")\b")
+
+
+def _day_ordinal(m: re.Match) -> str:
+    unit = _ORDINALS.index(m.group(2).lower())
+    day = (20 if m.group(1).lower() == "twenty" else 30) + unit + 1
+    return f"{day}{_SUFFIX[unit]}" if day <= 31 else m.group(0)
 
 
 def words_to_digits(text: str, lang: str = "en") -> str:
@@ -174,6 +199,8 @@ def words_to_digits(text: str, lang: str = "en") -> str:
     """
     if lang not in _VALUES:
         return text
+    if lang == "en":
+        text = _DAY_ORDINAL.sub(_day_ordinal, text)
     values = _VALUES[lang]
     numbers = set(values) | _HUNDRED[lang] | _THOUSAND[lang]
     tokens = list(re.finditer(r"[^\W\d_]+", text))

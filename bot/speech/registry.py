@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -92,9 +92,9 @@ class SpeechRouter:
             return self._engines[cache_key]
 
     def transcribe(self, audio: bytes, lang: str | None = None, vocabulary: Sequence[str] = (),
-                   expected: Sequence[str] = ()) -> Transcript:
+                   expected: Sequence[str] = (), score: Callable[[str], float] | None = None) -> Transcript:
         lang = lang or self.default_lang
-        return self.engine_for(lang).transcribe(audio, lang=lang, vocabulary=vocabulary, expected=expected)
+        return self.engine_for(lang).transcribe(audio, lang=lang, vocabulary=vocabulary, expected=expected, score=score)
 
     def warm_up(self, lang: str | None = None) -> float:
         """Loads the model for `lang` now (start-up), so the first voice note waits for nothing. Seconds taken."""

@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import threading
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -41,7 +41,7 @@ class VoskSpeechToText:
         return tuple(sorted(self.model_dirs))
 
     def transcribe(self, audio: bytes, lang: str | None = None, vocabulary: Sequence[str] = (),
-                   expected: Sequence[str] = ()) -> Transcript:
+                   expected: Sequence[str] = (), score: Callable[[str], float] | None = None) -> Transcript:
         lang = lang or self.default_lang
         model = self.model(lang)  # before decoding: a missing model is the clearer error
         started = time.perf_counter()
@@ -49,7 +49,7 @@ class VoskSpeechToText:
         return self._recognise(model, pcm, lang, started)
 
     def transcribe_pcm(self, pcm: Pcm, lang: str | None = None, vocabulary: Sequence[str] = (),
-                       expected: Sequence[str] = ()) -> Transcript:
+                       expected: Sequence[str] = (), score: Callable[[str], float] | None = None) -> Transcript:
         lang = lang or self.default_lang
         model = self.model(lang)
         return self._recognise(model, pcm, lang, time.perf_counter())

@@ -74,3 +74,12 @@ def test_ordinary_speech_is_decoded_once():
 def test_a_code_heard_spaced_without_the_prompt_is_the_same_code():
     stt = Scripted("Start picking order 1042.", "Start picking order 10 42.")
     assert stt.heard() == "Start picking order 1042."
+
+
+def test_another_sample_prompt_keeps_the_guard():
+    from bot.speech.whisper_stt import other_sample
+
+    assert other_sample(GENERIC_PROMPT) == OTHER_PROMPT
+    assert other_sample("Okay, so I met the customer. Pick order 1042 from bin C-25, 45 boxes.") == \
+        "Okay, so I met the customer. Pick order 2071 from bin D-14, 36 boxes."
+    assert other_sample("No codes here.") is None

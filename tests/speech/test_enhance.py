@@ -134,3 +134,13 @@ def test_the_auto_setting_reaches_the_options_and_bad_kinds_are_refused_at_start
     assert set(by_kind) == {"noisy", "phone", "reverb", "clean"}  # the kinds not named keep config.yaml's steps
     with pytest.raises(ValueError, match="unknown kind"):
         load_settings(speech={"whisper": {"preprocess_auto": {"windy": "denoise"}}})
+
+
+def test_slow_makes_the_note_longer_and_keeps_it_float32():
+    import numpy as np
+
+    from bot.speech.enhance import enhance
+
+    x = (0.1 * np.sin(np.arange(16_000) * 2 * np.pi * 200 / 16_000)).astype(np.float32)
+    y = enhance(x, "slow")
+    assert y.dtype == np.float32 and len(y) == 19_200

@@ -62,6 +62,38 @@ def test_codes_only_where_a_code_is_plausible(heard, wanted):
 
 
 @pytest.mark.parametrize("heard, wanted", [
+    # a code read digit by digit, then the quantity: two numbers, not one code
+    ("counting b zero two zero four fourteen boxes of photo paper", "counting B-02-04 14 boxes of photo paper"),
+    ("cycle count a zero three zero four wri zero one four one hundred twelve pieces", "cycle count A-03-04 WRI-014 112 pieces"),
+    ("count for a zero two zero two seven sets of markers", "count for A-02-02 7 sets of markers"),  # a bin has four digits
+    ("an order for blue ocean pap zero zero three twenty reams", "an order for blue ocean PAP-003 20 reams"),
+    # a product code said as written, letters spelt before an order number
+    ("stock for pap zero zero one", "stock for PAP-001"),
+    ("what's the status of s o eleven oh seven", "what's the status of SO-1107"),
+    ("p o twenty six oh seven is in", "PO-2607 is in"),
+    # days and times as the date reader knows them
+    ("remind me on the twenty fifth to review prices", "remind me on the 25th to review prices"),
+    ("set a reminder friday nine thirty send the contract", "set a reminder friday 9:30 send the contract"),
+    # ordinary words stay words
+    ("from the 0102 batch", "from the 0102 batch"),
+    ("I have a 500", "I have a 500"),
+    ("uh testing testing one two three", "uh testing testing 123"),
+    # the way Whisper writes what was said
+    ("On 9 pallets in B-06, 01.", "On 9 pallets in B-06-01."),  # a bin's aisle and level written apart
+    ("Pick order 1042 from bin C-25, 45 boxes.", "Pick order 1042 from bin C-25, 45 boxes."),  # a bin and a count stay
+    ("Put the coffee away into be 0402.", "Put the coffee away into B-04-02."),  # the letter heard as a word
+    ("Reminds me at 4 p.m. to check the dock.", "remind me at 4 p.m. to check the dock."),
+    ("she reminds me of him", "she reminds me of him"),
+    ("I'll try them again tomorrow at 1030.", "I'll try them again tomorrow at 10:30."),  # a time without its colon
+    ("order 1042 by 1130 on friday", "order 1042 by 11:30 on friday"),
+    ("pick 40 at 1042 boxes", "pick 40 at 1042 boxes"),
+    ("Counting P-02-0414 boxes", "Counting P-02-04 14 boxes"),  # a bin, then the count
+])
+def test_codes_and_numbers_told_apart(heard, wanted):
+    assert normalise_spoken(heard, "en") == wanted
+
+
+@pytest.mark.parametrize("heard, wanted", [
     ("заказ тысяча сорок два", "заказ 1042"),
     ("сорок пять коробок", "45 коробок"),
     ("где заказ десять сорок два?", "где заказ 1042?"),

@@ -29,7 +29,7 @@ async def on_voice(turn: Turn) -> None:
     expected, vocabulary = await _vocabulary(turn)
     try:
         transcript = await asyncio.to_thread(stt.transcribe, turn.inbound.data, lang=turn.lang, vocabulary=vocabulary,
-                                             expected=expected)
+                                             expected=expected, score=_judge(turn))
     except SpeechUnavailable as exc:
         # The person gets a plain answer in their language; the operator gets the key to set.
         log.warning("speech: a voice note was not transcribed: %s", exc.render())
@@ -52,6 +52,20 @@ async def on_voice(turn: Turn) -> None:
     turn.conv.data = {**turn.state, "voice_text": text}
     turn.say(heard, [[Button(turn.t("Confirm"), "voice:ok"), Button(turn.t("Edit"), "voice:edit"),
                       Button(turn.t("Cancel"), "voice:no")]])
+
+
+def _judge(turn: Turn):
+    """A free note (no step waiting for an answer): how surely the parser understands a hearing of it, so an engine
+    that hears a garbled note again several ways keeps the hearing that makes most sense. In a step: none."""
+    parse = turn.services.parse
+    if turn.conv.step or parse is None:
+        return None
+    now, tz = turn.now(), str(turn.tz)
+
+    def score(text: str) -> float:
+        return float(parse(text, lang=None, now=now, tz=tz).confidence) if text.strip() else 0.0
+
+    return score
 
 
 async def on_voice_button(turn: Turn) -> None:

@@ -23,6 +23,7 @@ import functools
 import operator
 import os
 import sqlite3
+import time
 import weakref
 from collections.abc import Callable
 from typing import Any
@@ -32,10 +33,14 @@ from sqlalchemy.dialects.sqlite.aiosqlite import (
     AsyncAdapt_aiosqlite_connection, AsyncAdapt_aiosqlite_cursor, AsyncAdapt_aiosqlite_dbapi,
 )
 from sqlalchemy.util import EMPTY_DICT
+from sqlalchemy.util.concurrency import await_
 
 
-def _run(conn: sqlite3.Connection, many: bool, operation: str, parameters: Any) -> tuple:
-    """On aiosqlite's thread: the whole life of one cursor."""
+def _run(conn: sqlite3.Connection, many: bool, operation: str, parameters: Any, begin: str | None = None) -> tuple:
+    """On aiosqlite's thread (or inline, see _inline): the whole life of one cursor; `begin`, a
+    deferred BEGIN, goes first in the same trip."""
+    if begin is not None:
+        conn.execute(begin).close()
     cursor = conn.cursor()
     try:
         if many:
@@ -49,6 +54,45 @@ def _run(conn: sqlite3.Connection, many: bool, operation: str, parameters: Any) 
         return description, rows, cursor.rowcount, cursor.lastrowid
     finally:
         cursor.close()
+
+
+INLINE_BUDGET_S = 0.002  # a SELECT runs on the event loop's thread for at most this long (see _inline)
+_PROGRESS_EVERY = 1000  # SQLite VM instructions between two looks at the clock
+
+
+class _TooLong(Exception):
+    pass
+
+
+def _inline(conn: sqlite3.Connection, operation: str, parameters: Any) -> tuple | None:
+    """A SELECT on the calling (event loop's) thread: no hand-off to aiosqlite's thread and back,
+    which on a busy machine costs more than the statement (each wake-up of the other thread can
+    give the core away). Bounded: past INLINE_BUDGET_S SQLite's progress handler interrupts it and
+    None says "run it on the thread" (an interrupted SELECT changes nothing and leaves the
+    transaction as it was; SQLite rolls a transaction back only for an interrupted write, which
+    never runs here). So a long report query costs the loop at most the budget, then goes as before."""
+    deadline = time.perf_counter() + INLINE_BUDGET_S
+    fired = False
+
+    def over() -> int:
+        nonlocal fired
+        fired = time.perf_counter() > deadline
+        return fired
+
+    conn.set_progress_handler(over, _PROGRESS_EVERY)
+    try:
+        return _run(conn, False, operation, parameters)
+    except sqlite3.OperationalError:
+        if fired:
+            return None
+        raise
+    finally:
+        conn.set_progress_handler(None, 0)
+
+
+def _read_only(operation: str) -> bool:
+    """A plain SELECT (not WITH ..., which may carry an UPDATE or DELETE in SQLite)."""
+    return operation[:6].upper() == "SELECT"
 
 
 def _kept(name: str, *, settable: bool = False) -> property:
@@ -86,17 +130,27 @@ class OneTripCursor(AsyncAdapt_aiosqlite_cursor):
     arraysize = _kept("arraysize", settable=True)
 
     async def _trip(self, many: bool, operation: str, parameters: Any) -> None:
-        begin = operation.startswith("BEGIN")
-        if begin:
-            await self._adapt_connection._begin_writing()
+        adapt = self._adapt_connection
+        if operation.startswith("BEGIN"):
+            # The writer's turn now; the BEGIN itself travels with the next statement (one trip fewer).
+            await adapt._begin_writing()
+            adapt._pending_begin = operation
+            self._description, self._rows, self._rowcount, self._lastrowid = None, collections.deque(), -1, None
+            return
+        begin, adapt._pending_begin = adapt._pending_begin, None
+        conn = self._connection._conn
         try:
-            async with self._adapt_connection._execute_mutex:
-                description, rows, self._rowcount, self._lastrowid = await self._connection._execute(
-                    _run, self._connection._conn, many, operation, parameters)
+            async with adapt._execute_mutex:
+                out = None
+                if begin is None and not many and _read_only(operation):
+                    out = _inline(conn, operation, parameters)
+                if out is None:
+                    out = await self._connection._execute(_run, conn, many, operation, parameters, begin)
         except BaseException:
-            if begin:
-                self._adapt_connection._end_writing_if_idle()
+            if begin is not None:
+                adapt._end_writing_if_idle()
             raise
+        description, rows, self._rowcount, self._lastrowid = out
         self._description = description
         self._rows = collections.deque(rows)
 
@@ -162,7 +216,7 @@ def _then(give_up_the_turn: Callable[[Any], None]):
 
 
 class OneTripConnection(AsyncAdapt_aiosqlite_connection):
-    __slots__ = ("_database", "_timeout", "_writing")
+    __slots__ = ("_database", "_timeout", "_writing", "_pending_begin")
     _cursor_cls = OneTripCursor
 
     def __init__(self, dbapi: Any, connection: Any, database: str, timeout: float):
@@ -170,6 +224,7 @@ class OneTripConnection(AsyncAdapt_aiosqlite_connection):
         self._database = database
         self._timeout = timeout
         self._writing: asyncio.Lock | None = None
+        self._pending_begin: str | None = None  # a BEGIN not yet sent: it goes with the next statement
 
     async def _begin_writing(self) -> None:
         if self._database in ("", ":memory:") or self._writing is not None:
@@ -181,6 +236,12 @@ class OneTripConnection(AsyncAdapt_aiosqlite_connection):
         except TimeoutError:  # what SQLite itself says after its busy timeout
             raise sqlite3.OperationalError("database is locked") from None
         self._writing = lock
+
+    def cursor(self, server_side: bool = False):
+        if server_side and self._pending_begin is not None:  # a streamed result: the BEGIN goes on its own first
+            begin, self._pending_begin = self._pending_begin, None
+            await_(self._connection.execute(begin))
+        return super().cursor(server_side)
 
     def _end_writing(self) -> None:
         lock, self._writing = self._writing, None
@@ -200,17 +261,22 @@ class OneTripConnection(AsyncAdapt_aiosqlite_connection):
 
     @_then(_end_writing_if_idle)
     def commit(self) -> None:
+        if self._pending_begin is not None:  # nothing was run since BEGIN: nothing to commit, no trip
+            self._pending_begin = None
+            return
         super().commit()
 
     @_then(_end_writing_if_idle)
     def rollback(self) -> None:
         # The pool rolls back every connection it takes back, also just after a commit: outside a
         # transaction there is nothing to undo, so that costs no trip (sqlite3 reads SQLite's own flag).
+        self._pending_begin = None
         if self._in_transaction():
             super().rollback()
 
     @_then(_end_writing)
     def close(self) -> None:
+        self._pending_begin = None
         super().close()
 
     @_then(_end_writing)
@@ -223,6 +289,9 @@ class OneTripDBAPI(AsyncAdapt_aiosqlite_dbapi):
 
     def connect(self, *arg: Any, **kw: Any) -> OneTripConnection:
         database = str(arg[0] if arg else kw.get("database", ""))
+        # SELECTs may run on the event loop's thread (_inline): one statement at a time per connection,
+        # never two threads at once (each statement is awaited before the next is sent).
+        kw.setdefault("check_same_thread", False)
         adapted = super().connect(*arg, **kw)
         return OneTripConnection(self, adapted._connection, database, float(kw.get("timeout", 5.0)))
 

@@ -72,23 +72,46 @@ async def test_one_trip_per_statement_and_none_for_the_reset_after_commit(lite: 
     async with lite.connect() as conn:  # a connection in the pool already: no connect trips below
         await conn.execute(sa.text("SELECT 1"))
     trips.clear()
-    async with lite.begin() as conn:  # BEGIN IMMEDIATE with the INSERT, the UPDATE, the SELECT inline, COMMIT
-        await conn.execute(sa.text("INSERT INTO t (name) VALUES ('a')"))
+    async with lite.begin() as conn:  # BEGIN IMMEDIATE and a one-row INSERT inline, the UPDATE of every row
+        await conn.execute(sa.text("INSERT INTO t (name) VALUES ('a')"))  # on the thread, the SELECT inline, COMMIT
         await conn.execute(sa.text("UPDATE t SET n = 1"))
         assert (await conn.execute(sa.text("SELECT n FROM t"))).scalar_one() == 1
-    assert trips == Counter({"_run": 2, "BEGIN": 1, "commit": 1})
+    assert trips == Counter({"_run": 1, "commit": 1})
+    trips.clear()
+    async with lite.begin() as conn:  # a several-row INSERT takes the BEGIN along; an UPDATE by id inline
+        await conn.execute(sa.text("INSERT INTO t (name) VALUES ('b'), ('c')"))
+        r = await conn.execute(sa.text("UPDATE t SET n = 2 WHERE t.id = :id RETURNING n"), {"id": 2})
+        assert r.one() == (2,)
+    assert trips == Counter({"_run": 1, "BEGIN": 1, "commit": 1})
 
 
-async def test_a_select_first_takes_the_begin_along_and_an_empty_transaction_costs_no_trip(lite: AsyncEngine,
-                                                                                          trips: Counter):
+@pytest.mark.parametrize("statement, kind", [
+    ('INSERT INTO processed_updates ("key", created_at) VALUES (?, ?) ON CONFLICT DO NOTHING RETURNING "key"', "write"),
+    ("UPDATE pick_tasks SET step=? WHERE pick_tasks.id = ? AND pick_tasks.step = ? RETURNING id", "write"),
+    ("SELECT a FROM t WHERE b = ?", "read"),
+    ("WITH x AS (SELECT 1) SELECT * FROM x", None),
+    ("INSERT INTO t (a) VALUES (?), (?)", None),
+    ("INSERT INTO t (a) SELECT a FROM u", None),
+    ("INSERT INTO t (a) VALUES ((SELECT max(a) FROM u))", None),
+    ("UPDATE t SET n=? WHERE t.n > ?", None),
+    ("UPDATE t SET n=? WHERE t.id = ? AND t.n = ? OR t.n = ?", None),
+    ("UPDATE t SET n=(SELECT count(*) FROM u) WHERE t.id = ?", None),
+    ("UPDATE t SET n=? WHERE t.id IN (?, ?)", None),
+    ("DELETE FROM t WHERE t.id = ?", None),
+])
+def test_what_runs_on_the_event_loops_thread(statement, kind):
+    assert sqlite_driver._inline_kind(statement) == kind
+
+
+async def test_a_select_first_begins_inline_and_an_empty_transaction_costs_no_trip(lite: AsyncEngine, trips: Counter):
     async with lite.connect() as conn:
         await conn.execute(sa.text("SELECT 1"))
     trips.clear()
     async with lite.begin() as conn:
         assert (await conn.execute(sa.text("SELECT count(*) FROM t"))).scalar_one() == 0
         raw = (await conn.get_raw_connection()).driver_connection
-        assert raw.in_transaction  # BEGIN IMMEDIATE ran, before the SELECT, in its trip
-    assert trips == Counter({"_run": 1, "BEGIN": 1, "commit": 1})
+        assert raw.in_transaction  # BEGIN IMMEDIATE ran, before the SELECT, both inline (the lock was free)
+    assert trips == Counter({"commit": 1})
     trips.clear()
     async with lite.begin():
         pass  # BEGIN never sent, nothing to commit

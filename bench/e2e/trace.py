@@ -50,12 +50,12 @@ class Stamps:
         self.all: list[dict[str, float]] = []
         self.sql_in_tx: list[float] = []
         self.by_stmt: dict[str, list[float]] = collections.defaultdict(list)
-        self.stmts = 0
+        self.stmts = self.trips = 0
         self.http = collections.Counter()
 
     def start(self):
         self.cur, self.cpu = {}, {}
-        self.stmts, self.sql_in_tx = 0, []
+        self.stmts, self.trips, self.sql_in_tx = 0, 0, []
         self.http.clear()
 
     def mark(self, name: str, *, first: bool = True, thread_cpu: bool = True) -> None:
@@ -123,6 +123,14 @@ def instrument(server, services) -> None:
     tg_app.on_update = traced_on_update
 
     engine = services.engine.sync_engine
+    import aiosqlite
+
+    to_thread = aiosqlite.Connection._execute
+
+    async def traced_execute(self, fn, *args, **kw):  # one trip to aiosqlite's thread and back
+        S.trips += 1
+        return await to_thread(self, fn, *args, **kw)
+    aiosqlite.Connection._execute = traced_execute
 
     @sa.event.listens_for(engine, "before_cursor_execute")
     def _before(conn, cursor, statement, *_):
@@ -228,7 +236,7 @@ async def run(a) -> None:
             await asyncio.sleep(a.gap / 1000)  # under the rate limiter's cap: one update's time, not the cap's
             if kind == "pick":
                 pickers[uid].heard(calls[-1].text or "")
-            return dict(S.cur), dict(S.cpu), S.stmts, ticks.n - t0, collections.Counter(S.http), sum(S.sql_in_tx)
+            return dict(S.cur), dict(S.cpu), S.stmts, ticks.n - t0, collections.Counter(S.http), sum(S.sql_in_tx), S.trips
 
         for uid in mix.pick_users:
             await one("pick", uid)
@@ -272,7 +280,8 @@ def _print(kind: str, a, rows) -> None:
     print(f"{'arrive->server':<20} {statistics.median(total) * 1000:6.2f} ms {_q(total, .9) * 1000:5.1f} ms"
           f" {statistics.median(handler) * 1000:10.2f} ms  in all (CPU: handler to request)")
     sql = [r[5] for r in rows]
-    print(f"per update: SQL statements {statistics.median([r[2] for r in rows]):.0f} "
+    print(f"per update: SQL statements {statistics.median([r[2] for r in rows]):.0f}, trips to aiosqlite's thread "
+          f"{statistics.mean([r[6] for r in rows]):.2f} "
           f"(their wall in all p50 {statistics.median(sql) * 1000:.2f} ms), event-loop iterations p50 "
           f"{statistics.median([r[3] for r in rows]):.0f}, HTTP requests "
           + ", ".join(f"{m} {c / len(rows):.2f}" for m, c in sum((r[4] for r in rows), collections.Counter()).items()))

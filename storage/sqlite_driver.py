@@ -173,6 +173,7 @@ class OneTripCursor(AsyncAdapt_aiosqlite_cursor):
             # The writer's turn now; the BEGIN itself travels with the next statement (one trip fewer).
             await adapt._begin_writing()
             adapt._pending_begin = operation
+            adapt._changes_at_begin = self._connection._conn.total_changes
             self._description, self._rows, self._rowcount, self._lastrowid = None, collections.deque(), -1, None
             return
         begin, adapt._pending_begin = adapt._pending_begin, None
@@ -212,6 +213,34 @@ class OneTripCursor(AsyncAdapt_aiosqlite_cursor):
 
     def setinputsizes(self, *inputsizes: Any) -> None:
         return None
+
+
+INLINE_COMMIT_ROWS = 200  # a transaction that changed more rows commits on aiosqlite's thread
+CHECKPOINT_EVERY = 100  # commits with changes between two WAL checkpoints (SQLite's own: at 1,000 WAL pages)
+
+
+def _commit_and_checkpoint(conn: sqlite3.Connection, checkpoint: bool) -> None:
+    conn.commit()
+    if checkpoint:  # PASSIVE, as SQLite's automatic one: copies what no reader still needs, waits for nobody
+        conn.execute("PRAGMA wal_checkpoint(PASSIVE)").close()
+
+
+class Checkpoints:
+    """Counts commits that changed something, per database file in this process: every
+    CHECKPOINT_EVERY-th is told to checkpoint the WAL (so it stays about as short as SQLite's own
+    automatic checkpoint keeps it; another process counts its own commits, and the last
+    connection to close checkpoints everything)."""
+
+    def __init__(self) -> None:
+        self._counts: dict[str, int] = {}
+
+    def count(self, database: str) -> bool:
+        n = self._counts.get(database, 0) + 1
+        self._counts[database] = 0 if n >= CHECKPOINT_EVERY else n
+        return n >= CHECKPOINT_EVERY
+
+
+CHECKPOINTS = Checkpoints()
 
 
 class WriterQueue:
@@ -257,7 +286,7 @@ def _then(give_up_the_turn: Callable[[Any], None]):
 
 
 class OneTripConnection(AsyncAdapt_aiosqlite_connection):
-    __slots__ = ("_database", "_timeout", "_writing", "_pending_begin")
+    __slots__ = ("_database", "_timeout", "_writing", "_pending_begin", "_changes_at_begin")
     _cursor_cls = OneTripCursor
 
     def __init__(self, dbapi: Any, connection: Any, database: str, timeout: float):
@@ -266,6 +295,7 @@ class OneTripConnection(AsyncAdapt_aiosqlite_connection):
         self._timeout = timeout
         self._writing: asyncio.Lock | None = None
         self._pending_begin: str | None = None  # a BEGIN not yet sent: it goes with the next statement
+        self._changes_at_begin = 0  # sqlite3's total_changes when the transaction began (see commit)
 
     async def _begin_writing(self) -> None:
         if self._database in ("", ":memory:") or self._writing is not None:
@@ -302,10 +332,29 @@ class OneTripConnection(AsyncAdapt_aiosqlite_connection):
 
     @_then(_end_writing_if_idle)
     def commit(self) -> None:
+        """A small transaction commits on the event loop's thread: with WAL and synchronous=NORMAL a
+        COMMIT appends the transaction's pages to the WAL file without fsync; what can take long is
+        the checkpoint SQLite would run inside it, which is off here (wal_autocheckpoint=0,
+        storage/engine.py) and done instead every CHECKPOINT_EVERY commits of this process, by the
+        commit that reaches the count, on aiosqlite's thread. A transaction that changed more than
+        INLINE_COMMIT_ROWS rows commits there too (its pages may be many), and checkpoints after it
+        as SQLite's automatic checkpoint would have."""
         if self._pending_begin is not None:  # nothing was run since BEGIN: nothing to commit, no trip
             self._pending_begin = None
             return
-        super().commit()
+        conn = self._connection._conn
+        if not conn.in_transaction:
+            return  # (sqlite3's commit would do nothing either)
+        changed = conn.total_changes - self._changes_at_begin
+        if self._database in ("", ":memory:"):  # no WAL, no file: nothing slow in COMMIT
+            conn.commit()
+            return
+        counted = changed > 0 and CHECKPOINTS.count(self._database)
+        big = changed > INLINE_COMMIT_ROWS
+        if not (counted or big):
+            conn.commit()
+            return
+        await_(self._connection._execute(_commit_and_checkpoint, conn, True))
 
     @_then(_end_writing_if_idle)
     def rollback(self) -> None:

@@ -122,6 +122,13 @@ def instrument(server, services) -> None:
         S.mark("sent")
     tg_app.on_update = traced_on_update
 
+    _instrument_database(services)
+
+
+def _instrument_database(services) -> None:
+    """Statements, trips to aiosqlite's thread, BEGIN and COMMIT."""
+    from storage import uow as uow_mod
+
     engine = services.engine.sync_engine
     import aiosqlite
 
@@ -153,8 +160,6 @@ def instrument(server, services) -> None:
     def _commit(conn):
         S.mark("committing")
 
-
-    from storage import uow as uow_mod
 
     commit = uow_mod.UnitOfWork.commit
 

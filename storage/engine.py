@@ -37,6 +37,9 @@ def create_engine(url: str, *, busy_timeout_ms: int = 5000, pool_size: int = 10,
             cur.execute("PRAGMA foreign_keys=ON")
             cur.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
             cur.execute("PRAGMA synchronous=NORMAL")
+            # No checkpoint inside COMMIT: small transactions commit on the event loop's thread, and the
+            # checkpoint (which fsyncs) runs every CHECKPOINT_EVERY commits on aiosqlite's (sqlite_driver).
+            cur.execute("PRAGMA wal_autocheckpoint=0")
             # A ledger of a million moves has ~100 MB of indexes: read them through a memory map (shared
             # with the OS page cache) and a 16 MB page cache per connection, not a read() per page that
             # fell out of the default 2 MB cache (bulk load of 1M moves: ~40 s -> ~21 s).

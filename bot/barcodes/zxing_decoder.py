@@ -229,7 +229,10 @@ def _confirm(image: np.ndarray, pts, code: DecodedCode, fmt) -> DecodedCode | No
 
 # ---- the fallback steps ------------------------------------------------------------
 
-_CLAHE = cv2.createCLAHE(clipLimit=3.0, tileGridSize=(8, 8))
+def _clahe(image: np.ndarray) -> np.ndarray:
+    """CLAHE with a fresh object each call: OpenCV's CLAHE keeps state, and two threads
+    applying one object at once read each other's buffers (an assertion in Mat's ROI)."""
+    return cv2.createCLAHE(clipLimit=3.0, tileGridSize=(8, 8)).apply(image)
 _LOCAL = zxingcpp.Binarizer.LocalAverage
 _FIXED = zxingcpp.Binarizer.FixedThreshold
 _GLOBAL = zxingcpp.Binarizer.GlobalHistogram
@@ -272,7 +275,7 @@ def _cut_variants(cut: Cut) -> list:
     is with zxing's global-histogram binarizer (one threshold per row for linear codes: a cut
     is small enough for the light to be even along a row)."""
     return [lambda: (cut.image, _LOCAL), lambda: (cut.image, _FIXED),
-            lambda: (sharpen(_CLAHE.apply(cut.image), 3.0, 2.0), _FIXED),
+            lambda: (sharpen(_clahe(cut.image), 3.0, 2.0), _FIXED),
             lambda: (local_range(cut.image), _FIXED), lambda: (cut.image, _GLOBAL)]
 
 

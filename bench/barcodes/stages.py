@@ -12,7 +12,7 @@ its CPU ms over all those photos, reads per CPU second; then a greedy order (the
 step reading most of the photos still unread per ms next), and what a CPU budget
 per photo would have kept, taking the steps in the decoder's own order.
 
-Use it on tuning seeds only (photogen seeds 11-14); seeds 5, 6 and 7 are kept for
+Use it on tuning seeds only (photogen seeds 11-13; 14 and up are kept blind); seeds 5, 6 and 7 are kept for
 measurement.
 """
 from __future__ import annotations

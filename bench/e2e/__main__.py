@@ -96,13 +96,18 @@ async def _pg_database(create: bool, name: str) -> None:
     await conn.close()
 
 
-def run_qm(db: str, users: list[int], seconds: float, workdir: Path, cap: int) -> dict:
-    name = f"qm_bench_{uuid.uuid4().hex[:8]}"
+async def fresh_database(db: str, prefix: str, folder: Path | None = None) -> tuple[str, str]:
+    """A new, empty database for one run: its URL and its name (PostgreSQL: created on the local
+    server, dropped by the caller with _pg_database(False, name); SQLite: a file in `folder`)."""
+    name = f"{prefix}_{uuid.uuid4().hex[:8]}"
     if db == "postgres":
-        asyncio.run(_pg_database(True, name))
-        url = f"{PG_BASE}/{name}"
-    else:
-        url = f"sqlite+aiosqlite:///{workdir / f'{name}.sqlite3'}"
+        await _pg_database(True, name)
+        return f"{PG_BASE}/{name}", name
+    return f"sqlite+aiosqlite:///{(folder or Path(tempfile.mkdtemp())) / f'{name}.sqlite3'}", name
+
+
+def run_qm(db: str, users: list[int], seconds: float, workdir: Path, cap: int) -> dict:
+    url, name = asyncio.run(fresh_database(db, "qm_bench", workdir))
     try:
         asyncio.run(_prepare(url, users))
         with TelegramServer(token=TOKEN) as server:

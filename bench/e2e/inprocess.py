@@ -20,9 +20,7 @@ import importlib.util
 import os
 import random
 import statistics
-import tempfile
 import time
-import uuid
 
 SHARES = [("text", 0.5), ("pick", 0.4), ("photo", 0.1)]
 
@@ -99,16 +97,11 @@ def _full_collections() -> list[tuple[float, float]]:
 
 async def main(a) -> None:
     from bench.e2e import mix as mixes
-    from bench.e2e.__main__ import PG_BASE, _pg_database
+    from bench.e2e.__main__ import _pg_database, fresh_database
     from bot.app import build_dialogue, open_services
     from bot.settings import load_settings
 
-    name = f"qm_ip_{uuid.uuid4().hex[:8]}"
-    if a.db == "postgres":
-        await _pg_database(True, name)
-        url = f"{PG_BASE}/{name}"
-    else:
-        url = f"sqlite+aiosqlite:///{tempfile.mkdtemp()}/{name}.sqlite3"
+    url, name = await fresh_database(a.db, "qm_ip")
     try:
         mix = await mixes.prepare(url)
         services = await open_services(load_settings(database={"url": url}, rate_limits={"message": ""}), seed_if_empty=False)

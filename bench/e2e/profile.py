@@ -18,14 +18,12 @@ import io
 import os
 import pstats
 import random
-import tempfile
 import time
-import uuid
 
 import sqlalchemy as sa
 
 from . import mix as mixes
-from .__main__ import PG_BASE, _pg_database
+from .__main__ import _pg_database, fresh_database
 
 
 class GcPauses:
@@ -81,12 +79,7 @@ async def run(db: str, n: int, kinds: list[str], top: int, freeze: bool = True, 
     from bot.dialogue.messages import Inbound
     from bot.settings import load_settings
 
-    name = f"qm_prof_{uuid.uuid4().hex[:8]}"
-    if db == "postgres":
-        await _pg_database(True, name)
-        url = f"{PG_BASE}/{name}"
-    else:
-        url = f"sqlite+aiosqlite:///{tempfile.mkdtemp()}/{name}.sqlite3"
+    url, name = await fresh_database(db, "qm_prof")
     try:
         mix = await mixes.prepare(url, n_text=4, n_pick=4, n_photo=1)
         settings = load_settings(database={"url": url}, rate_limits={"message": ""})

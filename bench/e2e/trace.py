@@ -19,15 +19,13 @@ import collections
 import os
 import random
 import statistics
-import tempfile
 import time
-import uuid
 
 import httpx
 import sqlalchemy as sa
 
 from . import mix as mixes
-from .__main__ import PG_BASE, _pg_database
+from .__main__ import _pg_database, fresh_database
 
 SEGMENTS = [
     ("arrive->polled", "arrive", "polled", "the update waits in the server for a getUpdates to take it"),
@@ -202,12 +200,7 @@ async def run(a) -> None:
     from tests.fakes.telegram_server import TelegramServer
     from tests.qm_process import TOKEN
 
-    name = f"qm_tr_{uuid.uuid4().hex[:8]}"
-    if a.db == "postgres":
-        await _pg_database(True, name)
-        url = f"{PG_BASE}/{name}"
-    else:
-        url = f"sqlite+aiosqlite:///{tempfile.mkdtemp()}/{name}.sqlite3"
+    url, name = await fresh_database(a.db, "qm_tr")
     server = TelegramServer(token=TOKEN).start()
     try:
         mix = await mixes.prepare(url, n_text=4, n_pick=4, n_photo=1, orders_each=2)

@@ -38,19 +38,21 @@ log = logging.getLogger(__name__)
 # as digits, bins as letter-dash-number. Short: a long prompt makes tiny.en
 # hallucinate the prompt back on silence.
 GENERIC_PROMPT = "Pick order 1042 from bin C-25, 45 boxes."
-# The same in form with other codes: a code heard with both was said, not read back from the prompt.
-OTHER_PROMPT = "Pick order 2071 from bin D-14, 36 boxes."
 # The same sample command after a line of the way people talk in a note: a second hearing for a note the
 # first one made little sense of (rescue_with "talk").
 TALK_PROMPT = "Okay, so I just talked to the customer, they want a quote. " + GENERIC_PROMPT
-_OTHER_CODES = {"1042": "2071", "C-25": "D-14", "45": "36"}
+_OTHER_CODES = {"1042": "2071", "C-25": "D-14", "45": "36"}  # the sample's codes -> others of the same form
+_SAMPLE_CODE = re.compile(r"\b(" + "|".join(map(re.escape, _OTHER_CODES)) + r")\b")
 
 
 def other_sample(sample: str) -> str | None:
     """The same prompt with the sample command's codes swapped for others ("1042" -> "2071"), so a code heard
     with both was said, not read back; None when the prompt holds none of them."""
-    other = re.sub(r"\b(1042|C-25|45)\b", lambda m: _OTHER_CODES[m.group(1)], sample)
+    other = _SAMPLE_CODE.sub(lambda m: _OTHER_CODES[m.group(1)], sample)
     return other if other != sample else None
+
+
+OTHER_PROMPT = other_sample(GENERIC_PROMPT)  # "Pick order 2071 from bin D-14, 36 boxes."
 
 
 def bundled_model_dir() -> Path:

@@ -22,6 +22,7 @@ from domain.crm import reports as crm_reports
 from domain.errors import N_, Np_, counted
 from domain.models import Outbox, User
 from domain.permissions import can
+from domain.planning import run_plan
 from domain.reports.digest import stock_exception_digest
 from domain.status_labels import DEAL, ORDER, status_label
 
@@ -75,9 +76,10 @@ def stock_digest_text(digest, today: date, lang: str, translate: Translate) -> s
                         sku=s.sku, product=s.product, location=s.location, qty=format_number(s.quantity, lang),
                         min=format_number(s.minimum, lang)))
     if digest.old_reservations:
-        # two counts, each in its own plural form (ru «старше 3 дней», ro «de peste 20 de zile»): the age is said apart
-        age = _t(translate, lang, Np_("older than {n} day", "older than {n} days", "n"), n=digest.old_reservation_days)
-        lines.append(_t(translate, lang, Np_("• {n} reservation {age}", "• {n} reservations {age}", "n"),
+        # two counts, each in its own plural form (ru «старше 3 дней», ro «mai vechi de 20 de zile»): the age is
+        # said apart, and "older than" stays in the line, where bg and ro make it agree with the reservations
+        age = _t(translate, lang, Np_("{n} day", "{n} days", "n"), n=digest.old_reservation_days)
+        lines.append(_t(translate, lang, Np_("• {n} reservation older than {age}", "• {n} reservations older than {age}", "n"),
                         n=digest.old_reservations, age=age))
     if digest.counts_awaiting_approval:
         lines.append(_t(translate, lang, Np_("• {n} stock count awaiting approval", "• {n} stock counts awaiting approval", "n"),
@@ -155,15 +157,6 @@ REPLENISHMENT_COLUMNS = [N_("SKU"), N_("Product"), N_("Warehouse"), N_("Supplier
                          N_("Reorder point"), N_("Order qty"), N_("Reason")]
 
 
-def _planning():
-    """The replenishment planner, when this installation has it."""
-    try:
-        from domain.planning import run_plan
-    except ImportError:
-        return None
-    return run_plan
-
-
 def _replenishment_report(lines: list, today: date, lang: str, translate: Translate, max_lines: int) -> Report:
     from domain.planning.reasons import explain
     from domain.planning.run import distinct_products
@@ -183,35 +176,27 @@ def _replenishment_report(lines: list, today: date, lang: str, translate: Transl
     return "\n".join(text), payload
 
 
-async def _plan_lines(session: AsyncSession, run_plan) -> list:
+async def _plan_lines(session: AsyncSession) -> list:
     result = await run_plan(session)
     return [ln for ln in getattr(result, "lines", []) if getattr(ln, "suggested_qty", 0) > 0]
 
 
 async def replenishment_for(session: AsyncSession, user: User, *, now: datetime, tz: str, translate: Translate,
                             max_lines: int = 500) -> Report | None:
-    run_plan = _planning()
-    if run_plan is None:
-        return None
     today = now.astimezone(ZoneInfo(tz)).date()
-    return _replenishment_report(await _plan_lines(session, run_plan), today, user.language or "en", translate, max_lines)
+    return _replenishment_report(await _plan_lines(session), today, user.language or "en", translate, max_lines)
 
 
 async def replenishment_job(uow: UnitOfWorkFactory, *, now: datetime, tz: str, translate: Translate,
                             max_lines: int = 500, period: str | None = None) -> int | None:
-    """Today's replenishment suggestions to purchasing, as text and a spreadsheet.
-    None when planning is not installed here (the job then does nothing and says so once per run)."""
-    run_plan = _planning()
-    if run_plan is None:
-        log.info("replenishment report skipped: planning (domain.planning) is not installed")
-        return None
+    """Today's replenishment suggestions to purchasing, as text and a spreadsheet."""
     today = now.astimezone(ZoneInfo(tz)).date()
     queued = 0
     async with uow() as u:
         users = await recipients(u.session, "purchasing")
         if not users:
             return 0
-        lines = await _plan_lines(u.session, run_plan)
+        lines = await _plan_lines(u.session)
         for user in users:
             body, payload = _replenishment_report(lines, today, user.language or "en", translate, max_lines)
             queued += await _queue_once(u.session, user, f"report:replenishment:{period or today}:{user.id}", body, payload)

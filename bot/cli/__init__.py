@@ -24,13 +24,7 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     module = MODULE_OF.get(command or "", command)
     for name in [module] if module in COMMANDS else COMMANDS:
-        try:
-            module = importlib.import_module(f"bot.cli.{name}")
-        except ModuleNotFoundError as exc:
-            if exc.name == f"bot.cli.{name}":
-                continue  # command not built yet
-            raise
-        module.register(sub)
+        importlib.import_module(f"bot.cli.{name}").register(sub)
     return parser
 
 

@@ -27,6 +27,7 @@ from ..audit.subjects import SUBJECTS
 from ..models.inventory import LocationKind
 from ..models.sales import OrderStatus
 from ..errors import N_, Np_
+from ..inventory.reservations import reserve_order
 from . import values as v
 from .reasons import Reason
 from .lookups import KeyedSelect, Lookup, chunks
@@ -603,17 +604,9 @@ class Stock(Kind):
 async def reserve_confirmed_orders(session, order_ids: set[int]) -> None:
     """Hook: imported orders in status confirmed reserve stock as one confirmed in the chat would.
 
-    Reservation belongs to the warehouse feature (domain/inventory/reservations.py,
-    reserve_order(session, order)); this is the one place the import calls it.
-    """
+    Reservation belongs to the warehouse feature; this is the one place the import calls it."""
     if not order_ids:
         return
-    try:
-        from ..inventory.reservations import reserve_order
-    except ModuleNotFoundError as exc:
-        if exc.name != "domain.inventory.reservations":
-            raise
-        return  # the reservation feature is not part of this build yet
     for oid in sorted(order_ids):
         order = await session.get(SalesOrder, oid)
         if order is not None and order.status == OrderStatus.confirmed:

@@ -102,12 +102,6 @@ async def test_weekly_funnel_row_is_small_and_its_chart_is_drawn_at_send_time(se
     assert bot.calls[2][2].input_file_content[:2] == b"PK"
 
 
-async def test_replenishment_report_is_skipped_cleanly_without_planning(services, people, monkeypatch):
-    monkeypatch.setattr(reports, "_planning", lambda: None)
-    assert await reports.replenishment_job(services.uow, now=NOW, tz="Europe/Sofia", translate=translate) is None
-    assert await _telegram_rows(services) == []
-
-
 def _plan_line(**changes):
     """What the planner returns for one product (the fields the report and its reason read)."""
     return SimpleNamespace(**{
@@ -126,7 +120,7 @@ async def test_replenishment_report_goes_to_purchasing_with_a_sheet(services, pe
     async def run_plan(session):
         return SimpleNamespace(lines=[line, SimpleNamespace(**{**line.__dict__, "sku": "G-2", "suggested_qty": 0.0})])
 
-    monkeypatch.setattr(reports, "_planning", lambda: run_plan)
+    monkeypatch.setattr(reports, "run_plan", run_plan)
     assert await reports.replenishment_job(services.uow, now=NOW, tz="Europe/Sofia", translate=translate) == 1
     [row] = await _telegram_rows(services)
     assert row.recipient == "9001" and "1 product to order" in row.body and "W-1 Widget (MAIN): 40" in row.body
@@ -138,7 +132,7 @@ async def test_replenishment_report_counts_a_product_once_across_warehouses(serv
     async def run_plan(session):
         return SimpleNamespace(lines=[_plan_line(), _plan_line(warehouse="NORTH", suggested_qty=12.0)])
 
-    monkeypatch.setattr(reports, "_planning", lambda: run_plan)
+    monkeypatch.setattr(reports, "run_plan", run_plan)
     assert await reports.replenishment_job(services.uow, now=NOW, tz="Europe/Sofia", translate=translate) == 1
     [row] = await _telegram_rows(services)
     assert "1 product to order" in row.body and len(row.payload["attachment"]["args"]["rows"]) == 2
@@ -155,7 +149,7 @@ async def test_replenishment_report_speaks_the_readers_language(services, people
         buyer = (await uow.session.exec(select(User).where(User.telegram_id == 9001))).one()
         buyer.language = "ru"
         await uow.commit()
-    monkeypatch.setattr(reports, "_planning", lambda: run_plan)
+    monkeypatch.setattr(reports, "run_plan", run_plan)
     assert await reports.replenishment_job(services.uow, now=NOW, tz="Europe/Sofia", translate=translate) == 1
     [row] = await _telegram_rows(services)
     sheet = row.payload["attachment"]["args"]

@@ -66,7 +66,7 @@ _BARE_TIME = re.compile(r"(?i)\b(at|by|until|till)\s+([01]?\d|2[0-3])([0-5]\d)(?
 # ("bin C-25, 45 boxes" stays).
 _AISLE_COMMA = re.compile(r"(?<![\w-])([A-Z])-(0\d),? (0\d)\b")
 # Whisper writes "zero five" in a code as a decimal: "bin B-0.5-0.2" -> "bin B-05-02" (the company's bins).
-_DECIMAL_PARTS = re.compile(r"(?<![\w.-])([A-Z])-0\.(\d)(?:-0\.(\d))?(?![\d.]\d)")
+_DECIMAL_PARTS = re.compile(r"(?<![\w.-])([A-Z])-0\.(\d)(?:-0\.(\d))?(?!\.?\d)")
 # A bin letter heard as the word for it before the four digits of a bin: "do be 0402" -> "do B-0402" (-> B-04-02).
 _LETTER_WORDS = {"be": "B", "bee": "B", "see": "C", "sea": "C", "dee": "D", "pee": "P", "pea": "P", "ay": "A", "eh": "A"}
 _LETTER_WORD_BIN = re.compile(r"(?i)\b(" + "|".join(_LETTER_WORDS) + r")[ -](0\d{3})\b")

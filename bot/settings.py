@@ -318,7 +318,7 @@ class Whisper(Section):
     preprocess_auto: dict[str, str] = {"noisy": "highpass+denoise", "phone": "level", "reverb": "highpass",
                                        "clean": "highpass"}
     rescue_below: float | None = Field(0.6, ge=0.0, le=1.0)
-    rescue_with: list[Literal["slow", "talk"]] = ["slow", "talk"]
+    rescue_with: list[Literal["slow", "talk", "plain"]] = ["slow", "talk"]
 
     @field_validator("preprocess")
     @classmethod

@@ -7,7 +7,8 @@ Each variant is the default WhisperOptions with some fields changed (field:value
 tuples as 0.0/0.2; a sample_prompt or hotwords, which may hold commas, last). The variants take turns note by note, so the machine's load falls on all of
 them alike and their real-time factors compare. Each variant's transcripts go to OUT/NAME.json;
 the figures (WER overall and by condition, intent, RTF) are printed per set for every variant in
-OUT, so variants run in several processes are scored together.
+OUT, so variants run in several processes are scored together. Without --rescue no hearing is judged,
+so rescue_below never acts; with it the parser judges each one, as the bot does for a free note.
 """
 from __future__ import annotations
 
@@ -37,7 +38,9 @@ def parse_variant(spec: str) -> tuple[str, dict]:
     for item in filter(None, fields.split(",")):
         key, _, value = item.partition(":")
         kind = str(kinds[key])
-        if "tuple" in kind:
+        if "tuple[str" in kind:
+            changed[key] = tuple(v for v in value.split("/") if v)
+        elif "tuple" in kind:
             changed[key] = tuple(float(v) for v in value.split("/") if v)
         elif "bool" in kind:
             changed[key] = value.lower() in ("1", "true", "yes")
@@ -52,7 +55,19 @@ def parse_variant(spec: str) -> tuple[str, dict]:
     return name, changed
 
 
-def run(sets: list[tuple[Path, list[dict]]], variants: list[tuple[str, dict]], vocabulary: list[str], out: Path) -> None:
+def parser_judge():
+    """How surely the parser understands a hearing (0..1): the bot's judge for a free note, which the rescue needs."""
+    from nlu import parse
+
+    def judge(text: str) -> float:
+        return float(parse(text, lang="en").confidence) if text.strip() else 0.0
+
+    judge("warm up")  # the parser's load is not the first note's recognition time
+    return judge
+
+
+def run(sets: list[tuple[Path, list[dict]]], variants: list[tuple[str, dict]], vocabulary: list[str], out: Path,
+        rescue: bool = False) -> None:
     from bot.speech.audio import decode_pcm16k
     from bot.speech.registry import bundled_model_dir
     from bot.speech.whisper_stt import WhisperOptions, WhisperSpeechToText
@@ -61,13 +76,14 @@ def run(sets: list[tuple[Path, list[dict]]], variants: list[tuple[str, dict]], v
                for name, changed in variants}
     for engine in engines.values():
         engine.loaded("en")
+    judge = parser_judge() if rescue else None
     results: dict[str, list[dict]] = {name: [] for name in engines}
     for root, notes in sets:
         for note in notes:
             pcm = decode_pcm16k((root / note["file"]).read_bytes())
             for name, engine in engines.items():
                 wall, cpu = time.perf_counter(), time.process_time()
-                t = engine.transcribe_pcm(pcm, lang="en", vocabulary=vocabulary)
+                t = engine.transcribe_pcm(pcm, lang="en", vocabulary=vocabulary, score=judge)
                 results[name].append({"set": root.name, "file": note["file"], "text": t.text, "raw": t.raw_text,
                                       "unsure": list(t.unsure), "seconds_audio": pcm.seconds,
                                       "wall": time.perf_counter() - wall, "cpu": time.process_time() - cpu})
@@ -108,6 +124,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, required=True, help="directory for each variant's transcripts")
     parser.add_argument("--takes", type=int, default=None, help="only the first N renderings of each sentence")
     parser.add_argument("--conditions", default=None, help="only the notes of these conditions (comma-separated: clean,noise,phone,reverb)")
+    parser.add_argument("--rescue", action="store_true",
+                        help="judge each hearing with the parser, as the bot does for a free note (rescue_below acts)")
     args = parser.parse_args(argv)
     sets = []
     for path in args.set:
@@ -126,7 +144,7 @@ def main(argv: list[str] | None = None) -> int:
             vocabulary = asyncio.run(demo_vocabulary())
             args.out.mkdir(parents=True, exist_ok=True)
             cache.write_text("\n".join(vocabulary), encoding="utf-8")
-        run(sets, [parse_variant(v) for v in args.variant], vocabulary, args.out)
+        run(sets, [parse_variant(v) for v in args.variant], vocabulary, args.out, args.rescue)
     report(sets, args.out)
     return 0
 

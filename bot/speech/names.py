@@ -24,6 +24,8 @@ from functools import lru_cache
 import jellyfish
 from rapidfuzz import fuzz, process
 
+from .numbers import TEENS, TENS, UNITS
+
 # Legal forms a name carries and speech drops ("Initech EOOD" is said "Initech").
 _LEGAL = {"ltd", "llc", "inc", "co", "corp", "corporation", "company", "gmbh", "plc", "srl", "sa", "ood", "eood", "ad",
           "et", "bg"}
@@ -33,6 +35,17 @@ _SMALL = {"a", "an", "the", "for", "with", "to", "from", "at", "of", "and", "or"
           "that", "this", "some", "any", "so", "but", "please", "new", "order", "call", "called", "bin"}
 _WORD = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*", re.UNICODE)
 MAX_WORDS = 4
+# A number said in words is a number: a name never swallows one ("ten boxes" is no "carton boxes").
+_NUMBER_WORDS = {*UNITS, *TEENS, *filter(None, TENS), "hundred", "thousand", "dozen", "half"}
+
+
+def _singular(word: str) -> str:
+    """'chairs' -> 'chair', 'boxes' -> 'box', 'supplies' -> 'supply': a plural is the same name said of several."""
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if word.endswith("es") and word[:-2].endswith(("s", "x", "z", "ch", "sh")):
+        return word[:-2]
+    return word[:-1] if word.endswith("s") and not word.endswith("ss") and len(word) > 3 else word
 
 
 def _plain(text: str) -> str:
@@ -55,13 +68,20 @@ class Known:
     words: tuple[str, ...]  # its spoken words: plain, legal forms dropped
     letters: str
     key: str
+    said: str  # the name as written without its legal form at either end ("Globex Corporation" -> "Globex")
+
+
+def _without_legal(name: str) -> str:
+    """The name's own spelling from its first to its last word that is not a legal form."""
+    spans = [m for m in _WORD.finditer(name) if _plain(m.group(0)) not in _LEGAL]
+    return name[spans[0].start():spans[-1].end()] if spans else name
 
 
 @dataclass(frozen=True, slots=True)
 class Index:
     known: tuple[Known, ...]
     letters: tuple[str, ...]  # known[i].letters, for rapidfuzz's batch search
-    exact: frozenset[tuple[str, ...]]  # every name's spoken words
+    exact: frozenset[tuple[str, ...]]  # every name's spoken words, each in the singular
 
 
 @lru_cache(maxsize=32)
@@ -75,8 +95,8 @@ def _index(names: tuple[str, ...]) -> Index:
         letters = "".join(core)
         if not core or len(core) > MAX_WORDS or sum(c.isalpha() for c in letters) < 5:
             continue
-        out.append(Known(name, core, letters, _key(core)))
-    return Index(tuple(out), tuple(k.letters for k in out), frozenset(k.words for k in out))
+        out.append(Known(name, core, letters, _key(core), _without_legal(name)))
+    return Index(tuple(out), tuple(k.letters for k in out), frozenset(tuple(map(_singular, k.words)) for k in out))
 
 
 def _digits(text: str) -> str:
@@ -106,10 +126,11 @@ def fix_names(text: str, names: Sequence[str]) -> tuple[str, list[tuple[str, str
         return text, []
     words = [w for _, _, w in tokens]
     taken = [False] * len(tokens)
-    # names heard right stay as they are and are not matched again (longest first)
+    # names heard right (or their plural: "hand soaps") stay as they are and are not matched again (longest first)
+    single = [_singular(w) for w in words]
     for size in range(MAX_WORDS, 0, -1):
         for i in range(len(tokens) - size + 1):
-            if tuple(words[i:i + size]) in index.exact and not any(taken[i:i + size]):
+            if tuple(single[i:i + size]) in index.exact and not any(taken[i:i + size]):
                 taken[i:i + size] = [True] * size
     candidates: list[tuple[float, int, int, Known]] = []
     for i in range(len(tokens)):
@@ -118,6 +139,8 @@ def fix_names(text: str, names: Sequence[str]) -> tuple[str, list[tuple[str, str
             if j > len(tokens) or any(taken[i:j]):
                 break
             heard = words[i:j]
+            if any(w in _NUMBER_WORDS for w in heard):
+                break
             # letters first, in one batch (rapidfuzz, C): only the near ones are compared by sound
             near = process.extract("".join(heard), index.letters, scorer=fuzz.ratio, score_cutoff=58, limit=None)
             for _, _, k in near:
@@ -126,6 +149,8 @@ def fix_names(text: str, names: Sequence[str]) -> tuple[str, list[tuple[str, str
                     continue  # one word for another is too often an ordinary word ("monitor" is no "monitoare")
                 if (heard[0] in _SMALL and heard[0] != known.words[0]) or (heard[-1] in _SMALL and heard[-1] != known.words[-1]):
                     continue
+                if size < len(known.words) and {_singular(w) for w in heard} & {_singular(w) for w in known.words}:
+                    continue  # part of a longer name, heard right ("widgets", "cables"): the rest was not said
                 score = _close(heard, known)
                 if score:
                     candidates.append((score, i, j, known))
@@ -137,7 +162,10 @@ def fix_names(text: str, names: Sequence[str]) -> tuple[str, list[tuple[str, str
     out, made = text, []
     for i, j, known in sorted(chosen, key=lambda c: -c[0]):  # right to left: offsets stay valid
         start, end = tokens[i][0], tokens[j - 1][1]
-        made.append((text[start:end], known.name))
-        out = out[:start] + known.name + out[end:]
+        # what was said, spelt the company's way: a legal form nobody said is not written in ("Globex", not
+        # "Globex Corporation"); the parser finds the customer by either
+        name = known.name if any(w in _LEGAL for w in words[i:j]) else known.said
+        made.append((text[start:end], name))
+        out = out[:start] + name + out[end:]
     made.reverse()
     return out, made

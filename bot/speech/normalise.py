@@ -65,6 +65,8 @@ _BARE_TIME = re.compile(r"(?i)\b(at|by|until|till)\s+([01]?\d|2[0-3])([0-5]\d)(?
 # Whisper writes a bin's aisle and level apart ("B-06, 01"): joined when both have the bins' leading zero
 # ("bin C-25, 45 boxes" stays).
 _AISLE_COMMA = re.compile(r"(?<![\w-])([A-Z])-(0\d),? (0\d)\b")
+# Whisper writes "zero five" in a code as a decimal: "bin B-0.5-0.2" -> "bin B-05-02" (the company's bins).
+_DECIMAL_PARTS = re.compile(r"(?<![\w.-])([A-Z])-0\.(\d)(?:-0\.(\d))?(?!\.?\d)")
 # A bin letter heard as the word for it before the four digits of a bin: "do be 0402" -> "do B-0402" (-> B-04-02).
 _LETTER_WORDS = {"be": "B", "bee": "B", "see": "C", "sea": "C", "dee": "D", "pee": "P", "pea": "P", "ay": "A", "eh": "A"}
 _LETTER_WORD_BIN = re.compile(r"(?i)\b(" + "|".join(_LETTER_WORDS) + r")[ -](0\d{3})\b")
@@ -107,6 +109,7 @@ def bin_codes(text: str) -> str:
     text = _GLUED.sub(lambda m: f"{m.group(1).upper()}-{m.group(2)}", text)
     text = _SPACED.sub(lambda m: f"{m.group(1).upper()}-{m.group(2)}" if _is_code(text, m) else m.group(0), text)
     text = _AISLE_COMMA.sub(r"\1-\2-\3", text)
+    text = _DECIMAL_PARTS.sub(lambda m: f"{m.group(1)}-0{m.group(2)}" + (f"-0{m.group(3)}" if m.group(3) else ""), text)
     return _AISLE_LEVEL.sub(_aisle_level, text)
 
 

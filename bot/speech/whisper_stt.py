@@ -53,6 +53,7 @@ def other_sample(sample: str) -> str | None:
 
 
 OTHER_PROMPT = other_sample(GENERIC_PROMPT)  # "Pick order 2071 from bin D-14, 36 boxes."
+WAYS = ("slow", "talk", "plain")  # the ways a note can be heard again (heard_another_way)
 
 
 def bundled_model_dir() -> Path:
@@ -189,7 +190,7 @@ class WhisperSpeechToText:
         return replace(best, seconds_taken=round(time.perf_counter() - started, 3))
 
     def heard_another_way(self, way: str) -> WhisperSpeechToText:
-        """The same model decoding another way: "slow" (the audio 20% slower), "talk" (TALK_PROMPT)."""
+        """The same model decoding another way: "slow" (the audio 20% slower), "talk" (TALK_PROMPT), "plain" (no prompt)."""
         o = self.options
         if way == "slow":
             if o.preprocess == "auto":
@@ -199,8 +200,10 @@ class WhisperSpeechToText:
                 changed = replace(o, preprocess="+".join(filter(None, (o.preprocess, "slow"))), rescue_below=None)
         elif way == "talk":
             changed = replace(o, sample_prompt=TALK_PROMPT, rescue_below=None)
+        elif way == "plain":
+            changed = replace(o, sample_prompt="", rescue_below=None)
         else:
-            raise ValueError(f"unknown way of hearing {way!r}; known: slow, talk")
+            raise ValueError(f"unknown way of hearing {way!r}; known: {', '.join(WAYS)}")
         return WhisperSpeechToText(self.directory, self.langs, limits=self.limits, options=changed, config_key=self.config_key)
 
     def prompt(self, loaded: LoadedModel, vocabulary: Sequence[str]) -> str:

@@ -8,7 +8,7 @@ from bot.speech.whisper_stt import echoes_names
 
 NAMES = ["Wall plugs 8mm", "monitoare", "Keyboard", "Pirin Hotels", "Danube Pharma", "Osogovo Farms", "Nessebar Resorts", "Blue Ocean Ltd", "Initech EOOD",
          "Lotus Dental", "Office chair ergonomic", "office chairs", "Green tea 100 bags", "green tea", "ООО Вектор",
-         "Black Sea Cafés", "Maria Petrova"]
+         "Black Sea Cafés", "Maria Petrova", "Carton boxes", "Red widgets", "Conference chair", "Hand soap"]
 
 
 @pytest.mark.parametrize("heard, fixed", [
@@ -17,6 +17,8 @@ NAMES = ["Wall plugs 8mm", "monitoare", "Keyboard", "Pirin Hotels", "Danube Phar
     ("we met Ossogovo farms today", "we met Osogovo Farms today"),
     ("remind me to call Nessa bar resorts", "remind me to call Nessebar Resorts"),
     ("coffee for Black See Cafes", "coffee for Black Sea Cafés"),
+    # what was said, spelt the company's way: no legal form nobody said
+    ("new order for Blue Oshen, 20 boxes", "new order for Blue Ocean, 20 boxes"),
 ])
 def test_a_misheard_name_becomes_the_known_one(heard, fixed):
     text, made = fix_names(heard, NAMES)
@@ -33,10 +35,20 @@ def test_a_misheard_name_becomes_the_known_one(heard, fixed):
     "and 20 wall plugs, same address",  # a name never adds or changes a number ("8mm")
     "40 monitor all fine",  # one word is not swapped for another ("monitoare": a Romanian alias)
     "I'll call them on Tuesday at ten",
+    "order ten boxes of paper",  # a number said in words is never part of a name ("carton boxes")
+    "received a hundred widgets",
+    "bin A-01-02 has 37 widgets",  # part of a longer name heard right: the rest was not said ("red widgets")
+    "they are planning three conferences",
+    "19 hand soaps",  # a known name in the plural is heard right
+    "create customer Nessebar Resort",
     "",
 ])
 def test_ordinary_speech_is_left_alone(heard):
     assert fix_names(heard, NAMES) == (heard, [])
+
+
+def test_a_legal_form_said_stays():
+    assert fix_names("send it to Blue Oshen Ltd", NAMES)[0] == "send it to Blue Ocean Ltd"
 
 
 def test_no_names_no_change():

@@ -80,6 +80,10 @@ def test_codes_only_where_a_code_is_plausible(heard, wanted):
     ("uh testing testing one two three", "uh testing testing 123"),
     # the way Whisper writes what was said
     ("On 9 pallets in B-06, 01.", "On 9 pallets in B-06-01."),  # a bin's aisle and level written apart
+    ("What's in bin B-0.5-0.2?", "What's in bin B-05-02?"),  # "zero five" written as a decimal
+    ("Move it to C-0.3.", "Move it to C-03."),
+    ("in B-0.05, 0.01", "in B-0.05, 0.01"),  # not one digit after the point: not the form of a bin's part
+    ("the price is 0.5 euro, bin B-12", "the price is 0.5 euro, bin B-12"),
     ("Pick order 1042 from bin C-25, 45 boxes.", "Pick order 1042 from bin C-25, 45 boxes."),  # a bin and a count stay
     ("Put the coffee away into be 0402.", "Put the coffee away into B-04-02."),  # the letter heard as a word
     ("Reminds me at 4 p.m. to check the dock.", "remind me at 4 p.m. to check the dock."),

@@ -72,6 +72,7 @@ def test_the_ways_of_hearing():
     slow = stt.heard_another_way("slow").options
     assert all(steps.endswith("slow") for steps in slow.preprocess_auto.split(";")) and slow.rescue_below is None
     assert stt.heard_another_way("talk").options.sample_prompt == TALK_PROMPT
+    assert stt.heard_another_way("plain").options.sample_prompt == "" and stt.heard_another_way("plain").options.rescue_below is None
     plain = WhisperSpeechToText(bundled_model_dir(), ["en"], options=WhisperOptions(preprocess="highpass"))
     assert plain.heard_another_way("slow").options.preprocess == "highpass+slow"
     with pytest.raises(ValueError):

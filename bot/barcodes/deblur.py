@@ -66,18 +66,42 @@ class Wiener1D:
         return np.fft.irfft(spectrum * wiener_filter, self.size)[self.left:self.left + self.n]
 
 
-def wiener_2d(image: np.ndarray, sigma: float, noise: float) -> np.ndarray:
-    """A 2D code deconvolved for a Gaussian defocus of `sigma` pixels."""
+def _padded(image: np.ndarray, reach: float) -> tuple[np.ndarray, int, int]:
+    """The image with edge values round it (no false edges at the border), at a size the FFT likes."""
     f = image.astype(np.float32)
     h, w = f.shape
-    ph, pw = cv2.getOptimalDFTSize(h + 2 * int(3 * sigma + 8)), cv2.getOptimalDFTSize(w + 2 * int(3 * sigma + 8))
+    ph, pw = cv2.getOptimalDFTSize(h + 2 * int(reach + 8)), cv2.getOptimalDFTSize(w + 2 * int(reach + 8))
     top, left = (ph - h) // 2, (pw - w) // 2
-    padded = cv2.copyMakeBorder(f, top, ph - h - top, left, pw - w - left, cv2.BORDER_REPLICATE)
-    fy = np.fft.fftfreq(ph)[:, None]
-    fx = np.fft.rfftfreq(pw)[None, :]
-    transfer = np.exp(-2 * math.pi ** 2 * sigma ** 2 * (fx ** 2 + fy ** 2))  # a Gaussian's spectrum: real, > 0
-    out = np.fft.irfft2(np.fft.rfft2(padded) * (transfer / (transfer ** 2 + noise)), (ph, pw))
+    return cv2.copyMakeBorder(f, top, ph - h - top, left, pw - w - left, cv2.BORDER_REPLICATE), top, left
+
+
+def _wiener(image: np.ndarray, padded: np.ndarray, top: int, left: int, transfer: np.ndarray, noise: float) -> np.ndarray:
+    h, w = image.shape
+    out = np.fft.irfft2(np.fft.rfft2(padded) * (np.conj(transfer) / (np.abs(transfer) ** 2 + noise)), padded.shape)
     return np.clip(out[top:top + h, left:left + w], 0, 255).astype(np.uint8)
+
+
+def wiener_2d(image: np.ndarray, sigma: float, noise: float) -> np.ndarray:
+    """A 2D code deconvolved for a Gaussian defocus of `sigma` pixels."""
+    padded, top, left = _padded(image, 3 * sigma)
+    fy = np.fft.fftfreq(padded.shape[0])[:, None]
+    fx = np.fft.rfftfreq(padded.shape[1])[None, :]
+    transfer = np.exp(-2 * math.pi ** 2 * sigma ** 2 * (fx ** 2 + fy ** 2))  # a Gaussian's spectrum: real, > 0
+    return _wiener(image, padded, top, left, transfer, noise)
+
+
+def wiener_disk(image: np.ndarray, radius: float, noise: float) -> np.ndarray:
+    """A 2D code deconvolved for a lens out of focus: every point spread evenly over a disk of
+    `radius` pixels (the aperture's image). Its spectrum has rings of zeros, which a Gaussian
+    model cannot undo; at the right radius this gives back modules a Gaussian leaves grey."""
+    padded, top, left = _padded(image, 2 * radius)
+    reach = int(math.ceil(radius))
+    yy, xx = np.mgrid[-reach:reach + 1, -reach:reach + 1]
+    disk = np.clip(radius + 0.5 - np.sqrt(xx * xx + yy * yy), 0, 1).astype(np.float32)  # edge pixels in part
+    kernel = np.zeros(padded.shape, np.float32)
+    kernel[:2 * reach + 1, :2 * reach + 1] = disk / disk.sum()
+    transfer = np.fft.rfft2(np.roll(kernel, (-reach, -reach), (0, 1)))  # centred on pixel (0, 0)
+    return _wiener(image, padded, top, left, transfer, noise)
 
 
 def blur_of_image(image: np.ndarray) -> float:

@@ -42,3 +42,13 @@ def test_a_plain_code128_from_a_few_scan_lines_needs_the_levels():
     thin = _found("BAhC<-245983", fmt="Code128", height=2)
     assert z._by_vote([thin], {}) == []
     assert z._by_vote([_found("BATCH-245983", fmt="Code128")], {}) != []
+
+
+def test_a_checked_itf14_is_outvoted_only_by_another_checked_itf14():
+    itf14 = _found("22250518904846", fmt="ITF")  # mod-10 check digit fits
+    pieces = [_found("250518", fmt="ITF")] * 5  # short reads of part of it under glare
+    assert z._by_vote([itf14], _votes(*pieces)) == [itf14]
+    rival = _found("22250518904853", fmt="ITF")  # another valid ITF-14 on the same spot
+    assert [k.code.text for k in z._by_vote([itf14], _votes(*[rival] * 4))] == ["22250518904853"]
+    unchecked = _found("22250518904847", fmt="ITF")  # check digit wrong: the pieces still count
+    assert z._by_vote([unchecked], _votes(*pieces)) != [unchecked]

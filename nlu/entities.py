@@ -11,7 +11,7 @@ from functools import lru_cache
 from nlu import dates
 from nlu.lexicon import get as lexicon
 from nlu.numbers import compose, read_chinese, tidy
-from nlu.text import BIN_RE, BIN_SHORT_RE, CODE_RE, fold, is_mostly_latin, lat2cyr
+from nlu.text import BIN_RE, BIN_SHORT_RE, CODE_RE, bg_latin_to_cyr, fold, is_bg_latin, is_mostly_latin, lat2cyr
 
 # lexicon attribute -> span label
 _WORD_LISTS = {
@@ -29,15 +29,18 @@ _ZH_STOP = set("的了吗呢吧在是有要把给和跟从到还多少几送个�
 _PUNCT = set(",.;:!?()[]{}\"«»“”„|/\\，。；：！？、-–—→") | {"->", "w/", "--"}
 # words that may sit inside a company name written in capitals ("Petrov & Sons", "Bank of Sofia")
 _NAME_JOINERS = {"&", "and", "of", "de", "и", "și", "si", "von", "van", "the"}
-_MONEY_SCALE = r"(?:\s*(k|к|тыс\.?|тысяч[аи]?|хил\.?|хиляди|хиляда|mii|mie|млн\.?|mln|million|thousand|grand|千|万|бона)(?![A-Za-z\u0400-\u04ff]))?"
+_MONEY_SCALE = r"(?:\s*(k|к|тыс\.?|тысяч[аи]?|хил\.?|хиляди|хиляда|mii|mie|млн\.?|mln|million|thousand|grand|千|万|бона|тыщ[иа]?|тыр)(?![A-Za-z\u0400-\u04ff]))?"
 # a number: not glued to a preceding word or code; a unit may follow without a space ("5шт", "10kg")
 _DIGITS = re.compile(r"(?<![A-Za-z0-9\u0400-\u04ff/#№-])(?<!\d[.,:])(\d{1,3}(?:[ \u00a0,.]\d{3})+(?![\d])|\d+(?:[.,]\d+)?)" + _MONEY_SCALE + r"(?![\d:/]|[.,]\d|-\d)")
 _SIZE_AFTER = re.compile(r"\s?(?:mm|мм|cm|см|inch|inches|дюйм[а-я]*|инч[а]?|toli|țoli|寸|毫米|厘米)(?![A-Za-z0-9\u0400-\u04ff])")
 _ZH_NUMERAL = re.compile(r"[零一二两三四五六七八九十百千万\d]+")
 _SCALE_VALUES = {"k": 1000, "к": 1000, "тыс": 1000, "тыс.": 1000, "тысяч": 1000, "тысяча": 1000, "тысячи": 1000,
                  "хил": 1000, "хил.": 1000, "хиляди": 1000, "хиляда": 1000, "mii": 1000, "mie": 1000, "бона": 1000,
+                 "тыщ": 1000, "тыщи": 1000, "тыща": 1000, "тыр": 1000,
                  "млн": 1_000_000, "млн.": 1_000_000, "mln": 1_000_000, "million": 1_000_000, "thousand": 1000,
                  "grand": 1000, "千": 1000, "万": 10000}
+# slang scales that name the currency too: "5 бона" (thousand leva), "150 тыр" (thousand roubles)
+_SCALE_CURRENCY = re.compile(r"(бона|тыр)$")
 _SCALE_AFTER = re.compile(r"\s?(?:k|к|хил|тыс|mii)(?![a-zа-я])")
 # "x20", "х 20", "*20": a count written with a times sign
 _TIMES_QTY = re.compile(r"(?<![A-Za-z0-9\u0400-\u04ff])[xх×*]\s?(\d+)(?![\d.,:]|-\d)")
@@ -47,7 +50,9 @@ _PLACES = re.compile(r"(?<![A-Za-z0-9_\u0400-\u04ff-])(?:(dock[- ]?in|dock[- ]?o
                      r"|(north|east|main|varna|plovdiv)\s+(?:depot|warehouse)|(?:(?<=\bin )|(?<=\bat )|(?<=\bto )|(?<=\bfrom ))(main)"
                      # the warehouses named as people name them (issue #20): main/central, and the cities of NORTH and EAST
                      r"|((?:main|central)\s+(?:warehouse|depot|store)|(?:главн|центральн|основн|централн)[а-я]*\s+склад[а-я]*"
-                     r"|склад[а-я]*\s+(?:главн|центральн|основн)[а-я]*|depozit(?:ul)?\s+(?:principal|central)|主仓库|主仓|总仓|中心仓)"
+                     r"|склад[а-я]*\s+(?:главн|центральн|основн)[а-я]*|depozit(?:ul)?\s+(?:principal|central)|主仓库|主仓|总仓|中心仓"
+                     # "от централния към Варна", "с основного": the main warehouse named by its adjective alone
+                     r"|(?:(?<=от )|(?<=към )|(?<=из )|(?<=до )|(?<=с ))(?:главн|централн|основн|центральн)(?:ия|ият|ого))"
                      r"|((?:(?:depozit(?:ul)?(?:\s+din)?|склад[а-я]*(?:\s+(?:в|във|во))?|warehouse|depot)\s+)?(?:varna|варн(?:ата|а|е|у|ы|ой)|瓦尔纳)"
                      r"(?:\s+(?:depot|warehouse|site))?(?:仓库|仓)?)"
                      r"|((?:(?:depozit(?:ul)?(?:\s+din)?|склад[а-я]*(?:\s+(?:в|във|во))?|warehouse|depot)\s+)?(?:plovdiv|пловдив(?:а|е|у|ом)?|普罗夫迪夫)"
@@ -59,6 +64,8 @@ _PLACE_NAMES = {"varna": "NORTH", "plovdiv": "EAST"}
 _BIN_LOOSE = re.compile(r"(?<![A-Za-z0-9_-])([A-Da-dPp])[ ]?(\d{2})[ ]?(\d{2})(?![A-Za-z0-9_-])")
 # bins typed on a Cyrillic keyboard: "а-6-1", "п-1-2", "В-01-03" (В looks like B, Б sounds like it)
 _BIN_CYR = re.compile(r"(?<![\w-])([абвсдпрАБВСДПР])-?(\d{1,2})-(\d{1,2})(?![\w-])")
+# and the scanner's compact form on a Cyrillic keyboard: "а0301"
+_BIN_CYR_LOOSE = re.compile(r"(?<![\w-])([абвсдпрАБВСДПР])(\d{2})(\d{2})(?![\w-])")
 _CYR_ZONE = {"а": "A", "б": "B", "в": "B", "с": "C", "д": "D", "п": "P", "р": "P"}  # "р" looks like "p"
 
 
@@ -78,7 +85,8 @@ def _zone_bin(zone: str, m: re.Match) -> str:
 _BIN_FORMS = ((BIN_RE, lambda m: canon_bin(m.group(0))),
               (_BIN_LOOSE, lambda m: _zone_bin(m.group(1), m)),
               (BIN_SHORT_RE, lambda m: _zone_bin(m.group(1), m)),
-              (_BIN_CYR, lambda m: _zone_bin(_CYR_ZONE[m.group(1).lower()], m)))
+              (_BIN_CYR, lambda m: _zone_bin(_CYR_ZONE[m.group(1).lower()], m)),
+              (_BIN_CYR_LOOSE, lambda m: _zone_bin(_CYR_ZONE[m.group(1).lower()], m)))
 
 
 _LANG_REGION = {"en": "BG", "bg": "BG", "ro": "RO", "ru": "RU", "zh": "CN"}
@@ -95,6 +103,8 @@ def patterns(lang: str) -> list[dict]:
         variants = [phrase]
         if lang == "ru":  # typed without the soft sign, or read back from Latin letters
             variants.append(phrase.replace("ь", ""))
+        if lang == "bg" and "ъ" in phrase:  # typed in Latin letters, "ъ" is written "a" or "u" ("zvanqh", "poruchka")
+            variants += [phrase.replace("ъ", "а"), phrase.replace("ъ", "у")]
         for v in dict.fromkeys(variants):
             if v:
                 item = {"label": label, "pattern": v}
@@ -141,6 +151,8 @@ class _Doc:
         folded = fold(text)
         if lang == "ru" and is_mostly_latin(folded):
             folded, self.src = lat2cyr(folded)  # Russian typed in Latin letters
+        elif lang == "bg" and is_bg_latin(folded):
+            folded, self.src = bg_latin_to_cyr(folded)  # Bulgarian typed in Latin letters
         self.text = folded
         nlp, ruler = _matcher(lang)
         doc = ruler(nlp.make_doc(folded))
@@ -368,7 +380,8 @@ def _locations(d: _Doc, out: dict, intent: str) -> None:
     if intent == "move_stock":
         roles = []
         for s, e, code in bins:
-            before = d.text[max(0, s - 14):s]
+            # "to the Plovdiv depot", "into their bin": an article or possessive between the marker and the place
+            before = re.sub(r"(?:(?<=\s)(?:the|our|their|its|his|her)\s+)+$", "", d.text[max(0, s - 20):s])
             before_words = re.findall(r"[\w>→-]+", before)
             prev = before_words[-1] if before_words else ""
             if d.lang == "zh":  # no spaces: the marker is whatever the text before ends with
@@ -513,8 +526,11 @@ def _money(d: _Doc, numbers, out: dict, intent: str = "") -> None:
     if not any(not d.is_taken(c[0], c[1]) for c in curs) and intent in ("create_deal", "update_deal"):
         # "~15k", "bump the deal to 18k": a number in thousands on a deal is its amount
         for s, e, value, kind in numbers:
-            if kind == "digits" and re.search(r"\d\s*(k|к|тыс|хил|mii|千|万)", d.text[s:e]) and not d.is_taken(s, e):
+            if kind == "digits" and re.search(r"\d\s*(k|к|тыс|тыщ|хил|mii|千|万|бона|тыр)", d.text[s:e]) and not d.is_taken(s, e):
                 out["amount"] = tidy(value)
+                slang = _SCALE_CURRENCY.search(d.text[s:e])
+                if slang:
+                    out["currency"] = "BGN" if slang.group(1) == "бона" else "RUB"
                 d.take(s, e)
                 return
         return
@@ -526,6 +542,12 @@ def _money(d: _Doc, numbers, out: dict, intent: str = "") -> None:
             before = d.text[max(0, s - 6):s]
             cur = next((c for c in curs if c[1] <= s and s - c[1] <= 1 and before.strip()), None)
         if cur is None:
+            slang = _SCALE_CURRENCY.search(d.text[s:e])
+            if slang and not d.is_taken(s, e):
+                out["amount"] = tidy(value)
+                out["currency"] = "BGN" if slang.group(1) == "бона" else "RUB"
+                d.take(s, e)
+                return
             continue
         out["amount"] = tidy(value)
         out["currency"] = cur[3]
@@ -804,11 +826,20 @@ _PRODUCT_INTENTS = {"create_order", "receive_stock", "move_stock", "count_stock"
                     "log_interaction", "replenishment_plan", "start_picking"}
 
 
+_PERSON_AT = re.compile(r"\s+(?:from|at|@|of|из|от|de la|din)\s+")
+
+
 def _mentions(d: _Doc, lx, out: dict, intent: str, qty_end) -> None:
     """Customer, supplier and product mentions (each span taken once found), then the note."""
     cust = None
     if intent in _CUSTOMER_INTENTS and "customer" not in out:
         cust = _customer_span(d, lx, intent)
+        if cust and d.lang != "zh":
+            # "spoke w/ Ivan at Balkan Trade", "звонила Ольга из Северного Ветра": a person, then their company
+            m = _PERSON_AT.match(d.text, cust[1])
+            company = _walk(d, m.end(), lx) if m else None
+            if company and d.orig(company[0], company[0] + 1).isupper():
+                cust = company
         _keep(d, out, "customer", cust)
     if cust:
         d.customer_span = cust
@@ -895,6 +926,9 @@ def _customer_span(d: _Doc, lx, intent: str):
     return cust
 
 
+_ZH_LATIN_SENDER = re.compile(r"\s*([a-z][a-z0-9&.' -]*[a-z0-9.])\s*(?=送来|送了|发来|发了|到了|的货|那边|来货)")
+
+
 def _supplier_span(d: _Doc, lx, intent: str):
     if d.lang == "zh" and intent == "receive_stock":
         found = _zh_company(d)
@@ -902,8 +936,14 @@ def _supplier_span(d: _Doc, lx, intent: str):
             return found
     sp = d.first("SUPW")
     sup = _walk(d, sp[1], lx, skip_stop=1) if sp else None
-    if not sup and intent != "create_order":
+    if not sup and intent not in ("create_order", "check_stock", "count_stock"):
+        # ("колко имаме от сините химикалки": in a stock question "from" is "of", never a sender)
         sup = next((s for sp in d.all("FROMW") for s in [_walk(d, sp[1], lx)] if s), None)
+    if not sup and d.lang == "zh" and intent == "receive_stock":
+        # "OFFX送来…": a sender written in Latin letters opens the line, right before the verb
+        m = _ZH_LATIN_SENDER.match(d.text)
+        if m and not d.is_taken(m.start(1), m.end(1)) and not CODE_RE.fullmatch(m.group(1)):
+            sup = (m.start(1), m.end(1))
     if not sup and intent == "receive_stock":
         first = _capitalised(d)  # "Балкан Уолсейл разтоварихме, 9 палета": the sender opens the line
         if first and not d.text[:first[0]].strip():
@@ -1084,7 +1124,7 @@ def _after_break(d: _Doc, pos: int) -> bool:
 
 # adjectives that go with a product's name in Russian and Bulgarian ("черни гел химикалки", "кресла офисные")
 _ADJ_END = {"ru": ("ые", "ая", "ый", "ой", "ое", "ий", "ие", "ых", "ую", "ого", "ным"),
-            "bg": ("ни", "но", "на", "ен", "ски", "чно", "щи", "ови", "ните", "ния", "ната")}
+            "bg": ("ни", "но", "на", "ен", "ски", "чно", "щи", "ови", "ните", "ния", "ната", "ите")}
 
 
 def _adjective(d: _Doc, lx, a: int, b: int) -> bool:

@@ -12,7 +12,7 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-from nlu.text import cyr2lat, fold, lat2cyr, script_counts
+from nlu.text import bg_latin_to_cyr, cyr2lat, fold, lat2cyr, script_counts
 
 MODELS = Path(__file__).resolve().parent / "models"
 _WORD = re.compile(r"[^\W\d_]+", re.U)
@@ -81,9 +81,13 @@ def detect(text: str) -> str:
     words = _WORD.findall(fold(low))
     en, ro = _score(words, "en"), _score(words, "ro")
     ru = _score(_translit_words(low), "ru_lat")
-    best = max(en, ro, ru)
+    # Bulgarian typed in Latin letters, read back in Cyrillic: only words no Russian writer uses count
+    # (one such word alone is no evidence: "500 lei" reads as the Bulgarian "леи" too)
+    bg = _score(_WORD.findall(fold(bg_latin_to_cyr(low)[0])), "bg")
+    bg = bg if bg >= 3 else 0.0
+    best = max(en, ro, ru, bg)
     if best > 0:
-        winners = [lang for lang, s in (("en", en), ("ro", ro), ("ru", ru)) if s == best]
+        winners = [lang for lang, s in (("en", en), ("ro", ro), ("ru", ru), ("bg", bg)) if s == best]
         if len(winners) == 1:
             return winners[0]
     return _lingua(text, ("en", "ro"))

@@ -38,18 +38,31 @@ def _lat_sub(m: re.Match) -> str:
     return _LAT_TABLE[t]
 
 
-def lat2cyr(text: str) -> tuple[str, list[int]]:
-    """Transliterate Latin letters to Cyrillic. Returns the new text and, for
-    each of its characters, the index of the source character it came from."""
+# Bulgarian typed in Latin letters ("shlyokavitsa"): "q" and "ia" are "я", "y" and "a" stand for "ъ"
+# ("porychka", "porachka"), "sht" is "щ", "j" is "ж", "x" and "h" are "х" ("zvanqh", "mesti", "kolko")
+_BG_LAT = [
+    ("sht", "щ"), ("zh", "ж"), ("ts", "ц"), ("ch", "ч"), ("sh", "ш"), ("yu", "ю"), ("iu", "ю"), ("ju", "ю"),
+    ("ya", "я"), ("ia", "я"), ("ja", "я"), ("a", "а"), ("b", "б"), ("v", "в"), ("w", "в"), ("g", "г"), ("d", "д"),
+    ("e", "е"), ("z", "з"), ("i", "и"), ("j", "ж"), ("k", "к"), ("q", "я"), ("l", "л"), ("m", "м"), ("n", "н"),
+    ("o", "о"), ("p", "п"), ("r", "р"), ("s", "с"), ("t", "т"), ("u", "у"), ("f", "ф"), ("h", "х"), ("c", "ц"),
+    ("x", "х"), ("y", "ъ"),
+]
+_BG_TABLE = dict(_BG_LAT)
+_BG_RX = re.compile("|".join(re.escape(k) for k, _ in _BG_LAT))
+
+
+def lat2cyr(text: str, lang: str = "ru") -> tuple[str, list[int]]:
+    """Transliterate Latin letters to Cyrillic the way `lang` ("ru" or "bg") is typed in Latin.
+    Returns the new text and, for each of its characters, the index of the source character it came from."""
     low = text.lower()
     out: list[str] = []
     src: list[int] = []
     pos = 0
-    for m in _LAT_RX.finditer(low):
+    for m in (_BG_RX if lang == "bg" else _LAT_RX).finditer(low):
         for i in range(pos, m.start()):  # untouched characters keep their case
             out.append(text[i])
             src.append(i)
-        rep = _lat_sub(m)
+        rep = _BG_TABLE[m.group(0)] if lang == "bg" else _lat_sub(m)
         out.append(rep)
         src.extend([m.start()] * len(rep))
         pos = m.end()
@@ -81,6 +94,30 @@ def script_counts(text: str) -> tuple[int, int, int]:
 def is_mostly_latin(text: str) -> bool:
     lat, cyr, cjk = script_counts(text)
     return lat > 0 and lat >= 2 * (cyr + cjk)
+
+
+def is_bg_latin(text: str) -> bool:
+    """A Bulgarian line typed in Latin letters: no Cyrillic at all (a line that mixes the scripts is
+    Cyrillic words around Latin names and codes) and at least two Latin words."""
+    lat, cyr, cjk = script_counts(text)
+    return not cyr and not cjk and len(re.findall(r"[a-z]{2,}", text, re.I)) >= 2
+
+
+@lru_cache(maxsize=None)
+def _bg_latin_words() -> frozenset[str]:
+    """Words the Bulgarian lexicon itself writes in Latin letters ("sms", "viber", "email"): they stay as written."""
+    from nlu.lexicon import get
+
+    lx = get("bg")
+    words = set()
+    for attr in (a for a in dir(lx) if a.isupper()):
+        val = getattr(lx, attr)
+        items = val.values() if isinstance(val, dict) else val if isinstance(val, (list, tuple, set, frozenset)) else ()
+        for item in items:
+            for phrase in item if isinstance(item, (list, tuple)) else [item]:
+                if isinstance(phrase, str):
+                    words |= {w for w in fold(phrase).split() if w.isascii() and w.isalpha() and len(w) > 2}
+    return frozenset(words | {"help", "start", "stop", "ok", "cancel"})
 
 
 # --- features for the intent classifier -------------------------------------------------
@@ -155,6 +192,8 @@ def features(text: str, lang: str) -> str:
             low = " ".join(w if w in _MASKS else lat2cyr(w)[0] for w in low.split())
         low = low.translate(_RU_FOLD)
     elif lang == "bg":
+        if is_bg_latin(" ".join(w for w in low.split() if w not in _MASKS)):
+            low = " ".join(w if w in _MASKS or w in _bg_latin_words() else lat2cyr(w, "bg")[0] for w in low.split())
         low = low.translate(_BG_FOLD)
     size = _STEM[lang]
     out = []
@@ -174,3 +213,25 @@ def features(text: str, lang: str) -> str:
                 grams += ["_" + padded[i:i + 3] for i in range(len(padded) - 2)]
     # the trigrams go after the words so that the word bigrams stay as they were
     return " ".join(out + (["|"] if grams else []) + grams) or "empty"
+
+
+def bg_latin_to_cyr(text: str) -> tuple[str, list[int]]:
+    """A Bulgarian line typed in Latin letters read in Cyrillic, word by word: codes ("b0103", "WRI-005")
+    and the words the lexicon writes in Latin stay as they are. Returns the text and, for each of its
+    characters, the index of the source character it came from (as lat2cyr)."""
+    keep = _bg_latin_words()
+    out: list[str] = []
+    src: list[int] = []
+    pos = 0
+    for m in re.finditer(r"(?<![\w-])[A-Za-z]+(?![\w-])", text):
+        if m.group(0).lower() in keep:
+            continue
+        out.append(text[pos:m.start()])
+        src.extend(range(pos, m.start()))
+        rep, idx = lat2cyr(m.group(0), "bg")
+        out.append(rep)
+        src.extend(m.start() + i for i in idx)
+        pos = m.end()
+    out.append(text[pos:])
+    src.extend(range(pos, len(text)))
+    return "".join(out), src

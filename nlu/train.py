@@ -195,6 +195,21 @@ def _corrections(lang: str) -> list[tuple[str, str]]:
     return out
 
 
+# how Bulgarian is typed in Latin letters: one of the ways each letter is written
+_BG_TO_LAT = {"а": ["a"], "б": ["b"], "в": ["v"], "г": ["g"], "д": ["d"], "е": ["e"], "ж": ["zh", "j"], "з": ["z"],
+              "и": ["i"], "й": ["i", "y", "j"], "к": ["k"], "л": ["l"], "м": ["m"], "н": ["n"], "о": ["o"], "п": ["p"],
+              "р": ["r"], "с": ["s"], "т": ["t"], "у": ["u"], "ф": ["f"], "х": ["h", "x"], "ц": ["c", "ts"],
+              "ч": ["ch"], "ш": ["sh"], "щ": ["sht"], "ъ": ["y", "a", "u"], "ь": [""], "ю": ["yu", "iu"],
+              "я": ["ya", "q", "ia"]}
+
+
+def bg_in_latin(text: str, rng: random.Random) -> str:
+    """A Bulgarian message as people type it in Latin letters; each writer keeps one spelling per letter."""
+    pick = {c: rng.choice(v) for c, v in _BG_TO_LAT.items()}
+    return "".join(pick.get(c.lower(), c) if c.islower() or c.lower() not in pick else pick[c.lower()].capitalize()
+                   for c in text)
+
+
 def expand(lang: str, rng: random.Random, per_template: int = 6) -> list[tuple[str, str]]:
     vocab, intents = read_templates(lang)
     out = []
@@ -225,6 +240,8 @@ def expand(lang: str, rng: random.Random, per_template: int = 6) -> list[tuple[s
                 if lang == "ru" and rng.random() < 0.25:
                     # Russian typed in Latin letters, read back the way parse() does
                     out.append((lat2cyr(cyr2lat(text))[0], intent))
+                if lang == "bg" and rng.random() < 0.15:
+                    out.append((bg_in_latin(text, rng), intent))  # features() reads it back to Cyrillic
     return out + _corrections(lang)
 
 

@@ -55,7 +55,7 @@ CURRENCIES = {
 }
 
 STAGES = {
-    "new": ["stage: new", "at stage new", "new stage", "stage new", "back to new"],
+    "new": ["new lead", "a new lead", "fresh lead", "lead:", "stage: new", "at stage new", "new stage", "stage new", "back to new"],
     "qualified": ["qualified", "qualify", "qualification"],
     "proposal": ["proposal", "proposal stage", "quote sent", "sent a quote", "sent the quote", "sent an offer", "offer sent", "quoted"],
     "negotiation": ["negotiation", "negotiations", "negotiating", "negotiate"],
@@ -104,7 +104,7 @@ SUPPLIER_WORDS = ["supplier", "vendor"]
 PRODUCT_WORDS = ["product", "item", "sku", "article"]
 FOR_WORDS = ["for", "to"]            # "order ... for Acme", "send to Acme"
 WITH_WORDS = ["with", "about", "w/", "w"]       # "deal with Acme", "history with Acme"
-FROM_WORDS = ["from", "out of", "off"]
+FROM_WORDS = ["from", "frm", "fr", "out of", "off"]
 TO_WORDS = ["to", "into", "in to", "onto", "->", "→"]
 IN_WORDS = ["in", "at", "on", "inside"]
 BIN_WORDS = ["bin", "location", "loc", "shelf", "slot", "rack", "zone", "aisle", "cell"]

@@ -56,7 +56,7 @@ CURRENCIES = {
 }
 
 STAGES = {
-    "new": ["stadiu nou", "etapa noua", "stadiul nou", "etapă nouă", "etapa nouă"],
+    "new": ["lead nou", "lead", "un lead", "lead-ul", "stadiu nou", "etapa noua", "stadiul nou", "etapă nouă", "etapa nouă"],
     "qualified": ["calificat", "calificată", "calificare", "qualified"],
     "proposal": ["ofertă", "oferta", "propunere", "am trimis oferta", "proposal"],
     "negotiation": ["negociere", "negocieri", "negociem", "negocierea", "negotiation"],
@@ -66,7 +66,7 @@ STAGES = {
 
 CHANNELS = {
     "call": ["am sunat la", "sunat la", "apel cu", "am vorbit la telefon", "la tel", "am sunat", "sunat", "am vorbit", "vorbit", "apel", "telefon", "la telefon", "m-au sunat", "sunat-o", "sunat-o pe", "am sunat-o", "a sunat", "au sunat", "ne-a sunat", "m-a sunat", "telefonic", "convorbire", "nu raspunde", "nu a raspuns", "nu au raspuns", "n-a raspuns", "apel de la", "am incercat sa sun", "i-am sunat", "l-am sunat", "suna", "sunam"],
-    "meeting": ["m-am văzut cu", "m-am vazut cu", "ne-am văzut", "ne-am vazut", "am fost pe la", "întâlnire", "m-am întâlnit", "ne-am întâlnit", "am fost la", "vizită", "am vizitat", "întâlnirea", "am băut o cafea", "o cafea cu", "cafea cu", "am luat prânzul", "prânz cu", "am trecut pe la", "am dat o fugă", "au trecut pe la", "am dat o fuga", "vizita la", "vizita", "am fost la ei", "am mers la", "in vizita", "prezentare la", "intalnire cu", "ne-am intalnit cu", "am fost in vizita"],
+    "meeting": ["am fost azi la", "am fost ieri la", "am fost", "intalnire cu", "m-am văzut cu", "m-am vazut cu", "ne-am văzut", "ne-am vazut", "am fost pe la", "întâlnire", "m-am întâlnit", "ne-am întâlnit", "am fost la", "vizită", "am vizitat", "întâlnirea", "am băut o cafea", "o cafea cu", "cafea cu", "am luat prânzul", "prânz cu", "am trecut pe la", "am dat o fugă", "au trecut pe la", "am dat o fuga", "vizita la", "vizita", "am fost la ei", "am mers la", "in vizita", "prezentare la", "intalnire cu", "ne-am intalnit cu", "am fost in vizita"],
     "email": ["email", "e-mail", "mail", "mailul", "am scris", "i-am scris", "mail de la", "pe mail", "i-am trimis mail", "pe email", "e-mailul", "emailul", "prin email", "prin mail", "pe e-mail", "email de la", "mailuri", "emailuri", "ne-au scris pe mail"],
     "sms": ["sms", "mesaj", "whatsapp", "i-am dat mesaj", "pe whatsapp", "pe viber", "viber", "mesaj pe", "i-am dat un mesaj", "telegram", "sms de la", "mesajul", "whatsapp-ul", "mesaj de la", "pe sms", "prin sms"],
 }

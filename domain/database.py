@@ -25,6 +25,12 @@ class Database(Protocol):
     # statement, and the booking is done in a few.
     confirmed_pick: sa.TextClause | None
 
+    # One statement that opens a message's transaction (domain/conversations.py): records the event's
+    # key (:key, :now), and for a new event sets the chat's conversation (:in_channel, :in_chat)
+    # updated_at to :now and locks it; one row of `fresh`, the conversation's and the user's columns.
+    # None where the database cannot chain writes in one statement.
+    conversation_opening: sa.TextualSelect | None
+
     def insert(self, table) -> Any:
         """INSERT with .on_conflict_do_update(...), .on_conflict_do_nothing(...) and .excluded."""
 

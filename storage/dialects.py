@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
+from .pg_conversation import CONVERSATION_OPENING
 from .pg_pick import CONFIRMED_PICK
 
 SQLITE_CACHE_KIB = 65_536
@@ -17,6 +18,7 @@ SQLITE_CACHE_KIB = 65_536
 class SqliteDatabase:
     name = "sqlite"
     confirmed_pick = None  # no data-modifying CTEs: the booking runs as a few statements
+    conversation_opening = None  # the same: three statements (statements on SQLite cost no round trip)
 
     def insert(self, table):
         return sqlite.insert(table)
@@ -59,6 +61,7 @@ class SqliteDatabase:
 class PostgresDatabase:
     name = "postgresql"
     confirmed_pick = CONFIRMED_PICK
+    conversation_opening = CONVERSATION_OPENING
 
     def insert(self, table):
         return postgresql.insert(table)

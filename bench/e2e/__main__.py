@@ -41,7 +41,9 @@ from .openloop import OpenLoop, judge, report
 PG_BASE = os.environ.get("QM_TEST_PG", "postgresql+asyncpg://postgres@127.0.0.1:5432")
 
 
-def load(server: TelegramServer, users: list[int], seconds: float, text: str = "/help") -> dict:
+def load(server: TelegramServer, users: list[int], seconds: float, text: str = "/help", pid: int | None = None) -> dict:
+    """pid: the bot's process, whose CPU time per update is reported (what the throughput costs it,
+    less sensitive to other work on the machine than the rate)."""
     latencies: list[float] = []
     lock = threading.Lock()
     stop_at = time.monotonic() + seconds
@@ -63,16 +65,18 @@ def load(server: TelegramServer, users: list[int], seconds: float, text: str = "
         except AssertionError:  # a bot whose send timed out on a very busy machine: once more
             server.send_text(uid, text)
             server.wait_for(chat_id=uid, method="sendMessage", timeout=60)
-    started = time.monotonic()
+    started, cpu0, own0 = time.monotonic(), _cpu_seconds(pid) if pid else 0.0, time.process_time()
     threads = [threading.Thread(target=user_loop, args=(u,)) for u in users]
     for th in threads:
         th.start()
     for th in threads:
         th.join()
     elapsed = time.monotonic() - started
+    cpu = _cpu_seconds(pid) - cpu0 if pid else float("nan")
     latencies.sort()
     q = statistics.quantiles(latencies, n=100) if len(latencies) > 1 else [latencies[0]] * 99
-    return {"updates": len(latencies), "per_s": len(latencies) / elapsed, "p50_ms": q[49] * 1000, "p95_ms": q[94] * 1000}
+    return {"updates": len(latencies), "per_s": len(latencies) / elapsed, "p50_ms": q[49] * 1000, "p95_ms": q[94] * 1000,
+            "cpu_ms": cpu / len(latencies) * 1000, "bench_cpu_ms": (time.process_time() - own0) / len(latencies) * 1000}
 
 
 async def _prepare(url: str, users: list[int]) -> None:
@@ -113,8 +117,8 @@ def run_qm(db: str, users: list[int], seconds: float, workdir: Path, cap: int) -
         with TelegramServer(token=TOKEN) as server:
             env = qm_env(url, server, QM_LOGGING__LEVEL="WARNING", QM_TELEGRAM__MAX_MESSAGES_PER_S=str(cap),
                          QM_RATE_LIMITS__MESSAGE="")  # a simulated user sends far faster than a person
-            with QmRun(env, workdir / f"{name}.log"):
-                return load(server, users, seconds)
+            with QmRun(env, workdir / f"{name}.log") as run:
+                return load(server, users, seconds, pid=run.proc.pid)
     finally:
         if db == "postgres":
             asyncio.run(_pg_database(False, name))
@@ -127,7 +131,7 @@ def run_echo(users: list[int], seconds: float) -> dict:
         proc = subprocess.Popen([sys.executable, "-m", "bench.e2e.echo_bot"], cwd=ROOT, env=env,
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:
-            return load(server, users, seconds)
+            return load(server, users, seconds, pid=proc.pid)
         finally:
             proc.terminate()
             proc.wait(10)
@@ -191,10 +195,12 @@ def closed_loop(args, dbs: list[str], users: list[int], workdir: Path) -> dict:
     print(f"\n== closed loop: {args.users} simulated users, /help, {args.seconds:.0f} s per run, {os.cpu_count()} cores, "
           f"outgoing cap {args.cap or 'off'}, load average {os.getloadavg()[0]:.1f}")
     base = run_echo(users, args.seconds)
-    print(f"baseline PTB echo bot : {base['per_s']:7.1f} updates/s  p50 {base['p50_ms']:6.1f} ms  p95 {base['p95_ms']:6.1f} ms")
+    print(f"baseline PTB echo bot : {base['per_s']:7.1f} updates/s  p50 {base['p50_ms']:6.1f} ms  p95 {base['p95_ms']:6.1f} ms"
+          f"  CPU/update {base['cpu_ms']:.2f} ms (bench {base['bench_cpu_ms']:.2f} ms)")
     for db in dbs:
         r = run_qm(db, users, args.seconds, workdir, args.cap)
         print(f"qm run on {db:<8}     : {r['per_s']:7.1f} updates/s  p50 {r['p50_ms']:6.1f} ms  p95 {r['p95_ms']:6.1f} ms"
+              f"  CPU/update {r['cpu_ms']:.2f} ms (bench {r['bench_cpu_ms']:.2f} ms)"
               f"   ({r['per_s'] / base['per_s']:.2f}x the echo bot's throughput)")
     return base
 

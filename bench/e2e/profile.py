@@ -1,7 +1,7 @@
 """Where one update's time goes: the dialogue of `qm run` (the same services: language model,
 decoder, rate limits) driven in-process on the open-loop mix's database, without Telegram's HTTP.
 
-    python -m bench.e2e.profile [--db sqlite|postgres] [--n 200] [--kind text|pick|both] [--top 25] [--no-freeze]
+    python -m bench.e2e.profile [--db sqlite|postgres] [--n 200] [--kind text|pick|help|both] [--top 25] [--no-freeze]
 
 Per kind: wall and CPU per update; SQL statements per update by kind of statement, transactions
 (BEGIN/COMMIT) per update, the garbage collector's pauses, and each statement's text with its count; then the functions that
@@ -96,7 +96,7 @@ async def run(db: str, n: int, kinds: list[str], top: int, freeze: bool = True, 
         seq = iter(range(10**9))
 
         async def one(kind: str, uid: int) -> None:
-            text = mixes.text_message(rnd, mix) if kind == "text" else pickers[uid].next
+            text = {"text": lambda: mixes.text_message(rnd, mix), "help": lambda: "/help"}.get(kind, lambda: pickers[uid].next)()
             replies = await dialogue.handle(Inbound(channel="telegram", external_id=str(uid), kind="text", text=text,
                                                     sender_name=f"U{uid}", language_code="en", chat_type="private",
                                                     event_id=f"tg:{next(seq)}"))
@@ -106,7 +106,7 @@ async def run(db: str, n: int, kinds: list[str], top: int, freeze: bool = True, 
         for uid in mix.pick_users:  # open each picker's order, not measured
             await one("pick", uid)
         for kind in kinds:
-            users = mix.text_users if kind == "text" else mix.pick_users
+            users = mix.pick_users if kind == "pick" else mix.text_users
             for i in range(10):  # warm caches
                 await one(kind, users[i % len(users)])
             counter.reset()
@@ -143,7 +143,8 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
     ap.add_argument("--n", type=int, default=200)
-    ap.add_argument("--kind", choices=["text", "pick", "both"], default="both")
+    ap.add_argument("--kind", choices=["text", "pick", "help", "both"], default="both",
+                    help="help: /help, the closed loop's message")
     ap.add_argument("--top", type=int, default=30)
     ap.add_argument("--sort", default="cumulative", help="the profile's order: cumulative, tottime ...")
     ap.add_argument("--no-freeze", action="store_true", help="leave the start-up heap to the garbage collector (before #24)")

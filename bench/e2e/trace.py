@@ -4,7 +4,8 @@ request leaving `qm run`'s Telegram application: the real python-telegram-bot Ap
 replies) against the local Bot API server of tests/fakes, in one process, one update at a time
 (no queueing behind other updates), stamped with time.perf_counter at each hand-over.
 
-    python -m bench.e2e.trace [--db sqlite|postgres] [--n 60] [--kind text|pick|both] [--cap 30]
+    python -m bench.e2e.trace [--db sqlite|postgres] [--n 60] [--kind text|pick|help|both] [--cap 30]
+                               [--profile TOP [--sort tottime]]
 
 Per kind, the median and p90 of each segment over --n updates, and what the event loop's thread
 spent on the CPU in between (time.thread_time), so the wall time beyond the CPU shows segment by
@@ -16,7 +17,10 @@ from __future__ import annotations
 import argparse
 import asyncio
 import collections
+import cProfile
+import io
 import os
+import pstats
 import random
 import statistics
 import time
@@ -223,7 +227,7 @@ async def run(a) -> None:
         rnd = random.Random(3)
 
         async def one(kind: str, uid: int) -> tuple[dict, dict, int, int, collections.Counter, float]:
-            text = mixes.text_message(rnd, mix) if kind == "text" else pickers[uid].next
+            text = {"text": lambda: mixes.text_message(rnd, mix), "help": lambda: "/help"}.get(kind, lambda: pickers[uid].next)()
             S.start()
             t0 = ticks.n
             S.cur["arrive"] = time.perf_counter()
@@ -238,14 +242,23 @@ async def run(a) -> None:
 
         for uid in mix.pick_users:
             await one("pick", uid)
-        kinds = ["text", "pick"] if a.kind == "both" else [a.kind]
+        kinds = ["text", "pick"] if a.kind == "both" else [a.kind]  # help: the closed loop's message
         for kind in kinds:
-            users = mix.text_users if kind == "text" else mix.pick_users
+            users = mix.pick_users if kind == "pick" else mix.text_users
             for i in range(5):
                 await one(kind, users[i % len(users)])
             S.by_stmt.clear()
+            prof = cProfile.Profile() if a.profile else None
+            if prof is not None:  # the event loop's thread only: the test server's threads are not ours
+                prof.enable()
             rows = [await one(kind, users[i % len(users)]) for i in range(a.n)]
+            if prof is not None:
+                prof.disable()
             _print(kind, a, rows)
+            if prof is not None:
+                out = io.StringIO()
+                pstats.Stats(prof, stream=out).sort_stats(a.sort).print_stats(a.profile)
+                print("\n".join(line for line in out.getvalue().splitlines()[6:] if line.strip()))
         names.cancel()
         await app.updater.stop()
         await app.stop()
@@ -292,9 +305,12 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
     ap.add_argument("--n", type=int, default=60)
-    ap.add_argument("--kind", choices=["text", "pick", "both"], default="both")
+    ap.add_argument("--kind", choices=["text", "pick", "help", "both"], default="both")
     ap.add_argument("--gap", type=float, default=60, help="ms between one reply and the next update (under the cap)")
     ap.add_argument("--cap", type=int, default=30, help="telegram.max_messages_per_s (production: 30; 0: off)")
+    ap.add_argument("--profile", type=int, default=0, metavar="TOP",
+                    help="cProfile the event loop's thread over the measured updates and print the TOP functions")
+    ap.add_argument("--sort", default="cumulative", help="the profile's order: cumulative, tottime ...")
     asyncio.run(run(ap.parse_args()))
 
 

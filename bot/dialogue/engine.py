@@ -1,7 +1,7 @@
 """The dialogue engine: one Inbound in, Replies out, one transaction.
 
 Order of business for every message:
-  idempotency key -> conversation row (locked) -> who is this -> route
+  idempotency key and conversation row (locked, with its person: domain/conversations.py) -> route
   (command / button / pending step / free text through the NLU) -> commit.
 A DomainError rolls everything back and answers with its message; the
 conversation state stays as it was, so the person can simply try again.
@@ -11,13 +11,13 @@ from __future__ import annotations
 import logging
 import time
 
-from sqlmodel import select
 
 from domain import access, audit
+from domain.conversations import Opened, open_conversation
 from domain.processed import first_time
 from domain.errors import DomainError
 from domain.text import strip_hidden
-from domain.models import Conversation, User, utcnow
+from domain.models import Conversation, User
 from domain.permissions import can, require
 
 from storage.errors import is_unavailable
@@ -79,15 +79,15 @@ class Dialogue:
         await self._decode_early(inbound)
         try:
             async with self.services.uow() as uow:
-                if inbound.event_id and not await self._first_time(uow.session, inbound.event_id):
+                opened = await open_conversation(uow.session, inbound.channel, inbound.external_id, inbound.event_id)
+                if not opened.fresh:
                     return [], "duplicate"
-                turn = await self._turn(uow.session, inbound)
+                turn = await self._turn(uow.session, inbound, opened)
                 audit.set_actor(uow.session, lambda: _actor(turn))  # asked at each flush: /start makes the person
                 check_scanner_flow(inbound, turn.conv.flow)
                 await self._dispatch(turn)
                 prompts.remember(turn)
                 scanner_after_turn(turn)
-                turn.conv.updated_at = utcnow()
                 await uow.commit()
             for path in turn.dropped_uploads:  # only once the state that named them is gone for good
                 uploads.discard(path)
@@ -187,13 +187,9 @@ class Dialogue:
             log.warning("could not look up the language of %s:%s", inbound.channel, inbound.external_id, exc_info=True)
         return normalise_language(inbound.language_code, self.services.settings.company.language)
 
-    async def _turn(self, session, inbound: Inbound) -> Turn:
-        # The conversation and its person in one query; the row lock serialises one person's messages.
-        stmt = (select(Conversation, User).outerjoin(User, User.id == Conversation.user_id)
-                .where(Conversation.channel == inbound.channel, Conversation.external_id == inbound.external_id)
-                .with_for_update(of=Conversation))
-        row = (await session.exec(stmt)).first()
-        conv, user = row if row is not None else (None, None)
+    async def _turn(self, session, inbound: Inbound, opened: Opened) -> Turn:
+        # The conversation came locked, with its person (the row lock serialises one person's messages).
+        conv, user = opened.conversation, opened.user
         if conv is None:
             conv = Conversation(channel=inbound.channel, external_id=inbound.external_id, data={})
             session.add(conv)

@@ -53,6 +53,7 @@ class Router:
         self.callbacks: dict[str, Route] = {}
         self.undos: dict[str, Handler] = {}
         self.help: list[HelpEntry] = []
+        self.help_texts: dict[tuple, str] = {}  # /help's list per language and role, made once (flows/basics.py)
         self.patterns: list[tuple[Matcher, Route]] = []
         # button prefix -> the flow whose step it answers: refused outside that flow or from an earlier message
         self.callback_flows: dict[str, str] = {}

@@ -49,14 +49,24 @@ ROLE_NAMES = {"admin": N_("administrator"), "manager": N_("manager"), "sales": N
 
 
 async def show_help(turn: Turn) -> None:
-    lines = [turn.t("You are signed in as {name} ({role}). You can:", name=turn.user.name, role=turn.t(ROLE_NAMES[turn.user.role]))]
-    for entry in turn.dialogue.router.help:
-        if entry.capability is None or can(turn.user, entry.capability):
-            lines.append(f"/{entry.command} — {turn.t(entry.text)}")
-    if turn.services.parse is not None:
-        lines.append("")
-        lines.append(turn.t("Or just write what you need, e.g. \u201cwhere is order 1042?\u201d."))
-    turn.say("\n".join(lines))
+    signed_in = turn.t("You are signed in as {name} ({role}). You can:", name=turn.user.name, role=turn.t(ROLE_NAMES[turn.user.role]))
+    turn.say(signed_in + "\n" + _help_list(turn))
+
+
+def _help_list(turn: Turn) -> str:
+    """What the person's role may do, in their language: ~40 translations and capability checks that
+    give the same text every time (the tables change only with the code), so made once per language
+    and role and kept with the router."""
+    router, user, with_nlu = turn.dialogue.router, turn.user, turn.services.parse is not None
+    key = (turn.lang, user.role, user.blocked, with_nlu)
+    text = router.help_texts.get(key)
+    if text is None:
+        lines = [f"/{entry.command} — {turn.t(entry.text)}" for entry in router.help
+                 if entry.capability is None or can(user, entry.capability)]
+        if with_nlu:
+            lines += ["", turn.t("Or just write what you need, e.g. \u201cwhere is order 1042?\u201d.")]
+        text = router.help_texts[key] = "\n".join(lines)
+    return text
 
 
 async def cancel(turn: Turn) -> None:

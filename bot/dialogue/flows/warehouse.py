@@ -34,7 +34,7 @@ from ...i18n import normalise_language
 from ..messages import Attachment, Button
 from ..router import Route, Router
 from ..turn import Turn, button_id
-from .scans import CHOICES, on_scan_choice, one_scan, scans_of
+from .scans import CHOICES, lot_of, on_scan_choice, one_scan, scans_of
 from ..step_words import is_done
 from .orders import served_text
 
@@ -340,13 +340,9 @@ async def on_receive_lot(turn: Turn) -> None:
     if turn.inbound.kind == "text" and is_done(turn.inbound.text):
         await _receive_preview(turn)  # "done" is no lot: the review says what was left out
         return
-    scans = await scans_of(turn)
-    scan = scans[0] if scans else None
-    if scan is None or not (scan.lot or scan.raw.strip()):
-        raise InvalidInput(N_("Type the lot number printed on the goods."))
-    pending["lot"] = (scan.lot or scan.raw).strip()[:64]
-    if scan.expiry and not pending.get("expiry"):
-        pending["expiry"] = scan.expiry.isoformat()
+    pending["lot"], expiry = await lot_of(turn)
+    if expiry and not pending.get("expiry"):
+        pending["expiry"] = expiry.isoformat()
     await _receive_ask(turn, pending)
 
 
@@ -526,13 +522,9 @@ async def on_count_lot(turn: Turn) -> None:
     if turn.inbound.kind == "text" and text.lower() in NO_LOT_WORDS:
         pending.update(lot="", no_lot=True)
     else:
-        scans = await scans_of(turn)
-        scan = scans[0] if scans else None
-        if scan is None or not (scan.lot or scan.raw.strip()):
-            raise InvalidInput(N_("Type the lot number printed on the goods."))
-        pending["lot"] = (scan.lot or scan.raw).strip()[:64]
-        if scan.expiry:
-            pending["expiry"] = scan.expiry.isoformat()
+        pending["lot"], expiry = await lot_of(turn)
+        if expiry:
+            pending["expiry"] = expiry.isoformat()
     await _record(turn, pending)
 
 

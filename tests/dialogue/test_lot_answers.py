@@ -38,13 +38,30 @@ async def test_receive_takes_lot_and_expiry_from_a_label_scanned_at_the_lot_ques
     assert "How many?" in asked and "LOT-G1" in asked and "2027-03-31" in asked
 
 
-async def test_count_records_the_lot_and_expiry_of_a_label_scanned_at_the_lot_question(services, chat):
+async def _bin_with_lots(services) -> tuple[Location, Product]:
     async with services.uow() as uow:
-        loc, p = (await uow.session.exec(select(Location, Product)
-                                         .join(StockQuant, StockQuant.location_id == Location.id)
-                                         .join(Product, Product.id == StockQuant.product_id)
-                                         .where(Product.lot_tracked.is_(True), Product.expiry_tracked.is_(True),
-                                                Location.kind == "storage"))).first()
+        return (await uow.session.exec(select(Location, Product)
+                                       .join(StockQuant, StockQuant.location_id == Location.id)
+                                       .join(Product, Product.id == StockQuant.product_id)
+                                       .where(Product.lot_tracked.is_(True), Product.expiry_tracked.is_(True),
+                                              Location.kind == "storage"))).first()
+
+
+async def test_count_takes_the_typed_lot_then_its_expiry(services, chat):
+    loc, p = await _bin_with_lots(services)
+    boss = chat(BOSS)
+    await boss.text(f"/count {loc.code}")
+    await boss.text(p.sku)
+    await boss.text("4")
+    await boss.text("LOT-T3")
+    await boss.text("31.03.2027")
+    async with services.uow() as uow:
+        line = (await uow.session.exec(select(CountLine).where(CountLine.lot == "LOT-T3"))).one()
+    assert (line.counted_qty, line.expiry) == (4, date(2027, 3, 31))
+
+
+async def test_count_records_the_lot_and_expiry_of_a_label_scanned_at_the_lot_question(services, chat):
+    loc, p = await _bin_with_lots(services)
     boss = chat(BOSS)
     await boss.text(f"/count {loc.code}")
     await boss.text(p.sku)

@@ -92,7 +92,6 @@ class Company(Section):
     language: str = "en"
 
 
-
 class Database(Section):
     url: str = Field("sqlite+aiosqlite:///data/qm.sqlite3", validate_default=True)
     busy_timeout_ms: int = Field(5000, ge=0)
@@ -239,7 +238,6 @@ class RateLimits(Section):
     call: RateLimit = "3/minute;20/hour"  # inbound calls per phone number
 
 
-
 class Logging(Section):
     level: str = "INFO"
 
@@ -248,8 +246,6 @@ class ReportJob(Section):
     cron: Cron  # crontab: minute hour day month weekday
     timezone: ZoneOrEmpty = ""  # empty: company.timezone
     enabled: bool = True
-
-
 
 
 def _default_reports() -> dict[str, ReportJob]:
@@ -288,7 +284,6 @@ class Mailings(Section):
     rate_per_s: float = Field(1.0, ge=0)
     quiet_hours: QuietHours = "21:00-09:00"
     settle_after_s: float = Field(600, ge=0)
-
 
 
 class Whisper(Section):

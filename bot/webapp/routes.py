@@ -27,9 +27,10 @@ from domain.errors import N_
 from domain.models import Conversation
 
 from ..dialogue.messages import Inbound
+from ..dialogue.prompts import PROMPT_KEY  # the page reads the step's question under this key
 from ..i18n import normalise_language, tr
 from .init_data import InitDataError, verify
-from .scanner_step import FLOW_KEY, PROMPT_KEY, SCANNER_FLOWS
+from .scanner_step import FLOW_KEY, SCANNER_FLOWS
 
 log = logging.getLogger(__name__)
 STATIC = Path(__file__).parent / "static"

@@ -13,7 +13,6 @@ from urllib.parse import urlencode
 from domain.errors import N_, InvalidInput
 
 from ..dialogue.messages import Button, Inbound
-from ..dialogue.prompts import PROMPT_KEY  # noqa: F401  (the page reads the step's question under this key)
 
 # conversation flows whose steps take a scan
 SCANNER_FLOWS = frozenset({"pick", "task", "receive", "count"})

@@ -135,7 +135,6 @@ def _positive(raw, ctx, row):
     return q
 
 
-
 def _days(raw, ctx, row):
     n = v.whole(raw, from_xlsx=ctx.from_xlsx)
     if n < 0:

@@ -47,10 +47,15 @@ async def on_kind(turn: Turn) -> None:
     await _validate(turn, turn.args)
 
 
-def _gone(turn: Turn) -> None:
+def _waiting_upload(turn: Turn) -> Path | None:
+    """The uploaded file waiting to be imported; None, and the person told so, when it is gone."""
+    upload = turn.state.get("upload")
+    if upload and Path(upload).exists():
+        return Path(upload)
     turn.end()
     turn.say(turn.t("The uploaded file is gone (it was not confirmed within {minutes} minutes, or the server restarted). "
                     "Please send it again.", minutes=turn.services.settings.limits.upload_ttl_minutes))
+    return None
 
 
 async def _refused(turn: Turn, exc: InvalidInput) -> None:
@@ -60,9 +65,8 @@ async def _refused(turn: Turn, exc: InvalidInput) -> None:
 
 
 async def _validate(turn: Turn, kind: str) -> None:
-    path = Path(turn.state.get("upload") or "")
-    if not turn.state.get("upload") or not path.exists():
-        _gone(turn)
+    path = _waiting_upload(turn)
+    if path is None:
         return
     settings = turn.services.settings
     try:
@@ -85,9 +89,8 @@ async def _validate(turn: Turn, kind: str) -> None:
 
 
 async def on_confirm(turn: Turn) -> None:  # offered at the confirm step only (flow_buttons)
-    path = Path(turn.state.get("upload") or "")
-    if not turn.state.get("upload") or not path.exists():
-        _gone(turn)
+    path = _waiting_upload(turn)
+    if path is None:
         return
     settings = turn.services.settings
     summary = await import_file(turn.session, turn.state["kind"], path, country=settings.company.country,

@@ -116,6 +116,15 @@ async def scans_of(turn: Turn) -> list[Scan]:
     return scans_from_photo(photo.codes)
 
 
+async def lot_of(turn: Turn) -> tuple[str, date | None]:
+    """The lot printed on the goods, typed or scanned, and the expiry a GS1 code carries with it."""
+    scans = await scans_of(turn)
+    scan = scans[0] if scans else None
+    if scan is None or not (scan.lot or scan.raw.strip()):
+        raise InvalidInput(N_("Type the lot number printed on the goods."))
+    return (scan.lot or scan.raw).strip()[:64], scan.expiry
+
+
 async def one_scan(turn: Turn) -> Scan | None:
     """The one code this message gives. None when a photo held several codes: the person
     has been asked which one, and the handler must stop there (nothing else changed)."""

@@ -34,7 +34,7 @@ from ...i18n import normalise_language
 from ..messages import Attachment, Button
 from ..router import Route, Router
 from ..turn import Turn, button_id
-from .scans import CHOICES, on_scan_choice, one_scan, scans_of
+from .scans import CHOICES, lot_of, on_scan_choice, one_scan, scans_of
 from ..step_words import is_done
 from .orders import served_text
 
@@ -340,26 +340,25 @@ async def on_receive_lot(turn: Turn) -> None:
     if turn.inbound.kind == "text" and is_done(turn.inbound.text):
         await _receive_preview(turn)  # "done" is no lot: the review says what was left out
         return
-    scans = await scans_of(turn)
-    scan = scans[0] if scans else None
-    if scan is None or not (scan.lot or scan.raw.strip()):
-        raise InvalidInput(N_("Type the lot number printed on the goods."))
-    pending["lot"] = (scan.lot or scan.raw).strip()[:64]
-    if scan.expiry and not pending.get("expiry"):
-        pending["expiry"] = scan.expiry.isoformat()
+    pending["lot"], expiry = await lot_of(turn)
+    if expiry and not pending.get("expiry"):
+        pending["expiry"] = expiry.isoformat()
     await _receive_ask(turn, pending)
 
 
-async def on_receive_expiry(turn: Turn) -> None:
-    from domain.purchasing.orders import parse_day
+def _expiry_step(finish: Callable[[Turn], Awaitable[None]], go_on: Callable[[Turn, dict], Awaitable[None]]):
+    """The answer to a receipt's or a count's "expiry date?": the line goes on with it; "done" is no date
+    but finishes (what then waits is said there)."""
+    async def on_expiry(turn: Turn) -> None:
+        from domain.purchasing.orders import parse_day
 
-    pending = dict(turn.state.get("pending") or {})
-    if turn.inbound.kind == "text" and is_done(turn.inbound.text):
-        await _receive_preview(turn)
-        return
-    day = parse_day(turn.inbound.text or "", turn.now().date())
-    pending["expiry"] = day.isoformat()
-    await _receive_ask(turn, pending)
+        pending = dict(turn.state.get("pending") or {})
+        if turn.inbound.kind == "text" and is_done(turn.inbound.text):
+            await finish(turn)
+            return
+        pending["expiry"] = parse_day(turn.inbound.text or "", turn.now().date()).isoformat()
+        await go_on(turn, pending)
+    return on_expiry
 
 
 async def _receive_inputs(turn: Turn):
@@ -526,29 +525,14 @@ async def on_count_lot(turn: Turn) -> None:
     if turn.inbound.kind == "text" and text.lower() in NO_LOT_WORDS:
         pending.update(lot="", no_lot=True)
     else:
-        scans = await scans_of(turn)
-        scan = scans[0] if scans else None
-        if scan is None or not (scan.lot or scan.raw.strip()):
-            raise InvalidInput(N_("Type the lot number printed on the goods."))
-        pending["lot"] = (scan.lot or scan.raw).strip()[:64]
-        if scan.expiry:
-            pending["expiry"] = scan.expiry.isoformat()
+        pending["lot"], expiry = await lot_of(turn)
+        if expiry:
+            pending["expiry"] = expiry.isoformat()
     await _record(turn, pending)
 
 
 async def on_count_nolot(turn: Turn) -> None:  # offered at the lot step only (flow_buttons)
     await _record(turn, {**turn.state.get("pending", {}), "lot": "", "no_lot": True})
-
-
-async def on_count_expiry(turn: Turn) -> None:
-    from domain.purchasing.orders import parse_day
-
-    pending = dict(turn.state.get("pending") or {})
-    if turn.inbound.kind == "text" and is_done(turn.inbound.text):
-        await _ask_finish(turn)
-        return
-    pending["expiry"] = parse_day(turn.inbound.text or "", turn.now().date()).isoformat()
-    await _record(turn, pending)
 
 
 async def _ask_finish(turn: Turn) -> None:
@@ -865,8 +849,8 @@ def register(router: Router) -> None:
         steps={"pick": {"work": on_pick_input},
                "task": {"scan_bin": on_task_bin},
                "receive": {"lines": on_receive_input, "review": on_receive_input, "lot": on_receive_lot,
-                           "expiry": on_receive_expiry},
-               "count": {"bin": on_count_bin, "lines": on_count_input, "lot": on_count_lot, "expiry": on_count_expiry,
+                           "expiry": _expiry_step(_receive_preview, _receive_ask)},
+               "count": {"bin": on_count_bin, "lines": on_count_input, "lot": on_count_lot, "expiry": _expiry_step(_ask_finish, _record),
                          "finish": on_count_input},
                "move": dict.fromkeys(("from", "product", "qty", "to"), on_move_input)},
         callbacks={"pick_order": on_pick_order, "pick_qty": on_pick_qty, "pick_short": on_pick_short, "ship": on_ship,

@@ -54,6 +54,7 @@ class QmRun:
             except httpx.HTTPError:
                 pass
             time.sleep(0.1)
+        self.stop(signal.SIGKILL)  # a test that fails here must not leave the process behind
         raise RuntimeError(f"qm run did not become healthy:\n{self.log()}")
 
     def log(self) -> str:

@@ -110,7 +110,9 @@ async def test_stock_question_unknown_product_and_bin(services):
     worker = Chat(dialogue_for(services), external_id="900")
     reply = await worker.text("/stock WID-001")
     assert "Blue widget" in reply and "on hand" in reply
-    assert "don't know" in (await worker.text("/stock flux capacitor")).lower() or "no product" in (await worker.text("/stock flux capacitor")).lower()
+    # a name nothing matches is told as a name, with what to try; a code as a code
+    assert "I know no product or bin called flux capacitor. Write its code" in await worker.text("/stock flux capacitor")
+    assert "No product with code FLUX-9" in await worker.text("/stock FLUX-9")
     assert "Bin A-01-01" in await worker.text("/stock A-01-01")
 
 

@@ -734,7 +734,10 @@ async def _stock_answer(turn: Turn, query: str, location: str | None) -> None:
         winner = clear_winner(matches)
         if winner is None:
             if not matches:
-                raise
+                if " " not in query.strip():
+                    raise  # a code: "No product with code …"
+                raise NotFound(N_("I know no product or bin called {name}. Write its code (e.g. WID-001), part of its name, "
+                                  "or send a photo of the barcode."), name=query) from None
             turn.say(turn.t("Which product do you mean?"), [[Button(f"{m.product.name} ({m.product.sku})", f"stock_p:{m.product.id}")]
                                                           for m in matches[:5]])
             return

@@ -34,6 +34,7 @@ from . import prompts
 from .asides import answer_aside
 from .flows.scans import DECODED_KEY, decode_photo
 from .intent_choice import offer_choice
+from .small_talk import small_talk
 from .router import Route, Router
 from .turn import Turn
 
@@ -294,6 +295,14 @@ class Dialogue:
                 turn.args = text  # typed or transcribed: the handler reads the request from args
                 await self._run(turn, route)
                 return
+        said = small_talk(text)
+        if said == "greeting":
+            turn.say(turn.t("Hello, {name}! Tell me what you need in your own words, or send /help to see what you can do.",
+                            name=turn.user.name))
+            return
+        if said == "thanks":
+            turn.say(turn.t("You're welcome!"))
+            return
         if self.services.parse is None:
             turn.say(turn.t("Please use a command. /help lists what you can do."))
             return

@@ -11,7 +11,8 @@ Methods (all give a flat forecast per day, as replenishment needs):
                in-sample one-day-ahead squared error (as statsforecast's SESOpt)
   croston      Croston: smoothed demand size / smoothed interval between demands
                (the interval starts at the first gap between two demands, so days
-               before a product's first sale do not drag its forecast down)
+               before a product's first sale do not drag its forecast down; a quiet
+               spell longer than the interval counts as the interval, so it decays)
   sba          Syntetos-Boylan approximation: croston x (1 - alpha/2)
 
 The method per series is chosen by a rolling-origin backtest: at each of the
@@ -114,7 +115,9 @@ def recursive_states(y: np.ndarray, alphas, croston_alpha: float, snapshots) -> 
             seen[first] = True
             since[idx] = 0
         if t + 1 == snaps[next_snap]:
-            croston = np.where(seen, size / interval, 0.0)
+            # A quiet spell longer than the usual interval stretches it: a product sold once, a
+            # year ago, is not forecast as if it sold every few days (Croston alone never decays).
+            croston = np.where(seen, size / np.maximum(interval, since), 0.0)
             out[t + 1] = (level.astype(np.float64), sse.astype(np.float64), croston)
             next_snap += 1
             if next_snap == len(snaps):

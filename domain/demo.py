@@ -299,18 +299,28 @@ async def _orders(d: _Demo) -> None:
 async def _opening_stock(d: _Demo) -> None:
     """Stock on hand, through the ledger: a few weeks of each product's sales, some out of stock."""
     adjustment = await virtual_location(d.session, LocationKind.adjustment)
-    main_sales: dict[int, Decimal] = {}
-    for _, line in d.lines:
-        main_sales[line.product_id] = main_sales.get(line.product_id, Decimal(0)) + line.quantity
+    all_sales: dict[int, Decimal] = {}
+    own_sales: dict[tuple[int, int], Decimal] = {}  # (warehouse, product): what a depot's customers bought
+    for order, line in d.lines:
+        all_sales[line.product_id] = all_sales.get(line.product_id, Decimal(0)) + line.quantity
+        key = (order.warehouse_id, line.product_id)
+        own_sales[key] = own_sales.get(key, Decimal(0)) + line.quantity
+    warehouse_ids = {w.code: w.id for w in d.warehouses}
     for i, p in enumerate(d.products):
-        yearly = float(main_sales.get(p.id, 0))
         for wh_code, share in (("MAIN", 1.0), ("NORTH", 0.3), ("EAST", 0.2)):
-            if wh_code != "MAIN" and i % 3:
-                continue
-            # Some products out of stock, but not the first: A4 copy paper is what the help's
-            # examples ask about ("/stock A4 paper"); no draw is taken for it, so the rest stays as it was.
-            weeks = 4 if i == 0 else d.rnd.choice([0, 1, 2, 4, 6, 8]) if i % 11 else 0
-            qty = int(yearly / 52 * weeks * share)
+            yearly = float(all_sales.get(p.id, 0)) * share if wh_code == "MAIN" or i == 0 else \
+                float(own_sales.get((warehouse_ids[wh_code], p.id), 0))
+            # Weeks of cover: most products well stocked, some short and a few out, so a plan has
+            # a short list to order rather than the whole catalogue. The first, A4 copy paper, is
+            # what the help's examples ask about ("/stock A4 paper"): no draw is taken for it. The
+            # depots stock everything their customers buy: ten weeks of it, every third product drawn.
+            if i == 0:
+                weeks = 4
+            elif wh_code != "MAIN" and i % 3:
+                weeks = 10
+            else:
+                weeks = d.rnd.choice([1, 3, 8, 10, 12, 14]) if i % 11 else 0
+            qty = math.ceil(yearly / 52 * weeks)  # a slow seller in stock has at least one
             if qty <= 0:
                 continue
             loc = d.bins[wh_code][(i * 7) % len(d.bins[wh_code])]

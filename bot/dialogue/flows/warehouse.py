@@ -759,7 +759,7 @@ async def _product_stock(turn: Turn, product) -> None:
         if len(kept) != len(rows):
             # Totals minus the other bins would give the counted bin away: only the other bins are shown.
             lines = [turn.t("{name} ({sku}): totals are not shown while you count {bins}.", name=product.name, sku=product.sku,
-                            bins=", ".join(sorted(b for _, b in codes)))]
+                            bins=", ".join(sorted(f"{w} {b}" for w, b in codes)))]  # the same code is in every warehouse
             for r in kept[:12]:
                 lot = turn.t(" lot {lot}", lot=r.lot) if r.lot else ""
                 exp = turn.t(" exp {day}", day=format_date(r.expiry, turn.lang)) if r.expiry else ""

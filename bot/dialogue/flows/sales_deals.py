@@ -120,6 +120,11 @@ async def _save(turn: Turn) -> None:
     turn.say("\n".join(lines), _stage_buttons(turn, deal), edit=turn.inbound.kind == "callback")
 
 
+async def undo_deal(turn: Turn) -> None:
+    deal = await crm_deals.delete_new_deal(turn.session, turn.user, turn.undo_id)
+    turn.say(turn.t("Undone: deal {title} removed.", title=deal.title))
+
+
 _next = ask_missing(NEW, [("amount", "amount", _ask_amount), ("close", "close", _ask_close)], then=_save)
 with_customer = note_customer(NEW, _next)
 
@@ -182,6 +187,11 @@ async def _move(turn: Turn, deal_id: int, stage: str, reason: str | None = None)
     turn.say(join_sentences(moved, reason) + "\n" + turn.t("/undo takes it back."), edit=turn.inbound.kind == "callback")
 
 
+async def undo_stage(turn: Turn) -> None:
+    deal = await crm_deals.undo_stage_change(turn.session, turn.user, turn.undo_id)
+    turn.say(turn.t("Undone: {title} is back at {stage}.", title=deal.title, stage=stage_name(turn, deal.stage)))
+
+
 async def on_button(turn: Turn) -> None:
     """deal:start:<customer> | deal:close:<date|-> | deal:view:<id> | deal:mv:<id>:<stage> | deal:lost:<id>:<i> | deal:pick:<id>"""
     action, _, rest = turn.args.partition(":")
@@ -238,16 +248,6 @@ async def update_with_customer(turn: Turn, customer: Customer) -> None:
     else:
         turn.end()
         await _show(turn, deals[0])
-
-
-async def undo_stage(turn: Turn) -> None:
-    deal = await crm_deals.undo_stage_change(turn.session, turn.user, turn.undo_id)
-    turn.say(turn.t("Undone: {title} is back at {stage}.", title=deal.title, stage=stage_name(turn, deal.stage)))
-
-
-async def undo_deal(turn: Turn) -> None:
-    deal = await crm_deals.delete_new_deal(turn.session, turn.user, turn.undo_id)
-    turn.say(turn.t("Undone: deal {title} removed.", title=deal.title))
 
 
 def register(router: Router) -> None:

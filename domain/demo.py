@@ -89,25 +89,31 @@ LAST_NAMES = {"en": ["Smith", "Brown", "Taylor", "Wilson"], "bg": ["Иванов
 TIMEZONES = {"BG": "Europe/Sofia", "RU": "Europe/Moscow", "RO": "Europe/Bucharest", "CN": "Asia/Shanghai"}
 PHONE_PREFIX = {"BG": "+35988", "RU": "+7916", "RO": "+40722", "CN": "+86138"}
 
-# (category, unit, names, price range, lot/expiry tracked, how many name forms: the first of ADJECTIVES)
-CATALOG = [
-    ("paper", "box", ["A4 copy paper 80g", "A3 copy paper 80g", "A4 photo paper glossy", "A5 notepad", "Sticky notes 76x76",
-                      "Envelopes DL", "Envelopes C4", "Thermal rolls 57mm", "Label rolls 100x150", "Flipchart pad"], (3, 40), False, 3),
-    ("writing", "pcs", ["Blue ballpoint pen", "Black gel pen", "Red marker", "Whiteboard marker set", "Highlighter yellow",
-                        "Pencil HB", "Permanent marker black", "Fountain pen", "Correction tape", "Eraser"], (0.5, 15), False, 3),
-    ("furniture", "pcs", ["Office chair ergonomic", "Office desk 140cm", "Filing cabinet", "Bookshelf 5 shelves", "Conference chair",
-                          "Standing desk", "Drawer unit", "Coat stand", "Visitor chair", "Meeting table"], (40, 450), False, 2),
-    ("hardware", "pcs", ["Blue widget", "Red widget", "Steel bracket", "Hinge 80mm", "Door handle", "Wood screws 4x40",
-                         "Wall plugs 8mm", "Cable ties 200mm", "Padlock 40mm", "Hook rail"], (0.3, 25), False, 3),
-    ("electronics", "pcs", ["USB-C cable 1m", "HDMI cable 2m", "Wireless mouse", "Keyboard", "Monitor 24in", "Webcam HD",
-                            "Headset", "Power strip 5-way", "AA batteries 4-pack", "Laptop stand"], (3, 220), False, 2),
-    ("cleaning", "pcs", ["Hand soap 500ml", "Disinfectant spray", "Paper towels", "Toilet paper 8 rolls", "Trash bags 60l",
-                         "Floor cleaner 1l", "Glass cleaner", "Microfiber cloths", "Sponges 10-pack", "Dish soap 1l"], (1, 12), True, 2),
-    ("food", "pcs", ["Coffee beans 1kg", "Ground coffee 250g", "Green tea 100 bags", "Black tea 100 bags", "Sugar sticks 500",
-                     "Creamer 200 portions", "Bottled water 0.5l x12", "Biscuits assorted", "Hot chocolate", "Honey portions"], (2, 30), True, 2),
-    ("packaging", "pcs", ["Carton box 40x30x30", "Carton box 60x40x40", "Bubble wrap roll", "Packing tape brown", "Stretch film",
-                          "Pallet wrap", "Void fill paper", "Mailer bags", "Corner protectors", "Strapping band"], (0.5, 35), False, 2),
+# (category, unit, price range, lot/expiry tracked, how many name forms: the first of ADJECTIVES)
+_CATEGORIES = [
+    ("paper", "box", (3, 40), False, 3),
+    ("writing", "pcs", (0.5, 15), False, 3),
+    ("furniture", "pcs", (40, 450), False, 2),
+    ("hardware", "pcs", (0.3, 25), False, 3),
+    ("electronics", "pcs", (3, 220), False, 2),
+    ("cleaning", "pcs", (1, 12), True, 2),
+    ("food", "pcs", (2, 30), True, 2),
+    ("packaging", "pcs", (0.5, 35), False, 2),
 ]
+# Each category's ten product names, one line a category.
+_NAMES = dict(line.split(": ", 1) for line in """
+paper: A4 copy paper 80g; A3 copy paper 80g; A4 photo paper glossy; A5 notepad; Sticky notes 76x76; Envelopes DL; Envelopes C4; Thermal rolls 57mm; Label rolls 100x150; Flipchart pad
+writing: Blue ballpoint pen; Black gel pen; Red marker; Whiteboard marker set; Highlighter yellow; Pencil HB; Permanent marker black; Fountain pen; Correction tape; Eraser
+furniture: Office chair ergonomic; Office desk 140cm; Filing cabinet; Bookshelf 5 shelves; Conference chair; Standing desk; Drawer unit; Coat stand; Visitor chair; Meeting table
+hardware: Blue widget; Red widget; Steel bracket; Hinge 80mm; Door handle; Wood screws 4x40; Wall plugs 8mm; Cable ties 200mm; Padlock 40mm; Hook rail
+electronics: USB-C cable 1m; HDMI cable 2m; Wireless mouse; Keyboard; Monitor 24in; Webcam HD; Headset; Power strip 5-way; AA batteries 4-pack; Laptop stand
+cleaning: Hand soap 500ml; Disinfectant spray; Paper towels; Toilet paper 8 rolls; Trash bags 60l; Floor cleaner 1l; Glass cleaner; Microfiber cloths; Sponges 10-pack; Dish soap 1l
+food: Coffee beans 1kg; Ground coffee 250g; Green tea 100 bags; Black tea 100 bags; Sugar sticks 500; Creamer 200 portions; Bottled water 0.5l x12; Biscuits assorted; Hot chocolate; Honey portions
+packaging: Carton box 40x30x30; Carton box 60x40x40; Bubble wrap roll; Packing tape brown; Stretch film; Pallet wrap; Void fill paper; Mailer bags; Corner protectors; Strapping band
+""".strip().splitlines())
+# (category, unit, names, price range, lot/expiry tracked, how many name forms)
+CATALOG = [(category, unit, _NAMES[category].split("; "), prices, tracked, forms)
+           for category, unit, prices, tracked, forms in _CATEGORIES]
 ADJECTIVES = ["", "Premium ", "Eco "]
 
 

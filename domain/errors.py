@@ -59,6 +59,15 @@ def Npt_(context: str, message: str) -> Contextual:
     return Contextual(context, message)
 
 
+def label_tables(rows: list[tuple[str, str, Contextual]]) -> dict[str, dict[str, Contextual]]:
+    """Label tables written as one row a label (table, code, label), grouped by table in row order:
+    each label keeps its own literal context, which the catalog extraction needs."""
+    tables: dict[str, dict[str, Contextual]] = {}
+    for table, code, label in rows:
+        tables.setdefault(table, {})[code] = label
+    return tables
+
+
 def english(template: str) -> str:
     """The template untranslated, in its English form for the count."""
     if isinstance(template, Plural) and template.n is not None:

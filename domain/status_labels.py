@@ -10,7 +10,7 @@ order status use it too).
 """
 from __future__ import annotations
 
-from .errors import Contextual, Npt_
+from .errors import Contextual, Npt_, label_tables
 
 ORDER, ORDER_FOR_CUSTOMER, INVOICE, PO, COUNT, PICK, TASK, DEAL, MAILING, REMINDER, INSPECTION, TRANSFER, RECEIPT = (
     "order", "order for the customer", "invoice", "purchase order", "count", "pick list", "task", "deal", "mailing", "reminder",
@@ -30,53 +30,56 @@ ORDER_WORDS: dict[str, tuple[Contextual, Contextual]] = {
     "cancelled": (Npt_("order status", "cancelled"), Npt_("order status for the customer", "cancelled")),
 }
 
+# The other kinds' words, one row a word: kind, code, word (the msgid context names the kind).
+_WORDS = [
+    (INVOICE, "open", Npt_("invoice status", "unpaid")),
+    (INVOICE, "paid", Npt_("invoice status", "paid")),
+    (INVOICE, "cancelled", Npt_("invoice status", "cancelled")),
+    (PO, "draft", Npt_("purchase order status", "a draft")),
+    (PO, "sent", Npt_("purchase order status", "sent")),
+    (PO, "confirmed", Npt_("purchase order status", "confirmed by the supplier")),
+    (PO, "partially_received", Npt_("purchase order status", "partly received")),
+    (PO, "received", Npt_("purchase order status", "received")),
+    (PO, "closed", Npt_("purchase order status", "closed")),
+    (PO, "cancelled", Npt_("purchase order status", "cancelled")),
+    (COUNT, "counting", Npt_("count status", "being counted")),
+    (COUNT, "awaiting_approval", Npt_("count status", "waiting for approval")),
+    (COUNT, "done", Npt_("count status", "approved")),
+    (COUNT, "rejected", Npt_("count status", "rejected")),
+    (PICK, "open", Npt_("pick list status", "open")),
+    (PICK, "done", Npt_("pick list status", "finished")),
+    (PICK, "cancelled", Npt_("pick list status", "cancelled")),
+    (TASK, "open", Npt_("task status", "open")),
+    (TASK, "assigned", Npt_("task status", "assigned")),
+    (TASK, "done", Npt_("task status", "done")),
+    (TASK, "cancelled", Npt_("task status", "cancelled")),
+    (DEAL, "new", Npt_("deal stage", "new")),
+    (DEAL, "qualified", Npt_("deal stage", "qualified")),
+    (DEAL, "proposal", Npt_("deal stage", "proposal")),
+    (DEAL, "negotiation", Npt_("deal stage", "negotiation")),
+    (DEAL, "won", Npt_("deal stage", "won")),
+    (DEAL, "lost", Npt_("deal stage", "lost")),
+    (MAILING, "draft", Npt_("mailing status", "a draft")),
+    (MAILING, "queued", Npt_("mailing status", "scheduled")),
+    (MAILING, "done", Npt_("mailing status", "sent")),
+    (MAILING, "cancelled", Npt_("mailing status", "cancelled")),
+    (REMINDER, "pending", Npt_("reminder status", "pending")),
+    (REMINDER, "sent", Npt_("reminder status", "sent")),
+    (REMINDER, "done", Npt_("reminder status", "done")),
+    (REMINDER, "cancelled", Npt_("reminder status", "cancelled")),
+    (INSPECTION, "not_required", Npt_("goods inspection", "not needing inspection")),
+    (INSPECTION, "pending", Npt_("goods inspection", "waiting for inspection")),
+    (INSPECTION, "accepted", Npt_("goods inspection", "accepted")),
+    (INSPECTION, "rejected", Npt_("goods inspection", "rejected")),
+    (TRANSFER, "in_transit", Npt_("transfer status", "in transit")),
+    (TRANSFER, "received", Npt_("transfer status", "received")),
+    (RECEIPT, "booked", Npt_("receipt status", "booked")),
+]
+
 STATUS_LABELS: dict[str, dict[str, Contextual]] = {
     ORDER: {code: word for code, (word, _) in ORDER_WORDS.items()},
     ORDER_FOR_CUSTOMER: {code: word for code, (_, word) in ORDER_WORDS.items()},
-    INVOICE: {
-        "open": Npt_("invoice status", "unpaid"), "paid": Npt_("invoice status", "paid"),
-        "cancelled": Npt_("invoice status", "cancelled"),
-    },
-    PO: {
-        "draft": Npt_("purchase order status", "a draft"), "sent": Npt_("purchase order status", "sent"),
-        "confirmed": Npt_("purchase order status", "confirmed by the supplier"),
-        "partially_received": Npt_("purchase order status", "partly received"),
-        "received": Npt_("purchase order status", "received"), "closed": Npt_("purchase order status", "closed"),
-        "cancelled": Npt_("purchase order status", "cancelled"),
-    },
-    COUNT: {
-        "counting": Npt_("count status", "being counted"), "awaiting_approval": Npt_("count status", "waiting for approval"),
-        "done": Npt_("count status", "approved"), "rejected": Npt_("count status", "rejected"),
-    },
-    PICK: {
-        "open": Npt_("pick list status", "open"), "done": Npt_("pick list status", "finished"),
-        "cancelled": Npt_("pick list status", "cancelled"),
-    },
-    TASK: {
-        "open": Npt_("task status", "open"), "assigned": Npt_("task status", "assigned"),
-        "done": Npt_("task status", "done"), "cancelled": Npt_("task status", "cancelled"),
-    },
-    DEAL: {
-        "new": Npt_("deal stage", "new"), "qualified": Npt_("deal stage", "qualified"),
-        "proposal": Npt_("deal stage", "proposal"), "negotiation": Npt_("deal stage", "negotiation"),
-        "won": Npt_("deal stage", "won"), "lost": Npt_("deal stage", "lost"),
-    },
-    MAILING: {
-        "draft": Npt_("mailing status", "a draft"), "queued": Npt_("mailing status", "scheduled"),
-        "done": Npt_("mailing status", "sent"), "cancelled": Npt_("mailing status", "cancelled"),
-    },
-    REMINDER: {
-        "pending": Npt_("reminder status", "pending"), "sent": Npt_("reminder status", "sent"),
-        "done": Npt_("reminder status", "done"), "cancelled": Npt_("reminder status", "cancelled"),
-    },
-    INSPECTION: {
-        "not_required": Npt_("goods inspection", "not needing inspection"), "pending": Npt_("goods inspection", "waiting for inspection"),
-        "accepted": Npt_("goods inspection", "accepted"), "rejected": Npt_("goods inspection", "rejected"),
-    },
-    TRANSFER: {
-        "in_transit": Npt_("transfer status", "in transit"), "received": Npt_("transfer status", "received"),
-    },
-    RECEIPT: {"booked": Npt_("receipt status", "booked")},
+    **label_tables(_WORDS),
 }
 
 # Parameters of error templates that hold a status code of a known kind (a plain code in them is

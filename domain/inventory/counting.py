@@ -57,6 +57,9 @@ class VariancePolicy:
 
 @dataclass(frozen=True)
 class CountedLine:
+    """A product (and lot) counted on the bin so far, as the counter entered it: the blind
+    count shows these back, never the quantity the books expect."""
+
     sku: str
     lot: str
     counted: Decimal

@@ -26,11 +26,7 @@ from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from ..errors import Conflict, InvalidInput, N_, Np_, NotFound
-from ..models.sales import OrderStatus
-from ..models import (
-    Location, PickList, PickListStatus, PickStepKind, PickTask, Product, SalesOrder, SalesOrderLine,
-    StockReservation, User,
-)
+from ..models import Location, OrderStatus, PickList, PickListStatus, PickStepKind, PickTask, Product, SalesOrder, SalesOrderLine, StockReservation, User
 from ..units import UnitWord
 from .common import PACKING_CODE, Note, find_location, fmt_qty, locked, note, parse_quantity, resolve_product, walking_key, working_location
 from .core_sql import connection, refresh_loaded

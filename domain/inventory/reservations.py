@@ -16,10 +16,9 @@ from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from ..errors import Conflict, InvalidInput, N_
-from ..models.sales import OrderStatus
 from ..models import (
-    Location, PickList, PickListStatus, PickStepKind, PickTask, Product, SalesOrder, SalesOrderLine,
-    StockQuant, StockReservation,
+    Location, OrderStatus, PickList, PickListStatus, PickStepKind, PickTask, Product, SalesOrder, SalesOrderLine, StockQuant,
+    StockReservation,
 )
 from ..models.base import Qty
 from .common import SELLABLE_KINDS, locked
@@ -29,6 +28,8 @@ from ..status_labels import ORDER, Status
 
 @dataclass(frozen=True)
 class LineReservation:
+    """What one reservation call did to an order line, and where the line stands after it."""
+
     line_no: int
     sku: str
     ordered: Decimal

@@ -25,6 +25,9 @@ _VIRTUAL = [k.value for k in LocationKind if k.virtual]
 
 @dataclass(frozen=True)
 class StockLevel:
+    """A product's stock summed over the asked place: on hand in every real location, reserved
+    for orders, and available (sellable bins minus reserved, see the module docstring)."""
+
     on_hand: Decimal
     reserved: Decimal
     available: Decimal

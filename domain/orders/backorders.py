@@ -28,6 +28,9 @@ WAITING = (OrderStatus.confirmed, OrderStatus.reserved, OrderStatus.partially_sh
 
 @dataclass(frozen=True)
 class Owed:
+    """A line's quantity that still follows (a backorder), and when it is expected: the day an
+    open purchase order brings the product, else today plus the preferred supplier's lead time."""
+
     line_no: int
     sku: str
     name: str

@@ -23,6 +23,9 @@ _ORDER_REF = re.compile(r"(?:SO[-\s]?)?(\d{3,10})", re.IGNORECASE)
 
 @dataclass(frozen=True)
 class LineView:
+    """An order line as the customer may hear it: the product's name and how much was ordered
+    and shipped (no prices, bins or lots)."""
+
     product: str
     ordered: Decimal
     shipped: Decimal

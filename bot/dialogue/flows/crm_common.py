@@ -68,6 +68,23 @@ async def start_for_customer(turn: Turn, customer_id: str, flow: str, step: str,
     return customer
 
 
+Question = tuple[str, str, Callable[[Turn], None]]  # (state key it fills, step that waits for it, ask)
+
+
+def ask_missing(flow: str, questions: list[Question], then: Callable[[Turn], Awaitable[None]]) -> Callable[[Turn], Awaitable[None]]:
+    """A flow's way on after the customer and after each answer: ask the first question whose
+    answer the state lacks (waiting at its step), or `then` once every answer is in."""
+    async def next_question(turn: Turn) -> None:
+        for key, step, ask in questions:
+            if key not in turn.state:
+                turn.goto(flow, step)
+                ask(turn)
+                return
+        await then(turn)
+
+    return next_question
+
+
 def customer_step(flow: str) -> Callable[[Turn], Awaitable[None]]:
     """The handler of `flow`'s "customer" step: the typed answer to "which customer?"."""
     async def on_customer_text(turn: Turn) -> None:

@@ -17,7 +17,7 @@ from domain.models import Interaction
 from ..messages import Button
 from ..router import Route, Router
 from ..turn import Turn, button_id
-from .crm_common import choose_customer, customer_step, entities, entity_when, note_customer, on_customer_button, when_phrase
+from .crm_common import ask_missing, choose_customer, customer_step, entities, entity_when, note_customer, on_customer_button, when_phrase
 
 FLOW = "log"
 KINDS = {  # button -> (channel, direction)
@@ -53,31 +53,23 @@ async def from_intent(turn: Turn) -> None:
     await choose_customer(turn, ent.get("customer"), flow=FLOW, **data)
 
 
-async def _next(turn: Turn) -> None:
-    s = turn.state
-    if "channel" not in s:
-        turn.goto(FLOW, "kind")
-        keys = list(KINDS)
-        turn.say(turn.t("{customer}: what was it?", customer=s["customer_name"]),
-                 [[Button(turn.t(KIND_LABELS[k]), f"log:kind:{k}") for k in keys[:2]],
-                  [Button(turn.t(KIND_LABELS[k]), f"log:kind:{k}") for k in keys[2:]]])
-        return
-    if "outcome" not in s:
-        turn.goto(FLOW, "outcome")
-        keys = list(OUTCOME_LABELS)
-        turn.say(turn.t("How did it go?"),
-                 [[Button(turn.t(OUTCOME_LABELS[k]), f"log:out:{i}") for i, k in enumerate(keys[:3])],
-                  [Button(turn.t(OUTCOME_LABELS[k]), f"log:out:{i + 3}") for i, k in enumerate(keys[3:])],
-                  [Button(turn.t("Skip"), "log:out:-")]], edit=True)
-        return
-    if "note" not in s:
-        turn.goto(FLOW, "note")
-        turn.say(turn.t("Any notes? Type them, or skip."), [[Button(turn.t("Skip"), "log:note:-")]], edit=True)
-        return
-    await _save(turn)
+def _ask_kind(turn: Turn) -> None:
+    keys = list(KINDS)
+    turn.say(turn.t("{customer}: what was it?", customer=turn.state["customer_name"]),
+             [[Button(turn.t(KIND_LABELS[k]), f"log:kind:{k}") for k in keys[:2]],
+              [Button(turn.t(KIND_LABELS[k]), f"log:kind:{k}") for k in keys[2:]]])
 
 
-with_customer = note_customer(FLOW, _next)
+def _ask_outcome(turn: Turn) -> None:
+    keys = list(OUTCOME_LABELS)
+    turn.say(turn.t("How did it go?"),
+             [[Button(turn.t(OUTCOME_LABELS[k]), f"log:out:{i}") for i, k in enumerate(keys[:3])],
+              [Button(turn.t(OUTCOME_LABELS[k]), f"log:out:{i + 3}") for i, k in enumerate(keys[3:])],
+              [Button(turn.t("Skip"), "log:out:-")]], edit=True)
+
+
+def _ask_note(turn: Turn) -> None:
+    turn.say(turn.t("Any notes? Type them, or skip."), [[Button(turn.t("Skip"), "log:note:-")]], edit=True)
 
 
 async def _save(turn: Turn) -> None:
@@ -107,6 +99,11 @@ async def _save(turn: Turn) -> None:
                     Button(turn.t("Next week"), f"log:fu:{interaction.id}:7")]]
     lines.append(turn.t("/undo takes it back."))
     turn.say("\n".join(lines), buttons, edit=turn.inbound.kind == "callback")
+
+
+_next = ask_missing(FLOW, [("channel", "kind", _ask_kind), ("outcome", "outcome", _ask_outcome), ("note", "note", _ask_note)],
+                    then=_save)
+with_customer = note_customer(FLOW, _next)
 
 
 async def on_kind_text(turn: Turn) -> None:

@@ -20,7 +20,7 @@ from ..messages import Button
 from ..router import Router
 from ..turn import Turn, button_id
 from ...formatting import format_date, shorten
-from .crm_common import (choose_customer, customer_step, entities, entity_day, money, note_customer, on_customer, parse_day,
+from .crm_common import (ask_missing, choose_customer, customer_step, entities, entity_day, money, note_customer, on_customer, parse_day,
                          stage_name)
 
 NEW, MOVE = "deal", "dealmove"
@@ -72,23 +72,18 @@ async def from_intent(turn: Turn) -> None:
     await choose_customer(turn, ent.get("customer"), flow=NEW, **data)
 
 
-async def _next(turn: Turn) -> None:
-    s = turn.state
-    if "amount" not in s:
-        turn.goto(NEW, "amount")
-        turn.say(turn.t("Deal with {customer}: how much? e.g. \u201c20000\u201d or \u201c20k USD\u201d (default {currency}).",
-                        customer=s["customer_name"], currency=turn.services.settings.company.currency))
-        return
-    if "close" not in s:
-        today = turn.now().date()
-        quarter_end = date(today.year + (today.month > 9), (((today.month - 1) // 3 + 1) % 4) * 3 + 1, 1) - timedelta(days=1)
-        turn.goto(NEW, "close")
-        turn.say(turn.t("Expected to close when? Choose, or type a date."),
-                 [[Button(turn.t("In 2 weeks"), f"deal:close:{(today + timedelta(days=14)).isoformat()}"),
-                   Button(turn.t("In a month"), f"deal:close:{(today + timedelta(days=30)).isoformat()}")],
-                  [Button(turn.t("End of quarter"), f"deal:close:{quarter_end.isoformat()}"), Button(turn.t("Skip"), "deal:close:-")]])
-        return
-    await _save(turn)
+def _ask_amount(turn: Turn) -> None:
+    turn.say(turn.t("Deal with {customer}: how much? e.g. \u201c20000\u201d or \u201c20k USD\u201d (default {currency}).",
+                    customer=turn.state["customer_name"], currency=turn.services.settings.company.currency))
+
+
+def _ask_close(turn: Turn) -> None:
+    today = turn.now().date()
+    quarter_end = date(today.year + (today.month > 9), (((today.month - 1) // 3 + 1) % 4) * 3 + 1, 1) - timedelta(days=1)
+    turn.say(turn.t("Expected to close when? Choose, or type a date."),
+             [[Button(turn.t("In 2 weeks"), f"deal:close:{(today + timedelta(days=14)).isoformat()}"),
+               Button(turn.t("In a month"), f"deal:close:{(today + timedelta(days=30)).isoformat()}")],
+              [Button(turn.t("End of quarter"), f"deal:close:{quarter_end.isoformat()}"), Button(turn.t("Skip"), "deal:close:-")]])
 
 
 async def on_amount(turn: Turn) -> None:
@@ -109,9 +104,6 @@ async def on_close(turn: Turn) -> None:
     await _next(turn)
 
 
-with_customer = note_customer(NEW, _next)
-
-
 async def _save(turn: Turn) -> None:
     s = turn.state
     settings = turn.services.settings
@@ -126,6 +118,15 @@ async def _save(turn: Turn) -> None:
         lines.append(turn.t("Expected close: {date}", date=format_date(deal.expected_close, turn.lang)))
     lines.append(turn.t("/undo takes it back."))
     turn.say("\n".join(lines), _stage_buttons(turn, deal), edit=turn.inbound.kind == "callback")
+
+
+async def undo_deal(turn: Turn) -> None:
+    deal = await crm_deals.delete_new_deal(turn.session, turn.user, turn.undo_id)
+    turn.say(turn.t("Undone: deal {title} removed.", title=deal.title))
+
+
+_next = ask_missing(NEW, [("amount", "amount", _ask_amount), ("close", "close", _ask_close)], then=_save)
+with_customer = note_customer(NEW, _next)
 
 
 # --- looking at and moving ------------------------------------------------------------------------
@@ -186,6 +187,11 @@ async def _move(turn: Turn, deal_id: int, stage: str, reason: str | None = None)
     turn.say(join_sentences(moved, reason) + "\n" + turn.t("/undo takes it back."), edit=turn.inbound.kind == "callback")
 
 
+async def undo_stage(turn: Turn) -> None:
+    deal = await crm_deals.undo_stage_change(turn.session, turn.user, turn.undo_id)
+    turn.say(turn.t("Undone: {title} is back at {stage}.", title=deal.title, stage=stage_name(turn, deal.stage)))
+
+
 async def on_button(turn: Turn) -> None:
     """deal:start:<customer> | deal:close:<date|-> | deal:view:<id> | deal:mv:<id>:<stage> | deal:lost:<id>:<i> | deal:pick:<id>"""
     action, _, rest = turn.args.partition(":")
@@ -242,16 +248,6 @@ async def update_with_customer(turn: Turn, customer: Customer) -> None:
     else:
         turn.end()
         await _show(turn, deals[0])
-
-
-async def undo_stage(turn: Turn) -> None:
-    deal = await crm_deals.undo_stage_change(turn.session, turn.user, turn.undo_id)
-    turn.say(turn.t("Undone: {title} is back at {stage}.", title=deal.title, stage=stage_name(turn, deal.stage)))
-
-
-async def undo_deal(turn: Turn) -> None:
-    deal = await crm_deals.delete_new_deal(turn.session, turn.user, turn.undo_id)
-    turn.say(turn.t("Undone: deal {title} removed.", title=deal.title))
 
 
 def register(router: Router) -> None:

@@ -82,6 +82,11 @@ async def _save(turn: Turn, due: datetime, customer: Customer | None = None) -> 
              edit=turn.inbound.kind == "callback")
 
 
+async def undo_reminder(turn: Turn) -> None:
+    reminder = await crm_reminders.delete(turn.session, turn.user, turn.undo_id)
+    turn.say(turn.t("Undone: no reminder \u201c{text}\u201d.", text=reminder.text))
+
+
 async def from_intent(turn: Turn) -> None:
     ent = entities(turn)
     turn.end()
@@ -239,11 +244,6 @@ async def week(turn: Turn) -> None:
         lines.append(f"  {mark}{local(turn, r.due_at)} — {r.text}" if r.due_at < now else
                      f"  {local(turn, r.due_at, with_day=False)} — {r.text}")
     turn.say("\n".join(lines))
-
-
-async def undo_reminder(turn: Turn) -> None:
-    reminder = await crm_reminders.delete(turn.session, turn.user, turn.undo_id)
-    turn.say(turn.t("Undone: no reminder \u201c{text}\u201d.", text=reminder.text))
 
 
 def register(router: Router) -> None:

@@ -17,7 +17,7 @@ def names() -> dict:
     from domain.demo import CATALOG, CUSTOMERS, PRODUCT_ALIASES
 
     products = []
-    for _category, _unit, items, _prices, _tracked in CATALOG:
+    for _category, _unit, items, *_rest in CATALOG:  # (category, unit, names, prices, tracked, forms)
         for name in items:
             short = re.sub(r"\s+(\d[\w.,x-]*|[A-Z]{1,2}\d*)$", "", name)  # "Coffee beans 1kg" is also "Coffee beans"
             aliases = [a.strip() for a in PRODUCT_ALIASES.get(name, "").split(",") if a.strip()]

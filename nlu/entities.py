@@ -47,19 +47,25 @@ _TIMES_QTY = re.compile(r"(?<![A-Za-z0-9\u0400-\u04ff])[xх×*]\s?(\d+)(?![\d.,:
 # places that are not bins: warehouses and the special locations, in any case
 # (codes are ASCII: a Chinese character right next to one is a boundary, "MAIN仓"; "in main" is the main warehouse)
 _PLACES = re.compile(r"(?<![A-Za-z0-9_\u0400-\u04ff-])(?:(dock[- ]?in|dock[- ]?out|quarantine|карантин[а-я]*|carantin[aăe]*|隔离区|收货区)|(?-i:(MAIN|NORTH|EAST|TRANSIT))"
-                     r"|(north|east|main|varna|plovdiv)\s+(?:depot|warehouse)|(?:(?<=\bin )|(?<=\bat )|(?<=\bto )|(?<=\bfrom ))(main)"
+                     r"|(north|east|main|varna|plovdiv)\s+(?:depot|warehouse|wh)|(?:(?<=\bin )|(?<=\bat )|(?<=\bto )|(?<=\bfrom ))(main)"
                      # the warehouses named as people name them (issue #20): main/central, and the cities of NORTH and EAST
-                     r"|((?:main|central)\s+(?:warehouse|depot|store)|(?:главн|центральн|основн|централн)[а-я]*\s+склад[а-я]*"
+                     r"|((?:main|central)\s+(?:warehouse|depot|store|wh)|(?:главн|центральн|основн|централн)[а-я]*\s+склад[а-я]*"
                      r"|склад[а-я]*\s+(?:главн|центральн|основн)[а-я]*|depozit(?:ul)?\s+(?:principal|central)|主仓库|主仓|总仓|中心仓"
                      # "от централния към Варна", "с основного": the main warehouse named by its adjective alone
-                     r"|(?:(?<=от )|(?<=към )|(?<=из )|(?<=до )|(?<=с ))(?:главн|централн|основн|центральн)(?:ия|ият|ого))"
+                     r"|(?:(?<=от )|(?<=към )|(?<=из )|(?<=до )|(?<=с ))(?:главн|централн|основн|центральн)(?:ия|ият|ого)"
+                     # "на главном насчитали", "HAR-080 на главном": the main warehouse by its adjective after "на"/"в"
+                     # ("основном" is left out: "в основном" is "mostly")
+                     r"|(?:(?<=на )|(?<=в ))(?:главн|центральн)ом)"
                      r"|((?:(?:depozit(?:ul)?(?:\s+din)?|склад[а-я]*(?:\s+(?:в|във|во))?|warehouse|depot)\s+)?(?:varna|варн(?:ата|а|е|у|ы|ой)|瓦尔纳)"
                      r"(?:\s+(?:depot|warehouse|site))?(?:仓库|仓)?)"
                      r"|((?:(?:depozit(?:ul)?(?:\s+din)?|склад[а-я]*(?:\s+(?:в|във|во))?|warehouse|depot)\s+)?(?:plovdiv|пловдив(?:а|е|у|ом)?|普罗夫迪夫)"
-                     r"(?:\s+(?:depot|warehouse|site))?(?:仓库|仓)?))(?![A-Za-z0-9_\u0400-\u04ff-])", re.I)
+                     r"(?:\s+(?:depot|warehouse|site))?(?:仓库|仓)?))(?![A-Za-z0-9_\u0400-\u04ff]|-(?!>))", re.I)
 # warehouses named by a word or a city: places only where stock is meant ("all customers in Varna" is an audience)
 _WAREHOUSE_INTENTS = {"check_stock", "move_stock", "count_stock", "receive_stock", "replenishment_plan", "start_picking"}
 _PLACE_NAMES = {"varna": "NORTH", "plovdiv": "EAST"}
+# an order's warehouse is named as where it ships from ("ship from Plovdiv", "со склада в Варне",
+# "din depozitul principal", "从主仓发货"); a customer's own city in an order is no place
+_SHIP_FROM = re.compile(r"(?:(?<![\w])(?:from|out of|din|de la|из|со|с|от)\s+(?:the\s+|our\s+)?|从|由)$", re.I)
 # bins written without separators or with spaces: A0102, a 01 02
 _BIN_LOOSE = re.compile(r"(?<![A-Za-z0-9_-])([A-Da-dPp])[ ]?(\d{2})[ ]?(\d{2})(?![A-Za-z0-9_-])")
 # bins typed on a Cyrillic keyboard: "а-6-1", "п-1-2", "В-01-03" (В looks like B, Б sounds like it)
@@ -90,6 +96,9 @@ _BIN_FORMS = ((BIN_RE, lambda m: canon_bin(m.group(0))),
 
 
 _LANG_REGION = {"en": "BG", "bg": "BG", "ro": "RO", "ru": "RU", "zh": "CN"}
+# the company's markets: a local number that is valid in none of the writer's own is tried in these
+# ("0744 123 987", a Romanian mobile, in an English message; "139 1234 5678", a Chinese one, in Russian)
+_MARKETS = ("BG", "RO", "RU", "CN")
 _PHONE_HINT = re.compile(r"\+?\d[\d\s().-]{6,}\d")
 
 
@@ -277,8 +286,13 @@ def _phones(d: _Doc, out: dict, region: str) -> None:
     # ("0722 123 456" from a Romanian writer, "8 921 ..." from a Russian one, "手机139..." from a Chinese one)
     zh = d.lang == "zh"
     text = re.sub(r"(?<=[\u3400-\u9fff])(?=[+\d])", " ", d.original) if zh else d.original
-    for reg in dict.fromkeys([region, _LANG_REGION.get(d.lang, region)]):
+    first = list(dict.fromkeys([region, _LANG_REGION.get(d.lang, region)]))
+    for reg in dict.fromkeys(first + list(_MARKETS)):
         for m in phonenumbers.PhoneNumberMatcher(text, reg):
+            # another market's number (a Romanian mobile in an English message): only a whole
+            # national number (9+ digits), never a count or an order number that happens to be valid
+            if reg not in first and len(re.sub(r"\D", "", m.raw_string)) < 9:
+                continue
             out["phone"] = phonenumbers.format_number(m.number, phonenumbers.PhoneNumberFormat.E164)
             at = d.original.find(m.raw_string) if zh else m.start
             if at >= 0:
@@ -351,7 +365,8 @@ def _locations(d: _Doc, out: dict, intent: str) -> None:
         s, e = _to_folded(d, m.start(), m.end())
         if d.is_taken(s, e) or any(b[0] < e and s < b[1] for b in bins):
             continue
-        if (m.group(5) or m.group(6) or m.group(7)) and intent not in _WAREHOUSE_INTENTS:
+        if (m.group(5) or m.group(6) or m.group(7)) and intent not in _WAREHOUSE_INTENTS \
+                and not (intent == "create_order" and _SHIP_FROM.search(d.original[:m.start()])):
             continue
         if m.group(1):
             word = m.group(1).lower().replace(" ", "-")
@@ -391,7 +406,7 @@ def _locations(d: _Doc, out: dict, intent: str) -> None:
                 roles.append("from_location")  # "de la B-06-01": the "la" is not "to"
             elif prev in _word_set(d.lang, "FROM_WORDS"):
                 roles.append("from_location")
-            elif prev in _word_set(d.lang, "TO_WORDS") or prev in ("->", "→", ">"):
+            elif prev in _word_set(d.lang, "TO_WORDS") or prev.endswith(("->", "→", ">")):
                 roles.append("to_location")
             elif prev in _word_set(d.lang, "BIN_WORDS") and len(before_words) > 1 and before_words[-2] in _word_set(d.lang, "FROM_WORDS"):
                 roles.append("from_location")
@@ -788,6 +803,9 @@ def _inside_name(d: _Doc, toks, i: int) -> bool:
         return True
     if w in _QUOTES_CLOSE and any(d.text[t[0]:t[1]] in _QUOTES_OPEN for t in toks[:i]):
         return True
+    if w in _NAME_JOINERS and d.has_case and i and nxt and d.orig(toks[i - 1][0], toks[i - 1][1])[:1].isupper() \
+            and d.orig(nxt[0], nxt[1])[:1].isupper() and not d.is_taken(*nxt[:2]) and not d.labels_at(nxt[0]) & _STOP_LABELS:
+        return True  # "Fabrica de Pâine Cluj", "Bank of Sofia": a joiner between capitalised words
     if w == "." and prev_end == s and i and len(toks[i - 1][2]) <= 3 and toks[i - 1][2].isalpha() and nxt \
             and d.orig(nxt[0], nxt[1])[:1].isupper():
         return True
@@ -968,10 +986,16 @@ def _product_span(d: _Doc, lx, intent: str, qty_end):
         if back and _after_break(d, back[0]):
             prod = back
     if not prod and intent in ("create_deal", "update_deal", "create_order") and d.customer_span:
-        # "new deal Acme, highlighters, 10k": the part after the customer's
-        m = re.match(r"\s*[,:—–-]+\s*", d.text[d.customer_span[1]:])
+        # "new deal Acme, highlighters, 10k": the part after the customer's; "deal Acme, lead, toner":
+        # after the stage word that follows it as well
+        pos = d.customer_span[1]
+        m = re.match(r"\s*[,:—–-]+\s*", d.text[pos:])
+        stage = d.first("STAGE", pos)
+        if m and stage and stage[0] == pos + m.end() and d.is_taken(stage[0], stage[1]):
+            after = re.match(r"\s*[,:—–-]+\s*", d.text[stage[1]:])
+            m, pos = (after, stage[1]) if after else (None, pos)
         if m:
-            prod = _walk(d, d.customer_span[1] + m.end(), lx, max_tokens=4, name=False)
+            prod = _walk(d, pos + m.end(), lx, max_tokens=4, name=False)
     if not prod and intent in _STOCK_LINES and d.qty_span and d.lang != "zh" \
             and re.search(r"[,;]\s*$", d.text[:d.qty_span[0]]):
         # "приняли чай зелёный, 48 пачек": the product, a comma, then its count

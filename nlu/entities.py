@@ -25,7 +25,7 @@ _MAPS = {"UNITS": "UNIT", "CURRENCIES": "CUR", "STAGES": "STAGE", "CHANNELS": "C
 # a mention ends where one of these begins
 _STOP_LABELS = {"CUR", "STAGE", "CHANNEL", "ORDERW", "CUSTW", "SUPW", "FORW", "FROMW", "TOW", "BINW",
                 "REMIND", "BECAUSE", "NOTEW", "DEALW", "DATEW", "STOCKW", "WITHW", "WD", "NEXT"}
-_ZH_STOP = set("的了吗呢吧在是有要把给和跟从到还多少几送个请帮我们你他她它这那么")
+_ZH_STOP = set("的了吗呢吧在是有要把给和跟从到还多少几送个请帮我们你他她它这那么查")
 _PUNCT = set(",.;:!?()[]{}\"«»“”„|/\\，。；：！？、-–—→") | {"->", "w/", "--"}
 # words that may sit inside a company name written in capitals ("Petrov & Sons", "Bank of Sofia")
 _NAME_JOINERS = {"&", "and", "of", "de", "и", "și", "si", "von", "van", "the"}
@@ -743,6 +743,8 @@ def _walk(d: _Doc, pos: int, lx, max_tokens: int = 5, skip_stop: int = 0, backwa
             continue
         if w in _PUNCT or all(c in _PUNCT for c in w) or d.is_taken(s, e):
             break
+        if zh and got and _cjk(w) and _cjk(got[-1][2]) and d.text[min(e, got[-1][1]):max(s, got[-1][0])].isspace():
+            break  # "盘点 挂锁": a space between Chinese words ends a phrase
         glued = zh and w.isdigit() and _in_latin_code(d, s, e)
         if zh and (w in _ZH_STOP or w.isdigit() and not glued):
             if not got and skipped < skip_stop:
@@ -810,6 +812,10 @@ def _inside_name(d: _Doc, toks, i: int) -> bool:
             and d.orig(nxt[0], nxt[1])[:1].isupper():
         return True
     return False
+
+
+def _cjk(w: str) -> bool:
+    return bool(w) and "\u3400" <= w[0] <= "\u9fff"
 
 
 def _in_latin_code(d: _Doc, s: int, e: int) -> bool:
@@ -899,7 +905,9 @@ def _keep(d: _Doc, out: dict, key: str, span) -> None:
 # "明达商贸", "北京恒通科技有限公司"); the characters before it that are verbs or particles are not part of it
 _ZH_COMPANY = re.compile(r"((?:上海|北京|深圳|广州|杭州|天津|成都|苏州|厦门|宁波|南京|武汉|重庆|青岛|西安|长沙|郑州|东莞|佛山|无锡|大连|沈阳|济南|福州|合肥|昆明)?"
                          r"[\u4e00-\u9fff]{2,4}?(?:贸易|商贸|文具|科技|办公|五金|包装|集团|酒店|商行|实业|电子|物流|印务|食品|家具|用品|超市|餐饮|医院|学校|诊所|药房)"
-                         r"(?:有限公司|股份有限公司|公司)?)")
+                         # a shop or market's own word after the trade ("文具城", "五金店", "家具馆")
+                         r"(?:城|店|馆|中心)?(?:有限公司|股份有限公司|公司)?)")
+_ZH_CITY = re.compile(r"上海|北京|深圳|广州|杭州|天津|成都|苏州|厦门|宁波|南京|武汉|重庆|青岛|西安|长沙|郑州|东莞|佛山|无锡|大连|沈阳|济南|福州|合肥|昆明")
 _ZH_LEAD = "帮给和跟与向是为替把让从到跟要订找问查看新建个客户档案加添录入叫了的：:，, "
 
 
@@ -907,6 +915,9 @@ def _zh_company(d: _Doc):
     """The first Chinese company name in the text, not already taken."""
     for m in _ZH_COMPANY.finditer(d.text):
         s, e = m.start(1), m.end(1)
+        city = _ZH_CITY.search(d.text, s + 1, e - 3)
+        if city:
+            s = city.start()  # "显示杭州文具城", "请为杭州文具城": the name starts at its city
         while s < e - 3 and d.text[s] in _ZH_LEAD and not d.text[s:s + 2] in ("上海", "北京"):
             s += 1
         if not d.is_taken(s, e) and e - s >= 4:
@@ -969,9 +980,22 @@ def _supplier_span(d: _Doc, lx, intent: str):
     return sup
 
 
+# "瓦尔纳有A3纸吗", "隔离区还有环保海绵吗": a Chinese stock question, the thing between "有" and "吗"
+_ZH_HAVE = re.compile(r"(?:还有|有没有|有)\s*([^吗么嘛?？，,。！!\s]{1,12}?)\s*(?:吗|么|嘛|没有|\?|？)")
+
+
 def _product_span(d: _Doc, lx, intent: str, qty_end):
     sp = d.first("PRODW")
     prod = _walk(d, sp[1], lx, skip_stop=1, name=False) if sp else None
+    if not prod and d.lang == "zh" and intent == "check_stock" and qty_end is None:
+        m = _ZH_HAVE.search(d.text)
+        if m and not d.is_taken(m.start(1), m.end(1)) and not re.search(r"多少|几|货|库存", m.group(1)):
+            prod = m.start(1), m.end(1)
+    if not prod and d.lang == "zh" and d.qty_span and "\u4e00" <= d.text[d.qty_span[0] - 1:d.qty_span[0]] <= "\u9fff":
+        # "盘点 挂锁28个", "数了 订书机12个": a product written right before its count, a phrase of its own
+        back = _walk(d, d.qty_span[0], lx, max_tokens=3, backward=True, name=False)
+        if back and d.text[back[0] - 1:back[0]] in ("", " ", "，", ",", "：", ":", "、"):
+            prod = back
     if not prod and qty_end is not None:
         of = re.match(r"\s*(of|de|от)\s+|\s*", d.text[qty_end:])
         prod = _walk(d, qty_end + (of.end() if of else 0), lx, name=False)
@@ -981,7 +1005,7 @@ def _product_span(d: _Doc, lx, intent: str, qty_end):
             if prod:
                 break
     if not prod and d.qty_span and d.lang != "zh":
-        # "корректоров 46", "b-03-03 шурупы 14 кг": the product before its count, after a break
+        # "корректоров 46", "b-03-03 шурупы 14 кг", "盘点 挂锁28个": the product before its count, after a break
         back = _walk(d, d.qty_span[0], lx, max_tokens=2, backward=True, name=False)
         if back and _after_break(d, back[0]):
             prod = back

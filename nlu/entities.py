@@ -883,6 +883,8 @@ def _mentions(d: _Doc, lx, out: dict, intent: str, qty_end) -> None:
         first = _walk(d, qty_end + (re.match(r"\s*(?:of\s+|de\s+|от\s+)?", d.text[qty_end:]).end()), lx, name=False)
         if first and first[1] < d.product_span[0] and re.match(r"\s*(?:[,;]|\s(?:and|и|și|si|та)\s)", d.text[first[1]:]):
             _keep(d, out, "product", first)
+    if intent == "order_status" and "product" not in out:
+        _keep(d, out, "product", _awaited_span(d, lx))
     if intent in _PRODUCT_INTENTS and "product" not in out:
         _keep(d, out, "product", _unknown_run(d, lx, intent))
     if "product" in out and getattr(d, "product_span", None):
@@ -890,6 +892,35 @@ def _mentions(d: _Doc, lx, out: dict, intent: str, qty_end) -> None:
     note = _note(d, intent, cust)
     if note:
         out["note"] = note
+
+
+# what a customer waits for in a status question: the goods after a possessive or an arrival verb
+# ("when their chairs arrive", "когда приедут их стулья", "кога ще пристигнат столовете им", "când ajung scaunele",
+# "他们的椅子什么时候到")
+_AWAITED = {
+    "en": r"(?<![\w])(?:their|our|my|his|her)\s+",
+    "ru": r"(?<![\w])(?:(?:приедут|придут|привезут|доставят|приедет|придёт|придет|привезут|будут)\s+(?:(?:их|наши|наш|наша|мои|его|её|ее)\s+)?|(?:их|наши)\s+)",
+    "bg": r"(?<![\w])(?:пристигнат|пристигне|дойдат|дойде|доставят|доставите|стигнат|идват|идва)\s+(?:(?:им|ни|наши|техните)\s+)?",
+    "ro": r"(?<![\w])(?:ajung|ajunge|vin|vine|sosesc|sosește|soseste|livrati|livrați)\s+",
+    "zh": r"(?:他们的|我们的|她们的)",
+}
+_AWAITED_END = re.compile(r"\s+(?:arrive|arrives|arriving|come|coming|get|be|is|are|will|ship|shipped|left|went|delivered|got)(?![\w]).*$"
+                          r"|(?:什|啥|何时|到|怎|还没|能到|会到|哪).*$", re.S)
+
+
+def _awaited_span(d: _Doc, lx):
+    rx = _AWAITED.get(d.lang)
+    for m in re.finditer(rx, d.text) if rx else ():
+        if d.is_taken(m.start(), m.end()):
+            continue
+        span = _walk(d, m.end(), lx, max_tokens=3, name=False)
+        if not span:
+            continue
+        cut = _AWAITED_END.search(d.text[span[0]:span[1]])
+        end = span[0] + cut.start() if cut else span[1]
+        if end > span[0]:
+            return span[0], end
+    return None
 
 
 def _keep(d: _Doc, out: dict, key: str, span) -> None:

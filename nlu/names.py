@@ -88,9 +88,10 @@ class Names:
                         for variant in _zh_variants(low):
                             self.zh.append((kind, name, variant))
                         continue
-                    words = _core([w for w in _WORD.findall(low)])
-                    if words:
-                        self.index.setdefault(words[0][:3], []).append((kind, name, words))
+                    for variant in _scripts(low, kind):
+                        words = _core([w for w in _WORD.findall(variant)])
+                        if words:
+                            self.index.setdefault(words[0][:3], []).append((kind, name, words))
         self.zh.sort(key=lambda z: -len(z[2]))
 
     def find(self, text: str, common_words: frozenset[str] = frozenset()) -> list[Mention]:
@@ -138,6 +139,20 @@ class Names:
             if not any(m.start < c.end and c.start < m.end for c in chosen):
                 chosen.append(m)
         return chosen
+
+
+def _scripts(low: str, kind: str) -> list[str]:
+    """A company's name as written in the other alphabet too: "Рила Маркет" is typed "Rila Market", and
+    "Pirin Hotels" "Пирин Хотелс" (products carry their own aliases in every language)."""
+    out = [low]
+    if kind != "product":
+        from nlu.text import cyr2lat, lat2cyr
+
+        if re.search(r"[\u0400-\u04ff]", low):
+            out.append(cyr2lat(low))
+        elif re.search(r"[a-z]", low):
+            out += [lat2cyr(low, "bg")[0], lat2cyr(low, "ru")[0]]
+    return list(dict.fromkeys(out))
 
 
 def _zh_variants(name: str) -> list[str]:

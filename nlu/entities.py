@@ -964,7 +964,9 @@ def _customer_span(d: _Doc, lx, intent: str):
             return cust
     sp = d.first("CUSTW")
     if sp:
-        cust = _walk(d, sp[1], lx, max_tokens=6 if intent == "create_customer" else 4, skip_stop=1)
+        # "new customer: ИП Козлов", "client nou - Fabrica Nord": the name after a colon or dash
+        colon = re.match(r"\s*[:：—–-]\s*", d.text[sp[1]:])
+        cust = _walk(d, sp[1] + (colon.end() if colon else 0), lx, max_tokens=6 if intent == "create_customer" else 4, skip_stop=1)
     if not cust and intent in ("create_deal", "update_deal"):
         sp = d.first("DEALW")
         if sp:
@@ -974,6 +976,8 @@ def _customer_span(d: _Doc, lx, intent: str):
         sp = d.first("CHANNEL")
         if sp:
             cust = _walk(d, sp[1], lx, skip_stop=1)
+            if cust and d.has_case and d.orig(*cust)[:1].islower():
+                cust = _capitalised(d) or cust  # "met the owner" in a text that names "Green Leaf Hostel"
     if not cust:
         found = [c for label in ("FORW", "WITHW") for sp in d.all(label) for c in [_walk(d, sp[1], lx)] if c]
         # "remind me on friday to send the quote to Acme": in a text with capitals, the capitalised
@@ -996,6 +1000,11 @@ def _supplier_span(d: _Doc, lx, intent: str):
             return found
     sp = d.first("SUPW")
     sup = _walk(d, sp[1], lx, skip_stop=1) if sp else None
+    if sup and d.has_case and d.orig(*sup)[:1].islower():
+        # "from Aqua Rila (new supplier I think)": a lower-case walk after "supplier" is no name when a
+        # capitalised one follows "from"
+        named = next((s for f in d.all("FROMW") for s in [_walk(d, f[1], lx)] if s and d.orig(*s)[:1].isupper()), None)
+        sup = named or sup
     if not sup and intent not in ("create_order", "check_stock", "count_stock"):
         # ("колко имаме от сините химикалки": in a stock question "from" is "of", never a sender)
         sup = next((s for sp in d.all("FROMW") for s in [_walk(d, sp[1], lx)] if s), None)
@@ -1038,8 +1047,10 @@ def _product_span(d: _Doc, lx, intent: str, qty_end):
     if not prod and d.qty_span and d.lang != "zh":
         # "корректоров 46", "b-03-03 шурупы 14 кг", "盘点 挂锁28个": the product before its count, after a break
         back = _walk(d, d.qty_span[0], lx, max_tokens=2, backward=True, name=False)
-        if back and _after_break(d, back[0]):
-            prod = back
+        verb = next((t for t in reversed(d.tokens) if back and t[1] <= back[0]), None)
+        if back and (_after_break(d, back[0]) or verb and verb[2] in lx.STOP and verb[2].isalpha() and len(verb[2]) > 3
+                     and _after_break(d, verb[0])):
+            prod = back  # also "от Nordic пришли кронштейны 200 шт": a verb after the break, then the product
     if not prod and intent in ("create_deal", "update_deal", "create_order") and d.customer_span:
         # "new deal Acme, highlighters, 10k": the part after the customer's; "deal Acme, lead, toner":
         # after the stage word that follows it as well

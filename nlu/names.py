@@ -122,6 +122,10 @@ class Names:
                     after = words[i + n] if i + n < len(words) else None
                     if after and text[after[0]:after[0] + 1].isupper() and after[0] - words[i + n - 1][1] <= 1:
                         continue
+                    before = words[i - 1] if i else None  # nor when it ends another capitalised name ("Aqua Rila")
+                    if before and text[before[0]:before[0] + 1].isupper() and ws - before[1] <= 1 \
+                            and text[words[i][0]:words[i][0] + 1].isupper():
+                        continue
                 start, end = ws, words[i + n - 1][1]
                 # the legal form written around the name belongs to the mention ("ООО Северный Ветер")
                 # (a company's only: "Globex Corporation, USB-C cables" names no product "Corporation, USB-C cables")

@@ -29,7 +29,7 @@ _ZH_STOP = set("的了吗呢吧在是有要把给和跟从到还多少几送个�
 _PUNCT = set(",.;:!?()[]{}\"«»“”„|/\\，。；：！？、-–—→") | {"->", "w/", "--"}
 # words that may sit inside a company name written in capitals ("Petrov & Sons", "Bank of Sofia")
 _NAME_JOINERS = {"&", "and", "of", "de", "и", "și", "si", "von", "van", "the"}
-_MONEY_SCALE = r"(?:\s*(k|к|тыс\.?|тысяч[аи]?|хил\.?|хиляди|хиляда|mii|mie|млн\.?|mln|million|thousand|grand|千|万|бона|тыщ[иа]?|тыр)(?![A-Za-z\u0400-\u04ff]))?"
+_MONEY_SCALE = r"(?:\s*(k|к|тыс\.?|тысяч[аи]?|хил\.?|хиляди|хиляда|mii|mie|млн\.?|лям(?:а|ов)?|лимон(?:а|ов)?|mln|million|thousand|grand|千|万|бона|тыщ[иа]?|тыр)(?![A-Za-z\u0400-\u04ff]))?"
 # a number: not glued to a preceding word or code; a unit may follow without a space ("5шт", "10kg")
 _DIGITS = re.compile(r"(?<![A-Za-z0-9\u0400-\u04ff/#№-])(?<!\d[.,:])(\d{1,3}(?:[ \u00a0,.]\d{3})+(?![\d])|\d+(?:[.,]\d+)?)" + _MONEY_SCALE + r"(?![\d:/]|[.,]\d|-\d)")
 _SIZE_AFTER = re.compile(r"\s?(?:mm|мм|cm|см|inch|inches|дюйм[а-я]*|инч[а]?|toli|țoli|寸|毫米|厘米)(?![A-Za-z0-9\u0400-\u04ff])")
@@ -37,7 +37,8 @@ _ZH_NUMERAL = re.compile(r"[零一二两三四五六七八九十百千万\d]+")
 _SCALE_VALUES = {"k": 1000, "к": 1000, "тыс": 1000, "тыс.": 1000, "тысяч": 1000, "тысяча": 1000, "тысячи": 1000,
                  "хил": 1000, "хил.": 1000, "хиляди": 1000, "хиляда": 1000, "mii": 1000, "mie": 1000, "бона": 1000,
                  "тыщ": 1000, "тыщи": 1000, "тыща": 1000, "тыр": 1000,
-                 "млн": 1_000_000, "млн.": 1_000_000, "mln": 1_000_000, "million": 1_000_000, "thousand": 1000,
+                 "млн": 1_000_000, "млн.": 1_000_000, "лям": 1_000_000, "ляма": 1_000_000, "лямов": 1_000_000,
+                 "лимон": 1_000_000, "лимона": 1_000_000, "лимонов": 1_000_000, "mln": 1_000_000, "million": 1_000_000, "thousand": 1000,
                  "grand": 1000, "千": 1000, "万": 10000}
 # slang scales that name the currency too: "5 бона" (thousand leva), "150 тыр" (thousand roubles)
 _SCALE_CURRENCY = re.compile(r"(бона|тыр)$")
@@ -502,7 +503,8 @@ def _numbers(d: _Doc, lx) -> list[tuple[int, int, float, str]]:
         if not run:
             return
         has_num = any(r[2] == "NUM" for r in run)
-        if has_num or any(len(r_text) > 3 for r_text in (d.text[r[0]:r[1]] for r in run)):
+        # (a slang million is a whole amount too: "лям руб.")
+        if has_num or any(len(r_text) > 3 or r_text == "лям" for r_text in (d.text[r[0]:r[1]] for r in run)):
             # "a hundred", "o mie": the article counts as one
             value = compose([("num" if r[2] == "NUM" else "scale", float(r[3])) for r in run])
             if value is not None and not any(s <= run[0][0] < e for s, e, _, _ in found):

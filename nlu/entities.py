@@ -890,6 +890,7 @@ def _mentions(d: _Doc, lx, out: dict, intent: str, qty_end) -> None:
     if intent in _PRODUCT_INTENTS and "product" not in out:
         _keep(d, out, "product", _unknown_run(d, lx, intent))
     if "product" in out and getattr(d, "product_span", None):
+        _unwrap_contract(d, lx, out)
         _whole_product(d, lx, out)
     note = _note(d, intent, cust)
     if note:
@@ -923,6 +924,36 @@ def _awaited_span(d: _Doc, lx):
         if end > span[0]:
             return span[0], end
     return None
+
+
+# the words of a supply deal around the goods ("disinfectant annual supply", "годовой контракт на бумагу",
+# "поставки канцтоваров", "年度纸张供应"): the goods are the product
+_CONTRACT_AFTER = re.compile(r"(?:\s+(?:annual|yearly|monthly|weekly|regular))?\s+(?:supply|supplies contract|contract|deal)$"
+                             r"|(?<=[\u4e00-\u9fff])(?:供应|供货|合同|采购)$")
+_CONTRACT_BEFORE = re.compile(r"^(?:(?:годов\w*|ежемесячн\w*|постоянн\w*|регулярн\w*)\s+)?(?:контракт\w*|договор\w*|поставк\w*|поставок)$"
+                              r"|^(?:(?:annual|yearly|monthly)\s+)?(?:supply|contract)$|^(?:年度|每月|长期)(?=[\u4e00-\u9fff]{2})")
+
+
+def _unwrap_contract(d: _Doc, lx, out: dict) -> None:
+    s, e = d.product_span
+    text = d.text[s:e]
+    m = _CONTRACT_AFTER.search(text)
+    if m and m.start() > 0 and not (text[:m.start()].endswith("supplies") and "supplies" not in m.group(0)):
+        e = s + m.start()
+    m = _CONTRACT_BEFORE.search(d.text[s:e])
+    if m and m.end() < e - s:
+        s = s + m.end()  # "年度纸张": the Chinese prefix alone
+    elif m:
+        # "контракт на бумагу", "поставки канцтоваров", "supply of toner": the goods after the contract word
+        of = re.match(r"\s+(?:на|of|for|de|за)?\s*", d.text[e:])
+        nxt = _walk(d, e + of.end(), lx, max_tokens=3, name=False) if of else None
+        if not nxt:
+            return
+        s, e = nxt
+    if (s, e) != d.product_span and e > s:
+        d.product_span = (s, e)
+        d.take(s, e)
+        out["product"] = _tidy(d.orig(s, e))
 
 
 def _keep(d: _Doc, out: dict, key: str, span) -> None:
@@ -1057,10 +1088,11 @@ def _product_span(d: _Doc, lx, intent: str, qty_end):
         # "new deal Acme, highlighters, 10k": the part after the customer's; "deal Acme, lead, toner":
         # after the stage word that follows it as well
         pos = d.customer_span[1]
-        m = re.match(r"\s*[,:—–-]+\s*", d.text[pos:])
+        sep = r"\s*[,:—–\-，：、]+\s*" if d.lang != "zh" else r"\s*[,:—–\-，：、]+\s*|\s+|(?:开个|开一个|建个|建一个|新建)?商机[，,：:\s]*"
+        m = re.match(sep, d.text[pos:])
         stage = d.first("STAGE", pos)
         if m and stage and stage[0] == pos + m.end() and d.is_taken(stage[0], stage[1]):
-            after = re.match(r"\s*[,:—–-]+\s*", d.text[stage[1]:])
+            after = re.match(sep, d.text[stage[1]:])
             m, pos = (after, stage[1]) if after else (None, pos)
         if m:
             prod = _walk(d, pos + m.end(), lx, max_tokens=4, name=False)

@@ -1362,6 +1362,9 @@ def _capitalised(d: _Doc):
         if (i > 0 or w not in known) and orig[:1].isupper() and not d.is_taken(s, e) and not (d.labels_at(s) & _STOP_LABELS) \
                 and w not in lexicon(d.lang).STOP or run and _inside_name(d, d.tokens, i):
             run.append((s, e))
+            if len(run) > 1 and w in _LEGAL_FORMS and orig.isupper():
+                best = best or (run[0][0], run[-1][1])  # "Fabrica Nord SRL Cluj": the name ends at its legal form
+                run = []
             continue
         if run:
             best = best or (run[0][0], run[-1][1])

@@ -256,6 +256,8 @@ def _known_names(d: _Doc, out: dict, intent: str, index) -> None:
     for m in index.find(d.original, known_words(d.lang)):
         if m.kind in out or m.kind == "product" and intent == "list_tasks":
             continue
+        if m.kind == "customer" and not m.whole and intent in ("receive_stock", "replenishment_plan"):
+            continue  # "30 кор. от BALK": a short name where goods come in is the sender's, not a customer's
         s, e = _to_folded(d, m.start, m.end)
         if d.is_taken(s, e):
             continue
@@ -1046,6 +1048,12 @@ def _supplier_span(d: _Doc, lx, intent: str):
         m = _ZH_LATIN_SENDER.match(d.text)
         if m and not d.is_taken(m.start(1), m.end(1)) and not CODE_RE.fullmatch(m.group(1)):
             sup = (m.start(1), m.end(1))
+    if not sup and intent == "replenishment_plan" and d.lang == "ru":
+        # "что дозаказать у CLEAN": whom we buy from, after "у", written with a capital
+        m = re.search(r"(?<![\w-])у\s+", d.text)
+        named = _walk(d, m.end(), lx) if m else None
+        if named and d.orig(*named)[:1].isupper():
+            sup = named
     if not sup and intent == "receive_stock":
         first = _capitalised(d)  # "Балкан Уолсейл разтоварихме, 9 палета": the sender opens the line
         if first and not d.text[:first[0]].strip():
@@ -1106,12 +1114,23 @@ def _product_span(d: _Doc, lx, intent: str, qty_end):
             prod = _without_verb(d, back)
     if not prod and intent in ("move_stock", "receive_stock", "check_stock") and d.places:
         prod = _before_place(d, lx)
+    if not prod and intent == "replenishment_plan":
+        # "replen plan for paper products", "план пополнения по бумаге": what the plan is for, not a name
+        for m in re.finditer(r"(?<![\w-])(?:" + _REPLEN_ABOUT.get(d.lang, "(?!)") + r")\s+", d.text):
+            span = _walk(d, m.end(), lx, max_tokens=3, name=False)
+            if span and d.orig(*span)[:1].islower() and d.text[span[0]:span[1]].split()[0] not in _PLAN_WORDS:
+                prod = span
+                break
     if not prod and intent == "move_stock" and len(d.tokens) > 1 and d.lang != "zh":
         prod = _walk(d, d.tokens[1][0], lx, name=False)  # "transfer napkins from B-01-01 ...": after the verb
     return prod
 
 
 _STOCK_LINES = {"move_stock", "receive_stock", "check_stock", "count_stock"}
+_REPLEN_ABOUT = {"ru": "по", "bg": "за", "ro": "pentru|la", "en": "for|of"}
+_PLAN_WORDS = {"попълване", "попълването", "зареждане", "пополнение", "пополнения", "пополнению", "дозаказу", "replenishment",
+               "restock", "restocking", "reorder", "reordering", "replen", "aprovizionare", "reaprovizionare", "plan", "план",
+               "planul", "next", "this"}
 
 
 def _before_place(d: _Doc, lx):

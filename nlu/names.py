@@ -70,8 +70,8 @@ def _same_word(written: str, known: str) -> bool:
 
 class Names:
     def __init__(self, data: dict):
-        # (kind, record name, core words) per alias; indexed by the first core word's first 3 letters
-        self.index: dict[str, list[tuple[str, str, list[str]]]] = {}
+        # (kind, record name, core words, read into the other alphabet) per alias; indexed by the first core word's first 3 letters
+        self.index: dict[str, list[tuple[str, str, list[str], bool]]] = {}
         self.zh: list[tuple[str, str, str]] = []
         self.count = 0
         for kind in KINDS:
@@ -88,10 +88,12 @@ class Names:
                         for variant in _zh_variants(low):
                             self.zh.append((kind, name, variant))
                         continue
-                    for variant in _scripts(low, kind):
+                    for k, variant in enumerate(_scripts(low, kind)):
                         words = _core([w for w in _WORD.findall(variant)])
                         if words:
-                            self.index.setdefault(words[0][:3], []).append((kind, name, words))
+                            # (a name read into the other alphabet is only found whole: "Sino" read as
+                            # "сино" is no shortened name in "синие")
+                            self.index.setdefault(words[0][:3], []).append((kind, name, words, k > 0))
         self.zh.sort(key=lambda z: -len(z[2]))
 
     def find(self, text: str, common_words: frozenset[str] = frozenset()) -> list[Mention]:
@@ -107,11 +109,13 @@ class Names:
                     at = low.find(variant, at + 1)
         words = [(m.start(), m.end(), m.group(0).strip(".,'’-")) for m in _WORD.finditer(low)]
         for i, (ws, we, w) in enumerate(words):
-            for kind, name, core in self.index.get(w[:3], ()):
+            for kind, name, core, other_script in self.index.get(w[:3], ()):
                 n = 0
                 while n < len(core) and i + n < len(words) and _same_word(words[i + n][2], core[n]):
                     n += 1
                 if n == 0:
+                    continue
+                if n < len(core) and other_script:
                     continue
                 if n < len(core):
                     # a shortened name ("Orbit" for Orbit Office OOD): only from a word that is no ordinary word,

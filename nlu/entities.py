@@ -756,8 +756,9 @@ def _walk(d: _Doc, pos: int, lx, max_tokens: int = 5, skip_stop: int = 0, backwa
                 continue
             break
         labels = d.labels_at(s)
-        if "UNIT" in labels and not got and not backward:
-            skip_of = True  # "how many boxes of paper": the unit is not the product
+        if "UNIT" in labels and not got and not backward \
+                and not (zh and not re.search(r"[\d零一二两三四五六七八九十百千万]\s*$", d.text[:s])):
+            skip_of = True  # "how many boxes of paper": the unit is not the product ("包装材料" has no count: a word)
             continue
         if skip_of and not got and w in ("of", "de", "от", "的"):
             continue

@@ -757,7 +757,7 @@ def _walk(d: _Doc, pos: int, lx, max_tokens: int = 5, skip_stop: int = 0, backwa
             break
         labels = d.labels_at(s)
         if "UNIT" in labels and not got and not backward \
-                and not (zh and not re.search(r"[\d零一二两三四五六七八九十百千万]\s*$", d.text[:s])):
+                and not (zh and not re.search(r"(?:[\d零一二两三四五六七八九十百千万几]|多少)\s*$", d.text[:s])):
             skip_of = True  # "how many boxes of paper": the unit is not the product ("包装材料" has no count: a word)
             continue
         if skip_of and not got and w in ("of", "de", "от", "的"):

@@ -22,6 +22,10 @@ class Found:
     end: int
 
 
+# minutes after "in"/"через"/"след"/"în" ("in 30 min", "через 20 минут"); kept here, the lexicons have none
+_MINUTE_WORDS = {"en": ["min", "mins", "minute", "minutes"], "ru": ["мин", "мин.", "минут", "минуты", "минуту"],
+                 "bg": ["мин", "мин.", "минути", "минута"], "ro": ["min", "minute", "minut"]}
+
 def _alt(words) -> str:
     words = sorted({w for w in words if w}, key=len, reverse=True)
     return "|".join(re.escape(w) for w in words)
@@ -50,7 +54,7 @@ def _patterns(lang: str) -> dict:
     if lang == "zh":
         p["next_wd"] = re.compile(r"(?:下个?|下一个?)(?:周|星期|礼拜)([一二三四五六日天])")
         p["this_wd"] = re.compile(r"(?:这个?|本)?(?:周|星期|礼拜)([一二三四五六日天])")
-        p["in_n"] = re.compile(r"(" + _ZH_NUM + r")\s*(天|个?星期|周|个?小时)(?:以后|之后|后)")
+        p["in_n"] = re.compile(r"(" + _ZH_NUM + r")\s*(天|个?星期|周|个?小时|分钟)(?:以后|之后|后)")
         p["half_hour"] = re.compile(r"半(?:个)?小时(?:以后|之后|后)")
         p["next_week"] = re.compile(r"下(?:个)?(?:周|星期|礼拜)")
         p["md"] = re.compile(r"(\d{1,2})月(\d{1,2})[日号]")
@@ -64,8 +68,11 @@ def _patterns(lang: str) -> dict:
         p["this_wd"] = re.compile(r"(?<!black )(?<!черную )(?<!черная )(?<!черния )(?<!черен )" + b + "(" + wd + ")" + e)
         n_words = _alt(f(lx.IN_N)) or "in"
         # "in 3 days", "peste o oră" (an article for one), "через полчаса", "in half an hour"
+        # minutes only with their number ("in 30 min", "через 20 минут"): "in a minute" is no time
         p["in_n"] = re.compile(b + "(?:" + n_words + r")\s+(?:(\d{1,3})\s+|(?:o|un|an|a|one|една|един|одна|один)\s+)?("
-                               + _alt(f(lx.DAY_WORDS + lx.WEEK_WORDS + lx.HOUR_WORDS)) + ")" + e)
+                               + _alt(f(lx.DAY_WORDS + lx.WEEK_WORDS + lx.HOUR_WORDS)) + ")" + e
+                               + (r"|" + b + "(?:" + n_words + r")\s+(\d{1,3})\s*(" + _alt(f(_MINUTE_WORDS.get(lang, []))) + ")" + e
+                                  if _MINUTE_WORDS.get(lang) else ""))
         p["half_hour"] = re.compile(b + "(?:" + n_words + r")\s+(?:полчаса|пол часа|half an hour|half hour|половин час|jumatate de ora|o jumatate de ora)" + e)
         p["n_from_now"] = re.compile(b + r"(\d{1,3})\s+(" + _alt(f(lx.DAY_WORDS + lx.WEEK_WORDS + lx.HOUR_WORDS)) + r")\s+(?:from now|later)" + e) if lang == "en" else None
         p["next_week"] = re.compile(b + "(?:" + nw + ")" + e) if nw else None
@@ -73,6 +80,7 @@ def _patterns(lang: str) -> dict:
     p["day_words"] = set(f(lx.DAY_WORDS))
     p["week_words"] = set(f(lx.WEEK_WORDS))
     p["hour_words"] = set(f(lx.HOUR_WORDS))
+    p["minute_words"] = set(f(_MINUTE_WORDS.get(lang, []))) | {"分钟"}
     p["iso"] = re.compile(r"(?<!\d)(20\d\d)-(\d{1,2})-(\d{1,2})(?!\d)")
     p["dmy"] = re.compile(r"(?<![\d.:/])(\d{1,2})([./])(\d{1,2})(?:\2(\d{2}|\d{4}))?(?![\d:/]|\.\d)")
     # times
@@ -166,8 +174,12 @@ def _in_n(s: _Scan):
     for rx in (s.p["in_n"], s.p.get("n_from_now")):
         m = rx.search(s.text) if rx else None
         if m and s.hit(m):
+            if rx is s.p["in_n"] and m.lastindex and m.lastindex > 2 and m.group(4):
+                return ("hours", _num(m.group(3)) / 60)  # "in 30 min"
             n = _num(m.group(1)) if m.group(1) else 1
             word = m.group(2)
+            if word in s.p["minute_words"]:
+                return ("hours", n / 60)
             if s.lang == "zh":
                 kind = "day" if word == "天" else ("hour" if "小时" in word else "week")
             else:

@@ -25,11 +25,11 @@ _MAPS = {"UNITS": "UNIT", "CURRENCIES": "CUR", "STAGES": "STAGE", "CHANNELS": "C
 # a mention ends where one of these begins
 _STOP_LABELS = {"CUR", "STAGE", "CHANNEL", "ORDERW", "CUSTW", "SUPW", "FORW", "FROMW", "TOW", "BINW",
                 "REMIND", "BECAUSE", "NOTEW", "DEALW", "DATEW", "STOCKW", "WITHW", "WD", "NEXT"}
-_ZH_STOP = set("的了吗呢吧在是有要把给和跟从到还多少几送个请帮我们你他她它这那么")
+_ZH_STOP = set("的了吗呢吧在是有要把给和跟从到还多少几送个请帮我们你他她它这那么查")
 _PUNCT = set(",.;:!?()[]{}\"«»“”„|/\\，。；：！？、-–—→") | {"->", "w/", "--"}
 # words that may sit inside a company name written in capitals ("Petrov & Sons", "Bank of Sofia")
 _NAME_JOINERS = {"&", "and", "of", "de", "и", "și", "si", "von", "van", "the"}
-_MONEY_SCALE = r"(?:\s*(k|к|тыс\.?|тысяч[аи]?|хил\.?|хиляди|хиляда|mii|mie|млн\.?|mln|million|thousand|grand|千|万|бона|тыщ[иа]?|тыр)(?![A-Za-z\u0400-\u04ff]))?"
+_MONEY_SCALE = r"(?:\s*(k|к|тыс\.?|тысяч[аи]?|хил\.?|хиляди|хиляда|mii|mie|млн\.?|лям(?:а|ов)?|лимон(?:а|ов)?|mln|million|thousand|grand|千|万|бона|тыщ[иа]?|тыр)(?![A-Za-z\u0400-\u04ff]))?"
 # a number: not glued to a preceding word or code; a unit may follow without a space ("5шт", "10kg")
 _DIGITS = re.compile(r"(?<![A-Za-z0-9\u0400-\u04ff/#№-])(?<!\d[.,:])(\d{1,3}(?:[ \u00a0,.]\d{3})+(?![\d])|\d+(?:[.,]\d+)?)" + _MONEY_SCALE + r"(?![\d:/]|[.,]\d|-\d)")
 _SIZE_AFTER = re.compile(r"\s?(?:mm|мм|cm|см|inch|inches|дюйм[а-я]*|инч[а]?|toli|țoli|寸|毫米|厘米)(?![A-Za-z0-9\u0400-\u04ff])")
@@ -37,7 +37,8 @@ _ZH_NUMERAL = re.compile(r"[零一二两三四五六七八九十百千万\d]+")
 _SCALE_VALUES = {"k": 1000, "к": 1000, "тыс": 1000, "тыс.": 1000, "тысяч": 1000, "тысяча": 1000, "тысячи": 1000,
                  "хил": 1000, "хил.": 1000, "хиляди": 1000, "хиляда": 1000, "mii": 1000, "mie": 1000, "бона": 1000,
                  "тыщ": 1000, "тыщи": 1000, "тыща": 1000, "тыр": 1000,
-                 "млн": 1_000_000, "млн.": 1_000_000, "mln": 1_000_000, "million": 1_000_000, "thousand": 1000,
+                 "млн": 1_000_000, "млн.": 1_000_000, "лям": 1_000_000, "ляма": 1_000_000, "лямов": 1_000_000,
+                 "лимон": 1_000_000, "лимона": 1_000_000, "лимонов": 1_000_000, "mln": 1_000_000, "million": 1_000_000, "thousand": 1000,
                  "grand": 1000, "千": 1000, "万": 10000}
 # slang scales that name the currency too: "5 бона" (thousand leva), "150 тыр" (thousand roubles)
 _SCALE_CURRENCY = re.compile(r"(бона|тыр)$")
@@ -47,19 +48,25 @@ _TIMES_QTY = re.compile(r"(?<![A-Za-z0-9\u0400-\u04ff])[xх×*]\s?(\d+)(?![\d.,:
 # places that are not bins: warehouses and the special locations, in any case
 # (codes are ASCII: a Chinese character right next to one is a boundary, "MAIN仓"; "in main" is the main warehouse)
 _PLACES = re.compile(r"(?<![A-Za-z0-9_\u0400-\u04ff-])(?:(dock[- ]?in|dock[- ]?out|quarantine|карантин[а-я]*|carantin[aăe]*|隔离区|收货区)|(?-i:(MAIN|NORTH|EAST|TRANSIT))"
-                     r"|(north|east|main|varna|plovdiv)\s+(?:depot|warehouse)|(?:(?<=\bin )|(?<=\bat )|(?<=\bto )|(?<=\bfrom ))(main)"
+                     r"|(north|east|main|varna|plovdiv)\s+(?:depot|warehouse|wh)|(?:(?<=\bin )|(?<=\bat )|(?<=\bto )|(?<=\bfrom ))(main)"
                      # the warehouses named as people name them (issue #20): main/central, and the cities of NORTH and EAST
-                     r"|((?:main|central)\s+(?:warehouse|depot|store)|(?:главн|центральн|основн|централн)[а-я]*\s+склад[а-я]*"
+                     r"|((?:main|central)\s+(?:warehouse|depot|store|wh)|(?:главн|центральн|основн|централн)[а-я]*\s+склад[а-я]*"
                      r"|склад[а-я]*\s+(?:главн|центральн|основн)[а-я]*|depozit(?:ul)?\s+(?:principal|central)|主仓库|主仓|总仓|中心仓"
                      # "от централния към Варна", "с основного": the main warehouse named by its adjective alone
-                     r"|(?:(?<=от )|(?<=към )|(?<=из )|(?<=до )|(?<=с ))(?:главн|централн|основн|центральн)(?:ия|ият|ого))"
+                     r"|(?:(?<=от )|(?<=към )|(?<=из )|(?<=до )|(?<=с ))(?:главн|централн|основн|центральн)(?:ия|ият|ого)"
+                     # "на главном насчитали", "HAR-080 на главном": the main warehouse by its adjective after "на"/"в"
+                     # ("основном" is left out: "в основном" is "mostly")
+                     r"|(?:(?<=на )|(?<=в ))(?:главн|центральн)ом)"
                      r"|((?:(?:depozit(?:ul)?(?:\s+din)?|склад[а-я]*(?:\s+(?:в|във|во))?|warehouse|depot)\s+)?(?:varna|варн(?:ата|а|е|у|ы|ой)|瓦尔纳)"
                      r"(?:\s+(?:depot|warehouse|site))?(?:仓库|仓)?)"
                      r"|((?:(?:depozit(?:ul)?(?:\s+din)?|склад[а-я]*(?:\s+(?:в|във|во))?|warehouse|depot)\s+)?(?:plovdiv|пловдив(?:а|е|у|ом)?|普罗夫迪夫)"
-                     r"(?:\s+(?:depot|warehouse|site))?(?:仓库|仓)?))(?![A-Za-z0-9_\u0400-\u04ff-])", re.I)
+                     r"(?:\s+(?:depot|warehouse|site))?(?:仓库|仓)?))(?![A-Za-z0-9_\u0400-\u04ff]|-(?!>))", re.I)
 # warehouses named by a word or a city: places only where stock is meant ("all customers in Varna" is an audience)
 _WAREHOUSE_INTENTS = {"check_stock", "move_stock", "count_stock", "receive_stock", "replenishment_plan", "start_picking"}
 _PLACE_NAMES = {"varna": "NORTH", "plovdiv": "EAST"}
+# an order's warehouse is named as where it ships from ("ship from Plovdiv", "со склада в Варне",
+# "din depozitul principal", "从主仓发货"); a customer's own city in an order is no place
+_SHIP_FROM = re.compile(r"(?:(?<![\w])(?:from|out of|din|de la|из|со|с|от)\s+(?:the\s+|our\s+)?|从|由)$", re.I)
 # bins written without separators or with spaces: A0102, a 01 02
 _BIN_LOOSE = re.compile(r"(?<![A-Za-z0-9_-])([A-Da-dPp])[ ]?(\d{2})[ ]?(\d{2})(?![A-Za-z0-9_-])")
 # bins typed on a Cyrillic keyboard: "а-6-1", "п-1-2", "В-01-03" (В looks like B, Б sounds like it)
@@ -90,6 +97,9 @@ _BIN_FORMS = ((BIN_RE, lambda m: canon_bin(m.group(0))),
 
 
 _LANG_REGION = {"en": "BG", "bg": "BG", "ro": "RO", "ru": "RU", "zh": "CN"}
+# the company's markets: a local number that is valid in none of the writer's own is tried in these
+# ("0744 123 987", a Romanian mobile, in an English message; "139 1234 5678", a Chinese one, in Russian)
+_MARKETS = ("BG", "RO", "RU", "CN")
 _PHONE_HINT = re.compile(r"\+?\d[\d\s().-]{6,}\d")
 
 
@@ -246,6 +256,8 @@ def _known_names(d: _Doc, out: dict, intent: str, index) -> None:
     for m in index.find(d.original, known_words(d.lang)):
         if m.kind in out or m.kind == "product" and intent == "list_tasks":
             continue
+        if m.kind == "customer" and not m.whole and intent in ("receive_stock", "replenishment_plan"):
+            continue  # "30 кор. от BALK": a short name where goods come in is the sender's, not a customer's
         s, e = _to_folded(d, m.start, m.end)
         if d.is_taken(s, e):
             continue
@@ -277,8 +289,13 @@ def _phones(d: _Doc, out: dict, region: str) -> None:
     # ("0722 123 456" from a Romanian writer, "8 921 ..." from a Russian one, "手机139..." from a Chinese one)
     zh = d.lang == "zh"
     text = re.sub(r"(?<=[\u3400-\u9fff])(?=[+\d])", " ", d.original) if zh else d.original
-    for reg in dict.fromkeys([region, _LANG_REGION.get(d.lang, region)]):
+    first = list(dict.fromkeys([region, _LANG_REGION.get(d.lang, region)]))
+    for reg in dict.fromkeys(first + list(_MARKETS)):
         for m in phonenumbers.PhoneNumberMatcher(text, reg):
+            # another market's number (a Romanian mobile in an English message): only a whole
+            # national number (9+ digits), never a count or an order number that happens to be valid
+            if reg not in first and len(re.sub(r"\D", "", m.raw_string)) < 9:
+                continue
             out["phone"] = phonenumbers.format_number(m.number, phonenumbers.PhoneNumberFormat.E164)
             at = d.original.find(m.raw_string) if zh else m.start
             if at >= 0:
@@ -351,7 +368,8 @@ def _locations(d: _Doc, out: dict, intent: str) -> None:
         s, e = _to_folded(d, m.start(), m.end())
         if d.is_taken(s, e) or any(b[0] < e and s < b[1] for b in bins):
             continue
-        if (m.group(5) or m.group(6) or m.group(7)) and intent not in _WAREHOUSE_INTENTS:
+        if (m.group(5) or m.group(6) or m.group(7)) and intent not in _WAREHOUSE_INTENTS \
+                and not (intent == "create_order" and _SHIP_FROM.search(d.original[:m.start()])):
             continue
         if m.group(1):
             word = m.group(1).lower().replace(" ", "-")
@@ -391,7 +409,7 @@ def _locations(d: _Doc, out: dict, intent: str) -> None:
                 roles.append("from_location")  # "de la B-06-01": the "la" is not "to"
             elif prev in _word_set(d.lang, "FROM_WORDS"):
                 roles.append("from_location")
-            elif prev in _word_set(d.lang, "TO_WORDS") or prev in ("->", "→", ">"):
+            elif prev in _word_set(d.lang, "TO_WORDS") or prev.endswith(("->", "→", ">")):
                 roles.append("to_location")
             elif prev in _word_set(d.lang, "BIN_WORDS") and len(before_words) > 1 and before_words[-2] in _word_set(d.lang, "FROM_WORDS"):
                 roles.append("from_location")
@@ -487,7 +505,8 @@ def _numbers(d: _Doc, lx) -> list[tuple[int, int, float, str]]:
         if not run:
             return
         has_num = any(r[2] == "NUM" for r in run)
-        if has_num or any(len(r_text) > 3 for r_text in (d.text[r[0]:r[1]] for r in run)):
+        # (a slang million is a whole amount too: "лям руб.")
+        if has_num or any(len(r_text) > 3 or r_text == "лям" for r_text in (d.text[r[0]:r[1]] for r in run)):
             # "a hundred", "o mie": the article counts as one
             value = compose([("num" if r[2] == "NUM" else "scale", float(r[3])) for r in run])
             if value is not None and not any(s <= run[0][0] < e for s, e, _, _ in found):
@@ -728,6 +747,8 @@ def _walk(d: _Doc, pos: int, lx, max_tokens: int = 5, skip_stop: int = 0, backwa
             continue
         if w in _PUNCT or all(c in _PUNCT for c in w) or d.is_taken(s, e):
             break
+        if zh and got and _cjk(w) and _cjk(got[-1][2]) and d.text[min(e, got[-1][1]):max(s, got[-1][0])].isspace():
+            break  # "盘点 挂锁": a space between Chinese words ends a phrase
         glued = zh and w.isdigit() and _in_latin_code(d, s, e)
         if zh and (w in _ZH_STOP or w.isdigit() and not glued):
             if not got and skipped < skip_stop:
@@ -735,8 +756,9 @@ def _walk(d: _Doc, pos: int, lx, max_tokens: int = 5, skip_stop: int = 0, backwa
                 continue
             break
         labels = d.labels_at(s)
-        if "UNIT" in labels and not got and not backward:
-            skip_of = True  # "how many boxes of paper": the unit is not the product
+        if "UNIT" in labels and not got and not backward \
+                and not (zh and not re.search(r"(?:[\d零一二两三四五六七八九十百千万几]|多少)\s*$", d.text[:s])):
+            skip_of = True  # "how many boxes of paper": the unit is not the product ("包装材料" has no count: a word)
             continue
         if skip_of and not got and w in ("of", "de", "от", "的"):
             continue
@@ -788,10 +810,17 @@ def _inside_name(d: _Doc, toks, i: int) -> bool:
         return True
     if w in _QUOTES_CLOSE and any(d.text[t[0]:t[1]] in _QUOTES_OPEN for t in toks[:i]):
         return True
+    if w in _NAME_JOINERS and d.has_case and i and nxt and d.orig(toks[i - 1][0], toks[i - 1][1])[:1].isupper() \
+            and d.orig(nxt[0], nxt[1])[:1].isupper() and not d.is_taken(*nxt[:2]) and not d.labels_at(nxt[0]) & _STOP_LABELS:
+        return True  # "Fabrica de Pâine Cluj", "Bank of Sofia": a joiner between capitalised words
     if w == "." and prev_end == s and i and len(toks[i - 1][2]) <= 3 and toks[i - 1][2].isalpha() and nxt \
             and d.orig(nxt[0], nxt[1])[:1].isupper():
         return True
     return False
+
+
+def _cjk(w: str) -> bool:
+    return bool(w) and "\u3400" <= w[0] <= "\u9fff"
 
 
 def _in_latin_code(d: _Doc, s: int, e: int) -> bool:
@@ -859,13 +888,75 @@ def _mentions(d: _Doc, lx, out: dict, intent: str, qty_end) -> None:
         first = _walk(d, qty_end + (re.match(r"\s*(?:of\s+|de\s+|от\s+)?", d.text[qty_end:]).end()), lx, name=False)
         if first and first[1] < d.product_span[0] and re.match(r"\s*(?:[,;]|\s(?:and|и|și|si|та)\s)", d.text[first[1]:]):
             _keep(d, out, "product", first)
+    if intent == "order_status" and "product" not in out:
+        _keep(d, out, "product", _awaited_span(d, lx))
     if intent in _PRODUCT_INTENTS and "product" not in out:
         _keep(d, out, "product", _unknown_run(d, lx, intent))
     if "product" in out and getattr(d, "product_span", None):
+        _unwrap_contract(d, lx, out)
         _whole_product(d, lx, out)
     note = _note(d, intent, cust)
     if note:
         out["note"] = note
+
+
+# what a customer waits for in a status question: the goods after a possessive or an arrival verb
+# ("when their chairs arrive", "когда приедут их стулья", "кога ще пристигнат столовете им", "când ajung scaunele",
+# "他们的椅子什么时候到")
+_AWAITED = {
+    "en": r"(?<![\w])(?:their|our|my|his|her)\s+",
+    "ru": r"(?<![\w])(?:(?:приедут|придут|привезут|доставят|приедет|придёт|придет|привезут|будут)\s+(?:(?:их|наши|наш|наша|мои|его|её|ее)\s+)?|(?:их|наши)\s+)",
+    "bg": r"(?<![\w])(?:пристигнат|пристигне|дойдат|дойде|доставят|доставите|стигнат|идват|идва)\s+(?:(?:им|ни|наши|техните)\s+)?",
+    "ro": r"(?<![\w])(?:ajung|ajunge|vin|vine|sosesc|sosește|soseste|livrati|livrați)\s+",
+    "zh": r"(?:他们的|我们的|她们的)",
+}
+_AWAITED_END = re.compile(r"\s+(?:arrive|arrives|arriving|come|coming|get|be|is|are|will|ship|shipped|left|went|delivered|got)(?![\w]).*$"
+                          r"|(?:什|啥|何时|到|怎|还没|能到|会到|哪).*$", re.S)
+
+
+def _awaited_span(d: _Doc, lx):
+    rx = _AWAITED.get(d.lang)
+    for m in re.finditer(rx, d.text) if rx else ():
+        if d.is_taken(m.start(), m.end()):
+            continue
+        span = _walk(d, m.end(), lx, max_tokens=3, name=False)
+        if not span:
+            continue
+        cut = _AWAITED_END.search(d.text[span[0]:span[1]])
+        end = span[0] + cut.start() if cut else span[1]
+        if end > span[0]:
+            return span[0], end
+    return None
+
+
+# the words of a supply deal around the goods ("disinfectant annual supply", "годовой контракт на бумагу",
+# "поставки канцтоваров", "年度纸张供应"): the goods are the product
+_CONTRACT_AFTER = re.compile(r"(?:\s+(?:annual|yearly|monthly|weekly|regular))?\s+(?:supply|supplies contract|contract|deal)$"
+                             r"|(?<=[\u4e00-\u9fff])(?:供应|供货|合同|采购)$")
+_CONTRACT_BEFORE = re.compile(r"^(?:(?:годов\w*|ежемесячн\w*|постоянн\w*|регулярн\w*)\s+)?(?:контракт\w*|договор\w*|поставк\w*|поставок)$"
+                              r"|^(?:(?:annual|yearly|monthly)\s+)?(?:supply|contract)$|^(?:年度|每月|长期)(?=[\u4e00-\u9fff]{2})")
+
+
+def _unwrap_contract(d: _Doc, lx, out: dict) -> None:
+    s, e = d.product_span
+    text = d.text[s:e]
+    m = _CONTRACT_AFTER.search(text)
+    if m and m.start() > 0 and not (text[:m.start()].endswith("supplies") and "supplies" not in m.group(0)):
+        e = s + m.start()
+    m = _CONTRACT_BEFORE.search(d.text[s:e])
+    if m and m.end() < e - s:
+        s = s + m.end()  # "年度纸张": the Chinese prefix alone
+    elif m:
+        # "контракт на бумагу", "поставки канцтоваров", "supply of toner": the goods after the contract word
+        of = re.match(r"\s+(?:на|of|for|de|за)?\s*", d.text[e:])
+        nxt = _walk(d, e + of.end(), lx, max_tokens=3, name=False) if of else None
+        if not nxt:
+            return
+        s, e = nxt
+    if (s, e) != d.product_span and e > s:
+        d.product_span = (s, e)
+        d.take(s, e)
+        out["product"] = _tidy(d.orig(s, e))
 
 
 def _keep(d: _Doc, out: dict, key: str, span) -> None:
@@ -881,7 +972,9 @@ def _keep(d: _Doc, out: dict, key: str, span) -> None:
 # "明达商贸", "北京恒通科技有限公司"); the characters before it that are verbs or particles are not part of it
 _ZH_COMPANY = re.compile(r"((?:上海|北京|深圳|广州|杭州|天津|成都|苏州|厦门|宁波|南京|武汉|重庆|青岛|西安|长沙|郑州|东莞|佛山|无锡|大连|沈阳|济南|福州|合肥|昆明)?"
                          r"[\u4e00-\u9fff]{2,4}?(?:贸易|商贸|文具|科技|办公|五金|包装|集团|酒店|商行|实业|电子|物流|印务|食品|家具|用品|超市|餐饮|医院|学校|诊所|药房)"
-                         r"(?:有限公司|股份有限公司|公司)?)")
+                         # a shop or market's own word after the trade ("文具城", "五金店", "家具馆")
+                         r"(?:城|店|馆|中心)?(?:有限公司|股份有限公司|公司)?)")
+_ZH_CITY = re.compile(r"上海|北京|深圳|广州|杭州|天津|成都|苏州|厦门|宁波|南京|武汉|重庆|青岛|西安|长沙|郑州|东莞|佛山|无锡|大连|沈阳|济南|福州|合肥|昆明")
 _ZH_LEAD = "帮给和跟与向是为替把让从到跟要订找问查看新建个客户档案加添录入叫了的：:，, "
 
 
@@ -889,6 +982,9 @@ def _zh_company(d: _Doc):
     """The first Chinese company name in the text, not already taken."""
     for m in _ZH_COMPANY.finditer(d.text):
         s, e = m.start(1), m.end(1)
+        city = _ZH_CITY.search(d.text, s + 1, e - 3)
+        if city:
+            s = city.start()  # "显示杭州文具城", "请为杭州文具城": the name starts at its city
         while s < e - 3 and d.text[s] in _ZH_LEAD and not d.text[s:s + 2] in ("上海", "北京"):
             s += 1
         if not d.is_taken(s, e) and e - s >= 4:
@@ -904,7 +1000,9 @@ def _customer_span(d: _Doc, lx, intent: str):
             return cust
     sp = d.first("CUSTW")
     if sp:
-        cust = _walk(d, sp[1], lx, max_tokens=6 if intent == "create_customer" else 4, skip_stop=1)
+        # "new customer: ИП Козлов", "client nou - Fabrica Nord": the name after a colon or dash
+        colon = re.match(r"\s*[:：—–-]\s*", d.text[sp[1]:])
+        cust = _walk(d, sp[1] + (colon.end() if colon else 0), lx, max_tokens=6 if intent == "create_customer" else 4, skip_stop=1)
     if not cust and intent in ("create_deal", "update_deal"):
         sp = d.first("DEALW")
         if sp:
@@ -914,6 +1012,8 @@ def _customer_span(d: _Doc, lx, intent: str):
         sp = d.first("CHANNEL")
         if sp:
             cust = _walk(d, sp[1], lx, skip_stop=1)
+            if cust and d.has_case and d.orig(*cust)[:1].islower():
+                cust = _capitalised(d) or cust  # "met the owner" in a text that names "Green Leaf Hostel"
     if not cust:
         found = [c for label in ("FORW", "WITHW") for sp in d.all(label) for c in [_walk(d, sp[1], lx)] if c]
         # "remind me on friday to send the quote to Acme": in a text with capitals, the capitalised
@@ -936,6 +1036,11 @@ def _supplier_span(d: _Doc, lx, intent: str):
             return found
     sp = d.first("SUPW")
     sup = _walk(d, sp[1], lx, skip_stop=1) if sp else None
+    if sup and d.has_case and d.orig(*sup)[:1].islower():
+        # "from Aqua Rila (new supplier I think)": a lower-case walk after "supplier" is no name when a
+        # capitalised one follows "from"
+        named = next((s for f in d.all("FROMW") for s in [_walk(d, f[1], lx)] if s and d.orig(*s)[:1].isupper()), None)
+        sup = named or sup
     if not sup and intent not in ("create_order", "check_stock", "count_stock"):
         # ("колко имаме от сините химикалки": in a stock question "from" is "of", never a sender)
         sup = next((s for sp in d.all("FROMW") for s in [_walk(d, sp[1], lx)] if s), None)
@@ -944,6 +1049,12 @@ def _supplier_span(d: _Doc, lx, intent: str):
         m = _ZH_LATIN_SENDER.match(d.text)
         if m and not d.is_taken(m.start(1), m.end(1)) and not CODE_RE.fullmatch(m.group(1)):
             sup = (m.start(1), m.end(1))
+    if not sup and intent == "replenishment_plan" and d.lang == "ru":
+        # "что дозаказать у CLEAN": whom we buy from, after "у", written with a capital
+        m = re.search(r"(?<![\w-])у\s+", d.text)
+        named = _walk(d, m.end(), lx) if m else None
+        if named and d.orig(*named)[:1].isupper():
+            sup = named
     if not sup and intent == "receive_stock":
         first = _capitalised(d)  # "Балкан Уолсейл разтоварихме, 9 палета": the sender opens the line
         if first and not d.text[:first[0]].strip():
@@ -951,9 +1062,22 @@ def _supplier_span(d: _Doc, lx, intent: str):
     return sup
 
 
+# "瓦尔纳有A3纸吗", "隔离区还有环保海绵吗": a Chinese stock question, the thing between "有" and "吗"
+_ZH_HAVE = re.compile(r"(?:还有|有没有|有)\s*([^吗么嘛?？，,。！!\s]{1,12}?)\s*(?:吗|么|嘛|没有|\?|？)")
+
+
 def _product_span(d: _Doc, lx, intent: str, qty_end):
     sp = d.first("PRODW")
     prod = _walk(d, sp[1], lx, skip_stop=1, name=False) if sp else None
+    if not prod and d.lang == "zh" and intent == "check_stock" and qty_end is None:
+        m = _ZH_HAVE.search(d.text)
+        if m and not d.is_taken(m.start(1), m.end(1)) and not re.search(r"多少|几|货|库存", m.group(1)):
+            prod = m.start(1), m.end(1)
+    if not prod and d.lang == "zh" and d.qty_span and "\u4e00" <= d.text[d.qty_span[0] - 1:d.qty_span[0]] <= "\u9fff":
+        # "盘点 挂锁28个", "数了 订书机12个": a product written right before its count, a phrase of its own
+        back = _walk(d, d.qty_span[0], lx, max_tokens=3, backward=True, name=False)
+        if back and d.text[back[0] - 1:back[0]] in ("", " ", "，", ",", "：", ":", "、"):
+            prod = back
     if not prod and qty_end is not None:
         of = re.match(r"\s*(of|de|от)\s+|\s*", d.text[qty_end:])
         prod = _walk(d, qty_end + (of.end() if of else 0), lx, name=False)
@@ -963,15 +1087,24 @@ def _product_span(d: _Doc, lx, intent: str, qty_end):
             if prod:
                 break
     if not prod and d.qty_span and d.lang != "zh":
-        # "корректоров 46", "b-03-03 шурупы 14 кг": the product before its count, after a break
+        # "корректоров 46", "b-03-03 шурупы 14 кг", "盘点 挂锁28个": the product before its count, after a break
         back = _walk(d, d.qty_span[0], lx, max_tokens=2, backward=True, name=False)
-        if back and _after_break(d, back[0]):
-            prod = back
+        verb = next((t for t in reversed(d.tokens) if back and t[1] <= back[0]), None)
+        if back and (_after_break(d, back[0]) or verb and verb[2] in lx.STOP and verb[2].isalpha() and len(verb[2]) > 3
+                     and _after_break(d, verb[0])):
+            prod = back  # also "от Nordic пришли кронштейны 200 шт": a verb after the break, then the product
     if not prod and intent in ("create_deal", "update_deal", "create_order") and d.customer_span:
-        # "new deal Acme, highlighters, 10k": the part after the customer's
-        m = re.match(r"\s*[,:—–-]+\s*", d.text[d.customer_span[1]:])
+        # "new deal Acme, highlighters, 10k": the part after the customer's; "deal Acme, lead, toner":
+        # after the stage word that follows it as well
+        pos = d.customer_span[1]
+        sep = r"\s*[,:—–\-，：、]+\s*" if d.lang != "zh" else r"\s*[,:—–\-，：、]+\s*|\s+|(?:开个|开一个|建个|建一个|新建)?商机[，,：:\s]*"
+        m = re.match(sep, d.text[pos:])
+        stage = d.first("STAGE", pos)
+        if m and stage and stage[0] == pos + m.end() and d.is_taken(stage[0], stage[1]):
+            after = re.match(sep, d.text[stage[1]:])
+            m, pos = (after, stage[1]) if after else (None, pos)
         if m:
-            prod = _walk(d, d.customer_span[1] + m.end(), lx, max_tokens=4, name=False)
+            prod = _walk(d, pos + m.end(), lx, max_tokens=4, name=False)
     if not prod and intent in _STOCK_LINES and d.qty_span and d.lang != "zh" \
             and re.search(r"[,;]\s*$", d.text[:d.qty_span[0]]):
         # "приняли чай зелёный, 48 пачек": the product, a comma, then its count
@@ -982,12 +1115,23 @@ def _product_span(d: _Doc, lx, intent: str, qty_end):
             prod = _without_verb(d, back)
     if not prod and intent in ("move_stock", "receive_stock", "check_stock") and d.places:
         prod = _before_place(d, lx)
+    if not prod and intent == "replenishment_plan":
+        # "replen plan for paper products", "план пополнения по бумаге": what the plan is for, not a name
+        for m in re.finditer(r"(?<![\w-])(?:" + _REPLEN_ABOUT.get(d.lang, "(?!)") + r")\s+", d.text):
+            span = _walk(d, m.end(), lx, max_tokens=3, name=False)
+            if span and d.orig(*span)[:1].islower() and d.text[span[0]:span[1]].split()[0] not in _PLAN_WORDS:
+                prod = span
+                break
     if not prod and intent == "move_stock" and len(d.tokens) > 1 and d.lang != "zh":
         prod = _walk(d, d.tokens[1][0], lx, name=False)  # "transfer napkins from B-01-01 ...": after the verb
     return prod
 
 
 _STOCK_LINES = {"move_stock", "receive_stock", "check_stock", "count_stock"}
+_REPLEN_ABOUT = {"ru": "по", "bg": "за", "ro": "pentru|la", "en": "for|of"}
+_PLAN_WORDS = {"попълване", "попълването", "зареждане", "пополнение", "пополнения", "пополнению", "дозаказу", "replenishment",
+               "restock", "restocking", "reorder", "reordering", "replen", "aprovizionare", "reaprovizionare", "plan", "план",
+               "planul", "next", "this"}
 
 
 def _before_place(d: _Doc, lx):
@@ -1238,6 +1382,9 @@ def _capitalised(d: _Doc):
         if (i > 0 or w not in known) and orig[:1].isupper() and not d.is_taken(s, e) and not (d.labels_at(s) & _STOP_LABELS) \
                 and w not in lexicon(d.lang).STOP or run and _inside_name(d, d.tokens, i):
             run.append((s, e))
+            if len(run) > 1 and w in _LEGAL_FORMS and orig.isupper():
+                best = best or (run[0][0], run[-1][1])  # "Fabrica Nord SRL Cluj": the name ends at its legal form
+                run = []
             continue
         if run:
             best = best or (run[0][0], run[-1][1])

@@ -70,8 +70,8 @@ def _same_word(written: str, known: str) -> bool:
 
 class Names:
     def __init__(self, data: dict):
-        # (kind, record name, core words) per alias; indexed by the first core word's first 3 letters
-        self.index: dict[str, list[tuple[str, str, list[str]]]] = {}
+        # (kind, record name, core words, read into the other alphabet) per alias; indexed by the first core word's first 3 letters
+        self.index: dict[str, list[tuple[str, str, list[str], bool]]] = {}
         self.zh: list[tuple[str, str, str]] = []
         self.count = 0
         for kind in KINDS:
@@ -88,9 +88,12 @@ class Names:
                         for variant in _zh_variants(low):
                             self.zh.append((kind, name, variant))
                         continue
-                    words = _core([w for w in _WORD.findall(low)])
-                    if words:
-                        self.index.setdefault(words[0][:3], []).append((kind, name, words))
+                    for k, variant in enumerate(_scripts(low, kind)):
+                        words = _core([w for w in _WORD.findall(variant)])
+                        if words:
+                            # (a name read into the other alphabet is only found whole: "Sino" read as
+                            # "сино" is no shortened name in "синие")
+                            self.index.setdefault(words[0][:3], []).append((kind, name, words, k > 0))
         self.zh.sort(key=lambda z: -len(z[2]))
 
     def find(self, text: str, common_words: frozenset[str] = frozenset()) -> list[Mention]:
@@ -106,11 +109,13 @@ class Names:
                     at = low.find(variant, at + 1)
         words = [(m.start(), m.end(), m.group(0).strip(".,'’-")) for m in _WORD.finditer(low)]
         for i, (ws, we, w) in enumerate(words):
-            for kind, name, core in self.index.get(w[:3], ()):
+            for kind, name, core, other_script in self.index.get(w[:3], ()):
                 n = 0
                 while n < len(core) and i + n < len(words) and _same_word(words[i + n][2], core[n]):
                     n += 1
                 if n == 0:
+                    continue
+                if n < len(core) and other_script:
                     continue
                 if n < len(core):
                     # a shortened name ("Orbit" for Orbit Office OOD): only from a word that is no ordinary word,
@@ -120,6 +125,10 @@ class Names:
                         continue
                     after = words[i + n] if i + n < len(words) else None
                     if after and text[after[0]:after[0] + 1].isupper() and after[0] - words[i + n - 1][1] <= 1:
+                        continue
+                    before = words[i - 1] if i else None  # nor when it ends another capitalised name ("Aqua Rila")
+                    if before and text[before[0]:before[0] + 1].isupper() and ws - before[1] <= 1 \
+                            and text[words[i][0]:words[i][0] + 1].isupper():
                         continue
                 start, end = ws, words[i + n - 1][1]
                 # the legal form written around the name belongs to the mention ("ООО Северный Ветер")
@@ -138,6 +147,20 @@ class Names:
             if not any(m.start < c.end and c.start < m.end for c in chosen):
                 chosen.append(m)
         return chosen
+
+
+def _scripts(low: str, kind: str) -> list[str]:
+    """A company's name as written in the other alphabet too: "Рила Маркет" is typed "Rila Market", and
+    "Pirin Hotels" "Пирин Хотелс" (products carry their own aliases in every language)."""
+    out = [low]
+    if kind != "product":
+        from nlu.text import cyr2lat, lat2cyr
+
+        if re.search(r"[\u0400-\u04ff]", low):
+            out.append(cyr2lat(low))
+        elif re.search(r"[a-z]", low):
+            out += [lat2cyr(low, "bg")[0], lat2cyr(low, "ru")[0]]
+    return list(dict.fromkeys(out))
 
 
 def _zh_variants(name: str) -> list[str]:

@@ -55,7 +55,7 @@ CURRENCIES = {
 }
 
 STAGES = {
-    "new": ["new lead", "a new lead", "fresh lead", "lead:", "stage: new", "at stage new", "new stage", "stage new", "back to new"],
+    "new": ["new lead", "a new lead", "fresh lead", "lead:", "lead", "as a lead", "stage lead", "stage: new", "at stage new", "new stage", "stage new", "back to new"],
     "qualified": ["qualified", "qualify", "qualification"],
     "proposal": ["proposal", "proposal stage", "quote sent", "sent a quote", "sent the quote", "sent an offer", "offer sent", "quoted"],
     "negotiation": ["negotiation", "negotiations", "negotiating", "negotiate"],

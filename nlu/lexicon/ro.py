@@ -58,7 +58,7 @@ CURRENCIES = {
 STAGES = {
     "new": ["lead nou", "lead", "un lead", "lead-ul", "stadiu nou", "etapa noua", "stadiul nou", "etapă nouă", "etapa nouă"],
     "qualified": ["calificat", "calificată", "calificare", "qualified"],
-    "proposal": ["ofertă", "oferta", "propunere", "am trimis oferta", "proposal"],
+    "proposal": ["ofertă", "oferta", "propunere", "propunerea", "propunerea de pret", "oferta de pret", "am trimis oferta", "proposal"],
     "negotiation": ["negociere", "negocieri", "negociem", "negocierea", "negotiation"],
     "won": ["câștigate", "la câștigate", "câștigat", "câștigată", "am câștigat", "semnat", "au semnat", "închis cu succes", "won"],
     "lost": ["pierdute", "la pierdute", "mort", "pierdut", "pierdută", "am pierdut", "pierdem", "au refuzat", "refuzat", "a picat", "lost", "ratat", "a renuntat", "a renunțat", "au renuntat", "au renunțat", "renunta", "renunță", "s-au razgandit", "s-au răzgândit"],

@@ -22,16 +22,34 @@ class Match:
     score: float
 
 
-async def find_products(session: AsyncSession, text: str, *, limit: int = 5, cutoff: float = 60) -> list[Match]:
+def code_lookups_cover(text: str) -> bool:
+    """Whether catalog.lookup.resolve_code(text), having found nothing, already rules out find_products'
+    exact SKU and barcode (its SKU match is case-insensitive, and `text` is among its barcode forms)."""
+    from .catalog.lookup import code_candidates
+    from .errors import DomainError
+    from .scanning import parse_scanned_text
+
+    text = text.strip()
+    try:
+        return text.isascii() and text in code_candidates(parse_scanned_text(text))
+    except DomainError:
+        return False
+
+
+async def find_products(session: AsyncSession, text: str, *, limit: int = 5, cutoff: float = 60,
+                        code_not_found: bool = False) -> list[Match]:
+    """code_not_found: resolve_code(text) has just found nothing in this transaction, so the exact SKU
+    and barcode look-ups are skipped where it covered them (two statements per stock question by name)."""
     text = (text or "").strip()
     if not text:
         return []
-    exact = (await session.exec(select(Product).where(Product.sku == text.upper(), Product.active))).first()
-    if exact is None:
-        code = (await session.exec(select(Barcode).where(Barcode.code == text))).first()
-        exact = await session.get(Product, code.product_id) if code else None
-    if exact is not None:
-        return [Match(exact, 100.0)]
+    if not (code_not_found and code_lookups_cover(text)):
+        exact = (await session.exec(select(Product).where(Product.sku == text.upper(), Product.active))).first()
+        if exact is None:
+            code = (await session.exec(select(Barcode).where(Barcode.code == text))).first()
+            exact = await session.get(Product, code.product_id) if code else None
+        if exact is not None:
+            return [Match(exact, 100.0)]
     # Only the columns the matching reads: building an ORM object for every product on every search
     # cost more than the matching itself; the few ranked ones are loaded whole at the end.
     products = (await session.exec(select(Product.id, Product.name, Product.sku, Product.aliases)

@@ -730,7 +730,7 @@ async def _stock_answer(turn: Turn, query: str, location: str | None) -> None:
     try:
         product = (await resolve_product(turn.session, query)).product
     except NotFound:
-        matches = await find_products(turn.session, query)
+        matches = await find_products(turn.session, query, code_not_found=True)
         winner = clear_winner(matches)
         if winner is None:
             if not matches:

@@ -3,8 +3,8 @@ decoder, rate limits) driven in-process on the open-loop mix's database, without
 
     python -m bench.e2e.profile [--db sqlite|postgres] [--n 200] [--kind text|pick|help|both] [--top 25] [--no-freeze]
 
-Per kind: wall and CPU per update; SQL statements per update by kind of statement, transactions
-(BEGIN/COMMIT) per update, the garbage collector's pauses, and each statement's text with its count; then the functions that
+Per kind: wall and CPU per update; SQL statements per update by kind of statement (those run through
+SQLAlchemy), transactions (BEGIN/COMMIT) per update, PostgreSQL round trips (all of them), the garbage collector's pauses, and each statement's text with its count; then the functions that
 take the most time (cProfile, cumulative), so repeated queries and per-update set-up show.
 """
 from __future__ import annotations
@@ -59,6 +59,17 @@ class SqlCounter:
         sa.event.listen(self.engine, "before_cursor_execute", self._stmt)
         sa.event.listen(self.engine, "commit", self._commit)
         sa.event.listen(self.engine, "begin", self._begin)
+        self.pg_writes = 0  # PostgreSQL round trips: asyncpg writes once per operation, statements
+        # SQLAlchemy never sees included (the message's opening runs on asyncpg itself)
+        import asyncio.selector_events as se
+
+        write = se._SelectorSocketTransport.write
+
+        def counted(transport, data):
+            if "asyncpg" in type(transport._protocol).__module__:
+                self.pg_writes += 1
+            return write(transport, data)
+        se._SelectorSocketTransport.write = counted
 
     def _stmt(self, conn, cursor, statement, *_):
         self.statements[" ".join(statement.split())[:140]] += 1
@@ -71,7 +82,7 @@ class SqlCounter:
 
     def reset(self):
         self.statements.clear()
-        self.commits = self.begins = 0
+        self.commits = self.begins = self.pg_writes = 0
 
 
 async def run(db: str, n: int, kinds: list[str], top: int, freeze: bool = True, sort: str = "cumulative") -> None:
@@ -126,7 +137,7 @@ async def run(db: str, n: int, kinds: list[str], top: int, freeze: bool = True, 
                   f"(profiler on), load average {os.getloadavg()[0]:.1f}")
             print(f"SQL statements per update {total / n:.2f} ("
                   + ", ".join(f"{v} {c / n:.2f}" for v, c in by_verb.most_common()) + f"); BEGIN {counter.begins / n:.2f}, "
-                  f"COMMIT {counter.commits / n:.2f} per update")
+                  f"COMMIT {counter.commits / n:.2f} per update" + (f"; PostgreSQL round trips {counter.pg_writes / n:.2f}" if db == "postgres" else ""))
             print(f"garbage collector: {gcp.line()} (objects tracked {len(gc.get_objects())}, frozen {gc.get_freeze_count()})")
             for stmt, c in counter.statements.most_common(12):
                 print(f"  {c / n:5.2f}x  {stmt}")

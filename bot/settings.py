@@ -288,7 +288,7 @@ class Mailings(Section):
 
 class Whisper(Section):
     """speech.whisper: how the bundled (or configured) Whisper model decodes; see config.yaml."""
-    beam_size: int = Field(5, ge=1, le=10)
+    beam_size: int = Field(3, ge=1, le=10)
     compute_type: str = "int8"
     cpu_threads: int = Field(2, ge=0)
     prompt_tokens: int = Field(120, ge=0, le=223)

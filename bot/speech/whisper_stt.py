@@ -74,7 +74,7 @@ AUTO_STEPS = "noisy=highpass+denoise;phone=level;reverb=highpass;clean=highpass"
 
 @dataclass(frozen=True, slots=True)
 class WhisperOptions:
-    beam_size: int = 5
+    beam_size: int = 3  # measured on sets G and F: as accurate as 5 within noise, 7-16% less CPU
     compute_type: str = "int8"  # int8 on CPU: ~4x less memory than float32, same accuracy on tiny
     cpu_threads: int = 2
     prompt_tokens: int = 120  # at most this many prompt tokens (Whisper allows 223)

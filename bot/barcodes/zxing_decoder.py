@@ -12,7 +12,9 @@ Only when that finds nothing do we work harder:
    (zxing-cpp and OpenCV release the GIL):
    a. the best region's box cut level, stretched between its local dark and
       bright levels (glare.py) and read with the global-histogram binarizer
-      (~15 ms: glare, blur and combined photos the other cuts miss);
+      (~15 ms: glare, blur and combined photos the other cuts miss); a
+      2D-looking best region stretched again over wider windows (a
+      washed-out DataMatrix under glare: runs of dark modules);
       the best region cut out, turned so the bars stand upright (any angle),
       enlarged when small, read with zxing's global-histogram binarizer (it
       reads most of what the fallback reads, ~12 ms);
@@ -48,7 +50,8 @@ another value there more often (a misread can pass a check digit). A read of
 a weakly checked linear code that only a few scan lines agree on, and every
 EAN-8/UPC-E, must be read again from a close-up of the same spot; a read
 lying on a larger code is a partial misread of it and is dropped; a 2D read
-from the fallback that used up all its error correction needs a second read.
+from the fallback that used up all its error correction needs a second read
+(another attempt, or the same stretched cut under two other binarizers).
 """
 from __future__ import annotations
 

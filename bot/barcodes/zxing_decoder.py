@@ -12,15 +12,14 @@ Only when that finds nothing do we work harder:
    (zxing-cpp and OpenCV release the GIL):
    a. the best region's box cut level, stretched between its local dark and
       bright levels (glare.py) and read with the global-histogram binarizer
-      (~15 ms: glare, blur and combined photos the other cuts miss); a
-      2D-looking best region stretched again over wider windows (a
-      washed-out DataMatrix under glare: runs of dark modules);
+      (~15 ms: glare, blur and combined photos the other cuts miss);
       the best region cut out, turned so the bars stand upright (any angle),
       enlarged when small, read with zxing's global-histogram binarizer (it
       reads most of what the fallback reads, ~12 ms);
    b. the whole photo at half size at a fixed threshold (~3 ms); the second
-      region's global and fixed cuts; the whole photo with the global
-      binarizer;
+      region's global and fixed cuts; a 2D-looking best region stretched
+      again over wider windows (a washed-out DataMatrix under glare: runs of
+      dark modules); the whole photo with the global binarizer;
    c. the best region at a fixed threshold, and as rows averaged along the
       bars and deconvolved for the blur the edges show (profiles.py);
    d. both regions with CLAHE + unsharp mask at a fixed threshold (glare,
@@ -579,10 +578,12 @@ def _fallback_attempts(gray: np.ndarray, work: np.ndarray, regions: list[Region]
     photo_half = _Attempt("turns", "photo half", None, False,
                           lambda: whole(half(), try_invert=False, try_downscale=False, binarizer=_FIXED), "photo.half")
     yield from (step(_read_level_range, region) for region in best)
-    yield from (step(_read_level_range_wide, region) for region in best if region.bar_angle is None)
     yield from (cut(region, GLOBAL_CUT) for region in best)
     yield from [photo_half] if halves else []
     yield from (cut(region, variant) for region in second for variant in (GLOBAL_CUT, FIXED_CUT))
+    # After the second region's cheap cuts: ahead of them it used up the budget they had
+    # (a small DataMatrix in the second region of seed 15 went unread).
+    yield from (step(_read_level_range_wide, region) for region in best if region.bar_angle is None)
     yield _Attempt("global", "photo global", None, False,
                    lambda: whole(gray, try_rotate=False, try_invert=False, binarizer=_GLOBAL), "photo.global")
     yield from (cut(region, FIXED_CUT) for region in best)

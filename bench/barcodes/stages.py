@@ -42,13 +42,27 @@ def candidates(gray: np.ndarray, regions) -> list:
         ("cand.photo.raw", lambda: z._read(gray)),
         ("cand.photo.invert", lambda: z._read(gray, try_rotate=False)),
     ]
-    for i, region in enumerate(regions[:2]):
-        cut = lambda region=region: z.cut_zoomed(gray, region, 4.0)
+    half = lambda: cv2.resize(z._fit(gray, 2048), None, fx=0.5, fy=0.5, interpolation=cv2.INTER_AREA)  # noqa: E731
+    steps += [
+        ("cand.photo.half.range", lambda: z._read(z.local_range(half()), try_downscale=False, try_invert=False,
+                                                  binarizer=G.GlobalHistogram)),
+        ("cand.photo.half.global", lambda: z._read(half(), try_downscale=False, try_invert=False,
+                                                   binarizer=G.GlobalHistogram)),
+    ]
+    for i, region in enumerate(regions[:3]):
         steps += [
-            (f"cand.region{i}.global", lambda cut=cut: z._read(cut().image, try_downscale=False, try_invert=False,
-                                                               binarizer=G.GlobalHistogram)),
+            (f"cand.region{i}.level_range", lambda region=region: z._read_level_range(gray, region)),
+            (f"cand.region{i}.level_range_fixed", lambda region=region: _level(gray, region, z.local_range, G.FixedThreshold)),
+            (f"cand.region{i}.level_range_local", lambda region=region: _level(gray, region, z.local_range, G.LocalAverage)),
+            (f"cand.region{i}.level_global", lambda region=region: _level(gray, region, lambda im: im, G.GlobalHistogram)),
         ]
     return steps
+
+
+def _level(gray, region, prepare, binarizer):
+    cut, _, _ = z.cut_level(gray, region)
+    image, _ = z._readable(prepare(cut.image))
+    return z._read(image, try_invert=False, try_downscale=False, binarizer=binarizer)
 
 
 def _codes(found):

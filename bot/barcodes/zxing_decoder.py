@@ -17,8 +17,9 @@ Only when that finds nothing do we work harder:
       enlarged when small, read with zxing's global-histogram binarizer (it
       reads most of what the fallback reads, ~12 ms);
    b. the whole photo at half size at a fixed threshold (~3 ms); the second
-      region's global and fixed cuts; the whole photo with the global
-      binarizer;
+      region's global and fixed cuts; a 2D-looking best region stretched
+      again over wider windows (a washed-out DataMatrix under glare: runs of
+      dark modules); the whole photo with the global binarizer;
    c. the best region at a fixed threshold, and as rows averaged along the
       bars and deconvolved for the blur the edges show (profiles.py);
    d. both regions with CLAHE + unsharp mask at a fixed threshold (glare,
@@ -48,7 +49,8 @@ another value there more often (a misread can pass a check digit). A read of
 a weakly checked linear code that only a few scan lines agree on, and every
 EAN-8/UPC-E, must be read again from a close-up of the same spot; a read
 lying on a larger code is a partial misread of it and is dropped; a 2D read
-from the fallback that used up all its error correction needs a second read.
+from the fallback that used up all its error correction needs a second read
+(another attempt, or the same stretched cut under two other binarizers).
 """
 from __future__ import annotations
 
@@ -471,17 +473,38 @@ def _read_flattened(gray: np.ndarray, region: Region) -> list[_Found]:
     return [_Found(f.code, f.area, _region_quad(region), f.spent) for f in found]
 
 
-def _read_level_range(gray: np.ndarray, region: Region) -> list[_Found]:
+def _read_level_range(gray: np.ndarray, region: Region, window: int = 96) -> list[_Found]:
     """The region's box cut level, stretched between its local dark and bright levels
     (glare.py), enlarged a little, read with the global-histogram binarizer and zxing's
     turns. Cheaper than the zoomed cuts (no 4x enlargement of the whole diagonal square),
     and on glare, blur and combined photos of the tuning seeds it read the most of what
     the list missed. Linear reads are voted on at their spot like whole-photo reads."""
     cut, _, _ = cut_level(gray, region)
-    image, zoom = _readable(local_range(cut.image))
+    image, zoom = _readable(local_range(cut.image, window))
     enlarged = Cut(image, np.hstack([cut.to_photo[:, :2] / zoom, cut.to_photo[:, 2:]]))
-    found = _read(image, try_invert=False, try_downscale=False, binarizer=_GLOBAL)
+    found = _confirm_spent(image, _read(image, try_invert=False, try_downscale=False, binarizer=_GLOBAL))
     return _vote_in_photo(gray, _in_photo(found, enlarged))
+
+
+def _read_level_range_wide(gray: np.ndarray, region: Region) -> list[_Found]:
+    """The level cut stretched over wider windows (WIDE_WINDOW): a 2D code has runs of
+    several dark modules, inside which the narrow window's darkest and brightest levels are
+    both dark, so its stretch turns them to noise (washed-out DataMatrix under glare)."""
+    return _read_level_range(gray, region, WIDE_WINDOW)
+
+
+WIDE_WINDOW = 24  # a 24th of the cut: three or four modules of a 2D code filling it
+
+
+def _confirm_spent(image: np.ndarray, found: list[_Found]) -> list[_Found]:
+    """A 2D read that used up its error correction, confirmed by the same image cut by two
+    other binarizers: each flips other modules, so a miscorrection would not be reached
+    again (a washed-out DataMatrix under glare read once, with no second source)."""
+    if not any(f.spent for f in found):
+        return found
+    again = [f.code for b in (_LOCAL, _FIXED)
+             for f in _read(image, formats=_MATRIX, try_invert=False, try_downscale=False, binarizer=b)]
+    return [_Found(f.code, f.area, f.quad, False) if f.spent and f.code in again else f for f in found]
 
 
 def _read_deconvolved(gray: np.ndarray, region: Region) -> list[_Found]:
@@ -558,6 +581,9 @@ def _fallback_attempts(gray: np.ndarray, work: np.ndarray, regions: list[Region]
     yield from (cut(region, GLOBAL_CUT) for region in best)
     yield from [photo_half] if halves else []
     yield from (cut(region, variant) for region in second for variant in (GLOBAL_CUT, FIXED_CUT))
+    # After the second region's cheap cuts: ahead of them it used up the budget they had
+    # (a small DataMatrix in the second region of seed 15 went unread).
+    yield from (step(_read_level_range_wide, region) for region in best if region.bar_angle is None)
     yield _Attempt("global", "photo global", None, False,
                    lambda: whole(gray, try_rotate=False, try_invert=False, binarizer=_GLOBAL), "photo.global")
     yield from (cut(region, FIXED_CUT) for region in best)

@@ -295,6 +295,8 @@ class Dialogue:
                 turn.args = text  # typed or transcribed: the handler reads the request from args
                 await self._run(turn, route)
                 return
+        if await self._escape(turn, text):  # "отказ", "ajutor", "帮助" alone: the fixed words, whatever the parser says
+            return
         said = small_talk(text)
         if said == "greeting":
             turn.say(turn.t("Hello, {name}! Tell me what you need in your own words, or send /help to see what you can do.",

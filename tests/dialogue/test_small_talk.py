@@ -32,3 +32,11 @@ async def test_the_chat_greets_back_and_still_answers_requests(services, chat):
     worker = chat(WORKER)
     stock = await worker.text("hello, stock WID-001")
     assert "WID-001" in stock and "Hello" not in stock
+
+
+async def test_cancel_and_help_words_work_outside_a_flow_in_every_language(services, chat):
+    boss = chat(BOSS)
+    for word in ("отказ", "anulează", "取消"):
+        reply = await boss.text(word)
+        assert "not sure what you mean" not in reply and "didn't understand" not in reply
+    assert "/help" in await boss.text("ajutor") or "/cancel" in await boss.text("ajutor")

@@ -23,7 +23,7 @@ THANKS = frozenset({
     "谢谢", "谢谢你", "多谢", "感谢", "好的谢谢",
 })
 # punctuation, emoji and "bot" around the words do not change what was said
-_NOISE = re.compile(r"[^\w\s]+|\bbot\b|бот", re.UNICODE)
+_NOISE = re.compile(r"[^\w\s]+|\b(?:bot|бот)\b", re.UNICODE)
 
 
 def _words(text: str) -> str:

@@ -905,7 +905,7 @@ def _mentions(d: _Doc, lx, out: dict, intent: str, qty_end) -> None:
 # "他们的椅子什么时候到")
 _AWAITED = {
     "en": r"(?<![\w])(?:their|our|my|his|her)\s+",
-    "ru": r"(?<![\w])(?:(?:приедут|придут|привезут|доставят|приедет|придёт|придет|привезут|будут)\s+(?:(?:их|наши|наш|наша|мои|его|её|ее)\s+)?|(?:их|наши)\s+)",
+    "ru": r"(?<![\w])(?:(?:приедут|придут|привезут|доставят|приедет|придёт|придет|будут)\s+(?:(?:их|наши|наш|наша|мои|его|её|ее)\s+)?|(?:их|наши)\s+)",
     "bg": r"(?<![\w])(?:пристигнат|пристигне|дойдат|дойде|доставят|доставите|стигнат|идват|идва)\s+(?:(?:им|ни|наши|техните)\s+)?",
     "ro": r"(?<![\w])(?:ajung|ajunge|vin|vine|sosesc|sosește|soseste|livrati|livrați)\s+",
     "zh": r"(?:他们的|我们的|她们的)",
@@ -968,13 +968,15 @@ def _keep(d: _Doc, out: dict, key: str, span) -> None:
             d.product_span = span
 
 
+# the cities a Chinese company name may start with ("上海华贸有限公司", "杭州文具城")
+_ZH_CITIES = "上海|北京|深圳|广州|杭州|天津|成都|苏州|厦门|宁波|南京|武汉|重庆|青岛|西安|长沙|郑州|东莞|佛山|无锡|大连|沈阳|济南|福州|合肥|昆明"
 # a Chinese company name: an optional city, a few characters and a trade word or legal form ("杭州远航文具",
 # "明达商贸", "北京恒通科技有限公司"); the characters before it that are verbs or particles are not part of it
-_ZH_COMPANY = re.compile(r"((?:上海|北京|深圳|广州|杭州|天津|成都|苏州|厦门|宁波|南京|武汉|重庆|青岛|西安|长沙|郑州|东莞|佛山|无锡|大连|沈阳|济南|福州|合肥|昆明)?"
+_ZH_COMPANY = re.compile(r"((?:" + _ZH_CITIES + r")?"
                          r"[\u4e00-\u9fff]{2,4}?(?:贸易|商贸|文具|科技|办公|五金|包装|集团|酒店|商行|实业|电子|物流|印务|食品|家具|用品|超市|餐饮|医院|学校|诊所|药房)"
                          # a shop or market's own word after the trade ("文具城", "五金店", "家具馆")
                          r"(?:城|店|馆|中心)?(?:有限公司|股份有限公司|公司)?)")
-_ZH_CITY = re.compile(r"上海|北京|深圳|广州|杭州|天津|成都|苏州|厦门|宁波|南京|武汉|重庆|青岛|西安|长沙|郑州|东莞|佛山|无锡|大连|沈阳|济南|福州|合肥|昆明")
+_ZH_CITY = re.compile(_ZH_CITIES)
 _ZH_LEAD = "帮给和跟与向是为替把让从到跟要订找问查看新建个客户档案加添录入叫了的：:，, "
 
 

@@ -26,6 +26,7 @@ class Found:
 _MINUTE_WORDS = {"en": ["min", "mins", "minute", "minutes"], "ru": ["мин", "мин.", "минут", "минуты", "минуту"],
                  "bg": ["мин", "мин.", "минути", "минута"], "ro": ["min", "minute", "minut"]}
 
+
 def _alt(words) -> str:
     words = sorted({w for w in words if w}, key=len, reverse=True)
     return "|".join(re.escape(w) for w in words)
@@ -80,7 +81,6 @@ def _patterns(lang: str) -> dict:
     p["day_words"] = set(f(lx.DAY_WORDS))
     p["week_words"] = set(f(lx.WEEK_WORDS))
     p["hour_words"] = set(f(lx.HOUR_WORDS))
-    p["minute_words"] = set(f(_MINUTE_WORDS.get(lang, []))) | {"分钟"}
     p["iso"] = re.compile(r"(?<!\d)(20\d\d)-(\d{1,2})-(\d{1,2})(?!\d)")
     p["dmy"] = re.compile(r"(?<![\d.:/])(\d{1,2})([./])(\d{1,2})(?:\2(\d{2}|\d{4}))?(?![\d:/]|\.\d)")
     # times
@@ -178,7 +178,7 @@ def _in_n(s: _Scan):
                 return ("hours", _num(m.group(3)) / 60)  # "in 30 min"
             n = _num(m.group(1)) if m.group(1) else 1
             word = m.group(2)
-            if word in s.p["minute_words"]:
+            if word == "分钟":  # "30分钟后" (the other languages' minutes are the pattern's second branch)
                 return ("hours", n / 60)
             if s.lang == "zh":
                 kind = "day" if word == "天" else ("hour" if "小时" in word else "week")

@@ -10,7 +10,10 @@ from rapidfuzz import fuzz, process, utils
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from .catalog.lookup import code_candidates
+from .errors import DomainError
 from .models import Barcode, Product
+from .scanning import parse_scanned_text
 
 
 WHOLE_NAME_CUTOFF = 75  # one name against the whole query: an inflection or a typo, not a different product
@@ -25,10 +28,6 @@ class Match:
 def code_lookups_cover(text: str) -> bool:
     """Whether catalog.lookup.resolve_code(text), having found nothing, already rules out find_products'
     exact SKU and barcode (its SKU match is case-insensitive, and `text` is among its barcode forms)."""
-    from .catalog.lookup import code_candidates
-    from .errors import DomainError
-    from .scanning import parse_scanned_text
-
     text = text.strip()
     try:
         return text.isascii() and text in code_candidates(parse_scanned_text(text))

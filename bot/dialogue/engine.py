@@ -33,7 +33,7 @@ from .messages import Inbound, Reply
 from . import prompts
 from .asides import answer_aside
 from .flows.scans import DECODED_KEY, decode_photo
-from .intent_choice import offer_choice
+from .intent_choice import offer_choice, on_choice, typed_choice
 from .small_talk import small_talk
 from .router import Route, Router
 from .turn import Turn
@@ -296,6 +296,11 @@ class Dialogue:
                 await self._run(turn, route)
                 return
         if await self._escape(turn, text):  # "отказ", "ajutor", "帮助" alone: the fixed words, whatever the parser says
+            return
+        chosen = typed_choice(turn, text)
+        if chosen is not None:  # "2" typed under "Is it one of these?": that button
+            turn.args = chosen
+            await on_choice(turn)
             return
         said = small_talk(text)
         if said == "greeting":

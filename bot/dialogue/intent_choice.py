@@ -45,6 +45,19 @@ def offer_choice(turn: Turn, text: str, options: list[tuple[str, float]], lang: 
     turn.say(turn.t("I'm not sure what you mean. Is it one of these?"), buttons)
 
 
+def typed_choice(turn: Turn, text: str) -> str | None:
+    """A number typed under the offered readings ("2", as the buttons are numbered on screen) picks
+    that reading, the one after them "Neither" (""); None when the text is no such number."""
+    offered = turn.state.get("pending_offered") or []
+    word = text.strip().lstrip("#")
+    if not offered or not word.isdigit():
+        return None
+    k = int(word)
+    if 1 <= k <= len(offered):
+        return offered[k - 1][0]
+    return "" if k == len(offered) + 1 else None
+
+
 async def on_choice(turn: Turn) -> None:
     text = turn.state.get("pending_text")
     intent = turn.args
